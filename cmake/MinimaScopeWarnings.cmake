@@ -1,0 +1,11 @@
+# Per-target warnings and sanitizers, so that third-party code keeps its own flags.
+function(minimascope_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+  if(MINIMASCOPE_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(MINIMASCOPE_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${MINIMASCOPE_SANITIZE} -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=${MINIMASCOPE_SANITIZE})
+  endif()
+endfunction()

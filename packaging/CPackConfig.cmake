@@ -1,0 +1,1 @@
+# CPack settings: see packaging/
