@@ -1,7 +1,7 @@
 #pragma once
 // Reader and writer for the IDX format of MNIST and Fashion-MNIST (big-endian header:
 // two zero bytes, a type code, the number of dimensions, then each dimension as uint32).
-// Files ending in ".gz" are read through zlib. Only unsigned-byte data (type 0x08) is used
+// Gzip-compressed files (recognised by their content) are read through zlib. Only unsigned-byte data (type 0x08) is used
 // by these data sets and only that is accepted.
 // Errors: every malformed file throws InputError naming the file and the problem (bad magic,
 // unsupported type, dimensions that do not match the data size, truncated, not gzip when

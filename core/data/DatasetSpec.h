@@ -1,0 +1,32 @@
+#pragma once
+// Which data to train on: the "dataset" section of a run config, already validated, and the
+// function that loads it. Loading is deterministic for a given spec.
+#include "data/Dataset.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace minimascope::core {
+
+struct DatasetSpec {
+    // "fashion-mnist" (IDX files in `path`), "two-moons", "spirals", "xor", "blobs",
+    // "teacher-student" or "escape-toy".
+    std::string name = "fashion-mnist";
+    std::string path;                 // fashion-mnist folder; empty = the Debian package's
+    int64_t n = 1000;                 // training examples
+    std::string subset = "first";     // "first" n, or a class-"stratified" seeded sample
+    std::vector<int64_t> classes;     // keep only these classes (renumbered); empty = all
+    bool standardize = false;         // per-feature, fitted on the training subset
+    int64_t testN = 1000;             // held-out examples for generalization; 0 = none
+    uint64_t seed = 0;                // sampling and generation
+    double noise = 0.1;               // synthetic sets
+    int64_t syntheticClasses = 3;     // blobs and spirals
+    int64_t inputDim = 10;            // teacher-student
+    int64_t teacherWidth = 16;        // teacher-student
+};
+
+// Throws InputError for missing or bad files and impossible subsets.
+DatasetPair loadDatasets(const DatasetSpec& spec);
+
+} // namespace minimascope::core

@@ -1,0 +1,154 @@
+#include "io/ConfigObject.h"
+
+#include "common/InputError.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace minimascope::core {
+
+namespace {
+
+std::string show(double value)
+{
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+} // namespace
+
+ConfigObject::ConfigObject(const nlohmann::json& value, std::string path)
+    : m_value(value.is_null() ? nlohmann::json::object() : value), m_path(std::move(path))
+{
+    if (!m_value.is_object())
+        throw InputError("config key '" + m_path + "' must be an object");
+}
+
+std::string ConfigObject::fullKey(const std::string& key) const
+{
+    return m_path.empty() ? key : m_path + "." + key;
+}
+
+bool ConfigObject::has(const std::string& key) const
+{
+    return m_value.contains(key) && !m_value.at(key).is_null();
+}
+
+const nlohmann::json* ConfigObject::find(const std::string& key)
+{
+    m_used.insert(key);
+    if (!has(key))
+        return nullptr;
+    return &m_value.at(key);
+}
+
+double ConfigObject::number(const std::string& key, double fallback, double min, double max)
+{
+    const nlohmann::json* v = find(key);
+    if (!v)
+        return fallback;
+    if (!v->is_number())
+        throw InputError("config key '" + fullKey(key) + "' must be a number, got " + v->dump());
+    const double value = v->get<double>();
+    if (!std::isfinite(value) || value < min || value > max)
+        throw InputError("config key '" + fullKey(key) + "' must be in [" + show(min) + ", " +
+                         show(max) + "], got " + show(value));
+    return value;
+}
+
+double ConfigObject::positive(const std::string& key, double fallback, double exclusiveMin)
+{
+    const double value = number(key, fallback, exclusiveMin, 1e300);
+    if (value <= exclusiveMin)
+        throw InputError("config key '" + fullKey(key) + "' must be > " + show(exclusiveMin) +
+                         ", got " + show(value));
+    return value;
+}
+
+int64_t ConfigObject::integer(const std::string& key, int64_t fallback, int64_t min, int64_t max)
+{
+    const nlohmann::json* v = find(key);
+    if (!v)
+        return fallback;
+    if (!v->is_number_integer())
+        throw InputError("config key '" + fullKey(key) + "' must be an integer, got " + v->dump());
+    const auto value = v->get<int64_t>();
+    if (value < min || value > max)
+        throw InputError("config key '" + fullKey(key) + "' must be in [" + std::to_string(min) +
+                         ", " + std::to_string(max) + "], got " + std::to_string(value));
+    return value;
+}
+
+bool ConfigObject::boolean(const std::string& key, bool fallback)
+{
+    const nlohmann::json* v = find(key);
+    if (!v)
+        return fallback;
+    if (!v->is_boolean())
+        throw InputError("config key '" + fullKey(key) + "' must be true or false, got " + v->dump());
+    return v->get<bool>();
+}
+
+std::string ConfigObject::string(const std::string& key, const std::string& fallback)
+{
+    const nlohmann::json* v = find(key);
+    if (!v)
+        return fallback;
+    if (!v->is_string())
+        throw InputError("config key '" + fullKey(key) + "' must be a string, got " + v->dump());
+    return v->get<std::string>();
+}
+
+std::string ConfigObject::choice(const std::string& key, const std::string& fallback,
+                                 const std::vector<std::string>& allowed)
+{
+    const std::string value = string(key, fallback);
+    for (const auto& a : allowed)
+        if (a == value)
+            return value;
+    std::string list;
+    for (const auto& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
+    throw InputError("config key '" + fullKey(key) + "' must be one of " + list + ", got '" +
+                     value + "'");
+}
+
+std::vector<int64_t> ConfigObject::integers(const std::string& key, const std::vector<int64_t>& fallback,
+                                            int64_t min, int64_t max)
+{
+    const nlohmann::json* v = find(key);
+    if (!v)
+        return fallback;
+    if (!v->is_array())
+        throw InputError("config key '" + fullKey(key) + "' must be a list of integers, got " + v->dump());
+    std::vector<int64_t> values;
+    for (const auto& item : *v) {
+        if (!item.is_number_integer() || item.get<int64_t>() < min || item.get<int64_t>() > max)
+            throw InputError("config key '" + fullKey(key) + "' must hold integers in [" +
+                             std::to_string(min) + ", " + std::to_string(max) + "], got " + item.dump());
+        values.push_back(item.get<int64_t>());
+    }
+    return values;
+}
+
+ConfigObject ConfigObject::object(const std::string& key)
+{
+    const nlohmann::json* v = find(key);
+    return ConfigObject(v ? *v : nlohmann::json::object(), fullKey(key));
+}
+
+void ConfigObject::finish() const
+{
+    for (const auto& item : m_value.items()) {
+        if (m_used.count(item.key()) == 0) {
+            std::string known;
+            for (const auto& k : m_used)
+                known += (known.empty() ? "" : ", ") + k;
+            throw InputError("config key '" + fullKey(item.key()) + "' is unknown (known here: " +
+                             known + ")");
+        }
+    }
+}
+
+} // namespace minimascope::core

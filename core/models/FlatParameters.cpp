@@ -1,0 +1,54 @@
+#include "models/FlatParameters.h"
+
+#include <ATen/ATen.h>
+#include <torch/nn/module.h>
+
+#include <stdexcept>
+
+namespace minimascope::core {
+
+FlatParameters::FlatParameters(torch::nn::Module& module)
+{
+    at::NoGradGuard noGrad;
+    const auto named = module.named_parameters(/*recurse=*/true);
+    int64_t total = 0;
+    at::ScalarType type = at::kFloat;
+    for (const auto& item : named) {
+        m_slices.push_back({item.key(), total, item.value().numel(), item.value().sizes().vec()});
+        total += item.value().numel();
+        type = item.value().scalar_type();
+    }
+    m_values = at::empty({total}, at::TensorOptions().dtype(type));
+    m_gradients = at::zeros({total}, at::TensorOptions().dtype(type));
+    for (size_t i = 0; i < m_slices.size(); ++i) {
+        at::Tensor parameter = named[i].value();
+        at::Tensor view = slice(m_values, i);
+        view.copy_(parameter);
+        // set_data keeps the parameter the same autograd leaf but makes it share our storage.
+        parameter.set_data(view);
+        // Autograd accumulates into an existing .grad in place, so gradients land here.
+        parameter.mutable_grad() = slice(m_gradients, i);
+    }
+}
+
+at::Tensor FlatParameters::get() const
+{
+    return m_values.clone();
+}
+
+void FlatParameters::set(const at::Tensor& vector)
+{
+    if (vector.numel() != m_values.numel())
+        throw std::invalid_argument("FlatParameters::set: expected " + std::to_string(m_values.numel()) +
+                                    " values, got " + std::to_string(vector.numel()));
+    at::NoGradGuard noGrad;
+    m_values.copy_(vector.reshape({-1}));
+}
+
+at::Tensor FlatParameters::slice(const at::Tensor& vector, size_t index) const
+{
+    const ParameterSlice& s = m_slices.at(index);
+    return vector.narrow(0, s.offset, s.numel).view(s.shape);
+}
+
+} // namespace minimascope::core

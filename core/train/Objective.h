@@ -1,0 +1,29 @@
+#pragma once
+// The training objective of each task and full-data evaluation.
+//   Classification: mean cross-entropy of the logits; accuracy = share of correct argmax.
+//   Regression:     mean squared error over all outputs; no accuracy (NaN).
+//   DirectLoss:     mean of the model's outputs (each is an example's loss); no accuracy.
+#include "data/Dataset.h"
+
+namespace minimascope::core {
+
+class CancelToken;
+class Network;
+
+at::Tensor objectiveLoss(Task task, const at::Tensor& output, const at::Tensor& targets);
+
+struct Evaluation {
+    double loss = 0.0;
+    double accuracy = 0.0;   // NaN where the task has none
+};
+
+// Loss and accuracy over the whole data set, in chunks so memory stays bounded, with the
+// network in eval mode (BatchNorm uses its running statistics) and restored afterwards.
+// Returns NaNs when the set is empty; stops early (NaN result) when cancelled.
+Evaluation evaluate(Network& network, const Dataset& data, const CancelToken* cancel = nullptr,
+                    int64_t chunk = 4096);
+
+// Accuracy of a batch output against its targets (NaN unless classification).
+double batchAccuracy(Task task, const at::Tensor& output, const at::Tensor& targets);
+
+} // namespace minimascope::core

@@ -1,0 +1,205 @@
+#include "train/RunConfig.h"
+
+#include "common/InputError.h"
+#include "io/AtomicFile.h"
+#include "io/ConfigObject.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <limits>
+
+namespace minimascope::core {
+
+namespace {
+
+constexpr int64_t kMaxInt = std::numeric_limits<int32_t>::max();
+
+DatasetSpec parseDataset(ConfigObject o)
+{
+    DatasetSpec d;
+    d.name = o.choice("name", d.name, {"fashion-mnist", "two-moons", "spirals", "xor", "blobs",
+                                       "teacher-student", "escape-toy"});
+    d.path = o.string("path", d.path);
+    d.n = o.integer("n", d.name == "escape-toy" ? 2 : d.n, 1, kMaxInt);
+    d.subset = o.choice("subset", d.subset, {"first", "stratified"});
+    d.classes = o.integers("classes", d.classes, 0, 1000);
+    d.standardize = o.boolean("standardize", d.standardize);
+    d.testN = o.integer("test_n", d.name == "escape-toy" ? 0 : d.testN, 0, kMaxInt);
+    d.seed = static_cast<uint64_t>(o.integer("seed", 0, 0, std::numeric_limits<int64_t>::max()));
+    d.noise = o.number("noise", d.noise, 0.0, 100.0);
+    d.syntheticClasses = o.integer("synthetic_classes", d.syntheticClasses, 2, 100);
+    d.inputDim = o.integer("input_dim", d.inputDim, 1, 100000);
+    d.teacherWidth = o.integer("teacher_width", d.teacherWidth, 1, 100000);
+    o.finish();
+    if (d.name == "escape-toy" && d.n != 2)
+        throw InputError("config key 'dataset.n' must be 2 for the escape toy (it has two examples)");
+    return d;
+}
+
+ModelSpec parseModel(ConfigObject o, std::string& presetName)
+{
+    presetName = o.string("preset", "");
+    ModelSpec m = presetName.empty() ? ModelSpec{} : modelPreset(presetName);
+    m.kind = o.choice("kind", m.kind, {"mlp", "lenet5", "vgg", "resnet", "escape-toy"});
+    m.widths = o.integers("widths", m.widths, 1, 1 << 16);
+    m.activation = parseActivation(o.choice("activation", toString(m.activation), {"relu", "tanh", "gelu"}));
+    m.batchNorm = o.boolean("batch_norm", m.batchNorm);
+    m.skipConnections = o.boolean("skip_connections", m.skipConnections);
+    m.blocksPerStage = o.integer("blocks_per_stage", m.blocksPerStage, 1, 64);
+    m.hidden = o.integer("hidden", m.hidden, 1, 1 << 16);
+    m.initialPosition = o.number("x0", m.initialPosition, -1e6, 1e6);
+    o.finish();
+    if ((m.kind == "vgg" || m.kind == "resnet") && m.widths.empty())
+        throw InputError("config key 'model.widths' must list the channels of each stage for model '" +
+                         m.kind + "'");
+    return m;
+}
+
+Sampling parseSampling(const std::string& name)
+{
+    if (name == "subset")
+        return Sampling::Subset;
+    if (name == "replacement")
+        return Sampling::Replacement;
+    return Sampling::Shuffle;
+}
+
+OptimizerSpec parseOptimizer(ConfigObject o)
+{
+    OptimizerSpec s;
+    s.name = o.choice("name", s.name, {"gd", "sgd", "adagrad", "adam", "lbfgs", "sam"});
+    const double defaultLr = s.name == "adam" ? 1e-3 : (s.name == "lbfgs" ? 1.0 : 0.1);
+    s.lr = o.positive("lr", defaultLr);
+    s.batchSize = o.integer("batch_size", s.batchSize, 1, kMaxInt);
+    s.sampling = parseSampling(o.choice("sampling", "shuffle", {"shuffle", "subset", "replacement"}));
+    s.momentum = o.number("momentum", s.momentum, 0.0, 0.9999);
+    s.nesterov = o.boolean("nesterov", s.nesterov);
+    s.weightDecay = o.number("weight_decay", s.weightDecay, 0.0, 1.0);
+    s.lrDecay = o.number("lr_decay", s.lrDecay, 0.0, 1e6);
+    s.beta1 = o.number("beta1", s.beta1, 0.0, 0.9999);
+    s.beta2 = o.number("beta2", s.beta2, 0.0, 0.999999);
+    s.eps = o.positive("eps", s.name == "adagrad" ? 1e-10 : s.eps);
+    s.historySize = o.integer("history_size", s.historySize, 1, 1000);
+    s.lbfgsInnerIterations = o.integer("inner_iterations", s.lbfgsInnerIterations, 1, 1000);
+    s.lineSearch = o.boolean("line_search", s.lineSearch);
+    s.rho = o.positive("rho", s.rho);
+    o.finish();
+    if (s.nesterov && s.momentum == 0.0)
+        throw InputError("config key 'optimizer.nesterov' needs optimizer.momentum > 0");
+    return s;
+}
+
+StopSpec parseStop(ConfigObject o)
+{
+    StopSpec s;
+    s.lossBelow = o.number("loss_below", s.lossBelow, 0.0, 1e30);
+    s.maxIterations = o.integer("max_iterations", s.maxIterations, 0, std::numeric_limits<int64_t>::max() / 2);
+    s.maxSeconds = o.number("max_seconds", s.maxSeconds, 0.0, 1e9);
+    s.divergenceLoss = o.positive("divergence_loss", s.divergenceLoss);
+    o.finish();
+    return s;
+}
+
+ScheduleSpec parseSchedule(ConfigObject o)
+{
+    ScheduleSpec s;
+    s.evalEvery = o.integer("eval_every", s.evalEvery, 0, kMaxInt);
+    s.snapshotEvery = o.integer("snapshot_every", s.snapshotEvery, 0, kMaxInt);
+    s.snapshotAt = o.integers("snapshot_at", s.snapshotAt, 0, std::numeric_limits<int64_t>::max() / 2);
+    std::sort(s.snapshotAt.begin(), s.snapshotAt.end());
+    o.finish();
+    return s;
+}
+
+} // namespace
+
+const char* toString(Sampling sampling)
+{
+    switch (sampling) {
+    case Sampling::Shuffle: return "shuffle";
+    case Sampling::Subset: return "subset";
+    case Sampling::Replacement: return "replacement";
+    }
+    return "shuffle";
+}
+
+RunConfig RunConfig::fromJson(const nlohmann::json& json)
+{
+    ConfigObject root(json, "");
+    RunConfig c;
+    const std::string format = root.string("format", "minimascope-run");
+    if (format != "minimascope-run")
+        throw InputError("config key 'format' must be \"minimascope-run\", got \"" + format + "\"");
+    root.integer("version", 1, 1, 1);
+    c.seed = static_cast<uint64_t>(root.integer("seed", 0, 0, std::numeric_limits<int64_t>::max()));
+    c.threads = root.integer("threads", c.threads, 0, 256);
+    c.dataset = parseDataset(root.object("dataset"));
+    c.model = parseModel(root.object("model"), c.modelPreset);
+    c.optimizer = parseOptimizer(root.object("optimizer"));
+    c.stop = parseStop(root.object("stop"));
+    c.schedule = parseSchedule(root.object("schedule"));
+    root.finish();
+    if (c.dataset.name == "escape-toy" && c.model.kind != "escape-toy")
+        throw InputError("config key 'model.kind' must be \"escape-toy\" for the escape-toy data set");
+    if (c.model.kind == "escape-toy" && c.dataset.name != "escape-toy")
+        throw InputError("config key 'dataset.name' must be \"escape-toy\" for the escape-toy model");
+    if (!c.optimizer.fullBatch() && c.optimizer.batchSize > c.dataset.n)
+        throw InputError("config key 'optimizer.batch_size' (" + std::to_string(c.optimizer.batchSize) +
+                         ") exceeds dataset.n (" + std::to_string(c.dataset.n) + ")");
+    return c;
+}
+
+nlohmann::json RunConfig::toJson() const
+{
+    nlohmann::json dataset{
+        {"name", this->dataset.name}, {"path", this->dataset.path}, {"n", this->dataset.n},
+        {"subset", this->dataset.subset}, {"classes", this->dataset.classes},
+        {"standardize", this->dataset.standardize}, {"test_n", this->dataset.testN},
+        {"seed", this->dataset.seed}, {"noise", this->dataset.noise},
+        {"synthetic_classes", this->dataset.syntheticClasses}, {"input_dim", this->dataset.inputDim},
+        {"teacher_width", this->dataset.teacherWidth}};
+    nlohmann::json modelJson{
+        {"kind", model.kind}, {"widths", model.widths}, {"activation", toString(model.activation)},
+        {"batch_norm", model.batchNorm}, {"skip_connections", model.skipConnections},
+        {"blocks_per_stage", model.blocksPerStage}, {"hidden", model.hidden}, {"x0", model.initialPosition}};
+    if (!modelPreset.empty())
+        modelJson["preset"] = modelPreset;
+    const OptimizerSpec& o = optimizer;
+    nlohmann::json optimizerJson{
+        {"name", o.name}, {"lr", o.lr}, {"batch_size", o.batchSize}, {"sampling", toString(o.sampling)},
+        {"momentum", o.momentum}, {"nesterov", o.nesterov}, {"weight_decay", o.weightDecay},
+        {"lr_decay", o.lrDecay}, {"beta1", o.beta1}, {"beta2", o.beta2}, {"eps", o.eps},
+        {"history_size", o.historySize}, {"inner_iterations", o.lbfgsInnerIterations},
+        {"line_search", o.lineSearch}, {"rho", o.rho}};
+    return nlohmann::json{
+        {"format", "minimascope-run"}, {"version", 1}, {"seed", seed}, {"threads", threads},
+        {"dataset", dataset}, {"model", modelJson}, {"optimizer", optimizerJson},
+        {"stop", {{"loss_below", stop.lossBelow}, {"max_iterations", stop.maxIterations},
+                  {"max_seconds", stop.maxSeconds}, {"divergence_loss", stop.divergenceLoss}}},
+        {"schedule", {{"eval_every", schedule.evalEvery}, {"snapshot_every", schedule.snapshotEvery},
+                      {"snapshot_at", schedule.snapshotAt}}}};
+}
+
+int64_t RunConfig::effectiveBatchSize(int64_t n) const
+{
+    return optimizer.fullBatch() ? n : std::min(optimizer.batchSize, n);
+}
+
+RunConfig loadRunConfig(const std::string& path)
+{
+    const std::string text = readWholeFile(path);
+    nlohmann::json json;
+    try {
+        json = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw InputError(path + ": not valid JSON (" + e.what() + ")");
+    }
+    try {
+        return RunConfig::fromJson(json);
+    } catch (const InputError& e) {
+        throw InputError(path + ": " + e.what());
+    }
+}
+
+} // namespace minimascope::core

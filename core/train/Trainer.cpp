@@ -1,0 +1,270 @@
+#include "train/Trainer.h"
+
+#include "common/CancelToken.h"
+#include "common/InputError.h"
+#include "models/FlatParameters.h"
+#include "models/Network.h"
+#include "train/BatchSampler.h"
+#include "train/LossGradient.h"
+#include "train/MlpBackprop.h"
+#include "train/Objective.h"
+#include "train/OptimizerFactory.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <thread>
+
+namespace minimascope::core {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kProgressInterval = 1.0 / 30.0;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Hook {
+    int64_t every;
+    bool atEnd;
+    std::function<void(const TrainerState&)> call;
+};
+
+} // namespace
+
+struct Trainer::Impl {
+    std::shared_ptr<Network> network;
+    std::unique_ptr<FlatParameters> parameters;
+    std::unique_ptr<LossGradient> lossGradient;
+    MlpBackprop* fusedSgd = nullptr;   // set when plain SGD on a supported MLP
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    std::function<void(const TrainProgress&)> progress;
+    std::function<void(const TrainerState&)> snapshotSink;
+    std::vector<Hook> hooks;
+};
+
+Trainer::Trainer(RunConfig config, DatasetPair data)
+    : m_impl(std::make_unique<Impl>()), m_config(std::move(config)), m_data(std::move(data))
+{
+    if (m_data.train.size() == 0)
+        throw InputError("the training set is empty");
+    if (m_config.model.batchNorm && m_config.effectiveBatchSize(m_data.train.size()) < 2)
+        throw InputError("BatchNorm needs batches of at least 2 examples (optimizer.batch_size is 1)");
+    m_impl->network = buildModel(m_config.model, m_data.train, m_config.seed);
+    m_impl->network->train();
+    m_impl->parameters = std::make_unique<FlatParameters>(*m_impl->network);
+    m_impl->lossGradient = makeLossGradient(*m_impl->network, *m_impl->parameters, m_data.train.task);
+    if (isPlainSgd(m_config.optimizer))
+        m_impl->fusedSgd = dynamic_cast<MlpBackprop*>(m_impl->lossGradient.get());
+    m_impl->optimizer = makeOptimizer(m_config.optimizer, m_impl->parameters->values());
+}
+
+Trainer::~Trainer() = default;
+
+Network& Trainer::network() { return *m_impl->network; }
+FlatParameters& Trainer::parameters() { return *m_impl->parameters; }
+
+void Trainer::setProgressCallback(std::function<void(const TrainProgress&)> callback)
+{
+    m_impl->progress = std::move(callback);
+}
+
+void Trainer::addHook(int64_t every, bool atEnd, std::function<void(const TrainerState&)> hook)
+{
+    m_impl->hooks.push_back({every, atEnd, std::move(hook)});
+}
+
+void Trainer::setSnapshotSink(std::function<void(const TrainerState&)> sink)
+{
+    m_impl->snapshotSink = std::move(sink);
+}
+
+int64_t Trainer::threadsFor(const RunConfig& config, int64_t n)
+{
+    if (config.threads > 0)
+        return config.threads;
+    const int64_t cores = std::max<int64_t>(1, std::thread::hardware_concurrency());
+    return config.effectiveBatchSize(n) >= 64 ? std::min<int64_t>(2, cores) : 1;
+}
+
+TrainResult Trainer::run(const CancelToken& cancel)
+{
+    Impl& d = *m_impl;
+    const Dataset& train = m_data.train;
+    const int64_t n = train.size();
+    const OptimizerSpec& opt = m_config.optimizer;
+    const StopSpec& stop = m_config.stop;
+    const bool fullBatch = opt.fullBatch() || m_config.effectiveBatchSize(n) == n;
+    const int64_t evalEvery = m_config.schedule.evalEvery > 0
+                                  ? m_config.schedule.evalEvery
+                                  : (fullBatch ? 10 : (n + opt.batchSize - 1) / opt.batchSize);
+    const std::set<int64_t> snapshotAt(m_config.schedule.snapshotAt.begin(), m_config.schedule.snapshotAt.end());
+
+    TrainResult result;
+    result.threads = threadsFor(m_config, n);
+    result.gradientPath = d.fusedSgd ? "fused-sgd-mlp"
+                          : dynamic_cast<MlpBackprop*>(d.lossGradient.get()) ? "mlp-backprop" : "autograd";
+    at::set_num_threads(static_cast<int>(result.threads));
+    at::NoGradGuard noGrad;   // grad mode is thread-local; the loss closures enable it where needed
+    d.network->train();
+
+    BatchSampler sampler(n, m_config.effectiveBatchSize(n), opt.sampling, m_config.seed);
+    const auto start = Clock::now();
+    double lastProgressSeconds = -1.0;
+    int64_t iteration = 0;
+    double batchLoss = kNaN;
+    MetricsRow lastRow;
+    m_metrics.clear();
+
+    const auto state = [&] { return TrainerState{iteration, *d.network, *d.parameters, m_data}; };
+    const auto report = [&](bool isEvaluation) {
+        if (!d.progress)
+            return;
+        const double seconds = secondsSince(start);
+        if (!isEvaluation && lastProgressSeconds >= 0 && seconds - lastProgressSeconds < kProgressInterval)
+            return;
+        lastProgressSeconds = seconds;
+        TrainProgress p;
+        p.iteration = iteration;
+        p.maxIterations = stop.maxIterations;
+        p.seconds = seconds;
+        p.etaSeconds = iteration > 0 ? seconds / static_cast<double>(iteration) *
+                                           static_cast<double>(stop.maxIterations - iteration)
+                                     : kNaN;
+        if (stop.maxSeconds > 0)
+            p.etaSeconds = std::isnan(p.etaSeconds) ? stop.maxSeconds - seconds
+                                                    : std::min(p.etaSeconds, stop.maxSeconds - seconds);
+        p.batchLoss = batchLoss;
+        p.lastEvaluation = lastRow;
+        p.isEvaluation = isEvaluation;
+        d.progress(p);
+    };
+    // Evaluates the current parameters on the training and test sets and records the row;
+    // false when cancelled midway (nothing recorded).
+    const auto evaluateNow = [&](const CancelToken* token) -> bool {
+        MetricsRow row;
+        row.iteration = iteration;
+        row.epoch = fullBatch ? iteration : sampler.epoch();
+        row.batchLoss = batchLoss;
+        const Evaluation trainEval = evaluate(*d.network, train, token);
+        const Evaluation testEval = evaluate(*d.network, m_data.test, token);
+        if (token && token->isCancelled())
+            return false;
+        row.trainLoss = trainEval.loss;
+        row.trainAccuracy = trainEval.accuracy;
+        row.testLoss = testEval.loss;
+        row.testAccuracy = testEval.accuracy;
+        row.seconds = secondsSince(start);
+        lastRow = row;
+        m_metrics.push_back(row);
+        report(true);
+        return true;
+    };
+    const auto runHooks = [&](bool end) {
+        const auto hookStart = Clock::now();
+        bool ran = false;
+        for (const Hook& hook : d.hooks) {
+            if ((end && hook.atEnd) || (!end && hook.every > 0 && iteration % hook.every == 0)) {
+                hook.call(state());
+                ran = true;
+            }
+        }
+        if (ran)
+            result.hookSeconds += secondsSince(hookStart);
+    };
+    const auto snapshotDue = [&] {
+        return d.snapshotSink && (snapshotAt.count(iteration) > 0 ||
+                                  (m_config.schedule.snapshotEvery > 0 &&
+                                   iteration % m_config.schedule.snapshotEvery == 0));
+    };
+    const auto diverged = [&](const std::string& why) {
+        result.status = RunStatus::Diverged;
+        result.reason = why + " at iteration " + std::to_string(iteration);
+    };
+
+    if (snapshotDue())
+        d.snapshotSink(state());
+    evaluateNow(&cancel);
+    while (true) {
+        if (cancel.isCancelled()) {
+            result.status = RunStatus::Cancelled;
+            result.reason = "cancelled";
+            break;
+        }
+        if (!std::isnan(lastRow.trainLoss) && lastRow.trainLoss < stop.lossBelow && lastRow.iteration == iteration) {
+            result.reason = "loss_below";
+            break;
+        }
+        if (iteration >= stop.maxIterations) {
+            result.reason = "max_iterations";
+            break;
+        }
+        if (stop.maxSeconds > 0 && secondsSince(start) >= stop.maxSeconds) {
+            result.reason = "max_seconds";
+            break;
+        }
+
+        at::Tensor x = train.inputs;
+        at::Tensor y = train.targets;
+        if (!fullBatch) {
+            const at::Tensor batch = sampler.next();
+            x = x.index_select(0, batch);
+            y = y.index_select(0, batch);
+        }
+        at::Tensor loss;
+        if (d.fusedSgd) {
+            loss = d.fusedSgd->fusedSgdStep(x, y, opt.lr);
+        } else {
+            loss = d.optimizer->step([&] { return d.lossGradient->compute(x, y); });
+        }
+        ++iteration;
+        batchLoss = loss.item<double>();
+        if (!std::isfinite(batchLoss)) {
+            diverged("the batch loss became " + std::string(std::isnan(batchLoss) ? "NaN" : "infinite"));
+            break;
+        }
+        // A full batch's loss is the training loss (of the parameters before the step).
+        if (fullBatch && batchLoss > stop.divergenceLoss) {
+            diverged("the training loss exceeded " + std::to_string(stop.divergenceLoss));
+            break;
+        }
+        // A full batch's loss is the training loss one step back: once it is below the target,
+        // evaluate the current parameters exactly to decide whether to stop.
+        const bool evaluationDue = iteration % evalEvery == 0 || (fullBatch && batchLoss < stop.lossBelow);
+        if (evaluationDue && !evaluateNow(&cancel))
+            continue;   // cancelled: the loop head ends the run
+        if (lastRow.iteration == iteration && !std::isfinite(lastRow.trainLoss)) {
+            diverged("the training loss became non-finite");
+            break;
+        }
+        if (lastRow.iteration == iteration && lastRow.trainLoss > stop.divergenceLoss) {
+            diverged("the training loss exceeded " + std::to_string(stop.divergenceLoss));
+            break;
+        }
+        if (snapshotDue())
+            d.snapshotSink(state());
+        runHooks(false);
+        report(false);
+    }
+
+    // The final row describes the parameters the run ends with; after a cancel the last
+    // measured row stands, so that cancelling never waits for an evaluation.
+    if (result.status != RunStatus::Cancelled && lastRow.iteration != iteration)
+        evaluateNow(nullptr);
+    if (result.status != RunStatus::Cancelled)
+        runHooks(true);
+    result.iterations = iteration;
+    result.seconds = secondsSince(start);
+    result.final = lastRow;
+    return result;
+}
+
+} // namespace minimascope::core

@@ -1,0 +1,78 @@
+#pragma once
+// Runs one training run (RunConfig) on a data set until a stop rule fires:
+//   training loss below stop.lossBelow, stop.maxIterations steps, stop.maxSeconds of wall
+//   time, divergence (a NaN/Inf batch loss or a training loss above stop.divergenceLoss), or
+//   a cancel request, which is honoured within one step (well under 200 ms for the presets).
+// Threading: construct and run on the same thread; run() sets that thread's torch thread
+// count and grad mode. Callbacks run on that thread too. cancel may be set from any thread.
+// Errors: bad configs or data throw InputError from the constructor; run() never throws for
+// numerical trouble, it returns Diverged.
+#include "common/RunStatus.h"
+#include "data/Dataset.h"
+#include "train/RunConfig.h"
+#include "train/TrainProgress.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace minimascope::core {
+
+class CancelToken;
+class FlatParameters;
+class Network;
+
+struct TrainResult {
+    RunStatus status = RunStatus::Finished;
+    std::string reason;        // "loss_below", "max_iterations", "max_seconds", "cancelled", or why it diverged
+    int64_t iterations = 0;
+    double seconds = 0.0;
+    double hookSeconds = 0.0;  // spent in periodic hooks (curvature measurements)
+    MetricsRow final;          // evaluation of the parameters the run ends with
+    int64_t threads = 1;
+    std::string gradientPath;  // "fused-sgd-mlp", "mlp-backprop" or "autograd"
+};
+
+// What a hook or snapshot sink sees: the live network and its flat parameters.
+struct TrainerState {
+    int64_t iteration;
+    Network& network;
+    FlatParameters& parameters;
+    const DatasetPair& data;
+};
+
+class Trainer {
+public:
+    Trainer(RunConfig config, DatasetPair data);
+    ~Trainer();
+
+    void setProgressCallback(std::function<void(const TrainProgress&)> callback);
+    // Called after every `every` iterations (and, with atEnd, once when the run ends); its
+    // wall time is reported in TrainResult::hookSeconds. This is where curvature tracking attaches.
+    void addHook(int64_t every, bool atEnd, std::function<void(const TrainerState&)> hook);
+    // Called at schedule.snapshotAt / snapshotEvery iterations (iteration 0 included).
+    void setSnapshotSink(std::function<void(const TrainerState&)> sink);
+
+    TrainResult run(const CancelToken& cancel);
+
+    const RunConfig& config() const { return m_config; }
+    const DatasetPair& data() const { return m_data; }
+    Network& network();
+    FlatParameters& parameters();
+    const std::vector<MetricsRow>& metrics() const { return m_metrics; }
+
+    // The torch thread count the trainer uses for a config: the config's when set; otherwise
+    // one thread for batches below 64 examples (per-op overhead dominates and a second
+    // thread only adds synchronisation) and two above (large matmuls scale).
+    static int64_t threadsFor(const RunConfig& config, int64_t n);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    RunConfig m_config;
+    DatasetPair m_data;
+    std::vector<MetricsRow> m_metrics;
+};
+
+} // namespace minimascope::core
