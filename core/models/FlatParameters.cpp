@@ -20,6 +20,8 @@ FlatParameters::FlatParameters(torch::nn::Module& module)
     }
     m_values = at::empty({total}, at::TensorOptions().dtype(type));
     m_gradients = at::zeros({total}, at::TensorOptions().dtype(type));
+    // torch::optim optimizers built over the flat vector read its .grad.
+    m_values.mutable_grad() = m_gradients;
     for (size_t i = 0; i < m_slices.size(); ++i) {
         at::Tensor parameter = named[i].value();
         at::Tensor view = slice(m_values, i);

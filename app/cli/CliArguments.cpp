@@ -1,0 +1,159 @@
+#include "CliArguments.h"
+
+#include "common/InputError.h"
+
+#include <map>
+
+namespace minimascope::cli {
+
+using core::InputError;
+
+namespace {
+
+// Shortcut flags and the config keys they set.
+const std::map<std::string, std::string>& shortcuts()
+{
+    static const std::map<std::string, std::string> table{
+        {"--lr", "optimizer.lr"},
+        {"--batch-size", "optimizer.batch_size"},
+        {"--optimizer", "optimizer.name"},
+        {"--sampling", "optimizer.sampling"},
+        {"--seed", "seed"},
+        {"--n", "dataset.n"},
+        {"--max-iterations", "stop.max_iterations"},
+        {"--loss-below", "stop.loss_below"},
+        {"--max-seconds", "stop.max_seconds"},
+        {"--threads", "threads"},
+        {"--snapshot-every", "schedule.snapshot_every"},
+        {"--eval-every", "schedule.eval_every"},
+    };
+    return table;
+}
+
+// A command-line value is JSON when it parses as JSON (numbers, true, [1,2]), a string otherwise.
+nlohmann::json parseValue(const std::string& text)
+{
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error&) {
+        return text;
+    }
+}
+
+} // namespace
+
+std::string usageText()
+{
+    return R"(minimascope-cli: train networks and measure why SGD finds flat minima.
+
+Usage:
+  minimascope-cli train (--config FILE | --preset NAME) [--out DIR] [options]
+  minimascope-cli presets            list the shipped presets
+  minimascope-cli --help             this text
+
+train options:
+  --config FILE         run config (JSON; see docs/config.md). A run folder's config.json reruns it.
+  --preset NAME         a shipped preset instead of --config (see 'presets').
+  --out DIR             output folder (default: runs/<config or preset name>). It receives
+                        config.json, metrics.csv/json, summary.json, parameters/ and snapshots/.
+  --set KEY=VALUE       override any config key, e.g. --set optimizer.momentum=0.9
+                        (VALUE is JSON when it parses as JSON, a string otherwise). Repeatable.
+  --lr X                = --set optimizer.lr=X (the learning rate eta)
+  --batch-size B        = --set optimizer.batch_size=B
+  --optimizer NAME      = --set optimizer.name=NAME (gd, sgd, adagrad, adam, lbfgs, sam)
+  --sampling MODE       = --set optimizer.sampling=MODE (shuffle, subset, replacement)
+  --seed S              = --set seed=S
+  --n N                 = --set dataset.n=N (training examples)
+  --max-iterations N    = --set stop.max_iterations=N
+  --loss-below X        = --set stop.loss_below=X
+  --max-seconds S       = --set stop.max_seconds=S
+  --threads T           = --set threads=T (torch threads; 0 = automatic)
+  --snapshot-every K    = --set schedule.snapshot_every=K
+  --eval-every K        = --set schedule.eval_every=K
+  --quiet               print only the final summary line
+
+Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.
+Ctrl-C stops the run cleanly and still writes what was measured.
+
+Exit codes:
+  0  finished (loss target, iteration or time cap reached)
+  1  internal error
+  2  bad input: command line, config, data files, unwritable output folder
+  3  training diverged (NaN/Inf or loss above stop.divergence_loss)
+  4  cancelled (Ctrl-C / SIGTERM)
+)";
+}
+
+CliArguments parseArguments(int argc, char** argv)
+{
+    CliArguments args;
+    std::vector<std::string> words(argv + 1, argv + argc);
+    if (words.empty())
+        throw InputError("no command given (try 'minimascope-cli --help')");
+    size_t i = 0;
+    if (words[0] == "--help" || words[0] == "-h" || words[0] == "help") {
+        args.command = "help";
+        return args;
+    }
+    args.command = words[i++];
+    if (args.command != "train" && args.command != "presets")
+        throw InputError("unknown command '" + args.command + "' (expected train or presets)");
+    const auto valueOf = [&](const std::string& flag) -> std::string {
+        if (i >= words.size())
+            throw InputError("option " + flag + " needs a value");
+        return words[i++];
+    };
+    while (i < words.size()) {
+        const std::string flag = words[i++];
+        if (flag == "--help" || flag == "-h") {
+            args.helpRequested = true;
+        } else if (flag == "--config") {
+            args.configPath = valueOf(flag);
+        } else if (flag == "--preset") {
+            args.presetName = valueOf(flag);
+        } else if (flag == "--out") {
+            args.outDir = valueOf(flag);
+        } else if (flag == "--quiet") {
+            args.quiet = true;
+        } else if (flag == "--set") {
+            const std::string assignment = valueOf(flag);
+            const size_t eq = assignment.find('=');
+            if (eq == std::string::npos || eq == 0)
+                throw InputError("--set needs KEY=VALUE, got '" + assignment + "'");
+            args.overrides.emplace_back(assignment.substr(0, eq), parseValue(assignment.substr(eq + 1)));
+        } else if (const auto it = shortcuts().find(flag); it != shortcuts().end()) {
+            args.overrides.emplace_back(it->second, parseValue(valueOf(flag)));
+        } else {
+            throw InputError("unknown option '" + flag + "' (see 'minimascope-cli --help')");
+        }
+    }
+    if (args.command == "train" && !args.helpRequested && args.configPath.empty() == args.presetName.empty())
+        throw InputError("train needs exactly one of --config FILE or --preset NAME");
+    return args;
+}
+
+void applyOverrides(nlohmann::json& config, const std::vector<std::pair<std::string, nlohmann::json>>& overrides)
+{
+    for (const auto& [key, value] : overrides) {
+        nlohmann::json* node = &config;
+        size_t start = 0;
+        while (true) {
+            const size_t dot = key.find('.', start);
+            const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+            if (part.empty())
+                throw InputError("bad config key '" + key + "' in an override");
+            if (!node->is_object())
+                throw InputError("cannot set '" + key + "': '" + key.substr(0, start - 1) + "' is not an object");
+            if (dot == std::string::npos) {
+                (*node)[part] = value;
+                break;
+            }
+            node = &(*node)[part];
+            if (node->is_null())
+                *node = nlohmann::json::object();
+            start = dot + 1;
+        }
+    }
+}
+
+} // namespace minimascope::cli
