@@ -70,7 +70,8 @@ void writeSummary(const std::string& dir, const RunConfig& config, const TrainRe
     const nlohmann::json summary{
         {"status", toString(result.status)}, {"reason", result.reason},
         {"iterations", result.iterations}, {"seconds", number(result.seconds)},
-        {"hook_seconds", number(result.hookSeconds)}, {"threads", result.threads},
+        {"hook_seconds", number(result.hookSeconds)},
+        {"evaluation_seconds", number(result.evaluationSeconds)}, {"threads", result.threads},
         {"gradient_path", result.gradientPath}, {"model", modelDescription},
         {"sampling", config.optimizer.fullBatch() ? "full-batch" : toString(config.optimizer.sampling)},
         {"final", rowJson(result.final)}};

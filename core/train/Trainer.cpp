@@ -150,12 +150,14 @@ TrainResult Trainer::run(const CancelToken& cancel)
     // Evaluates the current parameters on the training and test sets and records the row;
     // false when cancelled midway (nothing recorded).
     const auto evaluateNow = [&](const CancelToken* token) -> bool {
+        const auto evaluationStart = Clock::now();
         MetricsRow row;
         row.iteration = iteration;
         row.epoch = fullBatch ? iteration : sampler.epoch();
         row.batchLoss = batchLoss;
         const Evaluation trainEval = evaluate(*d.network, train, token);
         const Evaluation testEval = evaluate(*d.network, m_data.test, token);
+        result.evaluationSeconds += secondsSince(evaluationStart);
         if (token && token->isCancelled())
             return false;
         row.trainLoss = trainEval.loss;

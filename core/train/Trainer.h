@@ -29,6 +29,7 @@ struct TrainResult {
     int64_t iterations = 0;
     double seconds = 0.0;
     double hookSeconds = 0.0;  // spent in periodic hooks (curvature measurements)
+    double evaluationSeconds = 0.0;  // spent evaluating on the full training and test sets
     MetricsRow final;          // evaluation of the parameters the run ends with
     int64_t threads = 1;
     std::string gradientPath;  // "fused-sgd-mlp", "mlp-backprop" or "autograd"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what MinimaScope needs on Debian 12 (bookworm) from Debian's own packages.
+#   scripts/install-deps.sh           build + run: compilers, Qt6, LibTorch, VTK, QCustomPlot,
+#                                     OpenBLAS (OpenMP), zlib, nlohmann-json, Fashion-MNIST, Xvfb
+#   scripts/install-deps.sh --tests   the same plus what the tests use (python3-numpy for the
+#                                     .npy interoperability test)
+#   scripts/install-deps.sh --bench   the same plus python3-torch for the Python reference loops
+# libopenblas0-openmp is listed on purpose: without it libblas.so.3 is the reference BLAS and
+# every torch matmul runs ~40x slower; --no-install-recommends would otherwise skip it.
+set -euo pipefail
+packages=(build-essential cmake ninja-build ccache git
+          qt6-base-dev libqt6opengl6-dev qt6-svg-dev libtorch-dev libopenblas0-openmp
+          libvtk9-dev libqcustomplot-dev nlohmann-json3-dev zlib1g-dev
+          xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
+for arg in "$@"; do
+  case "$arg" in
+    --tests) packages+=(python3-numpy) ;;
+    --bench) packages+=(python3-numpy python3-torch) ;;
+    *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${packages[@]}"
