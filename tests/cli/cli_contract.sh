@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The command-line contract of minimascope-cli: exit codes, messages, the run folder, and that
+# a run folder's config.json reproduces the run. Usage: cli_contract.sh path/to/minimascope-cli
+set -uo pipefail
+cli="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() {   # check "description" expected actual
+  if [ "$2" != "$3" ]; then echo "FAIL: $1: expected '$2', got '$3'"; failures=$((failures + 1)); else echo "ok: $1"; fi
+}
+contains() {   # contains "description" needle file
+  if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: '$2' not in $(cat "$3")"; failures=$((failures + 1)); fi
+}
+
+"$cli" --help > "$work/help.txt"; check "--help exits 0" 0 $?
+contains "--help lists exit codes" "Exit codes" "$work/help.txt"
+"$cli" presets > "$work/presets.txt"; check "presets exits 0" 0 $?
+contains "presets lists the GD preset" "gd-fashion-mnist" "$work/presets.txt"
+
+"$cli" train --preset escape-toy-gd --out "$work/gd" --quiet > "$work/gd.txt"; check "GD on the escape toy finishes" 0 $?
+for f in config.json metrics.csv metrics.json summary.json parameters/index.json parameters/x.npy; do
+  [ -f "$work/gd/$f" ] && echo "ok: run folder has $f" || { echo "FAIL: run folder lacks $f"; failures=$((failures + 1)); }
+done
+contains "summary says finished" '"status": "finished"' "$work/gd/summary.json"
+head -c 6 "$work/gd/parameters/x.npy" | od -c | grep -q 'N   U   M   P   Y' && echo "ok: x.npy is npy" || { echo "FAIL: x.npy magic"; failures=$((failures + 1)); }
+
+# The folder's config.json reruns the same run: identical metrics apart from wall time.
+"$cli" train --config "$work/gd/config.json" --out "$work/gd2" --quiet > /dev/null; check "rerun from config.json" 0 $?
+cut -d, -f1,2,4- "$work/gd/metrics.csv" > "$work/a.csv"; cut -d, -f1,2,4- "$work/gd2/metrics.csv" > "$work/b.csv"
+cmp -s "$work/a.csv" "$work/b.csv"; check "rerun gives identical metrics" 0 $?
+cmp -s "$work/gd/parameters/x.npy" "$work/gd2/parameters/x.npy"; check "rerun gives identical parameters" 0 $?
+
+"$cli" train --preset escape-toy-gd --out "$work/bad" --set optimizer.lrr=1 2> "$work/bad.txt"; check "unknown key exits 2" 2 $?
+contains "message names the key" "optimizer.lrr" "$work/bad.txt"
+"$cli" train --preset escape-toy-gd --out "$work/bad" --lr -1 2> "$work/bad.txt"; check "negative lr exits 2" 2 $?
+contains "message names lr" "optimizer.lr" "$work/bad.txt"
+echo '{"seed": ' > "$work/broken.json"
+"$cli" train --config "$work/broken.json" --out "$work/bad" 2> "$work/bad.txt"; check "broken JSON exits 2" 2 $?
+contains "message names the file" "broken.json" "$work/bad.txt"
+"$cli" train --preset escape-toy-gd --out "$work/gd/config.json/sub" 2> "$work/bad.txt"; check "unwritable output exits 2" 2 $?
+"$cli" train --preset sgd-fashion-mnist --set dataset.path="$work" --out "$work/nodata" 2> "$work/bad.txt"; check "missing data exits 2" 2 $?
+contains "message names the missing file" "train-images" "$work/bad.txt"
+"$cli" frobnicate 2> /dev/null; check "unknown command exits 2" 2 $?
+
+"$cli" train --preset escape-toy-gd --out "$work/div" --lr 100 --quiet > "$work/div.txt"; check "huge lr diverges with exit 3" 3 $?
+contains "summary says diverged" '"status": "diverged"' "$work/div/summary.json"
+
+# SIGINT stops a long run cleanly, writes the folder and exits 4.
+"$cli" train --preset two-moons-quick --out "$work/int" --max-iterations 100000000 --loss-below 0 --quiet > /dev/null &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid; check "SIGINT exits 4" 4 $?
+contains "summary says cancelled" '"status": "cancelled"' "$work/int/summary.json"
+
+echo "$failures failures"
+[ "$failures" -eq 0 ]
