@@ -38,14 +38,15 @@ at::Tensor BatchSampler::next()
     at::Tensor batch;
     switch (m_sampling) {
     case Sampling::Shuffle: {
-        if (m_position >= m_n) {
-            ++m_epoch;
+        if (m_position >= m_n)
             reshuffle();
-        }
         const int64_t size = std::min(m_batchSize, m_n - m_position);
         batch = at::empty({size}, at::kLong);
         std::copy_n(m_order.begin() + m_position, size, batch.data_ptr<int64_t>());
         m_position += size;
+        // The epoch is complete as soon as its last batch is drawn (not at the next call).
+        if (m_position >= m_n)
+            ++m_epoch;
         return batch;
     }
     case Sampling::Subset: {
