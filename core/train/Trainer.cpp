@@ -124,7 +124,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
     MetricsRow lastRow;
     m_metrics.clear();
 
-    const auto state = [&] { return TrainerState{iteration, *d.network, *d.parameters, m_data}; };
+    const auto state = [&] { return TrainerState{iteration, *d.network, *d.parameters, m_data, cancel}; };
     const auto report = [&](bool isEvaluation) {
         if (!d.progress)
             return;

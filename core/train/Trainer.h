@@ -41,6 +41,7 @@ struct TrainerState {
     Network& network;
     FlatParameters& parameters;
     const DatasetPair& data;
+    const CancelToken& cancel;   // the run's: long hooks should honour it too
 };
 
 class Trainer {

@@ -1,0 +1,40 @@
+#pragma once
+// The H and Sigma products for a network and data set, by the fastest exact path that applies:
+// MlpCurvature (factored per-example products) for MLPs without BatchNorm, LossCurvature (double
+// backward; Sigma by the per-example loop) otherwise or when the naive path is asked for.
+#include "analysis/SymmetricOperator.h"
+#include "data/Dataset.h"
+
+#include <memory>
+#include <string>
+
+namespace minimascope::core {
+
+class FlatParameters;
+class Network;
+
+class CurvatureOperators {
+public:
+    CurvatureOperators(Network& network, FlatParameters& parameters, const Dataset& data,
+                       const CancelToken* cancel = nullptr, bool forceNaive = false, int64_t chunk = 1000);
+    ~CurvatureOperators();
+
+    const SymmetricOperator& hessian() const { return m_hessian; }
+    const SymmetricOperator& covariance() const { return m_covariance; }
+    // "mlp-factored" or "autograd"
+    const std::string& path() const { return m_path; }
+    // Products made so far, each operator counted separately.
+    int64_t hessianProducts() const { return *m_hessianCount; }
+    int64_t covarianceProducts() const { return *m_covarianceCount; }
+
+private:
+    struct Engines;
+    std::unique_ptr<Engines> m_engines;
+    SymmetricOperator m_hessian;
+    SymmetricOperator m_covariance;
+    std::string m_path;
+    std::shared_ptr<int64_t> m_hessianCount = std::make_shared<int64_t>(0);
+    std::shared_ptr<int64_t> m_covarianceCount = std::make_shared<int64_t>(0);
+};
+
+} // namespace minimascope::core

@@ -1,0 +1,163 @@
+#include "analysis/CurvatureReport.h"
+
+#include "analysis/CurvatureOperators.h"
+#include "common/CancelToken.h"
+#include "data/Dataset.h"
+#include "models/FlatParameters.h"
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+
+namespace minimascope::core {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+nlohmann::json finite(double value)
+{
+    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json measured(const MeasuredValue& m)
+{
+    return {{"value", finite(m.value)}, {"residual", finite(m.residual)}, {"products", m.products},
+            {"seconds", finite(m.seconds)}};
+}
+
+SolverProgressSink forward(const CurvatureProgressSink& progress, const std::string& quantity)
+{
+    if (!progress)
+        return {};
+    return [progress, quantity](const SolverProgress& p) { progress(quantity, p); };
+}
+
+} // namespace
+
+CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                                 const CurvatureRequest& request, const CancelToken* cancel,
+                                 const CurvatureProgressSink& progress)
+{
+    at::NoGradGuard noGrad;   // the operators enable grad mode where they need it
+    CurvatureOperators operators(network, parameters, data, cancel, request.forceNaive);
+    CurvatureReport report;
+    report.path = operators.path();
+    report.examples = data.size();
+    report.parameters = parameters.size();
+    const auto stop = [&](RunStatus status) {
+        report.status = status;
+        return report;
+    };
+
+    if (request.sharpness || request.topK > 1) {
+        const auto start = Clock::now();
+        LanczosOptions options;
+        options.k = std::max<int64_t>(1, request.topK);
+        options.tolerance = request.tolerance;
+        options.maxSteps = request.maxSteps;
+        options.seed = request.seed;
+        options.start = request.warmStartHessian;
+        const EigenResult result = lanczos(operators.hessian(), options, cancel, forward(progress, "sharpness"));
+        const double seconds = secondsSince(start);
+        for (const EigenPair& pair : result.pairs)
+            report.topEigenvalues.push_back({pair.value, pair.residual, result.products, seconds});
+        if (!result.pairs.empty())
+            report.topEigenvector = result.pairs.front().vector;
+        if (result.status != RunStatus::Finished)
+            return stop(result.status);
+    }
+    if (request.lambdaMin) {
+        const auto start = Clock::now();
+        LanczosOptions options;
+        options.which = Spectrum::Smallest;
+        options.tolerance = request.tolerance;
+        options.maxSteps = request.maxSteps;
+        options.seed = request.seed + 1;
+        const EigenResult result = lanczos(operators.hessian(), options, cancel, forward(progress, "lambda_min"));
+        if (result.status != RunStatus::Finished || result.pairs.empty())
+            return stop(RunStatus::Cancelled);
+        report.lambdaMin = MeasuredValue{result.pairs.front().value, result.pairs.front().residual, result.products,
+                                         secondsSince(start)};
+    }
+    if (request.nonUniformity) {
+        const auto start = Clock::now();
+        LanczosOptions options;
+        options.tolerance = request.tolerance;
+        options.maxSteps = request.maxSteps;
+        options.seed = request.seed + 2;
+        options.start = request.warmStartCovariance;
+        const EigenResult result = lanczos(operators.covariance(), options, cancel, forward(progress, "non_uniformity"));
+        if (result.status != RunStatus::Finished || result.pairs.empty())
+            return stop(RunStatus::Cancelled);
+        const EigenPair& top = result.pairs.front();
+        // Sigma is PSD: a slightly negative top value is rounding, s = 0.
+        report.nonUniformity = MeasuredValue{std::sqrt(std::max(0.0, top.value)), top.residual, result.products,
+                                             secondsSince(start)};
+        report.covarianceEigenvector = top.vector;
+    }
+    if (request.stability) {
+        LanczosOptions options;
+        options.tolerance = request.tolerance;
+        options.maxSteps = request.maxSteps;
+        options.seed = request.seed + 3;
+        report.stability = testLinearStability(operators.hessian(), operators.covariance(), request.eta,
+                                               request.batchSize, data.size(), options, cancel);
+        if (report.stability->status != RunStatus::Finished)
+            return stop(report.stability->status);
+    }
+    if (request.traceSamples > 0) {
+        report.trace = hutchinsonTrace(operators.hessian(), request.traceSamples, request.seed + 4, cancel,
+                                       forward(progress, "trace"));
+        if (report.trace->status != RunStatus::Finished)
+            return stop(report.trace->status);
+    }
+    if (request.density) {
+        SpectralDensityOptions options = request.densityOptions;
+        options.seed = request.seed + 5;
+        report.density = stochasticLanczosQuadrature(operators.hessian(), options, cancel, forward(progress, "density"));
+        if (report.density->status != RunStatus::Finished)
+            return stop(report.density->status);
+    }
+    return report;
+}
+
+nlohmann::json CurvatureReport::toJson() const
+{
+    nlohmann::json json{{"status", toString(status)}, {"path", path}, {"examples", examples},
+                        {"parameters", parameters}};
+    if (!topEigenvalues.empty()) {
+        json["sharpness"] = measured(topEigenvalues.front());
+        nlohmann::json top = nlohmann::json::array();
+        for (const auto& m : topEigenvalues)
+            top.push_back(measured(m));
+        json["top_eigenvalues"] = top;
+    }
+    if (lambdaMin)
+        json["lambda_min"] = measured(*lambdaMin);
+    if (nonUniformity)
+        json["non_uniformity"] = measured(*nonUniformity);
+    if (stability) {
+        json["stability"] = {{"lambda_max", finite(stability->lambdaMax)}, {"residual", finite(stability->residual)},
+                             {"products", stability->products}, {"stable", stability->stable},
+                             {"sharpness_bound", finite(stability->sharpnessBound)},
+                             {"non_uniformity_bound", finite(stability->nonUniformityBound)}};
+    }
+    if (trace)
+        json["trace"] = {{"value", finite(trace->trace)}, {"standard_error", finite(trace->standardError)},
+                         {"samples", trace->samples}, {"products", trace->products}};
+    if (density)
+        json["density"] = {{"grid", density->grid}, {"density", density->density}, {"sigma", density->sigma},
+                           {"nodes", density->nodes}, {"weights", density->weights},
+                           {"products", density->products}};
+    return json;
+}
+
+} // namespace minimascope::core

@@ -1,0 +1,74 @@
+#pragma once
+// The curvature numbers of one parameter vector, as `minimascope-cli analyze` and the trainer's
+// tracking hook compute them: sharpness a (top-k eigenpairs of H), lambda_min, non-uniformity
+// s = sqrt(lambda_max(Sigma)), the stability verdict for (eta, B), the Hutchinson trace and the
+// SLQ density. Each number carries its residual (where it has one), the products it cost and
+// its wall time. Everything is exact over the chosen data (no mini-batch estimates) except the
+// trace and the density, which are stochastic by nature.
+#include "analysis/Lanczos.h"
+#include "analysis/LinearStability.h"
+#include "analysis/SpectralDensity.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace minimascope::core {
+
+class FlatParameters;
+class Network;
+struct Dataset;
+
+struct CurvatureRequest {
+    bool sharpness = true;
+    int64_t topK = 1;               // eigenpairs of H from the top
+    bool lambdaMin = false;
+    bool nonUniformity = true;
+    bool stability = false;         // needs eta and batchSize
+    double eta = 0.0;
+    int64_t batchSize = 0;
+    int64_t traceSamples = 0;       // 0 = no trace
+    bool density = false;
+    SpectralDensityOptions densityOptions;
+    double tolerance = 1e-3;        // certified when residual <= tolerance * |lambda|
+    int64_t maxSteps = 200;         // Lanczos steps cap
+    bool forceNaive = false;        // per-example loop for Sigma even where a fast path exists
+    uint64_t seed = 0;
+    at::Tensor warmStartHessian;    // previous top eigenvector of H (tracking), optional
+    at::Tensor warmStartCovariance; // previous top eigenvector of Sigma, optional
+};
+
+struct MeasuredValue {
+    double value = 0.0;
+    double residual = 0.0;
+    int64_t products = 0;
+    double seconds = 0.0;
+};
+
+struct CurvatureReport {
+    RunStatus status = RunStatus::Finished;
+    std::string path;                        // "mlp-factored" or "autograd"
+    int64_t examples = 0;
+    int64_t parameters = 0;
+    std::vector<MeasuredValue> topEigenvalues;   // of H, largest first; [0] is the sharpness a
+    std::optional<MeasuredValue> lambdaMin;
+    std::optional<MeasuredValue> nonUniformity;  // s; residual is that of lambda_max(Sigma)
+    std::optional<StabilityVerdict> stability;
+    std::optional<TraceEstimate> trace;
+    std::optional<SpectralDensity> density;
+    at::Tensor topEigenvector;               // for warm starts and landscape directions
+    at::Tensor covarianceEigenvector;
+
+    nlohmann::json toJson() const;
+};
+
+// Progress: which quantity is being computed and the solver's own progress.
+using CurvatureProgressSink = std::function<void(const std::string& quantity, const SolverProgress&)>;
+
+CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                                 const CurvatureRequest& request, const CancelToken* cancel = nullptr,
+                                 const CurvatureProgressSink& progress = {});
+
+} // namespace minimascope::core

@@ -1,0 +1,53 @@
+#pragma once
+// Live curvature tracking during training: every `every` iterations (and/or once at the end)
+// measure the sharpness a and non-uniformity s of the current parameters, warm-starting each
+// solve from the previous eigenvectors, so that a parameter vector that moved little costs a
+// handful of products. Attach to a Trainer before run(); samples arrive through the callback
+// on the training thread and are kept in samples().
+#include "analysis/CurvatureReport.h"
+
+#include <functional>
+#include <vector>
+
+namespace minimascope::core {
+
+class Trainer;
+
+struct CurvatureSample {
+    int64_t iteration = 0;
+    double sharpness = 0.0;
+    double sharpnessResidual = 0.0;
+    double nonUniformity = 0.0;        // NaN when not requested
+    double nonUniformityResidual = 0.0;
+    int64_t hessianProducts = 0;
+    int64_t covarianceProducts = 0;
+    double seconds = 0.0;              // wall time of this measurement
+};
+
+struct CurvatureTracking {
+    int64_t every = 0;                 // 0 = never during training
+    bool atEnd = true;
+    bool nonUniformity = true;
+    int64_t subset = 0;                // first N training examples; 0 = all
+    double tolerance = 1e-3;
+};
+
+class CurvatureTracker {
+public:
+    explicit CurvatureTracker(CurvatureTracking tracking);
+    void attach(Trainer& trainer);
+    void setCallback(std::function<void(const CurvatureSample&)> callback);
+    const std::vector<CurvatureSample>& samples() const { return m_samples; }
+
+private:
+    void measure(int64_t iteration, Network& network, FlatParameters& parameters, const Dataset& data,
+                 const CancelToken& cancel);
+
+    CurvatureTracking m_tracking;
+    std::function<void(const CurvatureSample&)> m_callback;
+    std::vector<CurvatureSample> m_samples;
+    at::Tensor m_hessianVector;
+    at::Tensor m_covarianceVector;
+};
+
+} // namespace minimascope::core

@@ -1,0 +1,370 @@
+#include "analysis/Lanczos.h"
+
+#include "analysis/LanczosProcess.h"
+#include "common/CancelToken.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+
+namespace minimascope::core {
+
+namespace detail {
+
+at::Generator makeGenerator(uint64_t seed)
+{
+    return at::make_generator<at::CPUGeneratorImpl>(seed);
+}
+
+at::Tensor randomUnitVector(int64_t dimension, at::Generator& generator)
+{
+    at::Tensor v = at::randn({dimension}, generator, at::TensorOptions(at::kDouble));
+    return v / v.norm();
+}
+
+at::Tensor rademacherVector(int64_t dimension, at::Generator& generator)
+{
+    return at::randint(2, {dimension}, generator, at::TensorOptions(at::kDouble)) * 2.0 - 1.0;
+}
+
+at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v)
+{
+    const at::Tensor product = op.apply(v.to(op.dtype).contiguous());
+    if (!product.defined())
+        return {};   // the operator saw the cancel request midway
+    if (product.numel() != op.dimension)
+        throw std::runtime_error("SymmetricOperator::apply returned " + std::to_string(product.defined() ? product.numel() : 0)
+                                 + " elements, expected " + std::to_string(op.dimension));
+    return product.reshape({op.dimension}).to(at::kDouble);
+}
+
+LanczosProcess::LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity)
+    : m_op(op), m_capacity(std::min(capacity, op.dimension)), m_next(start)
+{
+    m_basis = at::empty({std::min<int64_t>(m_capacity, 16), op.dimension}, at::TensorOptions(at::kDouble));
+}
+
+void LanczosProcess::orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) const
+{
+    if (rows == 0)
+        return;
+    // Classical Gram-Schmidt twice ("twice is enough", Giraud et al. 2005): one pass leaves
+    // O(eps * cond) components that would otherwise grow into spurious copies of converged
+    // Ritz values; a second pass brings them to O(eps).
+    const at::Tensor q = m_basis.narrow(0, 0, rows);
+    for (int pass = 0; pass < 2; ++pass)
+        w.sub_(q.t().mv(q.mv(w)));
+}
+
+void LanczosProcess::appendBasisVector(const at::Tensor& q)
+{
+    if (m_rows == m_basis.size(0)) {
+        // Grow by doubling so that an early stop does not pay for maxSteps vectors.
+        const int64_t rows = std::min<int64_t>(m_capacity, 2 * m_basis.size(0));
+        at::Tensor grown = at::empty({rows, m_op.dimension}, at::TensorOptions(at::kDouble));
+        grown.narrow(0, 0, m_rows).copy_(m_basis.narrow(0, 0, m_rows));
+        m_basis = grown;
+    }
+    m_basis[m_rows].copy_(q);
+    ++m_rows;
+}
+
+bool LanczosProcess::step(const CancelToken* cancel)
+{
+    if (steps() >= m_capacity || !m_next.defined())
+        return false;
+    if (cancel && cancel->isCancelled())
+        return false;
+    const at::Tensor q = m_next;
+    at::Tensor w = applyInDouble(m_op, q);
+    if (!w.defined())
+        return false;
+    appendBasisVector(q);
+    ++m_products;
+
+    const double alpha = q.dot(w).item<double>();
+    w.sub_(q, alpha);
+    if (m_rows >= 2)
+        w.sub_(m_basis[m_rows - 2], m_beta.back());
+    orthogonalizeAgainstBasis(w, m_rows);
+    double beta = w.norm().item<double>();
+
+    m_alpha.push_back(alpha);
+    m_normEstimate = std::max({m_normEstimate, std::abs(alpha), beta});
+    // Breakdown relative to the operator's own precision: below this, w is rounding noise of
+    // the product (which grows like sqrt(dimension) for a dense sum), not a direction of the
+    // Krylov space. Missing a breakdown is harmless (the noise acts as a restart); declaring
+    // one too early would drop a real direction, hence the cap on the sqrt growth.
+    const double eps = m_op.dtype == at::kDouble ? std::numeric_limits<double>::epsilon()
+                                                 : std::numeric_limits<float>::epsilon();
+    const double noise = 10.0 * eps * std::sqrt(static_cast<double>(std::min<int64_t>(m_op.dimension, 10000)));
+    m_brokeDown = beta <= noise * m_normEstimate || !std::isfinite(beta);
+    if (m_brokeDown) {
+        beta = 0.0;
+        m_next = at::Tensor();
+    } else {
+        m_next = w / beta;
+    }
+    m_beta.push_back(beta);
+    return true;
+}
+
+bool LanczosProcess::restart(const at::Tensor& vector)
+{
+    if (steps() >= m_capacity)
+        return false;
+    at::Tensor w = vector.to(at::kDouble).clone();
+    const double before = w.norm().item<double>();
+    orthogonalizeAgainstBasis(w, m_rows);
+    const double after = w.norm().item<double>();
+    if (!(after > 1e-8 * before))
+        return false;
+    m_next = w / after;
+    m_brokeDown = false;
+    return true;
+}
+
+at::Tensor LanczosProcess::tridiagonal() const
+{
+    const int64_t m = steps();
+    at::Tensor t = at::zeros({m, m}, at::TensorOptions(at::kDouble));
+    auto a = t.accessor<double, 2>();
+    for (int64_t i = 0; i < m; ++i) {
+        a[i][i] = m_alpha[static_cast<size_t>(i)];
+        if (i + 1 < m) {
+            a[i][i + 1] = m_beta[static_cast<size_t>(i)];
+            a[i + 1][i] = m_beta[static_cast<size_t>(i)];
+        }
+    }
+    return t;
+}
+
+at::Tensor LanczosProcess::basis() const
+{
+    return m_basis.narrow(0, 0, m_rows);
+}
+
+} // namespace detail
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Indices (into linalg_eigh's ascending order) of the wanted Ritz values, in reporting order.
+std::vector<int64_t> wantedIndices(int64_t size, int64_t k, Spectrum which)
+{
+    std::vector<int64_t> indices;
+    for (int64_t i = 0; i < std::min(k, size); ++i)
+        indices.push_back(which == Spectrum::Largest ? size - 1 - i : i);
+    return indices;
+}
+
+at::Tensor startVector(const at::Tensor& start, int64_t dimension, at::Generator& generator)
+{
+    if (!start.defined())
+        return detail::randomUnitVector(dimension, generator);
+    if (start.numel() != dimension)
+        throw std::invalid_argument("start vector has " + std::to_string(start.numel()) + " elements, the operator "
+                                    + std::to_string(dimension));
+    at::Tensor v = start.reshape({dimension}).to(at::kDouble).clone();
+    const double norm = v.norm().item<double>();
+    if (!(norm > 0.0) || !std::isfinite(norm))
+        return detail::randomUnitVector(dimension, generator);
+    return v / norm;
+}
+
+void validate(const SymmetricOperator& op, int64_t k)
+{
+    if (!op.apply)
+        throw std::invalid_argument("symmetric operator without a product");
+    if (op.dimension < 1)
+        throw std::invalid_argument("symmetric operator of dimension " + std::to_string(op.dimension));
+    if (op.dtype != at::kFloat && op.dtype != at::kDouble)
+        throw std::invalid_argument("symmetric operator dtype must be float32 or float64");
+    if (k < 1 || k > op.dimension)
+        throw std::invalid_argument("asked for " + std::to_string(k) + " eigenpairs of a " + std::to_string(op.dimension)
+                                    + "-dimensional operator");
+}
+
+// Measures |A v - value v| for every pair with one product each (v as stored, in the
+// operator dtype). Returns false when cancelled; unmeasured residuals stay NaN.
+bool measureResiduals(const SymmetricOperator& op, std::vector<EigenPair>& pairs, int64_t& products,
+                      int64_t step, int64_t total, const CancelToken* cancel, const SolverProgressSink& progress)
+{
+    for (EigenPair& pair : pairs) {
+        if (cancel && cancel->isCancelled())
+            return false;
+        const at::Tensor v = pair.vector.to(at::kDouble);
+        const at::Tensor av = detail::applyInDouble(op, v);
+        if (!av.defined())
+            return false;
+        ++products;
+        pair.residual = (av - pair.value * v).norm().item<double>();
+        if (progress)
+            progress({step, total, products, pair.value});
+    }
+    return true;
+}
+
+bool allConverged(const std::vector<EigenPair>& pairs, size_t k, double tolerance)
+{
+    if (pairs.size() < k)
+        return false;
+    return std::all_of(pairs.begin(), pairs.end(), [&](const EigenPair& pair) {
+        return pair.residual <= tolerance * std::abs(pair.value);   // false for NaN
+    });
+}
+
+} // namespace
+
+EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, const CancelToken* cancel,
+                    const SolverProgressSink& progress)
+{
+    validate(op, options.k);
+    at::Generator generator = detail::makeGenerator(options.seed);
+    // At least k steps: fewer cannot produce k Ritz pairs.
+    const int64_t capacity = std::min(op.dimension, std::max(options.maxSteps, options.k));
+    detail::LanczosProcess process(op, startVector(options.start, op.dimension, generator), capacity);
+
+    EigenResult result;
+    at::Tensor values;
+    at::Tensor vectors;   // eigenvectors of T, columns
+    bool boundsMet = false;
+    while (process.steps() < capacity) {
+        if (!process.step(cancel)) {
+            result.status = RunStatus::Cancelled;
+            break;
+        }
+        std::tie(values, vectors) = at::linalg_eigh(process.tridiagonal());
+        const int64_t m = process.steps();
+        const std::vector<int64_t> wanted = wantedIndices(m, options.k, options.which);
+        // Standard Lanczos bound: |A y_i - theta_i y_i| = |beta_m * s_{m,i}| in exact arithmetic;
+        // full reorthogonalization keeps the computed basis close enough for it to hold.
+        boundsMet = m >= options.k;
+        for (int64_t i : wanted) {
+            const double theta = values[i].item<double>();
+            const double bound = std::abs(process.lastBeta() * vectors[m - 1][i].item<double>());
+            boundsMet = boundsMet && bound <= options.tolerance * std::abs(theta);
+        }
+        if (progress)
+            progress({m, capacity, process.products(), values[wanted.front()].item<double>()});
+        if (boundsMet)
+            break;
+        // Invariant subspace with fewer than the wanted pairs converged: continue from a fresh
+        // random direction orthogonal to it (a new decoupled block of T).
+        if (process.brokeDown() && !process.restart(detail::randomUnitVector(op.dimension, generator)))
+            break;
+    }
+    result.products = process.products();
+    if (process.steps() == 0)
+        return result;
+
+    const int64_t m = process.steps();
+    const at::Tensor basis = process.basis();
+    for (int64_t i : wantedIndices(m, options.k, options.which)) {
+        at::Tensor y = basis.t().mv(vectors.select(1, i));
+        y = y / y.norm();
+        result.pairs.push_back({values[i].item<double>(), y.to(op.dtype), kNaN});
+    }
+    if (result.status == RunStatus::Cancelled)
+        return result;
+    if (!measureResiduals(op, result.pairs, result.products, m, capacity, cancel, progress)) {
+        result.status = RunStatus::Cancelled;
+        return result;
+    }
+    result.converged = allConverged(result.pairs, static_cast<size_t>(options.k), options.tolerance);
+    return result;
+}
+
+EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOptions& options,
+                           const CancelToken* cancel, const SolverProgressSink& progress)
+{
+    validate(op, 1);
+    if (options.maxSteps < 1)
+        throw std::invalid_argument("power iteration needs at least one step");
+    at::Generator generator = detail::makeGenerator(options.seed);
+
+    std::vector<at::Tensor> deflate;
+    for (const at::Tensor& d : options.deflate) {
+        if (d.numel() != op.dimension)
+            throw std::invalid_argument("deflation vector of the wrong size");
+        deflate.push_back(d.reshape({op.dimension}).to(at::kDouble));
+    }
+    // Keeps x in the complement of the deflated directions (they are assumed unit norm).
+    const auto project = [&deflate](at::Tensor& x) {
+        for (const at::Tensor& d : deflate)
+            x.sub_(d, d.dot(x).item<double>());
+    };
+    const auto normalized = [](const at::Tensor& x) { return x / x.norm(); };
+
+    at::Tensor x = startVector(options.start, op.dimension, generator);
+    project(x);
+    if (!(x.norm().item<double>() > 1e-12)) {   // start inside the deflated span
+        x = detail::randomUnitVector(op.dimension, generator);
+        project(x);
+    }
+    x = normalized(x);
+
+    EigenResult result;
+    double previous = kNaN;
+    double estimate = kNaN;
+    int64_t steps = 0;
+    for (int64_t step = 1; step <= options.maxSteps; ++step) {
+        if (cancel && cancel->isCancelled()) {
+            result.status = RunStatus::Cancelled;
+            break;
+        }
+        at::Tensor y = detail::applyInDouble(op, x);
+        if (!y.defined()) {
+            result.status = RunStatus::Cancelled;
+            break;
+        }
+        ++result.products;
+        steps = step;
+        estimate = x.dot(y).item<double>();   // Rayleigh quotient of the unit x
+        if (progress)
+            progress({step, options.maxSteps, result.products, estimate});
+        project(y);
+        const double norm = y.norm().item<double>();
+        if (!(norm > 0.0))   // x is in the null space: it is an eigenvector with eigenvalue 0
+            break;
+        x = y / norm;
+        if (step > 1 && std::abs(estimate - previous) / (std::abs(previous) + 1e-12) < options.tolerance)
+            break;
+        previous = estimate;
+    }
+    if (result.products == 0)
+        return result;
+    EigenPair pair{estimate, x.to(op.dtype), kNaN};
+    if (result.status == RunStatus::Finished) {
+        // One more product certifies the returned vector: its Rayleigh quotient (at least as
+        // good as the last estimate) and its true residual.
+        if (cancel && cancel->isCancelled()) {
+            result.status = RunStatus::Cancelled;
+        } else {
+            const at::Tensor v = pair.vector.to(at::kDouble);
+            const at::Tensor av = detail::applyInDouble(op, v);
+            if (!av.defined()) {
+                result.status = RunStatus::Cancelled;
+                result.pairs.push_back(pair);
+                return result;
+            }
+            ++result.products;
+            pair.value = v.dot(av).item<double>() / v.dot(v).item<double>();
+            pair.residual = (av - pair.value * v).norm().item<double>();
+            if (progress)
+                progress({steps, options.maxSteps, result.products, pair.value});
+        }
+    }
+    result.pairs.push_back(pair);
+    result.converged = allConverged(result.pairs, 1, options.tolerance);
+    return result;
+}
+
+} // namespace minimascope::core

@@ -1,0 +1,56 @@
+#pragma once
+// Extreme eigenpairs of a symmetric operator by the Lanczos method with full
+// reorthogonalization (in double precision internally, whatever the operator's dtype), and the
+// textbook power iteration. Each eigenpair carries its residual |A v - lambda v| measured with
+// one extra product per pair, and the number of products the whole solve cost.
+// Cancel: checked before every product; a cancelled solve returns status Cancelled with the
+// best estimates so far (possibly none).
+#include "analysis/SymmetricOperator.h"
+#include "common/RunStatus.h"
+
+#include <vector>
+
+namespace minimascope::core {
+
+struct EigenPair {
+    double value = 0.0;
+    at::Tensor vector;        // unit norm, operator dtype
+    double residual = 0.0;    // |A v - value v|
+};
+
+struct EigenResult {
+    RunStatus status = RunStatus::Finished;
+    std::vector<EigenPair> pairs;   // ordered as requested (largest first, or smallest first)
+    int64_t products = 0;
+    bool converged = false;         // every pair met the tolerance
+};
+
+enum class Spectrum { Largest, Smallest };   // algebraic order
+
+struct LanczosOptions {
+    int64_t k = 1;
+    Spectrum which = Spectrum::Largest;
+    double tolerance = 1e-3;        // stop when residual <= tolerance * |lambda| for all k pairs
+    int64_t maxSteps = 200;         // Krylov dimension cap (memory: maxSteps vectors)
+    uint64_t seed = 0;              // random start when no start vector
+    at::Tensor start;               // optional warm start (e.g. the previous top eigenvector)
+};
+
+EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options,
+                    const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+
+struct PowerIterationOptions {
+    double tolerance = 1e-3;        // relative change of the estimate between steps
+    int64_t maxSteps = 100;
+    uint64_t seed = 0;
+    at::Tensor start;
+    // Eigenvectors to project out (deflation), e.g. to get the 2nd after the 1st.
+    std::vector<at::Tensor> deflate;
+};
+
+// Largest-magnitude eigenpair by power iteration (PyHessian's stopping rule: relative change
+// below tolerance), with its residual reported so that an uncertified stop is visible.
+EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOptions& options,
+                           const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+
+} // namespace minimascope::core

@@ -1,0 +1,74 @@
+#pragma once
+// Internal to the analysis library (shared by Lanczos.cpp and SpectralDensity.cpp): the bare
+// Lanczos three-term recurrence with full reorthogonalization, in double precision, one
+// operator product per step. Callers decide when to stop and what to do on breakdown.
+#include "analysis/SymmetricOperator.h"
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace minimascope::core {
+
+class CancelToken;
+
+namespace detail {
+
+// Seeded CPU generator for start vectors and probes.
+at::Generator makeGenerator(uint64_t seed);
+// Unit-norm Gaussian vector (double).
+at::Tensor randomUnitVector(int64_t dimension, at::Generator& generator);
+// +-1 entries with equal probability (double).
+at::Tensor rademacherVector(int64_t dimension, at::Generator& generator);
+// A v for double v: calls op.apply in the operator's dtype and returns the product in double;
+// undefined when the operator stopped for a cancel request midway (callers report Cancelled).
+at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v);
+
+class LanczosProcess {
+public:
+    // start: unit-norm double vector of op.dimension elements; capacity: most steps kept.
+    LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity);
+
+    // One product: extends the basis by one vector and T by alpha_j, beta_j. Returns false
+    // (no product made) when cancel is requested or the capacity is reached.
+    bool step(const CancelToken* cancel);
+
+    // True when the last step's beta was negligible: span(Q) is an invariant subspace and
+    // the recurrence cannot continue from its own residual (beta_j has been set to 0).
+    bool brokeDown() const { return m_brokeDown; }
+    // After a breakdown: continue from `vector` orthogonalized against the basis (it
+    // starts a new block of T, decoupled by the zero beta). Returns false if `vector` lies
+    // in span(Q) numerically.
+    bool restart(const at::Tensor& vector);
+
+    int64_t steps() const { return static_cast<int64_t>(m_alpha.size()); }
+    int64_t products() const { return m_products; }
+    int64_t capacity() const { return m_capacity; }
+    // beta_{m-1}, the coupling of the last basis vector to the next: |beta * s_{m,i}| bounds
+    // the residual of Ritz pair i.
+    double lastBeta() const { return m_beta.empty() ? 0.0 : m_beta.back(); }
+    // The steps x steps symmetric tridiagonal matrix (double).
+    at::Tensor tridiagonal() const;
+    // The first steps() basis vectors as rows, [steps, dimension] double.
+    at::Tensor basis() const;
+
+private:
+    void orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) const;
+    void appendBasisVector(const at::Tensor& q);
+
+    const SymmetricOperator& m_op;
+    int64_t m_capacity = 0;
+    at::Tensor m_basis;           // [allocated rows, dimension], grown by doubling
+    int64_t m_rows = 0;           // basis vectors stored
+    at::Tensor m_next;            // next basis vector (unit), undefined after breakdown
+    std::vector<double> m_alpha;
+    std::vector<double> m_beta;   // m_beta[j] couples q_j and q_{j+1}
+    double m_normEstimate = 0.0;  // max |alpha|, |beta| seen: scale of T for the breakdown test
+    int64_t m_products = 0;
+    bool m_brokeDown = false;
+};
+
+} // namespace detail
+} // namespace minimascope::core

@@ -1,0 +1,143 @@
+#include "analysis/LossCurvature.h"
+
+#include "common/CancelToken.h"
+#include "models/FlatParameters.h"
+#include "models/Network.h"
+#include "train/Objective.h"
+
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
+
+namespace minimascope::core {
+
+namespace {
+
+// Keeps the network in eval mode for the duration of a product and restores it after.
+class EvalModeScope {
+public:
+    explicit EvalModeScope(Network& network) : m_network(network), m_wasTraining(network.is_training())
+    {
+        m_network.eval();
+    }
+    ~EvalModeScope() { m_network.train(m_wasTraining); }
+    EvalModeScope(const EvalModeScope&) = delete;
+    EvalModeScope& operator=(const EvalModeScope&) = delete;
+
+private:
+    Network& m_network;
+    bool m_wasTraining;
+};
+
+} // namespace
+
+LossCurvature::LossCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                             const CancelToken* cancel, int64_t chunk)
+    : m_network(network), m_parameters(parameters), m_data(data), m_cancel(cancel), m_chunk(chunk)
+{
+    for (const auto& p : m_network.parameters())
+        m_params.push_back(p);
+}
+
+bool LossCurvature::cancelled() const
+{
+    return m_cancel && m_cancel->isCancelled();
+}
+
+at::Tensor LossCurvature::hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets,
+                                             const at::Tensor& v, double scale)
+{
+    at::AutoGradMode gradMode(true);
+    const at::Tensor output = m_network.forward(inputs);
+    // The objective of a chunk is the mean over it; rescale to sum_i f_i / scale.
+    const at::Tensor loss = objectiveLoss(m_data.task, output, targets) *
+                            (static_cast<double>(inputs.size(0)) / scale);
+    const auto grads = torch::autograd::grad({loss}, m_params, {}, /*retain_graph=*/true, /*create_graph=*/true);
+    at::Tensor dot = at::zeros({}, loss.options());
+    for (size_t i = 0; i < grads.size(); ++i)
+        dot = dot + (grads[i] * m_parameters.slice(v, i)).sum();
+    return flatten(torch::autograd::grad({dot}, m_params, {}, /*retain_graph=*/false,
+                                         /*create_graph=*/false, /*allow_unused=*/true));
+}
+
+at::Tensor LossCurvature::flatten(const std::vector<at::Tensor>& perParameter) const
+{
+    // A parameter the loss does not reach (allow_unused) has a zero derivative.
+    std::vector<at::Tensor> parts;
+    parts.reserve(perParameter.size());
+    for (size_t i = 0; i < perParameter.size(); ++i)
+        parts.push_back(perParameter[i].defined() ? perParameter[i].reshape({-1})
+                                                  : at::zeros({m_params[i].numel()}, m_params[i].options()));
+    return at::cat(parts);
+}
+
+SymmetricOperator LossCurvature::hessian()
+{
+    SymmetricOperator op;
+    op.dimension = m_parameters.size();
+    op.dtype = m_parameters.values().scalar_type();
+    op.apply = [this](const at::Tensor& v) -> at::Tensor {
+        EvalModeScope evalMode(m_network);
+        const int64_t n = m_data.size();
+        at::Tensor sum = at::zeros_like(v);
+        for (int64_t start = 0; start < n; start += m_chunk) {
+            if (cancelled())
+                return {};
+            const int64_t size = std::min(m_chunk, n - start);
+            sum += hessianProductOver(m_data.inputs.narrow(0, start, size), m_data.targets.narrow(0, start, size),
+                                      v, static_cast<double>(n));
+        }
+        ++m_products;
+        return sum;
+    };
+    return op;
+}
+
+at::Tensor LossCurvature::exampleHessianProduct(int64_t i, const at::Tensor& v)
+{
+    EvalModeScope evalMode(m_network);
+    return hessianProductOver(m_data.inputs.narrow(0, i, 1), m_data.targets.narrow(0, i, 1), v, 1.0);
+}
+
+SymmetricOperator LossCurvature::covariance()
+{
+    SymmetricOperator h = hessian();
+    SymmetricOperator op;
+    op.dimension = h.dimension;
+    op.dtype = h.dtype;
+    op.apply = [this, h](const at::Tensor& v) -> at::Tensor {
+        const int64_t n = m_data.size();
+        at::Tensor sum = at::zeros_like(v);
+        for (int64_t i = 0; i < n; ++i) {
+            if (cancelled())
+                return {};
+            sum += exampleHessianProduct(i, exampleHessianProduct(i, v));
+        }
+        const at::Tensor hv = h.apply(v);
+        if (!hv.defined())
+            return {};
+        const at::Tensor hhv = h.apply(hv);
+        if (!hhv.defined())
+            return {};
+        return sum / static_cast<double>(n) - hhv;
+    };
+    return op;
+}
+
+at::Tensor LossCurvature::gradient()
+{
+    EvalModeScope evalMode(m_network);
+    at::AutoGradMode gradMode(true);
+    const int64_t n = m_data.size();
+    at::Tensor sum = at::zeros({m_parameters.size()}, m_parameters.values().options());
+    for (int64_t start = 0; start < n; start += m_chunk) {
+        const int64_t size = std::min(m_chunk, n - start);
+        const at::Tensor output = m_network.forward(m_data.inputs.narrow(0, start, size));
+        const at::Tensor loss = objectiveLoss(m_data.task, output, m_data.targets.narrow(0, start, size)) *
+                                (static_cast<double>(size) / static_cast<double>(n));
+        sum += flatten(torch::autograd::grad({loss}, m_params, {}, /*retain_graph=*/false,
+                                             /*create_graph=*/false, /*allow_unused=*/true));
+    }
+    return sum;
+}
+
+} // namespace minimascope::core

@@ -1,0 +1,221 @@
+// Curvature products against dense matrices built here from autograd, row by row:
+// H = (1/n) sum_i H_i, Sigma = (1/n) sum_i H_i^2 - H^2, for tiny networks in double precision;
+// and the 1D escape toy's exact answers (SCIENCE.md section 1).
+#include "analysis/LinearStability.h"
+#include "analysis/LossCurvature.h"
+#include "analysis/MlpCurvature.h"
+#include "data/SyntheticDatasets.h"
+#include "models/EscapeToyModel.h"
+#include "models/FlatParameters.h"
+#include "models/Mlp.h"
+#include "models/SeededInit.h"
+#include "train/Objective.h"
+
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
+
+#include <QTest>
+
+#include <cmath>
+
+using namespace minimascope::core;
+
+namespace {
+
+// Double precision products of a few hundred terms agree to rounding.
+constexpr double kDoubleTolerance = 1e-9;
+
+// The dense Hessian of the mean loss over the given examples, by differentiating each
+// gradient component once more.
+at::Tensor denseHessian(Network& network, const std::vector<at::Tensor>& params, Task task, const at::Tensor& x,
+                        const at::Tensor& y)
+{
+    at::AutoGradMode grad(true);
+    const at::Tensor loss = objectiveLoss(task, network.forward(x), y);
+    std::vector<at::Tensor> parts;
+    for (const auto& g : torch::autograd::grad({loss}, params, {}, true, true, true))
+        parts.push_back(g.reshape({-1}));
+    const at::Tensor gradient = at::cat(parts);
+    const int64_t p = gradient.numel();
+    at::Tensor hessian = at::zeros({p, p}, gradient.options());
+    for (int64_t j = 0; j < p; ++j) {
+        const auto row = torch::autograd::grad({gradient[j]}, params, {}, true, false, true);
+        std::vector<at::Tensor> rowParts;
+        for (size_t k = 0; k < row.size(); ++k)
+            rowParts.push_back(row[k].defined() ? row[k].reshape({-1}) : at::zeros({params[k].numel()}, gradient.options()));
+        hessian[j] = at::cat(rowParts).detach();
+    }
+    return hessian;
+}
+
+struct DenseCurvature {
+    at::Tensor hessian;
+    at::Tensor covariance;
+};
+
+DenseCurvature denseCurvature(Network& network, const Dataset& data)
+{
+    std::vector<at::Tensor> params;
+    for (const auto& p : network.parameters())
+        params.push_back(p);
+    const int64_t n = data.size();
+    DenseCurvature dense;
+    dense.hessian = denseHessian(network, params, data.task, data.inputs, data.targets);
+    at::Tensor squares = at::zeros_like(dense.hessian);
+    for (int64_t i = 0; i < n; ++i) {
+        const at::Tensor hi = denseHessian(network, params, data.task, data.inputs.narrow(0, i, 1),
+                                           data.targets.narrow(0, i, 1));
+        squares += at::mm(hi, hi);
+    }
+    dense.covariance = squares / static_cast<double>(n) - at::mm(dense.hessian, dense.hessian);
+    return dense;
+}
+
+Dataset toDouble(Dataset data)
+{
+    data.inputs = data.inputs.to(at::kDouble);
+    if (data.task != Task::Classification)
+        data.targets = data.targets.to(at::kDouble);
+    return data;
+}
+
+double relativeError(const at::Tensor& actual, const at::Tensor& expected)
+{
+    return (actual - expected).norm().item<double>() / std::max(1e-300, expected.norm().item<double>());
+}
+
+std::shared_ptr<Mlp> tinyMlp(int64_t inputs, std::vector<int64_t> widths, int64_t outputs, Activation activation)
+{
+    MlpOptions options;
+    options.inputs = inputs;
+    options.hiddenWidths = std::move(widths);
+    options.outputs = outputs;
+    options.activation = activation;
+    auto mlp = std::make_shared<Mlp>(options);
+    initializeParameters(*mlp, 7);
+    mlp->to(at::kDouble);
+    return mlp;
+}
+
+} // namespace
+
+class TestCurvature : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void mlpProductsMatchDenseMatrices_data()
+    {
+        QTest::addColumn<int>("activation");
+        QTest::addColumn<bool>("regression");
+        QTest::newRow("relu, cross-entropy") << static_cast<int>(Activation::Relu) << false;
+        QTest::newRow("tanh, cross-entropy") << static_cast<int>(Activation::Tanh) << false;
+        QTest::newRow("gelu, cross-entropy") << static_cast<int>(Activation::Gelu) << false;
+        QTest::newRow("tanh, squared loss") << static_cast<int>(Activation::Tanh) << true;
+    }
+
+    void mlpProductsMatchDenseMatrices()
+    {
+        QFETCH(int, activation);
+        QFETCH(bool, regression);
+        const Dataset data = toDouble(regression ? makeTeacherStudent(7, 3, 4, 0.1, 3) : makeBlobs(7, 3, 1.0, 3));
+        auto mlp = tinyMlp(data.inputShape[0], {5, 4}, data.outputCount(), static_cast<Activation>(activation));
+        FlatParameters flat(*mlp);
+        const DenseCurvature dense = denseCurvature(*mlp, data);
+
+        const at::Tensor v = at::randn({flat.size()}, at::TensorOptions().dtype(at::kDouble));
+        const at::Tensor hv = at::mv(dense.hessian, v);
+        const at::Tensor sv = at::mv(dense.covariance, v);
+
+        // Chunks of 3 examples exercise the chunked sums (7 = 3 + 3 + 1).
+        LossCurvature reference(*mlp, flat, data, nullptr, /*chunk=*/3);
+        QVERIFY(relativeError(reference.hessian().apply(v), hv) < kDoubleTolerance);
+        QVERIFY(relativeError(reference.covariance().apply(v), sv) < kDoubleTolerance);
+
+        QVERIFY(MlpCurvature::supports(*mlp, data.task));
+        MlpCurvature fast(*mlp, flat, data, nullptr, /*chunk=*/3);
+        QVERIFY(relativeError(fast.hessian().apply(v), hv) < kDoubleTolerance);
+        QVERIFY(relativeError(fast.covariance().apply(v), sv) < kDoubleTolerance);
+        // Without the factor cache the second pass recomputes the factors: same numbers.
+        MlpCurvature uncached(*mlp, flat, data, nullptr, /*chunk=*/3, /*cacheBytes=*/0);
+        QVERIFY(relativeError(uncached.covariance().apply(v), sv) < kDoubleTolerance);
+
+        // Sigma is a covariance: symmetric and positive semi-definite.
+        QVERIFY(relativeError(dense.covariance, dense.covariance.t()) < kDoubleTolerance);
+        QVERIFY(at::linalg_eigvalsh(dense.covariance).min().item<double>() > -1e-10);
+    }
+
+    void escapeToyHasTheExactSharpnessAndNonUniformity_data()
+    {
+        QTest::addColumn<double>("x");
+        QTest::addColumn<double>("sharpness");
+        QTest::addColumn<double>("nonUniformity");
+        // f_i = min{x^2, c_i (x-1)^2}, c = (0.1, 1.9): curvatures 2, 2 at 0 and 0.2, 3.8 at 1.
+        QTest::newRow("x = 0") << 0.0 << 2.0 << 0.0;
+        QTest::newRow("x = 1") << 1.0 << 2.0 << 1.8;
+    }
+
+    void escapeToyHasTheExactSharpnessAndNonUniformity()
+    {
+        QFETCH(double, x);
+        QFETCH(double, sharpness);
+        QFETCH(double, nonUniformity);
+        const Dataset data = makeEscapeToy();
+        EscapeToyModel model(x);
+        FlatParameters flat(model);
+        LossCurvature curvature(model, flat, data);
+        const at::Tensor one = at::ones({1});
+        // float32 model: the constants 0.1 and 1.9 are not exact in binary.
+        constexpr double kFloatTolerance = 1e-5;
+        QVERIFY(std::abs(curvature.hessian().apply(one).item<double>() - sharpness) < kFloatTolerance);
+        const double sigma = curvature.covariance().apply(one).item<double>();
+        QVERIFY(std::abs(std::sqrt(std::max(0.0, sigma)) - nonUniformity) < 1e-4);
+    }
+
+    void escapeToyStabilityVerdicts_data()
+    {
+        QTest::addColumn<double>("x");
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<double>("lambda");
+        QTest::addColumn<bool>("stable");
+        // eta = 0.7: (1 - 0.7 * 2)^2 = 0.16, plus eta^2 (n-B)/(B(n-1)) s^2 = 0.49 * 3.24 for B = 1 at x = 1.
+        QTest::newRow("GD at x = 0") << 0.0 << 2 << 0.16 << true;
+        QTest::newRow("GD at x = 1") << 1.0 << 2 << 0.16 << true;
+        QTest::newRow("SGD B=1 at x = 0") << 0.0 << 1 << 0.16 << true;
+        QTest::newRow("SGD B=1 at x = 1") << 1.0 << 1 << 0.16 + 0.49 * 3.24 << false;
+    }
+
+    void escapeToyStabilityVerdicts()
+    {
+        QFETCH(double, x);
+        QFETCH(int, batch);
+        QFETCH(double, lambda);
+        QFETCH(bool, stable);
+        const Dataset data = makeEscapeToy();
+        EscapeToyModel model(x);
+        FlatParameters flat(model);
+        LossCurvature curvature(model, flat, data);
+        const StabilityVerdict verdict =
+            testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch, 2, LanczosOptions{});
+        QCOMPARE(verdict.status, RunStatus::Finished);
+        QVERIFY(std::abs(verdict.lambdaMax - lambda) < 1e-4);
+        QCOMPARE(verdict.stable, stable);
+        QVERIFY(std::abs(verdict.sharpnessBound - 2.0 / 0.7) < 1e-12);
+        if (batch == 1)
+            QVERIFY(std::abs(verdict.nonUniformityBound - 1.0 / 0.7) < 1e-12);
+        else
+            QVERIFY(std::isinf(verdict.nonUniformityBound));
+    }
+
+    void boundsHaveTheirClosedForms()
+    {
+        QCOMPARE(sharpnessBound(0.1), 20.0);
+        // sqrt(B (n-1) / (n-B)) / eta with B = 10, n = 1000, eta = 0.1
+        QVERIFY(std::abs(nonUniformityBound(0.1, 10, 1000) - std::sqrt(10.0 * 999.0 / 990.0) / 0.1) < 1e-12);
+        QVERIFY(std::isinf(nonUniformityBound(0.1, 1000, 1000)));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, nonUniformityBound(0.1, 0, 10));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, nonUniformityBound(-1.0, 1, 10));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCurvature)
+#include "TestCurvature.moc"
