@@ -2,6 +2,7 @@
 
 #include "common/InputError.h"
 
+#include <cmath>
 #include <map>
 
 namespace minimascope::cli {
@@ -48,6 +49,7 @@ std::string usageText()
 
 Usage:
   minimascope-cli train (--config FILE | --preset NAME) [--out DIR] [options]
+  minimascope-cli analyze --run DIR [options]
   minimascope-cli presets            list the shipped presets
   minimascope-cli --help             this text
 
@@ -71,6 +73,20 @@ train options:
   --snapshot-every K    = --set schedule.snapshot_every=K
   --eval-every K        = --set schedule.eval_every=K
   --quiet               print only the final summary line
+
+analyze options (curvature of a run's final parameters or of a snapshot):
+  --run DIR             a run folder written by 'train' (its config.json rebuilds data and model)
+  --params DIR          parameters to analyse (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)
+  --quantities LIST     comma-separated: sharpness, lambda_min, non_uniformity, stability, trace,
+                        density (default sharpness,non_uniformity,stability)
+  --top-k K             eigenpairs of H from the top (default 1)
+  --subset N            use the first N training examples (default: all of the run's n)
+  --eta X, --batch-size B   for the stability verdict (default: the run's)
+  --tolerance X         certify eigenvalues to |Hv - lambda v| <= X |lambda| (default 1e-3)
+  --trace-samples K     Hutchinson probes (default 100)
+  --density-steps M     Lanczos steps of the spectral density (default 100)
+  --naive               per-example loop for Sigma even where the fast exact path applies
+  --out FILE            JSON output (default DIR/analysis.json)
 
 Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.
 Ctrl-C stops the run cleanly and still writes what was measured.
@@ -96,15 +112,48 @@ CliArguments parseArguments(int argc, char** argv)
         return args;
     }
     args.command = words[i++];
-    if (args.command != "train" && args.command != "presets")
-        throw InputError("unknown command '" + args.command + "' (expected train or presets)");
+    if (args.command != "train" && args.command != "analyze" && args.command != "presets")
+        throw InputError("unknown command '" + args.command + "' (expected train, analyze or presets)");
     const auto valueOf = [&](const std::string& flag) -> std::string {
         if (i >= words.size())
             throw InputError("option " + flag + " needs a value");
         return words[i++];
     };
+    const auto number = [&](const std::string& flag) -> double {
+        const std::string text = valueOf(flag);
+        try {
+            size_t used = 0;
+            const double value = std::stod(text, &used);
+            if (used == text.size())
+                return value;
+        } catch (const std::exception&) {
+        }
+        throw InputError("option " + flag + " needs a number, got '" + text + "'");
+    };
+    const auto count = [&](const std::string& flag, int64_t min) -> int64_t {
+        const double value = number(flag);
+        if (value != std::floor(value) || value < static_cast<double>(min))
+            throw InputError("option " + flag + " needs an integer >= " + std::to_string(min));
+        return static_cast<int64_t>(value);
+    };
+    AnalyzeArguments& analyze = args.analyze;
     while (i < words.size()) {
         const std::string flag = words[i++];
+        if (args.command == "analyze" && flag != "--help" && flag != "-h" && flag != "--out") {
+            if (flag == "--run") analyze.runDir = valueOf(flag);
+            else if (flag == "--params") analyze.parametersDir = valueOf(flag);
+            else if (flag == "--quantities") analyze.quantities = valueOf(flag);
+            else if (flag == "--top-k") analyze.topK = count(flag, 1);
+            else if (flag == "--subset") analyze.subset = count(flag, 1);
+            else if (flag == "--eta") analyze.eta = number(flag);
+            else if (flag == "--batch-size") analyze.batchSize = count(flag, 1);
+            else if (flag == "--tolerance") analyze.tolerance = number(flag);
+            else if (flag == "--trace-samples") analyze.traceSamples = count(flag, 1);
+            else if (flag == "--density-steps") analyze.densitySteps = count(flag, 2);
+            else if (flag == "--naive") analyze.naive = true;
+            else throw InputError("unknown option '" + flag + "' for analyze (see 'minimascope-cli --help')");
+            continue;
+        }
         if (flag == "--help" || flag == "-h") {
             args.helpRequested = true;
         } else if (flag == "--config") {
@@ -112,7 +161,7 @@ CliArguments parseArguments(int argc, char** argv)
         } else if (flag == "--preset") {
             args.presetName = valueOf(flag);
         } else if (flag == "--out") {
-            args.outDir = valueOf(flag);
+            (args.command == "analyze" ? analyze.outFile : args.outDir) = valueOf(flag);
         } else if (flag == "--quiet") {
             args.quiet = true;
         } else if (flag == "--set") {
@@ -129,6 +178,8 @@ CliArguments parseArguments(int argc, char** argv)
     }
     if (args.command == "train" && !args.helpRequested && args.configPath.empty() == args.presetName.empty())
         throw InputError("train needs exactly one of --config FILE or --preset NAME");
+    if (args.command == "analyze" && !args.helpRequested && analyze.runDir.empty())
+        throw InputError("analyze needs --run DIR");
     return args;
 }
 

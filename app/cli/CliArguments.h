@@ -9,8 +9,25 @@
 
 namespace minimascope::cli {
 
+// Options of `analyze`.
+struct AnalyzeArguments {
+    std::string runDir;                       // --run
+    std::string parametersDir;                // --params (default: RUN/parameters)
+    std::string quantities = "sharpness,non_uniformity,stability";
+    int64_t subset = 0;                       // --subset: first N training examples; 0 = all
+    int64_t topK = 1;
+    double eta = 0.0;                         // 0 = the run's
+    int64_t batchSize = 0;                    // 0 = the run's
+    double tolerance = 1e-3;
+    int64_t traceSamples = 100;
+    int64_t densitySteps = 100;
+    bool naive = false;
+    std::string outFile;                      // --out (default: RUN/analysis.json)
+};
+
 struct CliArguments {
-    std::string command;                      // "train", "presets", "help"
+    std::string command;                      // "train", "analyze", "presets", "help"
+    AnalyzeArguments analyze;
     std::string configPath;                   // --config
     std::string presetName;                   // --preset
     std::string outDir;                       // --out

@@ -1,0 +1,127 @@
+#include "Commands.h"
+
+#include "analysis/CurvatureReport.h"
+#include "common/CancelToken.h"
+#include "common/InputError.h"
+#include "data/DatasetSpec.h"
+#include "data/DatasetTransforms.h"
+#include "io/AtomicFile.h"
+#include "models/FlatParameters.h"
+#include "models/Network.h"
+#include "train/RunConfig.h"
+#include "train/RunFolder.h"
+
+#include <ATen/Parallel.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+namespace minimascope::cli {
+
+namespace {
+
+std::set<std::string> parseQuantities(const std::string& list)
+{
+    static const std::set<std::string> known{"sharpness", "lambda_min", "non_uniformity", "stability", "trace",
+                                             "density"};
+    std::set<std::string> chosen;
+    std::stringstream stream(list);
+    std::string item;
+    while (std::getline(stream, item, ',')) {
+        if (known.count(item) == 0)
+            throw core::InputError("unknown quantity '" + item +
+                                   "' (known: sharpness, lambda_min, non_uniformity, stability, trace, density)");
+        chosen.insert(item);
+    }
+    if (chosen.empty())
+        throw core::InputError("--quantities lists nothing to compute");
+    return chosen;
+}
+
+void printValue(const char* name, const core::MeasuredValue& m)
+{
+    std::printf("%-16s %.6g  (residual %.2g, %lld products, %.2f s)\n", name, m.value, m.residual,
+                static_cast<long long>(m.products), m.seconds);
+}
+
+} // namespace
+
+int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
+{
+    const AnalyzeArguments& a = args.analyze;
+    const std::set<std::string> quantities = parseQuantities(a.quantities);
+    const core::RunConfig config = core::loadRunConfig(a.runDir + "/config.json");
+    core::DatasetPair data = core::loadDatasets(config.dataset);
+    core::Dataset examples = a.subset > 0 ? core::takeFirst(data.train, a.subset) : data.train;
+    const auto network = core::buildModel(config.model, examples, config.seed);
+    const std::string parametersDir = a.parametersDir.empty() ? a.runDir + "/parameters" : a.parametersDir;
+    core::loadNetworkTensors(parametersDir, *network);
+    core::FlatParameters parameters(*network);
+    at::set_num_threads(static_cast<int>(core::Trainer::threadsFor(config, examples.size())));
+
+    core::CurvatureRequest request;
+    request.sharpness = quantities.count("sharpness") > 0;
+    request.topK = a.topK;
+    request.lambdaMin = quantities.count("lambda_min") > 0;
+    request.nonUniformity = quantities.count("non_uniformity") > 0;
+    request.stability = quantities.count("stability") > 0;
+    request.eta = a.eta > 0 ? a.eta : config.optimizer.lr;
+    request.batchSize = a.batchSize > 0 ? a.batchSize : config.effectiveBatchSize(examples.size());
+    if (request.stability && (request.batchSize > examples.size() || examples.size() < 2))
+        throw core::InputError("the stability test needs 2 <= B <= n (B = " + std::to_string(request.batchSize) +
+                               ", n = " + std::to_string(examples.size()) + ")");
+    request.traceSamples = quantities.count("trace") > 0 ? a.traceSamples : 0;
+    request.density = quantities.count("density") > 0;
+    request.densityOptions.steps = std::min<int64_t>(a.densitySteps, parameters.size());
+    request.tolerance = a.tolerance;
+    request.forceNaive = a.naive;
+    request.seed = config.seed;
+
+    std::fprintf(stderr, "%s: %s, %lld examples, %lld parameters\n", parametersDir.c_str(),
+                 network->describe().c_str(), static_cast<long long>(examples.size()),
+                 static_cast<long long>(parameters.size()));
+    auto lastPrint = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    const auto progress = [&lastPrint](const std::string& quantity, const core::SolverProgress& p) {
+        // At most two lines a second keep logs readable.
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastPrint < std::chrono::milliseconds(500))
+            return;
+        lastPrint = now;
+        std::fprintf(stderr, "  %s: step %lld/%lld, estimate %.6g\n", quantity.c_str(),
+                     static_cast<long long>(p.step), static_cast<long long>(p.total), p.estimate);
+    };
+    const core::CurvatureReport report = core::measureCurvature(*network, parameters, examples, request, &cancel, progress);
+
+    for (size_t k = 0; k < report.topEigenvalues.size(); ++k)
+        printValue(k == 0 ? "sharpness a" : ("lambda_" + std::to_string(k + 1)).c_str(), report.topEigenvalues[k]);
+    if (report.lambdaMin)
+        printValue("lambda_min", *report.lambdaMin);
+    if (report.nonUniformity)
+        printValue("non-uniformity s", *report.nonUniformity);
+    if (report.stability)
+        std::printf("stability        lambda_max = %.6g -> %s for eta = %g, B = %lld (bounds: a <= %.4g, s <= %.4g)\n",
+                    report.stability->lambdaMax, report.stability->stable ? "stable" : "unstable", request.eta,
+                    static_cast<long long>(request.batchSize), report.stability->sharpnessBound,
+                    report.stability->nonUniformityBound);
+    if (report.trace)
+        std::printf("trace            %.6g +- %.2g (%lld probes)\n", report.trace->trace, report.trace->standardError,
+                    static_cast<long long>(report.trace->samples));
+    if (report.density)
+        std::printf("density          %zu grid points, sigma %.3g\n", report.density->grid.size(), report.density->sigma);
+
+    nlohmann::json json = report.toJson();
+    json["run"] = a.runDir;
+    json["parameters_dir"] = parametersDir;
+    json["eta"] = request.eta;
+    json["batch_size"] = request.batchSize;
+    const std::string out = a.outFile.empty() ? a.runDir + "/analysis.json" : a.outFile;
+    core::writeFileAtomically(out, json.dump(2) + "\n");
+    std::printf("%s -> %s\n", core::toString(report.status), out.c_str());
+    return report.status == core::RunStatus::Cancelled ? kCancelled : kSuccess;
+}
+
+} // namespace minimascope::cli

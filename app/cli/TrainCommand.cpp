@@ -1,0 +1,76 @@
+#include "Commands.h"
+#include "PresetLibrary.h"
+#include "ProgressPrinter.h"
+
+#include "common/CancelToken.h"
+#include "common/InputError.h"
+#include "data/DatasetSpec.h"
+#include "io/AtomicFile.h"
+#include "models/Network.h"
+#include "train/RunFolder.h"
+#include "train/Trainer.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+namespace minimascope::cli {
+
+int runTrain(const CliArguments& args, const char* argv0, const core::CancelToken& cancel)
+{
+    const std::string configPath = args.presetName.empty() ? args.configPath : findPreset(args.presetName, argv0);
+    nlohmann::json document;
+    try {
+        document = nlohmann::json::parse(core::readWholeFile(configPath));
+    } catch (const nlohmann::json::parse_error& e) {
+        throw core::InputError(configPath + ": not valid JSON (" + e.what() + ")");
+    }
+    applyOverrides(document, args.overrides);
+    core::RunConfig config;
+    try {
+        config = core::RunConfig::fromJson(document);
+    } catch (const core::InputError& e) {
+        throw core::InputError(configPath + ": " + e.what());
+    }
+    const std::string outDir = !args.outDir.empty()
+                                   ? args.outDir
+                                   : "runs/" + std::filesystem::path(configPath).stem().string();
+    // Fail on an unwritable folder now, not after an hour of training.
+    core::writeRunConfig(outDir, config);
+
+    core::Trainer trainer(config, core::loadDatasets(config.dataset));
+    if (config.schedule.snapshotEvery > 0 || !config.schedule.snapshotAt.empty())
+        trainer.setSnapshotSink(core::snapshotWriter(outDir));
+    if (!args.quiet) {
+        std::fprintf(stderr, "%s on %s (n = %lld), %s eta = %g, B = %lld, seed %llu -> %s\n",
+                     trainer.network().describe().c_str(), config.dataset.name.c_str(),
+                     static_cast<long long>(trainer.data().train.size()), config.optimizer.name.c_str(),
+                     config.optimizer.lr, static_cast<long long>(config.effectiveBatchSize(trainer.data().train.size())),
+                     static_cast<unsigned long long>(config.seed), outDir.c_str());
+    }
+    ProgressPrinter printer(stderr);
+    if (!args.quiet)
+        trainer.setProgressCallback([&printer](const core::TrainProgress& p) { printer.update(p); });
+
+    const core::TrainResult result = trainer.run(cancel);
+    printer.finish();
+    core::writeRunFolder(outDir, trainer, result);
+
+    std::printf("%s (%s) after %lld iterations in %.1f s: train loss %.6g", core::toString(result.status),
+                result.reason.c_str(), static_cast<long long>(result.iterations), result.seconds,
+                result.final.trainLoss);
+    if (!std::isnan(result.final.trainAccuracy))
+        std::printf(", train accuracy %.4g", result.final.trainAccuracy);
+    if (!std::isnan(result.final.testAccuracy))
+        std::printf(", test accuracy %.4g", result.final.testAccuracy);
+    std::printf(" -> %s\n", outDir.c_str());
+    switch (result.status) {
+    case core::RunStatus::Finished: return kSuccess;
+    case core::RunStatus::Diverged: return kDiverged;
+    case core::RunStatus::Cancelled: return kCancelled;
+    case core::RunStatus::Failed: return kInternalError;
+    }
+    return kInternalError;
+}
+
+} // namespace minimascope::cli
