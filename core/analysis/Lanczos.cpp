@@ -33,6 +33,16 @@ at::Tensor rademacherVector(int64_t dimension, at::Generator& generator)
     return at::randint(2, {dimension}, generator, at::TensorOptions(at::kDouble)) * 2.0 - 1.0;
 }
 
+void validateOperator(const SymmetricOperator& op)
+{
+    if (!op.apply)
+        throw std::invalid_argument("symmetric operator without a product");
+    if (op.dimension < 1)
+        throw std::invalid_argument("symmetric operator of dimension " + std::to_string(op.dimension));
+    if (op.dtype != at::kFloat && op.dtype != at::kDouble)
+        throw std::invalid_argument("symmetric operator dtype must be float32 or float64");
+}
+
 at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v)
 {
     const at::Tensor product = op.apply(v.to(op.dtype).contiguous());
@@ -181,12 +191,7 @@ at::Tensor startVector(const at::Tensor& start, int64_t dimension, at::Generator
 
 void validate(const SymmetricOperator& op, int64_t k)
 {
-    if (!op.apply)
-        throw std::invalid_argument("symmetric operator without a product");
-    if (op.dimension < 1)
-        throw std::invalid_argument("symmetric operator of dimension " + std::to_string(op.dimension));
-    if (op.dtype != at::kFloat && op.dtype != at::kDouble)
-        throw std::invalid_argument("symmetric operator dtype must be float32 or float64");
+    detail::validateOperator(op);
     if (k < 1 || k > op.dimension)
         throw std::invalid_argument("asked for " + std::to_string(k) + " eigenpairs of a " + std::to_string(op.dimension)
                                     + "-dimensional operator");

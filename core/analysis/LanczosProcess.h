@@ -22,6 +22,9 @@ at::Generator makeGenerator(uint64_t seed);
 at::Tensor randomUnitVector(int64_t dimension, at::Generator& generator);
 // +-1 entries with equal probability (double).
 at::Tensor rademacherVector(int64_t dimension, at::Generator& generator);
+// Throws std::invalid_argument for an operator without a product, of dimension < 1 or of a
+// dtype other than float32/float64.
+void validateOperator(const SymmetricOperator& op);
 // A v for double v: calls op.apply in the operator's dtype and returns the product in double;
 // undefined when the operator stopped for a cancel request midway (callers report Cancelled).
 at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v);

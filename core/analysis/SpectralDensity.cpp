@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -18,20 +19,26 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-void validate(const SymmetricOperator& op)
-{
-    if (!op.apply)
-        throw std::invalid_argument("symmetric operator without a product");
-    if (op.dimension < 1)
-        throw std::invalid_argument("symmetric operator of dimension " + std::to_string(op.dimension));
-    if (op.dtype != at::kFloat && op.dtype != at::kDouble)
-        throw std::invalid_argument("symmetric operator dtype must be float32 or float64");
-}
 
-void validateSamples(int64_t samples)
+// Draws `samples` Rademacher probes z and hands each with A z to `use`; stops early on a cancel.
+RunStatus forEachRademacherProduct(const SymmetricOperator& op, int64_t samples, uint64_t seed,
+                                   const CancelToken* cancel,
+                                   const std::function<void(const at::Tensor&, const at::Tensor&)>& use)
 {
+    detail::validateOperator(op);
     if (samples < 1)
         throw std::invalid_argument("Hutchinson estimate needs at least one sample, got " + std::to_string(samples));
+    at::Generator generator = detail::makeGenerator(seed);
+    for (int64_t i = 0; i < samples; ++i) {
+        if (cancel && cancel->isCancelled())
+            return RunStatus::Cancelled;
+        const at::Tensor z = detail::rademacherVector(op.dimension, generator);
+        const at::Tensor product = detail::applyInDouble(op, z);
+        if (!product.defined())
+            return RunStatus::Cancelled;
+        use(z, product);
+    }
+    return RunStatus::Finished;
 }
 
 } // namespace
@@ -39,33 +46,20 @@ void validateSamples(int64_t samples)
 TraceEstimate hutchinsonTrace(const SymmetricOperator& op, int64_t samples, uint64_t seed, const CancelToken* cancel,
                               const SolverProgressSink& progress)
 {
-    validate(op);
-    validateSamples(samples);
-    at::Generator generator = detail::makeGenerator(seed);
     TraceEstimate result;
     // Welford's running mean and variance: stable for many samples of similar size.
     double mean = 0.0;
     double m2 = 0.0;
-    for (int64_t i = 0; i < samples; ++i) {
-        if (cancel && cancel->isCancelled()) {
-            result.status = RunStatus::Cancelled;
-            break;
-        }
-        const at::Tensor z = detail::rademacherVector(op.dimension, generator);
-        const at::Tensor product = detail::applyInDouble(op, z);
-        if (!product.defined()) {
-            result.status = RunStatus::Cancelled;
-            break;
-        }
-        const double value = z.dot(product).item<double>();
+    result.status = forEachRademacherProduct(op, samples, seed, cancel, [&](const at::Tensor& z, const at::Tensor& az) {
+        const double value = z.dot(az).item<double>();
         ++result.products;
         ++result.samples;
         const double delta = value - mean;
         mean += delta / static_cast<double>(result.samples);
         m2 += delta * (value - mean);
         if (progress)
-            progress({i + 1, samples, result.products, mean});
-    }
+            progress({result.samples, samples, result.products, mean});
+    });
     result.trace = mean;
     // The sample standard deviation needs two samples; with fewer the error is unknown.
     result.standardError = result.samples >= 2
@@ -78,26 +72,13 @@ TraceEstimate hutchinsonTrace(const SymmetricOperator& op, int64_t samples, uint
 DiagonalEstimate hutchinsonDiagonal(const SymmetricOperator& op, int64_t samples, uint64_t seed,
                                     const CancelToken* cancel)
 {
-    validate(op);
-    validateSamples(samples);
-    at::Generator generator = detail::makeGenerator(seed);
     DiagonalEstimate result;
     at::Tensor sum = at::zeros({op.dimension}, at::TensorOptions(at::kDouble));
-    for (int64_t i = 0; i < samples; ++i) {
-        if (cancel && cancel->isCancelled()) {
-            result.status = RunStatus::Cancelled;
-            break;
-        }
-        const at::Tensor z = detail::rademacherVector(op.dimension, generator);
-        // E[z .* A z]_i = sum_j A_ij E[z_i z_j] = A_ii.
-        const at::Tensor product = detail::applyInDouble(op, z);
-        if (!product.defined()) {
-            result.status = RunStatus::Cancelled;
-            break;
-        }
-        sum.add_(z * product);
+    // E[z .* A z]_i = sum_j A_ij E[z_i z_j] = A_ii.
+    result.status = forEachRademacherProduct(op, samples, seed, cancel, [&](const at::Tensor& z, const at::Tensor& az) {
+        sum.add_(z * az);
         ++result.products;
-    }
+    });
     // Nothing finished: leave the diagonal undefined rather than report zeros.
     if (result.products > 0)
         result.diagonal = (sum / static_cast<double>(result.products)).to(op.dtype);
@@ -107,7 +88,7 @@ DiagonalEstimate hutchinsonDiagonal(const SymmetricOperator& op, int64_t samples
 SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const SpectralDensityOptions& options,
                                             const CancelToken* cancel, const SolverProgressSink& progress)
 {
-    validate(op);
+    detail::validateOperator(op);
     if (options.steps < 1 || options.starts < 1)
         throw std::invalid_argument("spectral density needs at least one step and one start");
     if (options.gridPoints < 2)

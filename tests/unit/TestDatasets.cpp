@@ -3,6 +3,7 @@
 #include "data/Dataset.h"
 #include "data/DatasetTransforms.h"
 #include "data/SyntheticDatasets.h"
+#include "support/InputErrorOf.h"
 
 #include <ATen/ATen.h>
 
@@ -18,16 +19,6 @@
 using namespace minimascope::core;
 
 namespace {
-
-QString inputErrorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
 
 // A classification set whose first input column is the example's index, so that subsets
 // show which examples they took.

@@ -4,6 +4,7 @@
 #include "data/Dataset.h"
 #include "data/FashionMnist.h"
 #include "data/IdxFile.h"
+#include "support/InputErrorOf.h"
 
 #include <ATen/ATen.h>
 #include <zlib.h>
@@ -11,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
+
 #include <QTest>
 
 #include <functional>
@@ -20,17 +22,6 @@
 using namespace minimascope::core;
 
 namespace {
-
-// The message of the InputError that f throws, or an empty string when it throws none.
-QString inputErrorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
 
 // IDX header bytes (type 0x08 unless given) followed by `payload` bytes counting up.
 QByteArray idxBytes(const std::vector<uint32_t>& dims, int payload, uint8_t type = 0x08)

@@ -5,11 +5,13 @@
 #include "models/ModelSpec.h"
 #include "models/Network.h"
 #include "train/RunConfig.h"
+#include "support/InputErrorOf.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
 #include <QTemporaryDir>
+
 #include <QTest>
 
 #include <fstream>
@@ -20,16 +22,6 @@ using namespace minimascope::core;
 using nlohmann::json;
 
 namespace {
-
-QString inputErrorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
-}
 
 // The InputError message of parsing `j` (empty when it parses).
 QString parseError(const json& j)
