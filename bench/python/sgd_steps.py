@@ -73,10 +73,11 @@ def main():
     torch.set_num_threads(args.threads)
     x, y = load_fashion_mnist(args.data, args.n)
     for batch in args.batch:
-        lr = 0.1 if batch < args.n else 0.1
+        lr = 0.1
         rate = sgd_steps_per_second(x, y, batch, lr, steps=20, warmup=5)
         steps = max(20, int(rate * args.seconds))
-        rate = sgd_steps_per_second(x, y, batch, lr, steps=steps, warmup=10)
+        # Best of three: the machine's other load only ever slows a run down.
+        rate = max(sgd_steps_per_second(x, y, batch, lr, steps=steps, warmup=10) for _ in range(3))
         print(json.dumps({"impl": "python", "batch": batch, "threads": args.threads,
                           "steps_per_second": rate}), flush=True)
 

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace minimascope::core {
@@ -105,7 +106,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
     const bool fullBatch = opt.fullBatch() || m_config.effectiveBatchSize(n) == n;
     const int64_t evalEvery = m_config.schedule.evalEvery > 0
                                   ? m_config.schedule.evalEvery
-                                  : (fullBatch ? 10 : (n + opt.batchSize - 1) / opt.batchSize);
+                                  : (fullBatch ? 10 : (n + m_config.effectiveBatchSize(n) - 1) / m_config.effectiveBatchSize(n));
     const std::set<int64_t> snapshotAt(m_config.schedule.snapshotAt.begin(), m_config.schedule.snapshotAt.end());
 
     TrainResult result;
@@ -187,6 +188,9 @@ TrainResult Trainer::run(const CancelToken& cancel)
                                   (m_config.schedule.snapshotEvery > 0 &&
                                    iteration % m_config.schedule.snapshotEvery == 0));
     };
+    std::ostringstream bound;
+    bound << stop.divergenceLoss;
+    const std::string divergenceBound = bound.str();
     const auto diverged = [&](const std::string& why) {
         result.status = RunStatus::Diverged;
         result.reason = why + " at iteration " + std::to_string(iteration);
@@ -235,7 +239,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
         }
         // A full batch's loss is the training loss (of the parameters before the step).
         if (fullBatch && batchLoss > stop.divergenceLoss) {
-            diverged("the training loss exceeded " + std::to_string(stop.divergenceLoss));
+            diverged("the training loss exceeded " + divergenceBound);
             break;
         }
         // A full batch's loss is the training loss one step back: once it is below the target,
@@ -243,12 +247,9 @@ TrainResult Trainer::run(const CancelToken& cancel)
         const bool evaluationDue = iteration % evalEvery == 0 || (fullBatch && batchLoss < stop.lossBelow);
         if (evaluationDue && !evaluateNow(&cancel))
             continue;   // cancelled: the loop head ends the run
-        if (lastRow.iteration == iteration && !std::isfinite(lastRow.trainLoss)) {
-            diverged("the training loss became non-finite");
-            break;
-        }
-        if (lastRow.iteration == iteration && lastRow.trainLoss > stop.divergenceLoss) {
-            diverged("the training loss exceeded " + std::to_string(stop.divergenceLoss));
+        if (lastRow.iteration == iteration && !(lastRow.trainLoss <= stop.divergenceLoss)) {
+            diverged(std::isfinite(lastRow.trainLoss) ? "the training loss exceeded " + divergenceBound
+                                                      : std::string("the training loss became non-finite"));
             break;
         }
         if (snapshotDue())
