@@ -3,6 +3,7 @@
 #include "common/CancelToken.h"
 #include "models/FlatParameters.h"
 #include "models/Mlp.h"
+#include "train/Objective.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -105,7 +106,7 @@ struct MlpCurvature::Impl {
         if (data.task == Task::Classification) {
             const at::Tensor p = at::softmax(output, 1);
             delta = p.clone();
-            delta.scatter_add_(1, targets.unsqueeze(1), at::full({output.size(0), 1}, -1.0, output.options()));
+            subtractTargetOneHot(delta, targets);
             // The softmax Jacobian applied to the output's tangent.
             deltaDot = p * zDot.back() - p * (p * zDot.back()).sum(1, /*keepdim=*/true);
         } else {

@@ -1,6 +1,7 @@
 #include "train/MlpBackprop.h"
 
 #include "models/Mlp.h"
+#include "train/Objective.h"
 
 #include <ATen/ATen.h>
 
@@ -35,8 +36,7 @@ at::Tensor MlpBackprop::forwardAndOutputGrad(const at::Tensor& inputs, const at:
         const at::Tensor loss = at::nll_loss(logProbabilities, targets);
         // d(mean CE)/d logits = (softmax - onehot) / B
         m_outputGrad = logProbabilities.exp();
-        m_outputGrad.scatter_add_(1, targets.unsqueeze(1),
-                                  at::full({output.size(0), 1}, -1.0, output.options()));
+        subtractTargetOneHot(m_outputGrad, targets);
         m_outputGrad.div_(batch);
         return loss;
     }

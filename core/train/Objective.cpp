@@ -24,6 +24,12 @@ at::Tensor objectiveLoss(Task task, const at::Tensor& output, const at::Tensor& 
     return output.mean();
 }
 
+void subtractTargetOneHot(at::Tensor& probabilities, const at::Tensor& targets)
+{
+    probabilities.scatter_add_(1, targets.unsqueeze(1),
+                               at::full({probabilities.size(0), 1}, -1.0, probabilities.options()));
+}
+
 double batchAccuracy(Task task, const at::Tensor& output, const at::Tensor& targets)
 {
     if (task != Task::Classification || output.size(0) == 0)

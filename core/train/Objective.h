@@ -23,6 +23,10 @@ struct Evaluation {
 Evaluation evaluate(Network& network, const Dataset& data, const CancelToken* cancel = nullptr,
                     int64_t chunk = 4096);
 
+// Turns softmax probabilities [n, classes] into per-example cross-entropy errors d f_i / d logits
+// = p - onehot(target), in place. Shared by the hand-written backward and curvature passes.
+void subtractTargetOneHot(at::Tensor& probabilities, const at::Tensor& targets);
+
 // Accuracy of a batch output against its targets (NaN unless classification).
 double batchAccuracy(Task task, const at::Tensor& output, const at::Tensor& targets);
 
