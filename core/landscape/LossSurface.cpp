@@ -1,0 +1,266 @@
+#include "landscape/LossSurface.h"
+
+#include "common/CancelToken.h"
+#include "common/InputError.h"
+#include "landscape/MlpSurfacePath.h"
+#include "models/FlatParameters.h"
+#include "models/Network.h"
+#include "train/Objective.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace minimascope::core {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// The coarse level has at least this many intervals along the longer axis.
+constexpr int64_t kCoarseIntervals = 6;
+// ~30 sink calls a second at most.
+constexpr auto kSinkInterval = std::chrono::milliseconds(33);
+
+std::vector<double> axis(double lo, double hi, int64_t n)
+{
+    std::vector<double> values(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        values[static_cast<size_t>(i)] = n == 1 ? lo : lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1);
+    return values;
+}
+
+bool onStride(int64_t index, int64_t n, int64_t stride)
+{
+    return index % stride == 0 || index == n - 1;
+}
+
+// Grid indices (j * nx + i) of each level, coarsest first.
+std::vector<std::vector<int64_t>> levelPoints(int64_t nx, int64_t ny, const std::vector<int64_t>& strides)
+{
+    std::vector<std::vector<int64_t>> levels(strides.size());
+    for (int64_t j = 0; j < ny; ++j)
+        for (int64_t i = 0; i < nx; ++i)
+            for (size_t l = 0; l < strides.size(); ++l)
+                if (onStride(i, nx, strides[l]) && onStride(j, ny, strides[l])) {
+                    levels[l].push_back(j * nx + i);
+                    break;
+                }
+    return levels;
+}
+
+// Puts the parameters back however evaluateSurface leaves (return, cancel, exception).
+class ParameterRestorer {
+public:
+    explicit ParameterRestorer(FlatParameters& parameters) : m_parameters(parameters), m_saved(parameters.get()) {}
+    ~ParameterRestorer() { m_parameters.set(m_saved); }
+    ParameterRestorer(const ParameterRestorer&) = delete;
+    ParameterRestorer& operator=(const ParameterRestorer&) = delete;
+
+private:
+    FlatParameters& m_parameters;
+    at::Tensor m_saved;
+};
+
+// Sets the parameters to the point and evaluates the whole network: any model.
+class GenericPath {
+public:
+    GenericPath(Network& network, FlatParameters& parameters, const Dataset& data, const SurfaceRequest& request)
+        : m_network(network), m_parameters(parameters), m_data(data), m_request(request)
+    {
+    }
+
+    Evaluation evaluate(double alpha, double beta, const CancelToken* cancel)
+    {
+        at::NoGradGuard noGrad;
+        at::Tensor point = at::add(m_request.origin, m_request.direction1, alpha);
+        if (m_request.direction2.defined())
+            point.add_(m_request.direction2, beta);
+        m_parameters.set(point);
+        return core::evaluate(m_network, m_data, cancel, MlpSurfacePath::kChunk);
+    }
+
+private:
+    Network& m_network;
+    FlatParameters& m_parameters;
+    const Dataset& m_data;
+    const SurfaceRequest& m_request;
+};
+
+struct PointResult {
+    int64_t index;
+    Evaluation value;
+};
+
+// Results of the helper threads, handed to the calling thread, which alone writes the grid and
+// calls the sink.
+class ResultQueue {
+public:
+    void push(const PointResult& result)
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_results.push_back(result);
+    }
+    std::vector<PointResult> take()
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return std::exchange(m_results, {});
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<PointResult> m_results;
+};
+
+void validate(const FlatParameters& parameters, const SurfaceRequest& request)
+{
+    const auto check = [&](const at::Tensor& vector, const char* name) {
+        if (!vector.defined() || vector.numel() != parameters.size())
+            throw InputError(std::string("surface request: ") + name + " must have " +
+                             std::to_string(parameters.size()) + " values (one per parameter)");
+    };
+    check(request.origin, "origin");
+    check(request.direction1, "direction1");
+    if (request.direction2.defined())
+        check(request.direction2, "direction2");
+    if (request.nx < 1 || (request.direction2.defined() && request.ny < 1))
+        throw InputError("surface request: the grid needs at least one point a side");
+}
+
+} // namespace
+
+std::vector<int64_t> progressiveStrides(int64_t n)
+{
+    int64_t stride = 1;
+    while ((n - 1) / (stride * 2) >= kCoarseIntervals)
+        stride *= 2;
+    std::vector<int64_t> strides;
+    for (; stride >= 1; stride /= 2)
+        strides.push_back(stride);
+    return strides;
+}
+
+RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Dataset& data,
+                          const SurfaceRequest& request, LandscapeGrid& out, const CancelToken* cancel,
+                          const SurfaceSink& sink)
+{
+    validate(parameters, request);
+    const bool twoD = request.direction2.defined();
+    const int64_t nx = request.nx;
+    const int64_t ny = twoD ? request.ny : 1;
+    out.xs = axis(request.xMin, request.xMax, nx);
+    out.ys = twoD ? axis(request.yMin, request.yMax, ny) : std::vector<double>{0.0};
+    out.loss.assign(static_cast<size_t>(nx * ny), kNaN);
+    out.accuracy.assign(static_cast<size_t>(nx * ny), kNaN);
+
+    const ParameterRestorer restorer(parameters);
+    bool cancelled = false;
+    const std::unique_ptr<MlpSurfacePath> fast =
+        MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1, request.direction2,
+                                  cancel, cancelled);
+    if (cancelled)
+        return RunStatus::Cancelled;
+    GenericPath generic(network, parameters, data, request);
+    const bool wantAccuracy = request.accuracy && data.task == Task::Classification;
+    const auto evaluatePoint = [&](int64_t index) {
+        const double alpha = out.xs[static_cast<size_t>(index % nx)];
+        const double beta = out.ys[static_cast<size_t>(index / nx)];
+        Evaluation e = fast ? fast->evaluate(alpha, beta, wantAccuracy, cancel) : generic.evaluate(alpha, beta, cancel);
+        if (!wantAccuracy)
+            e.accuracy = kNaN;
+        return e;
+    };
+    const auto stopRequested = [cancel] { return cancel != nullptr && cancel->isCancelled(); };
+
+    // Only the fast path is free of module state; the generic path runs on this thread alone.
+    const int hardware = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    const int workers = fast ? (request.threads > 0 ? request.threads : std::min(2, hardware)) : 1;
+    const int callerThreads = at::get_num_threads();
+
+    const std::vector<int64_t> strides = request.progressive ? progressiveStrides(std::max(nx, ny))
+                                                             : std::vector<int64_t>{1};
+    const std::vector<std::vector<int64_t>> levels = levelPoints(nx, ny, strides);
+    SurfaceProgress progress;
+    progress.pointsTotal = nx * ny;
+    progress.levels = static_cast<int>(levels.size());
+    auto lastSink = std::chrono::steady_clock::now();
+    ResultQueue queue;
+    const auto store = [&](const PointResult& r) {
+        if (std::isnan(r.value.loss) && stopRequested())
+            return;   // interrupted midway: the point stays "not computed"
+        out.loss[static_cast<size_t>(r.index)] = r.value.loss;
+        out.accuracy[static_cast<size_t>(r.index)] = r.value.accuracy;
+        ++progress.pointsDone;
+    };
+
+    for (size_t level = 0; level < levels.size(); ++level) {
+        progress.level = static_cast<int>(level);
+        progress.stride = strides[level];
+        progress.levelFinished = false;
+        const std::vector<int64_t>& points = levels[level];
+        std::atomic<size_t> next{0};
+        std::exception_ptr helperError;
+        std::mutex errorMutex;
+        std::vector<std::thread> helpers;
+        for (int w = 1; w < workers; ++w)
+            helpers.emplace_back([&] {
+                // Thread counts are per thread: each worker runs its matmuls on one core.
+                at::set_num_threads(1);
+                try {
+                    for (size_t k = next++; k < points.size() && !stopRequested(); k = next++)
+                        queue.push({points[k], evaluatePoint(points[k])});
+                } catch (...) {
+                    std::lock_guard<std::mutex> lock(errorMutex);
+                    helperError = std::current_exception();
+                    next = points.size();
+                }
+                // set_num_threads also sets the default of threads created later: put it back.
+                at::set_num_threads(callerThreads);
+            });
+        std::exception_ptr callerError;
+        try {
+            if (workers > 1)
+                at::set_num_threads(1);
+            for (size_t k = next++; k < points.size() && !stopRequested(); k = next++) {
+                store({points[k], evaluatePoint(points[k])});
+                for (const PointResult& r : queue.take())
+                    store(r);
+                const auto now = std::chrono::steady_clock::now();
+                if (sink && now - lastSink >= kSinkInterval) {
+                    lastSink = now;
+                    sink(out, progress);
+                }
+            }
+        } catch (...) {
+            callerError = std::current_exception();
+            next = points.size();
+        }
+        for (std::thread& helper : helpers)
+            helper.join();
+        at::set_num_threads(callerThreads);
+        if (callerError)
+            std::rethrow_exception(callerError);
+        if (helperError)
+            std::rethrow_exception(helperError);
+        for (const PointResult& r : queue.take())
+            store(r);
+        if (stopRequested())
+            return RunStatus::Cancelled;
+        progress.levelFinished = true;
+        if (sink) {
+            lastSink = std::chrono::steady_clock::now();
+            sink(out, progress);
+        }
+    }
+    return RunStatus::Finished;
+}
+
+} // namespace minimascope::core
