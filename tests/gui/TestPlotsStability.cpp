@@ -1,0 +1,273 @@
+// The stability diagram (Wu, Ma & E 2018): bound lines and the shaded region at the right
+// coordinates, the trajectory and the session points with exactly the values given.
+#include "QCustomPlotInclude.h"
+#include "StabilityDiagram.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+using minimascope::ui::StabilityDiagram;
+
+namespace {
+// The bounds are one division and one square root: only double rounding separates them from
+// values worked out independently (Python, by hand).
+constexpr double boundRelTolerance = 1e-12;
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+bool near(double actual, double expected)
+{
+    return std::abs(actual - expected) <= boundRelTolerance * std::abs(expected);
+}
+
+QStringList legendNames(QCustomPlot* plot)
+{
+    QStringList names;
+    for (int i = 0; i < plot->legend->itemCount(); ++i) {
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i)))
+            names << item->plottable()->name();
+    }
+    return names;
+}
+}  // namespace
+
+class TestPlotsStability : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void bounds_data();
+    void bounds();
+    void invalidBoundsHideEverything();
+    void trajectoryKeepsExactValues();
+    void finishedRunStartsNewTrajectory();
+    void sessionPointsColoredByLearningRate();
+    void sessionPointsColoredByBatchSize();
+    void hoverReadsOutNearestPoint();
+    void csvListsTrajectoryAndSession();
+};
+
+void TestPlotsStability::bounds_data()
+{
+    QTest::addColumn<double>("eta");
+    QTest::addColumn<qint64>("batchSize");
+    QTest::addColumn<qint64>("n");
+    QTest::addColumn<double>("aBound");
+    QTest::addColumn<double>("sBound");  // inf: no s bound (GD)
+
+    // Expected values computed independently: sqrt(10*999/990)/0.1 etc. (Python).
+    QTest::newRow("SGD eta=0.1 B=10 n=1000") << 0.1 << qint64(10) << qint64(1000) << 20.0 << 31.766191290283906;
+    QTest::newRow("SGD eta=0.05 B=32 n=1000") << 0.05 << qint64(32) << qint64(1000) << 40.0 << 114.93440457657532;
+    // The escape toy of SCIENCE.md: n = 2, B = 1, eta = 0.7: s <= 1/eta.
+    QTest::newRow("escape toy B=1 n=2") << 0.7 << qint64(1) << qint64(2) << 2.857142857142857 << 1.4285714285714286;
+    QTest::newRow("GD B=n") << 0.1 << qint64(1000) << qint64(1000) << 20.0 << inf;
+    QTest::newRow("B>n is GD") << 0.25 << qint64(2000) << qint64(1000) << 8.0 << inf;
+}
+
+void TestPlotsStability::bounds()
+{
+    QFETCH(double, eta);
+    QFETCH(qint64, batchSize);
+    QFETCH(qint64, n);
+    QFETCH(double, aBound);
+    QFETCH(double, sBound);
+
+    StabilityDiagram diagram;
+    diagram.resize(640, 480);
+    diagram.setBounds(eta, batchSize, n);
+    diagram.replotNow();
+
+    QVERIFY(near(diagram.sharpnessBound(), aBound));
+    const bool gd = std::isinf(sBound);
+    if (gd)
+        QVERIFY(std::isinf(diagram.nonUniformityBound()) && diagram.nonUniformityBound() > 0);
+    else
+        QVERIFY(near(diagram.nonUniformityBound(), sBound));
+
+    // The vertical line a = 2/eta: both defining points at x = aBound, different y.
+    QCPItemStraightLine* aLine = diagram.sharpnessBoundLine();
+    QVERIFY(aLine->visible());
+    QVERIFY(near(aLine->point1->coords().x(), aBound));
+    QVERIFY(near(aLine->point2->coords().x(), aBound));
+    QVERIFY(aLine->point1->coords().y() != aLine->point2->coords().y());
+
+    // The horizontal line s = sqrt(B(n-1)/(n-B))/eta, absent for GD.
+    QCPItemStraightLine* sLine = diagram.nonUniformityBoundLine();
+    QCOMPARE(sLine->visible(), !gd);
+    if (!gd) {
+        QVERIFY(near(sLine->point1->coords().y(), sBound));
+        QVERIFY(near(sLine->point2->coords().y(), sBound));
+        QVERIFY(sLine->point1->coords().x() != sLine->point2->coords().x());
+    }
+
+    // The shaded region [0, a] x [0, s]; for GD it reaches the top of the axis rect.
+    QCPItemRect* region = diagram.stableRegion();
+    QVERIFY(region->visible());
+    QCOMPARE(region->bottomRight->coords().y(), 0.0);
+    QVERIFY(near(region->bottomRight->coords().x(), aBound));
+    QCOMPARE(region->topLeft->coords().x(), 0.0);
+    QCOMPARE(region->topLeft->typeX(), QCPItemPosition::ptPlotCoords);
+    if (gd) {
+        QCOMPARE(region->topLeft->typeY(), QCPItemPosition::ptAxisRectRatio);
+        QCOMPARE(region->topLeft->coords().y(), 0.0);  // ratio 0 = the top edge
+    } else {
+        QCOMPARE(region->topLeft->typeY(), QCPItemPosition::ptPlotCoords);
+        QVERIFY(near(region->topLeft->coords().y(), sBound));
+    }
+    QVERIFY(region->brush().style() != Qt::NoBrush);
+
+    // The view shows both bounds, from the origin.
+    QCustomPlot* plot = diagram.customPlot();
+    QVERIFY(plot->xAxis->range().contains(aBound));
+    QVERIFY(plot->xAxis->range().contains(0.0));
+    QVERIFY(plot->yAxis->range().contains(0.0));
+    if (!gd)
+        QVERIFY(plot->yAxis->range().contains(sBound));
+
+    // The figure cites its source and states its parameters.
+    QVERIFY(diagram.title().contains(QStringLiteral("Wu, Ma & E 2018")));
+    QVERIFY(diagram.title().contains(QStringLiteral("B = %1").arg(batchSize)));
+    QCOMPARE(diagram.title().contains(QStringLiteral("GD")), gd);
+}
+
+void TestPlotsStability::invalidBoundsHideEverything()
+{
+    StabilityDiagram diagram;
+    diagram.setBounds(0.1, 10, 1000);
+    diagram.setBounds(0.0, 10, 1000);
+    QVERIFY(std::isnan(diagram.sharpnessBound()));
+    QVERIFY(std::isnan(diagram.nonUniformityBound()));
+    QVERIFY(!diagram.sharpnessBoundLine()->visible());
+    QVERIFY(!diagram.nonUniformityBoundLine()->visible());
+    QVERIFY(!diagram.stableRegion()->visible());
+    diagram.setBounds(0.1, 0, 1000);
+    QVERIFY(!diagram.sharpnessBoundLine()->visible());
+}
+
+void TestPlotsStability::trajectoryKeepsExactValues()
+{
+    StabilityDiagram diagram;
+    diagram.setBounds(0.1, 10, 1000);
+    // Not monotone in a: the trajectory must keep the measurement order, not sort by a.
+    const QList<QPointF> points{{1.5, 2.25}, {3.0, 0.5}, {2.0, 4.0}, {0.1 + 0.2, 1e-7}};
+    for (const QPointF& p : points)
+        diagram.appendMeasurement(p.x(), p.y());
+    QVERIFY(diagram.isReplotPending());  // appends schedule, never replot directly
+
+    QCPCurve* curve = diagram.trajectory();
+    QCOMPARE(curve->dataCount(), int(points.size()));
+    int i = 0;
+    for (auto it = curve->data()->constBegin(); it != curve->data()->constEnd(); ++it, ++i) {
+        QCOMPARE(it->key, points[i].x());
+        QCOMPARE(it->value, points[i].y());
+    }
+    QCOMPARE(diagram.sessionPointCount(), 0);
+}
+
+void TestPlotsStability::finishedRunStartsNewTrajectory()
+{
+    StabilityDiagram diagram;
+    diagram.finishRun(0.1, 10, QStringLiteral("empty run"));  // nothing measured: no point
+    QCOMPARE(diagram.sessionPointCount(), 0);
+
+    diagram.appendMeasurement(5.0, 6.0);
+    diagram.appendMeasurement(7.0, 8.0);
+    diagram.finishRun(0.1, 10, QStringLiteral("run 1"));
+    diagram.finishRun(0.1, 10, QStringLiteral("run 1 again"));  // the same run counts once
+    QCOMPARE(diagram.sessionPointCount(), 1);
+    QCOMPARE(diagram.trajectory()->dataCount(), 2);  // stays visible until the next run starts
+
+    diagram.appendMeasurement(1.0, 2.0);
+    QCOMPARE(diagram.trajectory()->dataCount(), 1);
+    QCOMPARE(diagram.trajectory()->data()->constBegin()->key, 1.0);
+
+    diagram.clear();
+    QCOMPARE(diagram.trajectory()->dataCount(), 0);
+    QCOMPARE(diagram.sessionPointCount(), 1);  // clear() keeps the session
+    diagram.clearSession();
+    QCOMPARE(diagram.sessionPointCount(), 0);
+    QVERIFY(diagram.sessionGraphs().isEmpty());
+}
+
+void TestPlotsStability::sessionPointsColoredByLearningRate()
+{
+    StabilityDiagram diagram;
+    diagram.appendMeasurement(15.0, 20.0);
+    diagram.finishRun(0.1, 10, QStringLiteral("A"));
+    diagram.appendMeasurement(30.0, 25.0);
+    diagram.finishRun(0.05, 10, QStringLiteral("B"));
+    diagram.appendMeasurement(12.0, 18.0);
+    diagram.finishRun(0.1, 100, QStringLiteral("C"));
+    QCOMPARE(diagram.sessionPointCount(), 3);
+
+    // Two distinct learning rates: two graphs, ordered by eta, two legend entries.
+    const QList<QCPGraph*> graphs = diagram.sessionGraphs();
+    QCOMPARE(graphs.size(), 2);
+    QCOMPARE(graphs[0]->name(), QStringLiteral("η = 0.05"));
+    QCOMPARE(graphs[1]->name(), QStringLiteral("η = 0.1"));
+    QCOMPARE(graphs[0]->dataCount(), 1);
+    QCOMPARE(graphs[0]->data()->constBegin()->key, 30.0);
+    QCOMPARE(graphs[0]->data()->constBegin()->value, 25.0);
+    QCOMPARE(graphs[1]->dataCount(), 2);
+    const QStringList legend = legendNames(diagram.customPlot());
+    QVERIFY(legend.contains(QStringLiteral("η = 0.05")));
+    QVERIFY(legend.contains(QStringLiteral("η = 0.1")));
+    // Distinct groups are told apart by color.
+    QVERIFY(graphs[0]->scatterStyle().brush().color() != graphs[1]->scatterStyle().brush().color());
+}
+
+void TestPlotsStability::sessionPointsColoredByBatchSize()
+{
+    StabilityDiagram diagram;
+    diagram.appendMeasurement(15.0, 20.0);
+    diagram.finishRun(0.1, 10, QStringLiteral("A"));
+    diagram.appendMeasurement(30.0, 25.0);
+    diagram.finishRun(0.05, 10, QStringLiteral("B"));
+    diagram.setColorBy(StabilityDiagram::ColorBy::BatchSize);
+
+    const QList<QCPGraph*> graphs = diagram.sessionGraphs();
+    QCOMPARE(graphs.size(), 1);
+    QCOMPARE(graphs[0]->name(), QStringLiteral("B = 10"));
+    QCOMPARE(graphs[0]->dataCount(), 2);
+    const QStringList legend = legendNames(diagram.customPlot());
+    QVERIFY(legend.contains(QStringLiteral("B = 10")));
+    QVERIFY(!legend.contains(QStringLiteral("η = 0.1")));
+}
+
+void TestPlotsStability::hoverReadsOutNearestPoint()
+{
+    StabilityDiagram diagram;
+    diagram.resize(640, 480);
+    diagram.setBounds(0.1, 10, 1000);
+    diagram.appendMeasurement(12.5, 18.0);
+    diagram.finishRun(0.1, 10, QStringLiteral("run 7"));
+    diagram.replotNow();
+
+    QCustomPlot* plot = diagram.customPlot();
+    const QPointF pixel(plot->xAxis->coordToPixel(12.5), plot->yAxis->coordToPixel(18.0));
+    const QString text = diagram.readoutAt(pixel + QPointF(2, -1));
+    QVERIFY2(text.contains(QStringLiteral("12.5")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("18")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("run 7")), qPrintable(text));
+
+    const QPointF far(plot->xAxis->coordToPixel(1.0), plot->yAxis->coordToPixel(1.0));
+    QCOMPARE(diagram.readoutAt(far), QString());
+}
+
+void TestPlotsStability::csvListsTrajectoryAndSession()
+{
+    StabilityDiagram diagram;
+    diagram.setBounds(0.1, 10, 1000);
+    diagram.appendMeasurement(1.25, 0.5);
+    diagram.appendMeasurement(0.1 + 0.2, 3.0);
+    diagram.finishRun(0.1, 10, QStringLiteral("run, with comma"));
+    const QStringList lines = diagram.toCsv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(lines[0], QStringLiteral("kind,label,eta,batch_size,a,s"));
+    QCOMPARE(lines[1], QStringLiteral("trajectory,,0.1,10,1.25,0.5"));
+    QCOMPARE(lines[2], QStringLiteral("trajectory,,0.1,10,0.30000000000000004,3"));
+    QCOMPARE(lines[3], QStringLiteral("session,\"run, with comma\",0.1,10,0.30000000000000004,3"));
+}
+
+QTEST_MAIN(TestPlotsStability)
+#include "TestPlotsStability.moc"

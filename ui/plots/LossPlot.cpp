@@ -1,0 +1,110 @@
+#include "LossPlot.h"
+
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
+
+#include <cmath>
+
+namespace minimascope::ui {
+
+LossPlot::LossPlot(QWidget* parent)
+    : PlotPanel(parent)
+{
+    QCustomPlot* plot = customPlot();
+    plot->xAxis->setLabel(QStringLiteral("iteration"));
+    plot->yAxis->setLabel(QStringLiteral("loss"));
+    plot->yAxis2->setLabel(QStringLiteral("accuracy"));
+    plot->yAxis2->setVisible(true);
+    plot->yAxis2->setRange(0.0, 1.0);
+    plot->xAxis->setRange(0.0, 100.0);
+    plot->yAxis->setRange(0.0, 2.5);  // ln(10) ≈ 2.3 is the loss of a 10-class guess
+
+    const char* names[4] = {"train loss", "test loss", "train accuracy", "test accuracy"};
+    for (int i = 0; i < 4; ++i) {
+        QCPAxis* valueAxis = i < 2 ? plot->yAxis : plot->yAxis2;
+        m_graphs[i] = plot->addGraph(plot->xAxis, valueAxis);
+        m_graphs[i]->setName(QString::fromUtf8(names[i]));
+    }
+    applyTheme(theme());
+}
+
+QCPGraph* LossPlot::graph(Series series) const
+{
+    return m_graphs[int(series)];
+}
+
+void LossPlot::appendEvaluation(double iteration, double trainLoss, double testLoss,
+                                double trainAccuracy, double testAccuracy)
+{
+    m_rows.push_back({iteration, trainLoss, testLoss, trainAccuracy, testAccuracy});
+    const double values[4] = {trainLoss, testLoss, trainAccuracy, testAccuracy};
+    for (int i = 0; i < 4; ++i) {
+        if (!std::isnan(values[i]))
+            m_graphs[i]->addData(iteration, values[i]);
+    }
+    scheduleReplot();
+}
+
+void LossPlot::setLogScale(bool on)
+{
+    m_logScale = on;
+    QCPAxis* axis = customPlot()->yAxis;
+    if (on) {
+        axis->setScaleType(QCPAxis::stLogarithmic);
+        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        axis->setNumberFormat(QStringLiteral("eb"));
+        axis->setNumberPrecision(0);
+        // A log axis cannot show 0: start from a range a training loss usually spans.
+        axis->setRange(1e-4, 10.0);
+    } else {
+        axis->setScaleType(QCPAxis::stLinear);
+        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        axis->setNumberFormat(QStringLiteral("gb"));
+        axis->setNumberPrecision(6);
+        axis->setRange(0.0, 2.5);
+    }
+    resetView();
+}
+
+void LossPlot::fitView() const
+{
+    PlotPanel::fitView();
+    QCustomPlot* plot = customPlot();
+    // Accuracy always on its full scale so that runs read alike; a linear loss axis from 0.
+    plot->yAxis2->setRange(-0.02, 1.02);
+    if (!m_logScale && plot->yAxis->range().lower < 0.0)
+        plot->yAxis->setRange(0.0, plot->yAxis->range().upper);
+}
+
+void LossPlot::applyTheme(const PlotTheme&)
+{
+    // Train and test share a hue per quantity; accuracy is dashed so that it reads as the right axis.
+    m_graphs[0]->setPen(seriesPen(0));
+    m_graphs[1]->setPen(seriesPen(1));
+    m_graphs[2]->setPen(seriesPen(0, 1.3, Qt::DashLine));
+    m_graphs[3]->setPen(seriesPen(1, 1.3, Qt::DashLine));
+}
+
+QString LossPlot::toCsv() const
+{
+    using plotexport::csvNumber;
+    QString csv = plotexport::csvRow({QStringLiteral("iteration"), QStringLiteral("train_loss"),
+                                      QStringLiteral("test_loss"), QStringLiteral("train_accuracy"),
+                                      QStringLiteral("test_accuracy")});
+    for (const Row& r : m_rows) {
+        csv += plotexport::csvRow({csvNumber(r.iteration), csvNumber(r.trainLoss),
+                                   csvNumber(r.testLoss), csvNumber(r.trainAccuracy),
+                                   csvNumber(r.testAccuracy)});
+    }
+    return csv;
+}
+
+void LossPlot::clear()
+{
+    m_rows.clear();
+    for (QCPGraph* g : m_graphs)
+        g->data()->clear();
+    resetView();
+}
+
+}  // namespace minimascope::ui

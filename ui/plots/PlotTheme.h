@@ -1,0 +1,21 @@
+#pragma once
+// Colors of the 2D plots; the window passes the one that matches its light or dark theme.
+#include <QColor>
+#include <QList>
+
+namespace minimascope::ui {
+
+struct PlotTheme {
+    QColor background;
+    QColor foreground;     // axes, tick labels, text
+    QColor grid;
+    QList<QColor> series;  // data series in order; never empty
+
+    // The color of series i (cycles through `series`).
+    QColor seriesColor(int i) const;
+
+    static PlotTheme light();
+    static PlotTheme dark();
+};
+
+}  // namespace minimascope::ui

@@ -1,0 +1,314 @@
+#include "StabilityDiagram.h"
+
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace minimascope::ui {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double inf = std::numeric_limits<double>::infinity();
+// Room beyond the larger of the data and the bounds.
+constexpr double headroom = 1.12;
+// Transparency of the stable region's fill (0..255): visible in both themes, points stay readable.
+constexpr int regionAlpha = 38;
+// Above this many trajectory points, only every k-th gets a marker (the line shows the rest).
+constexpr int maxTrajectoryMarkers = 400;
+// Session groups take colors after the trajectory (0), the bounds (1) and the region (2).
+constexpr int firstSessionColor = 3;
+
+const QCPScatterStyle::ScatterShape sessionShapes[] = {
+    QCPScatterStyle::ssDisc, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
+    QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssCross,
+    QCPScatterStyle::ssPlus, QCPScatterStyle::ssStar};
+
+QString formatNumber(double v)
+{
+    return QString::number(v, 'g', 4);
+}
+
+}  // namespace
+
+StabilityDiagram::StabilityDiagram(QWidget* parent)
+    : PlotPanel(parent)
+    , m_aBound(nan)
+    , m_sBound(nan)
+    , m_eta(nan)
+{
+    QCustomPlot* plot = customPlot();
+    plot->xAxis->setLabel(QStringLiteral("sharpness a = λmax(H)"));
+    plot->yAxis->setLabel(QStringLiteral("non-uniformity s = √λmax(Σ)"));
+    plot->xAxis->setRange(0.0, 25.0);
+    plot->yAxis->setRange(0.0, 40.0);
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+
+    // Drawn first so that it lies under the bounds and the points.
+    m_region = new QCPItemRect(plot);
+    m_region->setVisible(false);
+    m_aLine = new QCPItemStraightLine(plot);
+    m_aLine->setVisible(false);
+    m_sLine = new QCPItemStraightLine(plot);
+    m_sLine->setVisible(false);
+    m_aLabel = new QCPItemText(plot);
+    m_aLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_aLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_aLabel->setVisible(false);
+    m_sLabel = new QCPItemText(plot);
+    m_sLabel->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+    m_sLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_sLabel->setVisible(false);
+
+    m_trajectory = new QCPCurve(plot->xAxis, plot->yAxis);
+    m_trajectory->setName(QStringLiteral("current run (a, s)"));
+    m_current = plot->addGraph();
+    m_current->setLineStyle(QCPGraph::lsNone);
+    m_current->removeFromLegend();
+
+    updateTitle();
+    applyTheme(theme());
+}
+
+void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n)
+{
+    const bool valid = eta > 0.0 && std::isfinite(eta) && batchSize > 0 && n > 0;
+    m_eta = valid ? eta : nan;
+    m_batchSize = valid ? batchSize : 0;
+    m_n = valid ? n : 0;
+    m_aBound = valid ? 2.0 / eta : nan;
+    if (!valid) {
+        m_sBound = nan;
+    } else if (batchSize >= n) {
+        m_sBound = inf;  // GD: every step sees the whole set, Σ plays no role
+    } else {
+        const double b = double(batchSize);
+        const double m = double(n);
+        m_sBound = std::sqrt(b * (m - 1.0) / (m - b)) / eta;
+    }
+    const bool finiteS = std::isfinite(m_sBound);
+
+    m_aLine->setVisible(valid);
+    m_aLine->point1->setCoords(m_aBound, 0.0);
+    m_aLine->point2->setCoords(m_aBound, 1.0);
+    m_aLabel->setVisible(valid);
+    m_aLabel->position->setCoords(m_aBound, 0.02);
+    m_aLabel->setText(QStringLiteral("a = 2/η = %1").arg(formatNumber(m_aBound)));
+
+    m_sLine->setVisible(finiteS);
+    m_sLine->point1->setCoords(0.0, finiteS ? m_sBound : 0.0);
+    m_sLine->point2->setCoords(1.0, finiteS ? m_sBound : 0.0);
+    m_sLabel->setVisible(finiteS);
+    m_sLabel->position->setCoords(0.01, finiteS ? m_sBound : 0.0);
+    m_sLabel->setText(QStringLiteral("s = √(B(n−1)/(n−B))/η = %1").arg(formatNumber(m_sBound)));
+
+    // The stable region: [0, 2/η] × [0, s bound]; for GD the band up to the top of the view.
+    m_region->setVisible(valid);
+    // The type first: setTypeY converts the current coordinates to keep the pixel position.
+    m_region->topLeft->setTypeY(finiteS ? QCPItemPosition::ptPlotCoords
+                                        : QCPItemPosition::ptAxisRectRatio);
+    m_region->topLeft->setCoords(0.0, finiteS ? m_sBound : 0.0);
+    m_region->bottomRight->setCoords(valid ? m_aBound : 0.0, 0.0);
+
+    updateTitle();
+    if (followsData())
+        fitView();
+    scheduleReplot();
+}
+
+void StabilityDiagram::updateTitle()
+{
+    QString title = QStringLiteral("Stability diagram (Wu, Ma & E 2018)");
+    if (std::isfinite(m_aBound)) {
+        title += QStringLiteral(": η = %1, B = %2, n = %3")
+                     .arg(formatNumber(m_eta)).arg(m_batchSize).arg(m_n);
+        if (!std::isfinite(m_sBound))
+            title += QStringLiteral(" (GD: no bound on s)");
+    }
+    setTitle(title);
+}
+
+void StabilityDiagram::appendMeasurement(double a, double s)
+{
+    if (m_runFinished) {
+        m_trajectory->data()->clear();
+        m_runFinished = false;
+    }
+    m_trajectory->addData(a, s);
+    const int count = m_trajectory->dataCount();
+    m_trajectory->setScatterSkip(std::max(0, count / maxTrajectoryMarkers - 1));
+    QVector<double> keys{a};
+    QVector<double> values{s};
+    m_current->setData(keys, values, true);
+    scheduleReplot();
+}
+
+void StabilityDiagram::finishRun(double eta, int64_t batchSize, const QString& label)
+{
+    if (m_trajectory->dataCount() == 0 || m_runFinished)
+        return;
+    const QCPCurveData& last = *(m_trajectory->data()->constEnd() - 1);
+    m_session.push_back({last.key, last.value, eta, batchSize, label});
+    m_runFinished = true;
+    m_current->data()->clear();
+    rebuildSessionGraphs();
+    scheduleReplot();
+}
+
+void StabilityDiagram::setColorBy(ColorBy colorBy)
+{
+    if (colorBy == m_colorBy)
+        return;
+    m_colorBy = colorBy;
+    rebuildSessionGraphs();
+    scheduleReplot();
+}
+
+double StabilityDiagram::groupValue(const SessionPoint& p) const
+{
+    return m_colorBy == ColorBy::LearningRate ? p.eta : double(p.batchSize);
+}
+
+void StabilityDiagram::rebuildSessionGraphs()
+{
+    QCustomPlot* plot = customPlot();
+    for (QCPGraph* g : std::as_const(m_sessionGraphs))
+        plot->removeGraph(g);
+    m_sessionGraphs.clear();
+    m_sessionIndex.clear();
+
+    // Group by value (ordered), each group's points by a (the order QCPGraph keeps).
+    std::map<double, std::vector<int>> groups;
+    for (int i = 0; i < int(m_session.size()); ++i)
+        groups[groupValue(m_session[size_t(i)])].push_back(i);
+    int groupNumber = 0;
+    for (auto& [value, indices] : groups) {
+        std::stable_sort(indices.begin(), indices.end(), [this](int l, int r) {
+            return m_session[size_t(l)].a < m_session[size_t(r)].a;
+        });
+        QVector<double> keys;
+        QVector<double> values;
+        for (int i : indices) {
+            keys << m_session[size_t(i)].a;
+            values << m_session[size_t(i)].s;
+        }
+        QCPGraph* g = plot->addGraph();
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setName(m_colorBy == ColorBy::LearningRate
+                       ? QStringLiteral("η = %1").arg(formatNumber(value))
+                       : QStringLiteral("B = %1").arg(qint64(value)));
+        g->setData(keys, values, true);
+        const int shape = groupNumber % int(std::size(sessionShapes));
+        g->setScatterStyle(QCPScatterStyle(sessionShapes[shape], 8));
+        m_sessionGraphs << g;
+        m_sessionIndex << indices;
+        ++groupNumber;
+    }
+    applyTheme(theme());
+}
+
+void StabilityDiagram::clearSession()
+{
+    m_session.clear();
+    rebuildSessionGraphs();
+    scheduleReplot();
+}
+
+void StabilityDiagram::clear()
+{
+    m_trajectory->data()->clear();
+    m_current->data()->clear();
+    m_runFinished = false;
+    resetView();
+}
+
+void StabilityDiagram::fitView() const
+{
+    // Both axes from 0 (a and s are non-negative at a minimum) to past the data and the bounds.
+    double aMin = 0.0;
+    double aMax = std::isfinite(m_aBound) ? m_aBound : 0.0;
+    double sMin = 0.0;
+    double sMax = std::isfinite(m_sBound) ? m_sBound : 0.0;
+    bool any = false;
+    auto include = [&](double a, double s) {
+        if (!std::isfinite(a) || !std::isfinite(s))
+            return;
+        any = true;
+        aMin = std::min(aMin, a);
+        aMax = std::max(aMax, a);
+        sMin = std::min(sMin, s);
+        sMax = std::max(sMax, s);
+    };
+    for (auto it = m_trajectory->data()->constBegin(); it != m_trajectory->data()->constEnd(); ++it)
+        include(it->key, it->value);
+    for (const SessionPoint& p : m_session)
+        include(p.a, p.s);
+    if (sMax <= 0.0)  // GD without data: a square view of the a range
+        sMax = any ? 1.0 : (aMax > 0.0 ? aMax : 1.0);
+    if (aMax <= 0.0)
+        aMax = 1.0;
+    QCustomPlot* plot = customPlot();
+    plot->xAxis->setRange(aMin * headroom, aMax * headroom);
+    plot->yAxis->setRange(sMin * headroom, sMax * headroom);
+}
+
+void StabilityDiagram::applyTheme(const PlotTheme& t)
+{
+    const QPen boundPen = seriesPen(1, 1.8, Qt::DashLine);
+    m_aLine->setPen(boundPen);
+    m_sLine->setPen(boundPen);
+    m_aLabel->setColor(t.seriesColor(1));
+    m_sLabel->setColor(t.seriesColor(1));
+    QColor fill = t.seriesColor(2);
+    fill.setAlpha(regionAlpha);
+    m_region->setBrush(fill);
+    m_region->setPen(Qt::NoPen);
+
+    m_trajectory->setPen(seriesPen(0, 1.4));
+    m_trajectory->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, t.seriesColor(0), 4));
+    m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
+                                               QPen(t.foreground, 1.5), QBrush(t.seriesColor(0)), 10));
+    for (int i = 0; i < m_sessionGraphs.size(); ++i) {
+        QCPGraph* g = m_sessionGraphs[i];
+        const QColor c = t.seriesColor(firstSessionColor + i);
+        QCPScatterStyle style = g->scatterStyle();
+        style.setPen(QPen(c.darker(130), 1.2));
+        style.setBrush(c);
+        g->setScatterStyle(style);
+        g->setPen(QPen(c));
+    }
+}
+
+QString StabilityDiagram::pointNote(const QCPAbstractPlottable* plottable, int index) const
+{
+    const int group = m_sessionGraphs.indexOf(const_cast<QCPGraph*>(
+        qobject_cast<const QCPGraph*>(plottable)));
+    if (group < 0 || index < 0 || index >= int(m_sessionIndex[group].size()))
+        return {};
+    const SessionPoint& p = m_session[size_t(m_sessionIndex[group][size_t(index)])];
+    return QStringLiteral("%1 (η = %2, B = %3)").arg(p.label, formatNumber(p.eta)).arg(p.batchSize);
+}
+
+QString StabilityDiagram::toCsv() const
+{
+    using plotexport::csvNumber;
+    QString csv = plotexport::csvRow({QStringLiteral("kind"), QStringLiteral("label"),
+                                      QStringLiteral("eta"), QStringLiteral("batch_size"),
+                                      QStringLiteral("a"), QStringLiteral("s")});
+    const QString eta = csvNumber(m_eta);
+    const QString batch = m_batchSize > 0 ? QString::number(m_batchSize) : QString();
+    for (auto it = m_trajectory->data()->constBegin(); it != m_trajectory->data()->constEnd(); ++it) {
+        csv += plotexport::csvRow({QStringLiteral("trajectory"), QString(), eta, batch,
+                                   csvNumber(it->key), csvNumber(it->value)});
+    }
+    for (const SessionPoint& p : m_session) {
+        csv += plotexport::csvRow({QStringLiteral("session"), p.label, csvNumber(p.eta),
+                                   QString::number(p.batchSize), csvNumber(p.a), csvNumber(p.s)});
+    }
+    return csv;
+}
+
+}  // namespace minimascope::ui

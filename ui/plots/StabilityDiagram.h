@@ -1,0 +1,98 @@
+#pragma once
+// StabilityDiagram: the sharpness–non-uniformity plane of Wu, Ma & E (2018). x = sharpness
+// a = λmax(H), y = non-uniformity s = sqrt(λmax(Σ)). A minimum is linearly stable for SGD with
+// learning rate η and batch size B out of n examples only if a ≤ 2/η and
+// s ≤ sqrt(B(n−1)/(n−B))/η; the rectangle the two bounds enclose is shaded (GD, B = n, has no
+// s bound: the band a ≤ 2/η is shaded). The current run's (a, s) trajectory is a line with
+// markers; finished runs of the session stay as points colored by η or by B, one legend entry
+// per value. GUI thread only.
+#include "PlotPanel.h"
+
+#include <cstdint>
+#include <vector>
+
+class QCPCurve;
+class QCPGraph;
+class QCPItemRect;
+class QCPItemStraightLine;
+class QCPItemText;
+
+namespace minimascope::ui {
+
+class StabilityDiagram : public PlotPanel {
+    Q_OBJECT
+
+public:
+    enum class ColorBy { LearningRate, BatchSize };
+
+    explicit StabilityDiagram(QWidget* parent = nullptr);
+
+    // The bounds of the run being shown. eta <= 0, batchSize <= 0 or n <= 0 hide them;
+    // batchSize >= n is GD (no s bound).
+    void setBounds(double eta, int64_t batchSize, int64_t n);
+    // 2/η; NaN when no bounds are set.
+    double sharpnessBound() const { return m_aBound; }
+    // sqrt(B(n−1)/(n−B))/η; +infinity for GD; NaN when no bounds are set.
+    double nonUniformityBound() const { return m_sBound; }
+
+    // One (a, s) measurement of the current run. The first one after finishRun() starts a new
+    // trajectory (the finished run's stays visible until then).
+    void appendMeasurement(double a, double s);
+    // Keeps the current run's last (a, s) as a session point (nothing if it has no measurement).
+    void finishRun(double eta, int64_t batchSize, const QString& label);
+
+    void setColorBy(ColorBy colorBy);
+    ColorBy colorBy() const { return m_colorBy; }
+    void clearSession();
+    int sessionPointCount() const { return int(m_session.size()); }
+
+    // For tests and the window: the drawn items and series.
+    QCPItemStraightLine* sharpnessBoundLine() const { return m_aLine; }
+    QCPItemStraightLine* nonUniformityBoundLine() const { return m_sLine; }
+    QCPItemRect* stableRegion() const { return m_region; }
+    QCPCurve* trajectory() const { return m_trajectory; }
+    // One graph per distinct η (or B) among the session points, in increasing order of the value.
+    QList<QCPGraph*> sessionGraphs() const { return m_sessionGraphs; }
+
+    // kind,label,eta,batch_size,a,s: the trajectory rows ("trajectory") then the session points
+    // ("session").
+    QString toCsv() const override;
+    // Removes the current trajectory; bounds and session points stay (see clearSession()).
+    void clear() override;
+
+protected:
+    void fitView() const override;
+    void applyTheme(const PlotTheme& theme) override;
+    QString pointNote(const QCPAbstractPlottable* plottable, int index) const override;
+
+private:
+    struct SessionPoint {
+        double a, s, eta;
+        int64_t batchSize;
+        QString label;
+    };
+    double groupValue(const SessionPoint& p) const;
+    void rebuildSessionGraphs();
+    void updateTitle();
+
+    QCPCurve* m_trajectory = nullptr;
+    QCPGraph* m_current = nullptr;  // the latest measurement, drawn larger
+    QCPItemStraightLine* m_aLine = nullptr;
+    QCPItemStraightLine* m_sLine = nullptr;
+    QCPItemRect* m_region = nullptr;
+    QCPItemText* m_aLabel = nullptr;
+    QCPItemText* m_sLabel = nullptr;
+    QList<QCPGraph*> m_sessionGraphs;
+    // For each session graph, the indices into m_session of its points in the graph's order.
+    QList<std::vector<int>> m_sessionIndex;
+    std::vector<SessionPoint> m_session;
+    ColorBy m_colorBy = ColorBy::LearningRate;
+    double m_aBound;
+    double m_sBound;
+    double m_eta;
+    int64_t m_batchSize = 0;
+    int64_t m_n = 0;
+    bool m_runFinished = false;
+};
+
+}  // namespace minimascope::ui
