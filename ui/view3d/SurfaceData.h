@@ -8,6 +8,10 @@
 
 namespace minimascope::ui {
 
+// Log colors and heights use log10 of the values; values <= 0 are drawn at the smallest positive one.
+enum class ColorScale { Linear, Log };
+enum class CameraPreset { Iso, Top, Front, Side };
+
 struct SurfaceData {
     std::vector<double> xs;           // alpha coordinates, ascending, size nx
     std::vector<double> ys;           // beta coordinates, ascending, size ny

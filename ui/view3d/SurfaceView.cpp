@@ -1,105 +1,272 @@
 #include "SurfaceView.h"
 
+#include "RenderWindowImage.h"
+#include "SurfaceScene.h"
+
+#include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
+#include <QWheelEvent>
 
 #include <vtkCallbackCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkNew.h>
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
 
 namespace minimascope::ui {
+namespace {
+
+constexpr int kMaxImageSide = 8192;  // well inside llvmpipe's and common GPUs' framebuffer limits
+
+} // namespace
 
 struct SurfaceView::Impl {
+    SurfaceScene scene;
     vtkNew<vtkGenericOpenGLRenderWindow> window;
-    vtkNew<vtkRenderer> renderer;
+    vtkNew<vtkGenericRenderWindowInteractor> interactor;
+    vtkNew<vtkInteractorStyleTrackballCamera> style;
     vtkNew<vtkCallbackCommand> makeCurrent;
     vtkNew<vtkCallbackCommand> isCurrent;
-    bool hasSurface = false;
+    vtkNew<vtkCallbackCommand> renderRequest;
+
+    void setWindowSize(int width, int height)
+    {
+        window->SetSize(width, height);
+        interactor->UpdateSize(width, height);
+    }
+    // VTK renders into its own framebuffers; Qt changed GL state behind VTK's cache, so the
+    // state is reset before and restored after.
+    void render()
+    {
+        vtkOpenGLState* state = window->GetState();
+        state->Reset();
+        state->Push();
+        scene.prepareRender();
+        window->SetReadyForRendering(true);
+        window->Render();
+        window->SetReadyForRendering(false);
+        state->Pop();
+    }
 };
 
 SurfaceView::SurfaceView(QWidget* parent) : QOpenGLWidget(parent), m_impl(std::make_unique<Impl>())
 {
-    // VTK asks to make its context current / whether it is current; the context is Qt's.
-    m_impl->makeCurrent->SetClientData(this);
-    m_impl->makeCurrent->SetCallback([](vtkObject*, unsigned long, void* client, void*) {
-        static_cast<SurfaceView*>(client)->makeCurrent();
-    });
-    m_impl->isCurrent->SetClientData(this);
-    m_impl->isCurrent->SetCallback([](vtkObject*, unsigned long, void* client, void* callData) {
+    Impl& d = *m_impl;
+    // VTK asks to make its context current and whether it is; the context is Qt's.
+    d.makeCurrent->SetClientData(this);
+    // QOpenGLWidget::makeCurrent() also binds Qt's framebuffer: doing that while VTK renders
+    // would send VTK's drawing into Qt's framebuffer behind VTK's state cache.
+    d.makeCurrent->SetCallback([](vtkObject*, unsigned long, void* client, void*) {
         auto* view = static_cast<SurfaceView*>(client);
-        *static_cast<bool*>(callData) = QOpenGLContext::currentContext() == view->context() && view->context() != nullptr;
+        if (QOpenGLContext::currentContext() != view->context())
+            view->makeCurrent();
     });
-    m_impl->window->AddObserver(vtkCommand::WindowMakeCurrentEvent, m_impl->makeCurrent);
-    m_impl->window->AddObserver(vtkCommand::WindowIsCurrentEvent, m_impl->isCurrent);
-    m_impl->renderer->SetBackground(1.0, 1.0, 1.0);
-    m_impl->window->AddRenderer(m_impl->renderer);
-    m_impl->window->SetOwnContext(false);
-    m_impl->window->SetFrameBlitModeToNoBlit();
-    m_impl->window->SetReadyForRendering(false);
+    d.isCurrent->SetClientData(this);
+    d.isCurrent->SetCallback([](vtkObject*, unsigned long, void* client, void* callData) {
+        const QOpenGLContext* context = static_cast<SurfaceView*>(client)->context();
+        *static_cast<bool*>(callData) = context != nullptr && QOpenGLContext::currentContext() == context;
+    });
+    // The interactor never renders itself (EnableRender off): it asks for a repaint instead.
+    d.renderRequest->SetClientData(this);
+    d.renderRequest->SetCallback([](vtkObject*, unsigned long, void* client, void*) {
+        static_cast<SurfaceView*>(client)->update();
+    });
+
+    d.window->AddRenderer(d.scene.renderer());
+    d.window->SetOwnContext(false);
+    d.window->SetFrameBlitModeToNoBlit();
+    d.window->SetReadyForRendering(false);
+    d.window->SetMultiSamples(0);
+    d.window->AddObserver(vtkCommand::WindowMakeCurrentEvent, d.makeCurrent);
+    d.window->AddObserver(vtkCommand::WindowIsCurrentEvent, d.isCurrent);
+
+    d.interactor->SetRenderWindow(d.window);
+    d.interactor->SetInteractorStyle(d.style);
+    d.interactor->EnableRenderOff();
+    d.interactor->AddObserver(vtkCommand::RenderEvent, d.renderRequest);
+    d.interactor->Enable();
+
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
 }
 
 SurfaceView::~SurfaceView()
 {
-    makeCurrent();
-    m_impl->window->Finalize();
-    doneCurrent();
-    m_impl->window->RemoveObserver(m_impl->makeCurrent);
-    m_impl->window->RemoveObserver(m_impl->isCurrent);
+    Impl& d = *m_impl;
+    if (context()) {
+        makeCurrent();
+        d.window->Finalize();
+        doneCurrent();
+    }
+    d.interactor->RemoveObserver(d.renderRequest);
+    d.window->RemoveObserver(d.makeCurrent);
+    d.window->RemoveObserver(d.isCurrent);
 }
 
-void SurfaceView::setSurface(const SurfaceData&)
+void SurfaceView::setSurface(const SurfaceData& data)
 {
-    m_impl->hasSurface = true;
+    m_impl->scene.setSurface(data);
     update();
 }
 
-bool SurfaceView::hasSurface() const { return m_impl->hasSurface; }
-void SurfaceView::setColorScale(ColorScale) { update(); }
-void SurfaceView::setContoursVisible(bool) { update(); }
-void SurfaceView::setCameraPreset(CameraPreset) { update(); }
+bool SurfaceView::hasSurface() const { return m_impl->scene.hasSurface(); }
+
+void SurfaceView::setColorScale(ColorScale scale)
+{
+    m_impl->scene.setColorScale(scale);
+    update();
+}
+
+void SurfaceView::setContoursVisible(bool visible)
+{
+    m_impl->scene.setContoursVisible(visible);
+    update();
+}
+
+void SurfaceView::setCameraPreset(CameraPreset preset)
+{
+    m_impl->scene.setCameraPreset(preset);
+    update();
+}
+
+void SurfaceView::setColors(const QColor& background, const QColor& foreground)
+{
+    m_impl->scene.setColors(background, foreground);
+    update();
+}
+
+const SurfaceScene& SurfaceView::scene() const { return m_impl->scene; }
+
+QSize SurfaceView::sizeHint() const { return {640, 480}; }
 
 QImage SurfaceView::renderToImage(const QSize& size)
 {
-    return grabFramebuffer().scaled(size);
+    if (size.width() < 1 || size.height() < 1 || size.width() > kMaxImageSide || size.height() > kMaxImageSide)
+        return {};
+    if (context() == nullptr)
+        grabFramebuffer();  // creates the context and runs initializeGL, even while hidden
+    if (context() == nullptr)
+        return {};
+    Impl& d = *m_impl;
+    makeCurrent();
+    const int oldWidth = d.window->GetSize()[0];
+    const int oldHeight = d.window->GetSize()[1];
+    d.window->SetSize(size.width(), size.height());
+    d.render();
+    d.window->SetReadyForRendering(true);  // the generic window reads no pixels otherwise
+    QImage image = renderWindowImage(d.window);
+    d.window->SetReadyForRendering(false);
+    d.window->SetSize(oldWidth, oldHeight);
+    doneCurrent();
+    update();
+    return image;
 }
 
 void SurfaceView::initializeGL()
 {
     const double ratio = devicePixelRatioF();
-    m_impl->window->SetSize(static_cast<int>(width() * ratio), static_cast<int>(height() * ratio));
+    m_impl->setWindowSize(static_cast<int>(width() * ratio), static_cast<int>(height() * ratio));
     m_impl->window->OpenGLInitContext();
 }
 
 void SurfaceView::resizeGL(int w, int h)
 {
     const double ratio = devicePixelRatioF();
-    m_impl->window->SetSize(static_cast<int>(w * ratio), static_cast<int>(h * ratio));
+    m_impl->setWindowSize(static_cast<int>(w * ratio), static_cast<int>(h * ratio));
 }
 
 void SurfaceView::paintGL()
 {
-    vtkOpenGLState* state = m_impl->window->GetState();
-    state->Reset();
-    state->Push();
-    m_impl->window->SetReadyForRendering(true);
-    m_impl->window->Render();
-    m_impl->window->SetReadyForRendering(false);
-    state->Pop();
+    Impl& d = *m_impl;
+    d.render();
 
-    // VTK drew into its own framebuffer: copy it into Qt's, then force an opaque alpha.
+    // Copy VTK's frame into Qt's framebuffer, then force an opaque alpha so that the
+    // compositor does not show through.
     QOpenGLFunctions* gl = context()->functions();
-    const int w = m_impl->window->GetSize()[0];
-    const int h = m_impl->window->GetSize()[1];
+    const int w = d.window->GetSize()[0];
+    const int h = d.window->GetSize()[1];
+    vtkOpenGLState* state = d.window->GetState();
     state->PushDrawFramebufferBinding();
     gl->glBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
-    m_impl->window->BlitDisplayFramebuffer(0, 0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    d.window->BlitDisplayFramebuffer(0, 0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
     state->PopDrawFramebufferBinding();
     gl->glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
     gl->glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
     gl->glClear(GL_COLOR_BUFFER_BIT);
     gl->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+}
+
+// Qt events become VTK interactor events in device pixels with y up; the trackball style
+// moves the camera and asks for a repaint through the interactor's RenderEvent.
+namespace {
+
+void forwardPosition(vtkGenericRenderWindowInteractor* interactor, const QPointF& position, Qt::KeyboardModifiers mods,
+                     double ratio, int repeat = 0)
+{
+    interactor->SetEventInformationFlipY(static_cast<int>(position.x() * ratio), static_cast<int>(position.y() * ratio),
+                                         (mods & Qt::ControlModifier) ? 1 : 0, (mods & Qt::ShiftModifier) ? 1 : 0, 0,
+                                         repeat);
+}
+
+unsigned long pressEvent(Qt::MouseButton button)
+{
+    switch (button) {
+    case Qt::LeftButton: return vtkCommand::LeftButtonPressEvent;
+    case Qt::MiddleButton: return vtkCommand::MiddleButtonPressEvent;
+    case Qt::RightButton: return vtkCommand::RightButtonPressEvent;
+    default: return vtkCommand::NoEvent;
+    }
+}
+
+unsigned long releaseEvent(Qt::MouseButton button)
+{
+    switch (button) {
+    case Qt::LeftButton: return vtkCommand::LeftButtonReleaseEvent;
+    case Qt::MiddleButton: return vtkCommand::MiddleButtonReleaseEvent;
+    case Qt::RightButton: return vtkCommand::RightButtonReleaseEvent;
+    default: return vtkCommand::NoEvent;
+    }
+}
+
+} // namespace
+
+void SurfaceView::mousePressEvent(QMouseEvent* event)
+{
+    const unsigned long id = pressEvent(event->button());
+    if (id == vtkCommand::NoEvent)
+        return;
+    forwardPosition(m_impl->interactor, event->position(), event->modifiers(), devicePixelRatioF(),
+                    event->type() == QEvent::MouseButtonDblClick ? 1 : 0);
+    m_impl->interactor->InvokeEvent(id);
+}
+
+void SurfaceView::mouseReleaseEvent(QMouseEvent* event)
+{
+    const unsigned long id = releaseEvent(event->button());
+    if (id == vtkCommand::NoEvent)
+        return;
+    forwardPosition(m_impl->interactor, event->position(), event->modifiers(), devicePixelRatioF());
+    m_impl->interactor->InvokeEvent(id);
+}
+
+void SurfaceView::mouseMoveEvent(QMouseEvent* event)
+{
+    forwardPosition(m_impl->interactor, event->position(), event->modifiers(), devicePixelRatioF());
+    m_impl->interactor->InvokeEvent(vtkCommand::MouseMoveEvent);
+}
+
+void SurfaceView::wheelEvent(QWheelEvent* event)
+{
+    const int delta = event->angleDelta().y();
+    if (delta == 0)
+        return;
+    forwardPosition(m_impl->interactor, event->position(), event->modifiers(), devicePixelRatioF());
+    m_impl->interactor->InvokeEvent(delta > 0 ? vtkCommand::MouseWheelForwardEvent
+                                              : vtkCommand::MouseWheelBackwardEvent);
+    event->accept();
 }
 
 } // namespace minimascope::ui

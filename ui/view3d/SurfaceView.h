@@ -1,8 +1,9 @@
 #pragma once
 // The 3D loss-surface panel: a warped, colored surface with a scalar bar, contour lines, axes,
 // the minimizer marked and a projected trajectory, rendered by VTK into a Qt6 QOpenGLWidget.
+// Left drag rotates, right drag or wheel zooms, middle or shift+left drag pans.
 // GUI thread only. Needs an X server (Debian's VTK is X11-only); Qt's offscreen platform
-// cannot host a QOpenGLWidget.
+// cannot host a QOpenGLWidget. Call setDefaultSurfaceFormat() (SurfaceFormat.h) before QApplication.
 #include "SurfaceData.h"
 
 #include <QImage>
@@ -12,8 +13,7 @@
 
 namespace minimascope::ui {
 
-enum class ColorScale { Linear, Log };
-enum class CameraPreset { Iso, Top, Front, Side };
+class SurfaceScene;
 
 class SurfaceView : public QOpenGLWidget {
     Q_OBJECT
@@ -21,20 +21,33 @@ public:
     explicit SurfaceView(QWidget* parent = nullptr);
     ~SurfaceView() override;
 
-    // Replaces what is drawn; progressive updates call it again with more points filled in.
+    // Replaces what is drawn; progressive updates call it again with more points filled in
+    // (NaN = not computed yet: drawn interpolated from the computed points). The camera stays
+    // where the user left it while the grid's extent is unchanged.
     void setSurface(const SurfaceData& data);
     bool hasSurface() const;
     void setColorScale(ColorScale scale);
     void setContoursVisible(bool visible);
     void setCameraPreset(CameraPreset preset);
+    void setColors(const QColor& background, const QColor& foreground);
 
-    // The current view rendered at `size` pixels (PNG export); null image on failure.
+    // The current view rendered at `size` pixels (PNG export); null image on failure
+    // (no OpenGL context, or a side outside 1..8192).
     QImage renderToImage(const QSize& size);
+
+    // Read-outs of what is drawn (tests, status text).
+    const SurfaceScene& scene() const;
+
+    QSize sizeHint() const override;
 
 protected:
     void initializeGL() override;
     void resizeGL(int w, int h) override;
     void paintGL() override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
 
 private:
     struct Impl;
