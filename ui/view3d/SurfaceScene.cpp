@@ -3,6 +3,7 @@
 #include "SurfaceFill.h"
 
 #include <QDebug>
+#include <QFileInfo>
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
@@ -37,12 +38,14 @@ constexpr int kColorCount = 256;
 // range and the (alpha, beta) range have unrelated units, and this keeps the shape readable.
 constexpr double kReliefToExtent = 0.5;
 constexpr double kMarkerRadiusToExtent = 0.022;
-// The trajectory is lifted a little so that the surface's own polygons do not hide it.
+// The trajectory and the contour lines are lifted a little so that the surface's own polygons do
+// not hide them (polygon offset alone leaves dashed lines at grazing angles).
 constexpr double kTrajectoryLiftToExtent = 0.006;
+constexpr double kContourLiftToExtent = 0.002;
 // How much of the view the surface fills after a preset (1 = bounding sphere touches the edge).
-constexpr double kPresetZoom = 1.25;
-// Shifts the surface left of the scalar bar (fraction of the half viewport width).
-constexpr double kWindowCenterX = -0.12;
+constexpr double kPresetZoom = 1.0;
+// Shifts the surface left, clear of the scalar bar (fraction of the half viewport width).
+constexpr double kWindowCenterX = 0.16;
 
 // Viridis: perceptually uniform and still ordered when printed in grey.
 constexpr double kViridis[][4] = {{0.00, 0.267, 0.005, 0.329},
@@ -53,6 +56,34 @@ constexpr double kViridis[][4] = {{0.00, 0.267, 0.005, 0.329},
 
 constexpr double kMarkerColor[3] = {0.90, 0.10, 0.12};
 constexpr double kTrajectoryColor[3] = {1.00, 0.45, 0.10};
+
+// VTK's built-in fonts have no Greek letters (the axes are α and β): use a system font that
+// has them when one is installed, else VTK's own.
+const QByteArray& unicodeFontFile()
+{
+    static const QByteArray path = [] {
+        for (const char* candidate : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                      "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+                                      "/usr/share/fonts/truetype/freefont/FreeSans.ttf"}) {
+            if (QFileInfo::exists(QString::fromLatin1(candidate)))
+                return QByteArray(candidate);
+        }
+        return QByteArray();
+    }();
+    return path;
+}
+
+void styleText(vtkTextProperty* text, const double color[3])
+{
+    text->SetColor(color[0], color[1], color[2]);
+    text->ShadowOff();
+    text->BoldOff();
+    text->ItalicOff();
+    if (!unicodeFontFile().isEmpty()) {
+        text->SetFontFamily(VTK_FONT_FILE);
+        text->SetFontFile(unicodeFontFile().constData());
+    }
+}
 
 bool sameGrid(const SurfaceData& a, const SurfaceData& b)
 {
@@ -166,10 +197,10 @@ SurfaceScene::Impl::Impl()
     surfaceMapper->SetLookupTable(lookupTable);
     surfaceMapper->UseLookupTableScalarRangeOn();
     surfaceMapper->InterpolateScalarsBeforeMappingOn();
-    // Pushes the surface's polygons back in depth so that the contour lines drawn on it win.
-    surfaceMapper->SetResolveCoincidentTopologyToPolygonOffset();
-    surfaceMapper->SetRelativeCoincidentTopologyPolygonOffsetParameters(2.0, 2.0);
     surfaceActor->SetMapper(surfaceMapper);
+    // Some ambient light keeps the dark (low) end of viridis readable on faces turned away.
+    surfaceActor->GetProperty()->SetAmbient(0.25);
+    surfaceActor->GetProperty()->SetDiffuse(0.8);
     surfaceActor->GetProperty()->SetSpecular(0.15);
     surfaceActor->GetProperty()->SetSpecularPower(20.0);
 
@@ -215,7 +246,6 @@ SurfaceScene::Impl::Impl()
     axes->ZAxisMinorTickVisibilityOff();
     axes->SetXLabelFormat("%.2g");
     axes->SetYLabelFormat("%.2g");
-    axes->SetZLabelFormat("%.3g");
     axes->SetScreenSize(13.0);
 
     for (vtkProp* prop : std::initializer_list<vtkProp*>{surfaceActor, contourActor, markerActor, trajectoryActor,
@@ -266,6 +296,7 @@ void SurfaceScene::Impl::rebuildGrid()
     }
     surface->SetPolys(quads);
     extent = std::max(data.xs.back() - data.xs.front(), data.ys.back() - data.ys.front());
+    contourActor->SetPosition(0.0, 0.0, kContourLiftToExtent * extent);
 }
 
 void SurfaceScene::Impl::updateRange()
@@ -362,9 +393,12 @@ void SurfaceScene::Impl::updateAxes()
     axes->SetZAxisRange(transform(low), transform(high));
     axes->SetXTitle(data.xLabel.toUtf8().constData());
     axes->SetYTitle(data.yLabel.toUtf8().constData());
-    const QString zTitle = logActive ? QStringLiteral("log10 %1").arg(data.valueLabel) : data.valueLabel;
-    axes->SetZTitle(zTitle.toUtf8().constData());
-    scalarBar->SetTitle(data.valueLabel.toUtf8().constData());
+    // The height is the value: the scalar bar names it, and a third title would sit on the
+    // height labels. On a log scale the labels are powers of ten.
+    axes->SetZTitle("");
+    axes->SetZLabelFormat(logActive ? "1e%+.2g" : "%.3g");
+    const QString barTitle = logActive ? QStringLiteral("%1 (log)").arg(data.valueLabel) : data.valueLabel;
+    scalarBar->SetTitle(barTitle.toUtf8().constData());
 }
 
 void SurfaceScene::Impl::placeCamera(CameraPreset preset)
@@ -397,6 +431,12 @@ void SurfaceScene::Impl::placeCamera(CameraPreset preset)
     camera->SetPosition(center[0] + direction[0], center[1] + direction[1], center[2] + direction[2]);
     camera->SetViewUp(up);
     camera->SetWindowCenter(kWindowCenterX, 0.0);
+    // Views along an axis read like maps and profiles: no perspective, no height axis from above.
+    camera->SetParallelProjection(preset != CameraPreset::Iso);
+    const bool heightAxis = preset != CameraPreset::Top;
+    axes->SetZAxisVisibility(heightAxis);
+    axes->SetZAxisLabelVisibility(heightAxis);
+    axes->SetZAxisTickVisibility(heightAxis);
     renderer->ResetCamera(bounds);
     camera->Zoom(kPresetZoom);
 }
@@ -461,17 +501,11 @@ void SurfaceScene::setColors(const QColor& background, const QColor& foreground)
     Impl& d = *m_impl;
     d.renderer->SetBackground(background.redF(), background.greenF(), background.blueF());
     const double fg[3] = {foreground.redF(), foreground.greenF(), foreground.blueF()};
-    for (vtkTextProperty* text : {d.scalarBar->GetTitleTextProperty(), d.scalarBar->GetLabelTextProperty()}) {
-        text->SetColor(fg[0], fg[1], fg[2]);
-        text->ShadowOff();
-        text->BoldOff();
-        text->ItalicOff();
-    }
+    for (vtkTextProperty* text : {d.scalarBar->GetTitleTextProperty(), d.scalarBar->GetLabelTextProperty()})
+        styleText(text, fg);
     for (int axis = 0; axis < 3; ++axis) {
-        for (vtkTextProperty* text : {d.axes->GetTitleTextProperty(axis), d.axes->GetLabelTextProperty(axis)}) {
-            text->SetColor(fg[0], fg[1], fg[2]);
-            text->ShadowOff();
-        }
+        for (vtkTextProperty* text : {d.axes->GetTitleTextProperty(axis), d.axes->GetLabelTextProperty(axis)})
+            styleText(text, fg);
     }
     for (vtkProperty* line : {d.axes->GetXAxesLinesProperty(), d.axes->GetYAxesLinesProperty(),
                               d.axes->GetZAxesLinesProperty()})
