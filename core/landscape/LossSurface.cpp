@@ -164,8 +164,9 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
     const ParameterRestorer restorer(parameters);
     bool cancelled = false;
     const std::unique_ptr<MlpSurfacePath> fast =
-        MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1, request.direction2,
-                                  cancel, cancelled);
+        request.fastPath ? MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1,
+                                                     request.direction2, cancel, cancelled)
+                         : nullptr;
     if (cancelled)
         return RunStatus::Cancelled;
     GenericPath generic(network, parameters, data, request);

@@ -50,6 +50,7 @@ struct SurfaceRequest {
     bool progressive = true;                   // false: one level, row by row
     bool accuracy = true;                      // classification accuracy as well (costs an argmax)
     int threads = 0;                           // workers for the fast path; 0 = auto (cores, at most 2)
+    bool fastPath = true;                      // false forces the generic path (tests, benchmarks)
 };
 
 struct SurfaceProgress {
