@@ -1,18 +1,464 @@
 #include "MainWindow.h"
 
+#include "controllers/ExportController.h"
+#include "controllers/RunController.h"
+#include "controllers/RunFolderReader.h"
+#include "panels/SetupPanel.h"
+#include "theme/AppTheme.h"
+
+#include "LossPlot.h"
+#include "SharpnessPlot.h"
+#include "SpectrumPlot.h"
+#include "StabilityDiagram.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTime>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+
+#include <cmath>
 
 namespace minimascope::ui {
+
+namespace {
+
+QString seconds(double s)
+{
+    if (!std::isfinite(s) || s < 0)
+        return QStringLiteral("–");
+    if (s < 60)
+        return QStringLiteral("%1 s").arg(s, 0, 'f', 1);
+    const int total = static_cast<int>(std::lround(s));
+    return total < 3600 ? QStringLiteral("%1:%2 min").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'))
+                        : QStringLiteral("%1:%2 h").arg(total / 3600).arg(total / 60 % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString value(double v)
+{
+    return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–");
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(QStringLiteral("MinimaScope"));
-    auto* label = new QLabel(tr("The MinimaScope desktop application is under construction.\n"
-                                "Train and export runs with minimascope-cli (see --help)."),
-                             this);
-    label->setAlignment(Qt::AlignCenter);
-    setCentralWidget(label);
-    resize(720, 480);
+    setObjectName(QStringLiteral("MainWindow"));
+    m_runs = new RunController(this);
+    m_export = new ExportController(this);
+    buildDocks();
+    buildActions();
+
+    connect(m_runs, &RunController::trainingUpdate, this, &MainWindow::onTrainingUpdate);
+    connect(m_runs, &RunController::trainingFinished, this, &MainWindow::onTrainingFinished);
+    connect(m_runs, &RunController::analysisProgress, this, &MainWindow::onAnalysisProgress);
+    connect(m_runs, &RunController::spectrumReady, this, &MainWindow::onSpectrumReady);
+    connect(m_runs, &RunController::busyChanged, this, &MainWindow::updateActions);
+    connect(m_runs, &RunController::runFolderSaved, this, [this](bool ok, const QString& message) {
+        log(message);
+        if (!ok)
+            QMessageBox::warning(this, tr("Saving the run failed"), message);
+        else
+            statusBar()->showMessage(message, 5000);
+    });
+    connect(m_setup, &SetupPanel::validityChanged, this, &MainWindow::updateActions);
+
+    const QSettings settings;
+    m_setup->restoreSettings(settings);
+    resize(1500, 950);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        // First start: the plots get the room. Dock sizes apply once the window is laid out.
+        QTimer::singleShot(0, this, [this] {
+            resizeDocks({findChild<QDockWidget*>(QStringLiteral("setupDock")),
+                         findChild<QDockWidget*>(QStringLiteral("lossDock")),
+                         findChild<QDockWidget*>(QStringLiteral("stabilityDock"))},
+                        {380, width() / 3, width() / 3}, Qt::Horizontal);
+            resizeDocks({findChild<QDockWidget*>(QStringLiteral("logDock"))}, {160}, Qt::Vertical);
+        });
+    }
+    setDarkTheme(settings.value(QStringLiteral("window/dark"), false).toBool());
+    updateActions();
+    setRunStatus(tr("Ready: choose a preset and press Run (Ctrl+R)."), false);
+}
+
+MainWindow::~MainWindow()
+{
+    // Joins the worker before the plots it feeds are destroyed.
+    m_runs->shutdown();
+}
+
+void MainWindow::buildDocks()
+{
+    setDockNestingEnabled(true);
+    setDockOptions(dockOptions() | QMainWindow::AllowTabbedDocks);
+    // The plots fill the window; the setup form and the log are docks at the sides.
+    setCentralWidget(nullptr);
+    const auto dock = [this](const QString& name, const QString& title, QWidget* widget, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(widget);
+        addDockWidget(area, d);
+        return d;
+    };
+    m_setup = new SetupPanel;
+    m_setup->setMinimumWidth(300);
+    QDockWidget* setupDock = dock(QStringLiteral("setupDock"), tr("Setup"), m_setup, Qt::LeftDockWidgetArea);
+
+    m_loss = new LossPlot;
+    m_sharpness = new SharpnessPlot;
+    m_stability = new StabilityDiagram;
+    m_spectrum = new SpectrumPlot;
+    m_loss->setTitle(tr("Loss and accuracy"));
+    m_sharpness->setTitle(tr("Sharpness a = λmax(H)"));
+    m_stability->setTitle(tr("Stability diagram"));
+    m_spectrum->setTitle(tr("Hessian spectrum"));
+    QDockWidget* loss = dock(QStringLiteral("lossDock"), tr("Loss"), m_loss, Qt::RightDockWidgetArea);
+    QDockWidget* stability = dock(QStringLiteral("stabilityDock"), tr("Stability diagram"), m_stability,
+                                  Qt::RightDockWidgetArea);
+    QDockWidget* sharpness = dock(QStringLiteral("sharpnessDock"), tr("Sharpness"), m_sharpness,
+                                  Qt::RightDockWidgetArea);
+    QDockWidget* spectrum = dock(QStringLiteral("spectrumDock"), tr("Spectrum"), m_spectrum, Qt::RightDockWidgetArea);
+    splitDockWidget(loss, stability, Qt::Horizontal);
+    splitDockWidget(loss, sharpness, Qt::Vertical);
+    splitDockWidget(stability, spectrum, Qt::Vertical);
+
+    m_log = new QPlainTextEdit;
+    m_log->setObjectName(QStringLiteral("log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(2000);
+    QDockWidget* logDock = dock(QStringLiteral("logDock"), tr("Log"), m_log, Qt::LeftDockWidgetArea);
+    splitDockWidget(setupDock, logDock, Qt::Vertical);
+
+    m_export->addPlot(tr("Loss plot"), m_loss);
+    m_export->addPlot(tr("Sharpness plot"), m_sharpness);
+    m_export->addPlot(tr("Stability diagram"), m_stability);
+    m_export->addPlot(tr("Spectrum plot"), m_spectrum);
+
+    m_runStatus = new QLabel;
+    m_runStatus->setObjectName(QStringLiteral("runStatus"));
+    statusBar()->addWidget(m_runStatus, 1);
+    m_analysisBar = new QProgressBar;
+    m_analysisBar->setObjectName(QStringLiteral("analysisProgress"));
+    m_analysisBar->setRange(0, 1000);
+    m_analysisBar->setMaximumWidth(260);
+    m_analysisCancel = new QToolButton;
+    m_analysisCancel->setText(tr("Cancel"));
+    m_analysisCancel->setToolTip(tr("Cancel the analysis"));
+    connect(m_analysisCancel, &QToolButton::clicked, m_runs, &RunController::cancelAnalysis);
+    statusBar()->addPermanentWidget(m_analysisBar);
+    statusBar()->addPermanentWidget(m_analysisCancel);
+    showAnalysisProgress(false);
+}
+
+void MainWindow::buildActions()
+{
+    const auto action = [this](const QString& name, const QString& text, const QKeySequence& key) {
+        auto* a = new QAction(text, this);
+        a->setObjectName(name);
+        a->setShortcut(key);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(QLatin1Char('&')),
+                                                  key.toString(QKeySequence::NativeText)));
+        return a;
+    };
+    m_runAction = action(QStringLiteral("runAction"), tr("&Run"), QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_pauseAction = action(QStringLiteral("pauseAction"), tr("&Pause"), QKeySequence(Qt::Key_Space));
+    m_pauseAction->setCheckable(true);
+    m_stopAction = action(QStringLiteral("stopAction"), tr("&Stop"), QKeySequence(Qt::Key_Escape));
+    m_spectrumAction = action(QStringLiteral("spectrumAction"), tr("Analyze &spectrum"),
+                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_saveRunAction = action(QStringLiteral("saveRunAction"), tr("&Save run folder…"), QKeySequence::Save);
+    QAction* openRun = action(QStringLiteral("openRunAction"), tr("&Open run folder…"), QKeySequence::Open);
+    QAction* quit = action(QStringLiteral("quitAction"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q));
+    m_darkAction = action(QStringLiteral("darkAction"), tr("&Dark theme"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    m_darkAction->setCheckable(true);
+    QAction* resetViews = action(QStringLiteral("resetViewsAction"), tr("&Reset plot views"),
+                                 QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* clearSession = action(QStringLiteral("clearSessionAction"), tr("&Clear session points"), QKeySequence());
+    QAction* colorByB = action(QStringLiteral("colorByBatchAction"), tr("Color session points by &B"), QKeySequence());
+    colorByB->setCheckable(true);
+    QAction* logLoss = action(QStringLiteral("logLossAction"), tr("&Log-scale loss"), QKeySequence());
+    logLoss->setCheckable(true);
+
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::startRun);
+    connect(m_pauseAction, &QAction::toggled, this, &MainWindow::setPaused);
+    connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
+    connect(m_spectrumAction, &QAction::triggered, this, &MainWindow::analyzeSpectrum);
+    connect(m_saveRunAction, &QAction::triggered, this, &MainWindow::saveRunFolder);
+    connect(openRun, &QAction::triggered, this, &MainWindow::chooseRunFolder);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    connect(resetViews, &QAction::triggered, this, [this] {
+        for (PlotPanel* plot : plots())
+            plot->resetView();
+    });
+    connect(clearSession, &QAction::triggered, m_stability, &StabilityDiagram::clearSession);
+    connect(colorByB, &QAction::toggled, this, [this](bool byB) {
+        m_stability->setColorBy(byB ? StabilityDiagram::ColorBy::BatchSize : StabilityDiagram::ColorBy::LearningRate);
+    });
+    connect(logLoss, &QAction::toggled, m_loss, &LossPlot::setLogScale);
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(openRun);
+    file->addAction(m_saveRunAction);
+    file->addSeparator();
+    file->addAction(quit);
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addActions({m_runAction, m_pauseAction, m_stopAction});
+    run->addSeparator();
+    run->addAction(m_spectrumAction);
+    m_export->populate(menuBar()->addMenu(tr("&Export")));
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addActions({m_darkAction, logLoss, colorByB, resetViews, clearSession});
+    m_viewMenu->addSeparator();
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        m_viewMenu->addAction(d->toggleViewAction());
+
+    QToolBar* bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("runToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addActions({m_runAction, m_pauseAction, m_stopAction});
+    bar->addSeparator();
+    bar->addAction(m_spectrumAction);
+}
+
+void MainWindow::updateActions()
+{
+    const bool training = m_runs->isTraining();
+    const bool analyzing = m_runs->isAnalyzing();
+    m_runAction->setEnabled(!training && !analyzing && m_setup->isValid());
+    m_runAction->setToolTip(m_setup->isValid() ? tr("Run (Ctrl+R)") : m_setup->errorMessage());
+    m_pauseAction->setEnabled(training);
+    m_stopAction->setEnabled(training);
+    m_spectrumAction->setEnabled(!training && !analyzing && m_runs->hasTrainedRun());
+    m_saveRunAction->setEnabled(!training && m_runs->hasTrainedRun());
+    m_setup->setRunning(training);
+    if (!analyzing)
+        showAnalysisProgress(false);
+}
+
+QList<PlotPanel*> MainWindow::plots() const
+{
+    return {m_loss, m_sharpness, m_stability, m_spectrum};
+}
+
+bool MainWindow::startRun()
+{
+    if (!m_setup->isValid()) {
+        setRunStatus(m_setup->errorMessage(), true);
+        return false;
+    }
+    if (m_runs->isTraining() || m_runs->isAnalyzing())
+        return false;
+    const RunShape shape = m_setup->runShape();
+    m_runLabel = shape.label;
+    m_loss->clear();
+    m_sharpness->clear();
+    m_stability->clear();
+    m_spectrum->clear();
+    m_sharpness->setLearningRate(shape.eta);
+    m_stability->setBounds(shape.eta, shape.batchSize, shape.trainSize);
+    m_pauseAction->setChecked(false);
+    m_runs->startTraining(m_setup->request());
+    log(tr("Run started: %1, n = %2").arg(shape.label).arg(shape.trainSize));
+    setRunStatus(tr("Starting…"), false);
+    return true;
+}
+
+void MainWindow::stopRun()
+{
+    m_runs->stopTraining();
+}
+
+void MainWindow::setPaused(bool paused)
+{
+    if (m_pauseAction->isChecked() != paused)
+        m_pauseAction->setChecked(paused);   // re-enters through toggled
+    else if (m_runs->isTraining() && paused != m_runs->isPaused())
+        m_runs->setPaused(paused);
+}
+
+void MainWindow::onTrainingUpdate(const TrainingUpdate& update)
+{
+    for (const MetricsPoint& row : update.rows)
+        m_loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
+                                 row.testAccuracy);
+    for (const CurvaturePoint& sample : update.samples) {
+        m_sharpness->appendSharpness(double(sample.iteration), sample.sharpness);
+        if (std::isfinite(sample.nonUniformity))
+            m_stability->appendMeasurement(sample.sharpness, sample.nonUniformity);
+        log(tr("iteration %1: a = %2, s = %3 (%4 s)")
+                .arg(sample.iteration)
+                .arg(value(sample.sharpness), value(sample.nonUniformity))
+                .arg(sample.seconds, 0, 'f', 2));
+    }
+    static const MetricsPoint none{0, NAN, NAN, NAN, NAN, NAN, NAN};
+    const MetricsPoint& last = update.rows.isEmpty() ? none : update.rows.back();
+    QString text = tr("iteration %1 / %2 · batch loss %3").arg(update.iteration).arg(update.maxIterations)
+                       .arg(value(update.batchLoss));
+    if (!update.rows.isEmpty())
+        text += tr(" · train loss %1 · accuracy %2").arg(value(last.trainLoss), value(last.trainAccuracy));
+    text += tr(" · %1 elapsed · ETA %2").arg(seconds(update.seconds), seconds(update.etaSeconds));
+    if (m_runs->isPaused())
+        text += tr(" · paused");
+    setRunStatus(text, false);
+}
+
+void MainWindow::onTrainingFinished(const TrainingOutcome& outcome)
+{
+    m_pauseAction->setChecked(false);
+    if (outcome.status == JobStatus::Failed) {
+        setRunStatus(tr("The run could not start: %1").arg(outcome.reason), true);
+        log(tr("Failed: %1").arg(outcome.reason));
+        return;
+    }
+    m_stability->finishRun(outcome.eta, outcome.batchSize, m_runLabel);
+    QString text;
+    switch (outcome.status) {
+    case JobStatus::Finished:
+        text = tr("Finished (%1) after %2 iterations in %3: train loss %4, accuracy %5")
+                   .arg(outcome.reason)
+                   .arg(outcome.iterations)
+                   .arg(seconds(outcome.seconds), value(outcome.final.trainLoss), value(outcome.final.trainAccuracy));
+        break;
+    case JobStatus::Cancelled:
+        text = tr("Stopped at iteration %1 after %2.").arg(outcome.iterations).arg(seconds(outcome.seconds));
+        break;
+    case JobStatus::Diverged:
+        text = tr("Diverged: %1. Try a smaller learning rate η (now %2).").arg(outcome.reason).arg(outcome.eta);
+        break;
+    case JobStatus::Failed: break;
+    }
+    setRunStatus(text, outcome.status == JobStatus::Diverged);
+    log(text);
+}
+
+void MainWindow::analyzeSpectrum()
+{
+    if (!m_runs->hasTrainedRun() || m_runs->isTraining())
+        return;
+    SpectrumRequest request;
+    m_runs->startSpectrum(request);
+    m_analysisBar->setValue(0);
+    m_analysisBar->setFormat(tr("spectrum %p%"));
+    showAnalysisProgress(true);
+    log(tr("Analyzing the Hessian spectrum (top %1 eigenvalues, SLQ density)…").arg(request.topK));
+}
+
+void MainWindow::onAnalysisProgress(const AnalysisProgress& progress)
+{
+    m_analysisBar->setValue(static_cast<int>(progress.fraction * 1000));
+    m_analysisBar->setToolTip(progress.text);
+}
+
+void MainWindow::onSpectrumReady(const SpectrumResult& result)
+{
+    showAnalysisProgress(false);
+    if (result.status == JobStatus::Failed) {
+        log(tr("Spectrum failed: %1").arg(result.message));
+        statusBar()->showMessage(result.message, 8000);
+        return;
+    }
+    m_spectrum->setDensity(result.grid, result.density);
+    m_spectrum->setTopEigenvalues(result.topEigenvalues);
+    QStringList top;
+    for (double v : result.topEigenvalues)
+        top << value(v);
+    log(tr("Spectrum %1 (%2): top eigenvalues %3").arg(toString(result.status), result.message,
+                                                       top.join(QStringLiteral(", "))));
+}
+
+void MainWindow::showAnalysisProgress(bool visible)
+{
+    m_analysisBar->setVisible(visible);
+    m_analysisCancel->setVisible(visible);
+}
+
+void MainWindow::setRunStatus(const QString& text, bool error)
+{
+    m_runStatus->setText(text);
+    m_runStatus->setStyleSheet(error ? QStringLiteral("color: #d0342c;") : QString());
+}
+
+QString MainWindow::runStatusText() const
+{
+    return m_runStatus->text();
+}
+
+void MainWindow::log(const QString& line)
+{
+    m_log->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+}
+
+void MainWindow::setDarkTheme(bool dark)
+{
+    if (m_darkAction->isChecked() != dark) {
+        m_darkAction->setChecked(dark);   // re-enters through toggled
+        return;
+    }
+    const PlotTheme theme = applyAppTheme(dark ? ThemeKind::Dark : ThemeKind::Light);
+    for (PlotPanel* plot : plots())
+        plot->setTheme(theme);
+}
+
+void MainWindow::saveRunFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Save the run into a folder"));
+    if (!dir.isEmpty())
+        m_runs->saveRunFolder(dir);
+}
+
+void MainWindow::chooseRunFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a saved run folder"));
+    if (dir.isEmpty())
+        return;
+    if (!openRunFolder(dir))
+        QMessageBox::warning(this, tr("Cannot open the run"), runStatusText());
+}
+
+bool MainWindow::openRunFolder(const QString& dir)
+{
+    SavedRun run;
+    QString error;
+    if (!readRunFolder(dir, &run, &error)) {
+        setRunStatus(error, true);
+        return false;
+    }
+    if (!run.configJson.isEmpty() && !m_setup->loadConfig(run.configJson, &error))
+        log(tr("The run's config.json was not loaded: %1").arg(error));
+    m_loss->clear();
+    for (const MetricsPoint& row : run.metrics)
+        m_loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
+                                 row.testAccuracy);
+    m_loss->resetView();
+    setRunStatus(tr("Opened %1: %2 evaluations").arg(dir).arg(run.metrics.size()), false);
+    log(runStatusText());
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/dark"), m_darkAction->isChecked());
+    m_setup->saveSettings(settings);
+    // Cancel and join now: a run must not outlive its window.
+    m_runs->shutdown();
+    event->accept();
 }
 
 } // namespace minimascope::ui

@@ -1,14 +1,92 @@
 #pragma once
-// The application window. Placeholder shell until the desktop-application issue lands: it
-// tells the user that training runs from minimascope-cli for now.
+// The application window: wiring only. The setup panel makes a request, the RunController runs
+// it on the worker thread, and its updates feed the plots (dock widgets) and the status bar.
+// Layout, theme and the last setup are remembered in QSettings. Closing the window during a run
+// cancels it and joins the worker (what was measured stays on the plots until then).
+// GUI thread only.
+#include "workers/WorkerTypes.h"
+
 #include <QMainWindow>
 
+class QAction;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QToolButton;
+
 namespace minimascope::ui {
+
+class ExportController;
+class LossPlot;
+class PlotPanel;
+class RunController;
+class SetupPanel;
+class SharpnessPlot;
+class SpectrumPlot;
+class StabilityDiagram;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    SetupPanel* setupPanel() const { return m_setup; }
+    RunController* runController() const { return m_runs; }
+    LossPlot* lossPlot() const { return m_loss; }
+    SharpnessPlot* sharpnessPlot() const { return m_sharpness; }
+    StabilityDiagram* stabilityDiagram() const { return m_stability; }
+    SpectrumPlot* spectrumPlot() const { return m_spectrum; }
+    // The status bar's run line: iteration, loss, accuracy, elapsed, ETA (or how the run ended).
+    QString runStatusText() const;
+
+public Q_SLOTS:
+    // Starts a run with the setup panel's config; false when the config is invalid.
+    bool startRun();
+    void stopRun();
+    void setPaused(bool paused);
+    void analyzeSpectrum();
+    void setDarkTheme(bool dark);
+    bool openRunFolder(const QString& dir);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildDocks();
+    void buildActions();
+    void updateActions();
+    void onTrainingUpdate(const TrainingUpdate& update);
+    void onTrainingFinished(const TrainingOutcome& outcome);
+    void onAnalysisProgress(const AnalysisProgress& progress);
+    void onSpectrumReady(const SpectrumResult& result);
+    void showAnalysisProgress(bool visible);
+    void setRunStatus(const QString& text, bool error);
+    void log(const QString& line);
+    void saveRunFolder();
+    void chooseRunFolder();
+    QList<PlotPanel*> plots() const;
+
+    RunController* m_runs = nullptr;
+    ExportController* m_export = nullptr;
+    SetupPanel* m_setup = nullptr;
+    LossPlot* m_loss = nullptr;
+    SharpnessPlot* m_sharpness = nullptr;
+    StabilityDiagram* m_stability = nullptr;
+    SpectrumPlot* m_spectrum = nullptr;
+    QPlainTextEdit* m_log = nullptr;
+    QLabel* m_runStatus = nullptr;
+    QProgressBar* m_analysisBar = nullptr;
+    QToolButton* m_analysisCancel = nullptr;
+    QAction* m_runAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_spectrumAction = nullptr;
+    QAction* m_saveRunAction = nullptr;
+    QAction* m_darkAction = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    // The current run's label and the numbers the stability diagram's session point needs.
+    QString m_runLabel;
 };
 
 } // namespace minimascope::ui

@@ -1,13 +1,90 @@
 // minimascope: the desktop application.
+//   minimascope [--preset NAME] [--run] [--screenshot PATH [--screenshot-delay MS]]
+// --run starts the preset at once; --screenshot grabs the window to PATH once the run has
+// finished (or after the delay when nothing runs) and quits: for documentation and checks.
 #include "MainWindow.h"
+#include "SurfaceFormat.h"
+#include "controllers/RunController.h"
+#include "panels/SetupPanel.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace {
+
+// libgomp (loaded with LibTorch, before main runs) reads OMP_WAIT_POLICY once, when it is
+// loaded: its default lets idle OpenMP threads spin (GOMP_SPINCOUNT 300000), which would take
+// the core the GUI needs. setenv() in main is too late (measured: omp_display_env still shows
+// the spin count after it), so set it and re-execute ourselves once; the user's own value wins.
+void ensurePassiveOpenMp(char** argv)
+{
+    if (std::getenv("OMP_WAIT_POLICY") != nullptr)
+        return;
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv);
+    // execv only returns on failure: run on with the spinning default.
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
+    ensurePassiveOpenMp(argv);
+    // VTK's 3D panel needs its OpenGL format set before the QApplication exists.
+    minimascope::ui::setDefaultSurfaceFormat();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("MinimaScope"));
+    QApplication::setOrganizationName(QStringLiteral("MinimaScope"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Why SGD finds flat minima: train, measure sharpness and "
+                                                    "non-uniformity, look at the loss landscape."));
+    parser.addHelpOption();
+    const QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("Load the run preset NAME."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start the run at once."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a picture of the window to PATH when the run has "
+                                                       "finished, then quit."),
+                                        QStringLiteral("PATH"));
+    const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
+                                   QStringLiteral("Milliseconds to wait before the picture (default 1500)."),
+                                   QStringLiteral("MS"), QStringLiteral("1500"));
+    parser.addOptions({preset, run, screenshot, delay});
+    parser.process(app);
+
     minimascope::ui::MainWindow window;
+    if (parser.isSet(preset)) {
+        QString error;
+        if (!window.setupPanel()->selectPreset(parser.value(preset), &error)) {
+            std::fprintf(stderr, "minimascope: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
     window.show();
+
+    if (parser.isSet(screenshot)) {
+        const QString path = parser.value(screenshot);
+        const int ms = parser.value(delay).toInt();
+        const auto grabAndQuit = [&window, path, ms] {
+            QTimer::singleShot(ms, &window, [&window, path] {
+                const bool ok = window.grab().save(path);
+                std::fprintf(stderr, "minimascope: %s %s\n", ok ? "saved" : "could not save", qPrintable(path));
+                window.close();
+            });
+        };
+        if (parser.isSet(run))
+            QObject::connect(window.runController(), &minimascope::ui::RunController::trainingFinished, &window,
+                             grabAndQuit);
+        else
+            grabAndQuit();
+    }
+    if (parser.isSet(run))
+        QTimer::singleShot(0, &window, [&window] { window.startRun(); });
     return QApplication::exec();
 }

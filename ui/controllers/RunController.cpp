@@ -1,0 +1,130 @@
+#include "controllers/RunController.h"
+
+#include "workers/TrainingWorker.h"
+
+#include <QThread>
+
+namespace minimascope::ui {
+
+RunController::RunController(QObject* parent) : QObject(parent)
+{
+    registerWorkerMetaTypes();
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("minimascope-worker"));
+    m_worker = new TrainingWorker;
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+
+    // Worker -> GUI: queued (the worker lives on another thread); stale job ids are dropped.
+    connect(m_worker, &TrainingWorker::trainingUpdate, this, [this](const TrainingUpdate& update) {
+        if (update.jobId == m_trainingJob)
+            Q_EMIT trainingUpdate(update);
+    });
+    connect(m_worker, &TrainingWorker::trainingFinished, this, [this](const TrainingOutcome& outcome) {
+        if (outcome.jobId != m_trainingJob)
+            return;
+        m_trainingJob = 0;
+        m_hasRun = outcome.status != JobStatus::Failed;
+        m_worker->setPaused(false);
+        Q_EMIT trainingFinished(outcome);
+        Q_EMIT busyChanged();
+    });
+    connect(m_worker, &TrainingWorker::analysisProgress, this, [this](const AnalysisProgress& progress) {
+        if (progress.jobId == m_analysisJob)
+            Q_EMIT analysisProgress(progress);
+    });
+    connect(m_worker, &TrainingWorker::spectrumReady, this, [this](const SpectrumResult& result) {
+        if (result.jobId != m_analysisJob)
+            return;
+        m_analysisJob = 0;
+        Q_EMIT spectrumReady(result);
+        Q_EMIT busyChanged();
+    });
+    connect(m_worker, &TrainingWorker::runFolderSaved, this, [this](quint64 jobId, bool ok, const QString& message) {
+        if (jobId == m_saveJob)
+            Q_EMIT runFolderSaved(ok, message);
+    });
+    m_thread->start();
+}
+
+RunController::~RunController()
+{
+    shutdown();
+}
+
+void RunController::shutdown()
+{
+    if (!m_thread->isRunning())
+        return;
+    // Every job up to the last one issued, running or queued.
+    m_worker->setPaused(false);
+    m_worker->cancel(m_lastJob);
+    for (quint64 job : {m_trainingJob, m_analysisJob})
+        if (job != 0)
+            m_worker->cancel(job);
+    m_thread->quit();
+    m_thread->wait();
+    m_trainingJob = 0;
+    m_analysisJob = 0;
+}
+
+quint64 RunController::startTraining(TrainingRequest request)
+{
+    if (m_trainingJob != 0)
+        stopTraining();
+    request.jobId = nextJob();
+    m_trainingJob = request.jobId;
+    m_worker->setPaused(false);
+    QMetaObject::invokeMethod(m_worker, "train", Qt::QueuedConnection,
+                              Q_ARG(minimascope::ui::TrainingRequest, request));
+    Q_EMIT busyChanged();
+    return request.jobId;
+}
+
+void RunController::stopTraining()
+{
+    if (m_trainingJob == 0)
+        return;
+    m_worker->cancel(m_trainingJob);
+    m_worker->setPaused(false);
+}
+
+void RunController::setPaused(bool paused)
+{
+    m_worker->setPaused(paused);
+    Q_EMIT busyChanged();
+}
+
+bool RunController::isPaused() const
+{
+    return m_worker->isPaused();
+}
+
+quint64 RunController::startSpectrum(SpectrumRequest request)
+{
+    cancelAnalysis();
+    request.jobId = nextJob();
+    m_analysisJob = request.jobId;
+    QMetaObject::invokeMethod(m_worker, "analyzeSpectrum", Qt::QueuedConnection,
+                              Q_ARG(minimascope::ui::SpectrumRequest, request));
+    Q_EMIT busyChanged();
+    return request.jobId;
+}
+
+void RunController::cancelAnalysis()
+{
+    if (m_analysisJob == 0)
+        return;
+    m_worker->cancel(m_analysisJob);
+    m_analysisJob = 0;
+    Q_EMIT busyChanged();
+}
+
+void RunController::saveRunFolder(const QString& dir)
+{
+    m_saveJob = nextJob();
+    QMetaObject::invokeMethod(m_worker, "saveRunFolder", Qt::QueuedConnection, Q_ARG(quint64, m_saveJob),
+                              Q_ARG(QString, dir));
+}
+
+} // namespace minimascope::ui

@@ -1,0 +1,61 @@
+#pragma once
+// Owns the worker thread and the TrainingWorker on it, numbers every request with a job id,
+// and forwards only the results of the current jobs (a stopped run's late updates are dropped).
+// Cancel and pause go to the worker directly (atomics), never through the busy event queue.
+// The destructor cancels whatever runs and joins the thread: closing the window never hangs
+// on a run (each core loop honours a cancel within one step).
+// GUI thread only.
+#include "workers/WorkerTypes.h"
+
+#include <QObject>
+
+class QThread;
+
+namespace minimascope::ui {
+
+class TrainingWorker;
+
+class RunController : public QObject {
+    Q_OBJECT
+public:
+    explicit RunController(QObject* parent = nullptr);
+    ~RunController() override;
+
+    // `request.jobId` is assigned here; returns it.
+    quint64 startTraining(TrainingRequest request);
+    void stopTraining();
+    void setPaused(bool paused);
+    bool isPaused() const;
+    bool isTraining() const { return m_trainingJob != 0; }
+    bool hasTrainedRun() const { return m_hasRun; }
+
+    quint64 startSpectrum(SpectrumRequest request);
+    void cancelAnalysis();
+    bool isAnalyzing() const { return m_analysisJob != 0; }
+
+    void saveRunFolder(const QString& dir);
+    // Cancels everything and joins the worker thread; idempotent.
+    void shutdown();
+
+Q_SIGNALS:
+    void trainingUpdate(const minimascope::ui::TrainingUpdate& update);
+    void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
+    void analysisProgress(const minimascope::ui::AnalysisProgress& progress);
+    void spectrumReady(const minimascope::ui::SpectrumResult& result);
+    void runFolderSaved(bool ok, const QString& message);
+    // Training or an analysis started or ended.
+    void busyChanged();
+
+private:
+    quint64 nextJob() { return ++m_lastJob; }
+
+    QThread* m_thread = nullptr;
+    TrainingWorker* m_worker = nullptr;
+    quint64 m_lastJob = 0;
+    quint64 m_trainingJob = 0;   // 0 = none running
+    quint64 m_analysisJob = 0;
+    quint64 m_saveJob = 0;
+    bool m_hasRun = false;
+};
+
+} // namespace minimascope::ui

@@ -1,0 +1,63 @@
+#pragma once
+// The run setup form: preset, data set, model, optimizer and its hyper-parameters, stop rules
+// and the curvature cadence ("measure a and s every k iterations on the first N examples").
+// The fields are turned into a run config's JSON and validated by the core itself
+// (RunConfig::fromJson) at every edit, so that the GUI and minimascope-cli accept exactly the
+// same configs; the core's message is shown under the form and at the field it names.
+// GUI thread only.
+#include "workers/WorkerTypes.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QSettings;
+
+namespace minimascope::ui {
+
+// What the plots need to know about a valid config before it runs.
+struct RunShape {
+    double eta = 0.0;
+    qint64 batchSize = 0;    // effective B (n for full-batch optimizers)
+    qint64 trainSize = 0;    // n
+    QString label;           // e.g. "sgd η=0.2 B=10"
+};
+
+class SetupPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SetupPanel(QWidget* parent = nullptr);
+    ~SetupPanel() override;
+
+    QStringList presetNames() const;
+    // Fills the fields from a shipped preset / from a run config's JSON; false and *error on failure.
+    bool selectPreset(const QString& name, QString* error = nullptr);
+    bool loadConfig(const QString& json, QString* error = nullptr);
+
+    bool isValid() const;
+    QString errorMessage() const;
+    // The resolved config (every default filled in by the core); empty while invalid.
+    QString configJson() const;
+    RunShape runShape() const;
+    // The config and the curvature cadence; the job id is left for the caller.
+    TrainingRequest request() const;
+
+    // Fields are read-only while a run uses them.
+    void setRunning(bool running);
+    void saveSettings(QSettings& settings) const;
+    void restoreSettings(const QSettings& settings);
+
+Q_SIGNALS:
+    void validityChanged(bool valid, const QString& message);
+
+private:
+    void buildForm();
+    void fillFields(const QString& resolvedJson);
+    void updateVisibility();
+    void revalidate();
+
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace minimascope::ui

@@ -1,0 +1,48 @@
+#pragma once
+// The worker that owns every torch object of the GUI: it lives on its own QThread, trains one
+// run at a time and analyses the parameters the last run ended with (spectrum, loss surface).
+// Requests arrive as queued slot calls; results leave as queued signals carrying plain records
+// (WorkerTypes.h) tagged with the request's job id.
+// Thread-safety: cancel() and setPaused() are called DIRECTLY from the GUI thread (atomics: a
+// queued call would wait behind the running job); everything else runs on the worker thread.
+// A cancelled job still reports how it ended (status Cancelled) with what it had measured.
+#include "workers/WorkerTypes.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace minimascope::ui {
+
+class TrainingWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingWorker(QObject* parent = nullptr);
+    ~TrainingWorker() override;
+
+    // Cancels job `jobId` if it is running or still queued. Any thread.
+    void cancel(quint64 jobId);
+    // Holds a training run at its next progress report; a cancel still ends it. Any thread.
+    void setPaused(bool paused);
+    bool isPaused() const;
+
+public Q_SLOTS:
+    void train(const minimascope::ui::TrainingRequest& request);
+    void analyzeSpectrum(const minimascope::ui::SpectrumRequest& request);
+    // Writes the last run's folder (config, metrics, summary, final parameters).
+    void saveRunFolder(quint64 jobId, const QString& dir);
+
+Q_SIGNALS:
+    void trainingUpdate(const minimascope::ui::TrainingUpdate& update);
+    void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
+    void analysisProgress(const minimascope::ui::AnalysisProgress& progress);
+    void spectrumReady(const minimascope::ui::SpectrumResult& result);
+    void analysisFinished(quint64 jobId, minimascope::ui::JobStatus status, const QString& message);
+    void runFolderSaved(quint64 jobId, bool ok, const QString& message);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace minimascope::ui

@@ -1,0 +1,30 @@
+#include "workers/WorkerTypes.h"
+
+#include <QCoreApplication>
+
+namespace minimascope::ui {
+
+QString toString(JobStatus status)
+{
+    switch (status) {
+    case JobStatus::Finished: return QCoreApplication::translate("JobStatus", "finished");
+    case JobStatus::Cancelled: return QCoreApplication::translate("JobStatus", "cancelled");
+    case JobStatus::Diverged: return QCoreApplication::translate("JobStatus", "diverged");
+    case JobStatus::Failed: return QCoreApplication::translate("JobStatus", "failed");
+    }
+    return QCoreApplication::translate("JobStatus", "failed");
+}
+
+void registerWorkerMetaTypes()
+{
+    // Queued connections copy their arguments through the meta-type system.
+    qRegisterMetaType<TrainingRequest>();
+    qRegisterMetaType<SpectrumRequest>();
+    qRegisterMetaType<TrainingUpdate>();
+    qRegisterMetaType<TrainingOutcome>();
+    qRegisterMetaType<AnalysisProgress>();
+    qRegisterMetaType<SpectrumResult>();
+    qRegisterMetaType<JobStatus>();
+}
+
+} // namespace minimascope::ui

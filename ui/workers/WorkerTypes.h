@@ -1,0 +1,110 @@
+#pragma once
+// Plain records the worker thread hands to the GUI thread through queued signals: copies of
+// the core's numbers with no torch types, so that ui/ headers stay free of LibTorch. Every
+// record carries the job id of the request that produced it; the GUI drops stale ones.
+// registerWorkerMetaTypes() must run once before the first queued connection.
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+#include <vector>
+
+namespace minimascope::ui {
+
+// What to train: the run config as JSON (validated again by the core on the worker) and the
+// curvature cadence: measure a and s every `curvatureEvery` iterations (0 = never) on the
+// first `curvatureSubset` training examples (0 = all), and once at the end.
+struct TrainingRequest {
+    quint64 jobId = 0;
+    QString configJson;
+    qint64 curvatureEvery = 0;
+    bool curvatureAtEnd = true;
+    bool nonUniformity = true;
+    qint64 curvatureSubset = 0;
+};
+
+// The Hessian spectrum of the trained parameters: top-k eigenvalues and the SLQ density.
+struct SpectrumRequest {
+    quint64 jobId = 0;
+    qint64 topK = 5;
+    qint64 lanczosSteps = 80;
+    qint64 subset = 0;            // first N training examples; 0 = all
+};
+
+// One evaluation of the full training and test sets (core::MetricsRow). NaN = not measured.
+struct MetricsPoint {
+    qint64 iteration = 0;
+    double seconds = 0.0;
+    double batchLoss = 0.0;
+    double trainLoss = 0.0;
+    double trainAccuracy = 0.0;
+    double testLoss = 0.0;
+    double testAccuracy = 0.0;
+};
+
+// One curvature measurement during training (core::CurvatureSample): a and s.
+struct CurvaturePoint {
+    qint64 iteration = 0;
+    double sharpness = 0.0;
+    double nonUniformity = 0.0;   // NaN when not measured
+    double seconds = 0.0;         // wall time of the measurement
+};
+
+// Everything the worker learned since its previous update (emitted at most ~30 a second).
+struct TrainingUpdate {
+    quint64 jobId = 0;
+    qint64 iteration = 0;
+    qint64 maxIterations = 0;
+    double seconds = 0.0;
+    double etaSeconds = 0.0;      // NaN when unknown
+    double batchLoss = 0.0;
+    QVector<MetricsPoint> rows;
+    QVector<CurvaturePoint> samples;
+};
+
+enum class JobStatus { Finished, Cancelled, Diverged, Failed };
+
+// How a training run ended, with the numbers the stability diagram needs.
+struct TrainingOutcome {
+    quint64 jobId = 0;
+    JobStatus status = JobStatus::Finished;
+    QString reason;               // the core's stop reason, or the error message for Failed
+    qint64 iterations = 0;
+    double seconds = 0.0;
+    MetricsPoint final;
+    double eta = 0.0;             // learning rate
+    qint64 batchSize = 0;         // effective B
+    qint64 trainSize = 0;         // n
+    QString optimizer;
+    QString modelDescription;
+};
+
+// Progress of a long analysis (spectrum, surface): fraction in [0, 1] and a line of text.
+struct AnalysisProgress {
+    quint64 jobId = 0;
+    double fraction = 0.0;
+    QString text;
+};
+
+// The Hessian spectrum of the current parameters (SLQ density and the top eigenvalues).
+struct SpectrumResult {
+    quint64 jobId = 0;
+    JobStatus status = JobStatus::Finished;
+    QString message;
+    std::vector<double> grid;
+    std::vector<double> density;
+    std::vector<double> topEigenvalues;
+};
+
+QString toString(JobStatus status);
+void registerWorkerMetaTypes();
+
+} // namespace minimascope::ui
+
+Q_DECLARE_METATYPE(minimascope::ui::TrainingRequest)
+Q_DECLARE_METATYPE(minimascope::ui::SpectrumRequest)
+Q_DECLARE_METATYPE(minimascope::ui::TrainingUpdate)
+Q_DECLARE_METATYPE(minimascope::ui::TrainingOutcome)
+Q_DECLARE_METATYPE(minimascope::ui::AnalysisProgress)
+Q_DECLARE_METATYPE(minimascope::ui::SpectrumResult)
+Q_DECLARE_METATYPE(minimascope::ui::JobStatus)
