@@ -3,6 +3,7 @@
 #include "common/InputError.h"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 namespace minimascope::cli {
@@ -50,6 +51,7 @@ std::string usageText()
 Usage:
   minimascope-cli train (--config FILE | --preset NAME) [--out DIR] [options]
   minimascope-cli analyze --run DIR [options]
+  minimascope-cli figures --run DIR [options]
   minimascope-cli presets            list the shipped presets
   minimascope-cli --help             this text
 
@@ -73,6 +75,10 @@ train options:
   --snapshot-every K    = --set schedule.snapshot_every=K
   --eval-every K        = --set schedule.eval_every=K
   --quiet               print only the final summary line
+  --track-every K       measure the sharpness a and the non-uniformity s every K iterations
+                        (and at the end), warm-started; written to curvature.csv/json
+  --track-at-end        measure a and s once, on the final parameters (as in the papers)
+  --track-subset N      measure on the first N training examples (default: all)
 
 analyze options (curvature of a run's final parameters or of a snapshot):
   --run DIR             a run folder written by 'train' (its config.json rebuilds data and model)
@@ -87,6 +93,17 @@ analyze options (curvature of a run's final parameters or of a snapshot):
   --density-steps M     Lanczos steps of the spectral density (default 100)
   --naive               per-example loop for Sigma even where the fast exact path applies
   --out FILE            JSON output (default DIR/analysis.json)
+
+figures options (the plots of a run, headless; the 2D plots need no display):
+  --run DIR             a run folder written by 'train' (metrics, curvature.json, analysis.json)
+  --out DIR             output folder (default DIR/figures): loss, sharpness, stability and
+                        spectrum plots in each format, the data behind each as CSV, and
+                        figure-sheet.pdf (the four plots on one page)
+  --surface FILE.vts    also render this surface (from 'landscape') in 3D to surface.png;
+                        3D rendering needs an X server (run under xvfb-run on a server)
+  --size WxH            image size in pixels (default 1200x800)
+  --dpi D               text and line scale of the images (default 96 = as on screen)
+  --formats LIST        comma-separated: png, svg, pdf (default all three)
 
 Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.
 Ctrl-C stops the run cleanly and still writes what was measured.
@@ -112,8 +129,8 @@ CliArguments parseArguments(int argc, char** argv)
         return args;
     }
     args.command = words[i++];
-    if (args.command != "train" && args.command != "analyze" && args.command != "presets")
-        throw InputError("unknown command '" + args.command + "' (expected train, analyze or presets)");
+    if (args.command != "train" && args.command != "analyze" && args.command != "figures" && args.command != "presets")
+        throw InputError("unknown command '" + args.command + "' (expected train, analyze, figures or presets)");
     const auto valueOf = [&](const std::string& flag) -> std::string {
         if (i >= words.size())
             throw InputError("option " + flag + " needs a value");
@@ -137,8 +154,26 @@ CliArguments parseArguments(int argc, char** argv)
         return static_cast<int64_t>(value);
     };
     AnalyzeArguments& analyze = args.analyze;
+    FiguresArguments& figures = args.figures;
     while (i < words.size()) {
         const std::string flag = words[i++];
+        if (args.command == "figures" && flag != "--help" && flag != "-h") {
+            if (flag == "--run") figures.runDir = valueOf(flag);
+            else if (flag == "--out") figures.outDir = valueOf(flag);
+            else if (flag == "--surface") figures.surfacePath = valueOf(flag);
+            else if (flag == "--dpi") figures.dpi = number(flag);
+            else if (flag == "--formats") figures.formats = valueOf(flag);
+            else if (flag == "--size") {
+                const std::string size = valueOf(flag);
+                int w = 0, h = 0;
+                char tail = 0;
+                if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 16 || h < 16 || w > 16384 || h > 16384)
+                    throw InputError("option --size needs WxH between 16 and 16384 pixels, got '" + size + "'");
+                figures.width = w;
+                figures.height = h;
+            } else throw InputError("unknown option '" + flag + "' for figures (see 'minimascope-cli --help')");
+            continue;
+        }
         if (args.command == "analyze" && flag != "--help" && flag != "-h" && flag != "--out") {
             if (flag == "--run") analyze.runDir = valueOf(flag);
             else if (flag == "--params") analyze.parametersDir = valueOf(flag);
@@ -164,6 +199,12 @@ CliArguments parseArguments(int argc, char** argv)
             (args.command == "analyze" ? analyze.outFile : args.outDir) = valueOf(flag);
         } else if (flag == "--quiet") {
             args.quiet = true;
+        } else if (flag == "--track-every") {
+            args.track.every = count(flag, 1);
+        } else if (flag == "--track-at-end") {
+            args.track.atEnd = true;
+        } else if (flag == "--track-subset") {
+            args.track.subset = count(flag, 1);
         } else if (flag == "--set") {
             const std::string assignment = valueOf(flag);
             const size_t eq = assignment.find('=');
@@ -180,6 +221,12 @@ CliArguments parseArguments(int argc, char** argv)
         throw InputError("train needs exactly one of --config FILE or --preset NAME");
     if (args.command == "analyze" && !args.helpRequested && analyze.runDir.empty())
         throw InputError("analyze needs --run DIR");
+    if (args.command == "figures" && !args.helpRequested) {
+        if (figures.runDir.empty())
+            throw InputError("figures needs --run DIR");
+        if (!(figures.dpi >= 24.0 && figures.dpi <= 1200.0))
+            throw InputError("option --dpi needs a value between 24 and 1200");
+    }
     return args;
 }
 

@@ -25,9 +25,28 @@ struct AnalyzeArguments {
     std::string outFile;                      // --out (default: RUN/analysis.json)
 };
 
+// Options of `figures`.
+struct FiguresArguments {
+    std::string runDir;                       // --run
+    std::string outDir;                       // --out (default: RUN/figures)
+    std::string surfacePath;                  // --surface FILE.vts (from 'landscape'); optional
+    int width = 1200, height = 800;           // --size WxH, pixels
+    double dpi = 96.0;                        // --dpi
+    std::string formats = "png,svg,pdf";      // --formats
+};
+
+// Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).
+struct TrackArguments {
+    int64_t every = 0;                        // 0 = not during the run
+    bool atEnd = false;
+    int64_t subset = 0;                       // first N training examples; 0 = all
+};
+
 struct CliArguments {
-    std::string command;                      // "train", "analyze", "presets", "help"
+    std::string command;                      // "train", "analyze", "figures", "presets", "help"
     AnalyzeArguments analyze;
+    FiguresArguments figures;
+    TrackArguments track;
     std::string configPath;                   // --config
     std::string presetName;                   // --preset
     std::string outDir;                       // --out

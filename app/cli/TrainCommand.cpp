@@ -2,6 +2,8 @@
 #include "PresetLibrary.h"
 #include "ProgressPrinter.h"
 
+#include "analysis/CurvatureLog.h"
+#include "analysis/CurvatureTracker.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
@@ -48,6 +50,14 @@ int runTrain(const CliArguments& args, const char* argv0, const core::CancelToke
                      config.optimizer.lr, static_cast<long long>(config.effectiveBatchSize(trainer.data().train.size())),
                      static_cast<unsigned long long>(config.seed), outDir.c_str());
     }
+    const bool tracking = args.track.every > 0 || args.track.atEnd;
+    core::CurvatureTracking trackingSpec;
+    trackingSpec.every = args.track.every;
+    trackingSpec.atEnd = true;
+    trackingSpec.subset = args.track.subset;
+    core::CurvatureTracker tracker(trackingSpec);
+    if (tracking)
+        tracker.attach(trainer);
     ProgressPrinter printer(stderr);
     if (!args.quiet)
         trainer.setProgressCallback([&printer](const core::TrainProgress& p) { printer.update(p); });
@@ -55,6 +65,8 @@ int runTrain(const CliArguments& args, const char* argv0, const core::CancelToke
     const core::TrainResult result = trainer.run(cancel);
     printer.finish();
     core::writeRunFolder(outDir, trainer, result);
+    if (tracking)
+        core::writeCurvatureLog(outDir, tracker.samples());
 
     std::printf("%s (%s) after %lld iterations in %.1f s: train loss %.6g", core::toString(result.status),
                 result.reason.c_str(), static_cast<long long>(result.iterations), result.seconds,
@@ -63,6 +75,11 @@ int runTrain(const CliArguments& args, const char* argv0, const core::CancelToke
         std::printf(", train accuracy %.4g", result.final.trainAccuracy);
     if (!std::isnan(result.final.testAccuracy))
         std::printf(", test accuracy %.4g", result.final.testAccuracy);
+    if (tracking && !tracker.samples().empty()) {
+        const core::CurvatureSample& last = tracker.samples().back();
+        std::printf(", sharpness a %.5g (2/eta = %.5g), non-uniformity s %.5g", last.sharpness,
+                    2.0 / config.optimizer.lr, last.nonUniformity);
+    }
     std::printf(" -> %s\n", outDir.c_str());
     switch (result.status) {
     case core::RunStatus::Finished: return kSuccess;

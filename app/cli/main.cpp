@@ -39,6 +39,14 @@ int main(int argc, char** argv)
         std::signal(SIGTERM, onSignal);
         if (args.command == "analyze")
             return cli::runAnalyze(args, g_cancel);
+        if (args.command == "figures") {
+#ifdef MINIMASCOPE_HAVE_FIGURES
+            return cli::runFigures(args);
+#else
+            std::cerr << "minimascope-cli: figures needs a build with the GUI libraries (MINIMASCOPE_BUILD_GUI=ON)\n";
+            return kBadInput;
+#endif
+        }
         return cli::runTrain(args, argv[0], g_cancel);
     } catch (const core::InputError& e) {
         std::cerr << "minimascope-cli: " << e.what() << '\n';

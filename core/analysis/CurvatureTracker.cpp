@@ -1,7 +1,10 @@
 #include "analysis/CurvatureTracker.h"
 
 #include "data/DatasetTransforms.h"
+#include "models/FlatParameters.h"
 #include "train/Trainer.h"
+
+#include <ATen/ATen.h>
 
 #include <chrono>
 #include <limits>
@@ -25,6 +28,9 @@ void CurvatureTracker::attach(Trainer& trainer)
     trainer.addHook(m_tracking.every, m_tracking.atEnd, [this, examples](const TrainerState& state) {
         // The end-of-run hook may fall on an iteration already measured.
         if (!m_samples.empty() && m_samples.back().iteration == state.iteration)
+            return;
+        // A diverged run ends on NaN/Inf weights: there is no curvature to measure.
+        if (!state.parameters.values().isfinite().all().item<bool>())
             return;
         measure(state.iteration, state.network, state.parameters, *examples, state.cancel);
     });

@@ -2,6 +2,7 @@
 
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
+#include "io/NumberFormat.h"
 #include "io/TensorFolder.h"
 #include "models/Network.h"
 
@@ -16,27 +17,12 @@ namespace minimascope::core {
 
 namespace {
 
-// JSON has no NaN: unmeasured values are written as null.
-nlohmann::json number(double value)
-{
-    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-}
-
 nlohmann::json rowJson(const MetricsRow& r)
 {
-    return {{"iteration", r.iteration}, {"epoch", r.epoch}, {"seconds", number(r.seconds)},
-            {"batch_loss", number(r.batchLoss)}, {"train_loss", number(r.trainLoss)},
-            {"train_accuracy", number(r.trainAccuracy)}, {"test_loss", number(r.testLoss)},
-            {"test_accuracy", number(r.testAccuracy)}};
-}
-
-std::string csvNumber(double value)
-{
-    if (std::isnan(value))
-        return "";
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.9g", value);
-    return buffer;
+    return {{"iteration", r.iteration}, {"epoch", r.epoch}, {"seconds", jsonNumber(r.seconds)},
+            {"batch_loss", jsonNumber(r.batchLoss)}, {"train_loss", jsonNumber(r.trainLoss)},
+            {"train_accuracy", jsonNumber(r.trainAccuracy)}, {"test_loss", jsonNumber(r.testLoss)},
+            {"test_accuracy", jsonNumber(r.testAccuracy)}};
 }
 
 } // namespace
@@ -63,15 +49,38 @@ void writeMetrics(const std::string& dir, const std::vector<MetricsRow>& rows)
     writeFileAtomically(dir + "/metrics.json", json.dump(1) + "\n");
 }
 
+std::vector<MetricsRow> readMetrics(const std::string& dir)
+{
+    const std::string path = dir + "/metrics.json";
+    std::vector<MetricsRow> rows;
+    try {
+        for (const nlohmann::json& r : nlohmann::json::parse(readWholeFile(path))) {
+            MetricsRow row;
+            row.iteration = r.at("iteration").get<int64_t>();
+            row.epoch = r.at("epoch").get<int64_t>();
+            row.seconds = numberFromJson(r, "seconds");
+            row.batchLoss = numberFromJson(r, "batch_loss");
+            row.trainLoss = numberFromJson(r, "train_loss");
+            row.trainAccuracy = numberFromJson(r, "train_accuracy");
+            row.testLoss = numberFromJson(r, "test_loss");
+            row.testAccuracy = numberFromJson(r, "test_accuracy");
+            rows.push_back(row);
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(path + ": not a metrics list (" + e.what() + ")");
+    }
+    return rows;
+}
+
 void writeSummary(const std::string& dir, const RunConfig& config, const TrainResult& result,
                   const std::string& modelDescription)
 {
     ensureDirectory(dir);
     const nlohmann::json summary{
         {"status", toString(result.status)}, {"reason", result.reason},
-        {"iterations", result.iterations}, {"seconds", number(result.seconds)},
-        {"hook_seconds", number(result.hookSeconds)},
-        {"evaluation_seconds", number(result.evaluationSeconds)}, {"threads", result.threads},
+        {"iterations", result.iterations}, {"seconds", jsonNumber(result.seconds)},
+        {"hook_seconds", jsonNumber(result.hookSeconds)},
+        {"evaluation_seconds", jsonNumber(result.evaluationSeconds)}, {"threads", result.threads},
         {"gradient_path", result.gradientPath}, {"model", modelDescription},
         {"sampling", config.optimizer.fullBatch() ? "full-batch" : toString(config.optimizer.sampling)},
         {"final", rowJson(result.final)}};

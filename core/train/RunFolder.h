@@ -14,6 +14,9 @@ namespace minimascope::core {
 
 void writeRunConfig(const std::string& dir, const RunConfig& config);
 void writeMetrics(const std::string& dir, const std::vector<MetricsRow>& rows);
+// The rows writeMetrics wrote (DIR/metrics.json), for plotting a finished run; throws InputError
+// naming the file when it is missing or not a metrics list.
+std::vector<MetricsRow> readMetrics(const std::string& dir);
 void writeSummary(const std::string& dir, const RunConfig& config, const TrainResult& result,
                   const std::string& modelDescription);
 // All of the above plus the final parameters.

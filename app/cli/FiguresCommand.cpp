@@ -1,0 +1,162 @@
+// minimascope-cli figures: the desktop application's plots of a finished run, rendered headless.
+// The 2D plots use Qt's offscreen platform (no display needed); the 3D surface needs an X
+// server, because Debian's VTK renders through X11 only, so without one the command still
+// writes the 2D figures and then says what is missing.
+#include "Commands.h"
+
+#include "analysis/CurvatureLog.h"
+#include "common/InputError.h"
+#include "io/AtomicFile.h"
+#include "io/NumberFormat.h"
+#include "landscape/SurfaceExport.h"
+#include "train/RunConfig.h"
+#include "train/RunFolder.h"
+
+#include "FigureSheet.h"
+#include "LossPlot.h"
+#include "OffscreenSurfaceRenderer.h"
+#include "SharpnessPlot.h"
+#include "SpectrumPlot.h"
+#include "StabilityDiagram.h"
+#include "XServerProbe.h"
+
+#include <QApplication>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace minimascope::cli {
+
+namespace {
+
+struct Figure {
+    QString name;
+    ui::PlotPanel* panel;
+};
+
+// The spectrum of the run's analysis.json ('analyze --quantities density'), when there is one.
+void fillSpectrum(const std::string& runDir, ui::SpectrumPlot& plot)
+{
+    const std::string path = runDir + "/analysis.json";
+    if (!std::filesystem::exists(path))
+        return;
+    try {
+        const nlohmann::json analysis = nlohmann::json::parse(core::readWholeFile(path));
+        if (const auto density = analysis.find("density"); density != analysis.end())
+            plot.setDensity(density->at("grid").get<std::vector<double>>(),
+                            density->at("density").get<std::vector<double>>());
+        std::vector<double> top;
+        if (const auto eigen = analysis.find("top_eigenvalues"); eigen != analysis.end())
+            for (const nlohmann::json& value : *eigen)
+                top.push_back(core::numberFromJson(value, "value"));
+        plot.setTopEigenvalues(top);
+    } catch (const nlohmann::json::exception& e) {
+        throw core::InputError(path + ": not an analysis report (" + e.what() + ")");
+    }
+}
+
+ui::SurfaceData surfaceData(const core::LandscapeGrid& grid)
+{
+    ui::SurfaceData data;
+    data.xs = grid.xs;
+    data.ys = grid.ys;
+    data.values = grid.loss;
+    return data;
+}
+
+} // namespace
+
+int runFigures(const CliArguments& args)
+{
+    const FiguresArguments& options = args.figures;
+    const std::string& run = options.runDir;
+    const core::RunConfig config = core::loadRunConfig(run + "/config.json");
+    const std::vector<core::MetricsRow> metrics = core::readMetrics(run);
+    const std::vector<core::CurvatureSample> curvature = core::readCurvatureLog(run);
+    // Read the surface before any figure is written: a bad file should cost nothing.
+    const bool wantSurface = !options.surfacePath.empty();
+    const core::LandscapeGrid grid = wantSurface ? core::readSurfaceVts(options.surfacePath) : core::LandscapeGrid{};
+    const std::string outDir = options.outDir.empty() ? run + "/figures" : options.outDir;
+    core::ensureDirectory(outDir);
+
+    QStringList formats;
+    for (const QString& format : QString::fromStdString(options.formats).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (format != QLatin1String("png") && format != QLatin1String("svg") && format != QLatin1String("pdf"))
+            throw core::InputError("option --formats: unknown format '" + format.toStdString() + "' (png, svg or pdf)");
+        formats << format;
+    }
+
+    // The 3D view needs the X platform; everything else renders offscreen, display or not.
+    QString noX;
+    const bool render3d = wantSurface && ui::xServerAvailable(&noX);
+    if (!render3d && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    int argc = 1;
+    char name[] = "minimascope-cli";
+    char* argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+
+    const double eta = config.optimizer.lr;
+    const int64_t n = config.dataset.n;
+    const int64_t batch = config.effectiveBatchSize(n);
+    ui::LossPlot loss;
+    for (const core::MetricsRow& row : metrics)
+        loss.appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy, row.testAccuracy);
+    ui::SharpnessPlot sharpness;
+    sharpness.setLearningRate(eta);
+    ui::StabilityDiagram stability;
+    stability.setBounds(eta, batch, n);
+    for (const core::CurvatureSample& sample : curvature) {
+        sharpness.appendSharpness(double(sample.iteration), sample.sharpness);
+        stability.appendMeasurement(sample.sharpness, sample.nonUniformity);
+    }
+    ui::SpectrumPlot spectrum;
+    fillSpectrum(run, spectrum);
+
+    const QSize size(options.width, options.height);
+    const std::vector<Figure> figures{
+        {QStringLiteral("loss"), &loss}, {QStringLiteral("sharpness"), &sharpness},
+        {QStringLiteral("stability"), &stability}, {QStringLiteral("spectrum"), &spectrum}};
+    const QString base = QString::fromStdString(outDir) + QLatin1Char('/');
+    QString error;
+    const auto check = [&error](bool ok) {
+        if (!ok)
+            throw core::InputError(error.toStdString());
+    };
+    for (const Figure& figure : figures) {
+        figure.panel->resize(size);
+        for (const QString& format : formats)
+            check(figure.panel->exportImage(base + figure.name + QLatin1Char('.') + format, size, options.dpi, &error));
+        check(figure.panel->exportCsv(base + figure.name + QStringLiteral(".csv"), &error));
+    }
+    check(ui::exportFigureSheet({&loss, &sharpness, &stability, &spectrum}, base + QStringLiteral("figure-sheet.pdf"),
+                                &error));
+    std::printf("figures of %s (%zu evaluations, %zu curvature samples) -> %s\n", run.c_str(), metrics.size(),
+                curvature.size(), outDir.c_str());
+    if (curvature.empty())
+        std::printf("  no curvature.json: train with --track-every K to plot the sharpness and the stability diagram\n");
+
+    if (!wantSurface)
+        return kSuccess;
+    if (!render3d) {
+        std::fprintf(stderr, "minimascope-cli: the 2D figures are written, but the 3D surface is not: "
+                             "3D rendering needs an X server (run under xvfb-run): %s\n", qPrintable(noX));
+        return kBadInput;
+    }
+    const QImage image = ui::renderSurfaceOffscreen(surfaceData(grid), size, ui::ColorScale::Log, &error);
+    if (image.isNull())
+        throw core::InputError(error.toStdString());
+    const QString surfacePath = base + QStringLiteral("surface.png");
+    if (!image.save(surfacePath))
+        throw core::InputError(surfacePath.toStdString() + ": cannot write the 3D image");
+    std::printf("  3D surface -> %s\n", qPrintable(surfacePath));
+    return kSuccess;
+}
+
+} // namespace minimascope::cli

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Curvature tracking in 'train' and headless figures: the escape toy's GD run ends at the
+# minimum x = 1, where SCIENCE.md gives a = 2 and s = 1.8 exactly; 'figures' plots those numbers.
+# Usage: cli_figures.sh path/to/minimascope-cli
+set -uo pipefail
+cli="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() {   # check "description" expected actual
+  if [ "$2" != "$3" ]; then echo "FAIL: $1: expected '$2', got '$3'"; failures=$((failures + 1)); else echo "ok: $1"; fi
+}
+contains() {   # contains "description" needle file
+  if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: '$2' not in $(cat "$3")"; failures=$((failures + 1)); fi
+}
+near() {   # near "description" expected actual tolerance
+  if awk -v e="$2" -v a="$3" -v t="$4" 'BEGIN { d = a - e; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; then
+    echo "ok: $1 ($3)"; else echo "FAIL: $1: expected $2 +- $4, got '$3'"; failures=$((failures + 1)); fi
+}
+png_size() {   # width x height from the PNG header (IHDR: big-endian at bytes 16 and 20)
+  od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d", $1*16777216 + $2*65536 + $3*256 + $4, $5*16777216 + $6*65536 + $7*256 + $8 }'
+}
+
+"$cli" train --preset escape-toy-gd --out "$work/gd" --track-every 50 --quiet > "$work/gd.txt"; check "tracked GD run exits 0" 0 $?
+[ -f "$work/gd/curvature.csv" ] && echo "ok: curvature.csv written" || { echo "FAIL: no curvature.csv"; failures=$((failures + 1)); }
+last=$(tail -n 1 "$work/gd/curvature.csv")
+# The minimum's curvatures are exact (per-example 0.2 and 3.8); the solver certifies to 1e-3.
+near "sharpness at x = 1" 2 "$(echo "$last" | cut -d, -f2)" 2e-3
+near "non-uniformity at x = 1" 1.8 "$(echo "$last" | cut -d, -f4)" 2e-3
+contains "summary line reports a" "sharpness a 2" "$work/gd.txt"
+
+"$cli" figures --run "$work/gd" --size 640x480 > "$work/fig.txt"; check "figures exits 0" 0 $?
+for f in loss stability sharpness spectrum; do
+  for ext in png svg pdf csv; do
+    [ -s "$work/gd/figures/$f.$ext" ] && echo "ok: $f.$ext" || { echo "FAIL: $f.$ext missing"; failures=$((failures + 1)); }
+  done
+done
+check "PNG has the requested size" 640x480 "$(png_size "$work/gd/figures/stability.png")"
+head -c 4 "$work/gd/figures/figure-sheet.pdf" | grep -q '%PDF' && echo "ok: figure sheet is a PDF" || { echo "FAIL: figure sheet"; failures=$((failures + 1)); }
+contains "SVG is SVG" "<svg" "$work/gd/figures/loss.svg"
+# The stability diagram's data: eta 0.7 and B = n = 2 from the run, the last (a, s) as measured.
+row=$(grep '^trajectory' "$work/gd/figures/stability.csv" | tail -n 1)
+near "diagram eta" 0.7 "$(echo "$row" | cut -d, -f3)" 1e-12
+check "diagram batch size" 2 "$(echo "$row" | cut -d, -f4)"
+near "diagram a" "$(echo "$last" | cut -d, -f2)" "$(echo "$row" | cut -d, -f5)" 1e-6
+near "diagram s" "$(echo "$last" | cut -d, -f4)" "$(echo "$row" | cut -d, -f6)" 1e-6
+
+"$cli" figures --run "$work/gd" --formats png,bmp 2> "$work/bad.txt"; check "unknown format exits 2" 2 $?
+contains "message names the format" "bmp" "$work/bad.txt"
+"$cli" figures --run "$work/nothing" 2> "$work/bad.txt"; check "missing run exits 2" 2 $?
+contains "message names the run's config" "nothing/config.json" "$work/bad.txt"
+"$cli" figures --run "$work/gd" --surface "$work/none.vts" 2> "$work/bad.txt"; check "missing surface exits 2" 2 $?
+contains "message names the surface file" "none.vts" "$work/bad.txt"
+"$cli" figures --run "$work/gd" --out "$work/gd/config.json/x" 2> "$work/bad.txt"; check "unwritable output exits 2" 2 $?
+
+echo "$failures failures"
+[ "$failures" -eq 0 ]
