@@ -12,6 +12,7 @@
 #include <vtkContourFilter.h>
 #include <vtkCubeAxesActor.h>
 #include <vtkDoubleArray.h>
+#include <vtkLineSource.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
@@ -37,7 +38,10 @@ constexpr int kColorCount = 256;
 // Heights are scaled so that the relief is this fraction of the grid's larger side: the value
 // range and the (alpha, beta) range have unrelated units, and this keeps the shape readable.
 constexpr double kReliefToExtent = 0.5;
-constexpr double kMarkerRadiusToExtent = 0.022;
+// The minimizer is marked by a pin: a stem standing on it with a ball on top, so that it stays
+// visible at the bottom of a narrow valley.
+constexpr double kMarkerRadiusToExtent = 0.02;
+constexpr double kPinHeightToExtent = 0.12;
 // The trajectory and the contour lines are lifted a little so that the surface's own polygons do
 // not hide them (polygon offset alone leaves dashed lines at grazing angles).
 constexpr double kTrajectoryLiftToExtent = 0.006;
@@ -135,6 +139,7 @@ struct SurfaceScene::Impl {
     ColorScale scale = ColorScale::Linear;
     bool logActive = false;  // Log requested and some value is positive
     bool contoursVisible = true;
+    bool heightAxisVisible = true;  // not from above (Top preset)
     double low = 0.0;  // color range, value units
     double high = 1.0;
     double zScale = 1.0;
@@ -152,6 +157,9 @@ struct SurfaceScene::Impl {
     vtkNew<vtkContourFilter> contours;
     vtkNew<vtkPolyDataMapper> contourMapper;
     vtkNew<vtkActor> contourActor;
+    vtkNew<vtkLineSource> stem;
+    vtkNew<vtkPolyDataMapper> stemMapper;
+    vtkNew<vtkActor> stemActor;
     vtkNew<vtkSphereSource> marker;
     vtkNew<vtkPolyDataMapper> markerMapper;
     vtkNew<vtkActor> markerActor;
@@ -174,6 +182,12 @@ struct SurfaceScene::Impl {
     void refresh();
     void setVisible(bool visible);
     void placeCamera(CameraPreset preset);
+    void updateHeightAxis()
+    {
+        axes->SetZAxisVisibility(heightAxisVisible);
+        axes->SetZAxisTickVisibility(heightAxisVisible);
+        axes->SetZAxisLabelVisibility(heightAxisVisible && !logActive);
+    }
 };
 
 SurfaceScene::Impl::Impl()
@@ -214,6 +228,11 @@ SurfaceScene::Impl::Impl()
     contourActor->GetProperty()->SetLineWidth(1.5);
     contourActor->GetProperty()->LightingOff();
 
+    stemMapper->SetInputConnection(stem->GetOutputPort());
+    stemActor->SetMapper(stemMapper);
+    stemActor->GetProperty()->SetColor(kMarkerColor[0], kMarkerColor[1], kMarkerColor[2]);
+    stemActor->GetProperty()->SetLineWidth(3.0);
+    stemActor->GetProperty()->RenderLinesAsTubesOn();
     marker->SetThetaResolution(24);
     marker->SetPhiResolution(16);
     markerMapper->SetInputConnection(marker->GetOutputPort());
@@ -244,11 +263,9 @@ SurfaceScene::Impl::Impl()
     axes->XAxisMinorTickVisibilityOff();
     axes->YAxisMinorTickVisibilityOff();
     axes->ZAxisMinorTickVisibilityOff();
-    axes->SetXLabelFormat("%.2g");
-    axes->SetYLabelFormat("%.2g");
     axes->SetScreenSize(13.0);
 
-    for (vtkProp* prop : std::initializer_list<vtkProp*>{surfaceActor, contourActor, markerActor, trajectoryActor,
+    for (vtkProp* prop : std::initializer_list<vtkProp*>{surfaceActor, contourActor, stemActor, markerActor, trajectoryActor,
                                                          scalarBar, axes})
         renderer->AddViewProp(prop);
     setVisible(false);
@@ -259,6 +276,7 @@ void SurfaceScene::Impl::setVisible(bool visible)
     surfaceActor->SetVisibility(visible);
     contourActor->SetVisibility(visible && contoursVisible);
     markerActor->SetVisibility(visible && minimizer.has_value());
+    stemActor->SetVisibility(visible && minimizer.has_value());
     trajectoryActor->SetVisibility(visible && !data.trajectory.empty());
     scalarBar->SetVisibility(visible);
     axes->SetVisibility(visible);
@@ -366,7 +384,12 @@ void SurfaceScene::Impl::updateMarker()
     if (!minimizer)
         return;
     const double v = data.at(minimizer->x(), minimizer->y());
-    marker->SetCenter(data.xs[minimizer->x()], data.ys[minimizer->y()], height(v));
+    const double x = data.xs[minimizer->x()];
+    const double y = data.ys[minimizer->y()];
+    const double top = height(v) + kPinHeightToExtent * extent;
+    stem->SetPoint1(x, y, height(v));
+    stem->SetPoint2(x, y, top);
+    marker->SetCenter(x, y, top);
     marker->SetRadius(kMarkerRadiusToExtent * extent);
 }
 
@@ -394,9 +417,10 @@ void SurfaceScene::Impl::updateAxes()
     axes->SetXTitle(data.xLabel.toUtf8().constData());
     axes->SetYTitle(data.yLabel.toUtf8().constData());
     // The height is the value: the scalar bar names it, and a third title would sit on the
-    // height labels. On a log scale the labels are powers of ten.
+    // height labels. VTK labels an axis linearly only (it also picks the label formats itself),
+    // so on a log scale the scalar bar alone gives the values.
     axes->SetZTitle("");
-    axes->SetZLabelFormat(logActive ? "1e%+.2g" : "%.3g");
+    updateHeightAxis();
     const QString barTitle = logActive ? QStringLiteral("%1 (log)").arg(data.valueLabel) : data.valueLabel;
     scalarBar->SetTitle(barTitle.toUtf8().constData());
 }
@@ -433,10 +457,8 @@ void SurfaceScene::Impl::placeCamera(CameraPreset preset)
     camera->SetWindowCenter(kWindowCenterX, 0.0);
     // Views along an axis read like maps and profiles: no perspective, no height axis from above.
     camera->SetParallelProjection(preset != CameraPreset::Iso);
-    const bool heightAxis = preset != CameraPreset::Top;
-    axes->SetZAxisVisibility(heightAxis);
-    axes->SetZAxisLabelVisibility(heightAxis);
-    axes->SetZAxisTickVisibility(heightAxis);
+    heightAxisVisible = preset != CameraPreset::Top;
+    updateHeightAxis();
     renderer->ResetCamera(bounds);
     camera->Zoom(kPresetZoom);
 }
@@ -520,8 +542,8 @@ std::optional<QPoint> SurfaceScene::minimizerIndex() const { return m_impl->mini
 
 std::array<double, 3> SurfaceScene::minimizerPosition() const
 {
-    const double* c = m_impl->marker->GetCenter();
-    return {c[0], c[1], c[2]};
+    const double* foot = m_impl->stem->GetPoint1();
+    return {foot[0], foot[1], foot[2]};
 }
 
 std::array<double, 2> SurfaceScene::colorRange() const

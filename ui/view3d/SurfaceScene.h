@@ -50,7 +50,7 @@ public:
 
     // Read-outs (tests, status text). Scene coordinates are (x, y, height).
     std::optional<QPoint> minimizerIndex() const;       // (i, j) of the lowest computed value
-    std::array<double, 3> minimizerPosition() const;    // center of the marker
+    std::array<double, 3> minimizerPosition() const;    // foot of the marker pin
     std::array<double, 2> colorRange() const;           // lookup-table range, in value units
     double colorFraction(double value) const;           // where the lookup table puts a value, 0..1
     std::vector<double> contourValues() const;          // in value units

@@ -3,6 +3,7 @@
 #include "RenderWindowImage.h"
 #include "SurfaceScene.h"
 
+#include <QElapsedTimer>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
@@ -31,6 +32,7 @@ struct SurfaceView::Impl {
     vtkNew<vtkCallbackCommand> makeCurrent;
     vtkNew<vtkCallbackCommand> isCurrent;
     vtkNew<vtkCallbackCommand> renderRequest;
+    double lastPaintMs = 0.0;
 
     void setWindowSize(int width, int height)
     {
@@ -140,6 +142,8 @@ void SurfaceView::setColors(const QColor& background, const QColor& foreground)
 
 const SurfaceScene& SurfaceView::scene() const { return m_impl->scene; }
 
+double SurfaceView::lastPaintMs() const { return m_impl->lastPaintMs; }
+
 QSize SurfaceView::sizeHint() const { return {640, 480}; }
 
 QImage SurfaceView::renderToImage(const QSize& size)
@@ -181,6 +185,8 @@ void SurfaceView::resizeGL(int w, int h)
 void SurfaceView::paintGL()
 {
     Impl& d = *m_impl;
+    QElapsedTimer timer;
+    timer.start();
     d.render();
 
     // Copy VTK's frame into Qt's framebuffer, then force an opaque alpha so that the
@@ -197,6 +203,7 @@ void SurfaceView::paintGL()
     gl->glClearColor(0.0f, 0.0f, 0.0f, 1.0f);
     gl->glClear(GL_COLOR_BUFFER_BIT);
     gl->glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+    d.lastPaintMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
 }
 
 // Qt events become VTK interactor events in device pixels with y up; the trackball style

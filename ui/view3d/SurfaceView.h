@@ -37,6 +37,9 @@ public:
 
     // Read-outs of what is drawn (tests, status text).
     const SurfaceScene& scene() const;
+    // Wall time of the last paintGL (VTK's render and the copy into Qt's framebuffer), in ms:
+    // the GUI thread's cost of a frame, for responsiveness probes.
+    double lastPaintMs() const;
 
     QSize sizeHint() const override;
 
