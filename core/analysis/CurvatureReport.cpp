@@ -1,6 +1,7 @@
 #include "analysis/CurvatureReport.h"
 
 #include "analysis/CurvatureOperators.h"
+#include "analysis/LayerBlock.h"
 #include "common/CancelToken.h"
 #include "data/Dataset.h"
 #include "models/FlatParameters.h"
@@ -126,6 +127,30 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         if (report.density->status != RunStatus::Finished)
             return stop(report.density->status);
     }
+    if (request.layerSharpness) {
+        for (const ParameterLayer& layer : parameterLayers(parameters)) {
+            const auto start = Clock::now();
+            LanczosOptions options;
+            options.tolerance = request.tolerance;
+            options.maxSteps = request.maxSteps;
+            options.seed = request.seed + 6;
+            const EigenResult result = lanczos(layerBlock(operators.hessian(), layer), options, cancel,
+                                               forward(progress, "sharpness of " + layer.name));
+            if (result.status != RunStatus::Finished || result.pairs.empty())
+                return stop(RunStatus::Cancelled);
+            report.layers.push_back({layer.name, layer.indices.numel(),
+                                     {result.pairs.front().value, result.pairs.front().residual, result.products,
+                                      secondsSince(start)}});
+        }
+    }
+    if (request.epsilonSharpness) {
+        EpsilonSharpnessOptions options = request.epsilonOptions;
+        options.seed = request.seed + 7;
+        report.epsilonSharpness = core::epsilonSharpness(network, parameters, data, options, cancel,
+                                                         forward(progress, "epsilon_sharpness"));
+        if (report.epsilonSharpness->status != RunStatus::Finished)
+            return stop(report.epsilonSharpness->status);
+    }
     return report;
 }
 
@@ -157,6 +182,22 @@ nlohmann::json CurvatureReport::toJson() const
         json["density"] = {{"grid", density->grid}, {"density", density->density}, {"sigma", density->sigma},
                            {"nodes", density->nodes}, {"weights", density->weights},
                            {"products", density->products}};
+    if (!layers.empty()) {
+        nlohmann::json perLayer = nlohmann::json::array();
+        for (const LayerSharpness& layer : layers) {
+            nlohmann::json entry = measured(layer.sharpness);
+            entry["layer"] = layer.layer;
+            entry["parameters"] = layer.parameters;
+            perLayer.push_back(entry);
+        }
+        json["layer_sharpness"] = perLayer;
+    }
+    if (epsilonSharpness)
+        json["epsilon_sharpness"] = {{"value", finite(epsilonSharpness->value)},
+                                     {"loss", finite(epsilonSharpness->loss)},
+                                     {"max_loss", finite(epsilonSharpness->maxLoss)},
+                                     {"gradients", epsilonSharpness->gradients},
+                                     {"seconds", finite(epsilonSharpness->seconds)}};
     return json;
 }
 

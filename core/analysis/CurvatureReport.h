@@ -2,9 +2,11 @@
 // The curvature numbers of one parameter vector, as `minimascope-cli analyze` and the trainer's
 // tracking hook compute them: sharpness a (top-k eigenpairs of H), lambda_min, non-uniformity
 // s = sqrt(lambda_max(Sigma)), the stability verdict for (eta, B), the Hutchinson trace and the
-// SLQ density. Each number carries its residual (where it has one), the products it cost and
+// SLQ density, the per-layer sharpness lambda_max(H_LL) of each layer and the epsilon-sharpness
+// of Keskar et al. Each number carries its residual (where it has one), the products it cost and
 // its wall time. Everything is exact over the chosen data (no mini-batch estimates) except the
 // trace and the density, which are stochastic by nature.
+#include "analysis/EpsilonSharpness.h"
 #include "analysis/Lanczos.h"
 #include "analysis/LinearStability.h"
 #include "analysis/SpectralDensity.h"
@@ -32,6 +34,9 @@ struct CurvatureRequest {
     int64_t traceSamples = 0;       // 0 = no trace
     bool density = false;
     SpectralDensityOptions densityOptions;
+    bool layerSharpness = false;    // lambda_max of each layer's diagonal block of H
+    bool epsilonSharpness = false;
+    EpsilonSharpnessOptions epsilonOptions;
     double tolerance = 1e-3;        // certified when residual <= tolerance * |lambda|
     int64_t maxSteps = 200;         // Lanczos steps cap
     bool forceNaive = false;        // per-example loop for Sigma even where a fast path exists
@@ -47,6 +52,12 @@ struct MeasuredValue {
     double seconds = 0.0;
 };
 
+struct LayerSharpness {
+    std::string layer;
+    int64_t parameters = 0;
+    MeasuredValue sharpness;
+};
+
 struct CurvatureReport {
     RunStatus status = RunStatus::Finished;
     std::string path;                        // "mlp-factored" or "autograd"
@@ -58,6 +69,8 @@ struct CurvatureReport {
     std::optional<StabilityVerdict> stability;
     std::optional<TraceEstimate> trace;
     std::optional<SpectralDensity> density;
+    std::vector<LayerSharpness> layers;
+    std::optional<EpsilonSharpnessResult> epsilonSharpness;
     at::Tensor topEigenvector;               // for warm starts and landscape directions
     at::Tensor covarianceEigenvector;
 

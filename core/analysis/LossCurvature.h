@@ -28,8 +28,13 @@ public:
     SymmetricOperator hessian();
     SymmetricOperator covariance();
 
-    // Exact full-data loss and gradient (flat), for stopping rules and gradient directions.
-    at::Tensor gradient();
+    // Exact full-data loss and gradient (flat), for ascent steps and gradient directions;
+    // an undefined gradient when cancelled midway.
+    struct LossAndGradient {
+        double loss = 0.0;
+        at::Tensor gradient;
+    };
+    LossAndGradient lossAndGradient();
     // H_i v for the single example i (the building block of the naive Sigma product).
     at::Tensor exampleHessianProduct(int64_t i, const at::Tensor& v);
 

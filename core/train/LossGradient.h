@@ -6,6 +6,7 @@
 #include "data/Dataset.h"
 
 #include <memory>
+#include <vector>
 
 namespace minimascope::core {
 
@@ -33,6 +34,24 @@ private:
     Network& m_network;
     FlatParameters& m_parameters;
     Task m_task;
+};
+
+// Autograd with create_graph: the gradient keeps its graph so that one Hessian-vector product
+// of the same batch's loss follows (AdaHessian). hessianProduct(z) frees that graph, so it may
+// be called once per compute(); it throws std::logic_error otherwise.
+class SecondOrderLossGradient : public LossGradient {
+public:
+    SecondOrderLossGradient(Network& network, FlatParameters& parameters, Task task);
+    at::Tensor compute(const at::Tensor& inputs, const at::Tensor& targets) override;
+    // H z of the last batch's loss, flat like z.
+    at::Tensor hessianProduct(const at::Tensor& z);
+
+private:
+    Network& m_network;
+    FlatParameters& m_parameters;
+    Task m_task;
+    std::vector<at::Tensor> m_params;
+    std::vector<at::Tensor> m_gradients;   // with graph, until hessianProduct
 };
 
 // The hand-written path when the network is an MLP without BatchNorm on a classification or

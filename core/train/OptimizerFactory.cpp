@@ -1,5 +1,6 @@
 #include "train/OptimizerFactory.h"
 
+#include "train/AdaHessian.h"
 #include "train/RunConfig.h"
 #include "train/Sam.h"
 
@@ -27,7 +28,8 @@ bool isPlainSgd(const OptimizerSpec& spec)
     return (spec.name == "sgd" || spec.name == "gd") && spec.momentum == 0.0 && spec.weightDecay == 0.0;
 }
 
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSpec& spec, const at::Tensor& values)
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSpec& spec, const at::Tensor& values,
+                                                       const std::vector<ParameterSlice>& shapes, uint64_t seed)
 {
     const std::vector<at::Tensor> params{values};
     if (spec.name == "sgd" || spec.name == "gd")
@@ -49,6 +51,11 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSpec& spec
     }
     if (spec.name == "sam")
         return std::make_unique<Sam>(params, makeSgd(spec, values), SamOptions(spec.rho));
+    if (spec.name == "adahessian")
+        return std::make_unique<AdaHessian>(
+            values, shapes, AdaHessianOptions(spec.lr).beta1(spec.beta1).beta2(spec.beta2).eps(spec.eps)
+                                .weight_decay(spec.weightDecay).hessian_power(spec.hessianPower)
+                                .seed(seed));
     throw std::invalid_argument("unknown optimizer '" + spec.name + "'");
 }
 

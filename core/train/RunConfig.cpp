@@ -68,8 +68,9 @@ Sampling parseSampling(const std::string& name)
 OptimizerSpec parseOptimizer(ConfigObject o)
 {
     OptimizerSpec s;
-    s.name = o.choice("name", s.name, {"gd", "sgd", "adagrad", "adam", "lbfgs", "sam"});
-    const double defaultLr = s.name == "adam" ? 1e-3 : (s.name == "lbfgs" ? 1.0 : 0.1);
+    s.name = o.choice("name", s.name, {"gd", "sgd", "adagrad", "adam", "lbfgs", "sam", "adahessian"});
+    // Each optimizer's usual defaults (adahessian's from Yao et al.'s code).
+    const double defaultLr = s.name == "adam" ? 1e-3 : s.name == "lbfgs" ? 1.0 : s.name == "adahessian" ? 0.15 : 0.1;
     s.lr = o.positive("lr", defaultLr);
     s.batchSize = o.integer("batch_size", s.batchSize, 1, kMaxInt);
     s.sampling = parseSampling(o.choice("sampling", "shuffle", {"shuffle", "subset", "replacement"}));
@@ -79,11 +80,12 @@ OptimizerSpec parseOptimizer(ConfigObject o)
     s.lrDecay = o.number("lr_decay", s.lrDecay, 0.0, 1e6);
     s.beta1 = o.number("beta1", s.beta1, 0.0, 0.9999);
     s.beta2 = o.number("beta2", s.beta2, 0.0, 0.999999);
-    s.eps = o.positive("eps", s.name == "adagrad" ? 1e-10 : s.eps);
+    s.eps = o.positive("eps", s.name == "adagrad" ? 1e-10 : s.name == "adahessian" ? 1e-4 : s.eps);
     s.historySize = o.integer("history_size", s.historySize, 1, 1000);
     s.lbfgsInnerIterations = o.integer("inner_iterations", s.lbfgsInnerIterations, 1, 1000);
     s.lineSearch = o.boolean("line_search", s.lineSearch);
     s.rho = o.positive("rho", s.rho);
+    s.hessianPower = o.number("hessian_power", s.hessianPower, 0.0, 1.0);
     o.finish();
     if (s.nesterov && s.momentum == 0.0)
         throw InputError("config key 'optimizer.nesterov' needs optimizer.momentum > 0");
@@ -171,7 +173,7 @@ nlohmann::json RunConfig::toJson() const
         {"momentum", o.momentum}, {"nesterov", o.nesterov}, {"weight_decay", o.weightDecay},
         {"lr_decay", o.lrDecay}, {"beta1", o.beta1}, {"beta2", o.beta2}, {"eps", o.eps},
         {"history_size", o.historySize}, {"inner_iterations", o.lbfgsInnerIterations},
-        {"line_search", o.lineSearch}, {"rho", o.rho}};
+        {"line_search", o.lineSearch}, {"rho", o.rho}, {"hessian_power", o.hessianPower}};
     return nlohmann::json{
         {"format", "minimascope-run"}, {"version", 1}, {"seed", seed}, {"threads", threads},
         {"dataset", dataset}, {"model", modelJson}, {"optimizer", optimizerJson},

@@ -24,7 +24,7 @@ namespace minimascope::core {
 enum class Sampling { Shuffle, Subset, Replacement };
 
 struct OptimizerSpec {
-    // "gd", "sgd", "adagrad", "adam", "lbfgs" or "sam".
+    // "gd", "sgd", "adagrad", "adam", "lbfgs", "sam" or "adahessian".
     std::string name = "sgd";
     double lr = 0.1;                  // eta
     int64_t batchSize = 10;           // B; gd and lbfgs always use the whole training set
@@ -33,11 +33,12 @@ struct OptimizerSpec {
     bool nesterov = false;
     double weightDecay = 0.0;
     double lrDecay = 0.0;             // adagrad: lr / (1 + (t-1) decay)
-    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;   // adam (eps also adagrad's)
+    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;   // adam, adahessian (eps also adagrad's)
     int64_t historySize = 10;         // lbfgs
     int64_t lbfgsInnerIterations = 1; // lbfgs iterations per trainer step
     bool lineSearch = true;           // lbfgs strong Wolfe line search
     double rho = 0.05;                // sam neighbourhood radius
+    double hessianPower = 1.0;        // adahessian: k in (sqrt(v))^k
 
     bool fullBatch() const { return name == "gd" || name == "lbfgs"; }
 };

@@ -4,6 +4,7 @@
 #include "common/InputError.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
+#include "train/AdaHessian.h"
 #include "train/BatchSampler.h"
 #include "train/LossGradient.h"
 #include "train/MlpBackprop.h"
@@ -62,10 +63,19 @@ Trainer::Trainer(RunConfig config, DatasetPair data)
     m_impl->network = buildModel(m_config.model, m_data.train, m_config.seed);
     m_impl->network->train();
     m_impl->parameters = std::make_unique<FlatParameters>(*m_impl->network);
-    m_impl->lossGradient = makeLossGradient(*m_impl->network, *m_impl->parameters, m_data.train.task);
+    m_impl->optimizer = makeOptimizer(m_config.optimizer, m_impl->parameters->values(), m_impl->parameters->slices(),
+                                      m_config.seed);
+    if (auto* adaHessian = dynamic_cast<AdaHessian*>(m_impl->optimizer.get())) {
+        // The Hessian-vector product of each step needs the gradient's graph.
+        auto secondOrder = std::make_unique<SecondOrderLossGradient>(*m_impl->network, *m_impl->parameters,
+                                                                     m_data.train.task);
+        adaHessian->setHessianProduct([g = secondOrder.get()](const at::Tensor& z) { return g->hessianProduct(z); });
+        m_impl->lossGradient = std::move(secondOrder);
+    } else {
+        m_impl->lossGradient = makeLossGradient(*m_impl->network, *m_impl->parameters, m_data.train.task);
+    }
     if (isPlainSgd(m_config.optimizer))
         m_impl->fusedSgd = dynamic_cast<MlpBackprop*>(m_impl->lossGradient.get());
-    m_impl->optimizer = makeOptimizer(m_config.optimizer, m_impl->parameters->values());
 }
 
 Trainer::~Trainer() = default;

@@ -1,6 +1,8 @@
 // Curvature products against dense matrices built here from autograd, row by row:
 // H = (1/n) sum_i H_i, Sigma = (1/n) sum_i H_i^2 - H^2, for tiny networks in double precision;
 // and the 1D escape toy's exact answers (SCIENCE.md section 1).
+#include "oracle/DenseCurvature.h"
+
 #include "analysis/LinearStability.h"
 #include "analysis/LossCurvature.h"
 #include "analysis/MlpCurvature.h"
@@ -19,83 +21,12 @@
 #include <cmath>
 
 using namespace minimascope::core;
+using namespace minimascope::testing;
 
 namespace {
 
 // Double precision products of a few hundred terms agree to rounding.
 constexpr double kDoubleTolerance = 1e-9;
-
-// The dense Hessian of the mean loss over the given examples, by differentiating each
-// gradient component once more.
-at::Tensor denseHessian(Network& network, const std::vector<at::Tensor>& params, Task task, const at::Tensor& x,
-                        const at::Tensor& y)
-{
-    at::AutoGradMode grad(true);
-    const at::Tensor loss = objectiveLoss(task, network.forward(x), y);
-    std::vector<at::Tensor> parts;
-    for (const auto& g : torch::autograd::grad({loss}, params, {}, true, true, true))
-        parts.push_back(g.reshape({-1}));
-    const at::Tensor gradient = at::cat(parts);
-    const int64_t p = gradient.numel();
-    at::Tensor hessian = at::zeros({p, p}, gradient.options());
-    for (int64_t j = 0; j < p; ++j) {
-        const auto row = torch::autograd::grad({gradient[j]}, params, {}, true, false, true);
-        std::vector<at::Tensor> rowParts;
-        for (size_t k = 0; k < row.size(); ++k)
-            rowParts.push_back(row[k].defined() ? row[k].reshape({-1}) : at::zeros({params[k].numel()}, gradient.options()));
-        hessian[j] = at::cat(rowParts).detach();
-    }
-    return hessian;
-}
-
-struct DenseCurvature {
-    at::Tensor hessian;
-    at::Tensor covariance;
-};
-
-DenseCurvature denseCurvature(Network& network, const Dataset& data)
-{
-    std::vector<at::Tensor> params;
-    for (const auto& p : network.parameters())
-        params.push_back(p);
-    const int64_t n = data.size();
-    DenseCurvature dense;
-    dense.hessian = denseHessian(network, params, data.task, data.inputs, data.targets);
-    at::Tensor squares = at::zeros_like(dense.hessian);
-    for (int64_t i = 0; i < n; ++i) {
-        const at::Tensor hi = denseHessian(network, params, data.task, data.inputs.narrow(0, i, 1),
-                                           data.targets.narrow(0, i, 1));
-        squares += at::mm(hi, hi);
-    }
-    dense.covariance = squares / static_cast<double>(n) - at::mm(dense.hessian, dense.hessian);
-    return dense;
-}
-
-Dataset toDouble(Dataset data)
-{
-    data.inputs = data.inputs.to(at::kDouble);
-    if (data.task != Task::Classification)
-        data.targets = data.targets.to(at::kDouble);
-    return data;
-}
-
-double relativeError(const at::Tensor& actual, const at::Tensor& expected)
-{
-    return (actual - expected).norm().item<double>() / std::max(1e-300, expected.norm().item<double>());
-}
-
-std::shared_ptr<Mlp> tinyMlp(int64_t inputs, std::vector<int64_t> widths, int64_t outputs, Activation activation)
-{
-    MlpOptions options;
-    options.inputs = inputs;
-    options.hiddenWidths = std::move(widths);
-    options.outputs = outputs;
-    options.activation = activation;
-    auto mlp = std::make_shared<Mlp>(options);
-    initializeParameters(*mlp, 7);
-    mlp->to(at::kDouble);
-    return mlp;
-}
 
 } // namespace
 

@@ -1,0 +1,213 @@
+// Everything measureCurvature reports against the dense matrices of tiny networks (Linear and
+// Conv layers, ReLU and tanh, softmax cross-entropy), in double precision: the top-k
+// eigenvalues, lambda_min, s, the stability Theorem's lambda_max, the per-layer sharpness, the
+// Hutchinson trace and the SLQ density's moments; and the fast per-example path against the
+// naive loop on the real 784-256x4-10 MLP in float.
+#include "oracle/DenseCurvature.h"
+
+#include "analysis/CurvatureOperators.h"
+#include "analysis/CurvatureReport.h"
+#include "analysis/LayerBlock.h"
+#include "analysis/LossCurvature.h"
+#include "analysis/MlpCurvature.h"
+#include "analysis/SpectralDensity.h"
+#include "data/SyntheticDatasets.h"
+#include "models/FlatParameters.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <memory>
+
+using namespace minimascope::core;
+using namespace minimascope::testing;
+
+namespace {
+
+// The bound for double precision; the solvers run to residual 1e-10 |lambda| so that
+// the eigenvalue error (residual^2 / gap) is far below it.
+constexpr double kDoubleTolerance = 1e-6;
+constexpr double kSolverTolerance = 1e-10;
+// Float products over 784-256x4-10 sum ~1e5 terms a layer: agreement to ~1e-6 relative is
+// rounding; 1e-4 leaves margin and still catches a wrong term (which is O(1)).
+constexpr double kFloatTolerance = 1e-4;
+
+double relative(double actual, double expected)
+{
+    return std::abs(actual - expected) / std::max(1e-300, std::abs(expected));
+}
+
+// Records every vector an operator is applied to.
+struct RecordingOperator {
+    SymmetricOperator wrapped;
+    std::shared_ptr<std::vector<at::Tensor>> seen = std::make_shared<std::vector<at::Tensor>>();
+    SymmetricOperator op() const
+    {
+        SymmetricOperator recording = wrapped;
+        recording.apply = [inner = wrapped.apply, seen = seen](const at::Tensor& v) {
+            seen->push_back(v.clone());
+            return inner(v);
+        };
+        return recording;
+    }
+};
+
+std::shared_ptr<Network> makeNetwork(const QString& kind)
+{
+    if (kind == "mlp relu")
+        return tinyMlp(2, {5, 4}, 3, Activation::Relu);
+    if (kind == "mlp tanh")
+        return tinyMlp(2, {5, 4}, 3, Activation::Tanh);
+    return tinyConvNet(kind == "conv relu" ? Activation::Relu : Activation::Tanh);
+}
+
+} // namespace
+
+class TestCurvatureSpectra : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void reportMatchesDenseMatrices_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("mlp relu") << QStringLiteral("mlp relu");
+        QTest::newRow("mlp tanh") << QStringLiteral("mlp tanh");
+        QTest::newRow("conv relu") << QStringLiteral("conv relu");
+        QTest::newRow("conv tanh") << QStringLiteral("conv tanh");
+    }
+
+    void reportMatchesDenseMatrices()
+    {
+        QFETCH(QString, kind);
+        const bool conv = kind.startsWith("conv");
+        const Dataset data = conv ? tinyImages(6, 3) : toDouble(makeBlobs(7, 3, 1.0, 3));
+        const auto network = makeNetwork(kind);
+        FlatParameters flat(*network);
+        const DenseCurvature dense = denseCurvature(*network, data);
+        const at::Tensor hEigen = at::linalg_eigvalsh(dense.hessian);   // ascending
+        const at::Tensor sEigen = at::linalg_eigvalsh(dense.covariance);
+        const int64_t p = flat.size();
+        const int64_t n = data.size();
+
+        // eta such that (1 - eta a)^2 = 4 > 1: the Theorem's top eigenvalue is not the flat
+        // directions' exact 1.
+        const double a = hEigen[p - 1].item<double>();
+        const double eta = 3.0 / a;
+        const int64_t batch = 2;
+        const double c = eta * eta * static_cast<double>(n - batch) / static_cast<double>(batch * (n - 1));
+        const at::Tensor identity = at::eye(p, dense.hessian.options());
+        const at::Tensor step = identity - eta * dense.hessian;
+        const double theorem = at::linalg_eigvalsh(at::mm(step, step) + c * dense.covariance)[p - 1].item<double>();
+
+        CurvatureRequest request;
+        request.topK = 3;
+        request.lambdaMin = true;
+        request.nonUniformity = true;
+        request.stability = true;
+        request.eta = eta;
+        request.batchSize = batch;
+        request.layerSharpness = true;
+        request.tolerance = kSolverTolerance;
+        request.maxSteps = p;
+        const CurvatureReport report = measureCurvature(*network, flat, data, request);
+        QCOMPARE(report.status, RunStatus::Finished);
+        QCOMPARE(report.path, std::string(conv ? "autograd" : "mlp-factored"));
+        QCOMPARE(report.topEigenvalues.size(), size_t(3));
+        for (int64_t k = 0; k < 3; ++k)
+            QVERIFY2(relative(report.topEigenvalues[static_cast<size_t>(k)].value, hEigen[p - 1 - k].item<double>()) <
+                         kDoubleTolerance,
+                     qPrintable(QStringLiteral("lambda_%1: %2 vs %3").arg(k + 1)
+                                    .arg(report.topEigenvalues[static_cast<size_t>(k)].value)
+                                    .arg(hEigen[p - 1 - k].item<double>())));
+        QVERIFY(relative(report.lambdaMin->value, hEigen[0].item<double>()) < kDoubleTolerance);
+        QVERIFY(relative(report.nonUniformity->value, std::sqrt(sEigen[p - 1].item<double>())) < kDoubleTolerance);
+        QVERIFY2(relative(report.stability->lambdaMax, theorem) < kDoubleTolerance,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(report.stability->lambdaMax).arg(theorem)));
+        QVERIFY(!report.stability->stable);
+
+        // Per-layer sharpness: lambda_max of the dense diagonal block.
+        const auto layers = parameterLayers(flat);
+        QCOMPARE(report.layers.size(), layers.size());
+        QCOMPARE(layers.size(), size_t(conv ? 2 : 3));
+        for (size_t l = 0; l < layers.size(); ++l) {
+            const at::Tensor& idx = layers[l].indices;
+            const at::Tensor block = dense.hessian.index_select(0, idx).index_select(1, idx);
+            const double expected = at::linalg_eigvalsh(block).max().item<double>();
+            QCOMPARE(report.layers[l].layer, layers[l].name);
+            QVERIFY2(relative(report.layers[l].sharpness.value, expected) < kDoubleTolerance,
+                     qPrintable(QStringLiteral("%1: %2 vs %3").arg(QString::fromStdString(layers[l].name))
+                                    .arg(report.layers[l].sharpness.value).arg(expected)));
+        }
+
+        CurvatureOperators operators(*network, flat, data);
+        // Hutchinson: the estimate is the mean of z^T H z over the probes it drew (checked with
+        // the dense H), and the dense trace lies within 4 of its standard errors.
+        RecordingOperator traced{operators.hessian()};
+        const TraceEstimate trace = hutchinsonTrace(traced.op(), 50, 11);
+        QCOMPARE(traced.seen->size(), size_t(50));
+        double mean = 0.0;
+        for (const at::Tensor& z : *traced.seen)
+            mean += z.dot(dense.hessian.mv(z)).item<double>() / 50.0;
+        QVERIFY(relative(trace.trace, mean) < kDoubleTolerance);
+        QVERIFY(std::abs(trace.trace - dense.hessian.trace().item<double>()) <= 4.0 * trace.standardError);
+
+        // SLQ with m steps is exact for polynomials of degree < 2m: the first two moments of
+        // each start's nodes and weights are q^T H q and q^T H^2 q.
+        RecordingOperator slqOperator{operators.hessian()};
+        SpectralDensityOptions slqOptions;
+        slqOptions.steps = 10;
+        slqOptions.seed = 2;
+        const SpectralDensity density = stochasticLanczosQuadrature(slqOperator.op(), slqOptions);
+        QCOMPARE(density.status, RunStatus::Finished);
+        const at::Tensor q = slqOperator.seen->front();
+        double first = 0.0;
+        double second = 0.0;
+        for (size_t j = 0; j < density.nodes.size(); ++j) {
+            first += density.weights[j] * density.nodes[j];
+            second += density.weights[j] * density.nodes[j] * density.nodes[j];
+        }
+        const at::Tensor hq = dense.hessian.mv(q);
+        QVERIFY(relative(first, q.dot(hq).item<double>() / q.dot(q).item<double>()) < kDoubleTolerance);
+        QVERIFY(relative(second, hq.dot(hq).item<double>() / q.dot(q).item<double>()) < kDoubleTolerance);
+    }
+
+    void convSigmaProductsMatchDenseMatrices()
+    {
+        for (Activation activation : {Activation::Relu, Activation::Tanh}) {
+            const Dataset data = tinyImages(5, 8);
+            const auto network = tinyConvNet(activation);
+            FlatParameters flat(*network);
+            const DenseCurvature dense = denseCurvature(*network, data);
+            const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
+            LossCurvature curvature(*network, flat, data, nullptr, /*chunk=*/2);
+            QVERIFY(relativeError(curvature.hessian().apply(v), dense.hessian.mv(v)) < 1e-9);
+            QVERIFY(relativeError(curvature.covariance().apply(v), dense.covariance.mv(v)) < 1e-9);
+        }
+    }
+
+    void fastPathEqualsNaiveLoopOnTheCanonicalMlp()
+    {
+        // The real 784-256x4-10 architecture at its seeded initialization on 4 random images:
+        // the factored products against the per-example double-backward loop, in float.
+        MlpOptions options;
+        auto mlp = std::make_shared<Mlp>(options);
+        initializeParameters(*mlp, 3);
+        FlatParameters flat(*mlp);
+        Dataset data;
+        data.task = Task::Classification;
+        data.inputs = at::rand({4, 784});
+        data.targets = at::tensor({0, 3, 7, 9}, at::TensorOptions(at::kLong));
+        data.numClasses = 10;
+        data.inputShape = {784};
+        const at::Tensor v = at::randn({flat.size()});
+        MlpCurvature fast(*mlp, flat, data);
+        LossCurvature naive(*mlp, flat, data);
+        const double hError = relativeError(fast.hessian().apply(v), naive.hessian().apply(v));
+        const double sError = relativeError(fast.covariance().apply(v), naive.covariance().apply(v));
+        QVERIFY2(hError < kFloatTolerance, qPrintable(QString::number(hError)));
+        QVERIFY2(sError < kFloatTolerance, qPrintable(QString::number(sError)));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCurvatureSpectra)
+#include "TestCurvatureSpectra.moc"
