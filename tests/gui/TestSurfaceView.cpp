@@ -138,6 +138,8 @@ private Q_SLOTS:
     void logScaleMapsRangeGeometrically();
     void trajectoryLiesOnSurface();
     void progressiveUpdateKeepsCamera();
+    void hiddenViewRendersToImage();
+    void viewSurvivesMovingToAnotherWindow();
     void offscreenRendererDrawsSurface();
     void offscreenRendererWithoutXServerSaysSo();
 };
@@ -307,6 +309,41 @@ void TestSurfaceView::progressiveUpdateKeepsCamera()
     view.setCameraPreset(CameraPreset::Top);
     QVERIFY(!sameCamera(view.scene().cameraState(), rotated));
     keep(view.grabFramebuffer(), "progressive-top.png");
+}
+
+void TestSurfaceView::hiddenViewRendersToImage()
+{
+    // Export from a dock that was never shown.
+    SurfaceView view;
+    view.resize(300, 200);
+    view.setSurface(sampled(21, 21, paraboloid));
+    const QImage image = view.renderToImage(QSize(400, 300));
+    QCOMPARE(image.size(), QSize(400, 300));
+    QVERIFY(pixelShares(image, Qt::white).covered > kMinCoveredFraction);
+}
+
+void TestSurfaceView::viewSurvivesMovingToAnotherWindow()
+{
+    // A dock floated or docked again: Qt gives the widget a new OpenGL context.
+    QWidget first;
+    first.resize(360, 280);
+    auto* view = new SurfaceView(&first);
+    view->resize(360, 280);
+    first.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&first));
+    view->setSurface(sampled(21, 21, paraboloid));
+    QVERIFY(pixelShares(view->grabFramebuffer(), Qt::white).covered > kMinCoveredFraction);
+
+    QWidget second;
+    second.resize(360, 280);
+    view->setParent(&second);
+    view->show();
+    second.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&second));
+    const QImage image = view->grabFramebuffer();
+    keep(image, "reparented.png");
+    QVERIFY(pixelShares(image, Qt::white).covered > kMinCoveredFraction);
+    QCOMPARE(view->renderToImage(QSize(200, 150)).size(), QSize(200, 150));
 }
 
 void TestSurfaceView::offscreenRendererDrawsSurface()

@@ -33,6 +33,7 @@ struct SurfaceView::Impl {
     vtkNew<vtkCallbackCommand> isCurrent;
     vtkNew<vtkCallbackCommand> renderRequest;
     double lastPaintMs = 0.0;
+    QMetaObject::Connection contextCleanup;
 
     void setWindowSize(int width, int height)
     {
@@ -98,11 +99,8 @@ SurfaceView::SurfaceView(QWidget* parent) : QOpenGLWidget(parent), m_impl(std::m
 SurfaceView::~SurfaceView()
 {
     Impl& d = *m_impl;
-    if (context()) {
-        makeCurrent();
-        d.window->Finalize();
-        doneCurrent();
-    }
+    QObject::disconnect(d.contextCleanup);
+    releaseGraphics();
     d.interactor->RemoveObserver(d.renderRequest);
     d.window->RemoveObserver(d.makeCurrent);
     d.window->RemoveObserver(d.isCurrent);
@@ -169,8 +167,22 @@ QImage SurfaceView::renderToImage(const QSize& size)
     return image;
 }
 
+void SurfaceView::releaseGraphics()
+{
+    if (context() == nullptr)
+        return;
+    makeCurrent();
+    m_impl->window->Finalize();
+    doneCurrent();
+}
+
 void SurfaceView::initializeGL()
 {
+    // Qt replaces the context when the widget moves to another window (a dock floated or
+    // docked): VTK's buffers and shaders belong to the old one and go with it.
+    QObject::disconnect(m_impl->contextCleanup);
+    m_impl->contextCleanup = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this,
+                                     [this] { releaseGraphics(); });
     const double ratio = devicePixelRatioF();
     m_impl->setWindowSize(static_cast<int>(width() * ratio), static_cast<int>(height() * ratio));
     m_impl->window->OpenGLInitContext();

@@ -53,6 +53,8 @@ protected:
     void wheelEvent(QWheelEvent* event) override;
 
 private:
+    void releaseGraphics();
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
