@@ -6,6 +6,7 @@
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
 #include "data/DatasetTransforms.h"
+#include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
@@ -207,10 +208,11 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
         const core::Dataset data =
             request.subset > 0 && request.subset < train.size() ? core::takeFirst(train, request.subset) : train;
         core::CurvatureRequest curvature;
-        curvature.topK = request.topK;
+        // A model with fewer parameters than k (the escape toy has one) has only that many.
+        curvature.topK = std::min<int64_t>(request.topK, trainer.parameters().size());
+        curvature.densityOptions.steps = std::min<int64_t>(request.lanczosSteps, trainer.parameters().size());
         curvature.nonUniformity = false;
         curvature.density = true;
-        curvature.densityOptions.steps = request.lanczosSteps;
         curvature.densityOptions.gridPoints = 400;
         QElapsedTimer sinceReport;
         sinceReport.start();

@@ -1,0 +1,347 @@
+// The main window driven as a user drives it: fill the setup form, Run, watch the plots fill
+// with the numbers the core computed on the worker thread, Stop, Pause, close mid-run.
+// The escape toy (SCIENCE.md section 1) gives exact answers: at x = 1, a = 2 and s = 1.8; at
+// x = 0, a = 2 and s = 0; GD with eta = 0.7 stays at x = 1, SGD with B = 1 escapes to x = 0.
+#include "LossPlot.h"
+#include "MainWindow.h"
+#include "QCustomPlotInclude.h"
+#include "SharpnessPlot.h"
+#include "SpectrumPlot.h"
+#include "StabilityDiagram.h"
+#include "controllers/RunController.h"
+#include "panels/SetupPanel.h"
+
+#include <QAction>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+using namespace minimascope::ui;
+
+namespace {
+
+// Curvature is measured by Lanczos/power iteration to a relative residual of 1e-3 (the
+// tracker's default); on the escape toy's 1-parameter quadratic pieces it is exact up to
+// double rounding, so this bound only absorbs that rounding and the sqrt of a tiny lambda(Sigma).
+constexpr double kCurvatureTolerance = 1e-6;
+// s = sqrt(lambda_max(Sigma)) at x = 0 where Sigma = 0 exactly: the sqrt of a rounding-level
+// eigenvalue (~1e-16) is ~1e-8.
+constexpr double kZeroNonUniformityTolerance = 1e-6;
+// Cancellation latency is a correctness contract (COMMON.md: stop within 200 ms).
+constexpr qint64 kCancelLatencyMs = 200;
+constexpr int kRunTimeoutMs = 30000;
+
+template <typename T>
+T findField(MainWindow& window, const char* name)
+{
+    auto* field = window.setupPanel()->findChild<T>(QString::fromLatin1(name));
+    if (!field)
+        qFatal("no setup field named %s", name);
+    return field;
+}
+
+QAction* action(MainWindow& window, const char* name)
+{
+    auto* a = window.findChild<QAction*>(QString::fromLatin1(name));
+    if (!a)
+        qFatal("no action named %s", name);
+    return a;
+}
+
+// A two-moons run that does not end by itself (only Stop ends it), measuring a and s often.
+void setEndlessTwoMoons(MainWindow& window)
+{
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    findField<QLineEdit*>(window, "lossBelow")->setText(QStringLiteral("0"));
+    findField<QSpinBox*>(window, "maxIterations")->setValue(100000000);
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(20);
+    QVERIFY2(window.setupPanel()->isValid(), qPrintable(window.setupPanel()->errorMessage()));
+}
+
+QList<TrainingUpdate> updates(const QSignalSpy& spy)
+{
+    QList<TrainingUpdate> list;
+    for (const QList<QVariant>& args : spy)
+        list.append(args.at(0).value<TrainingUpdate>());
+    return list;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void escapeToyMeasuresExactCurvature_data();
+    void escapeToyMeasuresExactCurvature();
+    void plotsHoldTheWorkersNumbers();
+    void stopCancelsWithinLatency();
+    void pauseHoldsTheRunAndStopStillWorks();
+    void invalidFieldsBlockRun();
+    void spectrumOfTheEscapeToy();
+    void closingDuringRunDoesNotHang();
+
+private:
+    QTemporaryDir m_settingsDir;
+};
+
+void TestMainWindow::initTestCase()
+{
+    // Never read or write the user's settings.
+    QVERIFY(m_settingsDir.isValid());
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("MinimaScopeTest"));
+}
+
+void TestMainWindow::escapeToyMeasuresExactCurvature_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<double>("sharpness");
+    QTest::addColumn<double>("nonUniformity");
+    // GD (eta = 0.7) is stable at x = 1 (a = 2 <= 2/eta): every measurement sees x near 1.
+    QTest::newRow("gd stays at x = 1") << QStringLiteral("escape-toy-gd") << 2.0 << 1.8;
+    // SGD with B = 1 needs s <= 1/eta = 1.43 too: it leaves x = 1 and ends at x = 0.
+    QTest::newRow("sgd escapes to x = 0") << QStringLiteral("escape-toy-sgd") << 2.0 << 0.0;
+}
+
+void TestMainWindow::escapeToyMeasuresExactCurvature()
+{
+    QFETCH(QString, preset);
+    QFETCH(double, sharpness);
+    QFETCH(double, nonUniformity);
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(preset));
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(0);   // only at the end
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    const int sessionBefore = window.stabilityDiagram()->sessionPointCount();
+    action(window, "runAction")->trigger();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(outcome.reason, QStringLiteral("loss_below"));
+
+    QVector<CurvaturePoint> samples;
+    for (const TrainingUpdate& u : updates(progress))
+        samples += u.samples;
+    QCOMPARE(samples.size(), 1);
+    QVERIFY2(std::abs(samples[0].sharpness - sharpness) <= kCurvatureTolerance,
+             qPrintable(QString::number(samples[0].sharpness, 'g', 17)));
+    const double tolerance = nonUniformity == 0.0 ? kZeroNonUniformityTolerance : kCurvatureTolerance;
+    QVERIFY2(std::abs(samples[0].nonUniformity - nonUniformity) <= tolerance,
+             qPrintable(QString::number(samples[0].nonUniformity, 'g', 17)));
+
+    // The plots got exactly these numbers and the run became a session point.
+    const auto sharpnessData = window.sharpnessPlot()->sharpnessGraph()->data();
+    QCOMPARE(sharpnessData->size(), 1);
+    QCOMPARE(sharpnessData->at(0)->value, samples[0].sharpness);
+    QCOMPARE(sharpnessData->at(0)->key, double(samples[0].iteration));
+    const auto trajectory = window.stabilityDiagram()->trajectory()->data();
+    QCOMPARE(trajectory->size(), 1);
+    QCOMPARE(trajectory->at(0)->key, samples[0].sharpness);
+    QCOMPARE(trajectory->at(0)->value, samples[0].nonUniformity);
+    QCOMPARE(window.stabilityDiagram()->sessionPointCount(), sessionBefore + 1);
+    // The bounds drawn are those of the run: 2/eta and sqrt(B(n-1)/(n-B))/eta (none for GD).
+    QCOMPARE(window.stabilityDiagram()->sharpnessBound(), 2.0 / 0.7);
+    if (preset.endsWith(QStringLiteral("sgd")))
+        QCOMPARE(window.stabilityDiagram()->nonUniformityBound(), 1.0 / 0.7);
+    QVERIFY(window.runStatusText().startsWith(QStringLiteral("Finished")));
+}
+
+void TestMainWindow::plotsHoldTheWorkersNumbers()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    findField<QSpinBox*>(window, "maxIterations")->setValue(300);
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(25);
+    findField<QSpinBox*>(window, "curvatureSubset")->setValue(100);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(outcome.iterations, qint64(300));
+
+    QVector<MetricsPoint> rows;
+    QVector<CurvaturePoint> samples;
+    for (const TrainingUpdate& u : updates(progress)) {
+        rows += u.rows;
+        samples += u.samples;
+    }
+    // Measured every 25 iterations: 25, 50, ..., 300 (the end falls on 300 and is not repeated).
+    QCOMPARE(samples.size(), 12);
+    for (int i = 0; i < samples.size(); ++i)
+        QCOMPARE(samples[i].iteration, qint64(25 * (i + 1)));
+    // The last metrics row is the final evaluation the core reported.
+    QVERIFY(!rows.isEmpty());
+    QCOMPARE(rows.back().iteration, outcome.final.iteration);
+    QCOMPARE(rows.back().trainLoss, outcome.final.trainLoss);
+
+    const auto loss = window.lossPlot()->graph(LossPlot::Series::TrainLoss)->data();
+    QCOMPARE(loss->size(), rows.size());
+    for (int i = 0; i < rows.size(); ++i) {
+        QCOMPARE(loss->at(i)->key, double(rows[i].iteration));
+        QCOMPARE(loss->at(i)->value, rows[i].trainLoss);
+    }
+    const auto sharpness = window.sharpnessPlot()->sharpnessGraph()->data();
+    const auto trajectory = window.stabilityDiagram()->trajectory()->data();
+    QCOMPARE(sharpness->size(), samples.size());
+    QCOMPARE(trajectory->size(), samples.size());
+    for (int i = 0; i < samples.size(); ++i) {
+        QCOMPARE(sharpness->at(i)->value, samples[i].sharpness);
+        QCOMPARE(trajectory->at(i)->key, samples[i].sharpness);
+        QCOMPARE(trajectory->at(i)->value, samples[i].nonUniformity);
+        QVERIFY(samples[i].sharpness > 0.0);
+    }
+    QCOMPARE(window.sharpnessPlot()->stabilityThreshold(), 2.0 / 0.2);
+}
+
+void TestMainWindow::stopCancelsWithinLatency()
+{
+    MainWindow window;
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));   // shortcuts go to the active window
+    setEndlessTwoMoons(window);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);   // the Run shortcut
+    QVERIFY(window.runController()->isTraining());
+    QVERIFY(!action(window, "runAction")->isEnabled());
+    // Let it get going, with curvature measurements among the steps.
+    QTRY_VERIFY_WITH_TIMEOUT(progress.size() >= 5, kRunTimeoutMs);
+    QElapsedTimer latency;
+    latency.start();
+    QTest::keyClick(&window, Qt::Key_Escape);   // the Stop shortcut
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const qint64 ms = latency.elapsed();
+    qInfo("cancel latency: %lld ms", ms);
+    QVERIFY2(ms <= kCancelLatencyMs, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
+    const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QCOMPARE(toString(outcome.status), toString(JobStatus::Cancelled));
+    QVERIFY(outcome.iterations > 0);
+    QVERIFY(action(window, "runAction")->isEnabled());
+    QVERIFY(!window.runController()->isTraining());
+    // What was measured before the stop stays on the plots.
+    QVERIFY(window.lossPlot()->graph(LossPlot::Series::TrainLoss)->data()->size() > 0);
+}
+
+void TestMainWindow::pauseHoldsTheRunAndStopStillWorks()
+{
+    MainWindow window;
+    window.show();
+    setEndlessTwoMoons(window);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    QVERIFY(window.startRun());
+    QTRY_VERIFY_WITH_TIMEOUT(progress.size() >= 3, kRunTimeoutMs);
+    window.setPaused(true);
+    QVERIFY(action(window, "pauseAction")->isChecked());
+    // The worker stops at its next progress report; after that no iteration is added.
+    QTest::qWait(300);
+    const qint64 heldAt = updates(progress).back().iteration;
+    QTest::qWait(300);
+    QCOMPARE(updates(progress).back().iteration, heldAt);
+    QVERIFY(finished.isEmpty());
+    // A paused run still stops at once.
+    QElapsedTimer latency;
+    latency.start();
+    action(window, "stopAction")->trigger();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const qint64 ms = latency.elapsed();
+    qInfo("cancel latency while paused: %lld ms", ms);
+    QVERIFY2(ms <= kCancelLatencyMs, qPrintable(QStringLiteral("cancel while paused took %1 ms").arg(ms)));
+    QCOMPARE(toString(finished.at(0).at(0).value<TrainingOutcome>().status), toString(JobStatus::Cancelled));
+    QVERIFY(!action(window, "pauseAction")->isChecked());
+}
+
+void TestMainWindow::invalidFieldsBlockRun()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    QAction* run = action(window, "runAction");
+    auto* message = window.setupPanel()->findChild<QLabel*>(QStringLiteral("setupMessage"));
+    QVERIFY(message);
+    QVERIFY(run->isEnabled());
+    QVERIFY(message->isHidden());
+
+    auto* lr = findField<QLineEdit*>(window, "lr");
+    // Out of range: the core's own message, naming the key, at the field and under the form.
+    lr->setText(QStringLiteral("-1"));
+    QVERIFY(!run->isEnabled());
+    QVERIFY(!message->isHidden());
+    QVERIFY2(message->text().contains(QStringLiteral("optimizer.lr")), qPrintable(message->text()));
+    QCOMPARE(lr->toolTip(), message->text());
+    // Not a number at all.
+    lr->setText(QStringLiteral("fast"));
+    QVERIFY(!run->isEnabled());
+    QVERIFY(message->text().contains(QStringLiteral("not a number")));
+    lr->setText(QStringLiteral("0.2"));
+    QVERIFY(run->isEnabled());
+    QVERIFY(message->isHidden());
+    QVERIFY(lr->toolTip().isEmpty());
+
+    // A rule across fields: B larger than n.
+    findField<QSpinBox*>(window, "batchSize")->setValue(500);
+    QVERIFY(!run->isEnabled());
+    QVERIFY2(message->text().contains(QStringLiteral("optimizer.batch_size")), qPrintable(message->text()));
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(!window.startRun());
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(!window.runController()->isTraining());
+    QVERIFY(finished.isEmpty());
+}
+
+void TestMainWindow::spectrumOfTheEscapeToy()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("escape-toy-gd")));
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QAction* spectrum = action(window, "spectrumAction");
+    QVERIFY(spectrum->isEnabled());
+    QSignalSpy ready(window.runController(), &RunController::spectrumReady);
+    spectrum->trigger();
+    QVERIFY(ready.wait(kRunTimeoutMs));
+    const auto result = ready.at(0).at(0).value<SpectrumResult>();
+    QCOMPARE(toString(result.status), toString(JobStatus::Finished));
+    // One parameter at x = 1: H = (0.2 + 3.8) / 2 = 2 is the whole spectrum.
+    const std::vector<double>& top = window.spectrumPlot()->topEigenvalues();
+    QCOMPARE(top.size(), size_t(1));
+    QVERIFY(std::abs(top[0] - 2.0) <= kCurvatureTolerance);
+    QCOMPARE(top, result.topEigenvalues);
+}
+
+void TestMainWindow::closingDuringRunDoesNotHang()
+{
+    auto window = std::make_unique<MainWindow>();
+    window->show();
+    setEndlessTwoMoons(*window);
+    QSignalSpy progress(window->runController(), &RunController::trainingUpdate);
+    QVERIFY(window->startRun());
+    QTRY_VERIFY_WITH_TIMEOUT(progress.size() >= 3, kRunTimeoutMs);
+    // close() cancels and joins the worker thread; a hang would trip ctest's timeout.
+    QVERIFY(window->close());
+    QVERIFY(!window->runController()->isTraining());
+    const qsizetype plotted = window->lossPlot()->graph(LossPlot::Series::TrainLoss)->data()->size();
+    QVERIFY(plotted > 0);
+    window.reset();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"
