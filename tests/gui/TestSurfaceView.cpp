@@ -10,8 +10,10 @@
 #include <QApplication>
 #include <QDir>
 #include <QMouseEvent>
+#include <QRegularExpression>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -133,6 +135,7 @@ class TestSurfaceView : public QObject {
 private Q_SLOTS:
     void fillOfCoarseLatticeIsBilinear();
     void emptyViewShowsOnlyBackground();
+    void invalidOrUncomputedSurfaceDrawsNothing();
     void paraboloidRendersAndMarksMinimizer();
     void renderToImageHasRequestedSize();
     void logScaleMapsRangeGeometrically();
@@ -170,6 +173,34 @@ void TestSurfaceView::emptyViewShowsOnlyBackground()
     QVERIFY(!view.hasSurface());
     const PixelShares shares = pixelShares(view.grabFramebuffer(), Qt::white);
     QCOMPARE(shares.covered, 0.0);
+}
+
+void TestSurfaceView::invalidOrUncomputedSurfaceDrawsNothing()
+{
+    SurfaceScene scene;
+    scene.setSurface(sampled(5, 5, paraboloid));
+    QVERIFY(scene.hasSurface());
+
+    SurfaceData wrongSize = sampled(5, 5, paraboloid);
+    wrongSize.values.pop_back();
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("SurfaceScene: a surface needs")));
+    scene.setSurface(wrongSize);
+    QVERIFY(!scene.hasSurface());
+
+    SurfaceData descending = sampled(5, 5, paraboloid);
+    std::reverse(descending.xs.begin(), descending.xs.end());
+    QVERIFY(!descending.isValid());
+
+    // Nothing computed yet: no surface, no minimizer, until the first value arrives.
+    SurfaceData pending = sampled(5, 5, paraboloid);
+    std::fill(pending.values.begin(), pending.values.end(), std::numeric_limits<double>::quiet_NaN());
+    scene.setSurface(pending);
+    QVERIFY(!scene.hasSurface());
+    QVERIFY(!scene.minimizerIndex().has_value());
+    pending.values[7] = 3.0;
+    scene.setSurface(pending);
+    QVERIFY(scene.hasSurface());
+    QCOMPARE(*scene.minimizerIndex(), QPoint(2, 1));
 }
 
 void TestSurfaceView::paraboloidRendersAndMarksMinimizer()

@@ -4,6 +4,8 @@
 #include <QPointF>
 #include <QString>
 
+#include <algorithm>
+#include <functional>
 #include <vector>
 
 namespace minimascope::ui {
@@ -23,6 +25,14 @@ struct SurfaceData {
 
     int nx() const { return static_cast<int>(xs.size()); }
     int ny() const { return static_cast<int>(ys.size()); }
+    // At least 2x2 points, strictly ascending coordinates and nx*ny values.
+    bool isValid() const
+    {
+        const auto ascending = [](const std::vector<double>& v) {
+            return std::adjacent_find(v.begin(), v.end(), std::greater_equal<>()) == v.end();
+        };
+        return nx() >= 2 && ny() >= 2 && values.size() == xs.size() * ys.size() && ascending(xs) && ascending(ys);
+    }
     double at(int i, int j) const { return values[static_cast<size_t>(j) * xs.size() + static_cast<size_t>(i)]; }
 };
 

@@ -2,6 +2,7 @@
 
 #include "SurfaceData.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace minimascope::ui {
@@ -46,6 +47,24 @@ std::vector<double> fillMissingValues(const SurfaceData& data)
     for (int i = 0; i < nx; ++i)
         fillLine(values.data() + i, data.ys.data(), ny, nx);
     return values;
+}
+
+double interpolateFilled(const SurfaceData& grid, const std::vector<double>& values, double x, double y)
+{
+    const auto locate = [](const std::vector<double>& axis, double t, int& cell, double& weight) {
+        t = std::clamp(t, axis.front(), axis.back());
+        const auto upper = std::upper_bound(axis.begin(), axis.end(), t);
+        cell = std::clamp(static_cast<int>(upper - axis.begin()) - 1, 0, static_cast<int>(axis.size()) - 2);
+        weight = (t - axis[cell]) / (axis[cell + 1] - axis[cell]);
+    };
+    int i = 0;
+    int j = 0;
+    double wx = 0.0;
+    double wy = 0.0;
+    locate(grid.xs, x, i, wx);
+    locate(grid.ys, y, j, wy);
+    const auto at = [&](int a, int b) { return values[static_cast<size_t>(b) * grid.xs.size() + a]; };
+    return (1 - wy) * ((1 - wx) * at(i, j) + wx * at(i + 1, j)) + wy * ((1 - wx) * at(i, j + 1) + wx * at(i + 1, j + 1));
 }
 
 } // namespace minimascope::ui

@@ -12,4 +12,7 @@ struct SurfaceData;
 // Row-major [ny][nx] like SurfaceData::values; all NaN when no point is computed.
 std::vector<double> fillMissingValues(const SurfaceData& data);
 
+// Bilinear interpolation of filled values (as returned above) at (x, y), clamped to the grid.
+double interpolateFilled(const SurfaceData& grid, const std::vector<double>& filled, double x, double y);
+
 } // namespace minimascope::ui

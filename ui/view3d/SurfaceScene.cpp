@@ -1,9 +1,9 @@
 #include "SurfaceScene.h"
 
+#include "SceneText.h"
 #include "SurfaceFill.h"
 
 #include <QDebug>
-#include <QFileInfo>
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
@@ -61,34 +61,6 @@ constexpr double kViridis[][4] = {{0.00, 0.267, 0.005, 0.329},
 constexpr double kMarkerColor[3] = {0.90, 0.10, 0.12};
 constexpr double kTrajectoryColor[3] = {1.00, 0.45, 0.10};
 
-// VTK's built-in fonts have no Greek letters (the axes are α and β): use a system font that
-// has them when one is installed, else VTK's own.
-const QByteArray& unicodeFontFile()
-{
-    static const QByteArray path = [] {
-        for (const char* candidate : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                                      "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-                                      "/usr/share/fonts/truetype/freefont/FreeSans.ttf"}) {
-            if (QFileInfo::exists(QString::fromLatin1(candidate)))
-                return QByteArray(candidate);
-        }
-        return QByteArray();
-    }();
-    return path;
-}
-
-void styleText(vtkTextProperty* text, const double color[3])
-{
-    text->SetColor(color[0], color[1], color[2]);
-    text->ShadowOff();
-    text->BoldOff();
-    text->ItalicOff();
-    if (!unicodeFontFile().isEmpty()) {
-        text->SetFontFamily(VTK_FONT_FILE);
-        text->SetFontFile(unicodeFontFile().constData());
-    }
-}
-
 bool sameGrid(const SurfaceData& a, const SurfaceData& b)
 {
     return a.xs == b.xs && a.ys == b.ys;
@@ -98,35 +70,6 @@ bool sameExtent(const SurfaceData& a, const SurfaceData& b)
 {
     return a.nx() > 0 && b.nx() > 0 && a.ny() > 0 && b.ny() > 0 && a.xs.front() == b.xs.front()
         && a.xs.back() == b.xs.back() && a.ys.front() == b.ys.front() && a.ys.back() == b.ys.back();
-}
-
-bool isValidGrid(const SurfaceData& data)
-{
-    if (data.nx() < 2 || data.ny() < 2 || data.values.size() != data.xs.size() * data.ys.size())
-        return false;
-    const auto ascending = [](const std::vector<double>& v) {
-        return std::adjacent_find(v.begin(), v.end(), std::greater_equal<>()) == v.end();
-    };
-    return ascending(data.xs) && ascending(data.ys);
-}
-
-// Bilinear interpolation of a filled grid at (x, y), clamped to the grid.
-double interpolate(const SurfaceData& grid, const std::vector<double>& values, double x, double y)
-{
-    const auto locate = [](const std::vector<double>& axis, double t, int& cell, double& weight) {
-        t = std::clamp(t, axis.front(), axis.back());
-        const auto upper = std::upper_bound(axis.begin(), axis.end(), t);
-        cell = std::clamp(static_cast<int>(upper - axis.begin()) - 1, 0, static_cast<int>(axis.size()) - 2);
-        weight = (t - axis[cell]) / (axis[cell + 1] - axis[cell]);
-    };
-    int i = 0;
-    int j = 0;
-    double wx = 0.0;
-    double wy = 0.0;
-    locate(grid.xs, x, i, wx);
-    locate(grid.ys, y, j, wy);
-    const auto at = [&](int a, int b) { return values[static_cast<size_t>(b) * grid.xs.size() + a]; };
-    return (1 - wy) * ((1 - wx) * at(i, j) + wx * at(i + 1, j)) + wy * ((1 - wx) * at(i, j + 1) + wx * at(i + 1, j + 1));
 }
 
 } // namespace
@@ -397,7 +340,7 @@ void SurfaceScene::Impl::updateTrajectory()
 {
     vtkNew<vtkPoints> points;
     for (const QPointF& p : data.trajectory) {
-        const double z = height(interpolate(data, filled, p.x(), p.y())) + kTrajectoryLiftToExtent * extent;
+        const double z = height(interpolateFilled(data, filled, p.x(), p.y())) + kTrajectoryLiftToExtent * extent;
         points->InsertNextPoint(p.x(), p.y(), z);
     }
     vtkNew<vtkCellArray> line;
@@ -473,7 +416,7 @@ SurfaceScene::~SurfaceScene() = default;
 void SurfaceScene::setSurface(const SurfaceData& data)
 {
     Impl& d = *m_impl;
-    if (!isValidGrid(data)) {
+    if (!data.isValid()) {
         qWarning("SurfaceScene: a surface needs ascending coordinates, at least 2x2 points and nx*ny values");
         d.hasSurface = false;
         d.setVisible(false);
@@ -524,10 +467,10 @@ void SurfaceScene::setColors(const QColor& background, const QColor& foreground)
     d.renderer->SetBackground(background.redF(), background.greenF(), background.blueF());
     const double fg[3] = {foreground.redF(), foreground.greenF(), foreground.blueF()};
     for (vtkTextProperty* text : {d.scalarBar->GetTitleTextProperty(), d.scalarBar->GetLabelTextProperty()})
-        styleText(text, fg);
+        styleSceneText(text, fg);
     for (int axis = 0; axis < 3; ++axis) {
         for (vtkTextProperty* text : {d.axes->GetTitleTextProperty(axis), d.axes->GetLabelTextProperty(axis)})
-            styleText(text, fg);
+            styleSceneText(text, fg);
     }
     for (vtkProperty* line : {d.axes->GetXAxesLinesProperty(), d.axes->GetYAxesLinesProperty(),
                               d.axes->GetZAxesLinesProperty()})
