@@ -142,6 +142,7 @@ private Q_SLOTS:
     void trajectoryLiesOnSurface();
     void progressiveUpdateKeepsCamera();
     void hiddenViewRendersToImage();
+    void darkColorsApply();
     void viewSurvivesMovingToAnotherWindow();
     void offscreenRendererDrawsSurface();
     void offscreenRendererWithoutXServerSaysSo();
@@ -351,6 +352,22 @@ void TestSurfaceView::hiddenViewRendersToImage()
     const QImage image = view.renderToImage(QSize(400, 300));
     QCOMPARE(image.size(), QSize(400, 300));
     QVERIFY(pixelShares(image, Qt::white).covered > kMinCoveredFraction);
+}
+
+void TestSurfaceView::darkColorsApply()
+{
+    const QColor background(30, 32, 36);
+    SurfaceView view;
+    view.resize(360, 260);  // about the smallest the dock allows
+    view.setColors(background, QColor(220, 220, 220));
+    SurfaceData data = sampled(31, 31, paraboloid);
+    data.trajectory = {QPointF(-0.8, 0.8), QPointF(-0.3, 0.2), QPointF(0.2, -0.4)};
+    view.setSurface(data);
+    const QImage image = view.renderToImage(QSize(360, 260));
+    keep(image, "dark-small.png");
+    QCOMPARE(image.pixelColor(2, 2), background);
+    QVERIFY(pixelShares(image, background).covered > kMinCoveredFraction);
+    QCOMPARE(pixelShares(image, Qt::white).covered, 1.0);
 }
 
 void TestSurfaceView::viewSurvivesMovingToAnotherWindow()

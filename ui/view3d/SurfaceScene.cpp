@@ -48,8 +48,10 @@ constexpr double kTrajectoryLiftToExtent = 0.006;
 constexpr double kContourLiftToExtent = 0.002;
 // How much of the view the surface fills after a preset (1 = bounding sphere touches the edge).
 constexpr double kPresetZoom = 1.0;
-// Shifts the surface left, clear of the scalar bar (fraction of the half viewport width).
+// Shifts the surface left, clear of the scalar bar, and up, leaving room for the axis labels
+// below it (fractions of the half viewport).
 constexpr double kWindowCenterX = 0.16;
+constexpr double kWindowCenterY = -0.08;
 
 // Viridis: perceptually uniform and still ordered when printed in grey.
 constexpr double kViridis[][4] = {{0.00, 0.267, 0.005, 0.329},
@@ -397,7 +399,7 @@ void SurfaceScene::Impl::placeCamera(CameraPreset preset)
     camera->SetFocalPoint(center);
     camera->SetPosition(center[0] + direction[0], center[1] + direction[1], center[2] + direction[2]);
     camera->SetViewUp(up);
-    camera->SetWindowCenter(kWindowCenterX, 0.0);
+    camera->SetWindowCenter(kWindowCenterX, kWindowCenterY);
     // Views along an axis read like maps and profiles: no perspective, no height axis from above.
     camera->SetParallelProjection(preset != CameraPreset::Iso);
     heightAxisVisible = preset != CameraPreset::Top;
