@@ -12,6 +12,7 @@
 #include <QMouseEvent>
 #include <QRegularExpression>
 #include <QTest>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -111,6 +112,14 @@ bool sameCamera(const CameraState& a, const CameraState& b)
             return false;
     }
     return std::abs(a.viewAngle - b.viewAngle) <= kCameraTolerance;
+}
+
+double distance(const CameraState& camera)
+{
+    double squared = 0.0;
+    for (int k = 0; k < 3; ++k)
+        squared += (camera.position[k] - camera.focalPoint[k]) * (camera.position[k] - camera.focalPoint[k]);
+    return std::sqrt(squared);
 }
 
 void drag(QWidget* widget, QPoint from, QPoint to)
@@ -326,8 +335,14 @@ void TestSurfaceView::progressiveUpdateKeepsCamera()
 
     const CameraState preset = view.scene().cameraState();
     drag(&view, QPoint(200, 150), QPoint(260, 120));
+    const CameraState dragged = view.scene().cameraState();
+    QVERIFY2(!sameCamera(preset, dragged), "a drag should rotate the camera");
+    // The wheel forward moves the camera toward the focal point.
+    QWheelEvent wheel(QPointF(200, 150), view.mapToGlobal(QPointF(200, 150)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&view, &wheel);
     const CameraState rotated = view.scene().cameraState();
-    QVERIFY2(!sameCamera(preset, rotated), "a drag should rotate the camera");
+    QVERIFY(distance(rotated) < distance(dragged));
 
     view.setSurface(full);
     QCOMPARE(*view.scene().minimizerIndex(), QPoint(30, 15));
