@@ -4,12 +4,15 @@
 #include "controllers/RunController.h"
 #include "controllers/RunFolderReader.h"
 #include "panels/SetupPanel.h"
+#include "panels/SurfacePanel.h"
 #include "theme/AppTheme.h"
 
 #include "LossPlot.h"
 #include "SharpnessPlot.h"
+#include "SlicePlot.h"
 #include "SpectrumPlot.h"
 #include "StabilityDiagram.h"
+#include "SurfaceView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -65,6 +68,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_runs, &RunController::trainingFinished, this, &MainWindow::onTrainingFinished);
     connect(m_runs, &RunController::analysisProgress, this, &MainWindow::onAnalysisProgress);
     connect(m_runs, &RunController::spectrumReady, this, &MainWindow::onSpectrumReady);
+    m_surfaceRedraw.setSingleShot(true);
+    m_surfaceRedraw.setInterval(kSurfaceRedrawMs);
+    connect(&m_surfaceRedraw, &QTimer::timeout, this, [this] { m_surface->setSurface(m_pendingSurface); });
+    connect(m_runs, &RunController::surfaceUpdate, this, [this](const SurfaceUpdate& update) {
+        m_pendingSurface = update.surface;
+        if (update.final) {
+            m_surfaceRedraw.stop();
+            m_surface->setSurface(m_pendingSurface);
+        } else if (!m_surfaceRedraw.isActive()) {
+            m_surfaceRedraw.start();
+        }
+    });
+    connect(m_runs, &RunController::slicesReady, this, [this](const SliceResult& slices) {
+        m_slices->setSlices(slices.t, slices.alongTopEigenvector, slices.alongRandom);
+    });
+    connect(m_runs, &RunController::surfaceFinished, this, &MainWindow::onSurfaceFinished);
+    connect(m_surface, &SurfacePanel::computeRequested, this, &MainWindow::computeSurface);
     connect(m_runs, &RunController::busyChanged, this, &MainWindow::updateActions);
     connect(m_runs, &RunController::runFolderSaved, this, [this](bool ok, const QString& message) {
         log(message);
@@ -134,6 +154,16 @@ void MainWindow::buildDocks()
     splitDockWidget(loss, stability, Qt::Horizontal);
     splitDockWidget(loss, sharpness, Qt::Vertical);
     splitDockWidget(stability, spectrum, Qt::Vertical);
+    m_surface = new SurfacePanel;
+    m_slices = new SlicePlot;
+    m_slices->setTitle(tr("Loss along v₁ and along a random direction"));
+    QDockWidget* surface = dock(QStringLiteral("surfaceDock"), tr("3D surface"), m_surface, Qt::RightDockWidgetArea);
+    QDockWidget* slices = dock(QStringLiteral("slicesDock"), tr("Slices"), m_slices, Qt::RightDockWidgetArea);
+    // Tabs: the 3D view next to the spectrum, the slices next to the sharpness.
+    tabifyDockWidget(spectrum, surface);
+    tabifyDockWidget(sharpness, slices);
+    spectrum->raise();
+    sharpness->raise();
 
     m_log = new QPlainTextEdit;
     m_log->setObjectName(QStringLiteral("log"));
@@ -146,6 +176,8 @@ void MainWindow::buildDocks()
     m_export->addPlot(tr("Sharpness plot"), m_sharpness);
     m_export->addPlot(tr("Stability diagram"), m_stability);
     m_export->addPlot(tr("Spectrum plot"), m_spectrum);
+    m_export->addPlot(tr("Slice plot"), m_slices);
+    m_export->setSurfaceRenderer([this](const QSize& size) { return m_surface->surfaceView()->renderToImage(size); });
 
     m_runStatus = new QLabel;
     m_runStatus->setObjectName(QStringLiteral("runStatus"));
@@ -179,6 +211,8 @@ void MainWindow::buildActions()
     m_stopAction = action(QStringLiteral("stopAction"), tr("&Stop"), QKeySequence(Qt::Key_Escape));
     m_spectrumAction = action(QStringLiteral("spectrumAction"), tr("Analyze &spectrum"),
                               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_surfaceAction = action(QStringLiteral("surfaceAction"), tr("Compute &loss surface"),
+                             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     m_saveRunAction = action(QStringLiteral("saveRunAction"), tr("&Save run folder…"), QKeySequence::Save);
     QAction* openRun = action(QStringLiteral("openRunAction"), tr("&Open run folder…"), QKeySequence::Open);
     QAction* quit = action(QStringLiteral("quitAction"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -196,6 +230,7 @@ void MainWindow::buildActions()
     connect(m_pauseAction, &QAction::toggled, this, &MainWindow::setPaused);
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
     connect(m_spectrumAction, &QAction::triggered, this, &MainWindow::analyzeSpectrum);
+    connect(m_surfaceAction, &QAction::triggered, this, [this] { computeSurface(m_surface->request()); });
     connect(m_saveRunAction, &QAction::triggered, this, &MainWindow::saveRunFolder);
     connect(openRun, &QAction::triggered, this, &MainWindow::chooseRunFolder);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -218,7 +253,7 @@ void MainWindow::buildActions()
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addActions({m_runAction, m_pauseAction, m_stopAction});
     run->addSeparator();
-    run->addAction(m_spectrumAction);
+    run->addActions({m_spectrumAction, m_surfaceAction});
     m_export->populate(menuBar()->addMenu(tr("&Export")));
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addActions({m_darkAction, logLoss, colorByB, resetViews, clearSession});
@@ -231,7 +266,7 @@ void MainWindow::buildActions()
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addActions({m_runAction, m_pauseAction, m_stopAction});
     bar->addSeparator();
-    bar->addAction(m_spectrumAction);
+    bar->addActions({m_spectrumAction, m_surfaceAction});
 }
 
 void MainWindow::updateActions()
@@ -244,6 +279,8 @@ void MainWindow::updateActions()
     m_stopAction->setEnabled(training);
     m_spectrumAction->setEnabled(!training && !analyzing && m_runs->hasTrainedRun());
     m_saveRunAction->setEnabled(!training && m_runs->hasTrainedRun());
+    m_surface->setComputeEnabled(!training && !analyzing && m_runs->hasTrainedRun());
+    m_surfaceAction->setEnabled(!training && !analyzing && m_runs->hasTrainedRun());
     m_setup->setRunning(training);
     if (!analyzing)
         showAnalysisProgress(false);
@@ -251,7 +288,7 @@ void MainWindow::updateActions()
 
 QList<PlotPanel*> MainWindow::plots() const
 {
-    return {m_loss, m_sharpness, m_stability, m_spectrum};
+    return {m_loss, m_sharpness, m_stability, m_spectrum, m_slices};
 }
 
 bool MainWindow::startRun()
@@ -268,6 +305,7 @@ bool MainWindow::startRun()
     m_sharpness->clear();
     m_stability->clear();
     m_spectrum->clear();
+    m_slices->clear();
     m_sharpness->setLearningRate(shape.eta);
     m_stability->setBounds(shape.eta, shape.batchSize, shape.trainSize);
     m_pauseAction->setChecked(false);
@@ -351,10 +389,40 @@ void MainWindow::analyzeSpectrum()
         return;
     SpectrumRequest request;
     m_runs->startSpectrum(request);
-    m_analysisBar->setValue(0);
-    m_analysisBar->setFormat(tr("spectrum %p%"));
-    showAnalysisProgress(true);
+    startAnalysisProgress(tr("spectrum %p%"));
     log(tr("Analyzing the Hessian spectrum (top %1 eigenvalues, SLQ density)…").arg(request.topK));
+}
+
+void MainWindow::computeSurface(const LandscapeRequest& request)
+{
+    if (!m_runs->hasTrainedRun() || m_runs->isTraining() || m_runs->isAnalyzing())
+        return;
+    m_runs->startSurface(request);
+    startAnalysisProgress(tr("surface %p%"));
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("surfaceDock")))
+        dock->raise();
+    if (request.topEigenvectors)
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("slicesDock")))
+            dock->raise();
+    log(tr("Computing the loss surface (%1, %2 × %2 points, ± %3)…")
+            .arg(request.topEigenvectors ? tr("top two Hessian eigenvectors") : tr("filter-normalized random directions"))
+            .arg(request.resolution)
+            .arg(request.range));
+}
+
+void MainWindow::onSurfaceFinished(JobStatus status, const QString& message)
+{
+    showAnalysisProgress(false);
+    log(tr("Surface %1: %2").arg(toString(status), message));
+    if (status == JobStatus::Failed)
+        statusBar()->showMessage(message, 8000);
+}
+
+void MainWindow::startAnalysisProgress(const QString& format)
+{
+    m_analysisBar->setValue(0);
+    m_analysisBar->setFormat(format);
+    showAnalysisProgress(true);
 }
 
 void MainWindow::onAnalysisProgress(const AnalysisProgress& progress)
@@ -411,6 +479,7 @@ void MainWindow::setDarkTheme(bool dark)
     const PlotTheme theme = applyAppTheme(dark ? ThemeKind::Dark : ThemeKind::Light);
     for (PlotPanel* plot : plots())
         plot->setTheme(theme);
+    m_surface->setColors(theme.background, theme.foreground);
 }
 
 void MainWindow::saveRunFolder()

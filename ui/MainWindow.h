@@ -7,6 +7,7 @@
 #include "workers/WorkerTypes.h"
 
 #include <QMainWindow>
+#include <QTimer>
 
 class QAction;
 class QLabel;
@@ -22,7 +23,9 @@ class PlotPanel;
 class RunController;
 class SetupPanel;
 class SharpnessPlot;
+class SlicePlot;
 class SpectrumPlot;
+class SurfacePanel;
 class StabilityDiagram;
 
 class MainWindow : public QMainWindow {
@@ -37,6 +40,8 @@ public:
     SharpnessPlot* sharpnessPlot() const { return m_sharpness; }
     StabilityDiagram* stabilityDiagram() const { return m_stability; }
     SpectrumPlot* spectrumPlot() const { return m_spectrum; }
+    SurfacePanel* surfacePanel() const { return m_surface; }
+    SlicePlot* slicePlot() const { return m_slices; }
     // The status bar's run line: iteration, loss, accuracy, elapsed, ETA (or how the run ended).
     QString runStatusText() const;
 
@@ -46,6 +51,7 @@ public Q_SLOTS:
     void stopRun();
     void setPaused(bool paused);
     void analyzeSpectrum();
+    void computeSurface(const minimascope::ui::LandscapeRequest& request);
     void setDarkTheme(bool dark);
     bool openRunFolder(const QString& dir);
 
@@ -60,6 +66,8 @@ private:
     void onTrainingFinished(const TrainingOutcome& outcome);
     void onAnalysisProgress(const AnalysisProgress& progress);
     void onSpectrumReady(const SpectrumResult& result);
+    void onSurfaceFinished(JobStatus status, const QString& message);
+    void startAnalysisProgress(const QString& format);
     void showAnalysisProgress(bool visible);
     void setRunStatus(const QString& text, bool error);
     void log(const QString& line);
@@ -74,6 +82,8 @@ private:
     SharpnessPlot* m_sharpness = nullptr;
     StabilityDiagram* m_stability = nullptr;
     SpectrumPlot* m_spectrum = nullptr;
+    SlicePlot* m_slices = nullptr;
+    SurfacePanel* m_surface = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QLabel* m_runStatus = nullptr;
     QProgressBar* m_analysisBar = nullptr;
@@ -82,9 +92,15 @@ private:
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_spectrumAction = nullptr;
+    QAction* m_surfaceAction = nullptr;
     QAction* m_saveRunAction = nullptr;
     QAction* m_darkAction = nullptr;
     QMenu* m_viewMenu = nullptr;
+    // Surface updates arrive ~30 a second; a 3D render costs tens of ms in software GL, so only
+    // the latest one is drawn, at most every kSurfaceRedrawMs (the final one at once).
+    static constexpr int kSurfaceRedrawMs = 250;
+    SurfaceData m_pendingSurface;
+    QTimer m_surfaceRedraw;
     // The current run's label and the numbers the stability diagram's session point needs.
     QString m_runLabel;
 };

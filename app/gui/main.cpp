@@ -2,6 +2,7 @@
 //   minimascope [--preset NAME] [--run] [--screenshot PATH [--screenshot-delay MS]]
 // --run starts the preset at once; --screenshot grabs the window to PATH once the run has
 // finished (or after the delay when nothing runs) and quits: for documentation and checks.
+#include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
 #include "controllers/RunController.h"
@@ -12,29 +13,11 @@
 #include <QTimer>
 
 #include <cstdio>
-#include <cstdlib>
-#include <unistd.h>
-
-namespace {
-
-// libgomp (loaded with LibTorch, before main runs) reads OMP_WAIT_POLICY once, when it is
-// loaded: its default lets idle OpenMP threads spin (GOMP_SPINCOUNT 300000), which would take
-// the core the GUI needs. setenv() in main is too late (measured: omp_display_env still shows
-// the spin count after it), so set it and re-execute ourselves once; the user's own value wins.
-void ensurePassiveOpenMp(char** argv)
-{
-    if (std::getenv("OMP_WAIT_POLICY") != nullptr)
-        return;
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    execv("/proc/self/exe", argv);
-    // execv only returns on failure: run on with the spinning default.
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {
-    ensurePassiveOpenMp(argv);
+    // Before anything else: may re-execute the program (see AppEnvironment.h).
+    minimascope::ui::ensurePassiveOpenMp(argv);
     // VTK's 3D panel needs its OpenGL format set before the QApplication exists.
     minimascope::ui::setDefaultSurfaceFormat();
     QApplication app(argc, argv);

@@ -6,12 +6,17 @@
 #include "MainWindow.h"
 #include "QCustomPlotInclude.h"
 #include "SharpnessPlot.h"
+#include "SlicePlot.h"
 #include "SpectrumPlot.h"
 #include "StabilityDiagram.h"
+#include "SurfaceView.h"
 #include "controllers/RunController.h"
 #include "panels/SetupPanel.h"
+#include "panels/SurfacePanel.h"
 
 #include <QAction>
+#include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -37,6 +42,12 @@ constexpr double kZeroNonUniformityTolerance = 1e-6;
 // Cancellation latency is a correctness contract (COMMON.md: stop within 200 ms).
 constexpr qint64 kCancelLatencyMs = 200;
 constexpr int kRunTimeoutMs = 30000;
+// The surface evaluates the loss in float32 through its own path (first-layer products reused),
+// the trainer through the network's forward: they agree to float32 rounding of a mean over n.
+constexpr double kLossAgreement = 1e-5;
+// Central second difference with step h = 0.01 along a unit vector: truncation O(h^2) times the
+// fourth derivative and float32 cancellation (~1e-7 L / h^2) stay well below 2% of the sharpness.
+constexpr double kSecondDifferenceRelTolerance = 0.02;
 
 template <typename T>
 T findField(MainWindow& window, const char* name)
@@ -87,6 +98,8 @@ private Q_SLOTS:
     void pauseHoldsTheRunAndStopStillWorks();
     void invalidFieldsBlockRun();
     void spectrumOfTheEscapeToy();
+    void surfaceIsCentredOnTheRun();
+    void topEigenvectorSlicesCurveLikeTheSharpness();
     void closingDuringRunDoesNotHang();
 
 private:
@@ -325,6 +338,87 @@ void TestMainWindow::spectrumOfTheEscapeToy()
     QCOMPARE(top.size(), size_t(1));
     QVERIFY(std::abs(top[0] - 2.0) <= kCurvatureTolerance);
     QCOMPARE(top, result.topEigenvalues);
+}
+
+// Trains a short two-moons run measuring a and s at the end only; returns that sharpness.
+static double trainShortTwoMoons(MainWindow& window, TrainingOutcome* outcome)
+{
+    if (!window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")))
+        qFatal("two-moons-quick preset missing");
+    window.setupPanel()->findChild<QSpinBox*>(QStringLiteral("maxIterations"))->setValue(400);
+    window.setupPanel()->findChild<QSpinBox*>(QStringLiteral("curvatureEvery"))->setValue(0);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    if (!window.startRun() || !finished.wait(kRunTimeoutMs))
+        qFatal("the two-moons run did not finish");
+    *outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QVector<CurvaturePoint> samples;
+    for (const TrainingUpdate& u : updates(progress))
+        samples += u.samples;
+    return samples.isEmpty() ? NAN : samples.back().sharpness;
+}
+
+void TestMainWindow::surfaceIsCentredOnTheRun()
+{
+    MainWindow window;
+    window.show();
+    TrainingOutcome outcome;
+    trainShortTwoMoons(window, &outcome);
+    window.surfacePanel()->findChild<QSpinBox*>(QStringLiteral("surfaceResolution"))->setValue(9);
+    QSignalSpy updatesSpy(window.runController(), &RunController::surfaceUpdate);
+    QSignalSpy finished(window.runController(), &RunController::surfaceFinished);
+    window.findChild<QAction*>(QStringLiteral("surfaceAction"))->trigger();
+    QVERIFY(window.runController()->isAnalyzing());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(toString(finished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Finished));
+    const auto last = updatesSpy.back().at(0).value<SurfaceUpdate>();
+    QVERIFY(last.final);
+    const SurfaceData& surface = last.surface;
+    QCOMPARE(surface.nx(), 9);
+    QCOMPARE(surface.ny(), 9);
+    for (double v : surface.values)
+        QVERIFY(std::isfinite(v));
+    // The centre (alpha = beta = 0) is the run's own parameters: the loss the trainer reported.
+    QCOMPARE(surface.xs[4], 0.0);
+    QCOMPARE(surface.ys[4], 0.0);
+    QVERIFY2(std::abs(surface.at(4, 4) - outcome.final.trainLoss) <= kLossAgreement,
+             qPrintable(QStringLiteral("%1 vs %2").arg(surface.at(4, 4)).arg(outcome.final.trainLoss)));
+    QVERIFY(window.surfacePanel()->surfaceView()->hasSurface());
+}
+
+void TestMainWindow::topEigenvectorSlicesCurveLikeTheSharpness()
+{
+    MainWindow window;
+    window.show();
+    TrainingOutcome outcome;
+    const double sharpness = trainShortTwoMoons(window, &outcome);
+    QVERIFY(sharpness > 0.0);
+    window.surfacePanel()->findChild<QCheckBox*>(QStringLiteral("topEigenvectors"))->setChecked(true);
+    window.surfacePanel()->findChild<QSpinBox*>(QStringLiteral("surfaceResolution"))->setValue(5);
+    window.surfacePanel()->findChild<QDoubleSpinBox*>(QStringLiteral("surfaceRange"))->setValue(0.05);
+    QSignalSpy slices(window.runController(), &RunController::slicesReady);
+    QSignalSpy finished(window.runController(), &RunController::surfaceFinished);
+    window.computeSurface(window.surfacePanel()->request());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(slices.size(), 1);
+    const auto result = slices.at(0).at(0).value<SliceResult>();
+    // 11 points on [-0.05, 0.05]: step 0.01, t = 0 in the middle.
+    QCOMPARE(result.t.size(), size_t(11));
+    const double h = result.t[6] - result.t[5];
+    QVERIFY(std::abs(h - 0.01) < 1e-12);
+    const auto second = [h](const std::vector<double>& f) { return (f[6] - 2 * f[5] + f[4]) / (h * h); };
+    // Along the unit top eigenvector the loss curves as lambda_max = the sharpness a measured
+    // at the end of the run; along any other unit direction it curves less.
+    const double alongTop = second(result.alongTopEigenvector);
+    QVERIFY2(std::abs(alongTop - sharpness) <= kSecondDifferenceRelTolerance * sharpness,
+             qPrintable(QStringLiteral("%1 vs a = %2").arg(alongTop).arg(sharpness)));
+    QVERIFY(second(result.alongRandom) <= alongTop * (1 + kSecondDifferenceRelTolerance));
+    QCOMPARE(result.alongTopEigenvector[5], result.alongRandom[5]);
+    // And the slice plot shows exactly these curves.
+    const auto shown = window.slicePlot()->topEigenvectorGraph()->data();
+    QCOMPARE(shown->size(), int(result.t.size()));
+    for (int i = 0; i < shown->size(); ++i)
+        QCOMPARE(shown->at(i)->value, result.alongTopEigenvector[size_t(i)]);
 }
 
 void TestMainWindow::closingDuringRunDoesNotHang()

@@ -40,6 +40,22 @@ RunController::RunController(QObject* parent) : QObject(parent)
         Q_EMIT spectrumReady(result);
         Q_EMIT busyChanged();
     });
+    connect(m_worker, &TrainingWorker::surfaceUpdate, this, [this](const SurfaceUpdate& update) {
+        if (update.jobId == m_analysisJob)
+            Q_EMIT surfaceUpdate(update);
+    });
+    connect(m_worker, &TrainingWorker::slicesReady, this, [this](const SliceResult& slices) {
+        if (slices.jobId == m_analysisJob)
+            Q_EMIT slicesReady(slices);
+    });
+    connect(m_worker, &TrainingWorker::analysisFinished, this,
+            [this](quint64 jobId, JobStatus status, const QString& message) {
+                if (jobId != m_analysisJob)
+                    return;
+                m_analysisJob = 0;
+                Q_EMIT surfaceFinished(status, message);
+                Q_EMIT busyChanged();
+            });
     connect(m_worker, &TrainingWorker::runFolderSaved, this, [this](quint64 jobId, bool ok, const QString& message) {
         if (jobId == m_saveJob)
             Q_EMIT runFolderSaved(ok, message);
@@ -111,13 +127,23 @@ quint64 RunController::startSpectrum(SpectrumRequest request)
     return request.jobId;
 }
 
+quint64 RunController::startSurface(LandscapeRequest request)
+{
+    cancelAnalysis();
+    request.jobId = nextJob();
+    m_analysisJob = request.jobId;
+    QMetaObject::invokeMethod(m_worker, "computeSurface", Qt::QueuedConnection,
+                              Q_ARG(minimascope::ui::LandscapeRequest, request));
+    Q_EMIT busyChanged();
+    return request.jobId;
+}
+
 void RunController::cancelAnalysis()
 {
     if (m_analysisJob == 0)
         return;
+    // The job stays current until the worker reports it Cancelled (within one step).
     m_worker->cancel(m_analysisJob);
-    m_analysisJob = 0;
-    Q_EMIT busyChanged();
 }
 
 void RunController::saveRunFolder(const QString& dir)

@@ -30,6 +30,7 @@ public:
     bool hasTrainedRun() const { return m_hasRun; }
 
     quint64 startSpectrum(SpectrumRequest request);
+    quint64 startSurface(LandscapeRequest request);
     void cancelAnalysis();
     bool isAnalyzing() const { return m_analysisJob != 0; }
 
@@ -42,6 +43,9 @@ Q_SIGNALS:
     void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
     void analysisProgress(const minimascope::ui::AnalysisProgress& progress);
     void spectrumReady(const minimascope::ui::SpectrumResult& result);
+    void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
+    void slicesReady(const minimascope::ui::SliceResult& slices);
+    void surfaceFinished(minimascope::ui::JobStatus status, const QString& message);
     void runFolderSaved(bool ok, const QString& message);
     // Training or an analysis started or ended.
     void busyChanged();

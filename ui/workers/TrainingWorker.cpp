@@ -5,7 +5,11 @@
 #include "common/CancelToken.h"
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
+#include "analysis/CurvatureOperators.h"
+#include "analysis/Lanczos.h"
 #include "data/DatasetTransforms.h"
+#include "landscape/Directions.h"
+#include "landscape/LossSurface.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/RunConfig.h"
@@ -44,6 +48,25 @@ MetricsPoint toPoint(const core::MetricsRow& row)
 {
     return {row.iteration, row.seconds, row.batchLoss, row.trainLoss, row.trainAccuracy, row.testLoss,
             row.testAccuracy};
+}
+
+SurfaceData toSurfaceData(const core::LandscapeGrid& grid, const QString& xLabel, const QString& yLabel)
+{
+    SurfaceData data;
+    data.xs = grid.xs;
+    data.ys = grid.ys;
+    data.values = grid.loss;
+    data.xLabel = xLabel;
+    data.yLabel = yLabel;
+    data.valueLabel = QStringLiteral("training loss");
+    return data;
+}
+
+// The first `subset` training examples of a run (all of them for 0).
+core::Dataset analysisData(const core::Trainer& trainer, qint64 subset)
+{
+    const core::Dataset& train = trainer.data().train;
+    return subset > 0 && subset < train.size() ? core::takeFirst(train, subset) : train;
 }
 
 } // namespace
@@ -204,9 +227,7 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
     }
     try {
         core::Trainer& trainer = *d.trainer;
-        const core::Dataset& train = trainer.data().train;
-        const core::Dataset data =
-            request.subset > 0 && request.subset < train.size() ? core::takeFirst(train, request.subset) : train;
+        const core::Dataset data = analysisData(trainer, request.subset);
         core::CurvatureRequest curvature;
         // A model with fewer parameters than k (the escape toy has one) has only that many.
         curvature.topK = std::min<int64_t>(request.topK, trainer.parameters().size());
@@ -239,6 +260,93 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
         out.message = QString::fromStdString(e.what());
     }
     Q_EMIT spectrumReady(out);
+}
+
+void TrainingWorker::computeSurface(const LandscapeRequest& request)
+{
+    Impl& d = *m_impl;
+    d.begin(request.jobId);
+    const auto finish = [&](JobStatus status, const QString& message) {
+        Q_EMIT analysisFinished(request.jobId, status, message);
+    };
+    if (!d.trainer) {
+        finish(JobStatus::Failed, tr("Train a run first: the surface is centred on the parameters a run ends with."));
+        return;
+    }
+    try {
+        core::Trainer& trainer = *d.trainer;
+        core::Network& network = trainer.network();
+        core::FlatParameters& parameters = trainer.parameters();
+        if (parameters.size() < 2) {
+            finish(JobStatus::Failed, tr("A surface needs a model with at least two parameters."));
+            return;
+        }
+        const core::Dataset data = analysisData(trainer, request.subset);
+        core::SurfaceRequest surface;
+        surface.origin = parameters.get();
+        surface.xMin = surface.yMin = -request.range;
+        surface.xMax = surface.yMax = request.range;
+        surface.nx = surface.ny = request.resolution;
+        surface.threads = 1;   // the other core stays with the GUI
+        surface.accuracy = false;
+        QString xLabel = QStringLiteral("α");
+        QString yLabel = QStringLiteral("β");
+        if (request.topEigenvectors) {
+            Q_EMIT analysisProgress({request.jobId, 0.0, tr("top two Hessian eigenvectors")});
+            core::CurvatureOperators operators(network, parameters, data, &d.token);
+            core::LanczosOptions options;
+            options.k = 2;
+            const core::EigenResult eigen = core::lanczos(operators.hessian(), options, &d.token);
+            if (eigen.status != core::RunStatus::Finished || eigen.pairs.size() < 2) {
+                finish(toJobStatus(eigen.status), tr("the eigenvectors were not computed"));
+                return;
+            }
+            surface.direction1 = eigen.pairs[0].vector;
+            surface.direction2 = eigen.pairs[1].vector;
+            xLabel = QStringLiteral("v₁ (λ = %1)").arg(eigen.pairs[0].value, 0, 'g', 4);
+            yLabel = QStringLiteral("v₂ (λ = %1)").arg(eigen.pairs[1].value, 0, 'g', 4);
+        } else {
+            // Li et al.'s filter normalization, biases left out, two seeds.
+            surface.direction1 = core::randomDirection(parameters, core::DirectionNormalization::Filter, true,
+                                                       request.seed);
+            surface.direction2 = core::randomDirection(parameters, core::DirectionNormalization::Filter, true,
+                                                       request.seed + 1);
+        }
+        core::LandscapeGrid grid;
+        const core::SurfaceSink sink = [&](const core::LandscapeGrid& partial, const core::SurfaceProgress& p) {
+            const double fraction = p.pointsTotal > 0 ? double(p.pointsDone) / double(p.pointsTotal) : 0.0;
+            Q_EMIT surfaceUpdate({request.jobId, toSurfaceData(partial, xLabel, yLabel), fraction, false});
+            Q_EMIT analysisProgress({request.jobId, fraction,
+                                     tr("surface level %1 of %2").arg(p.level + 1).arg(p.levels)});
+        };
+        const core::RunStatus status =
+            core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
+        Q_EMIT surfaceUpdate({request.jobId, toSurfaceData(grid, xLabel, yLabel), 1.0, true});
+        if (status != core::RunStatus::Finished || !request.topEigenvectors) {
+            finish(toJobStatus(status), tr("%1 × %1 points").arg(request.resolution));
+            return;
+        }
+
+        // The slices: along v1 and along a random direction of the same (unit) norm, so that the
+        // two curves share their t axis and show how much sharper the top direction is.
+        at::Tensor random = core::randomDirection(parameters, core::DirectionNormalization::None, false, request.seed);
+        random = random / random.norm();
+        core::SurfaceRequest line = surface;
+        line.direction2 = at::Tensor();
+        line.nx = 2 * request.resolution + 1;
+        line.progressive = false;
+        core::LandscapeGrid top, other;
+        core::RunStatus lineStatus = core::evaluateSurface(network, parameters, data, line, top, &d.token);
+        if (lineStatus == core::RunStatus::Finished) {
+            line.direction1 = random;
+            lineStatus = core::evaluateSurface(network, parameters, data, line, other, &d.token);
+        }
+        if (lineStatus == core::RunStatus::Finished)
+            Q_EMIT slicesReady({request.jobId, top.xs, top.loss, other.loss});
+        finish(toJobStatus(lineStatus), tr("%1 × %1 points and two slices").arg(request.resolution));
+    } catch (const std::exception& e) {
+        finish(JobStatus::Failed, QString::fromStdString(e.what()));
+    }
 }
 
 void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir)

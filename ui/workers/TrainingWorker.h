@@ -29,6 +29,9 @@ public:
 public Q_SLOTS:
     void train(const minimascope::ui::TrainingRequest& request);
     void analyzeSpectrum(const minimascope::ui::SpectrumRequest& request);
+    // A loss surface around the last run's parameters, coarse first; then, for the
+    // top-eigenvector view, the two 1D slices.
+    void computeSurface(const minimascope::ui::LandscapeRequest& request);
     // Writes the last run's folder (config, metrics, summary, final parameters).
     void saveRunFolder(quint64 jobId, const QString& dir);
 
@@ -37,6 +40,9 @@ Q_SIGNALS:
     void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
     void analysisProgress(const minimascope::ui::AnalysisProgress& progress);
     void spectrumReady(const minimascope::ui::SpectrumResult& result);
+    void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
+    void slicesReady(const minimascope::ui::SliceResult& slices);
+    // How a surface computation ended (the spectrum reports through spectrumReady).
     void analysisFinished(quint64 jobId, minimascope::ui::JobStatus status, const QString& message);
     void runFolderSaved(quint64 jobId, bool ok, const QString& message);
 

@@ -25,6 +25,9 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<AnalysisProgress>();
     qRegisterMetaType<SpectrumResult>();
     qRegisterMetaType<JobStatus>();
+    qRegisterMetaType<LandscapeRequest>();
+    qRegisterMetaType<SurfaceUpdate>();
+    qRegisterMetaType<SliceResult>();
 }
 
 } // namespace minimascope::ui

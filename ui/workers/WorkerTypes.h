@@ -3,6 +3,8 @@
 // the core's numbers with no torch types, so that ui/ headers stay free of LibTorch. Every
 // record carries the job id of the request that produced it; the GUI drops stale ones.
 // registerWorkerMetaTypes() must run once before the first queued connection.
+#include "SurfaceData.h"
+
 #include <QMetaType>
 #include <QString>
 #include <QVector>
@@ -29,6 +31,34 @@ struct SpectrumRequest {
     qint64 topK = 5;
     qint64 lanczosSteps = 80;
     qint64 subset = 0;            // first N training examples; 0 = all
+};
+
+// A loss surface around the last run's parameters: along two filter-normalized random
+// directions (Li et al. 2018), or along the top two Hessian eigenvectors (unit norm) together
+// with the 1D slices along v1 and along a random direction of the same norm.
+struct LandscapeRequest {
+    quint64 jobId = 0;
+    bool topEigenvectors = false;
+    int resolution = 41;          // grid points a side
+    double range = 1.0;           // alpha, beta in [-range, range]
+    qint64 subset = 0;            // first N training examples; 0 = all
+    quint64 seed = 0;             // of the random directions
+};
+
+// One progressive step of a surface: the grid so far (NaN where not computed yet).
+struct SurfaceUpdate {
+    quint64 jobId = 0;
+    SurfaceData surface;
+    double fraction = 0.0;        // points done / points in total
+    bool final = false;
+};
+
+// The 1D slices of the top-eigenvector view, on a common t grid.
+struct SliceResult {
+    quint64 jobId = 0;
+    std::vector<double> t;
+    std::vector<double> alongTopEigenvector;
+    std::vector<double> alongRandom;
 };
 
 // One evaluation of the full training and test sets (core::MetricsRow). NaN = not measured.
@@ -103,6 +133,9 @@ void registerWorkerMetaTypes();
 
 Q_DECLARE_METATYPE(minimascope::ui::TrainingRequest)
 Q_DECLARE_METATYPE(minimascope::ui::SpectrumRequest)
+Q_DECLARE_METATYPE(minimascope::ui::LandscapeRequest)
+Q_DECLARE_METATYPE(minimascope::ui::SurfaceUpdate)
+Q_DECLARE_METATYPE(minimascope::ui::SliceResult)
 Q_DECLARE_METATYPE(minimascope::ui::TrainingUpdate)
 Q_DECLARE_METATYPE(minimascope::ui::TrainingOutcome)
 Q_DECLARE_METATYPE(minimascope::ui::AnalysisProgress)
