@@ -1,7 +1,9 @@
 #include "analysis/CurvatureOperators.h"
 
+#include "analysis/LeNetCurvature.h"
 #include "analysis/LossCurvature.h"
 #include "analysis/MlpCurvature.h"
+#include "models/LeNet5.h"
 #include "models/Mlp.h"
 
 namespace minimascope::core {
@@ -23,6 +25,7 @@ SymmetricOperator counted(SymmetricOperator op, std::shared_ptr<int64_t> count)
 struct CurvatureOperators::Engines {
     std::unique_ptr<LossCurvature> generic;
     std::unique_ptr<MlpCurvature> mlp;
+    std::unique_ptr<LeNetCurvature> lenet;
 };
 
 CurvatureOperators::CurvatureOperators(Network& network, FlatParameters& parameters, const Dataset& data,
@@ -38,8 +41,15 @@ CurvatureOperators::CurvatureOperators(Network& network, FlatParameters& paramet
     } else {
         m_engines->generic = std::make_unique<LossCurvature>(network, parameters, data, cancel, chunk);
         m_hessian = m_engines->generic->hessian();
-        m_covariance = m_engines->generic->covariance();
-        m_path = "autograd";
+        auto* lenet = dynamic_cast<LeNet5*>(&network);
+        if (!forceNaive && lenet && LeNetCurvature::supports(data.task)) {
+            m_engines->lenet = std::make_unique<LeNetCurvature>(*lenet, parameters, data, m_hessian, cancel);
+            m_covariance = m_engines->lenet->covariance();
+            m_path = "lenet-expanded";
+        } else {
+            m_covariance = m_engines->generic->covariance();
+            m_path = "autograd";
+        }
     }
     m_hessian = counted(m_hessian, m_hessianCount);
     m_covariance = counted(m_covariance, m_covarianceCount);

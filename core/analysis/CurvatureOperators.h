@@ -1,7 +1,8 @@
 #pragma once
 // The H and Sigma products for a network and data set, by the fastest exact path that applies:
-// MlpCurvature (factored per-example products) for MLPs without BatchNorm, LossCurvature (double
-// backward; Sigma by the per-example loop) otherwise or when the naive path is asked for.
+// MlpCurvature (factored per-example products) for MLPs without BatchNorm; for LeNet-5 H by
+// LossCurvature and Sigma by LeNetCurvature (expanded weights); LossCurvature (double backward,
+// Sigma by the per-example loop) otherwise or when the naive path is asked for.
 #include "analysis/SymmetricOperator.h"
 #include "data/Dataset.h"
 
@@ -21,7 +22,7 @@ public:
 
     const SymmetricOperator& hessian() const { return m_hessian; }
     const SymmetricOperator& covariance() const { return m_covariance; }
-    // "mlp-factored" or "autograd"
+    // "mlp-factored", "lenet-expanded" or "autograd"
     const std::string& path() const { return m_path; }
     // Products made so far, each operator counted separately.
     int64_t hessianProducts() const { return *m_hessianCount; }

@@ -60,7 +60,7 @@ struct LayerSharpness {
 
 struct CurvatureReport {
     RunStatus status = RunStatus::Finished;
-    std::string path;                        // "mlp-factored" or "autograd"
+    std::string path;                        // CurvatureOperators::path()
     int64_t examples = 0;
     int64_t parameters = 0;
     std::vector<MeasuredValue> topEigenvalues;   // of H, largest first; [0] is the sharpness a

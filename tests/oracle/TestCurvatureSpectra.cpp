@@ -2,17 +2,19 @@
 // Conv layers, ReLU and tanh, softmax cross-entropy), in double precision: the top-k
 // eigenvalues, lambda_min, s, the stability Theorem's lambda_max, the per-layer sharpness, the
 // Hutchinson trace and the SLQ density's moments; and the fast per-example path against the
-// naive loop on the real 784-256x4-10 MLP in float.
+// naive loop on the real 784-256x4-10 MLP and expanded weights against it on LeNet-5, in float.
 #include "oracle/DenseCurvature.h"
 
 #include "analysis/CurvatureOperators.h"
 #include "analysis/CurvatureReport.h"
 #include "analysis/LayerBlock.h"
+#include "analysis/LeNetCurvature.h"
 #include "analysis/LossCurvature.h"
 #include "analysis/MlpCurvature.h"
 #include "analysis/SpectralDensity.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
+#include "models/LeNet5.h"
 
 #include <QTest>
 
@@ -206,6 +208,33 @@ private Q_SLOTS:
         const double sError = relativeError(fast.covariance().apply(v), naive.covariance().apply(v));
         QVERIFY2(hError < kFloatTolerance, qPrintable(QString::number(hError)));
         QVERIFY2(sError < kFloatTolerance, qPrintable(QString::number(sError)));
+    }
+
+    void expandedWeightsEqualNaiveLoopOnLeNet5()
+    {
+        // LeNet-5 (a small CNN: 12x12 inputs keep it at 15,000 parameters) on 3 random images:
+        // the expanded-weights Sigma product against the per-example loop, in float, for
+        // chunks that split the examples (2 + 1) and that hold them all.
+        Dataset data;
+        data.task = Task::Classification;
+        data.inputs = at::rand({3, 1, 12, 12});
+        data.targets = at::tensor({1, 4, 2}, at::TensorOptions(at::kLong));
+        data.numClasses = 5;
+        data.inputShape = {1, 12, 12};
+        auto lenet = std::make_shared<LeNet5>(data.inputShape, 5, Activation::Tanh);
+        initializeParameters(*lenet, 2);
+        FlatParameters flat(*lenet);
+        const at::Tensor v = at::randn({flat.size()});
+        LossCurvature naive(*lenet, flat, data);
+        const at::Tensor expected = naive.covariance().apply(v);
+        for (int64_t chunk : {2, 3}) {
+            LeNetCurvature expanded(*lenet, flat, data, naive.hessian(), nullptr, chunk);
+            const double error = relativeError(expanded.covariance().apply(v), expected);
+            QVERIFY2(error < kFloatTolerance, qPrintable(QString::number(error)));
+        }
+        CurvatureOperators operators(*lenet, flat, data);
+        QCOMPARE(operators.path(), std::string("lenet-expanded"));
+        QVERIFY(relativeError(operators.covariance().apply(v), expected) < kFloatTolerance);
     }
 };
 
