@@ -26,15 +26,16 @@ namespace {
 
 std::set<std::string> parseQuantities(const std::string& list)
 {
-    static const std::set<std::string> known{"sharpness", "lambda_min", "non_uniformity", "stability", "trace",
-                                             "density"};
+    static const std::set<std::string> known{"sharpness", "lambda_min",    "non_uniformity",   "stability",
+                                             "trace",     "density",       "layer_sharpness", "epsilon_sharpness"};
     std::set<std::string> chosen;
     std::stringstream stream(list);
     std::string item;
     while (std::getline(stream, item, ',')) {
         if (known.count(item) == 0)
             throw core::InputError("unknown quantity '" + item +
-                                   "' (known: sharpness, lambda_min, non_uniformity, stability, trace, density)");
+                                   "' (known: sharpness, lambda_min, non_uniformity, stability, trace, density, "
+                                   "layer_sharpness, epsilon_sharpness)");
         chosen.insert(item);
     }
     if (chosen.empty())
@@ -77,6 +78,12 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     request.traceSamples = quantities.count("trace") > 0 ? a.traceSamples : 0;
     request.density = quantities.count("density") > 0;
     request.densityOptions.steps = std::min<int64_t>(a.densitySteps, parameters.size());
+    request.layerSharpness = quantities.count("layer_sharpness") > 0;
+    request.epsilonSharpness = quantities.count("epsilon_sharpness") > 0;
+    if (request.epsilonSharpness && !(a.epsilon > 0))
+        throw core::InputError("--epsilon must be positive");
+    request.epsilonOptions.epsilon = a.epsilon;
+    request.epsilonOptions.steps = a.epsilonSteps;
     request.tolerance = a.tolerance;
     request.forceNaive = a.naive;
     request.seed = config.seed;
@@ -112,12 +119,21 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
                     static_cast<long long>(report.trace->samples));
     if (report.density)
         std::printf("density          %zu grid points, sigma %.3g\n", report.density->grid.size(), report.density->sigma);
+    for (const core::LayerSharpness& layer : report.layers)
+        printValue(("a of " + layer.layer).c_str(), layer.sharpness);
+    if (report.epsilonSharpness)
+        std::printf("eps-sharpness    %.6g %% (eps = %g: loss %.6g -> %.6g in the box, %lld gradients, %.2f s)\n",
+                    report.epsilonSharpness->value, a.epsilon, report.epsilonSharpness->loss,
+                    report.epsilonSharpness->maxLoss, static_cast<long long>(report.epsilonSharpness->gradients),
+                    report.epsilonSharpness->seconds);
 
     nlohmann::json json = report.toJson();
     json["run"] = a.runDir;
     json["parameters_dir"] = parametersDir;
     json["eta"] = request.eta;
     json["batch_size"] = request.batchSize;
+    if (report.epsilonSharpness)
+        json["epsilon_sharpness"]["epsilon"] = a.epsilon;
     const std::string out = a.outFile.empty() ? a.runDir + "/analysis.json" : a.outFile;
     core::writeFileAtomically(out, json.dump(2) + "\n");
     std::printf("%s -> %s\n", core::toString(report.status), out.c_str());

@@ -84,13 +84,16 @@ analyze options (curvature of a run's final parameters or of a snapshot):
   --run DIR             a run folder written by 'train' (its config.json rebuilds data and model)
   --params DIR          parameters to analyse (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)
   --quantities LIST     comma-separated: sharpness, lambda_min, non_uniformity, stability, trace,
-                        density (default sharpness,non_uniformity,stability)
+                        density, layer_sharpness (lambda_max of each layer's block of H),
+                        epsilon_sharpness (Keskar et al.) (default sharpness,non_uniformity,stability)
   --top-k K             eigenpairs of H from the top (default 1)
   --subset N            use the first N training examples (default: all of the run's n)
   --eta X, --batch-size B   for the stability verdict (default: the run's)
   --tolerance X         certify eigenvalues to |Hv - lambda v| <= X |lambda| (default 1e-3)
   --trace-samples K     Hutchinson probes (default 100)
   --density-steps M     Lanczos steps of the spectral density (default 100)
+  --epsilon X           epsilon-sharpness box half-width X (|theta| + 1) (default 1e-3)
+  --epsilon-steps K     its projected ascent steps, one full gradient each (default 10)
   --naive               per-example loop for Sigma even where the fast exact path applies
   --out FILE            JSON output (default DIR/analysis.json)
 
@@ -185,6 +188,8 @@ CliArguments parseArguments(int argc, char** argv)
             else if (flag == "--tolerance") analyze.tolerance = number(flag);
             else if (flag == "--trace-samples") analyze.traceSamples = count(flag, 1);
             else if (flag == "--density-steps") analyze.densitySteps = count(flag, 2);
+            else if (flag == "--epsilon") analyze.epsilon = number(flag);
+            else if (flag == "--epsilon-steps") analyze.epsilonSteps = count(flag, 1);
             else if (flag == "--naive") analyze.naive = true;
             else throw InputError("unknown option '" + flag + "' for analyze (see 'minimascope-cli --help')");
             continue;

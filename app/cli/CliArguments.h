@@ -21,6 +21,8 @@ struct AnalyzeArguments {
     double tolerance = 1e-3;
     int64_t traceSamples = 100;
     int64_t densitySteps = 100;
+    double epsilon = 1e-3;                    // epsilon-sharpness box: eps (|theta| + 1)
+    int64_t epsilonSteps = 10;                // its ascent steps
     bool naive = false;
     std::string outFile;                      // --out (default: RUN/analysis.json)
 };
