@@ -49,7 +49,10 @@ contains "summary says diverged" '"status": "diverged"' "$work/div/summary.json"
 # SIGINT stops a long run cleanly, writes the folder and exits 4.
 "$cli" train --preset two-moons-quick --out "$work/int" --max-iterations 100000000 --loss-below 0 --quiet > /dev/null &
 pid=$!
-sleep 2
+# config.json is written after the handler is installed; a SIGINT before that would be lost
+# (a script's background jobs start with SIGINT ignored), so wait for it, not for a fixed time.
+for _ in $(seq 600); do [ -f "$work/int/config.json" ] && break; sleep 0.1; done
+sleep 1
 kill -INT $pid
 wait $pid; check "SIGINT exits 4" 4 $?
 contains "summary says cancelled" '"status": "cancelled"' "$work/int/summary.json"
