@@ -159,6 +159,7 @@ int main(int argc, char** argv)
             view.setSurface(full);
             view.setCameraPreset(CameraPreset::Iso);
             view.renderToImage(kViewSize).save(QDir(pngDir).filePath(QStringLiteral("surface-%1-linear.png").arg(n)));
+            view.renderToImage(kViewSize * 2).save(QDir(pngDir).filePath(QStringLiteral("surface-%1-large.png").arg(n)));
             view.setColorScale(ColorScale::Log);
             view.renderToImage(kViewSize).save(QDir(pngDir).filePath(QStringLiteral("surface-%1-log.png").arg(n)));
             view.setColorScale(ColorScale::Linear);

@@ -36,6 +36,7 @@ QImage renderSurfaceOffscreen(const SurfaceData& data, const QSize& size, ColorS
     if (!scene.hasSurface())
         return fail(error, QStringLiteral("the surface has no computed value to draw"));
     scene.setCameraPreset(preset);
+    scene.setPixelScale(SurfaceScene::pixelScaleFor(size));
 
     vtkNew<vtkRenderWindow> window;
     window->SetOffScreenRendering(1);

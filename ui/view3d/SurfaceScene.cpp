@@ -53,6 +53,9 @@ constexpr double kPresetZoom = 1.0;
 constexpr double kWindowCenterX = 0.16;
 constexpr double kWindowCenterY = -0.08;
 
+// Text and line sizes are chosen for views up to this height; larger exports scale them.
+constexpr double kReferenceImageHeight = 600.0;
+
 // Viridis: perceptually uniform and still ordered when printed in grey.
 constexpr double kViridis[][4] = {{0.00, 0.267, 0.005, 0.329},
                                   {0.25, 0.229, 0.322, 0.546},
@@ -125,6 +128,7 @@ struct SurfaceScene::Impl {
     void updateTrajectory();
     void updateAxes();
     void refresh();
+    void setPixelScale(double scale);
     void setVisible(bool visible);
     void placeCamera(CameraPreset preset);
     void updateHeightAxis()
@@ -170,13 +174,11 @@ SurfaceScene::Impl::Impl()
     contourMapper->ScalarVisibilityOff();
     contourActor->SetMapper(contourMapper);
     contourActor->GetProperty()->SetColor(0.08, 0.08, 0.08);
-    contourActor->GetProperty()->SetLineWidth(1.5);
     contourActor->GetProperty()->LightingOff();
 
     stemMapper->SetInputConnection(stem->GetOutputPort());
     stemActor->SetMapper(stemMapper);
     stemActor->GetProperty()->SetColor(kMarkerColor[0], kMarkerColor[1], kMarkerColor[2]);
-    stemActor->GetProperty()->SetLineWidth(3.0);
     stemActor->GetProperty()->RenderLinesAsTubesOn();
     marker->SetThetaResolution(24);
     marker->SetPhiResolution(16);
@@ -187,7 +189,6 @@ SurfaceScene::Impl::Impl()
     trajectoryMapper->SetInputData(trajectory);
     trajectoryActor->SetMapper(trajectoryMapper);
     trajectoryActor->GetProperty()->SetColor(kTrajectoryColor[0], kTrajectoryColor[1], kTrajectoryColor[2]);
-    trajectoryActor->GetProperty()->SetLineWidth(4.0);
     trajectoryActor->GetProperty()->RenderLinesAsTubesOn();
 
     scalarBar->SetLookupTable(lookupTable);
@@ -196,11 +197,8 @@ SurfaceScene::Impl::Impl()
     scalarBar->SetPosition(0.86, 0.12);
     scalarBar->SetWidth(0.1);
     scalarBar->SetHeight(0.76);
-    scalarBar->SetMaximumWidthInPixels(110);
     scalarBar->SetBarRatio(0.3);
     scalarBar->UnconstrainedFontSizeOn();
-    scalarBar->GetTitleTextProperty()->SetFontSize(16);
-    scalarBar->GetLabelTextProperty()->SetFontSize(13);
 
     axes->SetCamera(renderer->GetActiveCamera());
     axes->SetFlyModeToOuterEdges();
@@ -208,12 +206,29 @@ SurfaceScene::Impl::Impl()
     axes->XAxisMinorTickVisibilityOff();
     axes->YAxisMinorTickVisibilityOff();
     axes->ZAxisMinorTickVisibilityOff();
-    axes->SetScreenSize(13.0);
 
     for (vtkProp* prop : std::initializer_list<vtkProp*>{surfaceActor, contourActor, stemActor, markerActor, trajectoryActor,
                                                          scalarBar, axes})
         renderer->AddViewProp(prop);
     setVisible(false);
+    setPixelScale(1.0);
+}
+
+void SurfaceScene::Impl::setPixelScale(double scale)
+{
+    contourActor->GetProperty()->SetLineWidth(static_cast<float>(1.5 * scale));
+    stemActor->GetProperty()->SetLineWidth(static_cast<float>(3.0 * scale));
+    trajectoryActor->GetProperty()->SetLineWidth(static_cast<float>(4.0 * scale));
+    scalarBar->SetMaximumWidthInPixels(static_cast<int>(110 * scale));
+    scalarBar->GetTitleTextProperty()->SetFontSize(static_cast<int>(std::lround(16 * scale)));
+    scalarBar->GetLabelTextProperty()->SetFontSize(static_cast<int>(std::lround(13 * scale)));
+    // The axes' text grows more slowly: in VTK's 2D mode the gap between labels and titles is
+    // fixed in pixels, and text scaled fully would run into it.
+    const double axisTextScale = std::sqrt(scale);
+    for (int axis = 0; axis < 3; ++axis) {
+        axes->GetTitleTextProperty(axis)->SetFontSize(static_cast<int>(std::lround(16 * axisTextScale)));
+        axes->GetLabelTextProperty(axis)->SetFontSize(static_cast<int>(std::lround(13 * axisTextScale)));
+    }
 }
 
 void SurfaceScene::Impl::setVisible(bool visible)
@@ -477,6 +492,16 @@ void SurfaceScene::setColors(const QColor& background, const QColor& foreground)
     for (vtkProperty* line : {d.axes->GetXAxesLinesProperty(), d.axes->GetYAxesLinesProperty(),
                               d.axes->GetZAxesLinesProperty()})
         line->SetColor(fg[0], fg[1], fg[2]);
+}
+
+void SurfaceScene::setPixelScale(double scale)
+{
+    m_impl->setPixelScale(std::clamp(scale, 0.5, 8.0));
+}
+
+double SurfaceScene::pixelScaleFor(const QSize& size)
+{
+    return std::max(1.0, size.height() / kReferenceImageHeight);
 }
 
 vtkRenderer* SurfaceScene::renderer() const { return m_impl->renderer; }

@@ -8,6 +8,7 @@
 
 #include <QColor>
 #include <QPoint>
+#include <QSize>
 
 #include <array>
 #include <memory>
@@ -43,6 +44,11 @@ public:
     bool contoursVisible() const;
     void setCameraPreset(CameraPreset preset);
     void setColors(const QColor& background, const QColor& foreground);
+    // Text sizes and line widths are in pixels: a large export scales them (1 = on screen;
+    // clamped to 0.5..8) so that the picture keeps its proportions, only sharper.
+    void setPixelScale(double scale);
+    // The scale for an image of `size`: 1 up to 600 pixels high, proportional above.
+    static double pixelScaleFor(const QSize& size);
 
     vtkRenderer* renderer() const;
     // Call before each render: fits the clipping range to what the camera now sees.

@@ -59,9 +59,9 @@ SurfaceView::SurfaceView(QWidget* parent) : QOpenGLWidget(parent), m_impl(std::m
 {
     Impl& d = *m_impl;
     // VTK asks to make its context current and whether it is; the context is Qt's.
-    d.makeCurrent->SetClientData(this);
     // QOpenGLWidget::makeCurrent() also binds Qt's framebuffer: doing that while VTK renders
     // would send VTK's drawing into Qt's framebuffer behind VTK's state cache.
+    d.makeCurrent->SetClientData(this);
     d.makeCurrent->SetCallback([](vtkObject*, unsigned long, void* client, void*) {
         auto* view = static_cast<SurfaceView*>(client);
         if (QOpenGLContext::currentContext() != view->context())
@@ -91,9 +91,6 @@ SurfaceView::SurfaceView(QWidget* parent) : QOpenGLWidget(parent), m_impl(std::m
     d.interactor->EnableRenderOff();
     d.interactor->AddObserver(vtkCommand::RenderEvent, d.renderRequest);
     d.interactor->Enable();
-
-    setFocusPolicy(Qt::StrongFocus);
-    setMouseTracking(false);
 }
 
 SurfaceView::~SurfaceView()
@@ -157,10 +154,12 @@ QImage SurfaceView::renderToImage(const QSize& size)
     const int oldWidth = d.window->GetSize()[0];
     const int oldHeight = d.window->GetSize()[1];
     d.window->SetSize(size.width(), size.height());
+    d.scene.setPixelScale(SurfaceScene::pixelScaleFor(size));
     d.render();
     d.window->SetReadyForRendering(true);  // the generic window reads no pixels otherwise
     QImage image = renderWindowImage(d.window);
     d.window->SetReadyForRendering(false);
+    d.scene.setPixelScale(1.0);
     d.window->SetSize(oldWidth, oldHeight);
     doneCurrent();
     update();
