@@ -16,6 +16,15 @@ namespace {
 constexpr double boundRelTolerance = 1e-12;
 constexpr double inf = std::numeric_limits<double>::infinity();
 
+// Shown at a fixed size, so that the plot is laid out as on screen (the drawn trajectory depends
+// on the pixel size of the view).
+void showAt(QWidget& widget, int width, int height)
+{
+    widget.resize(width, height);
+    widget.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&widget));
+}
+
 bool near(double actual, double expected)
 {
     return std::abs(actual - expected) <= boundRelTolerance * std::abs(expected);
@@ -40,6 +49,7 @@ private Q_SLOTS:
     void bounds();
     void invalidBoundsHideEverything();
     void trajectoryKeepsExactValues();
+    void longTrajectoryDrawsWithinAPixel();
     void finishedRunStartsNewTrajectory();
     void sessionPointsColoredByLearningRate();
     void sessionPointsColoredByBatchSize();
@@ -161,7 +171,57 @@ void TestPlotsStability::trajectoryKeepsExactValues()
         QCOMPARE(it->key, points[i].x());
         QCOMPARE(it->value, points[i].y());
     }
+    QCOMPARE(diagram.trajectoryPoints().size(), size_t(points.size()));
     QCOMPARE(diagram.sessionPointCount(), 0);
+
+    // The same after the diagram was laid out and drawn: these points are far apart on screen.
+    showAt(diagram, 640, 480);
+    diagram.replotNow();
+    QCOMPARE(curve->dataCount(), int(points.size()));
+    QCOMPARE((curve->data()->constEnd() - 1)->key, 0.1 + 0.2);
+}
+
+void TestPlotsStability::longTrajectoryDrawsWithinAPixel()
+{
+    // 20,000 measurements drifting slowly with small wiggles: most lie within a pixel of their
+    // neighbours. The drawn curve keeps exact measurements only, the first and the latest among
+    // them, and every measurement is within the tolerance of the drawn point before it.
+    constexpr double tolerancePx = 0.75;  // StabilityDiagram's trajectoryTolerancePx
+    constexpr int count = 20000;
+    StabilityDiagram diagram;
+    showAt(diagram, 800, 500);
+    diagram.setBounds(0.1, 10, 1000);
+    for (int i = 0; i < count; ++i) {
+        const double u = 1.0 - std::exp(-i / 4000.0);
+        diagram.appendMeasurement(4.0 + 14.0 * u + 0.05 * std::sin(i * 0.37),
+                                  3.0 + 20.0 * u + 0.05 * std::cos(i * 0.53));
+    }
+    diagram.replotNow();
+    const std::vector<QPointF>& all = diagram.trajectoryPoints();
+    QCOMPARE(int(all.size()), count);
+    QCPCurve* curve = diagram.trajectory();
+    QVERIFY2(curve->dataCount() < count / 2, qPrintable(QString::number(curve->dataCount())));
+    QCPAxis* x = diagram.customPlot()->xAxis;
+    QCPAxis* y = diagram.customPlot()->yAxis;
+    auto drawn = curve->data()->constBegin();
+    QCOMPARE(drawn->t, 0.0);
+    QPointF lastDrawn;
+    for (int i = 0; i < count; ++i) {
+        const QPointF p = all[size_t(i)];
+        if (drawn != curve->data()->constEnd() && int(drawn->t) == i) {
+            QCOMPARE(drawn->key, p.x());  // exact values, no averaging
+            QCOMPARE(drawn->value, p.y());
+            lastDrawn = p;
+            ++drawn;
+        } else {
+            QVERIFY(std::abs(x->coordToPixel(p.x()) - x->coordToPixel(lastDrawn.x())) < tolerancePx);
+            QVERIFY(std::abs(y->coordToPixel(p.y()) - y->coordToPixel(lastDrawn.y())) < tolerancePx);
+        }
+    }
+    QVERIFY(drawn == curve->data()->constEnd());
+    QCOMPARE((curve->data()->constEnd() - 1)->t, double(count - 1));  // the latest is drawn
+    // The CSV has every measurement.
+    QCOMPARE(diagram.toCsv().count(QLatin1Char('\n')), 1 + count);
 }
 
 void TestPlotsStability::finishedRunStartsNewTrajectory()
@@ -237,7 +297,7 @@ void TestPlotsStability::sessionPointsColoredByBatchSize()
 void TestPlotsStability::hoverReadsOutNearestPoint()
 {
     StabilityDiagram diagram;
-    diagram.resize(640, 480);
+    showAt(diagram, 640, 480);
     diagram.setBounds(0.1, 10, 1000);
     diagram.appendMeasurement(12.5, 18.0);
     diagram.finishRun(0.1, 10, QStringLiteral("run 7"));

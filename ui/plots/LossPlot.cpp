@@ -6,11 +6,16 @@
 #include <cmath>
 
 namespace minimascope::ui {
+namespace {
+// Opacity (0..255) of the accuracy lines, which sit behind the loss.
+constexpr int accuracyAlpha = 150;
+}  // namespace
 
 LossPlot::LossPlot(QWidget* parent)
     : PlotPanel(parent)
 {
     QCustomPlot* plot = customPlot();
+    setTitle(QStringLiteral("Loss and accuracy"));
     plot->xAxis->setLabel(QStringLiteral("iteration"));
     plot->yAxis->setLabel(QStringLiteral("loss"));
     plot->yAxis2->setLabel(QStringLiteral("accuracy"));
@@ -19,7 +24,7 @@ LossPlot::LossPlot(QWidget* parent)
     plot->xAxis->setRange(0.0, 100.0);
     plot->yAxis->setRange(0.0, 2.5);  // ln(10) ≈ 2.3 is the loss of a 10-class guess
 
-    const char* names[4] = {"train loss", "test loss", "train accuracy", "test accuracy"};
+    const char* names[4] = {"train loss", "test loss", "train accuracy (right)", "test accuracy (right)"};
     for (int i = 0; i < 4; ++i) {
         QCPAxis* valueAxis = i < 2 ? plot->yAxis : plot->yAxis2;
         m_graphs[i] = plot->addGraph(plot->xAxis, valueAxis);
@@ -78,11 +83,18 @@ void LossPlot::fitView() const
 
 void LossPlot::applyTheme(const PlotTheme&)
 {
-    // Train and test share a hue per quantity; accuracy is dashed so that it reads as the right axis.
-    m_graphs[0]->setPen(seriesPen(0));
-    m_graphs[1]->setPen(seriesPen(1));
-    m_graphs[2]->setPen(seriesPen(0, 1.3, Qt::DashLine));
-    m_graphs[3]->setPen(seriesPen(1, 1.3, Qt::DashLine));
+    // Train and test keep their hue in both quantities; accuracy (right axis) is thinner and
+    // lighter. Not dashed: QCustomPlot strokes a dashed line segment by segment, which costs
+    // ~7 ms a replot at 20,000 points (docs/benchmarks.md, "Plots").
+    m_graphs[0]->setPen(seriesPen(0, 2.0));
+    m_graphs[1]->setPen(seriesPen(1, 2.0));
+    for (int i = 2; i < 4; ++i) {
+        QPen pen = seriesPen(i - 2, 1.0);
+        QColor c = pen.color();
+        c.setAlpha(accuracyAlpha);
+        pen.setColor(c);
+        m_graphs[i]->setPen(pen);
+    }
 }
 
 QString LossPlot::toCsv() const

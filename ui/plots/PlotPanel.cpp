@@ -53,6 +53,8 @@ PlotPanel::PlotPanel(QWidget* parent)
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     // Antialiased lines look much better and measured within the replot budget (benchmarks).
     m_plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems);
+    // One polyline call instead of a call per segment (solid pens on raster devices only).
+    m_plot->setPlottingHint(QCP::phFastPolylines, true);
 
     m_replotTimer.setSingleShot(true);
     m_replotTimer.setInterval(replotIntervalMs);
@@ -185,11 +187,21 @@ QString PlotPanel::pointNote(const QCPAbstractPlottable*, int) const
     return {};
 }
 
+QCPGraph* PlotPanel::addLegendEntry(const QString& name)
+{
+    QCPGraph* entry = m_plot->addGraph();
+    entry->setName(name);
+    entry->setLineStyle(QCPGraph::lsNone);
+    return entry;
+}
+
 QPen PlotPanel::seriesPen(int index, double width, Qt::PenStyle style) const
 {
+    // Bevel joins: round joins make Qt's stroker ten times slower on long polylines
+    // (docs/benchmarks.md, "Plots").
     QPen pen(m_theme.seriesColor(index), width, style);
-    pen.setCapStyle(Qt::RoundCap);
-    pen.setJoinStyle(Qt::RoundJoin);
+    pen.setCapStyle(Qt::FlatCap);
+    pen.setJoinStyle(Qt::BevelJoin);
     return pen;
 }
 

@@ -14,6 +14,7 @@
 
 class QCustomPlot;
 class QCPAbstractPlottable;
+class QCPGraph;
 class QCPPainter;
 class QCPTextElement;
 class QMouseEvent;
@@ -82,6 +83,9 @@ protected:
     // An extra line for the read-out of a point (e.g. a run's label), empty for none.
     virtual QString pointNote(const QCPAbstractPlottable* plottable, int index) const;
 
+    // A legend entry for something drawn as items (bounds, regions, ticks): an empty graph whose
+    // pen and brush the panel sets in applyTheme().
+    QCPGraph* addLegendEntry(const QString& name);
     // A pen for series `index` of the theme.
     QPen seriesPen(int index, double width = 1.6, Qt::PenStyle style = Qt::SolidLine) const;
 

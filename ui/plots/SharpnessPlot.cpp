@@ -3,6 +3,7 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -10,6 +11,8 @@ namespace minimascope::ui {
 namespace {
 // Room above the 2/η line so that its label and the curve approaching it stay readable.
 constexpr double headroom = 1.15;
+// Above this many points, only every k-th gets a marker (the line shows the rest).
+constexpr int maxMarkers = 300;
 }  // namespace
 
 SharpnessPlot::SharpnessPlot(QWidget* parent)
@@ -17,6 +20,7 @@ SharpnessPlot::SharpnessPlot(QWidget* parent)
     , m_threshold(std::numeric_limits<double>::quiet_NaN())
 {
     QCustomPlot* plot = customPlot();
+    setTitle(QStringLiteral("Sharpness and the edge of stability 2/η"));
     plot->xAxis->setLabel(QStringLiteral("iteration"));
     plot->yAxis->setLabel(QStringLiteral("sharpness a = λmax(H)"));
     plot->xAxis->setRange(0.0, 100.0);
@@ -62,6 +66,7 @@ void SharpnessPlot::appendSharpness(double iteration, double sharpness)
     if (std::isnan(sharpness))
         return;
     m_graph->addData(iteration, sharpness);
+    m_graph->setScatterSkip(std::max(0, m_graph->dataCount() / maxMarkers - 1));
     scheduleReplot();
 }
 

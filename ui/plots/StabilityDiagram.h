@@ -5,8 +5,12 @@
 // s ≤ sqrt(B(n−1)/(n−B))/η; the rectangle the two bounds enclose is shaded (GD, B = n, has no
 // s bound: the band a ≤ 2/η is shaded). The current run's (a, s) trajectory is a line with
 // markers; finished runs of the session stay as points colored by η or by B, one legend entry
-// per value. GUI thread only.
+// per value. The drawn trajectory leaves out points closer than a pixel to the previous drawn one
+// (exact values, no averaging; the latest point is always drawn), so that 20,000 measurements
+// replot within 10 ms; it is redone whenever the view changes. GUI thread only.
 #include "PlotPanel.h"
+
+#include <QPointF>
 
 #include <cstdint>
 #include <vector>
@@ -50,7 +54,9 @@ public:
     QCPItemStraightLine* sharpnessBoundLine() const { return m_aLine; }
     QCPItemStraightLine* nonUniformityBoundLine() const { return m_sLine; }
     QCPItemRect* stableRegion() const { return m_region; }
+    // The drawn trajectory (see above) and every measurement of the current run, in order.
     QCPCurve* trajectory() const { return m_trajectory; }
+    const std::vector<QPointF>& trajectoryPoints() const { return m_points; }
     // One graph per distinct η (or B) among the session points, in increasing order of the value.
     QList<QCPGraph*> sessionGraphs() const { return m_sessionGraphs; }
 
@@ -73,10 +79,20 @@ private:
     };
     double groupValue(const SessionPoint& p) const;
     void rebuildSessionGraphs();
+    // Pixels per unit of a and of s in the current view; zero before the first layout.
+    struct PixelScale {
+        double perA = 0.0, perS = 0.0;
+    };
+    PixelScale pixelScale() const;
+    // Adds measurement i to the drawn trajectory, or replaces the provisional last point.
+    void drawMeasurement(int i, const PixelScale& scale);
+    // Redraws the trajectory for the current view (ranges and axis rect size).
+    void redrawTrajectory();
     void updateTitle();
 
     QCPCurve* m_trajectory = nullptr;
     QCPGraph* m_current = nullptr;  // the latest measurement, drawn larger
+    QCPGraph* m_regionEntry = nullptr;  // legend entry of the region and its bounds
     QCPItemStraightLine* m_aLine = nullptr;
     QCPItemStraightLine* m_sLine = nullptr;
     QCPItemRect* m_region = nullptr;
@@ -86,6 +102,8 @@ private:
     // For each session graph, the indices into m_session of its points in the graph's order.
     QList<std::vector<int>> m_sessionIndex;
     std::vector<SessionPoint> m_session;
+    std::vector<QPointF> m_points;
+    bool m_tailProvisional = false;  // the drawn last point is within a pixel of the one before
     ColorBy m_colorBy = ColorBy::LearningRate;
     double m_aBound;
     double m_sBound;

@@ -1,0 +1,237 @@
+// The loss, sharpness, spectrum and slice panels: exact data in the graphs, NaN handling, axis
+// types, coalesced replots, view following, CSV.
+#include "LossPlot.h"
+#include "QCustomPlotInclude.h"
+#include "SharpnessPlot.h"
+#include "SlicePlot.h"
+#include "SpectrumPlot.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace minimascope::ui;
+
+namespace {
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+QList<QPointF> points(const QCPGraph* graph)
+{
+    QList<QPointF> result;
+    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
+        result << QPointF(it->key, it->value);
+    return result;
+}
+}  // namespace
+
+class TestPlotsSeries : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void lossSkipsNaN();
+    void lossLogScaleSwitchesAxisType();
+    void lossCsvHasHeaderAndExactNumbers();
+    void appendsCoalesceIntoOneReplot();
+    void zoomStopsFollowingUntilReset();
+    void sharpnessThresholdLine_data();
+    void sharpnessThresholdLine();
+    void spectrumLogDensityAndTicks();
+    void sliceDropsMismatchedSeries();
+    void themeRecolorsAxesAndSeries();
+};
+
+void TestPlotsSeries::lossSkipsNaN()
+{
+    LossPlot plot;
+    plot.appendEvaluation(10, 2.3, NaN, 0.1, NaN);
+    plot.appendEvaluation(20, 1.5, 1.7, 0.4, 0.35);
+    plot.appendEvaluation(30, NaN, NaN, NaN, NaN);
+    QCOMPARE(points(plot.graph(LossPlot::Series::TrainLoss)), (QList<QPointF>{{10, 2.3}, {20, 1.5}}));
+    QCOMPARE(points(plot.graph(LossPlot::Series::TestLoss)), (QList<QPointF>{{20, 1.7}}));
+    QCOMPARE(points(plot.graph(LossPlot::Series::TrainAccuracy)), (QList<QPointF>{{10, 0.1}, {20, 0.4}}));
+    QCOMPARE(points(plot.graph(LossPlot::Series::TestAccuracy)), (QList<QPointF>{{20, 0.35}}));
+    // Loss on the left axis, accuracy on the right one.
+    QCOMPARE(plot.graph(LossPlot::Series::TestLoss)->valueAxis(), plot.customPlot()->yAxis);
+    QCOMPARE(plot.graph(LossPlot::Series::TestAccuracy)->valueAxis(), plot.customPlot()->yAxis2);
+
+    plot.clear();
+    QCOMPARE(plot.graph(LossPlot::Series::TrainLoss)->dataCount(), 0);
+    QCOMPARE(plot.toCsv().count(QLatin1Char('\n')), 1);  // the header only
+}
+
+void TestPlotsSeries::lossLogScaleSwitchesAxisType()
+{
+    LossPlot plot;
+    plot.resize(500, 300);
+    plot.appendEvaluation(1, 2.0, 2.1, 0.1, 0.1);
+    plot.appendEvaluation(2, 1e-3, 1e-2, 1.0, 0.8);
+    plot.setLogScale(true);
+    QCPAxis* y = plot.customPlot()->yAxis;
+    QVERIFY(plot.logScale());
+    QCOMPARE(y->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(y->ticker().dynamicCast<QCPAxisTickerLog>());
+    plot.replotNow();
+    QVERIFY(y->range().contains(1e-3) && y->range().contains(2.1));
+    QVERIFY(y->range().lower > 0.0);
+
+    plot.setLogScale(false);
+    QCOMPARE(y->scaleType(), QCPAxis::stLinear);
+    QVERIFY(!y->ticker().dynamicCast<QCPAxisTickerLog>());
+    plot.replotNow();
+    QCOMPARE(y->range().lower, 0.0);  // a loss axis starts at zero
+}
+
+void TestPlotsSeries::lossCsvHasHeaderAndExactNumbers()
+{
+    LossPlot plot;
+    plot.appendEvaluation(10, 2.302585092994046, NaN, 0.1, NaN);
+    plot.appendEvaluation(20, 0.1 + 0.2, 1e-5, 0.75, 1.0 / 3.0);
+    const QStringList lines = plot.toCsv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QStringLiteral("iteration,train_loss,test_loss,train_accuracy,test_accuracy"));
+    QCOMPARE(lines[1], QStringLiteral("10,2.302585092994046,,0.1,"));
+    QCOMPARE(lines[2], QStringLiteral("20,0.30000000000000004,1e-05,0.75,0.3333333333333333"));
+    // Every number reads back to the very double that was appended.
+    QCOMPARE(lines[2].split(QLatin1Char(','))[4].toDouble(), 1.0 / 3.0);
+    QCOMPARE(lines[2].split(QLatin1Char(','))[1].toDouble(), 0.1 + 0.2);
+}
+
+void TestPlotsSeries::appendsCoalesceIntoOneReplot()
+{
+    SharpnessPlot plot;
+    plot.resize(500, 300);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.replotNow();
+    QSignalSpy replots(plot.customPlot(), &QCustomPlot::afterReplot);
+    for (int i = 0; i < 1000; ++i)
+        plot.appendSharpness(i, 10.0 + std::sin(i * 0.01));
+    QCOMPARE(replots.count(), 0);  // appends never replot directly
+    QVERIFY(plot.isReplotPending());
+    QVERIFY(replots.wait(2000));
+    QTest::qWait(3 * PlotPanel::replotIntervalMs);
+    QCOMPARE(replots.count(), 1);
+    QVERIFY(!plot.isReplotPending());
+    QCOMPARE(plot.sharpnessGraph()->dataCount(), 1000);
+    // The view followed the data.
+    QVERIFY(plot.customPlot()->xAxis->range().contains(999.0));
+    QVERIFY(plot.customPlot()->yAxis->range().contains(11.0));
+}
+
+void TestPlotsSeries::zoomStopsFollowingUntilReset()
+{
+    SharpnessPlot plot;
+    plot.resize(500, 300);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.appendSharpness(0, 1.0);
+    plot.appendSharpness(10, 2.0);
+    plot.replotNow();
+    QVERIFY(plot.followsData());
+    QTest::mousePress(plot.customPlot(), Qt::LeftButton, {}, QPoint(250, 150));
+    QTest::mouseRelease(plot.customPlot(), Qt::LeftButton, {}, QPoint(250, 150));
+    QVERIFY(!plot.followsData());
+    const QCPRange frozen = plot.customPlot()->xAxis->range();
+    plot.appendSharpness(1000, 3.0);
+    plot.replotNow();
+    QCOMPARE(plot.customPlot()->xAxis->range(), frozen);  // the user's view is kept
+    plot.resetView();
+    QVERIFY(plot.followsData());
+    QVERIFY(plot.customPlot()->xAxis->range().contains(1000.0));
+}
+
+void TestPlotsSeries::sharpnessThresholdLine_data()
+{
+    QTest::addColumn<double>("eta");
+    QTest::addColumn<double>("threshold");  // 2/eta, worked out by hand
+    QTest::newRow("eta=0.1") << 0.1 << 20.0;
+    QTest::newRow("eta=0.05") << 0.05 << 40.0;
+    QTest::newRow("eta=2") << 2.0 << 1.0;
+}
+
+void TestPlotsSeries::sharpnessThresholdLine()
+{
+    QFETCH(double, eta);
+    QFETCH(double, threshold);
+    SharpnessPlot plot;
+    plot.resize(500, 300);
+    plot.setLearningRate(eta);
+    plot.appendSharpness(5, 0.5);
+    plot.appendSharpness(10, 0.75);
+    plot.replotNow();
+    QCOMPARE(plot.stabilityThreshold(), threshold);
+    QCPItemStraightLine* line = plot.thresholdLine();
+    QVERIFY(line->visible());
+    QCOMPARE(line->point1->coords().y(), threshold);
+    QCOMPARE(line->point2->coords().y(), threshold);
+    QVERIFY(line->point1->coords().x() != line->point2->coords().x());
+    // The line is in view even when the data are far below it.
+    QVERIFY(plot.customPlot()->yAxis->range().contains(threshold));
+    QCOMPARE(points(plot.sharpnessGraph()), (QList<QPointF>{{5, 0.5}, {10, 0.75}}));
+    QCOMPARE(plot.toCsv(), QStringLiteral("iteration,sharpness\n5,0.5\n10,0.75\n"));
+
+    plot.setLearningRate(0.0);
+    QVERIFY(!line->visible());
+    QVERIFY(std::isnan(plot.stabilityThreshold()));
+}
+
+void TestPlotsSeries::spectrumLogDensityAndTicks()
+{
+    SpectrumPlot plot;
+    plot.resize(500, 300);
+    plot.setDensity({-1.0, 0.0, 1.0, 2.0}, {0.0, 0.5, 1e-4, NaN});
+    QCOMPARE(plot.customPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    // Zero and NaN cannot be drawn on a log axis: only the positive densities remain.
+    QCOMPARE(points(plot.densityGraph()), (QList<QPointF>{{0.0, 0.5}, {1.0, 1e-4}}));
+
+    plot.setTopEigenvalues({42.0, 7.5, NaN});
+    QCOMPARE(plot.topEigenvalues(), (std::vector<double>{42.0, 7.5}));
+    int ticksAt42 = 0;
+    for (int i = 0; i < plot.customPlot()->itemCount(); ++i) {
+        auto* line = qobject_cast<QCPItemLine*>(plot.customPlot()->item(i));
+        if (line && line->start->coords().x() == 42.0 && line->end->coords().x() == 42.0)
+            ++ticksAt42;
+    }
+    QCOMPARE(ticksAt42, 2);  // the tick and its guide line
+    plot.replotNow();
+    QVERIFY(plot.customPlot()->xAxis->range().contains(42.0));  // beyond the density grid
+    QVERIFY(plot.customPlot()->xAxis->range().contains(-1.0) || plot.customPlot()->xAxis->range().contains(0.0));
+
+    const QStringList lines = plot.toCsv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.first(), QStringLiteral("kind,lambda,density"));
+    QVERIFY(lines.contains(QStringLiteral("density,1,1e-04")));
+    QVERIFY(lines.contains(QStringLiteral("eigenvalue,42,")));
+    QCOMPARE(lines.size(), 1 + 4 + 2);  // the CSV keeps the raw density, zeros included
+
+    plot.setTopEigenvalues({1.0});
+    QCOMPARE(plot.customPlot()->itemCount(), 2);  // old ticks removed
+}
+
+void TestPlotsSeries::sliceDropsMismatchedSeries()
+{
+    SlicePlot plot;
+    plot.setSlices({-0.5, 0.0, 0.5}, {1.5, 0.25, 1.25}, {0.5, 0.25});
+    QCOMPARE(points(plot.topEigenvectorGraph()), (QList<QPointF>{{-0.5, 1.5}, {0.0, 0.25}, {0.5, 1.25}}));
+    QCOMPARE(plot.randomGraph()->dataCount(), 0);
+    QCOMPARE(plot.toCsv(),
+             QStringLiteral("t,loss_top_eigenvector,loss_random\n-0.5,1.5,\n0,0.25,\n0.5,1.25,\n"));
+}
+
+void TestPlotsSeries::themeRecolorsAxesAndSeries()
+{
+    LossPlot plot;
+    const PlotTheme dark = PlotTheme::dark();
+    plot.setTheme(dark);
+    QCustomPlot* custom = plot.customPlot();
+    QCOMPARE(custom->xAxis->tickLabelColor(), dark.foreground);
+    QCOMPARE(custom->yAxis->basePen().color(), dark.foreground);
+    QCOMPARE(custom->axisRect()->backgroundBrush().color(), dark.background);
+    QCOMPARE(plot.graph(LossPlot::Series::TrainLoss)->pen().color(), dark.series[0]);
+    QCOMPARE(plot.graph(LossPlot::Series::TestLoss)->pen().color(), dark.series[1]);
+    plot.setTheme(PlotTheme::light());
+    QCOMPARE(plot.graph(LossPlot::Series::TrainLoss)->pen().color(), PlotTheme::light().series[0]);
+}
+
+QTEST_MAIN(TestPlotsSeries)
+#include "TestPlotsSeries.moc"
