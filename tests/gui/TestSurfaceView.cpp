@@ -172,6 +172,22 @@ void TestSurfaceView::fillOfCoarseLatticeIsBilinear()
     const SurfaceData edge = sampled(19, 5, plane);
     const std::vector<double> edgeFilled = fillMissingValues(coarse(edge, 4));
     QCOMPARE(edgeFilled[18], edge.at(16, 0));
+
+    // An infinite (diverged) value is drawn at the top of the finite range, and the scene
+    // neither counts it as the minimizer nor stretches its color range to it.
+    SurfaceData diverged = sampled(5, 5, plane);
+    diverged.values[3] = std::numeric_limits<double>::infinity();
+    diverged.values[21] = -std::numeric_limits<double>::infinity();
+    const std::vector<double> clamped = fillMissingValues(diverged);
+    const double highest = plane(1.0, -1.0);
+    const double lowest = plane(-1.0, 1.0);
+    QCOMPARE(clamped[3], highest);
+    QCOMPARE(clamped[21], lowest);
+    SurfaceScene scene;
+    diverged.values[21] = 0.5;
+    scene.setSurface(diverged);
+    QCOMPARE(scene.colorRange()[1], highest);
+    QCOMPARE(*scene.minimizerIndex(), QPoint(0, 4));
 }
 
 void TestSurfaceView::emptyViewShowsOnlyBackground()

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace minimascope::ui {
 namespace {
@@ -39,6 +40,19 @@ void fillLine(double* values, const double* coords, int count, int stride)
 std::vector<double> fillMissingValues(const SurfaceData& data)
 {
     std::vector<double> values = data.values;
+    // A diverged evaluation gives an infinite loss: drawn at the edge of the finite range.
+    double lowest = std::numeric_limits<double>::infinity();
+    double highest = -std::numeric_limits<double>::infinity();
+    for (double v : values) {
+        if (std::isfinite(v)) {
+            lowest = std::min(lowest, v);
+            highest = std::max(highest, v);
+        }
+    }
+    for (double& v : values) {
+        if (std::isinf(v))
+            v = highest >= lowest ? (v > 0 ? highest : lowest) : std::numeric_limits<double>::quiet_NaN();
+    }
     const int nx = data.nx();
     const int ny = data.ny();
     for (int j = 0; j < ny; ++j)

@@ -2,7 +2,8 @@
 // Fills the points of a partly computed surface (NaN = not computed yet) so that a progressive
 // surface can be drawn whole: linear interpolation along x within each row that has computed
 // points, then along y between those rows, constant beyond the outermost ones. On a coarse
-// lattice this is bilinear interpolation of the lattice. Computed values are kept as they are.
+// lattice this is bilinear interpolation of the lattice. Computed values are kept as they are,
+// except infinite ones (a diverged evaluation), which become the largest (smallest) finite value.
 #include <vector>
 
 namespace minimascope::ui {
