@@ -119,24 +119,34 @@ int main(int argc, char** argv)
         int next = points;
         print("SharpnessPlot", points, best([&] { return measure(plot, replots, [&](int) { add(next++); }); }));
     }
-    {
+    // Two trajectories: one drifting with small measurement noise (most points within a pixel of
+    // their neighbours, as when (a, s) is measured every few iterations), and a worst case whose
+    // noise puts nearly every point several pixels from the previous one.
+    const struct {
+        const char* name;
+        double noise;
+    } trajectories[] = {{"StabilityDiagram, smooth trajectory + 30 session points", 0.05},
+                        {"StabilityDiagram, noisy trajectory (worst case) + 30 session points", 0.3}};
+    for (const auto& trajectory : trajectories) {
         StabilityDiagram plot;
         show(plot);
         plot.setBounds(0.1, 10, 1000);
-        // 30 finished runs as session points, then a long current trajectory.
         for (int r = 0; r < 30; ++r) {
             plot.appendMeasurement(5.0 + r % 10, 3.0 + r % 7);
             plot.finishRun(r % 3 == 0 ? 0.1 : r % 3 == 1 ? 0.05 : 0.2, 10, QStringLiteral("run"));
         }
-        auto add = [&plot](int i) {
+        const double noise = trajectory.noise;
+        auto add = [&plot, noise](int i) {
             const double u = 1.0 - std::exp(-i / 4000.0);
-            plot.appendMeasurement(4.0 + 14.0 * u + 0.3 * std::sin(i * 0.37), 3.0 + 20.0 * u + 0.3 * std::cos(i * 0.53));
+            plot.appendMeasurement(4.0 + 14.0 * u + noise * std::sin(i * 0.37),
+                                   3.0 + 20.0 * u + noise * std::cos(i * 0.53));
         };
         for (int i = 0; i < points; ++i)
             add(i);
         int next = points;
-        print("StabilityDiagram (trajectory + 30 session points)", points,
-              best([&] { return measure(plot, replots, [&](int) { add(next++); }); }));
+        print(trajectory.name, points, best([&] { return measure(plot, replots, [&](int) { add(next++); }); }));
+        std::printf("|   (drawn trajectory points: %d of %d) | | | | |\n", plot.trajectory()->dataCount(),
+                    int(plot.trajectoryPoints().size()));
     }
     return 0;
 }
