@@ -33,8 +33,9 @@ public:
     SurfaceScene(const SurfaceScene&) = delete;
     SurfaceScene& operator=(const SurfaceScene&) = delete;
 
-    // A grid with fewer than 2x2 points or values of the wrong size clears the scene (with a
-    // warning). The camera goes to the Iso preset for the first surface and when the grid's
+    // NaN values (not computed yet) are drawn interpolated (SurfaceFill.h); nothing is drawn
+    // until one value is computed. An invalid grid (!data.isValid()) clears the scene with a
+    // warning. The camera goes to the Iso preset for the first surface and when the grid's
     // extent changes, and stays where it is otherwise.
     void setSurface(const SurfaceData& data);
     bool hasSurface() const;
