@@ -52,6 +52,7 @@ Usage:
   minimascope-cli train (--config FILE | --preset NAME) [--out DIR] [options]
   minimascope-cli analyze --run DIR [options]
   minimascope-cli figures --run DIR [options]
+  minimascope-cli landscape --run DIR [options]
   minimascope-cli presets            list the shipped presets
   minimascope-cli --help             this text
 
@@ -64,7 +65,7 @@ train options:
                         (VALUE is JSON when it parses as JSON, a string otherwise). Repeatable.
   --lr X                = --set optimizer.lr=X (the learning rate eta)
   --batch-size B        = --set optimizer.batch_size=B
-  --optimizer NAME      = --set optimizer.name=NAME (gd, sgd, adagrad, adam, lbfgs, sam)
+  --optimizer NAME      = --set optimizer.name=NAME (gd, sgd, adagrad, adam, lbfgs, sam, adahessian)
   --sampling MODE       = --set optimizer.sampling=MODE (shuffle, subset, replacement)
   --seed S              = --set seed=S
   --n N                 = --set dataset.n=N (training examples)
@@ -108,6 +109,27 @@ figures options (the plots of a run, headless; the 2D plots need no display):
   --dpi D               text and line scale of the images (default 96 = as on screen)
   --formats LIST        comma-separated: png, svg, pdf (default all three)
 
+landscape options (a loss surface or curve around a run's parameters; see docs/landscape.md):
+  --run DIR             a run folder written by 'train' (its config.json rebuilds data and model)
+  --params DIR          the centre (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)
+  --directions KIND     random (seeded Gaussian, normalized; default), eigen (top Hessian
+                        eigenvectors), pca (principal plane of DIR/snapshots, path exported
+                        too), interpolate (the line to --to, alpha = 1 lands on it; 1D)
+  --to DIR              the other parameters for interpolate (e.g. another run's parameters/)
+  --range A,B           alpha and beta from A to B (default -1,1; interpolate -0.5,1.5; pca
+                        fits the projected path)
+  --resolution N        points a side (default 51)
+  --dims 1|2            a curve along the first direction or a surface (default 2)
+  --normalization MODE  filter, layer or none for random directions (default filter)
+  --keep-bias-bn        keep biases and BatchNorm parameters in random directions (default zeroed)
+  --orthogonalize       make the second random direction orthogonal to the first
+  --seed S              seed of the random directions (default the run's seed)
+  --subset N            the first N examples of the split (default all)
+  --split train|test    which data the loss is measured on (default train)
+  --threads T           workers (default 0 = both cores)
+  --out PREFIX          writes PREFIX.vts/.csv/.npy/.json (+ PREFIX_trajectory.vtp for pca);
+                        default DIR/landscape_<directions>
+
 Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.
 Ctrl-C stops the run cleanly and still writes what was measured.
 
@@ -132,8 +154,9 @@ CliArguments parseArguments(int argc, char** argv)
         return args;
     }
     args.command = words[i++];
-    if (args.command != "train" && args.command != "analyze" && args.command != "figures" && args.command != "presets")
-        throw InputError("unknown command '" + args.command + "' (expected train, analyze, figures or presets)");
+    if (args.command != "train" && args.command != "analyze" && args.command != "figures" &&
+        args.command != "landscape" && args.command != "presets")
+        throw InputError("unknown command '" + args.command + "' (expected train, analyze, figures, landscape or presets)");
     const auto valueOf = [&](const std::string& flag) -> std::string {
         if (i >= words.size())
             throw InputError("option " + flag + " needs a value");
@@ -158,8 +181,38 @@ CliArguments parseArguments(int argc, char** argv)
     };
     AnalyzeArguments& analyze = args.analyze;
     FiguresArguments& figures = args.figures;
+    LandscapeArguments& landscape = args.landscape;
     while (i < words.size()) {
         const std::string flag = words[i++];
+        if (args.command == "landscape" && flag != "--help" && flag != "-h") {
+            if (flag == "--run") landscape.runDir = valueOf(flag);
+            else if (flag == "--params") landscape.parametersDir = valueOf(flag);
+            else if (flag == "--directions") landscape.directions = valueOf(flag);
+            else if (flag == "--to") landscape.toDir = valueOf(flag);
+            else if (flag == "--range") {
+                const std::string range = valueOf(flag);
+                double lo = 0, hi = 0;
+                char tail = 0;
+                if (std::sscanf(range.c_str(), "%lf,%lf%c", &lo, &hi, &tail) != 2 || !(lo < hi))
+                    throw InputError("option --range needs A,B with A < B, got '" + range + "'");
+                landscape.rangeMin = lo;
+                landscape.rangeMax = hi;
+                landscape.rangeGiven = true;
+            } else if (flag == "--resolution") landscape.resolution = count(flag, 2);
+            else if (flag == "--dims") landscape.dimensions = count(flag, 1);
+            else if (flag == "--normalization") landscape.normalization = valueOf(flag);
+            else if (flag == "--keep-bias-bn") landscape.keepBiasAndBatchNorm = true;
+            else if (flag == "--orthogonalize") landscape.orthogonalize = true;
+            else if (flag == "--seed") {
+                landscape.seed = static_cast<uint64_t>(count(flag, 0));
+                landscape.seedGiven = true;
+            } else if (flag == "--subset") landscape.subset = count(flag, 1);
+            else if (flag == "--split") landscape.split = valueOf(flag);
+            else if (flag == "--threads") landscape.threads = static_cast<int>(count(flag, 0));
+            else if (flag == "--out") landscape.outPrefix = valueOf(flag);
+            else throw InputError("unknown option '" + flag + "' for landscape (see 'minimascope-cli --help')");
+            continue;
+        }
         if (args.command == "figures" && flag != "--help" && flag != "-h") {
             if (flag == "--run") figures.runDir = valueOf(flag);
             else if (flag == "--out") figures.outDir = valueOf(flag);
@@ -226,6 +279,14 @@ CliArguments parseArguments(int argc, char** argv)
         throw InputError("train needs exactly one of --config FILE or --preset NAME");
     if (args.command == "analyze" && !args.helpRequested && analyze.runDir.empty())
         throw InputError("analyze needs --run DIR");
+    if (args.command == "landscape" && !args.helpRequested) {
+        if (landscape.runDir.empty())
+            throw InputError("landscape needs --run DIR");
+        if (landscape.dimensions != 1 && landscape.dimensions != 2)
+            throw InputError("option --dims needs 1 or 2");
+        if (landscape.split != "train" && landscape.split != "test")
+            throw InputError("option --split needs train or test, got '" + landscape.split + "'");
+    }
     if (args.command == "figures" && !args.helpRequested) {
         if (figures.runDir.empty())
             throw InputError("figures needs --run DIR");

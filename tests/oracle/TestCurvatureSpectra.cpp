@@ -173,6 +173,34 @@ private Q_SLOTS:
         QVERIFY(relative(second, hq.dot(hq).item<double>() / q.dot(q).item<double>()) < kDoubleTolerance);
     }
 
+    void floatReportMatchesDenseMatrices()
+    {
+        // The same engine on float32 copies of a tiny MLP and CNN, against the double dense
+        // matrices: the float bound.
+        constexpr double kFloatReportTolerance = 1e-3;
+        for (const QString& kind : {QStringLiteral("mlp tanh"), QStringLiteral("conv relu")}) {
+            const bool conv = kind.startsWith("conv");
+            Dataset data = conv ? tinyImages(6, 3) : toDouble(makeBlobs(7, 3, 1.0, 3));
+            const auto network = makeNetwork(kind);
+            const DenseCurvature dense = denseCurvature(*network, data);
+            const int64_t p = dense.hessian.size(0);
+            network->to(at::kFloat);
+            data.inputs = data.inputs.to(at::kFloat);
+            FlatParameters flat(*network);
+            CurvatureRequest request;
+            request.lambdaMin = true;
+            request.tolerance = 1e-5;
+            request.maxSteps = p;
+            const CurvatureReport report = measureCurvature(*network, flat, data, request);
+            const at::Tensor hEigen = at::linalg_eigvalsh(dense.hessian);
+            const double s = std::sqrt(at::linalg_eigvalsh(dense.covariance)[p - 1].item<double>());
+            QVERIFY2(relative(report.topEigenvalues.front().value, hEigen[p - 1].item<double>()) < kFloatReportTolerance,
+                     qPrintable(kind));
+            QVERIFY2(relative(report.lambdaMin->value, hEigen[0].item<double>()) < kFloatReportTolerance, qPrintable(kind));
+            QVERIFY2(relative(report.nonUniformity->value, s) < kFloatReportTolerance, qPrintable(kind));
+        }
+    }
+
     void convSigmaProductsMatchDenseMatrices()
     {
         for (Activation activation : {Activation::Relu, Activation::Tanh}) {
