@@ -163,6 +163,8 @@ void TestPlotsStability::trajectoryKeepsExactValues()
     for (const QPointF& p : points)
         diagram.appendMeasurement(p.x(), p.y());
     QVERIFY(diagram.isReplotPending());  // appends schedule, never replot directly
+    diagram.appendMeasurement(5.0, std::numeric_limits<double>::quiet_NaN());  // s not measured
+    diagram.appendMeasurement(inf, 5.0);
 
     QCPCurve* curve = diagram.trajectory();
     QCOMPARE(curve->dataCount(), int(points.size()));

@@ -139,6 +139,8 @@ void StabilityDiagram::updateTitle()
 
 void StabilityDiagram::appendMeasurement(double a, double s)
 {
+    if (!std::isfinite(a) || !std::isfinite(s))
+        return;
     if (m_runFinished) {
         m_points.clear();
         m_trajectory->data()->clear();

@@ -39,8 +39,9 @@ public:
     // sqrt(B(n−1)/(n−B))/η; +infinity for GD; NaN when no bounds are set.
     double nonUniformityBound() const { return m_sBound; }
 
-    // One (a, s) measurement of the current run. The first one after finishRun() starts a new
-    // trajectory (the finished run's stays visible until then).
+    // One (a, s) measurement of the current run; a pair with a NaN or infinite value (e.g. s not
+    // measured) is ignored. The first one after finishRun() starts a new trajectory (the finished
+    // run's stays visible until then).
     void appendMeasurement(double a, double s);
     // Keeps the current run's last (a, s) as a session point (nothing if it has no measurement).
     void finishRun(double eta, int64_t batchSize, const QString& label);
