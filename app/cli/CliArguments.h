@@ -37,6 +37,27 @@ struct FiguresArguments {
     std::string formats = "png,svg,pdf";      // --formats
 };
 
+// Options of `landscape`.
+struct LandscapeArguments {
+    std::string runDir;                       // --run
+    std::string parametersDir;                // --params (default: RUN/parameters): the centre
+    std::string directions = "random";        // --directions random|eigen|pca|interpolate
+    std::string toDir;                        // --to DIR: the other end for interpolate
+    double rangeMin = -1.0, rangeMax = 1.0;   // --range A,B (both axes)
+    bool rangeGiven = false;                  // else: pca fits the path, interpolate -0.5,1.5
+    int64_t resolution = 51;                  // --resolution N points a side
+    int64_t dimensions = 2;                   // --dims 1|2 (interpolate is always 1)
+    std::string normalization = "filter";     // --normalization filter|layer|none (random)
+    bool keepBiasAndBatchNorm = false;        // --keep-bias-bn
+    bool orthogonalize = false;               // --orthogonalize (random)
+    uint64_t seed = 0;                        // --seed (default: the run's)
+    bool seedGiven = false;
+    int64_t subset = 0;                       // --subset: first N examples; 0 = all
+    std::string split = "train";              // --split train|test
+    int threads = 0;                          // --threads (0 = both cores)
+    std::string outPrefix;                    // --out PREFIX (default RUN/landscape_<directions>)
+};
+
 // Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).
 struct TrackArguments {
     int64_t every = 0;                        // 0 = not during the run
@@ -45,9 +66,10 @@ struct TrackArguments {
 };
 
 struct CliArguments {
-    std::string command;                      // "train", "analyze", "figures", "presets", "help"
+    std::string command;                      // "train", "analyze", "figures", "landscape", "presets", "help"
     AnalyzeArguments analyze;
     FiguresArguments figures;
+    LandscapeArguments landscape;
     TrackArguments track;
     std::string configPath;                   // --config
     std::string presetName;                   // --preset

@@ -13,6 +13,7 @@ enum ExitCode { kSuccess = 0, kInternalError = 1, kBadInput = 2, kDiverged = 3, 
 
 int runTrain(const CliArguments& args, const char* argv0, const core::CancelToken& cancel);
 int runAnalyze(const CliArguments& args, const core::CancelToken& cancel);
+int runLandscape(const CliArguments& args, const core::CancelToken& cancel);
 // Only in builds with the GUI libraries (MINIMASCOPE_HAVE_FIGURES).
 int runFigures(const CliArguments& args);
 

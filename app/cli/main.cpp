@@ -37,6 +37,8 @@ int main(int argc, char** argv)
         }
         std::signal(SIGINT, onSignal);
         std::signal(SIGTERM, onSignal);
+        if (args.command == "landscape")
+            return cli::runLandscape(args, g_cancel);
         if (args.command == "analyze")
             return cli::runAnalyze(args, g_cancel);
         if (args.command == "figures") {

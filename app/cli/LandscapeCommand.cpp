@@ -1,0 +1,240 @@
+#include "Commands.h"
+
+#include "common/CancelToken.h"
+#include "common/InputError.h"
+#include "data/DatasetSpec.h"
+#include "data/DatasetTransforms.h"
+#include "io/AtomicFile.h"
+#include "landscape/Directions.h"
+#include "landscape/EigenDirections.h"
+#include "landscape/LossSurface.h"
+#include "landscape/RunTrajectory.h"
+#include "landscape/SurfaceExport.h"
+#include "landscape/TrajectoryPca.h"
+#include "models/FlatParameters.h"
+#include "models/Network.h"
+#include "train/Objective.h"
+#include "train/RunConfig.h"
+#include "train/RunFolder.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+namespace minimascope::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The two directions (the second undefined for a curve), what the sidecar should say about
+// them, and the projected path for pca.
+struct Plane {
+    at::Tensor direction1, direction2;
+    nlohmann::json description;
+    core::ProjectedTrajectory trajectory;
+    std::array<double, 4> fittedRange{};   // xMin, xMax, yMin, yMax of the path, for pca
+};
+
+// A range that holds every point of the path with a 10 % margin and the centre.
+std::array<double, 4> rangeAround(const std::vector<std::array<double, 2>>& points)
+{
+    std::array<double, 4> r{0.0, 0.0, 0.0, 0.0};
+    for (const auto& p : points) {
+        r[0] = std::min(r[0], p[0]);
+        r[1] = std::max(r[1], p[0]);
+        r[2] = std::min(r[2], p[1]);
+        r[3] = std::max(r[3], p[1]);
+    }
+    const double mx = 0.1 * (r[1] - r[0]) + 1e-12, my = 0.1 * (r[3] - r[2]) + 1e-12;
+    return {r[0] - mx, r[1] + mx, r[2] - my, r[3] + my};
+}
+
+Plane pcaPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
+               const core::Dataset& data, const at::Tensor& origin, const core::CancelToken& cancel)
+{
+    const core::RunSnapshots snapshots = core::loadRunSnapshots(a.runDir, network, parameters);
+    const core::TrajectoryPca pca = core::trajectoryPca(snapshots.parameters, origin);
+    Plane plane{pca.direction1, pca.direction2, {}, {}, rangeAround(pca.projected)};
+    plane.description = {{"snapshots", snapshots.iterations}, {"explained_variance", {pca.explained1, pca.explained2}}};
+    std::fprintf(stderr, "pca of %zu snapshots: explained variance %.3f, %.3f\n", snapshots.parameters.size(),
+                 pca.explained1, pca.explained2);
+    plane.trajectory.coordinates = pca.projected;
+    plane.trajectory.iterations = snapshots.iterations;
+    // The loss along the path itself, so that the exported polyline lies on the surface.
+    for (const at::Tensor& snapshot : snapshots.parameters) {
+        parameters.set(snapshot);
+        plane.trajectory.loss.push_back(core::evaluate(network, data, &cancel).loss);
+    }
+    parameters.set(origin);
+    return plane;
+}
+
+Plane eigenPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
+                 const core::Dataset& data, const core::CancelToken& cancel)
+{
+    core::EigenDirectionOptions options;
+    options.k = a.dimensions;
+    options.seed = a.seed;
+    const core::EigenResult eigen = core::hessianEigenDirections(network, parameters, data, options, &cancel);
+    if (eigen.status == core::RunStatus::Cancelled || eigen.pairs.size() < static_cast<size_t>(a.dimensions))
+        throw core::InputError("the Hessian eigenvectors were not found (cancelled)");
+    Plane plane;
+    plane.direction1 = eigen.pairs[0].vector;
+    nlohmann::json values = nlohmann::json::array(), residuals = nlohmann::json::array();
+    for (const core::EigenPair& pair : eigen.pairs) {
+        values.push_back(pair.value);
+        residuals.push_back(pair.residual);
+        std::fprintf(stderr, "eigenvalue %.6g (residual %.2g)\n", pair.value, pair.residual);
+    }
+    if (a.dimensions == 2)
+        plane.direction2 = eigen.pairs[1].vector;
+    plane.description = {{"eigenvalues", values}, {"residuals", residuals}, {"products", eigen.products}};
+    return plane;
+}
+
+Plane choosePlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
+                  const core::Dataset& data, const at::Tensor& origin, const core::CancelToken& cancel)
+{
+    if (a.directions == "random") {
+        const core::DirectionNormalization normalization = core::parseDirectionNormalization(a.normalization);
+        const bool ignore = !a.keepBiasAndBatchNorm;
+        Plane plane;
+        plane.direction1 = core::randomDirection(parameters, normalization, ignore, a.seed);
+        if (a.dimensions == 2) {
+            plane.direction2 = core::randomDirection(parameters, normalization, ignore, a.seed + 1);
+            if (a.orthogonalize)
+                plane.direction2 = core::orthogonalizeAgainst(plane.direction1, plane.direction2);
+        }
+        plane.description = {{"normalization", a.normalization},
+                             {"bias_and_batchnorm", ignore ? "zeroed" : "kept"},
+                             {"seeds", {a.seed, a.seed + 1}},
+                             {"orthogonalized", a.orthogonalize}};
+        return plane;
+    }
+    if (a.directions == "eigen")
+        return eigenPlane(a, network, parameters, data, cancel);
+    if (a.directions == "pca")
+        return pcaPlane(a, network, parameters, data, origin, cancel);
+    if (a.directions == "interpolate") {
+        if (a.toDir.empty())
+            throw core::InputError("--directions interpolate needs --to DIR (the other parameters)");
+        core::loadNetworkTensors(a.toDir, network);
+        const at::Tensor other = parameters.get();
+        parameters.set(origin);
+        Plane plane;
+        plane.direction1 = core::parameterDifference(origin, other);
+        plane.description = {{"to", a.toDir}};
+        return plane;
+    }
+    throw core::InputError("unknown --directions '" + a.directions + "' (expected random, eigen, pca or interpolate)");
+}
+
+} // namespace
+
+int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
+{
+    LandscapeArguments a = args.landscape;
+    if (a.directions == "interpolate")
+        a.dimensions = 1;
+    const core::RunConfig config = core::loadRunConfig(a.runDir + "/config.json");
+    if (!a.seedGiven)
+        a.seed = config.seed;
+    const core::DatasetPair data = core::loadDatasets(config.dataset);
+    const core::Dataset& split = a.split == "test" ? data.test : data.train;
+    if (split.size() == 0)
+        throw core::InputError(a.runDir + ": the run's data set has no " + a.split + " split");
+    const core::Dataset examples = a.subset > 0 ? core::takeFirst(split, a.subset) : split;
+    const auto network = core::buildModel(config.model, data.train, config.seed);
+    const std::string parametersDir = a.parametersDir.empty() ? a.runDir + "/parameters" : a.parametersDir;
+    core::loadNetworkTensors(parametersDir, *network);
+    core::FlatParameters parameters(*network);
+    at::set_num_threads(a.threads > 0 ? a.threads : 2);
+    std::fprintf(stderr, "%s: %s, %lld %s examples\n", parametersDir.c_str(), network->describe().c_str(),
+                 static_cast<long long>(examples.size()), a.split.c_str());
+
+    // An unusable output folder fails now, not after the computation.
+    const std::string prefix = a.outPrefix.empty() ? a.runDir + "/landscape_" + a.directions : a.outPrefix;
+    const std::string outDir = std::filesystem::path(prefix).parent_path().string();
+    if (!outDir.empty())
+        core::ensureDirectory(outDir);
+
+    const at::Tensor origin = parameters.get();
+    Plane plane = choosePlane(a, *network, parameters, examples, origin, cancel);
+
+    core::SurfaceRequest request;
+    request.origin = origin;
+    request.direction1 = plane.direction1;
+    request.direction2 = plane.direction2;
+    request.nx = request.ny = a.resolution;
+    request.threads = a.threads;
+    const std::array<double, 4> defaultRange =
+        a.directions == "pca" ? plane.fittedRange
+        : a.directions == "interpolate" ? std::array<double, 4>{-0.5, 1.5, 0.0, 0.0}
+                                        : std::array<double, 4>{-1.0, 1.0, -1.0, 1.0};
+    request.xMin = a.rangeGiven ? a.rangeMin : defaultRange[0];
+    request.xMax = a.rangeGiven ? a.rangeMax : defaultRange[1];
+    request.yMin = a.rangeGiven ? a.rangeMin : defaultRange[2];
+    request.yMax = a.rangeGiven ? a.rangeMax : defaultRange[3];
+
+    const core::DirectionReport report = core::describeDirections(plane.direction1, plane.direction2);
+    std::fprintf(stderr, "directions: %s, |d1| = %.6g, |d2| = %.6g, cos = %.3g\n", a.directions.c_str(),
+                 report.norm1, report.norm2, report.cosine);
+
+    const auto start = Clock::now();
+    auto lastPrint = start - std::chrono::seconds(1);
+    const core::SurfaceSink sink = [&](const core::LandscapeGrid&, const core::SurfaceProgress& p) {
+        // At most two lines a second, plus one per finished level.
+        const auto now = Clock::now();
+        if (!p.levelFinished && now - lastPrint < std::chrono::milliseconds(500))
+            return;
+        lastPrint = now;
+        std::fprintf(stderr, "  level %d/%d (stride %lld): %lld/%lld points, %.1f s%s\n", p.level + 1, p.levels,
+                     static_cast<long long>(p.stride), static_cast<long long>(p.pointsDone),
+                     static_cast<long long>(p.pointsTotal), std::chrono::duration<double>(now - start).count(),
+                     p.levelFinished ? " (level done)" : "");
+    };
+    core::LandscapeGrid grid;
+    const core::RunStatus status = core::evaluateSurface(*network, parameters, examples, request, grid, &cancel, sink);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+    nlohmann::json description = {
+        {"run", a.runDir},
+        {"parameters_dir", parametersDir},
+        {"model", network->describe()},
+        {"model_spec", config.model.kind},
+        {"dataset", config.dataset.name},
+        {"split", a.split},
+        {"examples", examples.size()},
+        {"subset", a.subset > 0 ? nlohmann::json(a.subset) : nlohmann::json("all")},
+        {"directions", a.directions},
+        {"direction_details", plane.description},
+        {"direction_norms", {report.norm1, report.norm2}},
+        {"direction_cosine", report.cosine},
+        {"batchnorm", "eval (running statistics)"},
+        {"status", core::toString(status)},
+        {"seconds", seconds},
+        {"recompute", "minimascope-cli landscape --run " + a.runDir + " --params " + parametersDir + " --directions " +
+                          a.directions + " --dims " + std::to_string(a.dimensions) + " --resolution " +
+                          std::to_string(a.resolution) + " --seed " + std::to_string(a.seed) + " --split " + a.split +
+                          (a.subset > 0 ? " --subset " + std::to_string(a.subset) : std::string()) +
+                          (a.directions == "random" ? " --normalization " + a.normalization : std::string()) +
+                          (a.keepBiasAndBatchNorm ? " --keep-bias-bn" : "") + (a.orthogonalize ? " --orthogonalize" : "") +
+                          (a.toDir.empty() ? std::string() : " --to " + a.toDir)},
+    };
+    const std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
+    const size_t centre = grid.index(grid.xs.size() / 2, grid.ys.size() / 2);
+    std::printf("%s after %.2f s: %zu x %zu grid, loss %.6g at (%.3g, %.3g)\n", core::toString(status), seconds,
+                grid.xs.size(), grid.ys.size(), grid.loss[centre], grid.xs[grid.xs.size() / 2],
+                grid.ys[grid.ys.size() / 2]);
+    for (const std::string& path : written)
+        std::printf("  -> %s\n", path.c_str());
+    return status == core::RunStatus::Cancelled ? kCancelled : kSuccess;
+}
+
+} // namespace minimascope::cli
