@@ -1,12 +1,14 @@
 // minimascope: the desktop application.
-//   minimascope [--preset NAME] [--run] [--screenshot PATH [--screenshot-delay MS]]
-// --run starts the preset at once; --screenshot grabs the window to PATH once the run has
-// finished (or after the delay when nothing runs) and quits: for documentation and checks.
+//   minimascope [--preset NAME] [--run [--surface]] [--screenshot PATH [--screenshot-delay MS]]
+// --run starts the preset at once, --surface computes the loss surface when it has finished;
+// --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
+// runs) and quits: for documentation and checks.
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
 #include "controllers/RunController.h"
 #include "panels/SetupPanel.h"
+#include "panels/SurfacePanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -38,7 +40,9 @@ int main(int argc, char** argv)
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
                                    QStringLiteral("Milliseconds to wait before the picture (default 1500)."),
                                    QStringLiteral("MS"), QStringLiteral("1500"));
-    parser.addOptions({preset, run, screenshot, delay});
+    const QCommandLineOption surface(QStringLiteral("surface"),
+                                     QStringLiteral("With --run: compute the loss surface once the run has finished."));
+    parser.addOptions({preset, run, surface, screenshot, delay});
     parser.process(app);
 
     minimascope::ui::MainWindow window;
@@ -61,12 +65,18 @@ int main(int argc, char** argv)
                 window.close();
             });
         };
-        if (parser.isSet(run))
+        if (parser.isSet(run) && parser.isSet(surface))
+            QObject::connect(window.runController(), &minimascope::ui::RunController::surfaceFinished, &window,
+                             grabAndQuit);
+        else if (parser.isSet(run))
             QObject::connect(window.runController(), &minimascope::ui::RunController::trainingFinished, &window,
                              grabAndQuit);
         else
             grabAndQuit();
     }
+    if (parser.isSet(run) && parser.isSet(surface))
+        QObject::connect(window.runController(), &minimascope::ui::RunController::trainingFinished, &window,
+                         [&window] { window.computeSurface(window.surfacePanel()->request()); });
     if (parser.isSet(run))
         QTimer::singleShot(0, &window, [&window] { window.startRun(); });
     return QApplication::exec();

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void stopCancelsWithinLatency();
     void pauseHoldsTheRunAndStopStillWorks();
     void invalidFieldsBlockRun();
+    void divergenceIsReportedNotFatal();
     void spectrumOfTheEscapeToy();
     void surfaceIsCentredOnTheRun();
     void topEigenvectorSlicesCurveLikeTheSharpness();
@@ -316,6 +317,26 @@ void TestMainWindow::invalidFieldsBlockRun()
     QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
     QVERIFY(!window.runController()->isTraining());
     QVERIFY(finished.isEmpty());
+}
+
+void TestMainWindow::divergenceIsReportedNotFatal()
+{
+    MainWindow window;
+    window.show();
+    // GD on the escape toy with eta = 5: |1 - eta f''| >= 4.5 on every piece, so x runs away
+    // geometrically and the loss passes the divergence bound (1e6) within a few dozen steps.
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("escape-toy-gd")));
+    findField<QLineEdit*>(window, "lr")->setText(QStringLiteral("5"));
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(toString(finished.at(0).at(0).value<TrainingOutcome>().status), toString(JobStatus::Diverged));
+    QVERIFY2(window.runStatusText().startsWith(QStringLiteral("Diverged")), qPrintable(window.runStatusText()));
+    // The window stays usable: the next run starts.
+    findField<QLineEdit*>(window, "lr")->setText(QStringLiteral("0.7"));
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(toString(finished.at(1).at(0).value<TrainingOutcome>().status), toString(JobStatus::Finished));
 }
 
 void TestMainWindow::spectrumOfTheEscapeToy()

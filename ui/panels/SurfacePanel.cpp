@@ -6,18 +6,25 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
-#include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace minimascope::ui {
 
+namespace {
+
+CameraPreset cameraPreset(int index)
+{
+    static const CameraPreset presets[] = {CameraPreset::Iso, CameraPreset::Top, CameraPreset::Front,
+                                           CameraPreset::Side};
+    return presets[qBound(0, index, 3)];
+}
+
+} // namespace
+
 SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
 {
-    m_view = new SurfaceView;
-    m_view->setObjectName(QStringLiteral("surfaceView"));
-    m_view->setMinimumSize(200, 160);
     m_compute = new QPushButton(tr("Compute surface"));
     m_compute->setObjectName(QStringLiteral("computeSurface"));
     m_compute->setToolTip(tr("The training loss around the last run's parameters, coarse first"));
@@ -39,14 +46,14 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
     m_range->setValue(1.0);
     m_range->setPrefix(tr("± "));
     m_range->setToolTip(tr("α and β range, in multiples of the directions"));
-    auto* scale = new QComboBox;
-    scale->addItems({tr("linear"), tr("log")});
-    scale->setToolTip(tr("Color scale"));
-    auto* contours = new QCheckBox(tr("contours"));
-    contours->setChecked(true);
-    auto* camera = new QComboBox;
-    camera->addItems({tr("iso"), tr("top"), tr("front"), tr("side")});
-    camera->setToolTip(tr("Camera"));
+    m_scale = new QComboBox;
+    m_scale->addItems({tr("linear"), tr("log")});
+    m_scale->setToolTip(tr("Color scale"));
+    m_contours = new QCheckBox(tr("contours"));
+    m_contours->setChecked(true);
+    m_camera = new QComboBox;
+    m_camera->addItems({tr("iso"), tr("top"), tr("front"), tr("side")});
+    m_camera->setToolTip(tr("Camera"));
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_compute);
@@ -54,23 +61,51 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
     controls->addWidget(m_resolution);
     controls->addWidget(m_range);
     controls->addStretch(1);
-    controls->addWidget(scale);
-    controls->addWidget(contours);
-    controls->addWidget(camera);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(controls);
-    layout->addWidget(m_view, 1);
+    controls->addWidget(m_scale);
+    controls->addWidget(m_contours);
+    controls->addWidget(m_camera);
+    m_layout = new QVBoxLayout(this);
+    m_layout->setContentsMargins(4, 4, 4, 4);
+    m_layout->addLayout(controls);
+    m_layout->addStretch(1);
 
     connect(m_compute, &QPushButton::clicked, this, [this] { Q_EMIT computeRequested(request()); });
-    connect(scale, &QComboBox::currentIndexChanged, this,
-            [this](int index) { m_view->setColorScale(index == 1 ? ColorScale::Log : ColorScale::Linear); });
-    connect(contours, &QCheckBox::toggled, m_view, &SurfaceView::setContoursVisible);
-    connect(camera, &QComboBox::currentIndexChanged, this, [this](int index) {
-        static const CameraPreset presets[] = {CameraPreset::Iso, CameraPreset::Top, CameraPreset::Front,
-                                               CameraPreset::Side};
-        m_view->setCameraPreset(presets[qBound(0, index, 3)]);
+    connect(m_scale, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (m_view)
+            m_view->setColorScale(index == 1 ? ColorScale::Log : ColorScale::Linear);
     });
+    connect(m_contours, &QCheckBox::toggled, this, [this](bool on) {
+        if (m_view)
+            m_view->setContoursVisible(on);
+    });
+    connect(m_camera, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (m_view)
+            m_view->setCameraPreset(cameraPreset(index));
+    });
+}
+
+SurfaceView* SurfacePanel::surfaceView()
+{
+    if (!m_view) {
+        m_view = new SurfaceView;
+        m_view->setObjectName(QStringLiteral("surfaceView"));
+        m_view->setMinimumSize(200, 160);
+        m_view->setColorScale(m_scale->currentIndex() == 1 ? ColorScale::Log : ColorScale::Linear);
+        m_view->setContoursVisible(m_contours->isChecked());
+        m_view->setCameraPreset(cameraPreset(m_camera->currentIndex()));
+        if (m_background.isValid())
+            m_view->setColors(m_background, m_foreground);
+        // Replaces the stretch that held its place.
+        delete m_layout->takeAt(1);
+        m_layout->addWidget(m_view, 1);
+    }
+    return m_view;
+}
+
+void SurfacePanel::showEvent(QShowEvent* event)
+{
+    surfaceView();
+    QWidget::showEvent(event);
 }
 
 LandscapeRequest SurfacePanel::request() const
@@ -89,12 +124,15 @@ void SurfacePanel::setComputeEnabled(bool enabled)
 
 void SurfacePanel::setSurface(const SurfaceData& surface)
 {
-    m_view->setSurface(surface);
+    surfaceView()->setSurface(surface);
 }
 
 void SurfacePanel::setColors(const QColor& background, const QColor& foreground)
 {
-    m_view->setColors(background, foreground);
+    m_background = background;
+    m_foreground = foreground;
+    if (m_view)
+        m_view->setColors(background, foreground);
 }
 
 } // namespace minimascope::ui

@@ -3,9 +3,14 @@
 // controls: compute, random filter-normalized directions or the top-eigenvector plane, grid
 // size and range, color scale, contours and camera. It only asks (computeRequested); the
 // window runs the request on the worker and feeds setSurface() as the surface fills in.
+// The SurfaceView is created the first time the panel is shown or given a surface: a
+// QOpenGLWidget anywhere in a window makes Qt compose that whole window through OpenGL, which
+// costs tens of milliseconds a repaint with software rendering (Xvfb, remote desktops), so a
+// session that never opens the 3D panel keeps plain raster painting.
 // GUI thread only.
 #include "workers/WorkerTypes.h"
 
+#include <QColor>
 #include <QWidget>
 
 class QCheckBox;
@@ -13,6 +18,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QPushButton;
 class QSpinBox;
+class QVBoxLayout;
 
 namespace minimascope::ui {
 
@@ -23,18 +29,29 @@ class SurfacePanel : public QWidget {
 public:
     explicit SurfacePanel(QWidget* parent = nullptr);
 
-    SurfaceView* surfaceView() const { return m_view; }
+    // Creates the view if needed.
+    SurfaceView* surfaceView();
+    bool hasView() const { return m_view != nullptr; }
     // The request the controls describe (job id left for the caller).
     LandscapeRequest request() const;
     void setComputeEnabled(bool enabled);
     void setSurface(const SurfaceData& surface);
     void setColors(const QColor& background, const QColor& foreground);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 Q_SIGNALS:
     void computeRequested(const minimascope::ui::LandscapeRequest& request);
 
 private:
     SurfaceView* m_view = nullptr;
+    QVBoxLayout* m_layout = nullptr;
+    QColor m_background;
+    QColor m_foreground;
+    QComboBox* m_scale = nullptr;
+    QCheckBox* m_contours = nullptr;
+    QComboBox* m_camera = nullptr;
     QPushButton* m_compute = nullptr;
     QCheckBox* m_topEigenvectors = nullptr;
     QSpinBox* m_resolution = nullptr;

@@ -80,7 +80,7 @@ struct CurvaturePoint {
     double seconds = 0.0;         // wall time of the measurement
 };
 
-// Everything the worker learned since its previous update (emitted at most ~30 a second).
+// Everything the worker learned since its previous update (emitted at most ~10 a second).
 struct TrainingUpdate {
     quint64 jobId = 0;
     qint64 iteration = 0;
