@@ -50,6 +50,12 @@ PlotPanel::PlotPanel(QWidget* parent)
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setMouseTracking(true);
     m_plot->legend->setVisible(true);
+    // A compact legend covers less of the data, also in the small cells of the figure sheet.
+    QFont legendFont = m_plot->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() - 1.0);
+    m_plot->legend->setFont(legendFont);
+    m_plot->legend->setIconSize(24, 12);
+    m_plot->legend->setRowSpacing(0);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     // Antialiased lines look much better and measured within the replot budget (benchmarks).
     m_plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems);
@@ -191,7 +197,8 @@ QCPGraph* PlotPanel::addLegendEntry(const QString& name)
 {
     QCPGraph* entry = m_plot->addGraph();
     entry->setName(name);
-    entry->setLineStyle(QCPGraph::lsNone);
+    // A line style, so that the legend icon shows the pen; without data nothing else is drawn.
+    entry->setLineStyle(QCPGraph::lsLine);
     return entry;
 }
 
