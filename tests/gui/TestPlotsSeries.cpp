@@ -6,6 +6,7 @@
 #include "SlicePlot.h"
 #include "SpectrumPlot.h"
 
+#include <QToolTip>
 #include <QtTest>
 
 #include <cmath>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void lossCsvHasHeaderAndExactNumbers();
     void appendsCoalesceIntoOneReplot();
     void zoomStopsFollowingUntilReset();
+    void hoverShowsNearestPoint();
     void sharpnessThresholdLine_data();
     void sharpnessThresholdLine();
     void spectrumLogDensityAndTicks();
@@ -139,6 +141,25 @@ void TestPlotsSeries::zoomStopsFollowingUntilReset()
     plot.resetView();
     QVERIFY(plot.followsData());
     QVERIFY(plot.customPlot()->xAxis->range().contains(1000.0));
+}
+
+void TestPlotsSeries::hoverShowsNearestPoint()
+{
+    LossPlot plot;
+    plot.resize(600, 400);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.appendEvaluation(100, 1.25, NaN, 0.5, NaN);
+    plot.appendEvaluation(200, 0.75, NaN, 0.625, NaN);
+    plot.replotNow();
+    QCustomPlot* custom = plot.customPlot();
+    const QPoint onPoint(qRound(custom->xAxis->coordToPixel(200)), qRound(custom->yAxis->coordToPixel(0.75)));
+    // The read-out names the series and both coordinates with their axis names.
+    const QString text = plot.readoutAt(onPoint);
+    QCOMPARE(text, QStringLiteral("train loss\niteration: 200\nloss: 0.75"));
+    // Moving the mouse there shows it as a tooltip.
+    QTest::mouseMove(custom, onPoint);
+    QTRY_COMPARE(QToolTip::text(), text);
 }
 
 void TestPlotsSeries::sharpnessThresholdLine_data()
