@@ -7,6 +7,9 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <cmath>
+#include <limits>
+
 namespace minimascope::ui {
 namespace {
 

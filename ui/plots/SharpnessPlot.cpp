@@ -28,7 +28,6 @@ SharpnessPlot::SharpnessPlot(QWidget* parent)
 
     m_graph = plot->addGraph();
     m_graph->setName(QStringLiteral("sharpness a"));
-    m_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
 
     m_line = new QCPItemStraightLine(plot);
     m_line->point1->setCoords(0.0, 0.0);
@@ -83,13 +82,12 @@ void SharpnessPlot::fitView() const
     y->setRange(m_graph->dataCount() > 0 ? lower : 0.0, upper);
 }
 
-void SharpnessPlot::applyTheme(const PlotTheme&)
+void SharpnessPlot::applyTheme(const PlotTheme& t)
 {
     m_graph->setPen(seriesPen(0));
-    m_graph->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssCircle, seriesPen(0, 1.2).color(), 4));
+    m_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, t.seriesColor(0), 4));
     m_line->setPen(seriesPen(1, 1.6, Qt::DashLine));
-    m_label->setColor(theme().seriesColor(1));
+    m_label->setColor(t.seriesColor(1));
 }
 
 QString SharpnessPlot::toCsv() const
