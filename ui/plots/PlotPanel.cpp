@@ -55,7 +55,8 @@ PlotPanel::PlotPanel(QWidget* parent)
     m_plot->legend->setVisible(true);
     // A compact legend covers less of the data, also in the small cells of the figure sheet.
     QFont legendFont = m_plot->font();
-    legendFont.setPointSizeF(legendFont.pointSizeF() - 1.0);
+    if (legendFont.pointSizeF() > 6.0)  // -1 when the font is sized in pixels
+        legendFont.setPointSizeF(legendFont.pointSizeF() - 1.0);
     m_plot->legend->setFont(legendFont);
     m_plot->legend->setIconSize(24, 12);
     m_plot->legend->setRowSpacing(0);
