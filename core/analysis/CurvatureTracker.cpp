@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -45,6 +46,9 @@ void CurvatureTracker::measure(int64_t iteration, Network& network, FlatParamete
     request.tolerance = m_tracking.tolerance;
     request.warmStartHessian = m_hessianVector;
     request.warmStartCovariance = m_covarianceVector;
+    request.density = m_tracking.spectrum;
+    request.densityOptions = m_tracking.densityOptions;
+    request.densityOptions.steps = std::min(request.densityOptions.steps, parameters.size());
     const CurvatureReport report = measureCurvature(network, parameters, data, request, &cancel);
     if (report.status != RunStatus::Finished)
         return;   // cancelled midway: no half-measured sample
@@ -63,6 +67,7 @@ void CurvatureTracker::measure(int64_t iteration, Network& network, FlatParamete
         sample.covarianceProducts = report.nonUniformity->products;
         m_covarianceVector = report.covarianceEigenvector;
     }
+    sample.density = report.density;
     sample.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     m_samples.push_back(sample);
     if (m_callback)

@@ -1,12 +1,13 @@
 #pragma once
 // Live curvature tracking during training: every `every` iterations (and/or once at the end)
-// measure the sharpness a and non-uniformity s of the current parameters, warm-starting each
-// solve from the previous eigenvectors, so that a parameter vector that moved little costs a
-// handful of products. Attach to a Trainer before run(); samples arrive through the callback
+// measure the sharpness a and non-uniformity s (and optionally the spectral density) of the
+// current parameters, warm-starting each solve from the previous eigenvectors, so that a
+// parameter vector that moved little costs a handful of products. Attach to a Trainer before run(); samples arrive through the callback
 // on the training thread and are kept in samples().
 #include "analysis/CurvatureReport.h"
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace minimascope::core {
@@ -22,6 +23,7 @@ struct CurvatureSample {
     int64_t hessianProducts = 0;
     int64_t covarianceProducts = 0;
     double seconds = 0.0;              // wall time of this measurement
+    std::optional<SpectralDensity> density;   // when CurvatureTracking::spectrum
 };
 
 struct CurvatureTracking {
@@ -30,6 +32,8 @@ struct CurvatureTracking {
     bool nonUniformity = true;
     int64_t subset = 0;                // first N training examples; 0 = all
     double tolerance = 1e-3;
+    bool spectrum = false;             // also the SLQ density of H (densityOptions.steps products)
+    SpectralDensityOptions densityOptions;
 };
 
 class CurvatureTracker {
