@@ -1,8 +1,10 @@
 #include "MainWindow.h"
 
 #include "controllers/ExportController.h"
+#include "controllers/ProjectFile.h"
 #include "controllers/RunController.h"
 #include "controllers/RunFolderReader.h"
+#include "controllers/RunRecorder.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
 #include "theme/AppTheme.h"
@@ -73,7 +75,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(&m_surfaceRedraw, &QTimer::timeout, this, [this] { m_surface->setSurface(m_pendingSurface); });
     connect(m_runs, &RunController::surfaceUpdate, this, [this](const SurfaceUpdate& update) {
         m_pendingSurface = update.surface;
-        if (update.final) {
+        if (update.levelFinished) {
             m_surfaceRedraw.stop();
             m_surface->setSurface(m_pendingSurface);
         } else if (!m_surfaceRedraw.isActive()) {
@@ -172,6 +174,7 @@ void MainWindow::buildDocks()
     QDockWidget* logDock = dock(QStringLiteral("logDock"), tr("Log"), m_log, Qt::LeftDockWidgetArea);
     splitDockWidget(setupDock, logDock, Qt::Vertical);
 
+    m_recorder = new RunRecorder(m_loss, m_sharpness, m_stability, this);
     m_export->addPlot(tr("Loss plot"), m_loss);
     m_export->addPlot(tr("Sharpness plot"), m_sharpness);
     m_export->addPlot(tr("Stability diagram"), m_stability);
@@ -210,11 +213,15 @@ void MainWindow::buildActions()
     m_pauseAction->setCheckable(true);
     m_stopAction = action(QStringLiteral("stopAction"), tr("&Stop"), QKeySequence(Qt::Key_Escape));
     m_spectrumAction = action(QStringLiteral("spectrumAction"), tr("Analyze &spectrum"),
-                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     m_surfaceAction = action(QStringLiteral("surfaceAction"), tr("Compute &loss surface"),
                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     m_saveRunAction = action(QStringLiteral("saveRunAction"), tr("&Save run folder…"), QKeySequence::Save);
     QAction* openRun = action(QStringLiteral("openRunAction"), tr("&Open run folder…"), QKeySequence::Open);
+    QAction* saveProjectAction = action(QStringLiteral("saveProjectAction"), tr("Save &project…"),
+                                        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    QAction* openProjectAction = action(QStringLiteral("openProjectAction"), tr("Open pro&ject…"),
+                                        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     QAction* quit = action(QStringLiteral("quitAction"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q));
     m_darkAction = action(QStringLiteral("darkAction"), tr("&Dark theme"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m_darkAction->setCheckable(true);
@@ -234,6 +241,18 @@ void MainWindow::buildActions()
     connect(m_saveRunAction, &QAction::triggered, this, &MainWindow::saveRunFolder);
     connect(openRun, &QAction::triggered, this, &MainWindow::chooseRunFolder);
     connect(quit, &QAction::triggered, this, &QWidget::close);
+    connect(saveProjectAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the project"), QString(),
+                                                          tr("MinimaScope project (*.msproj)"));
+        if (!path.isEmpty() && !saveProject(path))
+            QMessageBox::warning(this, tr("Saving the project failed"), runStatusText());
+    });
+    connect(openProjectAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a project"), QString(),
+                                                          tr("MinimaScope project (*.msproj);;All files (*)"));
+        if (!path.isEmpty() && !openProject(path))
+            QMessageBox::warning(this, tr("Cannot open the project"), runStatusText());
+    });
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
     connect(resetViews, &QAction::triggered, this, [this] {
         for (PlotPanel* plot : plots())
@@ -246,6 +265,8 @@ void MainWindow::buildActions()
     connect(logLoss, &QAction::toggled, m_loss, &LossPlot::setLogScale);
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addActions({openProjectAction, saveProjectAction});
+    file->addSeparator();
     file->addAction(openRun);
     file->addAction(m_saveRunAction);
     file->addSeparator();
@@ -300,14 +321,9 @@ bool MainWindow::startRun()
     if (m_runs->isTraining() || m_runs->isAnalyzing())
         return false;
     const RunShape shape = m_setup->runShape();
-    m_runLabel = shape.label;
-    m_loss->clear();
-    m_sharpness->clear();
-    m_stability->clear();
+    m_recorder->beginRun(m_setup->configJson(), shape);
     m_spectrum->clear();
     m_slices->clear();
-    m_sharpness->setLearningRate(shape.eta);
-    m_stability->setBounds(shape.eta, shape.batchSize, shape.trainSize);
     m_pauseAction->setChecked(false);
     m_runs->startTraining(m_setup->request());
     log(tr("Run started: %1, n = %2").arg(shape.label).arg(shape.trainSize));
@@ -330,13 +346,8 @@ void MainWindow::setPaused(bool paused)
 
 void MainWindow::onTrainingUpdate(const TrainingUpdate& update)
 {
-    for (const MetricsPoint& row : update.rows)
-        m_loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
-                                 row.testAccuracy);
+    m_recorder->addUpdate(update);
     for (const CurvaturePoint& sample : update.samples) {
-        m_sharpness->appendSharpness(double(sample.iteration), sample.sharpness);
-        if (std::isfinite(sample.nonUniformity))
-            m_stability->appendMeasurement(sample.sharpness, sample.nonUniformity);
         log(tr("iteration %1: a = %2, s = %3 (%4 s)")
                 .arg(sample.iteration)
                 .arg(value(sample.sharpness), value(sample.nonUniformity))
@@ -362,7 +373,7 @@ void MainWindow::onTrainingFinished(const TrainingOutcome& outcome)
         log(tr("Failed: %1").arg(outcome.reason));
         return;
     }
-    m_stability->finishRun(outcome.eta, outcome.batchSize, m_runLabel);
+    m_recorder->finishRun(outcome);
     QString text;
     switch (outcome.status) {
     case JobStatus::Finished:
@@ -514,6 +525,41 @@ bool MainWindow::openRunFolder(const QString& dir)
                                  row.testAccuracy);
     m_loss->resetView();
     setRunStatus(tr("Opened %1: %2 evaluations").arg(dir).arg(run.metrics.size()), false);
+    log(runStatusText());
+    return true;
+}
+
+bool MainWindow::saveProject(const QString& path)
+{
+    QString error;
+    if (!minimascope::ui::saveProject(path, m_recorder->record(), &error)) {
+        setRunStatus(error, true);
+        return false;
+    }
+    statusBar()->showMessage(tr("Project saved to %1").arg(path), 5000);
+    log(tr("Project saved to %1").arg(path));
+    return true;
+}
+
+bool MainWindow::openProject(const QString& path)
+{
+    if (m_runs->isTraining())
+        return false;
+    RunRecord record;
+    QString error;
+    if (!loadProject(path, &record, &error)) {
+        setRunStatus(error, true);
+        return false;
+    }
+    if (!record.configJson.isEmpty() && !m_setup->loadConfig(record.configJson, &error))
+        log(tr("The project's config was not loaded: %1").arg(error));
+    m_recorder->restore(record);
+    setRunStatus(tr("Opened %1: %2 evaluations, %3 curvature samples, %4 session points")
+                     .arg(path)
+                     .arg(record.metrics.size())
+                     .arg(record.samples.size())
+                     .arg(record.session.size()),
+                 false);
     log(runStatusText());
     return true;
 }

@@ -21,6 +21,7 @@ class ExportController;
 class LossPlot;
 class PlotPanel;
 class RunController;
+class RunRecorder;
 class SetupPanel;
 class SharpnessPlot;
 class SlicePlot;
@@ -54,6 +55,9 @@ public Q_SLOTS:
     void computeSurface(const minimascope::ui::LandscapeRequest& request);
     void setDarkTheme(bool dark);
     bool openRunFolder(const QString& dir);
+    // The session as a project file (controllers/ProjectFile.h); false with the message in the status bar.
+    bool saveProject(const QString& path);
+    bool openProject(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -77,6 +81,7 @@ private:
 
     RunController* m_runs = nullptr;
     ExportController* m_export = nullptr;
+    RunRecorder* m_recorder = nullptr;
     SetupPanel* m_setup = nullptr;
     LossPlot* m_loss = nullptr;
     SharpnessPlot* m_sharpness = nullptr;
@@ -96,13 +101,12 @@ private:
     QAction* m_saveRunAction = nullptr;
     QAction* m_darkAction = nullptr;
     QMenu* m_viewMenu = nullptr;
-    // Surface updates arrive ~30 a second; a 3D render costs tens of ms in software GL, so only
-    // the latest one is drawn, at most every kSurfaceRedrawMs (the final one at once).
-    static constexpr int kSurfaceRedrawMs = 250;
+    // Surface updates arrive ~30 a second; a 3D render costs ~100 ms in software GL on a busy
+    // machine, so the surface is drawn when a level (coarse, finer, ...) completes and otherwise
+    // at most every kSurfaceRedrawMs, always with the latest update.
+    static constexpr int kSurfaceRedrawMs = 1000;
     SurfaceData m_pendingSurface;
     QTimer m_surfaceRedraw;
-    // The current run's label and the numbers the stability diagram's session point needs.
-    QString m_runLabel;
 };
 
 } // namespace minimascope::ui

@@ -16,6 +16,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -101,6 +102,7 @@ private Q_SLOTS:
     void spectrumOfTheEscapeToy();
     void surfaceIsCentredOnTheRun();
     void topEigenvectorSlicesCurveLikeTheSharpness();
+    void projectRoundTrip();
     void closingDuringRunDoesNotHang();
 
 private:
@@ -440,6 +442,59 @@ void TestMainWindow::topEigenvectorSlicesCurveLikeTheSharpness()
     QCOMPARE(shown->size(), int(result.t.size()));
     for (int i = 0; i < shown->size(); ++i)
         QCOMPARE(shown->at(i)->value, result.alongTopEigenvector[size_t(i)]);
+}
+
+void TestMainWindow::projectRoundTrip()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("session.msproj"));
+    QVector<QPointF> sharpness;
+    QVector<QPointF> trajectory;
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+        for (const char* preset : {"escape-toy-gd", "escape-toy-sgd"}) {
+            QVERIFY(window.setupPanel()->selectPreset(QString::fromLatin1(preset)));
+            findField<QSpinBox*>(window, "curvatureEvery")->setValue(2);
+            QVERIFY(window.startRun());
+            QVERIFY(finished.wait(kRunTimeoutMs));
+        }
+        QCOMPARE(window.stabilityDiagram()->sessionPointCount(), 2);
+        for (const auto& p : *window.sharpnessPlot()->sharpnessGraph()->data())
+            sharpness.append({p.key, p.value});
+        for (const auto& p : *window.stabilityDiagram()->trajectory()->data())
+            trajectory.append({p.key, p.value});
+        QVERIFY(sharpness.size() > 1);
+        QVERIFY(window.saveProject(path));
+    }
+    MainWindow reopened;
+    reopened.show();
+    QVERIFY(reopened.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    QVERIFY2(reopened.openProject(path), qPrintable(reopened.runStatusText()));
+    // The SGD run's config is back in the form, and every plot shows what it showed.
+    QCOMPARE(findField<QComboBox*>(reopened, "dataset")->currentText(), QStringLiteral("escape-toy"));
+    QCOMPARE(findField<QComboBox*>(reopened, "optimizer")->currentText(), QStringLiteral("sgd"));
+    QCOMPARE(reopened.stabilityDiagram()->sessionPointCount(), 2);
+    QCOMPARE(reopened.stabilityDiagram()->nonUniformityBound(), 1.0 / 0.7);
+    QVector<QPointF> sharpnessAgain;
+    for (const auto& p : *reopened.sharpnessPlot()->sharpnessGraph()->data())
+        sharpnessAgain.append({p.key, p.value});
+    QCOMPARE(sharpnessAgain, sharpness);
+    QVector<QPointF> trajectoryAgain;
+    for (const auto& p : *reopened.stabilityDiagram()->trajectory()->data())
+        trajectoryAgain.append({p.key, p.value});
+    QCOMPARE(trajectoryAgain, trajectory);
+    // A file that is not a project is refused with a message, and nothing changes.
+    const QString bogus = dir.filePath(QStringLiteral("bogus.msproj"));
+    QFile file(bogus);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"format\": \"something-else\"}");
+    file.close();
+    QVERIFY(!reopened.openProject(bogus));
+    QVERIFY(reopened.runStatusText().contains(QStringLiteral("not a MinimaScope project")));
+    QCOMPARE(reopened.stabilityDiagram()->sessionPointCount(), 2);
 }
 
 void TestMainWindow::closingDuringRunDoesNotHang()

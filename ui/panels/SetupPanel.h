@@ -15,14 +15,6 @@ class QSettings;
 
 namespace minimascope::ui {
 
-// What the plots need to know about a valid config before it runs.
-struct RunShape {
-    double eta = 0.0;
-    qint64 batchSize = 0;    // effective B (n for full-batch optimizers)
-    qint64 trainSize = 0;    // n
-    QString label;           // e.g. "sgd η=0.2 B=10"
-};
-
 class SetupPanel : public QWidget {
     Q_OBJECT
 public:

@@ -317,13 +317,14 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         core::LandscapeGrid grid;
         const core::SurfaceSink sink = [&](const core::LandscapeGrid& partial, const core::SurfaceProgress& p) {
             const double fraction = p.pointsTotal > 0 ? double(p.pointsDone) / double(p.pointsTotal) : 0.0;
-            Q_EMIT surfaceUpdate({request.jobId, toSurfaceData(partial, xLabel, yLabel), fraction, false});
+            Q_EMIT surfaceUpdate(
+                {request.jobId, toSurfaceData(partial, xLabel, yLabel), fraction, p.levelFinished, false});
             Q_EMIT analysisProgress({request.jobId, fraction,
                                      tr("surface level %1 of %2").arg(p.level + 1).arg(p.levels)});
         };
         const core::RunStatus status =
             core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
-        Q_EMIT surfaceUpdate({request.jobId, toSurfaceData(grid, xLabel, yLabel), 1.0, true});
+        Q_EMIT surfaceUpdate({request.jobId, toSurfaceData(grid, xLabel, yLabel), 1.0, true, true});
         if (status != core::RunStatus::Finished || !request.topEigenvectors) {
             finish(toJobStatus(status), tr("%1 × %1 points").arg(request.resolution));
             return;

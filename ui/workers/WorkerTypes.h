@@ -13,6 +13,14 @@
 
 namespace minimascope::ui {
 
+// What the plots need to know about a valid config before it runs.
+struct RunShape {
+    double eta = 0.0;
+    qint64 batchSize = 0;    // effective B (n for full-batch optimizers)
+    qint64 trainSize = 0;    // n
+    QString label;           // e.g. "sgd η=0.2 B=10"
+};
+
 // What to train: the run config as JSON (validated again by the core on the worker) and the
 // curvature cadence: measure a and s every `curvatureEvery` iterations (0 = never) on the
 // first `curvatureSubset` training examples (0 = all), and once at the end.
@@ -50,6 +58,7 @@ struct SurfaceUpdate {
     quint64 jobId = 0;
     SurfaceData surface;
     double fraction = 0.0;        // points done / points in total
+    bool levelFinished = false;   // a progressive level (coarse, finer, ...) is complete
     bool final = false;
 };
 

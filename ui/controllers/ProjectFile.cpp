@@ -1,0 +1,135 @@
+#include "controllers/ProjectFile.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include <cmath>
+#include <limits>
+
+namespace minimascope::ui {
+
+namespace {
+
+const QString kFormat = QStringLiteral("minimascope-project");
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("ProjectFile", text);
+}
+
+QJsonValue number(double v)
+{
+    return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
+}
+
+double number(const QJsonValue& v)
+{
+    return v.isDouble() ? v.toDouble() : std::numeric_limits<double>::quiet_NaN();
+}
+
+// A row of exactly `size` numbers (or nulls); false otherwise.
+bool row(const QJsonValue& value, qsizetype size, QJsonArray* out)
+{
+    if (!value.isArray() || value.toArray().size() != size)
+        return false;
+    *out = value.toArray();
+    for (const QJsonValue& cell : *out)
+        if (!cell.isDouble() && !cell.isNull())
+            return false;
+    return true;
+}
+
+} // namespace
+
+bool saveProject(const QString& path, const RunRecord& record, QString* error)
+{
+    QJsonArray metrics;
+    for (const MetricsPoint& m : record.metrics)
+        metrics.append(QJsonArray{double(m.iteration), number(m.seconds), number(m.batchLoss), number(m.trainLoss),
+                                  number(m.trainAccuracy), number(m.testLoss), number(m.testAccuracy)});
+    QJsonArray curvature;
+    for (const CurvaturePoint& c : record.samples)
+        curvature.append(QJsonArray{double(c.iteration), number(c.sharpness), number(c.nonUniformity), number(c.seconds)});
+    QJsonArray session;
+    for (const SessionEntry& e : record.session)
+        session.append(QJsonObject{{QStringLiteral("a"), number(e.a)}, {QStringLiteral("s"), number(e.s)},
+                                   {QStringLiteral("eta"), e.eta}, {QStringLiteral("batch_size"), double(e.batchSize)},
+                                   {QStringLiteral("label"), e.label}});
+    const QJsonObject run{{QStringLiteral("eta"), record.shape.eta},
+                          {QStringLiteral("batch_size"), double(record.shape.batchSize)},
+                          {QStringLiteral("n"), double(record.shape.trainSize)},
+                          {QStringLiteral("label"), record.shape.label}};
+    const QJsonObject root{{QStringLiteral("format"), kFormat},
+                           {QStringLiteral("version"), 1},
+                           {QStringLiteral("config"), QJsonDocument::fromJson(record.configJson.toUtf8()).object()},
+                           {QStringLiteral("run"), run},
+                           {QStringLiteral("metrics"), metrics},
+                           {QStringLiteral("curvature"), curvature},
+                           {QStringLiteral("session"), session}};
+    // Written to a temporary file and renamed: a failed save never leaves half a project.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson()) < 0 || !file.commit()) {
+        *error = tr("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool loadProject(const QString& path, RunRecord* record, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = tr("cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (!document.isObject()) {
+        *error = tr("%1: not a JSON object (%2)").arg(path, parseError.errorString());
+        return false;
+    }
+    const QJsonObject root = document.object();
+    if (root.value(QStringLiteral("format")).toString() != kFormat || root.value(QStringLiteral("version")).toInt() != 1) {
+        *error = tr("%1: not a MinimaScope project (format \"%2\", version 1 expected)").arg(path, kFormat);
+        return false;
+    }
+    RunRecord out;
+    const QJsonObject config = root.value(QStringLiteral("config")).toObject();
+    out.configJson = config.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(config).toJson());
+    const QJsonObject run = root.value(QStringLiteral("run")).toObject();
+    out.shape = {run.value(QStringLiteral("eta")).toDouble(), qint64(run.value(QStringLiteral("batch_size")).toDouble()),
+                 qint64(run.value(QStringLiteral("n")).toDouble()), run.value(QStringLiteral("label")).toString()};
+    QJsonArray r;
+    const QJsonArray metrics = root.value(QStringLiteral("metrics")).toArray();
+    for (qsizetype i = 0; i < metrics.size(); ++i) {
+        if (!row(metrics[i], 7, &r)) {
+            *error = tr("%1: metrics row %2 is not 7 numbers").arg(path).arg(i + 1);
+            return false;
+        }
+        out.metrics.append({qint64(r[0].toDouble()), number(r[1]), number(r[2]), number(r[3]), number(r[4]),
+                            number(r[5]), number(r[6])});
+    }
+    const QJsonArray curvature = root.value(QStringLiteral("curvature")).toArray();
+    for (qsizetype i = 0; i < curvature.size(); ++i) {
+        if (!row(curvature[i], 4, &r)) {
+            *error = tr("%1: curvature row %2 is not 4 numbers").arg(path).arg(i + 1);
+            return false;
+        }
+        out.samples.append({qint64(r[0].toDouble()), number(r[1]), number(r[2]), number(r[3])});
+    }
+    for (const QJsonValue& value : root.value(QStringLiteral("session")).toArray()) {
+        const QJsonObject e = value.toObject();
+        out.session.append({number(e.value(QStringLiteral("a"))), number(e.value(QStringLiteral("s"))),
+                            e.value(QStringLiteral("eta")).toDouble(),
+                            qint64(e.value(QStringLiteral("batch_size")).toDouble()),
+                            e.value(QStringLiteral("label")).toString()});
+    }
+    *record = out;
+    return true;
+}
+
+} // namespace minimascope::ui

@@ -1,0 +1,92 @@
+#include "controllers/RunRecorder.h"
+
+#include "LossPlot.h"
+#include "SharpnessPlot.h"
+#include "StabilityDiagram.h"
+
+#include <cmath>
+
+namespace minimascope::ui {
+
+namespace {
+
+void plotRows(LossPlot* loss, const QVector<MetricsPoint>& rows)
+{
+    for (const MetricsPoint& row : rows)
+        loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
+                               row.testAccuracy);
+}
+
+void plotSamples(SharpnessPlot* sharpness, StabilityDiagram* stability, const QVector<CurvaturePoint>& samples)
+{
+    for (const CurvaturePoint& sample : samples) {
+        sharpness->appendSharpness(double(sample.iteration), sample.sharpness);
+        if (std::isfinite(sample.nonUniformity))
+            stability->appendMeasurement(sample.sharpness, sample.nonUniformity);
+    }
+}
+
+} // namespace
+
+RunRecorder::RunRecorder(LossPlot* loss, SharpnessPlot* sharpness, StabilityDiagram* stability, QObject* parent)
+    : QObject(parent), m_loss(loss), m_sharpness(sharpness), m_stability(stability)
+{
+}
+
+void RunRecorder::beginRun(const QString& configJson, const RunShape& shape)
+{
+    m_record.configJson = configJson;
+    m_record.shape = shape;
+    m_record.metrics.clear();
+    m_record.samples.clear();
+    plotCurrentRun();
+}
+
+void RunRecorder::plotCurrentRun()
+{
+    m_loss->clear();
+    m_sharpness->clear();
+    m_stability->clear();
+    m_sharpness->setLearningRate(m_record.shape.eta);
+    m_stability->setBounds(m_record.shape.eta, m_record.shape.batchSize, m_record.shape.trainSize);
+}
+
+void RunRecorder::addUpdate(const TrainingUpdate& update)
+{
+    m_record.metrics += update.rows;
+    m_record.samples += update.samples;
+    plotRows(m_loss, update.rows);
+    plotSamples(m_sharpness, m_stability, update.samples);
+}
+
+void RunRecorder::finishRun(const TrainingOutcome& outcome)
+{
+    m_stability->finishRun(outcome.eta, outcome.batchSize, m_record.shape.label);
+    for (auto it = m_record.samples.crbegin(); it != m_record.samples.crend(); ++it) {
+        if (std::isfinite(it->nonUniformity)) {
+            m_record.session.append({it->sharpness, it->nonUniformity, outcome.eta, outcome.batchSize,
+                                     m_record.shape.label});
+            break;
+        }
+    }
+}
+
+void RunRecorder::restore(const RunRecord& record)
+{
+    m_record = record;
+    // The session points first, each as a one-measurement run, then the current run's curves.
+    m_stability->clearSession();
+    for (const SessionEntry& entry : record.session) {
+        m_stability->clear();
+        m_stability->appendMeasurement(entry.a, entry.s);
+        m_stability->finishRun(entry.eta, entry.batchSize, entry.label);
+    }
+    plotCurrentRun();
+    plotRows(m_loss, record.metrics);
+    plotSamples(m_sharpness, m_stability, record.samples);
+    m_loss->resetView();
+    m_sharpness->resetView();
+    m_stability->resetView();
+}
+
+} // namespace minimascope::ui

@@ -1,0 +1,55 @@
+#pragma once
+// Feeds the live plots from the worker's updates and keeps what they show as a RunRecord: the
+// current run's config, metrics and (a, s) samples, and the end points of the session's runs.
+// restore() replays a record into the plots (a reopened project looks as it was saved).
+// GUI thread only.
+#include "workers/WorkerTypes.h"
+
+#include <QObject>
+
+namespace minimascope::ui {
+
+class LossPlot;
+class SharpnessPlot;
+class StabilityDiagram;
+
+// A finished run's end point on the stability diagram.
+struct SessionEntry {
+    double a = 0.0;
+    double s = 0.0;
+    double eta = 0.0;
+    qint64 batchSize = 0;
+    QString label;
+};
+
+struct RunRecord {
+    QString configJson;            // the resolved config of the current (last) run
+    RunShape shape;
+    QVector<MetricsPoint> metrics;
+    QVector<CurvaturePoint> samples;
+    QVector<SessionEntry> session; // oldest first
+};
+
+class RunRecorder : public QObject {
+    Q_OBJECT
+public:
+    RunRecorder(LossPlot* loss, SharpnessPlot* sharpness, StabilityDiagram* stability, QObject* parent = nullptr);
+
+    // Clears the current run's curves (the session stays) and draws the bounds of `shape`.
+    void beginRun(const QString& configJson, const RunShape& shape);
+    void addUpdate(const TrainingUpdate& update);
+    // A run that measured (a, s) becomes a session point.
+    void finishRun(const TrainingOutcome& outcome);
+    const RunRecord& record() const { return m_record; }
+    void restore(const RunRecord& record);
+
+private:
+    void plotCurrentRun();
+
+    LossPlot* m_loss;
+    SharpnessPlot* m_sharpness;
+    StabilityDiagram* m_stability;
+    RunRecord m_record;
+};
+
+} // namespace minimascope::ui
