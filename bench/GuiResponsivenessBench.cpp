@@ -41,6 +41,7 @@ constexpr int kProbeMs = 5;
 struct Phase {
     double p50 = 0, p99 = 0, max = 0;   // stall, ms
     double cancelMs = 0;
+    double maxAt = 0;       // s into the phase
     qint64 probes = 0;
     QString what;
 };
@@ -54,9 +55,13 @@ double percentile(std::vector<double> v, double q)
 }
 
 // Runs the event loop until `done` is true or `ms` have passed, probing it every 5 ms.
+// The time (s since the phase began) of the longest stall, for the report.
+double g_maxStallAt = 0;
+
 std::vector<double> probe(int ms, const std::function<bool()>& done)
 {
     std::vector<double> stalls;
+    double longest = -1;
     QElapsedTimer clock;
     clock.start();
     qint64 last = clock.nsecsElapsed();
@@ -67,6 +72,10 @@ std::vector<double> probe(int ms, const std::function<bool()>& done)
     QObject::connect(&timer, &QTimer::timeout, [&] {
         const qint64 now = clock.nsecsElapsed();
         stalls.push_back(std::max(0.0, double(now - last) / 1e6 - kProbeMs));
+        if (stalls.back() > longest) {
+            longest = stalls.back();
+            g_maxStallAt = double(now) / 1e9;
+        }
         last = now;
         if (clock.elapsed() >= ms || done())
             loop.quit();
@@ -93,6 +102,7 @@ Phase summarize(const std::vector<double>& stalls, double cancelMs, const QStrin
     p.p99 = percentile(stalls, 0.99);
     p.max = stalls.empty() ? NAN : *std::max_element(stalls.begin(), stalls.end());
     p.cancelMs = cancelMs;
+    p.maxAt = g_maxStallAt;
     p.probes = qint64(stalls.size());
     p.what = what;
     return p;
@@ -156,8 +166,8 @@ int main(int argc, char** argv)
         window.stopRun();
         waitFor([&] { return trainingDone; });
         const Phase train = summarize(trainStalls, double(cancel.nsecsElapsed()) / 1e6, window.runStatusText());
-        std::fprintf(stderr, "round %d training: p50 %.2f p99 %.2f max %.1f ms, cancel %.1f ms (%s)\n", round + 1,
-                     train.p50, train.p99, train.max, train.cancelMs, qPrintable(train.what));
+        std::fprintf(stderr, "round %d training: p50 %.2f p99 %.2f max %.1f ms at %.2f s, cancel %.1f ms (%s)\n",
+                     round + 1, train.p50, train.p99, train.max, train.maxAt, train.cancelMs, qPrintable(train.what));
         if (train.p99 < bestTrain.p99)
             bestTrain = train;
 
@@ -169,8 +179,8 @@ int main(int argc, char** argv)
         waitFor([&] { return surfaceDone; });
         const double surfaceCancel = double(cancel.nsecsElapsed()) / 1e6;
         const Phase surface = summarize(surfaceStalls, surfaceCancel, QStringLiteral("surface"));
-        std::fprintf(stderr, "round %d surface: p50 %.2f p99 %.2f max %.1f ms, cancel %.1f ms\n", round + 1,
-                     surface.p50, surface.p99, surface.max, surface.cancelMs);
+        std::fprintf(stderr, "round %d surface: p50 %.2f p99 %.2f max %.1f ms at %.2f s, cancel %.1f ms\n",
+                     round + 1, surface.p50, surface.p99, surface.max, surface.maxAt, surface.cancelMs);
         if (surface.p99 < bestSurface.p99)
             bestSurface = surface;
     }

@@ -6,6 +6,7 @@
 #include "controllers/RunFolderReader.h"
 #include "controllers/RunRecorder.h"
 #include "panels/SetupPanel.h"
+#include "panels/StatusLine.h"
 #include "panels/SurfacePanel.h"
 #include "theme/AppTheme.h"
 
@@ -21,7 +22,6 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -182,8 +182,7 @@ void MainWindow::buildDocks()
     m_export->addPlot(tr("Slice plot"), m_slices);
     m_export->setSurfaceRenderer([this](const QSize& size) { return m_surface->surfaceView()->renderToImage(size); });
 
-    m_runStatus = new QLabel;
-    m_runStatus->setObjectName(QStringLiteral("runStatus"));
+    m_runStatus = new StatusLine;
     statusBar()->addWidget(m_runStatus, 1);
     m_analysisBar = new QProgressBar;
     m_analysisBar->setObjectName(QStringLiteral("analysisProgress"));
@@ -467,8 +466,7 @@ void MainWindow::showAnalysisProgress(bool visible)
 
 void MainWindow::setRunStatus(const QString& text, bool error)
 {
-    m_runStatus->setText(text);
-    m_runStatus->setStyleSheet(error ? QStringLiteral("color: #d0342c;") : QString());
+    m_runStatus->setText(text, error);
 }
 
 QString MainWindow::runStatusText() const

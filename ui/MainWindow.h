@@ -10,7 +10,6 @@
 #include <QTimer>
 
 class QAction;
-class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QToolButton;
@@ -26,6 +25,7 @@ class SetupPanel;
 class SharpnessPlot;
 class SlicePlot;
 class SpectrumPlot;
+class StatusLine;
 class SurfacePanel;
 class StabilityDiagram;
 
@@ -90,7 +90,7 @@ private:
     SlicePlot* m_slices = nullptr;
     SurfacePanel* m_surface = nullptr;
     QPlainTextEdit* m_log = nullptr;
-    QLabel* m_runStatus = nullptr;
+    StatusLine* m_runStatus = nullptr;
     QProgressBar* m_analysisBar = nullptr;
     QToolButton* m_analysisCancel = nullptr;
     QAction* m_runAction = nullptr;

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace minimascope::ui {
@@ -104,8 +105,13 @@ SurfaceView* SurfacePanel::surfaceView()
 
 void SurfacePanel::showEvent(QShowEvent* event)
 {
-    surfaceView();
     QWidget::showEvent(event);
+    // A dock tab behind another one gets a show event too (measured: at start-up); only a panel
+    // that is really on screen creates the view.
+    QTimer::singleShot(0, this, [this] {
+        if (isVisible() && !visibleRegion().isEmpty())
+            surfaceView();
+    });
 }
 
 LandscapeRequest SurfacePanel::request() const
