@@ -138,6 +138,10 @@ void TestPlotsStability::bounds()
     QVERIFY(diagram.title().contains(QStringLiteral("Wu, Ma & E 2018")));
     QVERIFY(diagram.title().contains(QStringLiteral("B = %1").arg(batchSize)));
     QCOMPARE(diagram.title().contains(QStringLiteral("GD")), gd);
+    // A caption set by the window keeps the citation and the parameters.
+    diagram.setTitle(QStringLiteral("Sharpness vs non-uniformity"));
+    QVERIFY(diagram.title().startsWith(QStringLiteral("Sharpness vs non-uniformity (Wu, Ma & E 2018)")));
+    QVERIFY(diagram.title().contains(QStringLiteral("n = %1").arg(n)));
 }
 
 void TestPlotsStability::invalidBoundsHideEverything()

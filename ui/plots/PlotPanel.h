@@ -33,8 +33,8 @@ public:
     void setTheme(const PlotTheme& theme);
     const PlotTheme& theme() const { return m_theme; }
 
-    // A title row above the axes (empty hides it).
-    void setTitle(const QString& title);
+    // A title row above the axes (empty hides it). Panels may add to it (see StabilityDiagram).
+    virtual void setTitle(const QString& title);
     QString title() const;
 
     // Rescales the axes to the data (and whatever a panel always shows, e.g. bounds) and makes

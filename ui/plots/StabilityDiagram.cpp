@@ -125,16 +125,22 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n)
     scheduleReplot();
 }
 
+void StabilityDiagram::setTitle(const QString& caption)
+{
+    m_caption = caption;
+    updateTitle();
+}
+
 void StabilityDiagram::updateTitle()
 {
-    QString title = QStringLiteral("Stability diagram (Wu, Ma & E 2018)");
+    QString title = m_caption + QStringLiteral(" (Wu, Ma & E 2018)");
     if (std::isfinite(m_aBound)) {
         title += QStringLiteral(": η = %1, B = %2, n = %3")
                      .arg(formatNumber(m_eta)).arg(m_batchSize).arg(m_n);
         if (!std::isfinite(m_sBound))
             title += QStringLiteral(" (GD: no bound on s)");
     }
-    setTitle(title);
+    PlotPanel::setTitle(title);
 }
 
 void StabilityDiagram::appendMeasurement(double a, double s)

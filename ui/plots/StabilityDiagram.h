@@ -31,6 +31,10 @@ public:
 
     explicit StabilityDiagram(QWidget* parent = nullptr);
 
+    // The caption of the title (default "Stability diagram"); the title always adds the source,
+    // "(Wu, Ma & E 2018)", and the η, B and n of the bounds.
+    void setTitle(const QString& caption) override;
+
     // The bounds of the run being shown. eta <= 0, batchSize <= 0 or n <= 0 hide them;
     // batchSize >= n is GD (no s bound).
     void setBounds(double eta, int64_t batchSize, int64_t n);
@@ -105,6 +109,7 @@ private:
     std::vector<SessionPoint> m_session;
     std::vector<QPointF> m_points;
     bool m_tailProvisional = false;  // the drawn last point is within a pixel of the one before
+    QString m_caption = QStringLiteral("Stability diagram");
     ColorBy m_colorBy = ColorBy::LearningRate;
     double m_aBound;
     double m_sBound;
