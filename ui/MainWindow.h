@@ -72,6 +72,7 @@ private:
     void onSpectrumReady(const SpectrumResult& result);
     void onSurfaceFinished(JobStatus status, const QString& message);
     void startAnalysisProgress(const QString& format);
+    void showSurfaceDock();
     void showAnalysisProgress(bool visible);
     void setRunStatus(const QString& text, bool error);
     void log(const QString& line);

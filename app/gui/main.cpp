@@ -12,6 +12,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
 #include <QTimer>
 
 #include <cstdio>
@@ -62,6 +65,15 @@ int main(int argc, char** argv)
             QTimer::singleShot(ms, &window, [&window, path] {
                 const bool ok = window.grab().save(path);
                 std::fprintf(stderr, "minimascope: %s %s\n", ok ? "saved" : "could not save", qPrintable(path));
+                // The 3D panel is a window of its own while it floats: PATH with "-3d" before the suffix.
+                auto* dock = window.findChild<QDockWidget*>(QStringLiteral("surfaceDock"));
+                if (dock && dock->isFloating() && dock->isVisible()) {
+                    const QFileInfo info(path);
+                    const QString path3d = info.dir().filePath(info.completeBaseName() + QStringLiteral("-3d.") +
+                                                               info.suffix());
+                    const bool ok3d = dock->grab().save(path3d);
+                    std::fprintf(stderr, "minimascope: %s %s\n", ok3d ? "saved" : "could not save", qPrintable(path3d));
+                }
                 window.close();
             });
         };
