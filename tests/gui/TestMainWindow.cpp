@@ -49,6 +49,8 @@ constexpr double kLossAgreement = 1e-5;
 // Central second difference with step h = 0.01 along a unit vector: truncation O(h^2) times the
 // fourth derivative and float32 cancellation (~1e-7 L / h^2) stay well below 2% of the sharpness.
 constexpr double kSecondDifferenceRelTolerance = 0.02;
+// metrics.csv writes nine significant digits (core/io/NumberFormat.h).
+constexpr double kCsvRelTolerance = 1e-8;
 
 template <typename T>
 T findField(MainWindow& window, const char* name)
@@ -103,6 +105,7 @@ private Q_SLOTS:
     void surfaceIsCentredOnTheRun();
     void topEigenvectorSlicesCurveLikeTheSharpness();
     void projectRoundTrip();
+    void runFolderSaveAndOpen();
     void closingDuringRunDoesNotHang();
 
 private:
@@ -495,6 +498,44 @@ void TestMainWindow::projectRoundTrip()
     QVERIFY(!reopened.openProject(bogus));
     QVERIFY(reopened.runStatusText().contains(QStringLiteral("not a MinimaScope project")));
     QCOMPARE(reopened.stabilityDiagram()->sessionPointCount(), 2);
+}
+
+void TestMainWindow::runFolderSaveAndOpen()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    findField<QSpinBox*>(window, "maxIterations")->setValue(200);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QVector<QPointF> trainLoss;
+    for (const auto& p : *window.lossPlot()->graph(LossPlot::Series::TrainLoss)->data())
+        trainLoss.append({p.key, p.value});
+    // The core writes the folder on the worker (config, metrics, summary, parameters).
+    QSignalSpy saved(window.runController(), &RunController::runFolderSaved);
+    window.runController()->saveRunFolder(dir.path());
+    QVERIFY(saved.wait(kRunTimeoutMs));
+    QVERIFY2(saved.at(0).at(0).toBool(), qPrintable(saved.at(0).at(1).toString()));
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("config.json"))));
+
+    // Reading it back shows the same curve and the config.
+    MainWindow reopened;
+    reopened.show();
+    QVERIFY(reopened.openRunFolder(dir.path()));
+    QCOMPARE(findField<QSpinBox*>(reopened, "maxIterations")->value(), 200);
+    QVector<QPointF> again;
+    for (const auto& p : *reopened.lossPlot()->graph(LossPlot::Series::TrainLoss)->data())
+        again.append({p.key, p.value});
+    QCOMPARE(again.size(), trainLoss.size());
+    for (int i = 0; i < again.size(); ++i) {
+        QCOMPARE(again[i].x(), trainLoss[i].x());
+        QVERIFY(std::abs(again[i].y() - trainLoss[i].y()) <= kCsvRelTolerance * std::abs(trainLoss[i].y()));
+    }
+    QVERIFY(!reopened.openRunFolder(dir.filePath(QStringLiteral("missing"))));
+    QVERIFY(reopened.runStatusText().contains(QStringLiteral("metrics.csv")));
 }
 
 void TestMainWindow::closingDuringRunDoesNotHang()
