@@ -21,6 +21,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 
 namespace minimascope::ui {
@@ -328,7 +329,12 @@ bool SetupPanel::selectPreset(const QString& name, QString* error)
         return false;
     }
     m_impl->preset->setCurrentText(name);
-    return loadConfig(text, error);
+    if (!loadConfig(text, error))
+        return false;
+    // About a hundred (a, s) measurements over the longest run the preset allows: enough for
+    // the trajectory on the stability diagram (the escape toy: every 2 of its 200 steps).
+    m_impl->curvatureEvery->setValue(static_cast<int>(std::max<qint64>(1, m_impl->maxIterations->value() / 100)));
+    return true;
 }
 
 bool SetupPanel::loadConfig(const QString& json, QString* error)
