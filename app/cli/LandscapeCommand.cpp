@@ -98,8 +98,9 @@ Plane eigenPlane(const LandscapeArguments& a, core::Network& network, core::Flat
     return plane;
 }
 
-Plane choosePlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
-                  const core::Dataset& data, const at::Tensor& origin, const core::CancelToken& cancel)
+Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, core::Network& network,
+                  core::FlatParameters& parameters, const core::Dataset& data, const at::Tensor& origin,
+                  const core::CancelToken& cancel)
 {
     if (a.directions == "random") {
         const core::DirectionNormalization normalization = core::parseDirectionNormalization(a.normalization);
@@ -126,7 +127,8 @@ Plane choosePlane(const LandscapeArguments& a, core::Network& network, core::Fla
             throw core::InputError("--directions interpolate needs --to DIR (the other parameters)");
         core::loadNetworkTensors(a.toDir, network);
         const at::Tensor other = parameters.get();
-        parameters.set(origin);
+        // Back to the centre, BatchNorm statistics included.
+        core::loadNetworkTensors(centreDir, network);
         Plane plane;
         plane.direction1 = core::parameterDifference(origin, other);
         plane.description = {{"to", a.toDir}};
@@ -165,7 +167,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         core::ensureDirectory(outDir);
 
     const at::Tensor origin = parameters.get();
-    Plane plane = choosePlane(a, *network, parameters, examples, origin, cancel);
+    Plane plane = choosePlane(a, parametersDir, *network, parameters, examples, origin, cancel);
 
     core::SurfaceRequest request;
     request.origin = origin;
