@@ -3,6 +3,7 @@
 // MlpCurvature (factored per-example products) for MLPs without BatchNorm; for LeNet-5 H by
 // LossCurvature and Sigma by LeNetCurvature (expanded weights); LossCurvature (double backward,
 // Sigma by the per-example loop) otherwise or when the naive path is asked for.
+// chunk: examples per batched pass (at most 256 on the double-backward path, for cancel latency).
 #include "analysis/SymmetricOperator.h"
 #include "data/Dataset.h"
 
