@@ -100,7 +100,8 @@ nlohmann::json leNetRow(const DatasetPair& full, int64_t n, int threads)
     const Dataset data = takeFirst(full.train, n);
     const auto network = buildModel(modelPreset("lenet5"), data, 0);
     FlatParameters parameters(*network);
-    LossCurvature curvature(*network, parameters, data);
+    // Chunks of 256, as CurvatureOperators uses on this path.
+    LossCurvature curvature(*network, parameters, data, nullptr, /*chunk=*/256);
     const SymmetricOperator hessian = curvature.hessian();
     const SymmetricOperator naive = curvature.covariance();
     const at::Tensor v = at::randn({parameters.size()});
