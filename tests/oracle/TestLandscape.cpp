@@ -5,6 +5,7 @@
 #include "analysis/CurvatureReport.h"
 #include "common/CancelToken.h"
 #include "data/SyntheticDatasets.h"
+#include "landscape/ConvexityMap.h"
 #include "landscape/Directions.h"
 #include "landscape/LossSurface.h"
 #include "landscape/SurfaceExport.h"
@@ -37,6 +38,8 @@ constexpr double kDoubleTolerance = 1e-12;
 // divided by h^2 (1e-6) bounds the error well below this.
 constexpr double kFiniteDifferenceTolerance = 1e-6;
 constexpr double kFiniteDifferenceStep = 1e-3;
+// Lanczos eigenvalues of a 6x6 double operator certified to 1e-10 relative residual.
+constexpr double kEigenvalueTolerance = 1e-8;
 // Float32 norms and products of a few hundred terms: relative rounding.
 constexpr double kFloatTolerance = 1e-5;
 // PCA through a double Gram matrix of offsets of size ~10: rounding only.
@@ -178,7 +181,7 @@ private Q_SLOTS:
         curvature.maxSteps = 6;
         const CurvatureReport report = measureCurvature(model, parameters, data, curvature);
         QCOMPARE(report.status, RunStatus::Finished);
-        QVERIFY(std::abs(report.topEigenvalues.at(0).value - 5.0) < 1e-8);
+        QVERIFY(std::abs(report.topEigenvalues.at(0).value - 5.0) < kEigenvalueTolerance);
 
         SurfaceRequest request;
         request.origin = parameters.get();
@@ -194,6 +197,32 @@ private Q_SLOTS:
         const double secondDifference = (curve.loss[0] - 2 * curve.loss[1] + curve.loss[2]) / (h * h);
         QVERIFY2(std::abs(secondDifference - q.eigenvalues[0]) < kFiniteDifferenceTolerance,
                  qPrintable(QString::number(secondDifference, 'g', 12)));
+    }
+
+    void convexityMapOfAQuadraticIsItsEigenvalueRatio()
+    {
+        // H = A everywhere: |lambda_min / lambda_max| = |-1 / 5| at every grid point.
+        const Quadratic q = makeQuadratic();
+        QuadraticModel model(q.centre, q.centre, q.matrix);
+        FlatParameters parameters(model);
+        const at::Tensor before = parameters.get();
+        SurfaceRequest request;
+        request.origin = before;
+        request.direction1 = q.eigenvectors.select(1, 3).contiguous();
+        request.direction2 = q.eigenvectors.select(1, 4).contiguous();
+        request.nx = 3;
+        request.ny = 2;
+        ConvexityGrid grid;
+        // Lanczos on a 6-dimensional operator is exact after 6 steps.
+        QCOMPARE(convexityMap(model, parameters, oneExample(), request, grid, 1e-10), RunStatus::Finished);
+        QCOMPARE(grid.ratio.size(), size_t(6));
+        for (size_t k = 0; k < grid.ratio.size(); ++k) {
+            QVERIFY2(std::abs(grid.lambdaMax[k] - 5.0) < kEigenvalueTolerance,
+                     qPrintable(QString::number(grid.lambdaMax[k])));
+            QVERIFY(std::abs(grid.lambdaMin[k] + 1.0) < kEigenvalueTolerance);
+            QVERIFY(std::abs(grid.ratio[k] - 0.2) < kEigenvalueTolerance);
+        }
+        QVERIFY(at::equal(parameters.values(), before));
     }
 
     void filterNormalizedDirectionsHaveEachFiltersNorm()
