@@ -3,6 +3,8 @@
 #include "analysis/CurvatureOperators.h"
 #include "models/FlatParameters.h"
 
+#include <algorithm>
+
 namespace minimascope::core {
 
 EigenResult hessianEigenDirections(Network& network, FlatParameters& parameters, const Dataset& data,
