@@ -9,6 +9,7 @@
 #include <QToolTip>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -16,6 +17,49 @@ using namespace minimascope::ui;
 
 namespace {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+// The small dock sizes of the main window (narrow and wide), where overlaps were seen.
+const QSize narrowPanel(280, 330);
+const QSize widePanel(570, 290);
+
+QStringList legendNames(const QCustomPlot* plot)
+{
+    QStringList names;
+    for (int i = 0; i < plot->legend->itemCount(); ++i) {
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i)))
+            names << item->plottable()->name();
+    }
+    return names;
+}
+
+// The pixel rectangle a text item covers (rotated or not): the hull of its four corners.
+QRectF textRect(const QCPItemText* text)
+{
+    const QPointF corners[] = {text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
+                               text->bottomLeft->pixelPosition(), text->bottomRight->pixelPosition()};
+    double left = corners[0].x(), right = left, top = corners[0].y(), bottom = top;
+    for (const QPointF& c : corners) {
+        left = std::min(left, c.x());
+        right = std::max(right, c.x());
+        top = std::min(top, c.y());
+        bottom = std::max(bottom, c.y());
+    }
+    return QRectF(QPointF(left, top), QPointF(right, bottom));
+}
+
+// True when no two neighbouring tick labels of a horizontal axis overlap.
+bool tickLabelsApart(const QCPAxis* axis)
+{
+    const QFontMetrics metrics(axis->tickLabelFont());
+    const QVector<double> ticks = axis->tickVector();
+    const QVector<QString> labels = axis->tickVectorLabels();
+    for (int i = 1; i < ticks.size(); ++i) {
+        const double distance = std::abs(axis->coordToPixel(ticks[i]) - axis->coordToPixel(ticks[i - 1]));
+        if (distance < 0.5 * (metrics.horizontalAdvance(labels[i - 1]) + metrics.horizontalAdvance(labels[i])))
+            return false;
+    }
+    return true;
+}
 
 QList<QPointF> points(const QCPGraph* graph)
 {
@@ -41,6 +85,12 @@ private Q_SLOTS:
     void spectrumLogDensityAndTicks();
     void sliceDropsMismatchedSeries();
     void themeRecolorsAxesAndSeries();
+    void lossLegendListsMeasuredSeriesOnly();
+    void spectrumLegendListsPresentSeriesOnly();
+    void smallLossPlotKeepsLegendOffTheData_data();
+    void smallLossPlotKeepsLegendOffTheData();
+    void smallSharpnessPlotKeepsLabelClearOfLegend_data();
+    void smallSharpnessPlotKeepsLabelClearOfLegend();
 };
 
 void TestPlotsSeries::lossSkipsNaN()
@@ -252,6 +302,129 @@ void TestPlotsSeries::themeRecolorsAxesAndSeries()
     QCOMPARE(plot.graph(LossPlot::Series::TestLoss)->pen().color(), dark.series[1]);
     plot.setTheme(PlotTheme::light());
     QCOMPARE(plot.graph(LossPlot::Series::TrainLoss)->pen().color(), PlotTheme::light().series[0]);
+}
+
+void TestPlotsSeries::lossLegendListsMeasuredSeriesOnly()
+{
+    LossPlot plot;
+    const QCustomPlot* custom = plot.customPlot();
+    QCOMPARE(legendNames(custom), QStringList());
+    QVERIFY(!custom->yAxis2->visible());
+
+    // The escape toy: a training loss only, no test split, no accuracy.
+    plot.appendEvaluation(0, 0.5, NaN, NaN, NaN);
+    plot.appendEvaluation(10, 0.25, NaN, NaN, NaN);
+    QCOMPARE(legendNames(custom), QStringList{QStringLiteral("train loss")});
+    QVERIFY(!custom->yAxis2->visible());
+
+    // A test loss arrives later (evaluated less often): listed, still no accuracy axis.
+    plot.appendEvaluation(20, 0.125, 0.25, NaN, NaN);
+    QCOMPARE(legendNames(custom), (QStringList{QStringLiteral("train loss"), QStringLiteral("test loss")}));
+    QVERIFY(!custom->yAxis2->visible());
+
+    // A classifier: the accuracies come in and bring their axis; the order stays the series'.
+    plot.appendEvaluation(30, 0.1, NaN, NaN, 0.5);
+    QCOMPARE(legendNames(custom), (QStringList{QStringLiteral("train loss"), QStringLiteral("test loss"),
+                                               QStringLiteral("test accuracy")}));
+    QVERIFY(custom->yAxis2->visible());
+    plot.appendEvaluation(40, 0.1, 0.2, 0.75, 0.5);
+    QCOMPARE(legendNames(custom).size(), 4);
+    QCOMPARE(legendNames(custom).at(2), QStringLiteral("train accuracy"));
+
+    plot.clear();
+    QCOMPARE(legendNames(custom), QStringList());
+    QVERIFY(!custom->yAxis2->visible());
+}
+
+void TestPlotsSeries::spectrumLegendListsPresentSeriesOnly()
+{
+    SpectrumPlot plot;
+    const QCustomPlot* custom = plot.customPlot();
+    QCOMPARE(legendNames(custom), QStringList());
+    plot.setTopEigenvalues({2.0, 1.1});
+    QCOMPARE(legendNames(custom), QStringList{QStringLiteral("top eigenvalues")});
+    plot.setDensity({0.0, 1.0}, {0.5, 0.25});
+    QCOMPARE(legendNames(custom), (QStringList{QStringLiteral("SLQ density"), QStringLiteral("top eigenvalues")}));
+    // Densities that a log axis cannot show draw nothing, so they are not listed either.
+    plot.setDensity({0.0, 1.0}, {0.0, NaN});
+    QCOMPARE(legendNames(custom), QStringList{QStringLiteral("top eigenvalues")});
+    plot.setDensity({0.0, 1.0}, {0.5, 0.25});
+    plot.setTopEigenvalues({});
+    QCOMPARE(legendNames(custom), QStringList{QStringLiteral("SLQ density")});
+    plot.clear();
+    QCOMPARE(legendNames(custom), QStringList());
+}
+
+void TestPlotsSeries::smallLossPlotKeepsLegendOffTheData_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("narrow") << narrowPanel;
+    QTest::newRow("wide") << widePanel;
+}
+
+void TestPlotsSeries::smallLossPlotKeepsLegendOffTheData()
+{
+    QFETCH(QSize, size);
+    // An MLP-like run: loss from 2.3 to 1e-4 over 20,000 iterations, accuracies 0.1 to 1.
+    LossPlot plot;
+    for (int i = 0; i <= 20000; i += 100) {
+        const double t = i / 20000.0;
+        const double loss = 2.3 * std::pow(1e-4 / 2.3, t);
+        plot.appendEvaluation(i, loss, 1.3 * loss, 0.1 + 0.9 * t, 0.1 + 0.85 * t);
+    }
+    plot.resize(size);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.replotNow();
+    const QCustomPlot* custom = plot.customPlot();
+    const QRect legend = custom->legend->outerRect();
+    const QRect axes = custom->axisRect()->rect();
+    QCOMPARE(custom->legend->itemCount(), 4);
+    QVERIFY2(!legend.intersects(axes), "the legend covers the data");
+    QVERIFY(QRect(QPoint(0, 0), size).contains(legend));
+    // Compact: the four entries take at most two rows even in the narrow panel.
+    QVERIFY(custom->legend->rowCount() <= 2);
+    // The five-digit iterations do not run into each other.
+    QVERIFY(tickLabelsApart(custom->xAxis));
+}
+
+void TestPlotsSeries::smallSharpnessPlotKeepsLabelClearOfLegend_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<double>("eta");
+    QTest::addColumn<double>("sharpness");  // the level most points sit at
+    QTest::newRow("escape toy, narrow") << narrowPanel << 0.7 << 2.0;
+    QTest::newRow("escape toy, wide") << widePanel << 0.7 << 2.0;
+    QTest::newRow("MLP, narrow") << narrowPanel << 0.1 << 19.0;
+    QTest::newRow("MLP, wide") << widePanel << 0.1 << 19.0;
+}
+
+void TestPlotsSeries::smallSharpnessPlotKeepsLabelClearOfLegend()
+{
+    QFETCH(QSize, size);
+    QFETCH(double, eta);
+    QFETCH(double, sharpness);
+    SharpnessPlot plot;
+    plot.setTitle(QStringLiteral("Sharpness a = λmax(H)"));  // as the main window has it
+    plot.setLearningRate(eta);
+    for (int i = 0; i <= 200; ++i)
+        plot.appendSharpness(i, sharpness * (i < 100 ? 0.5 : 1.0));
+    plot.resize(size);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.replotNow();
+    const QCustomPlot* custom = plot.customPlot();
+    const QRectF label = textRect(plot.thresholdLabel());
+    const QRectF legend = custom->legend->outerRect();
+    const QRectF axes = custom->axisRect()->rect();
+    QVERIFY(plot.thresholdLabel()->visible());
+    QVERIFY(plot.thresholdLabel()->text().contains(QStringLiteral("2/η")));
+    QVERIFY2(!label.intersects(legend), "the legend covers the 2/η label");
+    QVERIFY(!legend.intersects(axes));
+    // The whole label is in the view, just above its line.
+    QVERIFY(axes.contains(label));
+    const double linePx = custom->yAxis->coordToPixel(2.0 / eta);
+    QVERIFY(label.bottom() <= linePx + 1.0 && label.bottom() >= linePx - label.height());
 }
 
 QTEST_MAIN(TestPlotsSeries)

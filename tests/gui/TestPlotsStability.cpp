@@ -5,6 +5,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -28,6 +29,21 @@ void showAt(QWidget& widget, int width, int height)
 bool near(double actual, double expected)
 {
     return std::abs(actual - expected) <= boundRelTolerance * std::abs(expected);
+}
+
+// The pixel rectangle a text item covers (rotated or not): the hull of its four corners.
+QRectF textRect(const QCPItemText* text)
+{
+    const QPointF corners[] = {text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
+                               text->bottomLeft->pixelPosition(), text->bottomRight->pixelPosition()};
+    double left = corners[0].x(), right = left, top = corners[0].y(), bottom = top;
+    for (const QPointF& c : corners) {
+        left = std::min(left, c.x());
+        right = std::max(right, c.x());
+        top = std::min(top, c.y());
+        bottom = std::max(bottom, c.y());
+    }
+    return QRectF(QPointF(left, top), QPointF(right, bottom));
 }
 
 QStringList legendNames(QCustomPlot* plot)
@@ -55,6 +71,8 @@ private Q_SLOTS:
     void sessionPointsColoredByBatchSize();
     void hoverReadsOutNearestPoint();
     void csvListsTrajectoryAndSession();
+    void smallPanelKeepsLabelsLegendAndTitleApart_data();
+    void smallPanelKeepsLabelsLegendAndTitleApart();
 };
 
 void TestPlotsStability::bounds_data()
@@ -333,6 +351,66 @@ void TestPlotsStability::csvListsTrajectoryAndSession()
     QCOMPARE(lines[1], QStringLiteral("trajectory,,0.1,10,1.25,0.5"));
     QCOMPARE(lines[2], QStringLiteral("trajectory,,0.1,10,0.30000000000000004,3"));
     QCOMPARE(lines[3], QStringLiteral("session,\"run, with comma\",0.1,10,0.30000000000000004,3"));
+}
+
+void TestPlotsStability::smallPanelKeepsLabelsLegendAndTitleApart_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<double>("eta");
+    QTest::addColumn<qint64>("batchSize");
+    QTest::addColumn<qint64>("n");
+    QTest::addColumn<QList<QPointF>>("trajectory");
+    // The main window's docks (narrow and wide); the escape toy's trajectory and an MLP-like one.
+    const QList<QPointF> toy{{2.0, 1.8}, {2.0, 0.9}, {2.0, 0.0}, {1.1, 0.0}};
+    QList<QPointF> mlp;
+    for (int i = 0; i <= 50; ++i)
+        mlp << QPointF(5.0 + 15.0 * i / 50.0, 10.0 + 20.0 * i / 50.0);
+    for (const QSize size : {QSize(280, 330), QSize(570, 290)}) {
+        const QByteArray suffix = QByteArray::number(size.width()) + "x" + QByteArray::number(size.height());
+        QTest::newRow("escape toy " + suffix) << size << 0.7 << qint64(1) << qint64(2) << toy;
+        QTest::newRow("MLP " + suffix) << size << 0.1 << qint64(10) << qint64(1000) << mlp;
+    }
+}
+
+void TestPlotsStability::smallPanelKeepsLabelsLegendAndTitleApart()
+{
+    QFETCH(QSize, size);
+    QFETCH(double, eta);
+    QFETCH(qint64, batchSize);
+    QFETCH(qint64, n);
+    QFETCH(QList<QPointF>, trajectory);
+    StabilityDiagram diagram;
+    diagram.setBounds(eta, batchSize, n);
+    for (const QPointF& p : trajectory)
+        diagram.appendMeasurement(p.x(), p.y());
+    diagram.finishRun(eta, batchSize, QStringLiteral("first"));
+    showAt(diagram, size.width(), size.height());
+    diagram.replotNow();
+
+    QCustomPlot* plot = diagram.customPlot();
+    const QRectF aLabel = textRect(diagram.sharpnessBoundLabel());
+    const QRectF sLabel = textRect(diagram.nonUniformityBoundLabel());
+    const QRectF legend = plot->legend->outerRect();
+    const QRectF axes = plot->axisRect()->rect();
+    QVERIFY(diagram.sharpnessBoundLabel()->visible() && diagram.nonUniformityBoundLabel()->visible());
+    QVERIFY2(!aLabel.intersects(sLabel), "the two bound labels overlap");
+    QVERIFY2(!aLabel.intersects(legend) && !sLabel.intersects(legend), "the legend covers a label");
+    QVERIFY2(!legend.intersects(axes), "the legend covers the data");
+    // Whole labels in view, each beside its own line: a's left of a = 2/η, s's above s = bound.
+    // One pixel of slack for rounding of the anchors.
+    QVERIFY(axes.adjusted(-1, -1, 1, 1).contains(aLabel));
+    QVERIFY(axes.adjusted(-1, -1, 1, 1).contains(sLabel));
+    const double aLinePx = plot->xAxis->coordToPixel(diagram.sharpnessBound());
+    const double sLinePx = plot->yAxis->coordToPixel(diagram.nonUniformityBound());
+    QVERIFY(aLabel.right() <= aLinePx + 1.0);
+    QVERIFY(sLabel.bottom() <= sLinePx + 1.0);
+    QVERIFY(sLabel.right() < aLinePx);
+    // The long title (caption, citation, η, B, n) is broken into lines that fit the width.
+    const auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
+    QVERIFY(title);
+    QCOMPARE(title->text().remove(QLatin1Char('\n')).remove(QLatin1Char(' ')),
+             diagram.title().remove(QLatin1Char(' ')));
+    QVERIFY(QFontMetrics(title->font()).boundingRect(QRect(), 0, title->text()).width() <= size.width());
 }
 
 QTEST_MAIN(TestPlotsStability)

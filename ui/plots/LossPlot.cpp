@@ -24,13 +24,35 @@ LossPlot::LossPlot(QWidget* parent)
     plot->xAxis->setRange(0.0, 100.0);
     plot->yAxis->setRange(0.0, 2.5);  // ln(10) ≈ 2.3 is the loss of a 10-class guess
 
-    const char* names[4] = {"train loss", "test loss", "train accuracy (right)", "test accuracy (right)"};
+    // Short names: two fit side by side in the legend of a small panel; the thin lines and the
+    // right axis tell accuracy from loss.
+    const char* names[4] = {"train loss", "test loss", "train accuracy", "test accuracy"};
     for (int i = 0; i < 4; ++i) {
         QCPAxis* valueAxis = i < 2 ? plot->yAxis : plot->yAxis2;
         m_graphs[i] = plot->addGraph(plot->xAxis, valueAxis);
         m_graphs[i]->setName(QString::fromUtf8(names[i]));
     }
+    showMeasuredSeries();
     applyTheme(theme());
+}
+
+void LossPlot::showMeasuredSeries()
+{
+    // A run without a test split or without accuracy (regression, the escape toy) lists only
+    // what it measures, and has no accuracy axis when it measures no accuracy at all.
+    bool same = true;
+    for (QCPGraph* g : m_graphs)
+        same = same && customPlot()->legend->hasItemWithPlottable(g) == (g->dataCount() > 0);
+    if (!same) {
+        // Re-added in the series' order, whichever arrived first.
+        for (QCPGraph* g : m_graphs)
+            setInLegend(g, false);
+        for (QCPGraph* g : m_graphs)
+            setInLegend(g, g->dataCount() > 0);
+    }
+    const bool anyAccuracy = m_graphs[int(Series::TrainAccuracy)]->dataCount() > 0
+                             || m_graphs[int(Series::TestAccuracy)]->dataCount() > 0;
+    customPlot()->yAxis2->setVisible(anyAccuracy);
 }
 
 QCPGraph* LossPlot::graph(Series series) const
@@ -47,6 +69,7 @@ void LossPlot::appendEvaluation(double iteration, double trainLoss, double testL
         if (!std::isnan(values[i]))
             m_graphs[i]->addData(iteration, values[i]);
     }
+    showMeasuredSeries();
     scheduleReplot();
 }
 
@@ -116,6 +139,7 @@ void LossPlot::clear()
     m_rows.clear();
     for (QCPGraph* g : m_graphs)
         g->data()->clear();
+    showMeasuredSeries();
     resetView();
 }
 

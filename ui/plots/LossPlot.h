@@ -1,6 +1,7 @@
 #pragma once
 // LossPlot: training and test loss (left axis, linear or log) and accuracy (right axis, 0..1)
-// against the iteration. GUI thread only.
+// against the iteration. Only measured series have a legend entry, and the accuracy axis shows
+// only once an accuracy was measured (a regression or the escape toy has none). GUI thread only.
 #include "PlotPanel.h"
 
 #include <vector>
@@ -36,6 +37,8 @@ protected:
     void applyTheme(const PlotTheme& theme) override;
 
 private:
+    void showMeasuredSeries();
+
     struct Row {
         double iteration, trainLoss, testLoss, trainAccuracy, testAccuracy;
     };

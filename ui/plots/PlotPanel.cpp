@@ -3,10 +3,12 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
+#include <QFontMetrics>
 #include <QMouseEvent>
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -17,6 +19,14 @@ namespace {
 constexpr double hoverTolerancePx = 10.0;
 // Share of the data range left free at each side after fitting.
 constexpr double fitMargin = 0.05;
+// Horizontal room between two legend columns and between two tick labels (pixels).
+constexpr int legendColumnSpacing = 10;
+constexpr int tickLabelGap = 12;
+// Free width at each side of the legend row (pixels).
+constexpr int legendSideMargin = 4;
+// Ticks along a horizontal axis: QCustomPlot's default at most, two at least.
+constexpr int maxTickCount = 5;
+constexpr int minTickCount = 2;
 
 QString formatValue(double v)
 {
@@ -52,15 +62,25 @@ PlotPanel::PlotPanel(QWidget* parent)
 
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setMouseTracking(true);
-    m_plot->legend->setVisible(true);
-    // A compact legend covers less of the data, also in the small cells of the figure sheet.
+    // The legend in a row of its own above the axes: inside them it hid curves in small panels.
+    QCPLegend* legend = m_plot->legend;
+    m_plot->axisRect()->insetLayout()->take(legend);
+    m_plot->axisRect()->insetLayout()->simplify();
+    m_plot->plotLayout()->insertRow(0);
+    m_plot->plotLayout()->addElement(0, 0, legend);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);  // as tall as its entries, no more
+    legend->setVisible(true);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
     QFont legendFont = m_plot->font();
     if (legendFont.pointSizeF() > 6.0)  // -1 when the font is sized in pixels
         legendFont.setPointSizeF(legendFont.pointSizeF() - 1.0);
-    m_plot->legend->setFont(legendFont);
-    m_plot->legend->setIconSize(24, 12);
-    m_plot->legend->setRowSpacing(0);
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    legend->setFont(legendFont);
+    legend->setIconSize(18, 10);
+    legend->setIconTextPadding(4);
+    legend->setRowSpacing(0);
+    legend->setColumnSpacing(legendColumnSpacing);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
     // Antialiased lines look much better and measured within the replot budget (benchmarks).
     m_plot->setAntialiasedElements(QCP::aePlottables | QCP::aeItems);
     // One polyline call instead of a call per segment (solid pens on raster devices only).
@@ -73,6 +93,7 @@ PlotPanel::PlotPanel(QWidget* parent)
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent*) { stopFollowing(); });
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this](QWheelEvent*) { stopFollowing(); });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { resetView(); });
+    connect(m_plot, &QCustomPlot::afterLayout, this, &PlotPanel::adaptToSize);
     applyBaseTheme();
 }
 
@@ -104,10 +125,6 @@ void PlotPanel::applyBaseTheme()
         axis->grid()->setSubGridPen(Qt::NoPen);
         axis->grid()->setZeroLinePen(QPen(m_theme.grid, 1));
     }
-    QColor legendBackground = m_theme.background;
-    legendBackground.setAlpha(215);
-    m_plot->legend->setBrush(legendBackground);
-    m_plot->legend->setBorderPen(QPen(m_theme.grid));
     m_plot->legend->setTextColor(fg);
     if (m_title)
         m_title->setTextColor(fg);
@@ -115,6 +132,7 @@ void PlotPanel::applyBaseTheme()
 
 void PlotPanel::setTitle(const QString& title)
 {
+    m_titleText = title;
     if (title.isEmpty()) {
         if (m_title) {
             m_plot->plotLayout()->remove(m_title);
@@ -136,7 +154,118 @@ void PlotPanel::setTitle(const QString& title)
 
 QString PlotPanel::title() const
 {
-    return m_title ? m_title->text() : QString();
+    return m_titleText;
+}
+
+void PlotPanel::adaptToSize()
+{
+    // Each step only depends on the width, so one more layout settles it.
+    const bool legendChanged = fitLegendColumns();
+    const bool titleChanged = wrapTitle();
+    const bool ticksChanged = fitTickCounts();
+    if (!legendChanged && !titleChanged && !ticksChanged)
+        return;
+    // QCustomPlot::updateLayout() without its afterLayout signal (we are in its handler).
+    QCPLayoutGrid* layout = m_plot->plotLayout();
+    layout->update(QCPLayoutElement::upPreparation);
+    layout->update(QCPLayoutElement::upMargins);
+    layout->update(QCPLayoutElement::upLayout);
+}
+
+bool PlotPanel::fitLegendColumns()
+{
+    QCPLegend* legend = m_plot->legend;
+    QList<int> widths;
+    for (int i = 0; i < legend->elementCount(); ++i) {
+        if (QCPLayoutElement* item = legend->elementAt(i))
+            widths << item->minimumOuterSizeHint().width();
+    }
+    const int available = m_plot->viewport().width() - 2 * legendSideMargin;
+    // The most columns whose widest entries, side by side, fit the width.
+    int columns = std::max(1, int(widths.size()));
+    int total = 0;
+    for (;; --columns) {
+        total = (columns - 1) * legendColumnSpacing;
+        for (int c = 0; c < columns; ++c) {
+            int widest = 0;
+            for (int i = c; i < widths.size(); i += columns)
+                widest = std::max(widest, widths[i]);
+            total += widest;
+        }
+        if (columns == 1 || total <= available)
+            break;
+    }
+    // Centred: the spare width goes into the side margins rather than between the columns.
+    const int spare = std::max(0, available - total);
+    const QMargins margins(legendSideMargin + spare / 2, 0, legendSideMargin + spare - spare / 2, 2);
+    if (legend->wrap() == columns && legend->margins() == margins)
+        return false;
+    legend->setMargins(margins);
+    legend->setWrap(columns);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    return true;
+}
+
+bool PlotPanel::wrapTitle()
+{
+    if (!m_title)
+        return false;
+    const QFontMetrics metrics(m_title->font());
+    const int available = m_plot->viewport().width() - 8;
+    // Greedy line breaks at spaces; "x = 1" stays on one line.
+    QString text = m_titleText;
+    text.replace(QStringLiteral(" = "), QStringLiteral("\u00a0=\u00a0"));
+    QStringList lines;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!lines.isEmpty()
+            && metrics.horizontalAdvance(lines.last() + QLatin1Char(' ') + word) <= available)
+            lines.last() += QLatin1Char(' ') + word;
+        else
+            lines << word;
+    }
+    const QString wrapped = lines.join(QLatin1Char('\n')).replace(QChar(0xa0), QLatin1Char(' '));
+    if (wrapped == m_title->text())
+        return false;
+    m_title->setText(wrapped);
+    return true;
+}
+
+bool PlotPanel::fitTickCounts()
+{
+    // Tick steps are rounded to readable values, so the count asked for is only a hint: ask for
+    // fewer until the labels QCustomPlot makes of it stand apart.
+    auto labelsApart = [](const QCPAxis* axis) {
+        const QFontMetrics metrics(axis->tickLabelFont());
+        const QVector<double> ticks = axis->tickVector();
+        const QVector<QString> labels = axis->tickVectorLabels();
+        for (int i = 1; i < ticks.size() && i < labels.size(); ++i) {
+            const double distance = std::abs(axis->coordToPixel(ticks[i]) - axis->coordToPixel(ticks[i - 1]));
+            const double needed = 0.5 * (metrics.horizontalAdvance(labels[i - 1])
+                                         + metrics.horizontalAdvance(labels[i])) + tickLabelGap;
+            if (distance < needed)
+                return false;
+        }
+        return true;
+    };
+    QCPAxisRect* rect = m_plot->axisRect();
+    bool changed = false;
+    const QList<QCPAxis*> axes = rect->axes(QCPAxis::atBottom | QCPAxis::atTop);
+    for (QCPAxis* axis : axes) {
+        if (!axis->visible() || axis->scaleType() != QCPAxis::stLinear)
+            continue;
+        const int before = axis->ticker()->tickCount();
+        int count = maxTickCount;
+        if (count != before) {
+            axis->ticker()->setTickCount(count);
+            rect->update(QCPLayoutElement::upPreparation);  // makes the tick vectors again
+        }
+        while (count > minTickCount && !labelsApart(axis)) {
+            axis->ticker()->setTickCount(--count);
+            rect->update(QCPLayoutElement::upPreparation);
+        }
+        changed = changed || count != before;
+    }
+    return changed;
 }
 
 void PlotPanel::scheduleReplot()
@@ -204,6 +333,16 @@ QCPGraph* PlotPanel::addLegendEntry(const QString& name)
     // A line style, so that the legend icon shows the pen; without data nothing else is drawn.
     entry->setLineStyle(QCPGraph::lsLine);
     return entry;
+}
+
+void PlotPanel::setInLegend(QCPAbstractPlottable* plottable, bool shown)
+{
+    if (m_plot->legend->hasItemWithPlottable(plottable) == shown)
+        return;
+    if (shown)
+        plottable->addToLegend();
+    else
+        plottable->removeFromLegend();
 }
 
 QPen PlotPanel::seriesPen(int index, double width, Qt::PenStyle style) const

@@ -6,6 +6,9 @@
 // image export (PNG/SVG/PDF) and CSV export of the data behind the plot.
 // GUI thread only. While the user has not zoomed or panned, the view follows the data; any zoom or
 // pan freezes it until resetView().
+// Small panels first: the legend is a row of its own under the title (it never hides data), its
+// columns, the title's line breaks and the number of ticks along horizontal axes follow the width
+// at every layout (screen and exports alike).
 #include "PlotTheme.h"
 
 #include <QString>
@@ -88,6 +91,8 @@ protected:
     QCPGraph* addLegendEntry(const QString& name);
     // A pen for series `index` of the theme.
     QPen seriesPen(int index, double width = 1.6, Qt::PenStyle style = Qt::SolidLine) const;
+    // Shows `plottable` in the legend or takes it out (an empty series has no entry).
+    void setInLegend(QCPAbstractPlottable* plottable, bool shown);
 
 private:
     void applyBaseTheme();
@@ -96,9 +101,16 @@ private:
     void bringViewUpToDate() const;
     void onMouseMove(QMouseEvent* event);
     void stopFollowing();
+    // After each layout: fits the legend's columns, the title's lines and the horizontal axes'
+    // tick counts to the laid-out size, and lays out again if any of them changed.
+    void adaptToSize();
+    bool fitLegendColumns();
+    bool wrapTitle();
+    bool fitTickCounts();
 
     QCustomPlot* m_plot = nullptr;
     QCPTextElement* m_title = nullptr;
+    QString m_titleText;  // unwrapped
     QTimer m_replotTimer;
     PlotTheme m_theme = PlotTheme::light();
     bool m_followData = true;

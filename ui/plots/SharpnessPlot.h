@@ -26,6 +26,7 @@ public:
 
     QCPGraph* sharpnessGraph() const { return m_graph; }
     QCPItemStraightLine* thresholdLine() const { return m_line; }
+    QCPItemText* thresholdLabel() const { return m_label; }
 
     // iteration,sharpness
     QString toCsv() const override;

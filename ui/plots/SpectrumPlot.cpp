@@ -33,7 +33,17 @@ SpectrumPlot::SpectrumPlot(QWidget* parent)
     m_density = plot->addGraph();
     m_density->setName(QStringLiteral("SLQ density"));
     m_ticksEntry = addLegendEntry(QStringLiteral("top eigenvalues"));
+    showPresentSeries();
     applyTheme(theme());
+}
+
+void SpectrumPlot::showPresentSeries()
+{
+    // Taken out and put back in a fixed order, whichever of the two arrived first.
+    setInLegend(m_density, false);
+    setInLegend(m_ticksEntry, false);
+    setInLegend(m_density, m_density->dataCount() > 0);
+    setInLegend(m_ticksEntry, !m_eigenvalues.empty());
 }
 
 void SpectrumPlot::setDensity(const std::vector<double>& grid, const std::vector<double>& density)
@@ -54,6 +64,7 @@ void SpectrumPlot::setDensity(const std::vector<double>& grid, const std::vector
         }
         m_density->setData(keys, values, std::is_sorted(keys.begin(), keys.end()));
     }
+    showPresentSeries();
     scheduleReplot();
 }
 
@@ -77,6 +88,7 @@ void SpectrumPlot::setTopEigenvalues(const std::vector<double>& eigenvalues)
             m_ticks << line;
         }
     }
+    showPresentSeries();
     applyTheme(theme());
     scheduleReplot();
 }

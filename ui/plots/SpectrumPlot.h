@@ -35,6 +35,9 @@ protected:
     void applyTheme(const PlotTheme& theme) override;
 
 private:
+    // Legend entries for what is shown only (none for an empty density or no eigenvalues).
+    void showPresentSeries();
+
     QCPGraph* m_density = nullptr;
     QCPGraph* m_ticksEntry = nullptr;  // legend entry of the eigenvalue ticks
     std::vector<double> m_grid;

@@ -3,6 +3,8 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
+#include <QFontMetrics>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -21,6 +23,8 @@ constexpr int regionAlpha = 38;
 constexpr int maxTrajectoryMarkers = 400;
 // A measurement closer than this (pixels, along both axes) to the previous drawn one is not drawn.
 constexpr double trajectoryTolerancePx = 0.75;
+// Room (pixels) between the s bound's label and the a bound's.
+constexpr double boundLabelGapPx = 6.0;
 // Session groups take colors after the trajectory (0), the bounds (1) and the region (2).
 constexpr int firstSessionColor = 3;
 
@@ -47,7 +51,6 @@ StabilityDiagram::StabilityDiagram(QWidget* parent)
     plot->yAxis->setLabel(QStringLiteral("non-uniformity s = √λmax(Σ)"));
     plot->xAxis->setRange(0.0, 25.0);
     plot->yAxis->setRange(0.0, 40.0);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 
     // Drawn first so that it lies under the bounds and the points.
     m_region = new QCPItemRect(plot);
@@ -56,9 +59,13 @@ StabilityDiagram::StabilityDiagram(QWidget* parent)
     m_aLine->setVisible(false);
     m_sLine = new QCPItemStraightLine(plot);
     m_sLine->setVisible(false);
+    // Along the a bound, reading upwards from the bottom, just left of the line: it stays clear
+    // of the s bound's line and label (near the top) and of the data in a narrow panel. Aligned
+    // in the text's own (rotated) frame: left = the bottom of the view, bottom = left of the line.
     m_aLabel = new QCPItemText(plot);
     m_aLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    m_aLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_aLabel->setRotation(-90.0);
+    m_aLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     m_aLabel->setVisible(false);
     m_sLabel = new QCPItemText(plot);
     m_sLabel->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
@@ -74,6 +81,7 @@ StabilityDiagram::StabilityDiagram(QWidget* parent)
 
     // Redone after every layout: the view (ranges, size) decides which points are a pixel apart.
     connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::redrawTrajectory);
+    connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::fitSBoundLabel);
 
     updateTitle();
     applyTheme(theme());
@@ -101,7 +109,7 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n)
     m_aLine->point1->setCoords(m_aBound, 0.0);
     m_aLine->point2->setCoords(m_aBound, 1.0);
     m_aLabel->setVisible(valid);
-    m_aLabel->position->setCoords(m_aBound, 0.02);
+    m_aLabel->position->setCoords(m_aBound, 0.98);
     m_aLabel->setText(QStringLiteral("a = 2/η = %1").arg(formatNumber(m_aBound)));
 
     m_sLine->setVisible(finiteS);
@@ -109,7 +117,7 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n)
     m_sLine->point2->setCoords(1.0, finiteS ? m_sBound : 0.0);
     m_sLabel->setVisible(finiteS);
     m_sLabel->position->setCoords(0.01, finiteS ? m_sBound : 0.0);
-    m_sLabel->setText(QStringLiteral("s = √(B(n−1)/(n−B))/η = %1").arg(formatNumber(m_sBound)));
+    fitSBoundLabel();
 
     // The stable region: [0, 2/η] × [0, s bound]; for GD the band up to the top of the view.
     m_region->setVisible(valid);
@@ -123,6 +131,21 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n)
     if (followsData())
         fitView();
     scheduleReplot();
+}
+
+void StabilityDiagram::fitSBoundLabel()
+{
+    // The formula when it fits left of the a bound (and its label), the value alone in a narrow view.
+    const QString value = formatNumber(m_sBound);
+    const QString full = QStringLiteral("s = √(B(n−1)/(n−B))/η = %1").arg(value);
+    const QCPAxisRect* rect = customPlot()->axisRect();
+    const QFontMetrics metrics(m_sLabel->font());
+    const QMargins pad = m_sLabel->padding();
+    const double left = rect->left() + m_sLabel->position->coords().x() * rect->width();
+    const double room = customPlot()->xAxis->coordToPixel(m_aBound) - left
+                        - (metrics.height() + pad.top() + pad.bottom()) - boundLabelGapPx;
+    const bool fits = metrics.horizontalAdvance(full) + pad.left() + pad.right() <= room;
+    m_sLabel->setText(fits ? full : QStringLiteral("s = %1").arg(value));
 }
 
 void StabilityDiagram::setTitle(const QString& caption)

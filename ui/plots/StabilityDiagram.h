@@ -59,6 +59,8 @@ public:
     QCPItemStraightLine* sharpnessBoundLine() const { return m_aLine; }
     QCPItemStraightLine* nonUniformityBoundLine() const { return m_sLine; }
     QCPItemRect* stableRegion() const { return m_region; }
+    QCPItemText* sharpnessBoundLabel() const { return m_aLabel; }
+    QCPItemText* nonUniformityBoundLabel() const { return m_sLabel; }
     // The drawn trajectory (see above) and every measurement of the current run, in order.
     QCPCurve* trajectory() const { return m_trajectory; }
     const std::vector<QPointF>& trajectoryPoints() const { return m_points; }
@@ -94,6 +96,8 @@ private:
     // Redraws the trajectory for the current view (ranges and axis rect size).
     void redrawTrajectory();
     void updateTitle();
+    // The s bound's label: with its formula when that fits beside the a bound's label.
+    void fitSBoundLabel();
 
     QCPCurve* m_trajectory = nullptr;
     QCPGraph* m_current = nullptr;  // the latest measurement, drawn larger
