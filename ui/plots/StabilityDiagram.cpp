@@ -17,6 +17,8 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 // Room beyond the larger of the data and the bounds.
 constexpr double headroom = 1.12;
+// Room below the lower end, as a share of the range.
+constexpr double lowerPad = 0.03;
 // Transparency of the stable region's fill (0..255): visible in both themes, points stay readable.
 constexpr int regionAlpha = 38;
 // Above this many trajectory points, only every k-th gets a marker (the line shows the rest).
@@ -328,9 +330,15 @@ void StabilityDiagram::fitView() const
         sMax = any ? 1.0 : (aMax > 0.0 ? aMax : 1.0);
     if (aMax <= 0.0)
         aMax = 1.0;
+    // A little room below the lower end too: points at s = 0 (where the escape toy ends) or at
+    // a = 0 show whole instead of half under the axis.
+    auto setRange = [](QCPAxis* axis, double lower, double upper) {
+        const double pad = lowerPad * (upper - lower);
+        axis->setRange(lower - pad, upper);
+    };
     QCustomPlot* plot = customPlot();
-    plot->xAxis->setRange(aMin * headroom, aMax * headroom);
-    plot->yAxis->setRange(sMin * headroom, sMax * headroom);
+    setRange(plot->xAxis, aMin * headroom, aMax * headroom);
+    setRange(plot->yAxis, sMin * headroom, sMax * headroom);
 }
 
 void StabilityDiagram::applyTheme(const PlotTheme& t)
