@@ -414,13 +414,12 @@ void MainWindow::computeSurface(const LandscapeRequest& request)
     m_runs->startSurface(request);
     startAnalysisProgress(tr("surface %p%"));
     showSurfaceDock();
-    if (request.topEigenvectors)
+    if (request.directions == SurfaceDirections::TopEigenvectors)
         if (auto* dock = findChild<QDockWidget*>(QStringLiteral("slicesDock")))
             dock->raise();
-    log(tr("Computing the loss surface (%1, %2 × %2 points, ± %3)…")
-            .arg(request.topEigenvectors ? tr("top two Hessian eigenvectors") : tr("filter-normalized random directions"))
-            .arg(request.resolution)
-            .arg(request.range));
+    log(tr("Computing the loss surface (%1, %2 × %2 points)…")
+            .arg(toString(request.directions))
+            .arg(request.resolution));
 }
 
 void MainWindow::showSurfaceDock()

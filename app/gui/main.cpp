@@ -1,6 +1,8 @@
 // minimascope: the desktop application.
-//   minimascope [--preset NAME] [--run [--surface]] [--screenshot PATH [--screenshot-delay MS]]
-// --run starts the preset at once, --surface computes the loss surface when it has finished;
+//   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca]]]
+//               [--screenshot PATH [--screenshot-delay MS]]
+// --run starts the preset at once, --surface computes the loss surface when it has finished
+// (in the plane --directions names: random, top eigenvectors or PCA of the trajectory);
 // --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
 // runs) and quits: for documentation and checks.
 #include "AppEnvironment.h"
@@ -45,8 +47,17 @@ int main(int argc, char** argv)
                                    QStringLiteral("MS"), QStringLiteral("1500"));
     const QCommandLineOption surface(QStringLiteral("surface"),
                                      QStringLiteral("With --run: compute the loss surface once the run has finished."));
-    parser.addOptions({preset, run, surface, screenshot, delay});
+    const QCommandLineOption directions(QStringLiteral("directions"),
+                                        QStringLiteral("The plane of --surface: random (default), eigen or pca."),
+                                        QStringLiteral("PLANE"), QStringLiteral("random"));
+    parser.addOptions({preset, run, surface, directions, screenshot, delay});
     parser.process(app);
+    const QStringList planes = {QStringLiteral("random"), QStringLiteral("eigen"), QStringLiteral("pca")};
+    const int plane = planes.indexOf(parser.value(directions));
+    if (plane < 0) {
+        std::fprintf(stderr, "minimascope: --directions must be random, eigen or pca\n");
+        return 2;
+    }
 
     minimascope::ui::MainWindow window;
     if (parser.isSet(preset)) {
@@ -56,6 +67,7 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    window.surfacePanel()->setDirections(static_cast<minimascope::ui::SurfaceDirections>(plane));
     window.show();
 
     if (parser.isSet(screenshot)) {

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void spectrumOfTheEscapeToy();
     void surfaceIsCentredOnTheRun();
     void topEigenvectorSlicesCurveLikeTheSharpness();
+    void trajectoryPlaneHoldsTheRunsPath();
     void projectRoundTrip();
     void runFolderSaveAndOpen();
     void closingDuringRunDoesNotHang();
@@ -419,7 +420,8 @@ void TestMainWindow::topEigenvectorSlicesCurveLikeTheSharpness()
     TrainingOutcome outcome;
     const double sharpness = trainShortTwoMoons(window, &outcome);
     QVERIFY(sharpness > 0.0);
-    window.surfacePanel()->findChild<QCheckBox*>(QStringLiteral("topEigenvectors"))->setChecked(true);
+    window.surfacePanel()->findChild<QComboBox*>(QStringLiteral("surfaceDirections"))
+        ->setCurrentIndex(int(SurfaceDirections::TopEigenvectors));
     window.surfacePanel()->findChild<QSpinBox*>(QStringLiteral("surfaceResolution"))->setValue(5);
     window.surfacePanel()->findChild<QDoubleSpinBox*>(QStringLiteral("surfaceRange"))->setValue(0.05);
     QSignalSpy slices(window.runController(), &RunController::slicesReady);
@@ -445,6 +447,70 @@ void TestMainWindow::topEigenvectorSlicesCurveLikeTheSharpness()
     QCOMPARE(shown->size(), int(result.t.size()));
     for (int i = 0; i < shown->size(); ++i)
         QCOMPARE(shown->at(i)->value, result.alongTopEigenvector[size_t(i)]);
+}
+
+// The worker keeps a snapshot every s iterations, s the smallest power of two with at most 60
+// multiples of s in [0, N], plus the final parameters at N.
+static QVector<qint64> expectedSnapshotIterations(qint64 iterations)
+{
+    qint64 stride = 1;
+    while (iterations / stride + 1 > 60)
+        stride *= 2;
+    QVector<qint64> expected;
+    for (qint64 i = 0; i <= iterations; i += stride)
+        expected.append(i);
+    if (expected.back() != iterations)
+        expected.append(iterations);
+    return expected;
+}
+
+void TestMainWindow::trajectoryPlaneHoldsTheRunsPath()
+{
+    MainWindow window;
+    window.show();
+    TrainingOutcome outcome;
+    trainShortTwoMoons(window, &outcome);
+    const QVector<qint64> expected = expectedSnapshotIterations(outcome.iterations);
+    QCOMPARE(outcome.snapshotIterations, expected);
+    window.surfacePanel()->findChild<QComboBox*>(QStringLiteral("surfaceDirections"))
+        ->setCurrentIndex(int(SurfaceDirections::TrajectoryPca));
+    window.surfacePanel()->findChild<QSpinBox*>(QStringLiteral("surfaceResolution"))->setValue(9);
+    QSignalSpy updatesSpy(window.runController(), &RunController::surfaceUpdate);
+    QSignalSpy finished(window.runController(), &RunController::surfaceFinished);
+    window.computeSurface(window.surfacePanel()->request());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(toString(finished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Finished));
+    const auto last = updatesSpy.back().at(0).value<SurfaceUpdate>();
+    QVERIFY(last.final);
+    const SurfaceData& surface = last.surface;
+
+    // One point a snapshot, in training order, ending at the origin: the final parameters.
+    QCOMPARE(QVector<qint64>(last.trajectoryIterations.begin(), last.trajectoryIterations.end()), expected);
+    QCOMPARE(surface.trajectory.size(), size_t(expected.size()));
+    QCOMPARE(surface.trajectory.back().x(), 0.0);
+    QCOMPARE(surface.trajectory.back().y(), 0.0);
+    // Fractions of one variance: each in (0, 1], the two together at most all of it.
+    QVERIFY2(last.explained1 > 0.0 && last.explained1 <= 1.0, qPrintable(QString::number(last.explained1)));
+    QVERIFY2(last.explained2 > 0.0 && last.explained2 <= 1.0, qPrintable(QString::number(last.explained2)));
+    QVERIFY(last.explained1 >= last.explained2);
+    QVERIFY(last.explained1 + last.explained2 <= 1.0 + 1e-12);
+    QVERIFY(surface.xLabel.startsWith(QStringLiteral("PC1 (")));
+    QVERIFY(surface.yLabel.startsWith(QStringLiteral("PC2 (")));
+
+    // The grid covers the whole path, symmetric about the origin.
+    QCOMPARE(surface.nx(), 9);
+    QCOMPARE(surface.ny(), 9);
+    for (const QPointF& p : surface.trajectory) {
+        QVERIFY(p.x() > surface.xs.front() && p.x() < surface.xs.back());
+        QVERIFY(p.y() > surface.ys.front() && p.y() < surface.ys.back());
+    }
+    for (double v : surface.values)
+        QVERIFY(std::isfinite(v));
+    // The centre of the odd grid is the final parameters: the loss the trainer reported.
+    QVERIFY(std::abs(surface.xs[4]) <= 1e-12 * surface.xs.back());
+    QVERIFY(std::abs(surface.ys[4]) <= 1e-12 * surface.ys.back());
+    QVERIFY2(std::abs(surface.at(4, 4) - outcome.final.trainLoss) <= kLossAgreement,
+             qPrintable(QStringLiteral("%1 vs %2").arg(surface.at(4, 4)).arg(outcome.final.trainLoss)));
 }
 
 void TestMainWindow::projectRoundTrip()

@@ -29,11 +29,14 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
     m_compute = new QPushButton(tr("Compute surface"));
     m_compute->setObjectName(QStringLiteral("computeSurface"));
     m_compute->setToolTip(tr("The training loss around the last run's parameters, coarse first"));
-    m_topEigenvectors = new QCheckBox(tr("top eigenvectors"));
-    m_topEigenvectors->setObjectName(QStringLiteral("topEigenvectors"));
-    m_topEigenvectors->setToolTip(tr("Plane of the top two Hessian eigenvectors (unit norm) and 1D slices along v₁ "
-                                     "and along a random direction; otherwise two filter-normalized random "
-                                     "directions (Li et al. 2018)"));
+    // Items in SurfaceDirections order.
+    m_directions = new QComboBox;
+    m_directions->setObjectName(QStringLiteral("surfaceDirections"));
+    m_directions->addItems({tr("random directions"), tr("top eigenvectors"), tr("PCA of the trajectory")});
+    m_directions->setToolTip(tr("Two filter-normalized random directions (Li et al. 2018); the plane of the top two "
+                                "Hessian eigenvectors (unit norm) with 1D slices along v₁ and along a random "
+                                "direction; or the first two principal components of the run's snapshots, with "
+                                "the path drawn on the surface and the range fitted to it"));
     m_resolution = new QSpinBox;
     m_resolution->setObjectName(QStringLiteral("surfaceResolution"));
     m_resolution->setRange(5, 201);
@@ -58,7 +61,7 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_compute);
-    controls->addWidget(m_topEigenvectors);
+    controls->addWidget(m_directions);
     controls->addWidget(m_resolution);
     controls->addWidget(m_range);
     controls->addStretch(1);
@@ -71,6 +74,10 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
     m_layout->addStretch(1);
 
     connect(m_compute, &QPushButton::clicked, this, [this] { Q_EMIT computeRequested(request()); });
+    // The PCA plane fits its range to the projected path.
+    connect(m_directions, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_range->setEnabled(index != static_cast<int>(SurfaceDirections::TrajectoryPca));
+    });
     connect(m_scale, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (m_view)
             m_view->setColorScale(index == 1 ? ColorScale::Log : ColorScale::Linear);
@@ -117,10 +124,15 @@ void SurfacePanel::showEvent(QShowEvent* event)
 LandscapeRequest SurfacePanel::request() const
 {
     LandscapeRequest r;
-    r.topEigenvectors = m_topEigenvectors->isChecked();
+    r.directions = static_cast<SurfaceDirections>(m_directions->currentIndex());
     r.resolution = m_resolution->value();
     r.range = m_range->value();
     return r;
+}
+
+void SurfacePanel::setDirections(SurfaceDirections directions)
+{
+    m_directions->setCurrentIndex(static_cast<int>(directions));
 }
 
 void SurfacePanel::setComputeEnabled(bool enabled)

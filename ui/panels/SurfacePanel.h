@@ -1,8 +1,9 @@
 #pragma once
 // The 3D panel: the loss surface around the last run's parameters (SurfaceView) under a row of
-// controls: compute, random filter-normalized directions or the top-eigenvector plane, grid
-// size and range, color scale, contours and camera. It only asks (computeRequested); the
-// window runs the request on the worker and feeds setSurface() as the surface fills in.
+// controls: compute, the plane (random filter-normalized directions, the top-eigenvector plane
+// or the PCA plane of the run's trajectory), grid size and range, color scale, contours and
+// camera. It only asks (computeRequested); the window runs the request on the worker and feeds
+// setSurface() as the surface fills in.
 // The SurfaceView is created the first time the panel is shown or given a surface: a
 // QOpenGLWidget anywhere in a window makes Qt compose that whole window through OpenGL, which
 // costs tens of milliseconds a repaint with software rendering (Xvfb, remote desktops), so a
@@ -34,6 +35,7 @@ public:
     bool hasView() const { return m_view != nullptr; }
     // The request the controls describe (job id left for the caller).
     LandscapeRequest request() const;
+    void setDirections(SurfaceDirections directions);
     void setComputeEnabled(bool enabled);
     void setSurface(const SurfaceData& surface);
     void setColors(const QColor& background, const QColor& foreground);
@@ -53,7 +55,7 @@ private:
     QCheckBox* m_contours = nullptr;
     QComboBox* m_camera = nullptr;
     QPushButton* m_compute = nullptr;
-    QCheckBox* m_topEigenvectors = nullptr;
+    QComboBox* m_directions = nullptr;
     QSpinBox* m_resolution = nullptr;
     QDoubleSpinBox* m_range = nullptr;
 };

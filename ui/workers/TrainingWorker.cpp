@@ -10,6 +10,7 @@
 #include "data/DatasetTransforms.h"
 #include "landscape/Directions.h"
 #include "landscape/LossSurface.h"
+#include "landscape/TrajectoryPca.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/RunConfig.h"
@@ -22,7 +23,9 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 
@@ -34,6 +37,14 @@ namespace {
 // with software rendering on a busy machine (measured in TestMainWindow), and at 30 a second
 // that kept the GUI thread saturated and a Stop waited ~150 ms in its queue.
 constexpr qint64 kUpdateIntervalMs = 100;
+// Parameter snapshots kept for the trajectory plane (plus the final parameters): enough for a
+// smooth path, and 61 copies of the canonical 784-256x4-10 MLP are ~100 MB.
+constexpr size_t kMaxSnapshots = 60;
+// The PCA surface covers the projected path with this margin on each side, and its shorter
+// axis spans at least this fraction of the longer one (a nearly straight path would otherwise
+// give a sliver of a plane).
+constexpr double kTrajectoryMargin = 1.25;
+constexpr double kMinAxisRatio = 0.25;
 
 JobStatus toJobStatus(core::RunStatus status)
 {
@@ -52,16 +63,13 @@ MetricsPoint toPoint(const core::MetricsRow& row)
             row.testAccuracy};
 }
 
-SurfaceData toSurfaceData(const core::LandscapeGrid& grid, const QString& xLabel, const QString& yLabel)
+// `frame` carries the labels and the trajectory; the grid fills in the rest.
+SurfaceData toSurfaceData(const core::LandscapeGrid& grid, SurfaceData frame)
 {
-    SurfaceData data;
-    data.xs = grid.xs;
-    data.ys = grid.ys;
-    data.values = grid.loss;
-    data.xLabel = xLabel;
-    data.yLabel = yLabel;
-    data.valueLabel = QStringLiteral("training loss");
-    return data;
+    frame.xs = grid.xs;
+    frame.ys = grid.ys;
+    frame.values = grid.loss;
+    return frame;
 }
 
 // The first `subset` training examples of a run (all of them for 0).
@@ -70,6 +78,48 @@ core::Dataset analysisData(const core::Trainer& trainer, qint64 subset)
     const core::Dataset& train = trainer.data().train;
     return subset > 0 && subset < train.size() ? core::takeFirst(train, subset) : train;
 }
+
+// The snapshots of one run, every `stride` iterations; when more than kMaxSnapshots are kept,
+// every other one is dropped and the stride doubles, so any run length fits.
+struct SnapshotTrail {
+    std::vector<at::Tensor> parameters;
+    std::vector<qint64> iterations;
+    qint64 stride = 1;
+
+    void clear()
+    {
+        parameters.clear();
+        iterations.clear();
+        stride = 1;
+    }
+    void offer(qint64 iteration, const core::FlatParameters& flat)
+    {
+        if (iteration % stride != 0)
+            return;
+        parameters.push_back(flat.get());
+        iterations.push_back(iteration);
+        if (parameters.size() <= kMaxSnapshots)
+            return;
+        stride *= 2;
+        size_t kept = 0;
+        for (size_t i = 0; i < iterations.size(); ++i) {
+            if (iterations[i] % stride == 0) {
+                parameters[kept] = parameters[i];
+                iterations[kept++] = iterations[i];
+            }
+        }
+        parameters.resize(kept);
+        iterations.resize(kept);
+    }
+    // The parameters the run ended with, whatever the stride: the origin of the PCA plane.
+    void finish(qint64 iteration, const core::FlatParameters& flat)
+    {
+        if (iterations.empty() || iterations.back() != iteration) {
+            parameters.push_back(flat.get());
+            iterations.push_back(iteration);
+        }
+    }
+};
 
 } // namespace
 
@@ -83,6 +133,7 @@ struct TrainingWorker::Impl {
     // The last run, kept for the analyses of the parameters it ended with.
     std::unique_ptr<core::Trainer> trainer;
     core::TrainResult lastResult;
+    SnapshotTrail snapshots;
 
     // Starts job `id`: a cancel that arrived while it was queued still applies.
     void begin(quint64 id)
@@ -142,6 +193,7 @@ void TrainingWorker::train(const TrainingRequest& request)
     Impl& d = *m_impl;
     d.begin(request.jobId);
     d.trainer.reset();
+    d.snapshots.clear();
     TrainingOutcome outcome;
     outcome.jobId = request.jobId;
     try {
@@ -192,7 +244,14 @@ void TrainingWorker::train(const TrainingRequest& request)
             tracker.attach(trainer);
         }
 
+        d.snapshots.offer(0, trainer.parameters());
+        trainer.addHook(1, false, [&d](const core::TrainerState& state) {
+            d.snapshots.offer(state.iteration, state.parameters);
+        });
+
         d.lastResult = trainer.run(d.token);
+        d.snapshots.finish(d.lastResult.iterations, trainer.parameters());
+        outcome.snapshotIterations = QVector<qint64>(d.snapshots.iterations.begin(), d.snapshots.iterations.end());
         flush(true);
         const core::TrainResult& result = d.lastResult;
         const int64_t n = trainer.data().train.size();
@@ -209,6 +268,7 @@ void TrainingWorker::train(const TrainingRequest& request)
     } catch (const std::exception& e) {
         // InputError (config, data files) and anything else: report it, never take the app down.
         d.trainer.reset();
+        d.snapshots.clear();
         outcome.status = JobStatus::Failed;
         outcome.reason = QString::fromStdString(e.what());
     }
@@ -291,9 +351,11 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         surface.nx = surface.ny = request.resolution;
         surface.threads = 1;   // the other core stays with the GUI
         surface.accuracy = false;
-        QString xLabel = QStringLiteral("α");
-        QString yLabel = QStringLiteral("β");
-        if (request.topEigenvectors) {
+        SurfaceData frame;
+        frame.valueLabel = QStringLiteral("training loss");
+        SurfaceUpdate update;
+        update.jobId = request.jobId;
+        if (request.directions == SurfaceDirections::TopEigenvectors) {
             Q_EMIT analysisProgress({request.jobId, 0.0, tr("top two Hessian eigenvectors")});
             core::CurvatureOperators operators(network, parameters, data, &d.token);
             core::LanczosOptions options;
@@ -305,8 +367,38 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             }
             surface.direction1 = eigen.pairs[0].vector;
             surface.direction2 = eigen.pairs[1].vector;
-            xLabel = QStringLiteral("v₁ (λ = %1)").arg(eigen.pairs[0].value, 0, 'g', 4);
-            yLabel = QStringLiteral("v₂ (λ = %1)").arg(eigen.pairs[1].value, 0, 'g', 4);
+            frame.xLabel = QStringLiteral("v₁ (λ = %1)").arg(eigen.pairs[0].value, 0, 'g', 4);
+            frame.yLabel = QStringLiteral("v₂ (λ = %1)").arg(eigen.pairs[1].value, 0, 'g', 4);
+        } else if (request.directions == SurfaceDirections::TrajectoryPca) {
+            const SnapshotTrail& trail = d.snapshots;
+            if (trail.parameters.size() < 2) {
+                finish(JobStatus::Failed, tr("The run kept fewer than two snapshots: train a few iterations first."));
+                return;
+            }
+            // Around the final parameters (the last snapshot), so the path ends at (0, 0).
+            const core::TrajectoryPca pca = core::trajectoryPca(trail.parameters, surface.origin);
+            double xExtent = 0.0, yExtent = 0.0;
+            for (const std::array<double, 2>& p : pca.projected) {
+                frame.trajectory.emplace_back(p[0], p[1]);
+                xExtent = std::max(xExtent, std::abs(p[0]));
+                yExtent = std::max(yExtent, std::abs(p[1]));
+            }
+            if (!(xExtent > 0.0)) {
+                finish(JobStatus::Failed, tr("The parameters did not move during the run: no trajectory plane."));
+                return;
+            }
+            surface.direction1 = pca.direction1;
+            surface.direction2 = pca.direction2;
+            // Symmetric about the final parameters: an odd grid has them at its centre.
+            surface.xMax = kTrajectoryMargin * xExtent;
+            surface.yMax = std::max(kTrajectoryMargin * yExtent, kMinAxisRatio * surface.xMax);
+            surface.xMin = -surface.xMax;
+            surface.yMin = -surface.yMax;
+            frame.xLabel = QStringLiteral("PC1 (%1%)").arg(100.0 * pca.explained1, 0, 'f', 0);
+            frame.yLabel = QStringLiteral("PC2 (%1%)").arg(100.0 * pca.explained2, 0, 'f', 0);
+            update.trajectoryIterations = trail.iterations;
+            update.explained1 = pca.explained1;
+            update.explained2 = pca.explained2;
         } else {
             // Li et al.'s filter normalization, biases left out, two seeds.
             surface.direction1 = core::randomDirection(parameters, core::DirectionNormalization::Filter, true,
@@ -317,15 +409,20 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         core::LandscapeGrid grid;
         const core::SurfaceSink sink = [&](const core::LandscapeGrid& partial, const core::SurfaceProgress& p) {
             const double fraction = p.pointsTotal > 0 ? double(p.pointsDone) / double(p.pointsTotal) : 0.0;
-            Q_EMIT surfaceUpdate(
-                {request.jobId, toSurfaceData(partial, xLabel, yLabel), fraction, p.levelFinished, false});
+            update.surface = toSurfaceData(partial, frame);
+            update.fraction = fraction;
+            update.levelFinished = p.levelFinished;
+            Q_EMIT surfaceUpdate(update);
             Q_EMIT analysisProgress({request.jobId, fraction,
                                      tr("surface level %1 of %2").arg(p.level + 1).arg(p.levels)});
         };
         const core::RunStatus status =
             core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
-        Q_EMIT surfaceUpdate({request.jobId, toSurfaceData(grid, xLabel, yLabel), 1.0, true, true});
-        if (status != core::RunStatus::Finished || !request.topEigenvectors) {
+        update.surface = toSurfaceData(grid, frame);
+        update.fraction = 1.0;
+        update.levelFinished = update.final = true;
+        Q_EMIT surfaceUpdate(update);
+        if (status != core::RunStatus::Finished || request.directions != SurfaceDirections::TopEigenvectors) {
             finish(toJobStatus(status), tr("%1 × %1 points").arg(request.resolution));
             return;
         }

@@ -15,6 +15,19 @@ QString toString(JobStatus status)
     return QCoreApplication::translate("JobStatus", "failed");
 }
 
+QString toString(SurfaceDirections directions)
+{
+    switch (directions) {
+    case SurfaceDirections::Random:
+        return QCoreApplication::translate("SurfaceDirections", "filter-normalized random directions");
+    case SurfaceDirections::TopEigenvectors:
+        return QCoreApplication::translate("SurfaceDirections", "top two Hessian eigenvectors");
+    case SurfaceDirections::TrajectoryPca:
+        return QCoreApplication::translate("SurfaceDirections", "PCA of the trajectory");
+    }
+    return {};
+}
+
 void registerWorkerMetaTypes()
 {
     // Queued connections copy their arguments through the meta-type system.

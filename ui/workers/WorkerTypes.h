@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVector>
 
+#include <limits>
 #include <vector>
 
 namespace minimascope::ui {
@@ -41,14 +42,18 @@ struct SpectrumRequest {
     qint64 subset = 0;            // first N training examples; 0 = all
 };
 
-// A loss surface around the last run's parameters: along two filter-normalized random
-// directions (Li et al. 2018), or along the top two Hessian eigenvectors (unit norm) together
-// with the 1D slices along v1 and along a random direction of the same norm.
+// The plane of a loss surface: two filter-normalized random directions (Li et al. 2018), the
+// top two Hessian eigenvectors (unit norm; with the 1D slices along v1 and along a random
+// direction of the same norm), or the first two principal components of the run's kept
+// snapshots (Li et al. section 7; unit norm), with the trajectory drawn on the surface.
+enum class SurfaceDirections { Random, TopEigenvectors, TrajectoryPca };
+
+// A loss surface around the last run's parameters.
 struct LandscapeRequest {
     quint64 jobId = 0;
-    bool topEigenvectors = false;
+    SurfaceDirections directions = SurfaceDirections::Random;
     int resolution = 41;          // grid points a side
-    double range = 1.0;           // alpha, beta in [-range, range]
+    double range = 1.0;           // alpha, beta in [-range, range]; TrajectoryPca fits the path instead
     qint64 subset = 0;            // first N training examples; 0 = all
     quint64 seed = 0;             // of the random directions
 };
@@ -60,6 +65,11 @@ struct SurfaceUpdate {
     double fraction = 0.0;        // points done / points in total
     bool levelFinished = false;   // a progressive level (coarse, finer, ...) is complete
     bool final = false;
+    // TrajectoryPca only: the iteration of each point of surface.trajectory, and the fractions
+    // of the trajectory's variance the two axes explain (in [0, 1]; NaN for other planes).
+    std::vector<qint64> trajectoryIterations;
+    double explained1 = std::numeric_limits<double>::quiet_NaN();
+    double explained2 = std::numeric_limits<double>::quiet_NaN();
 };
 
 // The 1D slices of the top-eigenvector view, on a common t grid.
@@ -116,6 +126,8 @@ struct TrainingOutcome {
     qint64 trainSize = 0;         // n
     QString optimizer;
     QString modelDescription;
+    // The iterations of the parameter snapshots the worker kept for the trajectory plane.
+    QVector<qint64> snapshotIterations;
 };
 
 // Progress of a long analysis (spectrum, surface): fraction in [0, 1] and a line of text.
@@ -136,6 +148,7 @@ struct SpectrumResult {
 };
 
 QString toString(JobStatus status);
+QString toString(SurfaceDirections directions);
 void registerWorkerMetaTypes();
 
 } // namespace minimascope::ui
