@@ -43,17 +43,30 @@ bool onStride(int64_t index, int64_t n, int64_t stride)
     return index % stride == 0 || index == n - 1;
 }
 
-// Grid indices (j * nx + i) of each level, coarsest first.
-std::vector<std::vector<int64_t>> levelPoints(int64_t nx, int64_t ny, const std::vector<int64_t>& strides)
+// Grid points are on the triangle's edge up to rounding of the axis values.
+constexpr double kTriangleSlack = 1e-12;
+
+bool inTriangle(double alpha, double beta)
 {
+    return alpha >= -kTriangleSlack && beta >= -kTriangleSlack && alpha + beta <= 1.0 + kTriangleSlack;
+}
+
+// Grid indices (j * nx + i) of each level, coarsest first; only the triangle's points if asked.
+std::vector<std::vector<int64_t>> levelPoints(const LandscapeGrid& grid, bool triangle,
+                                              const std::vector<int64_t>& strides)
+{
+    const auto nx = static_cast<int64_t>(grid.xs.size()), ny = static_cast<int64_t>(grid.ys.size());
     std::vector<std::vector<int64_t>> levels(strides.size());
     for (int64_t j = 0; j < ny; ++j)
-        for (int64_t i = 0; i < nx; ++i)
+        for (int64_t i = 0; i < nx; ++i) {
+            if (triangle && !inTriangle(grid.xs[static_cast<size_t>(i)], grid.ys[static_cast<size_t>(j)]))
+                continue;
             for (size_t l = 0; l < strides.size(); ++l)
                 if (onStride(i, nx, strides[l]) && onStride(j, ny, strides[l])) {
                     levels[l].push_back(j * nx + i);
                     break;
                 }
+        }
     return levels;
 }
 
@@ -84,6 +97,8 @@ public:
         at::Tensor point = at::add(m_request.origin, m_request.direction1, alpha);
         if (m_request.direction2.defined())
             point.add_(m_request.direction2, beta);
+        if (m_request.crossDirection.defined())
+            point.add_(m_request.crossDirection, alpha * beta);
         m_parameters.set(point);
         return core::evaluate(m_network, m_data, cancel, MlpSurfacePath::kChunk);
     }
@@ -131,6 +146,11 @@ void validate(const FlatParameters& parameters, const SurfaceRequest& request)
     check(request.direction1, "direction1");
     if (request.direction2.defined())
         check(request.direction2, "direction2");
+    if (request.crossDirection.defined()) {
+        if (!request.direction2.defined())
+            throw InputError("surface request: the alpha*beta term needs a second direction");
+        check(request.crossDirection, "crossDirection");
+    }
     if (request.nx < 1 || (request.direction2.defined() && request.ny < 1))
         throw InputError("surface request: the grid needs at least one point a side");
 }
@@ -164,7 +184,7 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
     const ParameterRestorer restorer(parameters);
     bool cancelled = false;
     const std::unique_ptr<MlpSurfacePath> fast =
-        request.fastPath ? MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1,
+        request.fastPath && !request.crossDirection.defined() ? MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1,
                                                      request.direction2, cancel, cancelled)
                          : nullptr;
     if (cancelled)
@@ -188,9 +208,10 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
 
     const std::vector<int64_t> strides = request.progressive ? progressiveStrides(std::max(nx, ny))
                                                              : std::vector<int64_t>{1};
-    const std::vector<std::vector<int64_t>> levels = levelPoints(nx, ny, strides);
+    const std::vector<std::vector<int64_t>> levels = levelPoints(out, request.triangle, strides);
     SurfaceProgress progress;
-    progress.pointsTotal = nx * ny;
+    for (const std::vector<int64_t>& points : levels)
+        progress.pointsTotal += static_cast<int64_t>(points.size());
     progress.levels = static_cast<int>(levels.size());
     auto lastSink = std::chrono::steady_clock::now();
     ResultQueue queue;

@@ -1,7 +1,8 @@
 #pragma once
 // Loss and accuracy over a plane (or a line) of parameter space:
-//   f(alpha, beta) = L(origin + alpha * direction1 + beta * direction2)
-// on a regular grid, evaluated progressively: a coarse grid first (every 8th point of each axis
+//   f(alpha, beta) = L(origin + alpha * direction1 + beta * direction2 + alpha * beta * crossDirection)
+// on a regular grid (the cross term, usually absent, makes Im et al.'s bilinear surfaces between
+// four solutions; a triangle domain makes their barycentric surfaces, see InterpolationSurfaces.h), evaluated progressively: a coarse grid first (every 8th point of each axis
 // for a 51-point axis), then finer levels (strides 4, 2, 1) so that a viewer shows a rough
 // surface at once and a sharp one later.
 // Paths: for an MLP without BatchNorm the first layer is linear in (alpha, beta), so its three
@@ -45,6 +46,9 @@ struct SurfaceRequest {
     at::Tensor origin;                         // the centre, flat like FlatParameters::values()
     at::Tensor direction1;
     at::Tensor direction2;                     // undefined for a 1D curve (then ny, yMin, yMax are ignored)
+    at::Tensor crossDirection;                 // optional alpha*beta term (2D only); forces the generic path
+    bool triangle = false;                     // only points with alpha, beta >= 0 and alpha + beta <= 1;
+                                               // the others are not evaluated and stay NaN
     double xMin = -1, xMax = 1, yMin = -1, yMax = 1;
     int64_t nx = 51, ny = 51;
     bool progressive = true;                   // false: one level, row by row
@@ -54,7 +58,7 @@ struct SurfaceRequest {
 };
 
 struct SurfaceProgress {
-    int64_t pointsDone = 0, pointsTotal = 0;
+    int64_t pointsDone = 0, pointsTotal = 0;   // points of the domain (the triangle's, if any)
     int level = 0;                             // 0 = coarse preview; the last level is the full grid
     int levels = 1;                            // how many levels this evaluation has
     int64_t stride = 1;                        // grid stride of the current level (1 = full resolution)

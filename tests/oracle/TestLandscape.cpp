@@ -7,6 +7,8 @@
 #include "data/SyntheticDatasets.h"
 #include "landscape/ConvexityMap.h"
 #include "landscape/Directions.h"
+#include "landscape/GradientDirection.h"
+#include "landscape/InterpolationSurfaces.h"
 #include "landscape/LossSurface.h"
 #include "landscape/SurfaceExport.h"
 #include "landscape/TrajectoryPca.h"
@@ -120,6 +122,21 @@ std::shared_ptr<Mlp> smallMlp(uint64_t seed)
     return mlp;
 }
 
+double quadraticLoss(const Quadratic& q, const at::Tensor& theta)
+{
+    const at::Tensor d = theta - q.centre;
+    return 0.5 * d.dot(q.matrix.mv(d)).item<double>();
+}
+
+std::vector<at::Tensor> randomSolutions(int count, uint64_t seed)
+{
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    std::vector<at::Tensor> solutions;
+    for (int k = 0; k < count; ++k)
+        solutions.push_back(at::randn({6}, generator, at::kDouble));
+    return solutions;
+}
+
 double relativeError(double a, double b)
 {
     return std::abs(a - b) / std::max(1.0, std::abs(b));
@@ -223,6 +240,82 @@ private Q_SLOTS:
             QVERIFY(std::abs(grid.ratio[k] - 0.2) < kEigenvalueTolerance);
         }
         QVERIFY(at::equal(parameters.values(), before));
+    }
+
+    void barycentricSurfaceIsTheClosedFormOnTheTriangle()
+    {
+        const Quadratic q = makeQuadratic();
+        const std::vector<at::Tensor> t = randomSolutions(3, 11);
+        QuadraticModel model(t[0], q.centre, q.matrix);
+        FlatParameters parameters(model);
+        // 13 points a side: two progressive levels (strides 2, 1), both cut to the triangle.
+        const SurfaceRequest request = barycentricRequest(t[0], t[1], t[2], 13);
+        LandscapeGrid grid;
+        int64_t total = 0;
+        const SurfaceSink sink = [&](const LandscapeGrid&, const SurfaceProgress& p) { total = p.pointsTotal; };
+        QCOMPARE(evaluateSurface(model, parameters, oneExample(), request, grid, nullptr, sink), RunStatus::Finished);
+        QCOMPARE(total, int64_t(13 * 14 / 2));   // i + j <= 12
+        for (size_t j = 0; j < grid.ys.size(); ++j)
+            for (size_t i = 0; i < grid.xs.size(); ++i) {
+                const double loss = grid.loss[grid.index(i, j)];
+                if (i + j > 12) {
+                    QVERIFY(std::isnan(loss));
+                    continue;
+                }
+                const double a = grid.xs[i], b = grid.ys[j];
+                const double expected = quadraticLoss(q, t[0] + a * (t[1] - t[0]) + b * (t[2] - t[0]));
+                QVERIFY2(std::abs(loss - expected) < kDoubleTolerance,
+                         qPrintable(QString("(%1, %2): %3 vs %4").arg(a).arg(b).arg(loss).arg(expected)));
+            }
+        QVERIFY(std::abs(grid.loss[grid.index(0, 0)] - quadraticLoss(q, t[0])) < kDoubleTolerance);
+        QVERIFY(std::abs(grid.loss[grid.index(12, 0)] - quadraticLoss(q, t[1])) < kDoubleTolerance);
+        QVERIFY(std::abs(grid.loss[grid.index(0, 12)] - quadraticLoss(q, t[2])) < kDoubleTolerance);
+        QVERIFY(at::equal(parameters.values(), t[0]));
+    }
+
+    void bilinearSurfaceIsTheClosedFormAndEndsOnTheFourSolutions()
+    {
+        const Quadratic q = makeQuadratic();
+        const std::vector<at::Tensor> t = randomSolutions(4, 12);   // theta00, theta10, theta01, theta11
+        QuadraticModel model(t[3], q.centre, q.matrix);
+        FlatParameters parameters(model);
+        const SurfaceRequest request = bilinearRequest(t[0], t[1], t[2], t[3], 13);
+        LandscapeGrid grid;
+        QCOMPARE(evaluateSurface(model, parameters, oneExample(), request, grid), RunStatus::Finished);
+        for (size_t j = 0; j < grid.ys.size(); ++j)
+            for (size_t i = 0; i < grid.xs.size(); ++i) {
+                const double a = grid.xs[i], b = grid.ys[j];
+                const at::Tensor theta =
+                    (1 - a) * (1 - b) * t[0] + a * (1 - b) * t[1] + (1 - a) * b * t[2] + a * b * t[3];
+                const double expected = quadraticLoss(q, theta);
+                QVERIFY2(std::abs(grid.loss[grid.index(i, j)] - expected) < kDoubleTolerance,
+                         qPrintable(QString("(%1, %2): %3 vs %4").arg(a).arg(b).arg(grid.loss[grid.index(i, j)]).arg(expected)));
+            }
+        QVERIFY(std::abs(grid.loss[grid.index(0, 0)] - quadraticLoss(q, t[0])) < kDoubleTolerance);
+        QVERIFY(std::abs(grid.loss[grid.index(12, 0)] - quadraticLoss(q, t[1])) < kDoubleTolerance);
+        QVERIFY(std::abs(grid.loss[grid.index(0, 12)] - quadraticLoss(q, t[2])) < kDoubleTolerance);
+        QVERIFY(std::abs(grid.loss[grid.index(12, 12)] - quadraticLoss(q, t[3])) < kDoubleTolerance);
+        // The cross term is what makes it bilinear: the centre is not on the plane of three corners.
+        QVERIFY(std::abs(grid.loss[grid.index(6, 6)] - quadraticLoss(q, t[0] + 0.5 * (t[1] - t[0]) + 0.5 * (t[2] - t[0]))) >
+                1e-3);
+        QVERIFY(at::equal(parameters.values(), t[3]));
+        QVERIFY(!inputErrorOf([&] { bilinearRequest(t[0], t[1], t[2], at::zeros({5}, at::kDouble), 3); }).isEmpty());
+    }
+
+    void gradientDirectionIsTheNormalizedClosedFormGradient()
+    {
+        const Quadratic q = makeQuadratic();
+        const at::Tensor theta = randomSolutions(1, 13)[0];
+        QuadraticModel model(theta, q.centre, q.matrix);
+        FlatParameters parameters(model);
+        const at::Tensor expected = q.matrix.mv(theta - q.centre);   // grad of 1/2 (t-c)^T A (t-c)
+        const at::Tensor direction = gradientDirection(model, parameters, oneExample());
+        QVERIFY((direction - expected / expected.norm()).norm().item<double>() < kDoubleTolerance);
+        QVERIFY(at::equal(parameters.values(), theta));
+        // At the minimum there is no direction.
+        QuadraticModel atMinimum(q.centre, q.centre, q.matrix);
+        FlatParameters minimumParameters(atMinimum);
+        QVERIFY(!inputErrorOf([&] { gradientDirection(atMinimum, minimumParameters, oneExample()); }).isEmpty());
     }
 
     void filterNormalizedDirectionsHaveEachFiltersNorm()
