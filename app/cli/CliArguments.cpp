@@ -113,16 +113,22 @@ landscape options (a loss surface or curve around a run's parameters; see docs/l
   --run DIR             a run folder written by 'train' (its config.json rebuilds data and model)
   --params DIR          the centre (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)
   --directions KIND     random (seeded Gaussian, normalized; default), eigen (top Hessian
-                        eigenvectors), pca (principal plane of DIR/snapshots, path exported
-                        too), interpolate (the line to --to, alpha = 1 lands on it; 1D)
-  --to DIR              the other parameters for interpolate (e.g. another run's parameters/)
-  --range A,B           alpha and beta from A to B (default -1,1; interpolate -0.5,1.5; pca
-                        fits the projected path)
+                        eigenvectors), gradient (the unit full-batch gradient; with --dims 2
+                        the top Hessian eigenvector second), pca (principal plane of
+                        DIR/snapshots, path exported too), interpolate (the line to --to,
+                        alpha = 1 lands on it; 1D), barycentric (the triangle of the centre
+                        and two --to solutions; points outside it are NaN), bilinear (the
+                        centre = (0,0) and three --to solutions at (1,0), (0,1), (1,1))
+  --to DIR              another solution's parameters (e.g. another run's parameters/);
+                        once for interpolate, twice for barycentric, three times for bilinear
+  --range A,B           alpha and beta from A to B (default -1,1; interpolate -0.5,1.5;
+                        barycentric and bilinear 0,1; pca fits the projected path)
   --resolution N        points a side (default 51)
   --dims 1|2            a curve along the first direction or a surface (default 2)
   --normalization MODE  filter, layer or none for random directions (default filter)
   --keep-bias-bn        keep biases and BatchNorm parameters in random directions (default zeroed)
-  --orthogonalize       make the second random direction orthogonal to the first
+  --orthogonalize       make the second random (or gradient's eigenvector) direction orthogonal
+                        to the first
   --seed S              seed of the random directions (default the run's seed)
   --subset N            the first N examples of the split (default all)
   --split train|test    which data the loss is measured on (default train)
@@ -188,7 +194,7 @@ CliArguments parseArguments(int argc, char** argv)
             if (flag == "--run") landscape.runDir = valueOf(flag);
             else if (flag == "--params") landscape.parametersDir = valueOf(flag);
             else if (flag == "--directions") landscape.directions = valueOf(flag);
-            else if (flag == "--to") landscape.toDir = valueOf(flag);
+            else if (flag == "--to") landscape.toDirs.push_back(valueOf(flag));
             else if (flag == "--range") {
                 const std::string range = valueOf(flag);
                 double lo = 0, hi = 0;

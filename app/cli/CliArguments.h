@@ -41,10 +41,12 @@ struct FiguresArguments {
 struct LandscapeArguments {
     std::string runDir;                       // --run
     std::string parametersDir;                // --params (default: RUN/parameters): the centre
-    std::string directions = "random";        // --directions random|eigen|pca|interpolate
-    std::string toDir;                        // --to DIR: the other end for interpolate
+    std::string directions = "random";        // --directions random|eigen|gradient|pca|interpolate|barycentric|bilinear
+    std::vector<std::string> toDirs;          // --to DIR, repeatable: the other solutions (interpolate 1,
+                                              // barycentric 2, bilinear 3)
     double rangeMin = -1.0, rangeMax = 1.0;   // --range A,B (both axes)
-    bool rangeGiven = false;                  // else: pca fits the path, interpolate -0.5,1.5
+    bool rangeGiven = false;                  // else: pca fits the path, interpolate -0.5,1.5, barycentric
+                                              // and bilinear 0,1
     int64_t resolution = 51;                  // --resolution N points a side
     int64_t dimensions = 2;                   // --dims 1|2 (interpolate is always 1)
     std::string normalization = "filter";     // --normalization filter|layer|none (random)

@@ -7,6 +7,8 @@
 #include "io/AtomicFile.h"
 #include "landscape/Directions.h"
 #include "landscape/EigenDirections.h"
+#include "landscape/GradientDirection.h"
+#include "landscape/InterpolationSurfaces.h"
 #include "landscape/LossSurface.h"
 #include "landscape/RunTrajectory.h"
 #include "landscape/SurfaceExport.h"
@@ -32,10 +34,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The two directions (the second undefined for a curve), what the sidecar should say about
-// them, and the projected path for pca.
+// The two directions (the second undefined for a curve), the bilinear surface's alpha*beta term
+// and the barycentric triangle, what the sidecar should say about them, and the projected path
+// for pca.
 struct Plane {
-    at::Tensor direction1, direction2;
+    at::Tensor direction1, direction2, crossDirection;
+    bool triangle = false;
     nlohmann::json description;
     core::ProjectedTrajectory trajectory;
     std::array<double, 4> fittedRange{};   // xMin, xMax, yMin, yMax of the path, for pca
@@ -60,7 +64,10 @@ Plane pcaPlane(const LandscapeArguments& a, core::Network& network, core::FlatPa
 {
     const core::RunSnapshots snapshots = core::loadRunSnapshots(a.runDir, network, parameters);
     const core::TrajectoryPca pca = core::trajectoryPca(snapshots.parameters, origin);
-    Plane plane{pca.direction1, pca.direction2, {}, {}, rangeAround(pca.projected)};
+    Plane plane;
+    plane.direction1 = pca.direction1;
+    plane.direction2 = pca.direction2;
+    plane.fittedRange = rangeAround(pca.projected);
     plane.description = {{"snapshots", snapshots.iterations}, {"explained_variance", {pca.explained1, pca.explained2}}};
     std::fprintf(stderr, "pca of %zu snapshots: explained variance %.3f, %.3f\n", snapshots.parameters.size(),
                  pca.explained1, pca.explained2);
@@ -75,14 +82,15 @@ Plane pcaPlane(const LandscapeArguments& a, core::Network& network, core::FlatPa
     return plane;
 }
 
-Plane eigenPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
+// The top `k` Hessian eigenvectors as the plane's directions.
+Plane eigenPlane(const LandscapeArguments& a, int64_t k, core::Network& network, core::FlatParameters& parameters,
                  const core::Dataset& data, const core::CancelToken& cancel)
 {
     core::EigenDirectionOptions options;
-    options.k = a.dimensions;
+    options.k = k;
     options.seed = a.seed;
     const core::EigenResult eigen = core::hessianEigenDirections(network, parameters, data, options, &cancel);
-    if (eigen.status == core::RunStatus::Cancelled || eigen.pairs.size() < static_cast<size_t>(a.dimensions))
+    if (eigen.status == core::RunStatus::Cancelled || eigen.pairs.size() < static_cast<size_t>(k))
         throw core::InputError("the Hessian eigenvectors were not found (cancelled)");
     Plane plane;
     plane.direction1 = eigen.pairs[0].vector;
@@ -92,9 +100,66 @@ Plane eigenPlane(const LandscapeArguments& a, core::Network& network, core::Flat
         residuals.push_back(pair.residual);
         std::fprintf(stderr, "eigenvalue %.6g (residual %.2g)\n", pair.value, pair.residual);
     }
-    if (a.dimensions == 2)
+    if (k == 2)
         plane.direction2 = eigen.pairs[1].vector;
     plane.description = {{"eigenvalues", values}, {"residuals", residuals}, {"products", eigen.products}};
+    return plane;
+}
+
+// The unit gradient, and for a surface the top Hessian eigenvector as the second direction.
+Plane gradientPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
+                    const core::Dataset& data, const core::CancelToken& cancel)
+{
+    const at::Tensor gradient = core::gradientDirection(network, parameters, data, &cancel);
+    if (!gradient.defined())
+        throw core::InputError("the gradient was not computed (cancelled)");
+    Plane plane;
+    if (a.dimensions == 2) {
+        plane = eigenPlane(a, 1, network, parameters, data, cancel);
+        plane.direction2 = a.orthogonalize ? core::orthogonalizeAgainst(gradient, plane.direction1) : plane.direction1;
+    }
+    plane.direction1 = gradient;
+    plane.description["first"] = "unit full-batch gradient";
+    plane.description["orthogonalized"] = a.orthogonalize;
+    return plane;
+}
+
+// The parameters of each --to folder (`count` of them), the network back at the centre after.
+std::vector<at::Tensor> otherSolutions(const LandscapeArguments& a, size_t count, const std::string& centreDir,
+                                       core::Network& network, core::FlatParameters& parameters)
+{
+    if (a.toDirs.size() != count)
+        throw core::InputError("--directions " + a.directions + " needs --to DIR " + std::to_string(count) +
+                               (count == 1 ? " time" : " times") + ", got " + std::to_string(a.toDirs.size()));
+    std::vector<at::Tensor> solutions;
+    for (const std::string& dir : a.toDirs) {
+        core::loadNetworkTensors(dir, network);
+        solutions.push_back(parameters.get());
+    }
+    // Back to the centre, BatchNorm statistics included.
+    core::loadNetworkTensors(centreDir, network);
+    return solutions;
+}
+
+Plane interpolationPlane(const LandscapeArguments& a, const std::string& centreDir, core::Network& network,
+                         core::FlatParameters& parameters, const at::Tensor& origin)
+{
+    Plane plane;
+    plane.description = {{"to", a.toDirs}};
+    if (a.directions == "interpolate") {
+        plane.direction1 = core::parameterDifference(origin, otherSolutions(a, 1, centreDir, network, parameters)[0]);
+        return plane;
+    }
+    const bool barycentric = a.directions == "barycentric";
+    const std::vector<at::Tensor> t = otherSolutions(a, barycentric ? 2 : 3, centreDir, network, parameters);
+    const core::SurfaceRequest request = barycentric ? core::barycentricRequest(origin, t[0], t[1], a.resolution)
+                                                     : core::bilinearRequest(origin, t[0], t[1], t[2], a.resolution);
+    plane.direction1 = request.direction1;
+    plane.direction2 = request.direction2;
+    plane.crossDirection = request.crossDirection;
+    plane.triangle = request.triangle;
+    plane.description["corners"] = barycentric ? "(0,0) = centre, (1,0), (0,1) = --to in order"
+                                               : "(0,0) = centre, (1,0), (0,1), (1,1) = --to in order";
     return plane;
 }
 
@@ -119,22 +184,15 @@ Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, cor
         return plane;
     }
     if (a.directions == "eigen")
-        return eigenPlane(a, network, parameters, data, cancel);
+        return eigenPlane(a, a.dimensions, network, parameters, data, cancel);
+    if (a.directions == "gradient")
+        return gradientPlane(a, network, parameters, data, cancel);
     if (a.directions == "pca")
         return pcaPlane(a, network, parameters, data, origin, cancel);
-    if (a.directions == "interpolate") {
-        if (a.toDir.empty())
-            throw core::InputError("--directions interpolate needs --to DIR (the other parameters)");
-        core::loadNetworkTensors(a.toDir, network);
-        const at::Tensor other = parameters.get();
-        // Back to the centre, BatchNorm statistics included.
-        core::loadNetworkTensors(centreDir, network);
-        Plane plane;
-        plane.direction1 = core::parameterDifference(origin, other);
-        plane.description = {{"to", a.toDir}};
-        return plane;
-    }
-    throw core::InputError("unknown --directions '" + a.directions + "' (expected random, eigen, pca or interpolate)");
+    if (a.directions == "interpolate" || a.directions == "barycentric" || a.directions == "bilinear")
+        return interpolationPlane(a, centreDir, network, parameters, origin);
+    throw core::InputError("unknown --directions '" + a.directions +
+                           "' (expected random, eigen, gradient, pca, interpolate, barycentric or bilinear)");
 }
 
 } // namespace
@@ -144,6 +202,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     LandscapeArguments a = args.landscape;
     if (a.directions == "interpolate")
         a.dimensions = 1;
+    if (a.directions == "barycentric" || a.directions == "bilinear")
+        a.dimensions = 2;
     const core::RunConfig config = core::loadRunConfig(a.runDir + "/config.json");
     if (!a.seedGiven)
         a.seed = config.seed;
@@ -173,11 +233,14 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     request.origin = origin;
     request.direction1 = plane.direction1;
     request.direction2 = plane.direction2;
+    request.crossDirection = plane.crossDirection;
+    request.triangle = plane.triangle;
     request.nx = request.ny = a.resolution;
     request.threads = a.threads;
     const std::array<double, 4> defaultRange =
         a.directions == "pca" ? plane.fittedRange
         : a.directions == "interpolate" ? std::array<double, 4>{-0.5, 1.5, 0.0, 0.0}
+        : plane.crossDirection.defined() || plane.triangle ? std::array<double, 4>{0.0, 1.0, 0.0, 1.0}
                                         : std::array<double, 4>{-1.0, 1.0, -1.0, 1.0};
     request.xMin = a.rangeGiven ? a.rangeMin : defaultRange[0];
     request.xMax = a.rangeGiven ? a.rangeMax : defaultRange[1];
@@ -205,6 +268,9 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     const core::RunStatus status = core::evaluateSurface(*network, parameters, examples, request, grid, &cancel, sink);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
+    std::string toFlags;
+    for (const std::string& dir : a.toDirs)
+        toFlags += " --to " + dir;
     nlohmann::json description = {
         {"run", a.runDir},
         {"parameters_dir", parametersDir},
@@ -227,7 +293,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                           (a.subset > 0 ? " --subset " + std::to_string(a.subset) : std::string()) +
                           (a.directions == "random" ? " --normalization " + a.normalization : std::string()) +
                           (a.keepBiasAndBatchNorm ? " --keep-bias-bn" : "") + (a.orthogonalize ? " --orthogonalize" : "") +
-                          (a.toDir.empty() ? std::string() : " --to " + a.toDir)},
+                          toFlags},
     };
     const std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
     const size_t centre = grid.index(grid.xs.size() / 2, grid.ys.size() / 2);
