@@ -5,6 +5,7 @@
 #include "controllers/RunController.h"
 #include "controllers/RunFolderReader.h"
 #include "controllers/RunRecorder.h"
+#include "controllers/SnapshotPicker.h"
 #include "panels/SetupPanel.h"
 #include "panels/StatusLine.h"
 #include "panels/SurfacePanel.h"
@@ -179,6 +180,8 @@ void MainWindow::buildDocks()
     splitDockWidget(setupDock, logDock, Qt::Vertical);
 
     m_recorder = new RunRecorder(m_loss, m_sharpness, m_stability, this);
+    auto* picker = new SnapshotPicker(m_loss->customPlot(), m_surface, this);
+    connect(m_runs, &RunController::trainingFinished, picker, &SnapshotPicker::setSnapshots);
     m_export->addPlot(tr("Loss plot"), m_loss);
     m_export->addPlot(tr("Sharpness plot"), m_sharpness);
     m_export->addPlot(tr("Stability diagram"), m_stability);

@@ -1,14 +1,16 @@
 // minimascope: the desktop application.
-//   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca]]]
+//   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca] [--centre ITER]]]
 //               [--screenshot PATH [--screenshot-delay MS]]
 // --run starts the preset at once, --surface computes the loss surface when it has finished
-// (in the plane --directions names: random, top eigenvectors or PCA of the trajectory);
+// (in the plane --directions names: random, top eigenvectors or PCA of the trajectory; centred
+// on the kept snapshot nearest iteration ITER, as a click on the loss curve picks it);
 // --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
 // runs) and quits: for documentation and checks.
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
 #include "controllers/RunController.h"
+#include "controllers/SnapshotPicker.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
 
@@ -50,7 +52,10 @@ int main(int argc, char** argv)
     const QCommandLineOption directions(QStringLiteral("directions"),
                                         QStringLiteral("The plane of --surface: random (default), eigen or pca."),
                                         QStringLiteral("PLANE"), QStringLiteral("random"));
-    parser.addOptions({preset, run, surface, directions, screenshot, delay});
+    const QCommandLineOption centre(QStringLiteral("centre"),
+                                    QStringLiteral("With --surface: centre it on the snapshot nearest ITER."),
+                                    QStringLiteral("ITER"));
+    parser.addOptions({preset, run, surface, directions, centre, screenshot, delay});
     parser.process(app);
     const QStringList planes = {QStringLiteral("random"), QStringLiteral("eigen"), QStringLiteral("pca")};
     const int plane = planes.indexOf(parser.value(directions));
@@ -100,7 +105,12 @@ int main(int argc, char** argv)
     }
     if (parser.isSet(run) && parser.isSet(surface))
         QObject::connect(window.runController(), &minimascope::ui::RunController::trainingFinished, &window,
-                         [&window] { window.computeSurface(window.surfacePanel()->request()); });
+                         [&window, &parser, &centre] {
+                             auto* picker = window.findChild<minimascope::ui::SnapshotPicker*>();
+                             if (parser.isSet(centre))
+                                 picker->pick(parser.value(centre).toDouble());
+                             window.computeSurface(window.surfacePanel()->request());
+                         });
     if (parser.isSet(run))
         QTimer::singleShot(0, &window, [&window] { window.startRun(); });
     return QApplication::exec();

@@ -11,6 +11,7 @@
 #include "StabilityDiagram.h"
 #include "SurfaceView.h"
 #include "controllers/RunController.h"
+#include "controllers/SnapshotPicker.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
 
@@ -105,6 +106,7 @@ private Q_SLOTS:
     void surfaceIsCentredOnTheRun();
     void topEigenvectorSlicesCurveLikeTheSharpness();
     void trajectoryPlaneHoldsTheRunsPath();
+    void clickOnTheLossCurveCentresTheSurface();
     void projectRoundTrip();
     void runFolderSaveAndOpen();
     void closingDuringRunDoesNotHang();
@@ -511,6 +513,66 @@ void TestMainWindow::trajectoryPlaneHoldsTheRunsPath()
     QVERIFY(std::abs(surface.ys[4]) <= 1e-12 * surface.ys.back());
     QVERIFY2(std::abs(surface.at(4, 4) - outcome.final.trainLoss) <= kLossAgreement,
              qPrintable(QStringLiteral("%1 vs %2").arg(surface.at(4, 4)).arg(outcome.final.trainLoss)));
+}
+
+void TestMainWindow::clickOnTheLossCurveCentresTheSurface()
+{
+    MainWindow window;
+    window.show();
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    TrainingOutcome outcome;
+    trainShortTwoMoons(window, &outcome);
+    // A mid-run iteration with both a kept snapshot and an evaluation of the training loss.
+    qint64 chosen = -1;
+    double lossThere = NAN;
+    for (const TrainingUpdate& u : updates(progress)) {
+        for (const MetricsPoint& row : u.rows) {
+            if (row.iteration > 0 && row.iteration < outcome.iterations / 2 + 1 &&
+                outcome.snapshotIterations.contains(row.iteration)) {
+                chosen = row.iteration;
+                lossThere = row.trainLoss;
+            }
+        }
+    }
+    QVERIFY2(chosen > 0, "no mid-run iteration with both a snapshot and an evaluation");
+    // The snapshot really differs from the end of the run.
+    QVERIFY(std::abs(lossThere - outcome.final.trainLoss) > 10 * kLossAgreement);
+
+    // A left click on the loss curve a little off the snapshot picks the nearest one.
+    QCustomPlot* plot = window.findChild<LossPlot*>()->customPlot();
+    QCPAxisRect* rect = plot->axisRect();
+    // The plot shows the whole run once its throttled redraw has caught up.
+    QTRY_VERIFY_WITH_TIMEOUT(rect->axis(QCPAxis::atBottom)->range().contains(double(chosen) + 1.0), 2000);
+    plot->replot();
+    const QPoint click(int(std::lround(rect->axis(QCPAxis::atBottom)->coordToPixel(double(chosen) + 1.0))),
+                       rect->rect().center().y());
+    QTest::mouseClick(plot, Qt::LeftButton, {}, click);
+    QCOMPARE(window.surfacePanel()->centreIteration(), chosen);
+    QCOMPARE(window.surfacePanel()->findChild<QLabel*>(QStringLiteral("surfaceCentre"))->text(),
+             QStringLiteral("at iteration %1").arg(chosen));
+
+    window.surfacePanel()->findChild<QSpinBox*>(QStringLiteral("surfaceResolution"))->setValue(5);
+    QSignalSpy updatesSpy(window.runController(), &RunController::surfaceUpdate);
+    QSignalSpy finished(window.runController(), &RunController::surfaceFinished);
+    window.computeSurface(window.surfacePanel()->request());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(toString(finished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Finished));
+    const SurfaceData surface = updatesSpy.back().at(0).value<SurfaceUpdate>().surface;
+    // The centre of the surface is the snapshot: the training loss evaluated at that iteration.
+    QCOMPARE(surface.xs[2], 0.0);
+    QCOMPARE(surface.ys[2], 0.0);
+    QVERIFY2(std::abs(surface.at(2, 2) - lossThere) <= kLossAgreement,
+             qPrintable(QStringLiteral("%1 vs %2 at iteration %3").arg(surface.at(2, 2)).arg(lossThere).arg(chosen)));
+
+    // And the run's own parameters are back: the default centre gives the final loss again.
+    window.findChild<SnapshotPicker*>()->pick(double(outcome.iterations));
+    QCOMPARE(window.surfacePanel()->centreIteration(), qint64(-1));
+    QSignalSpy again(window.runController(), &RunController::surfaceFinished);
+    window.computeSurface(window.surfacePanel()->request());
+    QVERIFY(again.wait(kRunTimeoutMs));
+    const SurfaceData end = updatesSpy.back().at(0).value<SurfaceUpdate>().surface;
+    QVERIFY2(std::abs(end.at(2, 2) - outcome.final.trainLoss) <= kLossAgreement,
+             qPrintable(QStringLiteral("%1 vs %2").arg(end.at(2, 2)).arg(outcome.final.trainLoss)));
 }
 
 void TestMainWindow::projectRoundTrip()

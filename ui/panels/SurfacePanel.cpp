@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
@@ -50,6 +51,10 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
     m_range->setValue(1.0);
     m_range->setPrefix(tr("± "));
     m_range->setToolTip(tr("α and β range, in multiples of the directions"));
+    m_centre = new QLabel;
+    m_centre->setObjectName(QStringLiteral("surfaceCentre"));
+    m_centre->setToolTip(tr("Click the loss curve to centre the surface on the snapshot nearest that iteration"));
+    setCentreIteration(-1);
     m_scale = new QComboBox;
     m_scale->addItems({tr("linear"), tr("log")});
     m_scale->setToolTip(tr("Color scale"));
@@ -64,6 +69,7 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
     controls->addWidget(m_directions);
     controls->addWidget(m_resolution);
     controls->addWidget(m_range);
+    controls->addWidget(m_centre);
     controls->addStretch(1);
     controls->addWidget(m_scale);
     controls->addWidget(m_contours);
@@ -127,12 +133,19 @@ LandscapeRequest SurfacePanel::request() const
     r.directions = static_cast<SurfaceDirections>(m_directions->currentIndex());
     r.resolution = m_resolution->value();
     r.range = m_range->value();
+    r.centreIteration = m_centreIteration;
     return r;
 }
 
 void SurfacePanel::setDirections(SurfaceDirections directions)
 {
     m_directions->setCurrentIndex(static_cast<int>(directions));
+}
+
+void SurfacePanel::setCentreIteration(qint64 iteration)
+{
+    m_centreIteration = iteration;
+    m_centre->setText(iteration < 0 ? tr("at the end of the run") : tr("at iteration %1").arg(iteration));
 }
 
 void SurfacePanel::setComputeEnabled(bool enabled)

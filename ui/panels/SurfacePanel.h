@@ -17,6 +17,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QPushButton;
 class QSpinBox;
 class QVBoxLayout;
@@ -36,6 +37,9 @@ public:
     // The request the controls describe (job id left for the caller).
     LandscapeRequest request() const;
     void setDirections(SurfaceDirections directions);
+    // The centre of the next surface: a kept snapshot's iteration, or -1 for the end of the run.
+    void setCentreIteration(qint64 iteration);
+    qint64 centreIteration() const { return m_centreIteration; }
     void setComputeEnabled(bool enabled);
     void setSurface(const SurfaceData& surface);
     void setColors(const QColor& background, const QColor& foreground);
@@ -58,6 +62,8 @@ private:
     QComboBox* m_directions = nullptr;
     QSpinBox* m_resolution = nullptr;
     QDoubleSpinBox* m_range = nullptr;
+    QLabel* m_centre = nullptr;
+    qint64 m_centreIteration = -1;
 };
 
 } // namespace minimascope::ui

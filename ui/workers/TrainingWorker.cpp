@@ -121,6 +121,22 @@ struct SnapshotTrail {
     }
 };
 
+// Puts parameters back when the scope ends, however it ends.
+class ParametersRestorer {
+public:
+    explicit ParametersRestorer(core::FlatParameters& parameters)
+        : m_parameters(parameters), m_saved(parameters.get())
+    {
+    }
+    ~ParametersRestorer() { m_parameters.set(m_saved); }
+    ParametersRestorer(const ParametersRestorer&) = delete;
+    ParametersRestorer& operator=(const ParametersRestorer&) = delete;
+
+private:
+    core::FlatParameters& m_parameters;
+    at::Tensor m_saved;
+};
+
 } // namespace
 
 struct TrainingWorker::Impl {
@@ -344,6 +360,18 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             return;
         }
         const core::Dataset data = analysisData(trainer, request.subset);
+        // A snapshot centre: the network holds it for the whole computation (directions are
+        // normalized, and the Hessian taken, there), and the run's own parameters come back after.
+        ParametersRestorer restorer(parameters);
+        if (request.centreIteration >= 0) {
+            const std::vector<qint64>& kept = d.snapshots.iterations;
+            const auto found = std::find(kept.begin(), kept.end(), request.centreIteration);
+            if (found == kept.end()) {
+                finish(JobStatus::Failed, tr("No snapshot was kept at iteration %1.").arg(request.centreIteration));
+                return;
+            }
+            parameters.set(d.snapshots.parameters[size_t(found - kept.begin())]);
+        }
         core::SurfaceRequest surface;
         surface.origin = parameters.get();
         surface.xMin = surface.yMin = -request.range;
@@ -375,7 +403,8 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
                 finish(JobStatus::Failed, tr("The run kept fewer than two snapshots: train a few iterations first."));
                 return;
             }
-            // Around the final parameters (the last snapshot), so the path ends at (0, 0).
+            // Around the centre (by default the final parameters, the last snapshot): the path
+            // passes through (0, 0) there.
             const core::TrajectoryPca pca = core::trajectoryPca(trail.parameters, surface.origin);
             double xExtent = 0.0, yExtent = 0.0;
             for (const std::array<double, 2>& p : pca.projected) {

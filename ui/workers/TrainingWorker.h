@@ -29,8 +29,8 @@ public:
 public Q_SLOTS:
     void train(const minimascope::ui::TrainingRequest& request);
     void analyzeSpectrum(const minimascope::ui::SpectrumRequest& request);
-    // A loss surface around the last run's parameters, coarse first; then, for the
-    // top-eigenvector view, the two 1D slices.
+    // A loss surface around the last run's parameters (or one of its kept snapshots), coarse
+    // first; then, for the top-eigenvector view, the two 1D slices.
     void computeSurface(const minimascope::ui::LandscapeRequest& request);
     // Writes the last run's folder (config, metrics, summary, final parameters).
     void saveRunFolder(quint64 jobId, const QString& dir);

@@ -54,6 +54,10 @@ struct LandscapeRequest {
     SurfaceDirections directions = SurfaceDirections::Random;
     int resolution = 41;          // grid points a side
     double range = 1.0;           // alpha, beta in [-range, range]; TrajectoryPca fits the path instead
+    // The centre: the kept snapshot of this iteration (TrainingOutcome::snapshotIterations), or
+    // -1 for the parameters the run ended with. Directions, eigenvectors and the PCA origin are
+    // all taken there.
+    qint64 centreIteration = -1;
     qint64 subset = 0;            // first N training examples; 0 = all
     quint64 seed = 0;             // of the random directions
 };
