@@ -135,6 +135,9 @@ landscape options (a loss surface or curve around a run's parameters; see docs/l
   --threads T           workers (default 0 = both cores)
   --out PREFIX          writes PREFIX.vts/.csv/.npy/.json (+ PREFIX_trajectory.vtp for pca);
                         default DIR/landscape_<directions>
+  --convexity N         also |lambda_min/lambda_max| of the Hessian on an N x N grid over the
+                        same plane and ranges (two Lanczos solves a point: N = 5..11) to
+                        PREFIX_convexity.csv/.npy/.json; not for curves or bilinear surfaces
 
 Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.
 Ctrl-C stops the run cleanly and still writes what was measured.
@@ -216,6 +219,7 @@ CliArguments parseArguments(int argc, char** argv)
             else if (flag == "--split") landscape.split = valueOf(flag);
             else if (flag == "--threads") landscape.threads = static_cast<int>(count(flag, 0));
             else if (flag == "--out") landscape.outPrefix = valueOf(flag);
+            else if (flag == "--convexity") landscape.convexity = count(flag, 2);
             else throw InputError("unknown option '" + flag + "' for landscape (see 'minimascope-cli --help')");
             continue;
         }

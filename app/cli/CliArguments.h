@@ -58,6 +58,7 @@ struct LandscapeArguments {
     std::string split = "train";              // --split train|test
     int threads = 0;                          // --threads (0 = both cores)
     std::string outPrefix;                    // --out PREFIX (default RUN/landscape_<directions>)
+    int64_t convexity = 0;                    // --convexity N: an N x N convexity map too (0 = none)
 };
 
 // Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).

@@ -5,6 +5,7 @@
 #include "data/DatasetSpec.h"
 #include "data/DatasetTransforms.h"
 #include "io/AtomicFile.h"
+#include "landscape/ConvexityMap.h"
 #include "landscape/Directions.h"
 #include "landscape/EigenDirections.h"
 #include "landscape/GradientDirection.h"
@@ -195,6 +196,33 @@ Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, cor
                            "' (expected random, eigen, gradient, pca, interpolate, barycentric or bilinear)");
 }
 
+// Li et al.'s convexity map on an n x n grid over the surface's plane and ranges, written beside
+// the surface (PREFIX_convexity.*, appended to `written`, also when cancelled: NaN where not done).
+core::RunStatus writeConvexityMap(int64_t n, core::Network& network, core::FlatParameters& parameters,
+                                  const core::Dataset& data, core::SurfaceRequest request, nlohmann::json description,
+                                  const std::string& prefix, const core::CancelToken& cancel,
+                                  std::vector<std::string>& written)
+{
+    // Relative eigenvalue residual: the ratio is good to about 1 %, plenty for a map.
+    constexpr double kTolerance = 1e-2;
+    request.nx = request.ny = n;
+    std::fprintf(stderr, "convexity map: %lld x %lld points, two Lanczos solves each\n", static_cast<long long>(n),
+                 static_cast<long long>(n));
+    const auto start = Clock::now();
+    core::ConvexityGrid grid;
+    const core::RunStatus status = core::convexityMap(network, parameters, data, request, grid, kTolerance, &cancel);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    description["status"] = core::toString(status);
+    description["seconds"] = seconds;
+    description["eigenvalue_tolerance"] = kTolerance;
+    for (const std::string& path : core::exportConvexity(prefix, grid, description))
+        written.push_back(path);
+    const auto [lowest, highest] = std::minmax_element(grid.ratio.begin(), grid.ratio.end());
+    std::fprintf(stderr, "convexity map %s after %.2f s: |lambda_min/lambda_max| from %.3g to %.3g\n",
+                 core::toString(status), seconds, *lowest, *highest);
+    return status;
+}
+
 } // namespace
 
 int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
@@ -204,6 +232,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         a.dimensions = 1;
     if (a.directions == "barycentric" || a.directions == "bilinear")
         a.dimensions = 2;
+    if (a.convexity > 0 && (a.dimensions == 1 || a.directions == "bilinear"))
+        throw core::InputError("--convexity needs a plane: not with --dims 1, interpolate or bilinear");
     const core::RunConfig config = core::loadRunConfig(a.runDir + "/config.json");
     if (!a.seedGiven)
         a.seed = config.seed;
@@ -293,16 +323,21 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                           (a.subset > 0 ? " --subset " + std::to_string(a.subset) : std::string()) +
                           (a.directions == "random" ? " --normalization " + a.normalization : std::string()) +
                           (a.keepBiasAndBatchNorm ? " --keep-bias-bn" : "") + (a.orthogonalize ? " --orthogonalize" : "") +
-                          toFlags},
+                          (a.rangeGiven ? " --range " + std::to_string(a.rangeMin) + "," + std::to_string(a.rangeMax)
+                                        : std::string()) +
+                          (a.convexity > 0 ? " --convexity " + std::to_string(a.convexity) : std::string()) + toFlags},
     };
-    const std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
-    const size_t centre = grid.index(grid.xs.size() / 2, grid.ys.size() / 2);
+    std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
+    const core::RunStatus convexityStatus =
+        a.convexity > 0 && status == core::RunStatus::Finished
+            ? writeConvexityMap(a.convexity, *network, parameters, examples, request, description, prefix, cancel, written)
+            : status;    const size_t centre = grid.index(grid.xs.size() / 2, grid.ys.size() / 2);
     std::printf("%s after %.2f s: %zu x %zu grid, loss %.6g at (%.3g, %.3g)\n", core::toString(status), seconds,
                 grid.xs.size(), grid.ys.size(), grid.loss[centre], grid.xs[grid.xs.size() / 2],
                 grid.ys[grid.ys.size() / 2]);
     for (const std::string& path : written)
         std::printf("  -> %s\n", path.c_str());
-    return status == core::RunStatus::Cancelled ? kCancelled : kSuccess;
+    return status == core::RunStatus::Cancelled || convexityStatus == core::RunStatus::Cancelled ? kCancelled : kSuccess;
 }
 
 } // namespace minimascope::cli

@@ -17,6 +17,7 @@
 #include <vtkXMLStructuredGridReader.h>
 #include <vtkXMLStructuredGridWriter.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -61,6 +62,66 @@ void writeVtkAtomically(const std::string& path, Data* data)
     if (writer->Write() != 1)
         throw InputError(path + ": VTK could not serialize the data");
     writeFileAtomically(path, writer->GetOutputString());
+}
+
+std::vector<double> log10OrNaN(const std::vector<double>& values)
+{
+    std::vector<double> logs(values.size());
+    for (size_t k = 0; k < values.size(); ++k)
+        logs[k] = log10OrNaN(values[k]);
+    return logs;
+}
+
+// A named per-point array, row-major [ys][xs] like LandscapeGrid.
+struct GridColumn {
+    const char* name;
+    const std::vector<double>& values;
+};
+
+void writeColumnsCsv(const std::string& path, const std::vector<double>& xs, const std::vector<double>& ys,
+                     const std::vector<GridColumn>& columns)
+{
+    std::ostringstream csv;
+    csv.precision(17);
+    csv << "alpha,beta";
+    for (const GridColumn& column : columns)
+        csv << ',' << column.name;
+    csv << '\n';
+    for (size_t j = 0; j < ys.size(); ++j)
+        for (size_t i = 0; i < xs.size(); ++i) {
+            csv << xs[i] << ',' << ys[j];
+            for (const GridColumn& column : columns)
+                csv << ',' << column.values[j * xs.size() + i];
+            csv << '\n';
+        }
+    writeFileAtomically(path, csv.str());
+}
+
+// float64 [columns, ny, nx].
+void writeColumnsNpy(const std::string& path, size_t nx, size_t ny, const std::vector<GridColumn>& columns)
+{
+    at::Tensor stacked = at::empty({static_cast<int64_t>(columns.size()), static_cast<int64_t>(ny),
+                                    static_cast<int64_t>(nx)}, at::kDouble);
+    double* out = stacked.data_ptr<double>();
+    for (const GridColumn& column : columns)
+        out = std::copy(column.values.begin(), column.values.end(), out);
+    writeNpy(path, stacked);
+}
+
+// The caller's description plus the axes, the .npy layout and the written files' names, as
+// PREFIX.json (appended to `written`).
+void writeSidecar(const std::string& path, nlohmann::json sidecar, const std::vector<double>& xs,
+                  const std::vector<double>& ys, const std::string& npyLayout, std::vector<std::string>& written)
+{
+    sidecar["alpha"] = {{"min", xs.front()}, {"max", xs.back()}, {"points", xs.size()}};
+    sidecar["beta"] = {{"min", ys.front()}, {"max", ys.back()}, {"points", ys.size()}};
+    sidecar["npy_layout"] = npyLayout;
+    nlohmann::json files = nlohmann::json::array();
+    for (const std::string& file : written)
+        files.push_back(std::filesystem::path(file).filename().string());
+    sidecar["files"] = files;
+    written.push_back(path);
+    writeFileAtomically(path, sidecar.dump(2) + "\n");
 }
 
 } // namespace
@@ -119,32 +180,15 @@ void writeTrajectoryVtp(const std::string& path, const ProjectedTrajectory& traj
 void writeSurfaceCsv(const std::string& path, const LandscapeGrid& grid)
 {
     checkGrid(grid);
-    std::ostringstream csv;
-    csv.precision(17);
-    csv << "alpha,beta,loss,accuracy\n";
-    for (size_t j = 0; j < grid.ys.size(); ++j)
-        for (size_t i = 0; i < grid.xs.size(); ++i) {
-            const size_t k = grid.index(i, j);
-            csv << grid.xs[i] << ',' << grid.ys[j] << ',' << grid.loss[k] << ',' << grid.accuracy[k] << '\n';
-        }
-    writeFileAtomically(path, csv.str());
+    writeColumnsCsv(path, grid.xs, grid.ys, {{"loss", grid.loss}, {"accuracy", grid.accuracy}});
 }
 
 void writeSurfaceNpy(const std::string& path, const LandscapeGrid& grid)
 {
     checkGrid(grid);
-    const auto ny = static_cast<int64_t>(grid.ys.size());
-    const auto nx = static_cast<int64_t>(grid.xs.size());
-    at::Tensor stacked = at::empty({3, ny, nx}, at::kDouble);
-    auto a = stacked.accessor<double, 3>();
-    for (int64_t j = 0; j < ny; ++j)
-        for (int64_t i = 0; i < nx; ++i) {
-            const size_t k = grid.index(static_cast<size_t>(i), static_cast<size_t>(j));
-            a[0][j][i] = grid.loss[k];
-            a[1][j][i] = grid.accuracy[k];
-            a[2][j][i] = log10OrNaN(grid.loss[k]);
-        }
-    writeNpy(path, stacked);
+    const std::vector<double> logLoss = log10OrNaN(grid.loss);
+    writeColumnsNpy(path, grid.xs.size(), grid.ys.size(),
+                    {{"loss", grid.loss}, {"accuracy", grid.accuracy}, {"log10_loss", logLoss}});
 }
 
 std::vector<std::string> exportSurface(const std::string& prefix, const LandscapeGrid& grid,
@@ -158,16 +202,24 @@ std::vector<std::string> exportSurface(const std::string& prefix, const Landscap
         written.push_back(prefix + "_trajectory.vtp");
         writeTrajectoryVtp(written.back(), *trajectory);
     }
-    nlohmann::json sidecar = description;
-    sidecar["alpha"] = {{"min", grid.xs.front()}, {"max", grid.xs.back()}, {"points", grid.xs.size()}};
-    sidecar["beta"] = {{"min", grid.ys.front()}, {"max", grid.ys.back()}, {"points", grid.ys.size()}};
-    sidecar["npy_layout"] = "float64 [3, beta points, alpha points]: loss, accuracy, log10 loss";
-    nlohmann::json files = nlohmann::json::array();
-    for (const std::string& path : written)
-        files.push_back(std::filesystem::path(path).filename().string());
-    sidecar["files"] = files;
-    written.push_back(prefix + ".json");
-    writeFileAtomically(written.back(), sidecar.dump(2) + "\n");
+    writeSidecar(prefix + ".json", description, grid.xs, grid.ys,
+                 "float64 [3, beta points, alpha points]: loss, accuracy, log10 loss", written);
+    return written;
+}
+
+std::vector<std::string> exportConvexity(const std::string& prefix, const ConvexityGrid& grid,
+                                         const nlohmann::json& description)
+{
+    const size_t n = grid.xs.size() * grid.ys.size();
+    if (n == 0 || grid.ratio.size() != n || grid.lambdaMin.size() != n || grid.lambdaMax.size() != n)
+        throw std::invalid_argument("convexity export: the grid's arrays do not match its axes");
+    const std::vector<GridColumn> columns{
+        {"ratio", grid.ratio}, {"lambda_min", grid.lambdaMin}, {"lambda_max", grid.lambdaMax}};
+    std::vector<std::string> written{prefix + "_convexity.csv", prefix + "_convexity.npy"};
+    writeColumnsCsv(written[0], grid.xs, grid.ys, columns);
+    writeColumnsNpy(written[1], grid.xs.size(), grid.ys.size(), columns);
+    writeSidecar(prefix + "_convexity.json", description, grid.xs, grid.ys,
+                 "float64 [3, beta points, alpha points]: |lambda_min / lambda_max|, lambda_min, lambda_max", written);
     return written;
 }
 

@@ -11,6 +11,7 @@
 // Every file is written to a temporary name beside the target and renamed over it only when
 // complete; an unwritable path or a full disk throws InputError naming the path and leaves no
 // file behind. Uses only VTK's IO/DataModel modules (no rendering). Thread-safe (no shared state).
+#include "landscape/ConvexityMap.h"
 #include "landscape/LossSurface.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -40,6 +41,12 @@ void writeSurfaceNpy(const std::string& path, const LandscapeGrid& grid);
 std::vector<std::string> exportSurface(const std::string& prefix, const LandscapeGrid& grid,
                                        const nlohmann::json& description,
                                        const ProjectedTrajectory* trajectory = nullptr);
+
+// Li et al.'s convexity map (a coarser grid of its own) as PREFIX_convexity.csv (alpha, beta,
+// ratio, lambda_min, lambda_max), PREFIX_convexity.npy (float64 [3, ny, nx] in that order) and
+// PREFIX_convexity.json (`description` plus axes and file names). Returns the paths written.
+std::vector<std::string> exportConvexity(const std::string& prefix, const ConvexityGrid& grid,
+                                         const nlohmann::json& description);
 
 // Reads a .vts written above back into a grid (axes from the points, "loss" and "accuracy"
 // arrays), with VTK's XML reader; throws InputError naming the file when it cannot.

@@ -519,6 +519,31 @@ private Q_SLOTS:
         QCOMPARE(sidecar.at("normalization").get<std::string>(), std::string("filter"));
         QCOMPARE(sidecar.at("alpha").at("points").get<int>(), 4);
         QVERIFY(std::filesystem::is_regular_file(prefix + "_trajectory.vtp"));
+        const std::string surfaceCsv = readWholeFile(prefix + ".csv");
+        QCOMPARE(surfaceCsv.substr(0, surfaceCsv.find('\n')), std::string("alpha,beta,loss,accuracy"));
+        QCOMPARE(std::count(surfaceCsv.begin(), surfaceCsv.end(), '\n'), std::ptrdiff_t(13));
+
+        ConvexityGrid convexity;
+        convexity.xs = {-1.0, 1.0};
+        convexity.ys = {0.0, 0.5, 1.0};
+        for (size_t k = 0; k < 6; ++k) {
+            convexity.lambdaMin.push_back(-0.1 * static_cast<double>(k));
+            convexity.lambdaMax.push_back(2.0 + static_cast<double>(k));
+            convexity.ratio.push_back(std::abs(convexity.lambdaMin[k] / convexity.lambdaMax[k]));
+        }
+        QCOMPARE(exportConvexity(prefix, convexity, nlohmann::json{{"tolerance", 0.01}}).size(), size_t(3));
+        const at::Tensor maps = readNpy(prefix + "_convexity.npy");
+        QCOMPARE(maps.sizes().vec(), (std::vector<int64_t>{3, 3, 2}));
+        for (size_t j = 0; j < 3; ++j)
+            for (size_t i = 0; i < 2; ++i) {
+                const size_t k = convexity.index(i, j);
+                QCOMPARE(maps[0][int64_t(j)][int64_t(i)].item<double>(), convexity.ratio[k]);
+                QCOMPARE(maps[1][int64_t(j)][int64_t(i)].item<double>(), convexity.lambdaMin[k]);
+                QCOMPARE(maps[2][int64_t(j)][int64_t(i)].item<double>(), convexity.lambdaMax[k]);
+            }
+        const std::string csv = readWholeFile(prefix + "_convexity.csv");
+        QCOMPARE(csv.substr(0, csv.find('\n')), std::string("alpha,beta,ratio,lambda_min,lambda_max"));
+        QCOMPARE(nlohmann::json::parse(readWholeFile(prefix + "_convexity.json")).at("beta").at("points").get<int>(), 3);
     }
 
     void unwritablePathIsAnInputErrorAndLeavesNothing()
