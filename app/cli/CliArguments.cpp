@@ -138,6 +138,9 @@ landscape options (a loss surface or curve around a run's parameters; see docs/l
   --convexity N         also |lambda_min/lambda_max| of the Hessian on an N x N grid over the
                         same plane and ranges (two Lanczos solves a point: N = 5..11) to
                         PREFIX_convexity.csv/.npy/.json; not for curves or bilinear surfaces
+  --recompute-bn        BatchNorm statistics recomputed at each point on the training examples
+                        (the first N with --subset) before evaluating in eval mode; default:
+                        the stored running statistics
 
 Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.
 Ctrl-C stops the run cleanly and still writes what was measured.
@@ -220,6 +223,7 @@ CliArguments parseArguments(int argc, char** argv)
             else if (flag == "--threads") landscape.threads = static_cast<int>(count(flag, 0));
             else if (flag == "--out") landscape.outPrefix = valueOf(flag);
             else if (flag == "--convexity") landscape.convexity = count(flag, 2);
+            else if (flag == "--recompute-bn") landscape.recomputeBatchNorm = true;
             else throw InputError("unknown option '" + flag + "' for landscape (see 'minimascope-cli --help')");
             continue;
         }

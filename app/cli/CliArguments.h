@@ -59,6 +59,7 @@ struct LandscapeArguments {
     int threads = 0;                          // --threads (0 = both cores)
     std::string outPrefix;                    // --out PREFIX (default RUN/landscape_<directions>)
     int64_t convexity = 0;                    // --convexity N: an N x N convexity map too (0 = none)
+    bool recomputeBatchNorm = false;          // --recompute-bn: BatchNorm statistics recomputed at each point
 };
 
 // Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).

@@ -267,6 +267,10 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     request.triangle = plane.triangle;
     request.nx = request.ny = a.resolution;
     request.threads = a.threads;
+    const core::Dataset statisticsData =
+        a.split == "train" ? examples : a.subset > 0 ? core::takeFirst(data.train, a.subset) : data.train;
+    if (a.recomputeBatchNorm)
+        request.batchNormData = &statisticsData;
     const std::array<double, 4> defaultRange =
         a.directions == "pca" ? plane.fittedRange
         : a.directions == "interpolate" ? std::array<double, 4>{-0.5, 1.5, 0.0, 0.0}
@@ -314,7 +318,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         {"direction_details", plane.description},
         {"direction_norms", {report.norm1, report.norm2}},
         {"direction_cosine", report.cosine},
-        {"batchnorm", "eval (running statistics)"},
+        {"batchnorm", a.recomputeBatchNorm ? "statistics recomputed at each point on the training examples, then eval"
+                                           : "eval (stored running statistics)"},
         {"status", core::toString(status)},
         {"seconds", seconds},
         {"recompute", "minimascope-cli landscape --run " + a.runDir + " --params " + parametersDir + " --directions " +
@@ -325,7 +330,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                           (a.keepBiasAndBatchNorm ? " --keep-bias-bn" : "") + (a.orthogonalize ? " --orthogonalize" : "") +
                           (a.rangeGiven ? " --range " + std::to_string(a.rangeMin) + "," + std::to_string(a.rangeMax)
                                         : std::string()) +
-                          (a.convexity > 0 ? " --convexity " + std::to_string(a.convexity) : std::string()) + toFlags},
+                          (a.convexity > 0 ? " --convexity " + std::to_string(a.convexity) : std::string()) +
+                          (a.recomputeBatchNorm ? " --recompute-bn" : "") + toFlags},
     };
     std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
     const core::RunStatus convexityStatus =

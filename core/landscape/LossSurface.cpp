@@ -2,6 +2,7 @@
 
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "landscape/BatchNormStatistics.h"
 #include "landscape/MlpSurfacePath.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
@@ -17,6 +18,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -100,6 +102,9 @@ public:
         if (m_request.crossDirection.defined())
             point.add_(m_request.crossDirection, alpha * beta);
         m_parameters.set(point);
+        if (m_request.batchNormData != nullptr &&
+            !recomputeBatchNormStatistics(m_network, *m_request.batchNormData, cancel, MlpSurfacePath::kChunk))
+            return {kNaN, kNaN};
         return core::evaluate(m_network, m_data, cancel, MlpSurfacePath::kChunk);
     }
 
@@ -182,9 +187,12 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
     out.accuracy.assign(static_cast<size_t>(nx * ny), kNaN);
 
     const ParameterRestorer restorer(parameters);
+    std::optional<BatchNormBuffers> storedStatistics;
+    if (request.batchNormData != nullptr)
+        storedStatistics.emplace(network);
     bool cancelled = false;
     const std::unique_ptr<MlpSurfacePath> fast =
-        request.fastPath && !request.crossDirection.defined() ? MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1,
+        request.fastPath && !request.crossDirection.defined() && request.batchNormData == nullptr ? MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1,
                                                      request.direction2, cancel, cancelled)
                          : nullptr;
     if (cancelled)

@@ -17,7 +17,8 @@
 // Cancel: checked before every point (and every 4096-example chunk), so it stops within a
 // point's time; returns Cancelled with the points done so far (the others stay NaN).
 // Errors: mismatched vector sizes or an empty grid throw InputError. Whatever happens
-// (finish, cancel, exception), the parameters hold their original values on return.
+// (finish, cancel, exception), the parameters (and BatchNorm statistics) hold their original
+// values on return.
 #include "common/RunStatus.h"
 
 #include <ATen/core/Tensor.h>
@@ -55,6 +56,11 @@ struct SurfaceRequest {
     bool accuracy = true;                      // classification accuracy as well (costs an argmax)
     int threads = 0;                           // workers for the fast path; 0 = auto (cores, at most 2)
     bool fastPath = true;                      // false forces the generic path (tests, benchmarks)
+    // BatchNorm: null = eval mode with the stored running statistics (default). Otherwise, at
+    // every point the statistics are first recomputed on this data (usually the training set;
+    // BatchNormStatistics.h), then the point is evaluated in eval mode; the stored statistics are
+    // back on return. Costs one more forward pass over this data a point (generic path).
+    const Dataset* batchNormData = nullptr;
 };
 
 struct SurfaceProgress {

@@ -438,6 +438,64 @@ private Q_SLOTS:
         QVERIFY(*std::max_element(fast.loss.begin(), fast.loss.end()) > 1.5 * unperturbed.loss);
     }
 
+    void batchNormRecomputationEqualsAManualRecompute()
+    {
+        const Dataset data = makeBlobs(60, 3, 0.8, 8);
+        MlpOptions options;
+        options.inputs = 2;
+        options.hiddenWidths = {8};
+        options.outputs = 3;
+        options.batchNorm = true;
+        const auto owner = std::make_shared<Mlp>(options);   // modules(include_self) needs a shared_ptr
+        Mlp& mlp = *owner;
+        initializeParameters(mlp, 4);
+        FlatParameters parameters(mlp);
+        at::Tensor runningMean, runningVar;
+        for (const auto& buffer : mlp.named_buffers()) {
+            if (buffer.key() == "norm0.running_mean")
+                runningMean = buffer.value();
+            if (buffer.key() == "norm0.running_var")
+                runningVar = buffer.value();
+        }
+        QVERIFY(runningMean.defined() && runningVar.defined());
+        const at::Tensor storedMean = runningMean.clone(), storedVar = runningVar.clone();
+        const at::Tensor origin = parameters.get();
+        // The statistics of the first layer's outputs over the data, set by hand, then evaluated.
+        const auto manualLoss = [&](const at::Tensor& point) {
+            at::NoGradGuard noGrad;
+            parameters.set(point);
+            const torch::nn::LinearImpl& first = *mlp.linears()[0];
+            const at::Tensor h = at::linear(data.inputs, first.weight, first.bias);
+            runningMean.copy_(h.mean(0));
+            runningVar.copy_(h.var(0, /*unbiased=*/true));
+            const double loss = evaluate(mlp, data).loss;
+            runningMean.copy_(storedMean);
+            runningVar.copy_(storedVar);
+            parameters.set(origin);
+            return loss;
+        };
+        SurfaceRequest request;
+        request.origin = origin;
+        request.direction1 = randomDirection(parameters, DirectionNormalization::Filter, false, 5);
+        request.xMin = -1.0;
+        request.xMax = 1.0;
+        request.nx = 3;
+        request.batchNormData = &data;
+        LandscapeGrid recomputed, stored;
+        QCOMPARE(evaluateSurface(mlp, parameters, data, request, recomputed), RunStatus::Finished);
+        QVERIFY(at::equal(runningMean, storedMean) && at::equal(runningVar, storedVar));   // put back
+        QVERIFY(at::equal(parameters.values(), origin));
+        request.batchNormData = nullptr;
+        QCOMPARE(evaluateSurface(mlp, parameters, data, request, stored), RunStatus::Finished);
+        const double centre = manualLoss(origin);
+        QVERIFY2(relativeError(recomputed.loss[1], centre) < kFloatTolerance,
+                 qPrintable(QString("%1 vs %2").arg(recomputed.loss[1]).arg(centre)));
+        QVERIFY(relativeError(recomputed.loss[2], manualLoss(origin + request.direction1)) < kFloatTolerance);
+        // The option matters: freshly initialized statistics (0, 1) are not the data's.
+        QVERIFY(relativeError(stored.loss[1], centre) > 1e-3);
+        QCOMPARE(stored.loss[1], evaluate(mlp, data).loss);
+    }
+
     void progressiveLevelsAndRestoredParameters()
     {
         const Dataset data = makeBlobs(60, 3, 0.8, 6);
