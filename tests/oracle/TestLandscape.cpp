@@ -1,7 +1,9 @@
 // The landscape engine against closed forms: a quadratic loss along its eigenvectors, the
 // finite-difference curvature of a 1D slice along the curvature engine's top eigenvector, exact
 // filter norms, a trajectory lying in a known plane, the unperturbed loss at the grid centre,
-// the MLP fast path against the generic path, parameter restoration, and the export round trip.
+// the MLP fast path against the generic path, parameter restoration, the export round trip
+// (surface and convexity map), barycentric and bilinear surfaces and the gradient direction
+// against the quadratic's closed forms, and BatchNorm recomputation against a hand recompute.
 #include "analysis/CurvatureReport.h"
 #include "common/CancelToken.h"
 #include "data/SyntheticDatasets.h"
