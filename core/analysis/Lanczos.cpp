@@ -195,6 +195,21 @@ at::Tensor startVector(const at::Tensor& start, int64_t dimension, at::Generator
     return v / norm;
 }
 
+// A warm start that is (nearly) an eigenvector spans a (nearly) invariant Krylov space: Lanczos
+// would certify that eigenpair after one product even when another eigenvalue has overtaken it
+// (eigenvalues cross during training). Mixing in a random direction keeps the start's head
+// start while every eigenvector, the new top one included, gets a share of the Krylov space.
+constexpr double kWarmStartMix = 0.1;
+
+at::Tensor mixedWarmStart(const at::Tensor& start, int64_t dimension, at::Generator& generator)
+{
+    const at::Tensor v = startVector(start, dimension, generator);
+    if (!start.defined())
+        return v;
+    const at::Tensor mixed = v + kWarmStartMix * detail::randomUnitVector(dimension, generator);
+    return mixed / mixed.norm();
+}
+
 void validate(const SymmetricOperator& op, int64_t k)
 {
     detail::validateOperator(op);
@@ -241,7 +256,7 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
     at::Generator generator = detail::makeGenerator(options.seed);
     // At least k steps: fewer cannot produce k Ritz pairs.
     const int64_t capacity = std::min(op.dimension, std::max(options.maxSteps, options.k));
-    detail::LanczosProcess process(op, startVector(options.start, op.dimension, generator), capacity);
+    detail::LanczosProcess process(op, mixedWarmStart(options.start, op.dimension, generator), capacity);
 
     EigenResult result;
     at::Tensor values;

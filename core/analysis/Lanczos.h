@@ -4,7 +4,8 @@
 // textbook power iteration. Each eigenpair carries its residual |A v - lambda v| measured with
 // one extra product per pair, and the number of products the whole solve cost.
 // Cancel: checked before every product; a cancelled solve returns status Cancelled with the
-// best estimates so far (possibly none).
+// best estimates so far (possibly none). Thread-safety: a solve uses only its arguments; run
+// one solve per operator at a time (operators are not thread-safe).
 #include "analysis/SymmetricOperator.h"
 #include "common/RunStatus.h"
 
@@ -33,7 +34,8 @@ struct LanczosOptions {
     double tolerance = 1e-3;        // stop when residual <= tolerance * |lambda| for all k pairs
     int64_t maxSteps = 200;         // Krylov dimension cap (memory: maxSteps vectors)
     uint64_t seed = 0;              // random start when no start vector
-    at::Tensor start;               // optional warm start (e.g. the previous top eigenvector)
+    at::Tensor start;               // optional warm start (e.g. the previous top eigenvector); a
+                                    // random 10% is mixed in so that a crossing eigenvalue is not missed
 };
 
 EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options,
