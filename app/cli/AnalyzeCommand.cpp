@@ -111,7 +111,7 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
         printValue("non-uniformity s", *report.nonUniformity);
     if (report.stability)
         std::printf("stability        lambda_max = %.6g -> %s for eta = %g, B = %lld (bounds: a <= %.4g, s <= %.4g)\n",
-                    report.stability->lambdaMax, report.stability->stable ? "stable" : "unstable", request.eta,
+                    report.stability->lambdaMax, report.stability->verdict(), request.eta,
                     static_cast<long long>(request.batchSize), report.stability->sharpnessBound,
                     report.stability->nonUniformityBound);
     if (report.trace)

@@ -172,6 +172,7 @@ nlohmann::json CurvatureReport::toJson() const
     if (stability) {
         json["stability"] = {{"lambda_max", finite(stability->lambdaMax)}, {"residual", finite(stability->residual)},
                              {"products", stability->products}, {"stable", stability->stable},
+                             {"certified", stability->certified}, {"verdict", stability->verdict()},
                              {"sharpness_bound", finite(stability->sharpnessBound)},
                              {"non_uniformity_bound", finite(stability->nonUniformityBound)}};
     }

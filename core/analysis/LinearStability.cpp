@@ -82,7 +82,9 @@ StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const Sym
         verdict.residual = result.pairs.front().residual;
         // Directions flat for both H and Sigma give exactly 1 (marginal stability); allow the
         // solver's own relative accuracy so that rounding does not decide the verdict.
-        verdict.stable = verdict.lambdaMax <= 1.0 + options.tolerance;
+        verdict.certified = result.converged;
+        verdict.tolerance = options.tolerance;
+        verdict.stable = verdict.certified && verdict.lambdaMax <= 1.0 + options.tolerance;
     }
     return verdict;
 }

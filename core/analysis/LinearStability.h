@@ -24,8 +24,17 @@ struct StabilityVerdict {
     RunStatus status = RunStatus::Finished;
     double lambdaMax = std::numeric_limits<double>::quiet_NaN();
     double residual = 0.0;
-    int64_t products = 0;       // products of the Theorem's operator (each = 2 H + 1 Sigma products)
-    bool stable = false;        // lambdaMax <= 1 (+ the solver tolerance: flat directions give exactly 1)
+    int64_t products = 0;       // products of the Theorem's operator (each 2 H + 1 Sigma products; 2 H for B = n)
+    // lambdaMax is a Ritz value, a lower bound of the true one: above 1 it proves instability;
+    // at or below 1 it proves stability only once certified (residual within the tolerance).
+    bool certified = false;
+    double tolerance = 0.0;     // the solver's relative tolerance, also the margin above 1 still called stable
+    bool stable = false;        // certified and lambdaMax <= 1 + tolerance (flat directions give exactly 1)
+    // "stable", "unstable" or "undetermined" (an uncertified value at or below 1).
+    const char* verdict() const
+    {
+        return lambdaMax > 1.0 + tolerance ? "unstable" : stable ? "stable" : "undetermined";
+    }
     double sharpnessBound = 0.0;
     double nonUniformityBound = 0.0;
 };

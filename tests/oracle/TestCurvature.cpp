@@ -130,6 +130,8 @@ private Q_SLOTS:
         QCOMPARE(verdict.status, RunStatus::Finished);
         QVERIFY(std::abs(verdict.lambdaMax - lambda) < 1e-4);
         QCOMPARE(verdict.stable, stable);
+        QVERIFY(verdict.certified);
+        QCOMPARE(QString::fromLatin1(verdict.verdict()), stable ? QStringLiteral("stable") : QStringLiteral("unstable"));
         QVERIFY(std::abs(verdict.sharpnessBound - 2.0 / 0.7) < 1e-12);
         if (batch == 1)
             QVERIFY(std::abs(verdict.nonUniformityBound - 1.0 / 0.7) < 1e-12);
