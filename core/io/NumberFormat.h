@@ -1,6 +1,7 @@
 #pragma once
-// How measured numbers are written to run folders. JSON has no NaN, so an unmeasured value is
-// null; CSV leaves its field empty. Nine significant digits read back to the same float.
+// How measured numbers are written to run folders. JSON has no NaN or infinity, so a value that
+// is not finite (unmeasured, or a diverged loss) is null; CSV leaves NaN empty. JSON keeps full
+// double precision; CSV keeps nine significant digits, enough for the float32 the models compute.
 #include <nlohmann/json.hpp>
 
 #include <cmath>
