@@ -13,7 +13,6 @@ RunController::RunController(QObject* parent) : QObject(parent)
     m_thread->setObjectName(QStringLiteral("minimascope-worker"));
     m_worker = new TrainingWorker;
     m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
 
     // Worker -> GUI: queued (the worker lives on another thread); stale job ids are dropped.
     connect(m_worker, &TrainingWorker::trainingUpdate, this, [this](const TrainingUpdate& update) {
@@ -25,7 +24,8 @@ RunController::RunController(QObject* parent) : QObject(parent)
             return;
         m_trainingJob = 0;
         m_hasRun = outcome.status != JobStatus::Failed;
-        m_worker->setPaused(false);
+        if (m_worker)   // a result queued before shutdown() may arrive after it
+            m_worker->setPaused(false);
         Q_EMIT trainingFinished(outcome);
         Q_EMIT busyChanged();
     });
@@ -80,12 +80,18 @@ void RunController::shutdown()
             m_worker->cancel(job);
     m_thread->quit();
     m_thread->wait();
+    // The thread is stopped, so the worker can go now; every later call finds no worker and
+    // does nothing (the window may still ask after its close event).
+    delete m_worker;
+    m_worker = nullptr;
     m_trainingJob = 0;
     m_analysisJob = 0;
 }
 
 quint64 RunController::startTraining(TrainingRequest request)
 {
+    if (!m_worker)
+        return 0;
     if (m_trainingJob != 0)
         stopTraining();
     request.jobId = nextJob();
@@ -99,7 +105,7 @@ quint64 RunController::startTraining(TrainingRequest request)
 
 void RunController::stopTraining()
 {
-    if (m_trainingJob == 0)
+    if (m_trainingJob == 0 || !m_worker)
         return;
     m_worker->cancel(m_trainingJob);
     m_worker->setPaused(false);
@@ -107,17 +113,21 @@ void RunController::stopTraining()
 
 void RunController::setPaused(bool paused)
 {
+    if (!m_worker)
+        return;
     m_worker->setPaused(paused);
     Q_EMIT busyChanged();
 }
 
 bool RunController::isPaused() const
 {
-    return m_worker->isPaused();
+    return m_worker && m_worker->isPaused();
 }
 
 quint64 RunController::startSpectrum(SpectrumRequest request)
 {
+    if (!m_worker)
+        return 0;
     cancelAnalysis();
     request.jobId = nextJob();
     m_analysisJob = request.jobId;
@@ -129,6 +139,8 @@ quint64 RunController::startSpectrum(SpectrumRequest request)
 
 quint64 RunController::startSurface(LandscapeRequest request)
 {
+    if (!m_worker)
+        return 0;
     cancelAnalysis();
     request.jobId = nextJob();
     m_analysisJob = request.jobId;
@@ -140,7 +152,7 @@ quint64 RunController::startSurface(LandscapeRequest request)
 
 void RunController::cancelAnalysis()
 {
-    if (m_analysisJob == 0)
+    if (m_analysisJob == 0 || !m_worker)
         return;
     // The job stays current until the worker reports it Cancelled (within one step).
     m_worker->cancel(m_analysisJob);
@@ -148,6 +160,10 @@ void RunController::cancelAnalysis()
 
 void RunController::saveRunFolder(const QString& dir)
 {
+    if (!m_worker) {
+        Q_EMIT runFolderSaved(false, tr("the application is closing: the run folder was not saved"));
+        return;
+    }
     m_saveJob = nextJob();
     QMetaObject::invokeMethod(m_worker, "saveRunFolder", Qt::QueuedConnection, Q_ARG(quint64, m_saveJob),
                               Q_ARG(QString, dir));
