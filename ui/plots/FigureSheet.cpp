@@ -4,7 +4,7 @@
 #include "PlotPanel.h"
 #include "QCustomPlotInclude.h"
 
-#include <QFile>
+#include <QSaveFile>
 #include <QFileInfo>
 #include <QPageLayout>
 #include <QPageSize>
@@ -31,7 +31,7 @@ bool exportFigureSheet(const QList<const PlotPanel*>& panels, const QString& pdf
         setError(error, QStringLiteral("Cannot write the figure sheet %1: no plot given").arg(pdfPath));
         return false;
     }
-    QFile file(pdfPath);
+    QSaveFile file(pdfPath);
     if (!plotexport::openForWriting(file, error))
         return false;
     // The writer's resolution is the screen's logical dpi that QCustomPlot measures text with, so
@@ -63,7 +63,7 @@ bool exportFigureSheet(const QList<const PlotPanel*>& panels, const QString& pdf
         painter.restore();
     }
     painter.end();
-    return true;
+    return plotexport::commitFile(file, error);
 }
 
 }  // namespace minimascope::ui

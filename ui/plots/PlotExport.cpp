@@ -2,7 +2,7 @@
 
 #include "QCustomPlotInclude.h"
 
-#include <QFile>
+#include <QSaveFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QPageSize>
@@ -32,7 +32,7 @@ QSize layoutSize(QSize size, double dpi, double layoutDpi)
 
 bool writePng(QCustomPlot& plot, const QString& path, QSize size, double dpi, QString* error)
 {
-    QFile file(path);
+    QSaveFile file(path);
     if (!openForWriting(file, error))
         return false;
     const double layoutDpi = plot.logicalDpiX();
@@ -55,12 +55,12 @@ bool writePng(QCustomPlot& plot, const QString& path, QSize size, double dpi, QS
         setError(error, QStringLiteral("Cannot write the PNG image %1").arg(path));
         return false;
     }
-    return true;
+    return commitFile(file, error);
 }
 
 bool writeSvg(QCustomPlot& plot, const QString& path, QSize size, double dpi, QString* error)
 {
-    QFile file(path);
+    QSaveFile file(path);
     if (!openForWriting(file, error))
         return false;
     const double layoutDpi = plot.logicalDpiX();
@@ -81,12 +81,12 @@ bool writeSvg(QCustomPlot& plot, const QString& path, QSize size, double dpi, QS
     painter.setMode(QCPPainter::pmNoCaching);
     plot.toPainter(&painter, layout.width(), layout.height());
     painter.end();
-    return file.error() == QFile::NoError;
+    return commitFile(file, error);
 }
 
 bool writePdf(QCustomPlot& plot, const QString& path, QSize size, double dpi, QString* error)
 {
-    QFile file(path);
+    QSaveFile file(path);
     if (!openForWriting(file, error))
         return false;
     const double layoutDpi = plot.logicalDpiX();
@@ -110,14 +110,22 @@ bool writePdf(QCustomPlot& plot, const QString& path, QSize size, double dpi, QS
     painter.scale(double(writer.width()) / layout.width(), double(writer.height()) / layout.height());
     plot.toPainter(&painter, layout.width(), layout.height());
     painter.end();
-    return true;
+    return commitFile(file, error);
 }
 
 }  // namespace
 
-bool openForWriting(QFile& file, QString* error)
+bool openForWriting(QSaveFile& file, QString* error)
 {
-    if (file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+    if (file.open(QIODevice::WriteOnly))
+        return true;
+    setError(error, QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
+    return false;
+}
+
+bool commitFile(QSaveFile& file, QString* error)
+{
+    if (file.commit())
         return true;
     setError(error, QStringLiteral("Cannot write %1: %2").arg(file.fileName(), file.errorString()));
     return false;
@@ -146,7 +154,7 @@ bool writeImage(QCustomPlot& plot, const QString& path, QSize size, double dpi, 
 
 bool writeText(const QString& path, const QString& text, QString* error)
 {
-    QFile file(path);
+    QSaveFile file(path);
     if (!openForWriting(file, error))
         return false;
     const QByteArray bytes = text.toUtf8();
@@ -154,7 +162,7 @@ bool writeText(const QString& path, const QString& text, QString* error)
         setError(error, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
         return false;
     }
-    return true;
+    return commitFile(file, error);
 }
 
 QString csvNumber(double value)
