@@ -237,9 +237,14 @@ LandscapeGrid readSurfaceVts(const std::string& path)
     auto* accuracy = vtkDoubleArray::SafeDownCast(structured->GetPointData()->GetArray("accuracy"));
     const auto nx = static_cast<size_t>(dims[0]);
     const auto ny = static_cast<size_t>(dims[1]);
-    if (nx * ny == 0 || loss == nullptr || accuracy == nullptr ||
-        static_cast<size_t>(loss->GetNumberOfValues()) != nx * ny)
-        throw InputError(path + ": not a landscape grid (needs 'loss' and 'accuracy' point arrays)");
+    // A foreign or corrupt file must not be read past its arrays: one value a point, a 2D grid.
+    const auto holdsOneValuePerPoint = [nx, ny](vtkDoubleArray* array) {
+        return array != nullptr && array->GetNumberOfComponents() == 1 &&
+               static_cast<size_t>(array->GetNumberOfValues()) == nx * ny;
+    };
+    if (nx * ny == 0 || dims[2] != 1 || !holdsOneValuePerPoint(loss) || !holdsOneValuePerPoint(accuracy))
+        throw InputError(path + ": not a landscape grid (needs a 2D grid with one 'loss' and one 'accuracy' "
+                                "value a point)");
     LandscapeGrid grid;
     for (size_t i = 0; i < nx; ++i)
         grid.xs.push_back(structured->GetPoint(static_cast<vtkIdType>(i))[0]);
