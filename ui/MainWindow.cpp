@@ -525,6 +525,10 @@ void MainWindow::chooseRunFolder()
 
 bool MainWindow::openRunFolder(const QString& dir)
 {
+    if (m_runs->isTraining()) {   // its curves would mix with the live run's
+        setRunStatus(tr("Stop the run before opening another one"), true);
+        return false;
+    }
     SavedRun run;
     QString error;
     if (!readRunFolder(dir, &run, &error)) {
