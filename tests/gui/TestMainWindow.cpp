@@ -96,6 +96,7 @@ class TestMainWindow : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void escapeToyMeasuresExactCurvature_data();
+    void adaHessianFromTheSetupPanel();
     void escapeToyMeasuresExactCurvature();
     void plotsHoldTheWorkersNumbers();
     void stopCancelsWithinLatency();
@@ -178,6 +179,37 @@ void TestMainWindow::escapeToyMeasuresExactCurvature()
     if (preset.endsWith(QStringLiteral("sgd")))
         QCOMPARE(window.stabilityDiagram()->nonUniformityBound(), 1.0 / 0.7);
     QVERIFY(window.runStatusText().startsWith(QStringLiteral("Finished")));
+}
+
+void TestMainWindow::adaHessianFromTheSetupPanel()
+{
+    // AdaHessian chosen in the panel: in 1D its Hutchinson diagonal is the exact curvature
+    // (z (H z) = H for z = +-1), so from x0 = 0.99 it settles in the minimum x = 1, where the
+    // escape toy's curvatures are known exactly.
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("escape-toy-gd")));
+    findField<QComboBox*>(window, "optimizer")->setCurrentText(QStringLiteral("adahessian"));
+    QCOMPARE(findField<QComboBox*>(window, "optimizer")->currentText(), QStringLiteral("adahessian"));
+    findField<QLineEdit*>(window, "lr")->setText(QStringLiteral("0.5"));   // 81 steps to loss < 1e-10 (measured)
+    findField<QSpinBox*>(window, "batchSize")->setValue(2);         // both examples each step
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(0);   // only at the end
+    QVERIFY2(window.setupPanel()->isValid(), qPrintable(window.setupPanel()->errorMessage()));
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    action(window, "runAction")->trigger();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(outcome.reason, QStringLiteral("loss_below"));   // reached the minimum, not the cap
+    QVector<CurvaturePoint> samples;
+    for (const TrainingUpdate& u : updates(progress))
+        samples += u.samples;
+    QCOMPARE(samples.size(), 1);
+    QVERIFY2(std::abs(samples[0].sharpness - 2.0) <= kCurvatureTolerance,
+             qPrintable(QString::number(samples[0].sharpness, 'g', 17)));
+    QVERIFY2(std::abs(samples[0].nonUniformity - 1.8) <= kCurvatureTolerance,
+             qPrintable(QString::number(samples[0].nonUniformity, 'g', 17)));
 }
 
 void TestMainWindow::plotsHoldTheWorkersNumbers()

@@ -209,7 +209,8 @@ void SetupPanel::buildForm()
     d.optimizerForm = group(tr("Optimizer"));
     d.optimizer = choiceField(QStringLiteral("optimizer"), {QStringLiteral("gd"), QStringLiteral("sgd"),
                                                             QStringLiteral("adagrad"), QStringLiteral("adam"),
-                                                            QStringLiteral("lbfgs"), QStringLiteral("sam")});
+                                                            QStringLiteral("lbfgs"), QStringLiteral("sam"),
+                                                            QStringLiteral("adahessian")});
     d.lr = numberField(QStringLiteral("lr"));
     d.batchSize = integerField(QStringLiteral("batchSize"), 1, kMaxInt);
     d.sampling = choiceField(QStringLiteral("sampling"),
@@ -408,8 +409,9 @@ void SetupPanel::updateVisibility()
     d.optimizerForm->setRowVisible(d.sampling, !fullBatch);
     d.optimizerForm->setRowVisible(d.momentum, opt == QStringLiteral("sgd") || opt == QStringLiteral("gd") ||
                                                    opt == QStringLiteral("sam"));
-    d.optimizerForm->setRowVisible(d.beta1, opt == QStringLiteral("adam"));
-    d.optimizerForm->setRowVisible(d.beta2, opt == QStringLiteral("adam"));
+    const bool adamLike = opt == QStringLiteral("adam") || opt == QStringLiteral("adahessian");
+    d.optimizerForm->setRowVisible(d.beta1, adamLike);
+    d.optimizerForm->setRowVisible(d.beta2, adamLike);
     d.optimizerForm->setRowVisible(d.rho, opt == QStringLiteral("sam"));
     d.optimizerForm->setRowVisible(d.historySize, opt == QStringLiteral("lbfgs"));
 }
