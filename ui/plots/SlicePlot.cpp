@@ -34,7 +34,6 @@ SlicePlot::SlicePlot(QWidget* parent)
     plot->yAxis->setLabel(QStringLiteral("loss L(θ* + t·d)"));
     plot->xAxis->setRange(-1.0, 1.0);
     plot->yAxis->setRange(0.0, 2.5);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignHCenter);
 
     m_top = plot->addGraph();
     m_top->setName(QStringLiteral("along top eigenvector v₁"));
