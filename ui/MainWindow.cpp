@@ -188,6 +188,7 @@ void MainWindow::buildDocks()
     m_export->addPlot(tr("Spectrum plot"), m_spectrum);
     m_export->addPlot(tr("Slice plot"), m_slices);
     m_export->setSurfaceRenderer([this](const QSize& size) { return m_surface->surfaceView()->renderToImage(size); });
+    m_export->setSurfaceSource([this] { return m_surface->surface(); });
 
     m_runStatus = new StatusLine;
     statusBar()->addWidget(m_runStatus, 1);

@@ -12,6 +12,7 @@
 #include "SurfaceView.h"
 #include "controllers/RunController.h"
 #include "controllers/SnapshotPicker.h"
+#include "controllers/SurfaceDataExport.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
 
@@ -20,6 +21,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
@@ -449,6 +452,26 @@ void TestMainWindow::surfaceIsCentredOnTheRun()
     QVERIFY2(std::abs(surface.at(4, 4) - outcome.final.trainLoss) <= kLossAgreement,
              qPrintable(QStringLiteral("%1 vs %2").arg(surface.at(4, 4)).arg(outcome.final.trainLoss)));
     QVERIFY(window.surfacePanel()->surfaceView()->hasSurface());
+
+    // Export → the numbers behind the view: the CSV's centre row holds the centre value.
+    QCOMPARE(window.surfacePanel()->surface().values, surface.values);
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(exportSurfaceData(window.surfacePanel()->surface(), dir.filePath(QStringLiteral("s.vts")), &error),
+             qPrintable(error));
+    for (const char* suffix : {"s.vts", "s.csv", "s.npy", "s.json"})
+        QVERIFY2(QFileInfo(dir.filePath(QLatin1String(suffix))).size() > 0, suffix);
+    QFile csv(dir.filePath(QStringLiteral("s.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QStringList rows = QString::fromUtf8(csv.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(rows.size(), 1 + 9 * 9);
+    const QStringList centre = rows[1 + 4 * 9 + 4].split(QLatin1Char(','));
+    QCOMPARE(centre[0].toDouble(), 0.0);
+    QCOMPARE(centre[1].toDouble(), 0.0);
+    // CSV keeps nine significant digits.
+    QVERIFY(std::abs(centre[2].toDouble() - surface.at(4, 4)) <= 1e-8 * std::abs(surface.at(4, 4)));
+    QVERIFY(!exportSurfaceData(SurfaceData{}, dir.filePath(QStringLiteral("empty.vts")), &error));
+    QVERIFY(error.contains(QStringLiteral("empty.vts")));
 }
 
 void TestMainWindow::topEigenvectorSlicesCurveLikeTheSharpness()

@@ -1,5 +1,7 @@
 #include "controllers/ExportController.h"
 
+#include "controllers/SurfaceDataExport.h"
+
 #include "dialogs/ImageExportDialog.h"
 
 #include "FigureSheet.h"
@@ -42,6 +44,8 @@ void ExportController::populate(QMenu* menu)
     menu->addAction(tr("Figure sheet (PDF)…"), this, &ExportController::exportSheet);
     if (m_renderSurface)
         menu->addAction(tr("3D view (PNG)…"), this, &ExportController::exportSurface);
+    if (m_surface)
+        menu->addAction(tr("3D surface data (VTK .vts, CSV, NPY)…"), this, &ExportController::exportSurfaceNumbers);
 }
 
 QString ExportController::askPath(const QString& title, const QString& baseName, const QString& filters)
@@ -118,6 +122,21 @@ void ExportController::exportSurface()
         return;
     }
     report(image.save(path), path, tr("Cannot write %1").arg(path));
+}
+
+void ExportController::setSurfaceSource(std::function<SurfaceData()> surface)
+{
+    m_surface = std::move(surface);
+}
+
+void ExportController::exportSurfaceNumbers()
+{
+    const QString path =
+        askPath(tr("Export the surface's numbers"), QStringLiteral("surface.vts"), tr("VTK structured grid (*.vts)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    report(exportSurfaceData(m_surface(), path, &error), path, error);
 }
 
 } // namespace minimascope::ui

@@ -155,6 +155,7 @@ void SurfacePanel::setComputeEnabled(bool enabled)
 
 void SurfacePanel::setSurface(const SurfaceData& surface)
 {
+    m_surfaceData = surface;
     surfaceView()->setSurface(surface);
 }
 

@@ -42,6 +42,8 @@ public:
     qint64 centreIteration() const { return m_centreIteration; }
     void setComputeEnabled(bool enabled);
     void setSurface(const SurfaceData& surface);
+    // The surface last shown (empty before the first one), e.g. for exporting its numbers.
+    const SurfaceData& surface() const { return m_surfaceData; }
     void setColors(const QColor& background, const QColor& foreground);
 
 protected:
@@ -64,6 +66,7 @@ private:
     QDoubleSpinBox* m_range = nullptr;
     QLabel* m_centre = nullptr;
     qint64 m_centreIteration = -1;
+    SurfaceData m_surfaceData;
 };
 
 } // namespace minimascope::ui
