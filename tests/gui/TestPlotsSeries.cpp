@@ -6,6 +6,8 @@
 #include "SlicePlot.h"
 #include "SpectrumPlot.h"
 
+#include "support/PlotItems.h"
+
 #include <QToolTip>
 #include <QtTest>
 
@@ -15,37 +17,15 @@
 
 using namespace minimascope::ui;
 
+using minimascope::testsupport::legendNames;
+using minimascope::testsupport::textRect;
+
 namespace {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 // The small dock sizes of the main window (narrow and wide), where overlaps were seen.
 const QSize narrowPanel(280, 330);
 const QSize widePanel(570, 290);
-
-QStringList legendNames(const QCustomPlot* plot)
-{
-    QStringList names;
-    for (int i = 0; i < plot->legend->itemCount(); ++i) {
-        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i)))
-            names << item->plottable()->name();
-    }
-    return names;
-}
-
-// The pixel rectangle a text item covers (rotated or not): the hull of its four corners.
-QRectF textRect(const QCPItemText* text)
-{
-    const QPointF corners[] = {text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
-                               text->bottomLeft->pixelPosition(), text->bottomRight->pixelPosition()};
-    double left = corners[0].x(), right = left, top = corners[0].y(), bottom = top;
-    for (const QPointF& c : corners) {
-        left = std::min(left, c.x());
-        right = std::max(right, c.x());
-        top = std::min(top, c.y());
-        bottom = std::max(bottom, c.y());
-    }
-    return QRectF(QPointF(left, top), QPointF(right, bottom));
-}
 
 // True when no two neighbouring tick labels of a horizontal axis overlap.
 bool tickLabelsApart(const QCPAxis* axis)

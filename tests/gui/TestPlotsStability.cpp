@@ -3,6 +3,8 @@
 #include "QCustomPlotInclude.h"
 #include "StabilityDiagram.h"
 
+#include "support/PlotItems.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -10,6 +12,9 @@
 #include <limits>
 
 using minimascope::ui::StabilityDiagram;
+
+using minimascope::testsupport::legendNames;
+using minimascope::testsupport::textRect;
 
 namespace {
 // The bounds are one division and one square root: only double rounding separates them from
@@ -31,30 +36,6 @@ bool near(double actual, double expected)
     return std::abs(actual - expected) <= boundRelTolerance * std::abs(expected);
 }
 
-// The pixel rectangle a text item covers (rotated or not): the hull of its four corners.
-QRectF textRect(const QCPItemText* text)
-{
-    const QPointF corners[] = {text->topLeft->pixelPosition(), text->topRight->pixelPosition(),
-                               text->bottomLeft->pixelPosition(), text->bottomRight->pixelPosition()};
-    double left = corners[0].x(), right = left, top = corners[0].y(), bottom = top;
-    for (const QPointF& c : corners) {
-        left = std::min(left, c.x());
-        right = std::max(right, c.x());
-        top = std::min(top, c.y());
-        bottom = std::max(bottom, c.y());
-    }
-    return QRectF(QPointF(left, top), QPointF(right, bottom));
-}
-
-QStringList legendNames(QCustomPlot* plot)
-{
-    QStringList names;
-    for (int i = 0; i < plot->legend->itemCount(); ++i) {
-        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i)))
-            names << item->plottable()->name();
-    }
-    return names;
-}
 }  // namespace
 
 class TestPlotsStability : public QObject {
