@@ -11,24 +11,6 @@
 
 namespace minimascope::core {
 
-namespace {
-
-// Puts the parameters back however the ascent ends.
-class RestoreParameters {
-public:
-    explicit RestoreParameters(FlatParameters& parameters) : m_parameters(parameters), m_saved(parameters.get()) {}
-    ~RestoreParameters() { m_parameters.set(m_saved); }
-    RestoreParameters(const RestoreParameters&) = delete;
-    RestoreParameters& operator=(const RestoreParameters&) = delete;
-    const at::Tensor& saved() const { return m_saved; }
-
-private:
-    FlatParameters& m_parameters;
-    at::Tensor m_saved;
-};
-
-} // namespace
-
 EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parameters, const Dataset& data,
                                         const EpsilonSharpnessOptions& options, const CancelToken* cancel,
                                         const SolverProgressSink& progress)
@@ -37,7 +19,7 @@ EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parame
         throw std::invalid_argument("epsilon-sharpness needs epsilon > 0, steps >= 1 and stepFraction > 0");
     const auto start = std::chrono::steady_clock::now();
     at::NoGradGuard noGrad;
-    RestoreParameters restore(parameters);
+    const ParameterRestorer restore(parameters);   // however the ascent ends
     const at::Tensor& theta = restore.saved();
     const at::Tensor bound = options.epsilon * (theta.abs() + 1.0);
     LossCurvature curvature(network, parameters, data, cancel, options.chunk);

@@ -72,19 +72,6 @@ std::vector<std::vector<int64_t>> levelPoints(const LandscapeGrid& grid, bool tr
     return levels;
 }
 
-// Puts the parameters back however evaluateSurface leaves (return, cancel, exception).
-class ParameterRestorer {
-public:
-    explicit ParameterRestorer(FlatParameters& parameters) : m_parameters(parameters), m_saved(parameters.get()) {}
-    ~ParameterRestorer() { m_parameters.set(m_saved); }
-    ParameterRestorer(const ParameterRestorer&) = delete;
-    ParameterRestorer& operator=(const ParameterRestorer&) = delete;
-
-private:
-    FlatParameters& m_parameters;
-    at::Tensor m_saved;
-};
-
 // Sets the parameters to the point and evaluates the whole network: any model.
 class GenericPath {
 public:

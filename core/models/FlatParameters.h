@@ -49,4 +49,19 @@ private:
     std::vector<ParameterSlice> m_slices;
 };
 
+// Saves the parameters when constructed and puts them back when it goes out of scope, however
+// the scope is left (return, cancel, exception): for computations that move the weights around.
+class ParameterRestorer {
+public:
+    explicit ParameterRestorer(FlatParameters& parameters) : m_parameters(parameters), m_saved(parameters.get()) {}
+    ~ParameterRestorer() { m_parameters.set(m_saved); }
+    ParameterRestorer(const ParameterRestorer&) = delete;
+    ParameterRestorer& operator=(const ParameterRestorer&) = delete;
+    const at::Tensor& saved() const { return m_saved; }
+
+private:
+    FlatParameters& m_parameters;
+    at::Tensor m_saved;
+};
+
 } // namespace minimascope::core

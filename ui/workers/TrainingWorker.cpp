@@ -121,22 +121,6 @@ struct SnapshotTrail {
     }
 };
 
-// Puts parameters back when the scope ends, however it ends.
-class ParametersRestorer {
-public:
-    explicit ParametersRestorer(core::FlatParameters& parameters)
-        : m_parameters(parameters), m_saved(parameters.get())
-    {
-    }
-    ~ParametersRestorer() { m_parameters.set(m_saved); }
-    ParametersRestorer(const ParametersRestorer&) = delete;
-    ParametersRestorer& operator=(const ParametersRestorer&) = delete;
-
-private:
-    core::FlatParameters& m_parameters;
-    at::Tensor m_saved;
-};
-
 } // namespace
 
 struct TrainingWorker::Impl {
@@ -362,7 +346,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         const core::Dataset data = analysisData(trainer, request.subset);
         // A snapshot centre: the network holds it for the whole computation (directions are
         // normalized, and the Hessian taken, there), and the run's own parameters come back after.
-        ParametersRestorer restorer(parameters);
+        const core::ParameterRestorer restorer(parameters);
         if (request.centreIteration >= 0) {
             const std::vector<qint64>& kept = d.snapshots.iterations;
             const auto found = std::find(kept.begin(), kept.end(), request.centreIteration);
