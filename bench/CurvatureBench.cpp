@@ -7,7 +7,6 @@
 // and Sigma products (per-example loop against expanded weights) at the first n.
 #include "analysis/CurvatureOperators.h"
 #include "analysis/Lanczos.h"
-#include "analysis/LeNetCurvature.h"
 #include "analysis/LossCurvature.h"
 #include "analysis/SpectralDensity.h"
 #include "common/CancelToken.h"
@@ -15,7 +14,6 @@
 #include "data/FashionMnist.h"
 #include "data/DatasetTransforms.h"
 #include "models/FlatParameters.h"
-#include "models/LeNet5.h"
 #include "models/Network.h"
 #include "train/RunFolder.h"
 
@@ -93,38 +91,33 @@ double factoredHessianFlops(const std::vector<std::pair<int64_t, int64_t>>& laye
     return flops;
 }
 
-// LeNet-5 at its seeded initialization (timings do not depend on the values) on the first n
-// examples: H product, the per-example loop and expanded weights for Sigma, and their agreement.
-nlohmann::json leNetRow(const DatasetPair& full, int64_t n, int threads)
+// A convolutional preset ("lenet5", "vgg-small", "resnet-small") at its seeded initialization
+// (the times do not depend on the values) on the first n examples: H and Sigma products by the
+// engine's R-operator passes against autograd's double backward and the per-example loop, with
+// the relative difference of the Sigma products.
+nlohmann::json convolutionalRow(const std::string& preset, const DatasetPair& full, int64_t n, int threads)
 {
     const Dataset data = takeFirst(full.train, n);
-    const auto network = buildModel(modelPreset("lenet5"), data, 0);
+    const auto network = buildModel(modelPreset(preset), data, 0);
     FlatParameters parameters(*network);
-    // Chunks of 256, as CurvatureOperators uses on this path.
-    LossCurvature curvature(*network, parameters, data, nullptr, /*chunk=*/256);
-    const SymmetricOperator hessian = curvature.hessian();
-    const SymmetricOperator naive = curvature.covariance();
+    CurvatureOperators fast(*network, parameters, data);
+    CurvatureOperators autograd(*network, parameters, data, nullptr, /*forceNaive=*/true);
     const at::Tensor v = at::randn({parameters.size()});
-    nlohmann::json row{{"model", "lenet5"}, {"n", n}, {"threads", threads}, {"parameters", parameters.size()}};
+    nlohmann::json row{{"model", preset}, {"n", n}, {"threads", threads}, {"parameters", parameters.size()},
+                       {"path", fast.path()}};
     resetPeak();
-    row["hvp_s"] = timeIt([&] { hessian.apply(v); }, 3);
+    row["hvp_s"] = timeIt([&] { fast.hessian().apply(v); }, 3);
     row["hvp_peak_mb"] = peakMegabytes();
-    at::Tensor naiveProduct;
+    row["hvp_autograd_s"] = timeIt([&] { autograd.hessian().apply(v); }, 3);
+    at::Tensor product;
     resetPeak();
-    row["sigma_naive_s"] = timeIt([&] { naiveProduct = naive.apply(v); }, 1);
-    row["sigma_naive_peak_mb"] = peakMegabytes();
-    // The chunk trades per-call overhead against the size of the expanded copies.
-    for (const int64_t chunk : {4, 16, 64}) {
-        LeNetCurvature expanded(dynamic_cast<LeNet5&>(*network), parameters, data, hessian, nullptr, chunk);
-        const SymmetricOperator sigma = expanded.covariance();
-        at::Tensor product;
-        resetPeak();
-        const std::string key = "sigma_expanded_chunk" + std::to_string(chunk);
-        row[key + "_s"] = timeIt([&] { product = sigma.apply(v); }, 1);
-        row[key + "_peak_mb"] = peakMegabytes();
-        row[key + "_relative_error"] = ((product - naiveProduct).norm() / naiveProduct.norm()).item<double>();
-    }
-    row["sigma_naive_over_hvp"] = row["sigma_naive_s"].get<double>() / row["hvp_s"].get<double>();
+    row["sigma_s"] = timeIt([&] { product = fast.covariance().apply(v); }, 3);
+    row["sigma_peak_mb"] = peakMegabytes();
+    at::Tensor naiveProduct;
+    row["sigma_naive_s"] = timeIt([&] { naiveProduct = autograd.covariance().apply(v); }, 1);
+    row["sigma_relative_error"] = ((product - naiveProduct).norm() / naiveProduct.norm()).item<double>();
+    row["sigma_over_hvp"] = row["sigma_s"].get<double>() / row["hvp_s"].get<double>();
+    row["sigma_speedup_over_naive"] = row["sigma_naive_s"].get<double>() / row["sigma_s"].get<double>();
     return row;
 }
 
@@ -210,5 +203,6 @@ int main(int argc, char** argv)
         }
         std::cout << row.dump() << std::endl;
     }
-    std::cout << leNetRow(full, sizes.front(), threads).dump() << std::endl;
+    for (const char* preset : {"lenet5", "vgg-small", "resnet-small"})
+        std::cout << convolutionalRow(preset, full, sizes.front(), threads).dump() << std::endl;
 }

@@ -1,9 +1,11 @@
 #pragma once
 // The H and Sigma products for a network and data set, by the fastest exact path that applies:
-// MlpCurvature (factored per-example products) for MLPs without BatchNorm; for LeNet-5 H by
-// LossCurvature and Sigma by LeNetCurvature (expanded weights); LossCurvature (double backward,
-// Sigma by the per-example loop) otherwise or when the naive path is asked for.
-// chunk: examples per batched pass (at most 256 on the double-backward path, for cancel latency).
+// GraphCurvature (the R-operator written out per layer, Sigma in two tangent passes) for every
+// model that describes itself as a layer graph, on classification and regression; LossCurvature
+// (autograd's double backward, Sigma by the per-example loop) otherwise (the escape toy, models
+// without a graph) or when the naive path is asked for.
+// chunk: examples per batched pass (at most 256 for convolutional networks and on the
+// double-backward path, for cancel latency and memory).
 #include "analysis/SymmetricOperator.h"
 #include "data/Dataset.h"
 
@@ -23,7 +25,7 @@ public:
 
     const SymmetricOperator& hessian() const { return m_hessian; }
     const SymmetricOperator& covariance() const { return m_covariance; }
-    // "mlp-factored", "lenet-expanded" or "autograd"
+    // "r-operator" or "autograd"
     const std::string& path() const { return m_path; }
     // Products made so far, each operator counted separately.
     int64_t hessianProducts() const { return *m_hessianCount; }

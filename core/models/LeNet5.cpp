@@ -32,6 +32,17 @@ at::Tensor LeNet5::forward(const at::Tensor& input)
     return m_fc3->forward(x);
 }
 
+LayerGraph LeNet5::layerGraph() const
+{
+    LayerGraph graph;
+    int x = graph.maxPool2d(graph.activation(graph.conv2d(LayerGraph::kInput, *m_conv1), m_activation), 2);
+    x = graph.maxPool2d(graph.activation(graph.conv2d(x, *m_conv2), m_activation), 2);
+    x = graph.activation(graph.linear(graph.flatten(x), *m_fc1), m_activation);
+    x = graph.activation(graph.linear(x, *m_fc2), m_activation);
+    graph.linear(x, *m_fc3);
+    return graph;
+}
+
 std::string LeNet5::describe() const
 {
     return "LeNet-5 " + std::string(toString(m_activation)) + " (" +

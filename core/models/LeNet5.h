@@ -17,6 +17,7 @@ public:
     LeNet5(const std::vector<int64_t>& inputShape, int64_t outputs, Activation activation);
     at::Tensor forward(const at::Tensor& input) override;
     std::string describe() const override;
+    LayerGraph layerGraph() const override;
     Activation activation() const { return m_activation; }
 
 private:

@@ -31,6 +31,21 @@ at::Tensor Mlp::forward(const at::Tensor& input)
     return m_linears.back()->forward(x);
 }
 
+LayerGraph Mlp::layerGraph() const
+{
+    LayerGraph graph;
+    int x = graph.flatten(LayerGraph::kInput);
+    const size_t hidden = m_linears.size() - 1;
+    for (size_t i = 0; i < hidden; ++i) {
+        x = graph.linear(x, *m_linears[i]);
+        if (m_options.batchNorm)
+            x = graph.batchNorm(x, *m_norms[i]);
+        x = graph.activation(x, m_options.activation);
+    }
+    graph.linear(x, *m_linears.back());
+    return graph;
+}
+
 std::string Mlp::describe() const
 {
     std::ostringstream out;

@@ -24,6 +24,7 @@ public:
     explicit Mlp(const MlpOptions& options);
     at::Tensor forward(const at::Tensor& input) override;
     std::string describe() const override;
+    LayerGraph layerGraph() const override;
 
     const MlpOptions& options() const { return m_options; }
     // The linear layers in order (hidden layers, then the output layer); the hand-written

@@ -52,6 +52,27 @@ public:
         return at::relu(y);
     }
 
+    // Appends the block reading node x to the graph; returns its output node.
+    int describe(LayerGraph& graph, int x) const
+    {
+        int y = graph.conv2d(x, *m_conv1);
+        if (m_batchNorm)
+            y = graph.batchNorm(y, *m_norm1);
+        y = graph.conv2d(graph.activation(y, Activation::Relu), *m_conv2);
+        if (m_batchNorm)
+            y = graph.batchNorm(y, *m_norm2);
+        if (m_skip) {
+            int shortcut = x;
+            if (!m_projection.is_empty()) {
+                shortcut = graph.conv2d(x, *m_projection);
+                if (m_batchNorm)
+                    shortcut = graph.batchNorm(shortcut, *m_projectionNorm);
+            }
+            y = graph.add(y, shortcut);
+        }
+        return graph.activation(y, Activation::Relu);
+    }
+
 private:
     bool m_skip;
     bool m_batchNorm;
@@ -93,6 +114,19 @@ at::Tensor SmallResNet::forward(const at::Tensor& input)
     for (const auto& block : *m_blocks)
         x = block->as<BasicBlock>()->forward(x);
     return m_output->forward(x.mean({2, 3}));
+}
+
+LayerGraph SmallResNet::layerGraph() const
+{
+    LayerGraph graph;
+    int x = graph.conv2d(LayerGraph::kInput, *m_stem);
+    if (m_options.batchNorm)
+        x = graph.batchNorm(x, *m_stemNorm);
+    x = graph.activation(x, Activation::Relu);
+    for (const auto& block : *m_blocks)
+        x = block->as<BasicBlock>()->describe(graph, x);
+    graph.linear(graph.meanPool(x), *m_output);
+    return graph;
 }
 
 std::string SmallResNet::describe() const

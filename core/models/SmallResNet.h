@@ -27,6 +27,7 @@ public:
                 const SmallResNetOptions& options);
     at::Tensor forward(const at::Tensor& input) override;
     std::string describe() const override;
+    LayerGraph layerGraph() const override;
 
 private:
     SmallResNetOptions m_options;

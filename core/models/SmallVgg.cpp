@@ -54,6 +54,27 @@ at::Tensor SmallVgg::forward(const at::Tensor& input)
     return m_output->forward(x);
 }
 
+LayerGraph SmallVgg::layerGraph() const
+{
+    LayerGraph graph;
+    int x = LayerGraph::kInput;
+    for (const auto& stage : m_stages) {
+        for (const auto& module : stage->children()) {
+            if (const auto* conv = module->as<torch::nn::Conv2d>())
+                x = graph.conv2d(x, *conv);
+            else if (const auto* norm = module->as<torch::nn::BatchNorm2d>())
+                x = graph.batchNorm(x, *norm);
+            else if (const auto* activation = module->as<ActivationModule>())
+                x = graph.activation(x, activation->activation);
+            else if (const auto* pool = module->as<torch::nn::MaxPool2d>())
+                x = graph.maxPool2d(x, (*pool->options.kernel_size())[0]);
+        }
+    }
+    x = graph.activation(graph.linear(graph.flatten(x), *m_hidden), m_options.activation);
+    graph.linear(x, *m_output);
+    return graph;
+}
+
 std::string SmallVgg::describe() const
 {
     std::string text = "VGG-style CNN, channels";

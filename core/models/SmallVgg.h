@@ -24,6 +24,7 @@ public:
     SmallVgg(const std::vector<int64_t>& inputShape, int64_t outputs, const SmallVggOptions& options);
     at::Tensor forward(const at::Tensor& input) override;
     std::string describe() const override;
+    LayerGraph layerGraph() const override;
 
 private:
     SmallVggOptions m_options;

@@ -105,6 +105,13 @@ public:
     {
         return m_linear->forward(applyActivation(m_activation, m_conv->forward(input)).flatten(1));
     }
+    LayerGraph layerGraph() const override
+    {
+        LayerGraph graph;
+        const int conv = graph.activation(graph.conv2d(LayerGraph::kInput, *m_conv), m_activation);
+        graph.linear(graph.flatten(conv), *m_linear);
+        return graph;
+    }
     std::string describe() const override { return "tiny conv net"; }
 
 private:
@@ -121,17 +128,17 @@ inline std::shared_ptr<TinyConvNet> tinyConvNet(Activation activation)
     return network;
 }
 
-// n random 1x5x5 images in 3 classes (double).
-inline Dataset tinyImages(int64_t n, uint64_t seed)
+// n random 1 x side x side images in 3 classes (double).
+inline Dataset tinyImages(int64_t n, uint64_t seed, int64_t side = 5)
 {
     Dataset data;
     data.name = "tiny images";
     data.task = Task::Classification;
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-    data.inputs = at::randn({n, 1, 5, 5}, generator, at::TensorOptions(at::kDouble));
+    data.inputs = at::randn({n, 1, side, side}, generator, at::TensorOptions(at::kDouble));
     data.targets = at::randint(3, {n}, generator, at::TensorOptions(at::kLong));
     data.numClasses = 3;
-    data.inputShape = {1, 5, 5};
+    data.inputShape = {1, side, side};
     return data;
 }
 

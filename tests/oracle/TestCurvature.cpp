@@ -5,7 +5,6 @@
 
 #include "analysis/LinearStability.h"
 #include "analysis/LossCurvature.h"
-#include "analysis/MlpCurvature.h"
 #include "data/SyntheticDatasets.h"
 #include "models/EscapeToyModel.h"
 #include "models/FlatParameters.h"
@@ -34,7 +33,7 @@ class TestCurvature : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void mlpProductsMatchDenseMatrices_data()
+    void autogradProductsMatchDenseMatrices_data()
     {
         QTest::addColumn<int>("activation");
         QTest::addColumn<bool>("regression");
@@ -44,7 +43,7 @@ private Q_SLOTS:
         QTest::newRow("tanh, squared loss") << static_cast<int>(Activation::Tanh) << true;
     }
 
-    void mlpProductsMatchDenseMatrices()
+    void autogradProductsMatchDenseMatrices()
     {
         QFETCH(int, activation);
         QFETCH(bool, regression);
@@ -61,14 +60,6 @@ private Q_SLOTS:
         LossCurvature reference(*mlp, flat, data, nullptr, /*chunk=*/3);
         QVERIFY(relativeError(reference.hessian().apply(v), hv) < kDoubleTolerance);
         QVERIFY(relativeError(reference.covariance().apply(v), sv) < kDoubleTolerance);
-
-        QVERIFY(MlpCurvature::supports(*mlp, data.task));
-        MlpCurvature fast(*mlp, flat, data, nullptr, /*chunk=*/3);
-        QVERIFY(relativeError(fast.hessian().apply(v), hv) < kDoubleTolerance);
-        QVERIFY(relativeError(fast.covariance().apply(v), sv) < kDoubleTolerance);
-        // Without the factor cache the second pass recomputes the factors: same numbers.
-        MlpCurvature uncached(*mlp, flat, data, nullptr, /*chunk=*/3, /*cacheBytes=*/0);
-        QVERIFY(relativeError(uncached.covariance().apply(v), sv) < kDoubleTolerance);
 
         // Sigma is a covariance: symmetric and positive semi-definite.
         QVERIFY(relativeError(dense.covariance, dense.covariance.t()) < kDoubleTolerance);

@@ -1,20 +1,17 @@
 // Everything measureCurvature reports against the dense matrices of tiny networks (Linear and
 // Conv layers, ReLU and tanh, softmax cross-entropy), in double precision: the top-k
 // eigenvalues, lambda_min, s, the stability Theorem's lambda_max, the per-layer sharpness, the
-// Hutchinson trace and the SLQ density's moments; and the fast per-example path against the
-// naive loop on the real 784-256x4-10 MLP and expanded weights against it on LeNet-5, in float.
+// Hutchinson trace and the SLQ density's moments (the engine's products themselves are checked in
+// TestGraphCurvature and TestCurvature).
 #include "oracle/DenseCurvature.h"
 
 #include "analysis/CurvatureOperators.h"
 #include "analysis/CurvatureReport.h"
 #include "analysis/LayerBlock.h"
-#include "analysis/LeNetCurvature.h"
 #include "analysis/LossCurvature.h"
-#include "analysis/MlpCurvature.h"
 #include "analysis/SpectralDensity.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
-#include "models/LeNet5.h"
 
 #include <QTest>
 
@@ -60,7 +57,7 @@ std::shared_ptr<Network> makeNetwork(const QString& kind)
         return tinyMlp(2, {5, 4}, 3, Activation::Relu);
     if (kind == "mlp tanh")
         return tinyMlp(2, {5, 4}, 3, Activation::Tanh);
-    return tinyConvNet(kind == "conv relu" ? Activation::Relu : Activation::Tanh);
+    return tinyConvNet(kind.startsWith("conv relu") ? Activation::Relu : Activation::Tanh);
 }
 
 } // namespace
@@ -76,6 +73,8 @@ private Q_SLOTS:
         QTest::newRow("mlp tanh") << QStringLiteral("mlp tanh");
         QTest::newRow("conv relu") << QStringLiteral("conv relu");
         QTest::newRow("conv tanh") << QStringLiteral("conv tanh");
+        // The double-backward fallback, which models without a layer graph use.
+        QTest::newRow("conv relu, autograd") << QStringLiteral("conv relu, autograd");
     }
 
     void reportMatchesDenseMatrices()
@@ -111,9 +110,10 @@ private Q_SLOTS:
         request.layerSharpness = true;
         request.tolerance = kSolverTolerance;
         request.maxSteps = p;
+        request.forceNaive = kind.endsWith("autograd");
         const CurvatureReport report = measureCurvature(*network, flat, data, request);
         QCOMPARE(report.status, RunStatus::Finished);
-        QCOMPARE(report.path, std::string(conv ? "autograd" : "mlp-factored"));
+        QCOMPARE(report.path, std::string(request.forceNaive ? "autograd" : "r-operator"));
         QCOMPARE(report.topEigenvalues.size(), size_t(3));
         for (int64_t k = 0; k < 3; ++k)
             QVERIFY2(relative(report.topEigenvalues[static_cast<size_t>(k)].value, hEigen[p - 1 - k].item<double>()) <
@@ -213,56 +213,6 @@ private Q_SLOTS:
             QVERIFY(relativeError(curvature.hessian().apply(v), dense.hessian.mv(v)) < 1e-9);
             QVERIFY(relativeError(curvature.covariance().apply(v), dense.covariance.mv(v)) < 1e-9);
         }
-    }
-
-    void fastPathEqualsNaiveLoopOnTheCanonicalMlp()
-    {
-        // The real 784-256x4-10 architecture at its seeded initialization on 4 random images:
-        // the factored products against the per-example double-backward loop, in float.
-        MlpOptions options;
-        auto mlp = std::make_shared<Mlp>(options);
-        initializeParameters(*mlp, 3);
-        FlatParameters flat(*mlp);
-        Dataset data;
-        data.task = Task::Classification;
-        data.inputs = at::rand({4, 784});
-        data.targets = at::tensor({0, 3, 7, 9}, at::TensorOptions(at::kLong));
-        data.numClasses = 10;
-        data.inputShape = {784};
-        const at::Tensor v = at::randn({flat.size()});
-        MlpCurvature fast(*mlp, flat, data);
-        LossCurvature naive(*mlp, flat, data);
-        const double hError = relativeError(fast.hessian().apply(v), naive.hessian().apply(v));
-        const double sError = relativeError(fast.covariance().apply(v), naive.covariance().apply(v));
-        QVERIFY2(hError < kFloatTolerance, qPrintable(QString::number(hError)));
-        QVERIFY2(sError < kFloatTolerance, qPrintable(QString::number(sError)));
-    }
-
-    void expandedWeightsEqualNaiveLoopOnLeNet5()
-    {
-        // LeNet-5 (a small CNN: 12x12 inputs keep it at 15,000 parameters) on 3 random images:
-        // the expanded-weights Sigma product against the per-example loop, in float, for
-        // chunks that split the examples (2 + 1) and that hold them all.
-        Dataset data;
-        data.task = Task::Classification;
-        data.inputs = at::rand({3, 1, 12, 12});
-        data.targets = at::tensor({1, 4, 2}, at::TensorOptions(at::kLong));
-        data.numClasses = 5;
-        data.inputShape = {1, 12, 12};
-        auto lenet = std::make_shared<LeNet5>(data.inputShape, 5, Activation::Tanh);
-        initializeParameters(*lenet, 2);
-        FlatParameters flat(*lenet);
-        const at::Tensor v = at::randn({flat.size()});
-        LossCurvature naive(*lenet, flat, data);
-        const at::Tensor expected = naive.covariance().apply(v);
-        for (int64_t chunk : {2, 3}) {
-            LeNetCurvature expanded(*lenet, flat, data, naive.hessian(), nullptr, chunk);
-            const double error = relativeError(expanded.covariance().apply(v), expected);
-            QVERIFY2(error < kFloatTolerance, qPrintable(QString::number(error)));
-        }
-        CurvatureOperators operators(*lenet, flat, data);
-        QCOMPARE(operators.path(), std::string("lenet-expanded"));
-        QVERIFY(relativeError(operators.covariance().apply(v), expected) < kFloatTolerance);
     }
 };
 

@@ -1,0 +1,166 @@
+#include "analysis/GraphCurvature.h"
+
+#include "analysis/LayerPasses.h"
+#include "common/CancelToken.h"
+#include "models/FlatParameters.h"
+#include "models/Network.h"
+
+#include <ATen/ATen.h>
+
+#include <stdexcept>
+
+namespace minimascope::core {
+
+struct GraphCurvature::Impl {
+    FlatParameters& parameters;
+    const Dataset& data;
+    const CancelToken* cancel;
+    int64_t chunk;
+    int64_t cacheBytes;
+    detail::LayerPasses passes;
+    std::vector<at::Tensor> state;          // what the primal passes depend on besides the data
+    std::vector<int64_t> cachedVersions;    // state's version counters when the cache was filled
+    std::vector<detail::PrimalPass> primalCache;
+    int64_t primalBytes = 0;
+
+    Impl(const LayerGraph& graph, FlatParameters& p, const Dataset& d, const CancelToken* c, int64_t ch,
+         int64_t bytes)
+        : parameters(p), data(d), cancel(c), chunk(std::max<int64_t>(1, ch)), cacheBytes(bytes),
+          passes(graph, p, d.task)
+    {
+        state.push_back(parameters.values());
+        for (const LayerNode& node : graph.nodes())
+            if (node.kind == LayerKind::BatchNorm) {
+                state.push_back(node.runningMean);
+                state.push_back(node.runningVar);
+            }
+    }
+
+    bool cancelled() const { return cancel && cancel->isCancelled(); }
+    int64_t chunks() const { return (data.size() + chunk - 1) / chunk; }
+
+    std::vector<int64_t> versions() const
+    {
+        std::vector<int64_t> result;
+        for (const at::Tensor& t : state)
+            result.push_back(t._version());
+        return result;
+    }
+
+    // Chunk c's primal pass, from the cache while the parameters are those it was made at.
+    detail::PrimalPass primal(int64_t c)
+    {
+        if (const std::vector<int64_t> now = versions(); now != cachedVersions) {
+            primalCache.clear();
+            primalBytes = 0;
+            cachedVersions = now;
+        }
+        if (c < static_cast<int64_t>(primalCache.size()))
+            return primalCache[static_cast<size_t>(c)];
+        const int64_t start = c * chunk;
+        const int64_t size = std::min(chunk, data.size() - start);
+        detail::PrimalPass pass = passes.primal(data.inputs.narrow(0, start, size), data.targets.narrow(0, start, size));
+        // Only a prefix of the chunks is kept, so that chunk c is cached iff c < size().
+        if (c == static_cast<int64_t>(primalCache.size()) && primalBytes + pass.bytes() <= cacheBytes) {
+            primalBytes += pass.bytes();
+            primalCache.push_back(pass);
+        }
+        return pass;
+    }
+
+    at::Tensor hessianProduct(const at::Tensor& v)
+    {
+        at::NoGradGuard noGrad;
+        at::Tensor sum = at::zeros_like(v);
+        for (int64_t c = 0; c < chunks(); ++c) {
+            if (cancelled())
+                return {};
+            detail::TangentRequest request;
+            request.shared = &v;
+            request.sum = &sum;
+            passes.tangent(primal(c), request);
+        }
+        return sum / static_cast<double>(data.size());
+    }
+
+    at::Tensor covarianceProduct(const at::Tensor& v)
+    {
+        at::NoGradGuard noGrad;
+        // Pass 1: w = H v, keeping each chunk's u_i = H_i v while the budget allows.
+        at::Tensor w = at::zeros_like(v);
+        std::vector<detail::ExampleDirections> kept;
+        int64_t keptBytes = 0;
+        for (int64_t c = 0; c < chunks(); ++c) {
+            if (cancelled())
+                return {};
+            detail::ExampleDirections directions;
+            detail::TangentRequest request;
+            request.shared = &v;
+            request.sum = &w;
+            request.keep = &directions;
+            passes.tangent(primal(c), request);
+            const int64_t bytes = detail::LayerPasses::bytes(directions);
+            if (c == static_cast<int64_t>(kept.size()) && primalBytes + keptBytes + bytes <= cacheBytes) {
+                keptBytes += bytes;
+                kept.push_back(std::move(directions));
+            }
+        }
+        const at::Tensor minusW = w / -static_cast<double>(data.size());
+        // Pass 2: sum_i H_i (u_i - w).
+        at::Tensor sum = at::zeros_like(v);
+        for (int64_t c = 0; c < chunks(); ++c) {
+            if (cancelled())
+                return {};
+            const detail::PrimalPass pass = primal(c);
+            detail::ExampleDirections recomputed;
+            if (c >= static_cast<int64_t>(kept.size())) {
+                detail::TangentRequest first;
+                first.shared = &v;
+                first.keep = &recomputed;
+                passes.tangent(pass, first);
+            }
+            detail::TangentRequest second;
+            second.shared = &minusW;
+            second.perExample = c < static_cast<int64_t>(kept.size()) ? &kept[static_cast<size_t>(c)] : &recomputed;
+            second.sum = &sum;
+            passes.tangent(pass, second);
+        }
+        return sum / static_cast<double>(data.size());
+    }
+};
+
+bool GraphCurvature::supports(const Network& network, Task task)
+{
+    return (task == Task::Classification || task == Task::Regression) && !network.layerGraph().empty();
+}
+
+GraphCurvature::GraphCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                               const CancelToken* cancel, int64_t chunk, int64_t cacheBytes)
+{
+    const LayerGraph graph = network.layerGraph();
+    if (graph.empty())
+        throw std::invalid_argument(network.describe() + " has no layer graph for the curvature engine");
+    m_impl = std::make_unique<Impl>(graph, parameters, data, cancel, chunk, cacheBytes);
+}
+
+GraphCurvature::~GraphCurvature() = default;
+
+SymmetricOperator GraphCurvature::hessian()
+{
+    SymmetricOperator op;
+    op.dimension = m_impl->parameters.size();
+    op.dtype = m_impl->parameters.values().scalar_type();
+    op.apply = [impl = m_impl.get()](const at::Tensor& v) { return impl->hessianProduct(v); };
+    return op;
+}
+
+SymmetricOperator GraphCurvature::covariance()
+{
+    SymmetricOperator op;
+    op.dimension = m_impl->parameters.size();
+    op.dtype = m_impl->parameters.values().scalar_type();
+    op.apply = [impl = m_impl.get()](const at::Tensor& v) { return impl->covarianceProduct(v); };
+    return op;
+}
+
+} // namespace minimascope::core

@@ -1,0 +1,257 @@
+// The curvature engine's own R-operator passes (GraphCurvature, LayerPasses) against dense
+// matrices built here with autograd: H = (1/n) sum_i H_i and Sigma = (1/n) sum_i H_i^2 - H^2 of tiny
+// networks of every kind that describes itself as a layer graph (MLPs, VGG- and ResNet-style CNNs,
+// with and without BatchNorm, every activation, cross-entropy and squared loss), in double; then
+// LeNet-5 and the canonical 784-256x4-10 MLP against autograd's products, in float.
+#include "oracle/DenseCurvature.h"
+
+#include "analysis/CurvatureOperators.h"
+#include "analysis/GraphCurvature.h"
+#include "analysis/LayerPasses.h"
+#include "analysis/LossCurvature.h"
+#include "data/SyntheticDatasets.h"
+#include "models/FlatParameters.h"
+#include "models/LeNet5.h"
+#include "models/SmallResNet.h"
+#include "models/SmallVgg.h"
+
+#include <ATen/ATen.h>
+#include <torch/nn/modules/batchnorm.h>
+
+#include <QTest>
+
+#include <memory>
+
+using namespace minimascope::core;
+using namespace minimascope::testing;
+
+namespace {
+
+// Double-precision products of a few hundred terms agree with the dense ones to rounding.
+constexpr double kDoubleTolerance = 1e-9;
+// Float products summing ~1e5 terms a layer agree to ~1e-6 relative; 1e-4 still catches a
+// wrong term, which is O(1).
+constexpr double kFloatTolerance = 1e-4;
+
+// BatchNorm with statistics and affine parameters far from the identity, so that a wrong
+// scale or shift in the engine shows.
+void randomizeBatchNorm(Network& network, uint64_t seed)
+{
+    at::NoGradGuard noGrad;
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const auto randomize = [&](auto& norm) {
+        const auto options = norm.running_mean.options();
+        norm.running_mean.copy_(at::randn(norm.running_mean.sizes(), generator, options));
+        norm.running_var.copy_(0.5 + at::rand(norm.running_var.sizes(), generator, options));
+        norm.weight.copy_(1.0 + 0.5 * at::randn(norm.weight.sizes(), generator, options));
+        norm.bias.copy_(0.5 * at::randn(norm.bias.sizes(), generator, options));
+    };
+    for (const auto& module : network.modules(/*include_self=*/false)) {
+        if (auto* norm1 = module->as<torch::nn::BatchNorm1d>())
+            randomize(*norm1);
+        if (auto* norm2 = module->as<torch::nn::BatchNorm2d>())
+            randomize(*norm2);
+    }
+}
+
+struct TinyCase {
+    std::shared_ptr<Network> network;
+    Dataset data;
+};
+
+// The rows of the dense comparisons: each a tiny network in double, in eval mode, with its data.
+TinyCase tinyCase(const QString& name)
+{
+    TinyCase c;
+    if (name.startsWith("mlp")) {
+        const bool regression = name.contains("squared");
+        c.data = toDouble(regression ? makeTeacherStudent(7, 3, 4, 0.1, 3) : makeBlobs(7, 3, 1.0, 3));
+        const Activation activation = name.contains("tanh") ? Activation::Tanh
+                                      : name.contains("gelu") ? Activation::Gelu
+                                                              : Activation::Relu;
+        MlpOptions options;
+        options.inputs = c.data.inputShape[0];
+        options.hiddenWidths = {5, 4};
+        options.outputs = c.data.outputCount();
+        options.activation = activation;
+        options.batchNorm = name.contains("batchnorm");
+        c.network = std::make_shared<Mlp>(options);
+    } else if (name.startsWith("vgg")) {
+        // conv 1->2, conv 2->2, pool, 8 -> 3 -> 3: 97 parameters (105 with BatchNorm).
+        c.data = tinyImages(6, 4, /*side=*/4);
+        SmallVggOptions options;
+        options.channels = {2};
+        options.hidden = 3;
+        options.batchNorm = name.contains("batchnorm");
+        options.activation = name.contains("tanh") ? Activation::Tanh : Activation::Relu;
+        c.network = std::make_shared<SmallVgg>(c.data.inputShape, 3, options);
+    } else if (name.startsWith("resnet")) {
+        // Two stages of one block; the second block halves the size through a 1x1 projection.
+        c.data = tinyImages(5, 6, /*side=*/4);
+        SmallResNetOptions options;
+        options.channels = {2, 2};
+        options.skipConnections = !name.contains("no skips");
+        options.batchNorm = !name.contains("no batchnorm");
+        c.network = std::make_shared<SmallResNet>(c.data.inputShape, 3, options);
+    } else {
+        c.data = tinyImages(5, 8);
+        c.network = tinyConvNet(name.contains("tanh") ? Activation::Tanh : Activation::Relu);
+    }
+    initializeParameters(*c.network, 1);
+    c.network->to(at::kDouble);
+    randomizeBatchNorm(*c.network, 9);
+    c.network->eval();
+    return c;
+}
+
+void addTinyRows()
+{
+    QTest::addColumn<QString>("name");
+    for (const char* name : {"mlp relu", "mlp tanh", "mlp gelu", "mlp tanh squared loss", "mlp relu batchnorm",
+                             "mlp gelu batchnorm squared loss", "vgg relu", "vgg tanh batchnorm", "resnet",
+                             "resnet no batchnorm", "resnet no skips", "conv net tanh"})
+        QTest::newRow(name) << QString::fromLatin1(name);
+}
+
+// n random images for LeNet-5 and its data set description.
+Dataset randomImages(int64_t n, int64_t side, int64_t classes)
+{
+    Dataset data;
+    data.task = Task::Classification;
+    data.inputs = at::rand({n, 1, side, side});
+    data.targets = at::randint(classes, {n}, at::TensorOptions(at::kLong));
+    data.numClasses = classes;
+    data.inputShape = {1, side, side};
+    return data;
+}
+
+} // namespace
+
+class TestGraphCurvature : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void graphForwardEqualsTheNetwork_data() { addTinyRows(); }
+    void graphForwardEqualsTheNetwork()
+    {
+        QFETCH(QString, name);
+        const TinyCase c = tinyCase(name);
+        FlatParameters flat(*c.network);
+        const minimascope::core::detail::LayerPasses passes(c.network->layerGraph(), flat, c.data.task);
+        const at::Tensor expected = c.network->forward(c.data.inputs);
+        const minimascope::core::detail::PrimalPass primal = passes.primal(c.data.inputs, c.data.targets);
+        QVERIFY(relativeError(primal.values.back(), expected) < 1e-12);
+    }
+
+    void productsMatchDenseMatrices_data() { addTinyRows(); }
+    void productsMatchDenseMatrices()
+    {
+        QFETCH(QString, name);
+        const TinyCase c = tinyCase(name);
+        FlatParameters flat(*c.network);
+        const DenseCurvature dense = denseCurvature(*c.network, c.data);
+        const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
+        const at::Tensor hv = dense.hessian.mv(v);
+        const at::Tensor sv = dense.covariance.mv(v);
+        QVERIFY(GraphCurvature::supports(*c.network, c.data.task));
+        // A network whose ReLUs all died has Sigma = 0 and would compare nothing.
+        QVERIFY(sv.norm().item<double>() > 0.1 * v.norm().item<double>());
+        // Chunks of 3 exercise the chunked sums; a zero cache recomputes every pass.
+        for (int64_t cacheBytes : {int64_t{1} << 30, int64_t{0}}) {
+            GraphCurvature curvature(*c.network, flat, c.data, nullptr, /*chunk=*/3, cacheBytes);
+            const double hError = relativeError(curvature.hessian().apply(v), hv);
+            const double sError = relativeError(curvature.covariance().apply(v), sv);
+            QVERIFY2(hError < kDoubleTolerance, qPrintable(QString::number(hError)));
+            QVERIFY2(sError < kDoubleTolerance, qPrintable(QString::number(sError)));
+            // A second product reuses the cached passes: the same numbers for another vector.
+            const at::Tensor w = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
+            QVERIFY(relativeError(curvature.hessian().apply(w), dense.hessian.mv(w)) < kDoubleTolerance);
+        }
+    }
+
+    void cacheFollowsParameterAndStatisticChanges()
+    {
+        // Products after the parameters, then BatchNorm's running statistics, change under the
+        // engine's feet: each must be the dense matrix at the new point, not the cached one.
+        const TinyCase c = tinyCase(QStringLiteral("mlp relu batchnorm"));
+        FlatParameters flat(*c.network);
+        GraphCurvature curvature(*c.network, flat, c.data, nullptr, /*chunk=*/4);
+        const SymmetricOperator h = curvature.hessian();
+        const SymmetricOperator sigma = curvature.covariance();
+        const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
+        h.apply(v);
+        flat.set(flat.get() + 0.3 * at::randn({flat.size()}, at::TensorOptions(at::kDouble)));
+        DenseCurvature dense = denseCurvature(*c.network, c.data);
+        QVERIFY(relativeError(h.apply(v), dense.hessian.mv(v)) < kDoubleTolerance);
+        QVERIFY(relativeError(sigma.apply(v), dense.covariance.mv(v)) < kDoubleTolerance);
+        randomizeBatchNorm(*c.network, 21);
+        flat.set(flat.get());   // randomizeBatchNorm wrote the affine parameters through the module
+        dense = denseCurvature(*c.network, c.data);
+        QVERIFY(relativeError(h.apply(v), dense.hessian.mv(v)) < kDoubleTolerance);
+        QVERIFY(relativeError(sigma.apply(v), dense.covariance.mv(v)) < kDoubleTolerance);
+    }
+
+    void parametersOutsideTheGraphAreRefused()
+    {
+        // A graph that leaves out a parameter would give it a zero row of H without a word, and
+        // one reading a module outside the network would differentiate the wrong weights.
+        MlpOptions options;
+        options.inputs = 2;
+        options.hiddenWidths = {3};
+        options.outputs = 2;
+        Mlp mlp(options);
+        FlatParameters flat(mlp);
+        LayerGraph partial;
+        partial.linear(partial.flatten(LayerGraph::kInput), *mlp.linears().front());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, minimascope::core::detail::LayerPasses(partial, flat, Task::Classification));
+        LayerGraph stray;
+        torch::nn::Linear other(2, 2);
+        stray.linear(LayerGraph::kInput, *other);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, minimascope::core::detail::LayerPasses(stray, flat, Task::Classification));
+        QVERIFY(minimascope::core::detail::LayerPasses(mlp.layerGraph(), flat, Task::Classification).primal(
+                    at::zeros({1, 2}), at::zeros({1}, at::TensorOptions(at::kLong))).values.back().defined());
+    }
+
+    void leNet5MatchesAutograd()
+    {
+        // LeNet-5 (12x12 inputs keep it at 15,000 parameters) on 5 random images, float, in
+        // chunks that split the examples (2 + 2 + 1) and that hold them all.
+        const Dataset data = randomImages(5, 12, 5);
+        auto lenet = std::make_shared<LeNet5>(data.inputShape, 5, Activation::Tanh);
+        initializeParameters(*lenet, 2);
+        FlatParameters flat(*lenet);
+        const at::Tensor v = at::randn({flat.size()});
+        LossCurvature autograd(*lenet, flat, data);
+        const at::Tensor hv = autograd.hessian().apply(v);
+        const at::Tensor sv = autograd.covariance().apply(v);
+        for (int64_t chunk : {2, 5}) {
+            GraphCurvature curvature(*lenet, flat, data, nullptr, chunk);
+            const double hError = relativeError(curvature.hessian().apply(v), hv);
+            const double sError = relativeError(curvature.covariance().apply(v), sv);
+            QVERIFY2(hError < kFloatTolerance, qPrintable(QString::number(hError)));
+            QVERIFY2(sError < kFloatTolerance, qPrintable(QString::number(sError)));
+        }
+        CurvatureOperators operators(*lenet, flat, data);
+        QCOMPARE(operators.path(), std::string("r-operator"));
+    }
+
+    void canonicalMlpMatchesAutograd()
+    {
+        // The real 784-256x4-10 architecture at its seeded initialization on 4 random images.
+        MlpOptions options;
+        auto mlp = std::make_shared<Mlp>(options);
+        initializeParameters(*mlp, 3);
+        FlatParameters flat(*mlp);
+        Dataset data = randomImages(4, 28, 10);
+        const at::Tensor v = at::randn({flat.size()});
+        GraphCurvature fast(*mlp, flat, data);
+        LossCurvature autograd(*mlp, flat, data);
+        const double hError = relativeError(fast.hessian().apply(v), autograd.hessian().apply(v));
+        const double sError = relativeError(fast.covariance().apply(v), autograd.covariance().apply(v));
+        QVERIFY2(hError < kFloatTolerance, qPrintable(QString::number(hError)));
+        QVERIFY2(sError < kFloatTolerance, qPrintable(QString::number(sError)));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGraphCurvature)
+#include "TestGraphCurvature.moc"
