@@ -2,44 +2,22 @@
 
 #include <ATen/ATen.h>
 
-#include <cmath>
 #include <stdexcept>
 
 namespace minimascope::core {
 
-namespace {
-
-void checkArguments(double eta, int64_t batchSize, int64_t n)
+BatchDraw batchDrawOf(const OptimizerSpec& optimizer)
 {
-    if (!(eta > 0) || n < 2 || batchSize < 1 || batchSize > n)
-        throw std::invalid_argument("stability needs eta > 0, n >= 2 and 1 <= B <= n");
-}
-
-} // namespace
-
-double sharpnessBound(double eta)
-{
-    if (!(eta > 0))
-        throw std::invalid_argument("the sharpness bound needs eta > 0");
-    return 2.0 / eta;
-}
-
-double nonUniformityBound(double eta, int64_t batchSize, int64_t n)
-{
-    checkArguments(eta, batchSize, n);
-    if (batchSize == n)
-        return std::numeric_limits<double>::infinity();
-    const auto b = static_cast<double>(batchSize);
-    const auto m = static_cast<double>(n);
-    return std::sqrt(b * (m - 1) / (m - b)) / eta;
+    return !optimizer.fullBatch() && optimizer.sampling == Sampling::Replacement ? BatchDraw::WithReplacement
+                                                                                 : BatchDraw::WithoutReplacement;
 }
 
 SymmetricOperator stabilityOperator(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
-                                    double eta, int64_t batchSize, int64_t n)
+                                    double eta, int64_t batchSize, int64_t n, BatchDraw draw)
 {
-    checkArguments(eta, batchSize, n);
-    const double noise = eta * eta * static_cast<double>(n - batchSize) /
-                         (static_cast<double>(batchSize) * static_cast<double>(n - 1));
+    if (!(eta > 0))
+        throw std::invalid_argument("the stability operator needs eta > 0");
+    const double noise = eta * eta * noiseFactor(batchSize, n, draw);
     SymmetricOperator op;
     op.dimension = hessian.dimension;
     op.dtype = hessian.dtype;
@@ -65,16 +43,17 @@ SymmetricOperator stabilityOperator(const SymmetricOperator& hessian, const Symm
 }
 
 StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
-                                     double eta, int64_t batchSize, int64_t n, const LanczosOptions& options,
-                                     const CancelToken* cancel)
+                                     double eta, int64_t batchSize, int64_t n, BatchDraw draw,
+                                     const LanczosOptions& options, const CancelToken* cancel)
 {
     StabilityVerdict verdict;
     verdict.sharpnessBound = sharpnessBound(eta);
-    verdict.nonUniformityBound = nonUniformityBound(eta, batchSize, n);
+    verdict.nonUniformityBound = nonUniformityBound(eta, batchSize, n, draw);
     LanczosOptions largest = options;
     largest.k = 1;
     largest.which = Spectrum::Largest;
-    const EigenResult result = lanczos(stabilityOperator(hessian, covariance, eta, batchSize, n), largest, cancel);
+    const EigenResult result =
+        lanczos(stabilityOperator(hessian, covariance, eta, batchSize, n, draw), largest, cancel);
     verdict.status = result.status;
     verdict.products = result.products;
     if (!result.pairs.empty()) {

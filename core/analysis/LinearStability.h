@@ -1,30 +1,33 @@
 #pragma once
 // The linear stability of SGD at a minimum (Wu, Ma & E 2018, their Theorem): with learning
-// rate eta and batches of B out of n examples (a fresh uniform B-subset each step), a global
-// minimum is linearly stable iff
-//     lambda_max{ (I - eta H)^2 + eta^2 (n - B) / (B (n - 1)) Sigma } <= 1,
-// which implies the two bounds drawn on the sharpness / non-uniformity diagram:
-//     a = lambda_max(H) <= 2 / eta   and   s = sqrt(lambda_max(Sigma)) <= sqrt(B (n-1) / (n-B)) / eta.
+// rate eta and batches of B out of n examples, a global minimum is linearly stable iff
+//     lambda_max{ (I - eta H)^2 + eta^2 c Sigma } <= 1,
+// c = (n - B) / (B (n - 1)) for a fresh uniform B-subset each step (their setting) and 1 / B for
+// B indices drawn with replacement (StabilityBounds.h, which also has the two bounds it implies).
+// Arguments out of range (eta <= 0, B outside [1, n]) throw std::invalid_argument.
 #include "analysis/Lanczos.h"
+#include "analysis/StabilityBounds.h"
+#include "train/RunConfig.h"
 
 #include <limits>
 
 namespace minimascope::core {
 
-double sharpnessBound(double eta);
-// +infinity for B = n (GD has no non-uniformity bound). Throws std::invalid_argument unless
-// 1 <= B <= n, n >= 2 and eta > 0.
-double nonUniformityBound(double eta, int64_t batchSize, int64_t n);
+// How a run's optimizer draws its batches, as the bounds see it: with replacement for
+// Sampling::Replacement; without for Subset, for Shuffle (bounded as subsets) and for the
+// full-batch optimizers (B = n, whatever the config's sampling says).
+BatchDraw batchDrawOf(const OptimizerSpec& optimizer);
 
 // The operator of the Theorem built from H and Sigma products.
 SymmetricOperator stabilityOperator(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
-                                    double eta, int64_t batchSize, int64_t n);
+                                    double eta, int64_t batchSize, int64_t n,
+                                    BatchDraw draw = BatchDraw::WithoutReplacement);
 
 struct StabilityVerdict {
     RunStatus status = RunStatus::Finished;
     double lambdaMax = std::numeric_limits<double>::quiet_NaN();
     double residual = 0.0;
-    int64_t products = 0;       // products of the Theorem's operator (each 2 H + 1 Sigma products; 2 H for B = n)
+    int64_t products = 0;       // products of the Theorem's operator (each 2 H + 1 Sigma products; 2 H when c = 0)
     // lambdaMax is a Ritz value, a lower bound of the true one: above 1 it proves instability;
     // at or below 1 it proves stability only once certified (residual within the tolerance).
     bool certified = false;
@@ -40,7 +43,15 @@ struct StabilityVerdict {
 };
 
 StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
-                                     double eta, int64_t batchSize, int64_t n, const LanczosOptions& options,
-                                     const CancelToken* cancel = nullptr);
+                                     double eta, int64_t batchSize, int64_t n, BatchDraw draw,
+                                     const LanczosOptions& options, const CancelToken* cancel = nullptr);
+// The Theorem's own setting: B-subsets drawn without replacement.
+inline StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
+                                            double eta, int64_t batchSize, int64_t n,
+                                            const LanczosOptions& options, const CancelToken* cancel = nullptr)
+{
+    return testLinearStability(hessian, covariance, eta, batchSize, n, BatchDraw::WithoutReplacement, options,
+                               cancel);
+}
 
 } // namespace minimascope::core

@@ -139,6 +139,60 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, nonUniformityBound(0.1, 0, 10));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, nonUniformityBound(-1.0, 1, 10));
     }
+
+    void escapeToyStabilityWithReplacement_data()
+    {
+        QTest::addColumn<double>("x");
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<double>("lambda");
+        QTest::addColumn<bool>("stable");
+        QTest::addColumn<double>("sBound");
+        // B indices drawn with replacement: c = 1/B instead of (n-B)/(B(n-1)). For B = 1 of n = 2
+        // both are 1; for B = 2 the subset is the whole set (GD) but two independent draws are not:
+        // at x = 1, (1 - 0.7 * 2)^2 + 0.49 * 3.24 / 2 = 0.9538, still stable (s = 1.8 <= sqrt(2)/0.7).
+        QTest::newRow("B=1 at x = 1") << 1.0 << 1 << 0.16 + 0.49 * 3.24 << false << 1.0 / 0.7;
+        QTest::newRow("B=2 at x = 1") << 1.0 << 2 << 0.16 + 0.49 * 3.24 / 2 << true << std::sqrt(2.0) / 0.7;
+        QTest::newRow("B=2 at x = 0") << 0.0 << 2 << 0.16 << true << std::sqrt(2.0) / 0.7;
+    }
+
+    void escapeToyStabilityWithReplacement()
+    {
+        QFETCH(double, x);
+        QFETCH(int, batch);
+        QFETCH(double, lambda);
+        QFETCH(bool, stable);
+        QFETCH(double, sBound);
+        const Dataset data = makeEscapeToy();
+        EscapeToyModel model(x);
+        FlatParameters flat(model);
+        LossCurvature curvature(model, flat, data);
+        const StabilityVerdict verdict = testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch,
+                                                             2, BatchDraw::WithReplacement, LanczosOptions{});
+        QCOMPARE(verdict.status, RunStatus::Finished);
+        QVERIFY2(std::abs(verdict.lambdaMax - lambda) < 1e-4, qPrintable(QString::number(verdict.lambdaMax, 'g', 17)));
+        QVERIFY(verdict.certified);
+        QCOMPARE(verdict.stable, stable);
+        QVERIFY(std::abs(verdict.sharpnessBound - 2.0 / 0.7) < 1e-12);
+        QVERIFY(std::abs(verdict.nonUniformityBound - sBound) < 1e-12);
+    }
+
+    void batchDrawFollowsTheRunsSampling()
+    {
+        OptimizerSpec sgd;
+        sgd.name = "sgd";
+        sgd.sampling = Sampling::Replacement;
+        QCOMPARE(batchDrawOf(sgd), BatchDraw::WithReplacement);
+        sgd.sampling = Sampling::Subset;
+        QCOMPARE(batchDrawOf(sgd), BatchDraw::WithoutReplacement);
+        // Epoch shuffling is bounded as B-subsets.
+        sgd.sampling = Sampling::Shuffle;
+        QCOMPARE(batchDrawOf(sgd), BatchDraw::WithoutReplacement);
+        // Full-batch optimizers see every example once a step, whatever the config's sampling.
+        OptimizerSpec gd;
+        gd.name = "gd";
+        gd.sampling = Sampling::Replacement;
+        QCOMPARE(batchDrawOf(gd), BatchDraw::WithoutReplacement);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCurvature)
