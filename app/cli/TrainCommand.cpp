@@ -4,6 +4,7 @@
 
 #include "analysis/CurvatureLog.h"
 #include "analysis/CurvatureTracker.h"
+#include "analysis/StabilityBounds.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
@@ -78,7 +79,7 @@ int runTrain(const CliArguments& args, const char* argv0, const core::CancelToke
     if (tracking && !tracker.samples().empty()) {
         const core::CurvatureSample& last = tracker.samples().back();
         std::printf(", sharpness a %.5g (2/eta = %.5g), non-uniformity s %.5g", last.sharpness,
-                    2.0 / config.optimizer.lr, last.nonUniformity);
+                    core::sharpnessBound(config.optimizer.lr), last.nonUniformity);
     }
     std::printf(" -> %s\n", outDir.c_str());
     switch (result.status) {

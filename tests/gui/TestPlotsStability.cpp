@@ -11,7 +11,10 @@
 #include <cmath>
 #include <limits>
 
+using minimascope::core::BatchDraw;
 using minimascope::ui::StabilityDiagram;
+
+Q_DECLARE_METATYPE(minimascope::core::BatchDraw)
 
 using minimascope::testsupport::legendNames;
 using minimascope::testsupport::textRect;
@@ -44,6 +47,8 @@ class TestPlotsStability : public QObject {
 private Q_SLOTS:
     void bounds_data();
     void bounds();
+    void samplingOfTheBound_data();
+    void samplingOfTheBound();
     void invalidBoundsHideEverything();
     void trajectoryKeepsExactValues();
     void longTrajectoryDrawsWithinAPixel();
@@ -141,6 +146,54 @@ void TestPlotsStability::bounds()
     diagram.setTitle(QStringLiteral("Sharpness vs non-uniformity"));
     QVERIFY(diagram.title().startsWith(QStringLiteral("Sharpness vs non-uniformity (Wu, Ma & E 2018)")));
     QVERIFY(diagram.title().contains(QStringLiteral("n = %1").arg(n)));
+}
+
+void TestPlotsStability::samplingOfTheBound_data()
+{
+    QTest::addColumn<BatchDraw>("draw");
+    QTest::addColumn<double>("eta");
+    QTest::addColumn<qint64>("batchSize");
+    QTest::addColumn<qint64>("n");
+    QTest::addColumn<double>("sBound");
+    QTest::addColumn<QString>("label");      // the s bound's label in a wide panel
+    QTest::addColumn<QString>("titleNames");  // what the title says of the sampling
+    const BatchDraw subsets = BatchDraw::WithoutReplacement;
+    const BatchDraw replacement = BatchDraw::WithReplacement;
+    // Expected values computed independently (Python): sqrt(10 * 999 / 990) / 0.1, sqrt(10) / 0.1,
+    // sqrt(2) / 0.7.
+    QTest::newRow("subsets") << subsets << 0.1 << qint64(10) << qint64(1000) << 31.766191290283906
+                             << QStringLiteral("s = √(B(n−1)/(n−B))/η = 31.77 (B-subsets)")
+                             << QStringLiteral("s bound for B-subsets, used for epoch shuffling too");
+    QTest::newRow("with replacement") << replacement << 0.1 << qint64(10) << qint64(1000) << 31.622776601683793
+                                      << QStringLiteral("s = √B/η = 31.62 (with replacement)")
+                                      << QStringLiteral("s bound for B draws with replacement");
+    // B = n drawn with replacement is not GD: the bound stays finite.
+    QTest::newRow("B=n with replacement") << replacement << 0.7 << qint64(2) << qint64(2) << 2.0203050891044216
+                                          << QStringLiteral("s = √B/η = 2.02 (with replacement)")
+                                          << QStringLiteral("s bound for B draws with replacement");
+}
+
+void TestPlotsStability::samplingOfTheBound()
+{
+    QFETCH(BatchDraw, draw);
+    QFETCH(double, eta);
+    QFETCH(qint64, batchSize);
+    QFETCH(qint64, n);
+    QFETCH(double, sBound);
+    QFETCH(QString, label);
+    QFETCH(QString, titleNames);
+    StabilityDiagram diagram;
+    showAt(diagram, 1200, 700);
+    diagram.setBounds(eta, batchSize, n, draw);
+    diagram.replotNow();
+    QCOMPARE(diagram.batchDraw(), draw);
+    QVERIFY(near(diagram.nonUniformityBound(), sBound));
+    QVERIFY(diagram.nonUniformityBoundLine()->visible());
+    QVERIFY(near(diagram.nonUniformityBoundLine()->point1->coords().y(), sBound));
+    QVERIFY(near(diagram.stableRegion()->topLeft->coords().y(), sBound));
+    QCOMPARE(diagram.nonUniformityBoundLabel()->text(), label);
+    QVERIFY2(diagram.title().contains(titleNames), qPrintable(diagram.title()));
+    QVERIFY(!diagram.title().contains(QStringLiteral("GD")));
 }
 
 void TestPlotsStability::invalidBoundsHideEverything()

@@ -3,6 +3,8 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
+#include "analysis/StabilityBounds.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -45,7 +47,7 @@ SharpnessPlot::SharpnessPlot(QWidget* parent)
 void SharpnessPlot::setLearningRate(double eta)
 {
     const bool valid = eta > 0.0 && std::isfinite(eta);
-    m_threshold = valid ? 2.0 / eta : std::numeric_limits<double>::quiet_NaN();
+    m_threshold = valid ? core::sharpnessBound(eta) : std::numeric_limits<double>::quiet_NaN();
     m_line->setVisible(valid);
     m_label->setVisible(valid);
     if (valid) {

@@ -14,7 +14,6 @@ namespace minimascope::ui {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf = std::numeric_limits<double>::infinity();
 // Room beyond the larger of the data and the bounds.
 constexpr double headroom = 1.12;
 // Room below the lower end, as a share of the range.
@@ -89,22 +88,16 @@ StabilityDiagram::StabilityDiagram(QWidget* parent)
     applyTheme(theme());
 }
 
-void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n)
+void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n, core::BatchDraw draw)
 {
     const bool valid = eta > 0.0 && std::isfinite(eta) && batchSize > 0 && n > 0;
     m_eta = valid ? eta : nan;
     m_batchSize = valid ? batchSize : 0;
     m_n = valid ? n : 0;
-    m_aBound = valid ? 2.0 / eta : nan;
-    if (!valid) {
-        m_sBound = nan;
-    } else if (batchSize >= n) {
-        m_sBound = inf;  // GD: every step sees the whole set, Σ plays no role
-    } else {
-        const double b = double(batchSize);
-        const double m = double(n);
-        m_sBound = std::sqrt(b * (m - 1.0) / (m - b)) / eta;
-    }
+    m_draw = draw;
+    m_aBound = valid ? core::sharpnessBound(eta) : nan;
+    // +infinity for GD: every step sees the whole set, Σ plays no role.
+    m_sBound = valid ? core::nonUniformityBound(eta, std::min(batchSize, n), n, draw) : nan;
     const bool finiteS = std::isfinite(m_sBound);
 
     m_aLine->setVisible(valid);
@@ -137,17 +130,30 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n)
 
 void StabilityDiagram::fitSBoundLabel()
 {
-    // The formula when it fits left of the a bound (and its label), the value alone in a narrow view.
-    const QString value = formatNumber(m_sBound);
-    const QString full = QStringLiteral("s = √(B(n−1)/(n−B))/η = %1").arg(value);
+    // The longest of these that fits left of the a bound (and its label): the formula and the
+    // sampling it is for, then the value and the sampling, then the value alone in a narrow view
+    // (the title still names the sampling).
+    const bool replacement = m_draw == core::BatchDraw::WithReplacement;
+    const QString value = QStringLiteral("s = %1").arg(formatNumber(m_sBound));
+    const QString sampling = replacement ? QStringLiteral("(with replacement)") : QStringLiteral("(B-subsets)");
+    const QString formula =
+        replacement ? QStringLiteral("s = √B/η") : QStringLiteral("s = √(B(n−1)/(n−B))/η");
+    const QString longer[] = {QStringLiteral("%1 = %2 %3").arg(formula, formatNumber(m_sBound), sampling),
+                              QStringLiteral("%1 %2").arg(value, sampling)};
     const QCPAxisRect* rect = customPlot()->axisRect();
     const QFontMetrics metrics(m_sLabel->font());
     const QMargins pad = m_sLabel->padding();
     const double left = rect->left() + m_sLabel->position->coords().x() * rect->width();
     const double room = customPlot()->xAxis->coordToPixel(m_aBound) - left
                         - (metrics.height() + pad.top() + pad.bottom()) - boundLabelGapPx;
-    const bool fits = metrics.horizontalAdvance(full) + pad.left() + pad.right() <= room;
-    m_sLabel->setText(fits ? full : QStringLiteral("s = %1").arg(value));
+    QString text = value;
+    for (const QString& candidate : longer) {
+        if (metrics.horizontalAdvance(candidate) + pad.left() + pad.right() <= room) {
+            text = candidate;
+            break;
+        }
+    }
+    m_sLabel->setText(text);
 }
 
 void StabilityDiagram::setTitle(const QString& caption)
@@ -162,8 +168,14 @@ void StabilityDiagram::updateTitle()
     if (std::isfinite(m_aBound)) {
         title += QStringLiteral(": η = %1, B = %2, n = %3")
                      .arg(formatNumber(m_eta)).arg(m_batchSize).arg(m_n);
+        // Which sampling the s bound is for: Wu, Ma & E's Theorem is about B-subsets; epoch
+        // shuffling, what most runs use, gets the same bound (its batches are B-subsets too).
         if (!std::isfinite(m_sBound))
             title += QStringLiteral(" (GD: no bound on s)");
+        else if (m_draw == core::BatchDraw::WithReplacement)
+            title += QStringLiteral("; s bound for B draws with replacement");
+        else
+            title += QStringLiteral("; s bound for B-subsets, used for epoch shuffling too");
     }
     PlotPanel::setTitle(title);
 }

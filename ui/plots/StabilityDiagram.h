@@ -1,14 +1,19 @@
 #pragma once
 // StabilityDiagram: the sharpness–non-uniformity plane of Wu, Ma & E (2018). x = sharpness
 // a = λmax(H), y = non-uniformity s = sqrt(λmax(Σ)). A minimum is linearly stable for SGD with
-// learning rate η and batch size B out of n examples only if a ≤ 2/η and
-// s ≤ sqrt(B(n−1)/(n−B))/η; the rectangle the two bounds enclose is shaded (GD, B = n, has no
-// s bound: the band a ≤ 2/η is shaded). The current run's (a, s) trajectory is a line with
-// markers; finished runs of the session stay as points colored by η or by B, one legend entry
-// per value. The drawn trajectory leaves out points closer than a pixel to the previous drawn one
-// (exact values, no averaging; the latest point is always drawn), so that 20,000 measurements
-// replot within 10 ms; it is redone whenever the view changes. GUI thread only.
+// learning rate η and batch size B out of n examples only if a ≤ 2/η and s ≤ its bound
+// (core/analysis/StabilityBounds.h): sqrt(B(n−1)/(n−B))/η for B-subsets drawn without
+// replacement, the Theorem's setting, which the app also uses for epoch shuffling, and √B/η
+// for B draws with replacement; the title and the bound's label say which. The rectangle the
+// two bounds enclose is shaded (GD, B = n without replacement, has no s bound: the band a ≤ 2/η
+// is shaded). The current run's (a, s) trajectory is a line with markers; finished runs of the
+// session stay as points colored by η or by B, one legend entry per value. The drawn trajectory
+// leaves out points closer than a pixel to the previous drawn one (exact values, no averaging;
+// the latest point is always drawn), so that 20,000 measurements replot within 10 ms; it is
+// redone whenever the view changes. GUI thread only.
 #include "PlotPanel.h"
+
+#include "analysis/StabilityBounds.h"
 
 #include <QPointF>
 
@@ -32,16 +37,19 @@ public:
     explicit StabilityDiagram(QWidget* parent = nullptr);
 
     // The caption of the title (default "Stability diagram"); the title always adds the source,
-    // "(Wu, Ma & E 2018)", and the η, B and n of the bounds.
+    // "(Wu, Ma & E 2018)", the η, B and n of the bounds and how the s bound draws the batches.
     void setTitle(const QString& caption) override;
 
-    // The bounds of the run being shown. eta <= 0, batchSize <= 0 or n <= 0 hide them;
-    // batchSize >= n is GD (no s bound).
-    void setBounds(double eta, int64_t batchSize, int64_t n);
+    // The bounds of the run being shown: n is the number of examples the run trains on, B its
+    // effective batch size. eta <= 0, batchSize <= 0 or n <= 0 hide them; a batchSize above n
+    // counts as n (without replacement: GD, no s bound).
+    void setBounds(double eta, int64_t batchSize, int64_t n,
+                   core::BatchDraw draw = core::BatchDraw::WithoutReplacement);
     // 2/η; NaN when no bounds are set.
     double sharpnessBound() const { return m_aBound; }
-    // sqrt(B(n−1)/(n−B))/η; +infinity for GD; NaN when no bounds are set.
+    // sqrt(B(n−1)/(n−B))/η or √B/η (see above); +infinity for GD; NaN when no bounds are set.
     double nonUniformityBound() const { return m_sBound; }
+    core::BatchDraw batchDraw() const { return m_draw; }
 
     // One (a, s) measurement of the current run; a pair with a NaN or infinite value (e.g. s not
     // measured) is ignored. The first one after finishRun() starts a new trajectory (the finished
@@ -120,6 +128,7 @@ private:
     double m_eta;
     int64_t m_batchSize = 0;
     int64_t m_n = 0;
+    core::BatchDraw m_draw = core::BatchDraw::WithoutReplacement;
     bool m_runFinished = false;
 };
 
