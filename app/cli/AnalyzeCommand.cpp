@@ -1,6 +1,8 @@
 #include "Commands.h"
 
+#include "analysis/CurvatureOperators.h"
 #include "analysis/CurvatureReport.h"
+#include "analysis/LinearStability.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
@@ -69,10 +71,14 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     request.topK = a.topK;
     request.lambdaMin = quantities.count("lambda_min") > 0;
     request.nonUniformity = quantities.count("non_uniformity") > 0;
-    request.stability = quantities.count("stability") > 0;
+    // The stability test is run below, with the run's batch draw, which a CurvatureRequest
+    // cannot carry: measureCurvature would test B-subsets whatever the run sampled.
+    const bool stability = quantities.count("stability") > 0;
+    request.stability = false;
     request.eta = a.eta > 0 ? a.eta : config.optimizer.lr;
     request.batchSize = a.batchSize > 0 ? a.batchSize : config.effectiveBatchSize(examples.size());
-    if (request.stability && (request.batchSize > examples.size() || examples.size() < 2))
+    const core::BatchDraw draw = core::batchDrawOf(config.optimizer);
+    if (stability && (request.batchSize > examples.size() || examples.size() < 2))
         throw core::InputError("the stability test needs 2 <= B <= n (B = " + std::to_string(request.batchSize) +
                                ", n = " + std::to_string(examples.size()) + ")");
     request.traceSamples = quantities.count("trace") > 0 ? a.traceSamples : 0;
@@ -101,7 +107,17 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
         std::fprintf(stderr, "  %s: step %lld/%lld, estimate %.6g\n", quantity.c_str(),
                      static_cast<long long>(p.step), static_cast<long long>(p.total), p.estimate);
     };
-    const core::CurvatureReport report = core::measureCurvature(*network, parameters, examples, request, &cancel, progress);
+    core::CurvatureReport report = core::measureCurvature(*network, parameters, examples, request, &cancel, progress);
+    if (stability && report.status == core::RunStatus::Finished) {
+        const core::CurvatureOperators operators(*network, parameters, examples, &cancel, request.forceNaive);
+        core::LanczosOptions options;
+        options.tolerance = request.tolerance;
+        options.maxSteps = request.maxSteps;
+        options.seed = request.seed;
+        report.stability = core::testLinearStability(operators.hessian(), operators.covariance(), request.eta,
+                                                     request.batchSize, examples.size(), draw, options, &cancel);
+        report.status = report.stability->status;
+    }
 
     for (size_t k = 0; k < report.topEigenvalues.size(); ++k)
         printValue(k == 0 ? "sharpness a" : ("lambda_" + std::to_string(k + 1)).c_str(), report.topEigenvalues[k]);
@@ -110,9 +126,10 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     if (report.nonUniformity)
         printValue("non-uniformity s", *report.nonUniformity);
     if (report.stability)
-        std::printf("stability        lambda_max = %.6g -> %s for eta = %g, B = %lld (bounds: a <= %.4g, s <= %.4g)\n",
+        std::printf("stability        lambda_max = %.6g -> %s for eta = %g, B = %lld drawn %s (bounds: a <= %.4g, "
+                    "s <= %.4g)\n",
                     report.stability->lambdaMax, report.stability->verdict(), request.eta,
-                    static_cast<long long>(request.batchSize), report.stability->sharpnessBound,
+                    static_cast<long long>(request.batchSize), core::toString(draw), report.stability->sharpnessBound,
                     report.stability->nonUniformityBound);
     if (report.trace)
         std::printf("trace            %.6g +- %.2g (%lld probes)\n", report.trace->trace, report.trace->standardError,
@@ -132,6 +149,7 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     json["parameters_dir"] = parametersDir;
     json["eta"] = request.eta;
     json["batch_size"] = request.batchSize;
+    json["batch_draw"] = core::toString(draw);
     if (report.epsilonSharpness)
         json["epsilon_sharpness"]["epsilon"] = a.epsilon;
     const std::string out = a.outFile.empty() ? a.runDir + "/analysis.json" : a.outFile;

@@ -89,7 +89,8 @@ analyze options (curvature of a run's final parameters or of a snapshot):
                         epsilon_sharpness (Keskar et al.) (default sharpness,non_uniformity,stability)
   --top-k K             eigenpairs of H from the top (default 1)
   --subset N            use the first N training examples (default: all of the run's n)
-  --eta X, --batch-size B   for the stability verdict (default: the run's)
+  --eta X, --batch-size B   for the stability verdict (default: the run's; batches are drawn as the
+                        run's sampling draws them: with replacement for 'replacement', else B-subsets)
   --tolerance X         certify eigenvalues to |Hv - lambda v| <= X |lambda| (default 1e-3)
   --trace-samples K     Hutchinson probes (default 100)
   --density-steps M     Lanczos steps of the spectral density (default 100)

@@ -7,3 +7,7 @@ check() {   # check "description" expected actual
 contains() {   # contains "description" needle file
   if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: '$2' not in $(cat "$3")"; failures=$((failures + 1)); fi
 }
+near() {   # near "description" expected actual tolerance
+  if awk -v e="$2" -v a="$3" -v t="$4" 'BEGIN { d = a - e; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; then
+    echo "ok: $1 ($3)"; else echo "FAIL: $1: expected $2 +- $4, got '$3'"; failures=$((failures + 1)); fi
+}

@@ -25,6 +25,28 @@ cut -d, -f1,2,4- "$work/gd/metrics.csv" > "$work/a.csv"; cut -d, -f1,2,4- "$work
 cmp -s "$work/a.csv" "$work/b.csv"; check "rerun gives identical metrics" 0 $?
 cmp -s "$work/gd/parameters/x.npy" "$work/gd2/parameters/x.npy"; check "rerun gives identical parameters" 0 $?
 
+# analyze tests stability for the run's own batch draw. The GD run ended at x = 1 (a = 2, s = 1.8):
+# as GD (B = n = 2, no noise) the Theorem's lambda_max is (1 - 0.7 * 2)^2 = 0.16 with no s bound;
+# read as SGD drawing B = 2 indices with replacement (c = 1/2) it is 0.16 + 0.49 * 3.24 / 2 = 0.9538,
+# still stable, and s <= sqrt(2) / 0.7.
+json_number() {   # json_number key file: the first number under "key"
+  grep -o "\"$1\": [-0-9.e+]*" "$2" | head -n 1 | awk '{ print $2 }'
+}
+"$cli" analyze --run "$work/gd" --quantities stability > "$work/an.txt"; check "analyze of GD exits 0" 0 $?
+contains "GD is tested without replacement" "B = 2 drawn without replacement" "$work/an.txt"
+near "GD lambda_max" 0.16 "$(json_number lambda_max "$work/gd/analysis.json")" 1e-4
+contains "GD has no s bound" '"non_uniformity_bound": null' "$work/gd/analysis.json"
+cp -r "$work/gd" "$work/replacement"
+sed -i -e 's/"name": "gd"/"name": "sgd"/' -e 's/"sampling": "[a-z]*"/"sampling": "replacement"/' \
+  -e 's/"batch_size": [0-9]*/"batch_size": 2/' "$work/replacement/config.json"
+"$cli" analyze --run "$work/replacement" --quantities stability > "$work/an.txt"
+check "analyze with replacement exits 0" 0 $?
+contains "verdict names the draw" "stable for eta = 0.7, B = 2 drawn with replacement" "$work/an.txt"
+contains "analysis.json names the draw" '"batch_draw": "with replacement"' "$work/replacement/analysis.json"
+near "lambda_max with replacement" 0.9538 "$(json_number lambda_max "$work/replacement/analysis.json")" 1e-4
+near "s bound with replacement" 2.0203050891044216 \
+  "$(json_number non_uniformity_bound "$work/replacement/analysis.json")" 1e-9
+
 "$cli" train --preset escape-toy-gd --out "$work/bad" --set optimizer.lrr=1 2> "$work/bad.txt"; check "unknown key exits 2" 2 $?
 contains "message names the key" "optimizer.lrr" "$work/bad.txt"
 "$cli" train --preset escape-toy-gd --out "$work/bad" --lr -1 2> "$work/bad.txt"; check "negative lr exits 2" 2 $?

@@ -7,10 +7,6 @@ cli="$1"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
-near() {   # near "description" expected actual tolerance
-  if awk -v e="$2" -v a="$3" -v t="$4" 'BEGIN { d = a - e; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; then
-    echo "ok: $1 ($3)"; else echo "FAIL: $1: expected $2 +- $4, got '$3'"; failures=$((failures + 1)); fi
-}
 png_size() {   # width x height from the PNG header (IHDR: big-endian at bytes 16 and 20)
   od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%dx%d", $1*16777216 + $2*65536 + $3*256 + $4, $5*16777216 + $6*65536 + $7*256 + $8 }'
 }
