@@ -67,6 +67,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     buildDocks();
     buildActions();
 
+    connect(m_runs, &RunController::trainingStarted, this, &MainWindow::onTrainingStarted);
     connect(m_runs, &RunController::trainingUpdate, this, &MainWindow::onTrainingUpdate);
     connect(m_runs, &RunController::trainingFinished, this, &MainWindow::onTrainingFinished);
     connect(m_runs, &RunController::analysisProgress, this, &MainWindow::onAnalysisProgress);
@@ -327,15 +328,19 @@ bool MainWindow::startRun()
     }
     if (m_runs->isTraining() || m_runs->isAnalyzing())
         return false;
-    const RunShape shape = m_setup->runShape();
-    m_recorder->beginRun(m_setup->configJson(), shape);
+    m_recorder->beginRun(m_setup->configJson());
     m_spectrum->clear();
     m_slices->clear();
     m_pauseAction->setChecked(false);
     m_runs->startTraining(m_setup->request());
-    log(tr("Run started: %1, n = %2").arg(shape.label).arg(shape.trainSize));
     setRunStatus(tr("Starting…"), false);
     return true;
+}
+
+void MainWindow::onTrainingStarted(const TrainingStart& start)
+{
+    m_recorder->setShape(start.shape);
+    log(tr("Run started: %1, n = %2 training examples").arg(start.shape.label).arg(start.shape.trainSize));
 }
 
 void MainWindow::stopRun()

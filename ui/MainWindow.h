@@ -66,6 +66,7 @@ private:
     void buildDocks();
     void buildActions();
     void updateActions();
+    void onTrainingStarted(const TrainingStart& start);
     void onTrainingUpdate(const TrainingUpdate& update);
     void onTrainingFinished(const TrainingOutcome& outcome);
     void onAnalysisProgress(const AnalysisProgress& progress);

@@ -5,7 +5,9 @@
 #include "Commands.h"
 
 #include "analysis/CurvatureLog.h"
+#include "analysis/LinearStability.h"
 #include "common/InputError.h"
+#include "data/DatasetSpec.h"
 #include "io/AtomicFile.h"
 #include "io/NumberFormat.h"
 #include "landscape/SurfaceExport.h"
@@ -79,6 +81,9 @@ int runFigures(const CliArguments& args)
     const core::RunConfig config = core::loadRunConfig(run + "/config.json");
     const std::vector<core::MetricsRow> metrics = core::readMetrics(run);
     const std::vector<core::CurvatureSample> curvature = core::readCurvatureLog(run);
+    // The bounds need the number of examples the run trained on, which a class filter makes
+    // smaller than the config's dataset.n: the data set is rebuilt (loading is deterministic).
+    const int64_t n = core::loadDatasets(config.dataset).train.size();
     // Read the surface before any figure is written: a bad file should cost nothing.
     const bool wantSurface = !options.surfacePath.empty();
     const core::LandscapeGrid grid = wantSurface ? core::readSurfaceVts(options.surfacePath) : core::LandscapeGrid{};
@@ -103,7 +108,6 @@ int runFigures(const CliArguments& args)
     QApplication app(argc, argv);
 
     const double eta = config.optimizer.lr;
-    const int64_t n = config.dataset.n;
     const int64_t batch = config.effectiveBatchSize(n);
     ui::LossPlot loss;
     for (const core::MetricsRow& row : metrics)
@@ -111,7 +115,7 @@ int runFigures(const CliArguments& args)
     ui::SharpnessPlot sharpness;
     sharpness.setLearningRate(eta);
     ui::StabilityDiagram stability;
-    stability.setBounds(eta, batch, n);
+    stability.setBounds(eta, batch, n, core::batchDrawOf(config.optimizer));
     for (const core::CurvatureSample& sample : curvature) {
         sharpness.appendSharpness(double(sample.iteration), sample.sharpness);
         stability.appendMeasurement(sample.sharpness, sample.nonUniformity);
@@ -139,6 +143,9 @@ int runFigures(const CliArguments& args)
                                 &error));
     std::printf("figures of %s (%zu evaluations, %zu curvature samples) -> %s\n", run.c_str(), metrics.size(),
                 curvature.size(), outDir.c_str());
+    std::printf("  stability bounds for eta = %g, B = %lld of n = %lld drawn %s: a <= %.10g, s <= %.10g\n", eta,
+                static_cast<long long>(batch), static_cast<long long>(n), core::toString(stability.batchDraw()),
+                stability.sharpnessBound(), stability.nonUniformityBound());
     if (curvature.empty())
         std::printf("  no curvature.json: train with --track-every K to plot the sharpness and the stability diagram\n");
 

@@ -35,6 +35,18 @@ check "diagram batch size" 2 "$(echo "$row" | cut -d, -f4)"
 near "diagram a" "$(echo "$last" | cut -d, -f2)" "$(echo "$row" | cut -d, -f5)" 1e-6
 near "diagram s" "$(echo "$last" | cut -d, -f4)" "$(echo "$row" | cut -d, -f6)" 1e-6
 
+# The bounds are those of the examples the run trained on: blobs of 3 classes, n = 300 in the
+# config, classes 0 and 1 kept, so 200 examples; B = 10 subsets, eta = 0.2:
+# sqrt(10 * 199 / 190) / 0.2 (with the config's n = 300 it would be 16.0548628).
+cat > "$work/blobs.json" <<EOF
+{"dataset": {"name": "blobs", "n": 300, "test_n": 0, "classes": [0, 1]}, "model": {"kind": "mlp", "widths": [8]},
+ "optimizer": {"name": "sgd", "lr": 0.2, "batch_size": 10, "sampling": "subset"}, "stop": {"max_iterations": 20}}
+EOF
+"$cli" train --config "$work/blobs.json" --out "$work/blobs" --quiet > /dev/null; check "filtered run exits 0" 0 $?
+"$cli" figures --run "$work/blobs" --formats png > "$work/fig.txt"; check "its figures exit 0" 0 $?
+contains "bounds for the n trained on" "B = 10 of n = 200 drawn without replacement" "$work/fig.txt"
+near "s bound for n = 200" 16.18153593646653 "$(grep -o 's <= [0-9.]*' "$work/fig.txt" | cut -d' ' -f3)" 1e-8
+
 "$cli" figures --run "$work/gd" --formats png,bmp 2> "$work/bad.txt"; check "unknown format exits 2" 2 $?
 contains "message names the format" "bmp" "$work/bad.txt"
 "$cli" figures --run "$work/nothing" 2> "$work/bad.txt"; check "missing run exits 2" 2 $?

@@ -113,6 +113,8 @@ private Q_SLOTS:
     void clickOnTheLossCurveCentresTheSurface();
     void projectRoundTrip();
     void runFolderSaveAndOpen();
+    void boundsUseTheExamplesTheRunTrainsOn_data();
+    void boundsUseTheExamplesTheRunTrainsOn();
     void closingDuringRunDoesNotHang();
 
 private:
@@ -723,6 +725,52 @@ void TestMainWindow::runFolderSaveAndOpen()
     }
     QVERIFY(!reopened.openRunFolder(dir.filePath(QStringLiteral("missing"))));
     QVERIFY(reopened.runStatusText().contains(QStringLiteral("metrics.csv")));
+}
+
+void TestMainWindow::boundsUseTheExamplesTheRunTrainsOn_data()
+{
+    QTest::addColumn<QString>("sampling");
+    QTest::addColumn<double>("sBound");
+    QTest::addColumn<QString>("titleNames");
+    // Blobs of 3 classes, n = 300 in the config, classes 0 and 1 kept: the run trains on 200
+    // examples. eta = 0.2, B = 10. Without replacement sqrt(10 * 199 / 190) / 0.2 (Python); with
+    // the config's n = 300 it would be sqrt(10 * 299 / 290) / 0.2 = 16.0548628362143.
+    QTest::newRow("subset") << QStringLiteral("subset") << 16.18153593646653 << QStringLiteral("B-subsets");
+    QTest::newRow("shuffle is bounded as subsets") << QStringLiteral("shuffle") << 16.18153593646653
+                                                   << QStringLiteral("epoch shuffling");
+    // With replacement sqrt(10) / 0.2, whatever n.
+    QTest::newRow("replacement") << QStringLiteral("replacement") << 15.811388300841896
+                                 << QStringLiteral("with replacement");
+}
+
+void TestMainWindow::boundsUseTheExamplesTheRunTrainsOn()
+{
+    QFETCH(QString, sampling);
+    QFETCH(double, sBound);
+    QFETCH(QString, titleNames);
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    findField<QComboBox*>(window, "dataset")->setCurrentText(QStringLiteral("blobs"));
+    findField<QSpinBox*>(window, "n")->setValue(300);
+    findField<QLineEdit*>(window, "classes")->setText(QStringLiteral("0, 1"));
+    findField<QComboBox*>(window, "sampling")->setCurrentText(sampling);
+    findField<QSpinBox*>(window, "maxIterations")->setValue(20);
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(0);
+    QVERIFY2(window.setupPanel()->isValid(), qPrintable(window.setupPanel()->errorMessage()));
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(outcome.trainSize, qint64(200));
+
+    StabilityDiagram* diagram = window.stabilityDiagram();
+    QCOMPARE(diagram->sharpnessBound(), 2.0 / 0.2);
+    QVERIFY2(std::abs(diagram->nonUniformityBound() - sBound) <= 1e-12 * sBound,
+             qPrintable(QString::number(diagram->nonUniformityBound(), 'g', 17)));
+    QVERIFY2(diagram->title().contains(QStringLiteral("n = 200")), qPrintable(diagram->title()));
+    QVERIFY2(diagram->title().contains(titleNames), qPrintable(diagram->title()));
 }
 
 void TestMainWindow::closingDuringRunDoesNotHang()

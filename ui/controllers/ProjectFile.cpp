@@ -62,6 +62,7 @@ bool saveProject(const QString& path, const RunRecord& record, QString* error)
     const QJsonObject run{{QStringLiteral("eta"), record.shape.eta},
                           {QStringLiteral("batch_size"), double(record.shape.batchSize)},
                           {QStringLiteral("n"), double(record.shape.trainSize)},
+                          {QStringLiteral("batch_draw"), QString::fromLatin1(core::toString(record.shape.draw))},
                           {QStringLiteral("label"), record.shape.label}};
     const QJsonObject root{{QStringLiteral("format"), kFormat},
                            {QStringLiteral("version"), 1},
@@ -101,8 +102,13 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     const QJsonObject config = root.value(QStringLiteral("config")).toObject();
     out.configJson = config.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(config).toJson());
     const QJsonObject run = root.value(QStringLiteral("run")).toObject();
+    // Projects saved before the batch draw was recorded are of the Theorem's own setting.
+    const bool withReplacement = run.value(QStringLiteral("batch_draw")).toString() ==
+                                 QLatin1String(core::toString(core::BatchDraw::WithReplacement));
     out.shape = {run.value(QStringLiteral("eta")).toDouble(), qint64(run.value(QStringLiteral("batch_size")).toDouble()),
-                 qint64(run.value(QStringLiteral("n")).toDouble()), run.value(QStringLiteral("label")).toString()};
+                 qint64(run.value(QStringLiteral("n")).toDouble()),
+                 withReplacement ? core::BatchDraw::WithReplacement : core::BatchDraw::WithoutReplacement,
+                 run.value(QStringLiteral("label")).toString()};
     QJsonArray r;
     const QJsonArray metrics = root.value(QStringLiteral("metrics")).toArray();
     for (qsizetype i = 0; i < metrics.size(); ++i) {

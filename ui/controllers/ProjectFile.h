@@ -3,7 +3,8 @@
 // reopened later or elsewhere: the last run's resolved config and the shape the plots need, its
 // metrics and (a, s) samples, and the session's end points on the stability diagram.
 //   {"format": "minimascope-project", "version": 1, "config": {...}, "run": {"eta", "batch_size",
-//    "n", "label"}, "metrics": [[iteration, seconds, batch_loss, train_loss, train_accuracy,
+//    "n", "batch_draw" ("with replacement" or, also when absent, "without replacement"),
+//    "label"}, "metrics": [[iteration, seconds, batch_loss, train_loss, train_accuracy,
 //    test_loss, test_accuracy], ...], "curvature": [[iteration, a, s, seconds], ...],
 //    "session": [{"a", "s", "eta", "batch_size", "label"}, ...]}
 // NaN (not measured) is written as null. Parameters are not stored: the run folder holds them.

@@ -15,6 +15,10 @@ RunController::RunController(QObject* parent) : QObject(parent)
     m_worker->moveToThread(m_thread);
 
     // Worker -> GUI: queued (the worker lives on another thread); stale job ids are dropped.
+    connect(m_worker, &TrainingWorker::trainingStarted, this, [this](const TrainingStart& start) {
+        if (start.jobId == m_trainingJob)
+            Q_EMIT trainingStarted(start);
+    });
     connect(m_worker, &TrainingWorker::trainingUpdate, this, [this](const TrainingUpdate& update) {
         if (update.jobId == m_trainingJob)
             Q_EMIT trainingUpdate(update);

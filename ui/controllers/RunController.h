@@ -39,6 +39,7 @@ public:
     void shutdown();
 
 Q_SIGNALS:
+    void trainingStarted(const minimascope::ui::TrainingStart& start);
     void trainingUpdate(const minimascope::ui::TrainingUpdate& update);
     void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
     void analysisProgress(const minimascope::ui::AnalysisProgress& progress);

@@ -33,13 +33,19 @@ RunRecorder::RunRecorder(LossPlot* loss, SharpnessPlot* sharpness, StabilityDiag
 {
 }
 
-void RunRecorder::beginRun(const QString& configJson, const RunShape& shape)
+void RunRecorder::beginRun(const QString& configJson)
 {
     m_record.configJson = configJson;
-    m_record.shape = shape;
+    m_record.shape = RunShape{};
     m_record.metrics.clear();
     m_record.samples.clear();
     plotCurrentRun();
+}
+
+void RunRecorder::setShape(const RunShape& shape)
+{
+    m_record.shape = shape;
+    drawBounds();
 }
 
 void RunRecorder::plotCurrentRun()
@@ -47,8 +53,14 @@ void RunRecorder::plotCurrentRun()
     m_loss->clear();
     m_sharpness->clear();
     m_stability->clear();
-    m_sharpness->setLearningRate(m_record.shape.eta);
-    m_stability->setBounds(m_record.shape.eta, m_record.shape.batchSize, m_record.shape.trainSize);
+    drawBounds();
+}
+
+void RunRecorder::drawBounds()
+{
+    const RunShape& shape = m_record.shape;
+    m_sharpness->setLearningRate(shape.eta);
+    m_stability->setBounds(shape.eta, shape.batchSize, shape.trainSize, shape.draw);
 }
 
 void RunRecorder::addUpdate(const TrainingUpdate& update)

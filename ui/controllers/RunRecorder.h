@@ -35,8 +35,11 @@ class RunRecorder : public QObject {
 public:
     RunRecorder(LossPlot* loss, SharpnessPlot* sharpness, StabilityDiagram* stability, QObject* parent = nullptr);
 
-    // Clears the current run's curves (the session stays) and draws the bounds of `shape`.
-    void beginRun(const QString& configJson, const RunShape& shape);
+    // Clears the current run's curves and bounds (the session stays).
+    void beginRun(const QString& configJson);
+    // Draws the bounds of the run once the worker has loaded its data (TrainingStart): they
+    // need the number of examples it really trains on.
+    void setShape(const RunShape& shape);
     void addUpdate(const TrainingUpdate& update);
     // A run that measured (a, s) becomes a session point.
     void finishRun(const TrainingOutcome& outcome);
@@ -45,6 +48,7 @@ public:
 
 private:
     void plotCurrentRun();
+    void drawBounds();
 
     LossPlot* m_loss;
     SharpnessPlot* m_sharpness;

@@ -124,7 +124,6 @@ struct SetupPanel::Impl {
     QWidget* invalidField = nullptr;
     nlohmann::json base = nlohmann::json::object();  // the loaded config: keys the form does not show
     QString resolved;
-    RunShape shape;
     QString error;
     bool filling = false;
 };
@@ -215,8 +214,10 @@ void SetupPanel::buildForm()
     d.batchSize = integerField(QStringLiteral("batchSize"), 1, kMaxInt);
     d.sampling = choiceField(QStringLiteral("sampling"),
                              {QStringLiteral("shuffle"), QStringLiteral("subset"), QStringLiteral("replacement")});
-    d.sampling->setToolTip(tr("shuffle: once per epoch (everyday practice); subset: a fresh uniform B-subset every "
-                              "step (the sampling of the stability theorem)"));
+    d.sampling->setToolTip(tr("shuffle: once per epoch (everyday practice; the stability diagram bounds it as "
+                              "B-subsets); subset: a fresh uniform B-subset every step (the sampling of the "
+                              "stability theorem, s ≤ √(B(n−1)/(n−B))/η); replacement: B indices drawn "
+                              "independently (s ≤ √B/η)"));
     d.momentum = numberField(QStringLiteral("momentum"));
     d.weightDecay = numberField(QStringLiteral("weightDecay"));
     d.beta1 = numberField(QStringLiteral("beta1"));
@@ -491,15 +492,6 @@ void SetupPanel::revalidate()
         try {
             const core::RunConfig config = core::RunConfig::fromJson(j);
             d.resolved = QString::fromStdString(config.toJson().dump(2));
-            d.shape.eta = config.optimizer.lr;
-            d.shape.trainSize = config.dataset.n;
-            d.shape.batchSize = config.effectiveBatchSize(config.dataset.n);
-            d.shape.label = config.optimizer.fullBatch()
-                                ? tr("%1 η=%2").arg(QString::fromStdString(config.optimizer.name)).arg(config.optimizer.lr)
-                                : tr("%1 η=%2 B=%3")
-                                      .arg(QString::fromStdString(config.optimizer.name))
-                                      .arg(config.optimizer.lr)
-                                      .arg(d.shape.batchSize);
         } catch (const core::InputError& e) {
             message = QString::fromStdString(e.what());
             static const QRegularExpression keyPattern(QStringLiteral("config key '([a-z0-9_.]+)'"));
@@ -535,11 +527,6 @@ QString SetupPanel::errorMessage() const
 QString SetupPanel::configJson() const
 {
     return m_impl->resolved;
-}
-
-RunShape SetupPanel::runShape() const
-{
-    return m_impl->shape;
 }
 
 TrainingRequest SetupPanel::request() const

@@ -30,7 +30,6 @@ public:
     QString errorMessage() const;
     // The resolved config (every default filled in by the core); empty while invalid.
     QString configJson() const;
-    RunShape runShape() const;
     // The config and the curvature cadence; the job id is left for the caller.
     TrainingRequest request() const;
 

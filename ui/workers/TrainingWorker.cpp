@@ -7,6 +7,7 @@
 #include "data/DatasetSpec.h"
 #include "analysis/CurvatureOperators.h"
 #include "analysis/Lanczos.h"
+#include "analysis/LinearStability.h"
 #include "data/DatasetTransforms.h"
 #include "landscape/Directions.h"
 #include "landscape/LossSurface.h"
@@ -70,6 +71,22 @@ SurfaceData toSurfaceData(const core::LandscapeGrid& grid, SurfaceData frame)
     frame.ys = grid.ys;
     frame.values = grid.loss;
     return frame;
+}
+
+// A run's shape from its config and the n examples it trains on.
+RunShape runShapeOf(const core::RunConfig& config, int64_t n)
+{
+    RunShape shape;
+    shape.eta = config.optimizer.lr;
+    shape.batchSize = config.effectiveBatchSize(n);
+    shape.trainSize = n;
+    shape.draw = core::batchDrawOf(config.optimizer);
+    const QString optimizer = QString::fromStdString(config.optimizer.name);
+    const double eta = config.optimizer.lr;
+    shape.label = config.optimizer.fullBatch()
+                      ? TrainingWorker::tr("%1 η=%2").arg(optimizer).arg(eta)
+                      : TrainingWorker::tr("%1 η=%2 B=%3").arg(optimizer).arg(eta).arg(shape.batchSize);
+    return shape;
 }
 
 // The first `subset` training examples of a run (all of them for 0).
@@ -201,6 +218,8 @@ void TrainingWorker::train(const TrainingRequest& request)
         config.threads = 1;
         d.trainer = std::make_unique<core::Trainer>(config, core::loadDatasets(config.dataset));
         core::Trainer& trainer = *d.trainer;
+        const RunShape shape = runShapeOf(config, trainer.data().train.size());
+        Q_EMIT trainingStarted({request.jobId, shape});
 
         TrainingUpdate pending;
         pending.jobId = request.jobId;
@@ -254,15 +273,14 @@ void TrainingWorker::train(const TrainingRequest& request)
         outcome.snapshotIterations = QVector<qint64>(d.snapshots.iterations.begin(), d.snapshots.iterations.end());
         flush(true);
         const core::TrainResult& result = d.lastResult;
-        const int64_t n = trainer.data().train.size();
         outcome.status = toJobStatus(result.status);
         outcome.reason = QString::fromStdString(result.reason);
         outcome.iterations = result.iterations;
         outcome.seconds = result.seconds;
         outcome.final = toPoint(result.final);
-        outcome.eta = config.optimizer.lr;
-        outcome.batchSize = config.effectiveBatchSize(n);
-        outcome.trainSize = n;
+        outcome.eta = shape.eta;
+        outcome.batchSize = shape.batchSize;
+        outcome.trainSize = shape.trainSize;
         outcome.optimizer = QString::fromStdString(config.optimizer.name);
         outcome.modelDescription = QString::fromStdString(trainer.network().describe());
     } catch (const std::exception& e) {

@@ -36,6 +36,8 @@ public Q_SLOTS:
     void saveRunFolder(quint64 jobId, const QString& dir);
 
 Q_SIGNALS:
+    // Once a run's data is loaded, before its first step and its first update.
+    void trainingStarted(const minimascope::ui::TrainingStart& start);
     void trainingUpdate(const minimascope::ui::TrainingUpdate& update);
     void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
     void analysisProgress(const minimascope::ui::AnalysisProgress& progress);

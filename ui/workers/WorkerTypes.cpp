@@ -33,6 +33,7 @@ void registerWorkerMetaTypes()
     // Queued connections copy their arguments through the meta-type system.
     qRegisterMetaType<TrainingRequest>();
     qRegisterMetaType<SpectrumRequest>();
+    qRegisterMetaType<TrainingStart>();
     qRegisterMetaType<TrainingUpdate>();
     qRegisterMetaType<TrainingOutcome>();
     qRegisterMetaType<AnalysisProgress>();

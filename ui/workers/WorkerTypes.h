@@ -5,6 +5,8 @@
 // registerWorkerMetaTypes() must run once before the first queued connection.
 #include "SurfaceData.h"
 
+#include "analysis/StabilityBounds.h"
+
 #include <QMetaType>
 #include <QString>
 #include <QVector>
@@ -14,11 +16,14 @@
 
 namespace minimascope::ui {
 
-// What the plots need to know about a valid config before it runs.
+// What the plots need to know about a run: its config and the data it really trains on.
 struct RunShape {
     double eta = 0.0;
     qint64 batchSize = 0;    // effective B (n for full-batch optimizers)
-    qint64 trainSize = 0;    // n
+    // n: the training examples the run has, which a class filter can make fewer than the
+    // config's dataset.n.
+    qint64 trainSize = 0;
+    core::BatchDraw draw = core::BatchDraw::WithoutReplacement;   // how its batches are drawn
     QString label;           // e.g. "sgd η=0.2 B=10"
 };
 
@@ -115,6 +120,12 @@ struct TrainingUpdate {
     QVector<CurvaturePoint> samples;
 };
 
+// A training run has loaded its data and is about to take its first step.
+struct TrainingStart {
+    quint64 jobId = 0;
+    RunShape shape;
+};
+
 enum class JobStatus { Finished, Cancelled, Diverged, Failed };
 
 // How a training run ended, with the numbers the stability diagram needs.
@@ -162,6 +173,7 @@ Q_DECLARE_METATYPE(minimascope::ui::SpectrumRequest)
 Q_DECLARE_METATYPE(minimascope::ui::LandscapeRequest)
 Q_DECLARE_METATYPE(minimascope::ui::SurfaceUpdate)
 Q_DECLARE_METATYPE(minimascope::ui::SliceResult)
+Q_DECLARE_METATYPE(minimascope::ui::TrainingStart)
 Q_DECLARE_METATYPE(minimascope::ui::TrainingUpdate)
 Q_DECLARE_METATYPE(minimascope::ui::TrainingOutcome)
 Q_DECLARE_METATYPE(minimascope::ui::AnalysisProgress)
