@@ -76,9 +76,9 @@ void RunController::shutdown()
 {
     if (!m_thread->isRunning())
         return;
-    // Every job up to the last one issued, running or queued.
+    // The jobs still live, running or queued: every other one has ended or was cancelled when
+    // a newer job replaced it (saving a folder is not cancellable).
     m_worker->setPaused(false);
-    m_worker->cancel(m_lastJob);
     for (quint64 job : {m_trainingJob, m_analysisJob})
         if (job != 0)
             m_worker->cancel(job);

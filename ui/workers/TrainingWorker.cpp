@@ -29,6 +29,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 
 namespace minimascope::ui {
 
@@ -141,9 +142,14 @@ struct SnapshotTrail {
 } // namespace
 
 struct TrainingWorker::Impl {
+    // The running job's cancel flag, which the core polls. Which job it belongs to and the
+    // cancels of queued jobs are kept under jobMutex: cancel() must decide "is job N the one
+    // running?" and act on the token in one step, or a cancel of job N that arrives as N ends
+    // would land on job N + 1. The lock is held for a few instructions, never during work.
     core::CancelToken token;
-    std::atomic<quint64> currentJob{0};
-    std::atomic<quint64> cancelledUpTo{0};
+    std::mutex jobMutex;
+    quint64 currentJob = 0;
+    std::set<quint64> cancelledQueued;   // asked to stop before they started
     std::atomic<bool> paused{false};
     std::mutex pauseMutex;
     std::condition_variable pauseWake;
@@ -152,13 +158,18 @@ struct TrainingWorker::Impl {
     core::TrainResult lastResult;
     SnapshotTrail snapshots;
 
-    // Starts job `id`: a cancel that arrived while it was queued still applies.
+    // Starts job `id`: a cancel that arrived while it was queued still applies. Jobs start in
+    // the order of their ids, so cancels of lower ids are of jobs that are over.
     void begin(quint64 id)
     {
-        currentJob.store(id);
-        token.reset();
-        if (cancelledUpTo.load() >= id)
-            token.requestCancel();
+        {
+            std::lock_guard<std::mutex> lock(jobMutex);
+            currentJob = id;
+            token.reset();
+            if (cancelledQueued.count(id) > 0)
+                token.requestCancel();
+            cancelledQueued.erase(cancelledQueued.begin(), cancelledQueued.upper_bound(id));
+        }
         // Torch's thread count and grad mode are per thread: set them here, on the worker.
         // One thread leaves the second core to the GUI.
         at::set_num_threads(1);
@@ -181,11 +192,15 @@ TrainingWorker::~TrainingWorker() = default;
 void TrainingWorker::cancel(quint64 jobId)
 {
     Impl& d = *m_impl;
-    quint64 previous = d.cancelledUpTo.load();
-    while (previous < jobId && !d.cancelledUpTo.compare_exchange_weak(previous, jobId)) {
+    {
+        // Only job `jobId` stops: the running one if it is that job, else that job when it
+        // starts. A job that has ended is left alone, and so is every other queued job.
+        std::lock_guard<std::mutex> lock(d.jobMutex);
+        if (jobId == d.currentJob)
+            d.token.requestCancel();
+        else if (jobId > d.currentJob)
+            d.cancelledQueued.insert(jobId);
     }
-    if (d.currentJob.load() == jobId)
-        d.token.requestCancel();
     // Under the mutex, so that a worker between its predicate check and its sleep cannot miss it.
     std::lock_guard<std::mutex> lock(d.pauseMutex);
     d.pauseWake.notify_all();

@@ -3,8 +3,9 @@
 // run at a time and analyses the parameters the last run ended with (spectrum, loss surface).
 // Requests arrive as queued slot calls; results leave as queued signals carrying plain records
 // (WorkerTypes.h) tagged with the request's job id.
-// Thread-safety: cancel() and setPaused() are called DIRECTLY from the GUI thread (atomics: a
-// queued call would wait behind the running job); everything else runs on the worker thread.
+// Thread-safety: cancel() and setPaused() are called DIRECTLY from the GUI thread (an atomic
+// flag and a lock held for a few instructions: a queued call would wait behind the running job);
+// everything else runs on the worker thread.
 // A cancelled job still reports how it ended (status Cancelled) with what it had measured.
 #include "workers/WorkerTypes.h"
 
@@ -20,7 +21,7 @@ public:
     explicit TrainingWorker(QObject* parent = nullptr);
     ~TrainingWorker() override;
 
-    // Cancels job `jobId` if it is running or still queued. Any thread.
+    // Cancels job `jobId` if it is running or still queued, and no other job. Any thread.
     void cancel(quint64 jobId);
     // Holds a training run at its next progress report; a cancel still ends it. Any thread.
     void setPaused(bool paused);
