@@ -23,6 +23,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
@@ -113,6 +116,8 @@ private Q_SLOTS:
     void clickOnTheLossCurveCentresTheSurface();
     void projectRoundTrip();
     void runFolderSaveAndOpen();
+    void savedRunFolderHoldsTheCurvatureLog_data();
+    void savedRunFolderHoldsTheCurvatureLog();
     void boundsUseTheExamplesTheRunTrainsOn_data();
     void boundsUseTheExamplesTheRunTrainsOn();
     void closingDuringRunDoesNotHang();
@@ -725,6 +730,65 @@ void TestMainWindow::runFolderSaveAndOpen()
     }
     QVERIFY(!reopened.openRunFolder(dir.filePath(QStringLiteral("missing"))));
     QVERIFY(reopened.runStatusText().contains(QStringLiteral("metrics.csv")));
+}
+
+void TestMainWindow::savedRunFolderHoldsTheCurvatureLog_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<double>("nonUniformity");
+    // Both end where the escape toy's curvatures are exact: a = 2 at both minima.
+    QTest::newRow("gd ends at x = 1") << QStringLiteral("escape-toy-gd") << 1.8;
+    QTest::newRow("sgd ends at x = 0") << QStringLiteral("escape-toy-sgd") << 0.0;
+}
+
+void TestMainWindow::savedRunFolderHoldsTheCurvatureLog()
+{
+    QFETCH(QString, preset);
+    QFETCH(double, nonUniformity);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(preset));
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(2);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QVector<CurvaturePoint> samples;
+    for (const TrainingUpdate& u : updates(progress))
+        samples += u.samples;
+    QVERIFY(samples.size() > 1);
+    QSignalSpy saved(window.runController(), &RunController::runFolderSaved);
+    window.runController()->saveRunFolder(dir.path());
+    QVERIFY(saved.wait(kRunTimeoutMs));
+    QVERIFY2(saved.at(0).at(0).toBool(), qPrintable(saved.at(0).at(1).toString()));
+
+    // curvature.json: every measurement the plots got, in order, with the same numbers.
+    QFile json(dir.filePath(QStringLiteral("curvature.json")));
+    QVERIFY2(json.open(QIODevice::ReadOnly), "the saved run has no curvature.json");
+    const QJsonArray rows = QJsonDocument::fromJson(json.readAll()).array();
+    QCOMPARE(rows.size(), samples.size());
+    for (int i = 0; i < samples.size(); ++i) {
+        const QJsonObject row = rows[i].toObject();
+        QCOMPARE(row.value(QStringLiteral("iteration")).toInteger(), samples[i].iteration);
+        QCOMPARE(row.value(QStringLiteral("sharpness")).toDouble(), samples[i].sharpness);
+        QCOMPARE(row.value(QStringLiteral("non_uniformity")).toDouble(), samples[i].nonUniformity);
+    }
+    // curvature.csv: the same rows; the last one holds the minimum's exact a and s.
+    QFile csv(dir.filePath(QStringLiteral("curvature.csv")));
+    QVERIFY2(csv.open(QIODevice::ReadOnly), "the saved run has no curvature.csv");
+    const QStringList lines = QString::fromUtf8(csv.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1 + samples.size());
+    const QStringList header = lines.front().split(QLatin1Char(','));
+    const QStringList last = lines.back().split(QLatin1Char(','));
+    QCOMPARE(last.size(), header.size());
+    QCOMPARE(last[header.indexOf(QStringLiteral("iteration"))].toLongLong(), samples.back().iteration);
+    const double a = last[header.indexOf(QStringLiteral("sharpness"))].toDouble();
+    const double s = last[header.indexOf(QStringLiteral("non_uniformity"))].toDouble();
+    QVERIFY2(std::abs(a - 2.0) <= kCurvatureTolerance, qPrintable(QString::number(a, 'g', 17)));
+    const double tolerance = nonUniformity == 0.0 ? kZeroNonUniformityTolerance : kCurvatureTolerance;
+    QVERIFY2(std::abs(s - nonUniformity) <= tolerance, qPrintable(QString::number(s, 'g', 17)));
 }
 
 void TestMainWindow::boundsUseTheExamplesTheRunTrainsOn_data()

@@ -1,5 +1,6 @@
 #include "workers/TrainingWorker.h"
 
+#include "analysis/CurvatureLog.h"
 #include "analysis/CurvatureReport.h"
 #include "analysis/CurvatureTracker.h"
 #include "common/CancelToken.h"
@@ -29,7 +30,9 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <vector>
 
 namespace minimascope::ui {
 
@@ -156,6 +159,8 @@ struct TrainingWorker::Impl {
     // The last run, kept for the analyses of the parameters it ended with.
     std::unique_ptr<core::Trainer> trainer;
     core::TrainResult lastResult;
+    // Its (a, s) measurements, for the run folder's curvature log; none when it was not tracked.
+    std::optional<std::vector<core::CurvatureSample>> lastCurvature;
     SnapshotTrail snapshots;
 
     // Starts job `id`: a cancel that arrived while it was queued still applies. Jobs start in
@@ -225,6 +230,7 @@ void TrainingWorker::train(const TrainingRequest& request)
     Impl& d = *m_impl;
     d.begin(request.jobId);
     d.trainer.reset();
+    d.lastCurvature.reset();
     d.snapshots.clear();
     TrainingOutcome outcome;
     outcome.jobId = request.jobId;
@@ -284,6 +290,8 @@ void TrainingWorker::train(const TrainingRequest& request)
         });
 
         d.lastResult = trainer.run(d.token);
+        if (tracked)
+            d.lastCurvature = tracker.samples();
         d.snapshots.finish(d.lastResult.iterations, trainer.parameters());
         outcome.snapshotIterations = QVector<qint64>(d.snapshots.iterations.begin(), d.snapshots.iterations.end());
         flush(true);
@@ -505,6 +513,10 @@ void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir)
     }
     try {
         core::writeRunFolder(dir.toStdString(), *d.trainer, d.lastResult);
+        // As `minimascope-cli train --track-every` writes it, so that the CLI and Python read a
+        // saved run's a and s the same way.
+        if (d.lastCurvature)
+            core::writeCurvatureLog(dir.toStdString(), *d.lastCurvature);
         Q_EMIT runFolderSaved(jobId, true, tr("Run saved to %1").arg(dir));
     } catch (const std::exception& e) {
         Q_EMIT runFolderSaved(jobId, false, QString::fromStdString(e.what()));

@@ -33,7 +33,8 @@ public Q_SLOTS:
     // A loss surface around the last run's parameters (or one of its kept snapshots), coarse
     // first; then, for the top-eigenvector view, the two 1D slices.
     void computeSurface(const minimascope::ui::LandscapeRequest& request);
-    // Writes the last run's folder (config, metrics, summary, final parameters).
+    // Writes the last run's folder (config, metrics, summary, final parameters and, when a and s
+    // were tracked, the curvature log curvature.csv/json).
     void saveRunFolder(quint64 jobId, const QString& dir);
 
 Q_SIGNALS:
