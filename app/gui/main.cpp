@@ -6,6 +6,11 @@
 // on the kept snapshot nearest iteration ITER, as a click on the loss curve picks it);
 // --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
 // runs) and quits: for documentation and checks.
+// A step of --run that fails ends what waits for it: the run could not start or diverged, or
+// the surface was not computed. The failure goes to stderr and the program quits (with the
+// picture, if asked for; a plain --run keeps the window open on the message instead), exiting
+// with minimascope-cli's codes: 0 done, 1 the surface failed, 2 bad input (options, preset,
+// the run's config or data), 3 the run diverged.
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
@@ -22,6 +27,13 @@
 #include <QTimer>
 
 #include <cstdio>
+
+namespace {
+
+// minimascope-cli's exit codes (app/cli/Commands.h), as far as the GUI has them.
+enum ExitCode { kDone = 0, kSurfaceFailed = 1, kBadInput = 2, kDiverged = 3 };
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -61,7 +73,7 @@ int main(int argc, char** argv)
     const int plane = planes.indexOf(parser.value(directions));
     if (plane < 0) {
         std::fprintf(stderr, "minimascope: --directions must be random, eigen or pca\n");
-        return 2;
+        return kBadInput;
     }
 
     minimascope::ui::MainWindow window;
@@ -69,49 +81,77 @@ int main(int argc, char** argv)
         QString error;
         if (!window.setupPanel()->selectPreset(parser.value(preset), &error)) {
             std::fprintf(stderr, "minimascope: %s\n", qPrintable(error));
-            return 2;
+            return kBadInput;
         }
     }
     window.surfacePanel()->setDirections(static_cast<minimascope::ui::SurfaceDirections>(plane));
     window.show();
 
-    if (parser.isSet(screenshot)) {
-        const QString path = parser.value(screenshot);
-        const int ms = parser.value(delay).toInt();
-        const auto grabAndQuit = [&window, path, ms] {
-            QTimer::singleShot(ms, &window, [&window, path] {
-                const bool ok = window.grab().save(path);
-                std::fprintf(stderr, "minimascope: %s %s\n", ok ? "saved" : "could not save", qPrintable(path));
-                // The 3D panel is a window of its own while it floats: PATH with "-3d" before the suffix.
-                auto* dock = window.findChild<QDockWidget*>(QStringLiteral("surfaceDock"));
-                if (dock && dock->isFloating() && dock->isVisible()) {
-                    const QFileInfo info(path);
-                    const QString path3d = info.dir().filePath(info.completeBaseName() + QStringLiteral("-3d.") +
-                                                               info.suffix());
-                    const bool ok3d = dock->grab().save(path3d);
-                    std::fprintf(stderr, "minimascope: %s %s\n", ok3d ? "saved" : "could not save", qPrintable(path3d));
-                }
-                window.close();
-            });
-        };
-        if (parser.isSet(run) && parser.isSet(surface))
-            QObject::connect(window.runController(), &minimascope::ui::RunController::surfaceFinished, &window,
-                             grabAndQuit);
-        else if (parser.isSet(run))
-            QObject::connect(window.runController(), &minimascope::ui::RunController::trainingFinished, &window,
-                             grabAndQuit);
-        else
+    const bool wantsSurface = parser.isSet(surface);
+    const bool wantsScreenshot = parser.isSet(screenshot);
+    const QString path = parser.value(screenshot);
+    const int ms = parser.value(delay).toInt();
+    const auto grabAndQuit = [&window, path, ms] {
+        QTimer::singleShot(ms, &window, [&window, path] {
+            const bool ok = window.grab().save(path);
+            std::fprintf(stderr, "minimascope: %s %s\n", ok ? "saved" : "could not save", qPrintable(path));
+            // The 3D panel is a window of its own while it floats: PATH with "-3d" before the suffix.
+            auto* dock = window.findChild<QDockWidget*>(QStringLiteral("surfaceDock"));
+            if (dock && dock->isFloating() && dock->isVisible()) {
+                const QFileInfo info(path);
+                const QString path3d = info.dir().filePath(info.completeBaseName() + QStringLiteral("-3d.") +
+                                                           info.suffix());
+                const bool ok3d = dock->grab().save(path3d);
+                std::fprintf(stderr, "minimascope: %s %s\n", ok3d ? "saved" : "could not save", qPrintable(path3d));
+            }
+            window.close();
+        });
+    };
+    int exitCode = kDone;
+    const auto fail = [&](int code, const QString& message) {
+        std::fprintf(stderr, "minimascope: %s\n", qPrintable(message));
+        exitCode = code;
+        if (wantsScreenshot)
             grabAndQuit();
-    }
-    if (parser.isSet(run) && parser.isSet(surface))
-        QObject::connect(window.runController(), &minimascope::ui::RunController::trainingFinished, &window,
-                         [&window, &parser, &centre] {
-                             auto* picker = window.findChild<minimascope::ui::SnapshotPicker*>();
-                             if (parser.isSet(centre))
-                                 picker->pick(parser.value(centre).toDouble());
-                             window.computeSurface(window.surfacePanel()->request());
+        else if (wantsSurface)   // out of the signal that reported it: closing joins the worker
+            QTimer::singleShot(0, &window, &QWidget::close);
+    };
+
+    if (parser.isSet(run)) {
+        using minimascope::ui::JobStatus;
+        using minimascope::ui::RunController;
+        QObject::connect(window.runController(), &RunController::trainingFinished, &window,
+                         [&](const minimascope::ui::TrainingOutcome& outcome) {
+                             // A stopped run still has parameters to look at; these have none.
+                             if (outcome.status == JobStatus::Failed || outcome.status == JobStatus::Diverged) {
+                                 fail(outcome.status == JobStatus::Failed ? kBadInput : kDiverged,
+                                      QStringLiteral("the run %1: %2")
+                                          .arg(minimascope::ui::toString(outcome.status), outcome.reason));
+                             } else if (wantsSurface) {
+                                 auto* picker = window.findChild<minimascope::ui::SnapshotPicker*>();
+                                 if (parser.isSet(centre))
+                                     picker->pick(parser.value(centre).toDouble());
+                                 window.computeSurface(window.surfacePanel()->request());
+                             } else if (wantsScreenshot) {
+                                 grabAndQuit();
+                             }
                          });
-    if (parser.isSet(run))
-        QTimer::singleShot(0, &window, [&window] { window.startRun(); });
-    return QApplication::exec();
+        if (wantsSurface)
+            QObject::connect(window.runController(), &RunController::surfaceFinished, &window,
+                             [&](JobStatus status, const QString& message) {
+                                 if (status != JobStatus::Finished)
+                                     fail(kSurfaceFailed, QStringLiteral("the loss surface %1: %2")
+                                                              .arg(minimascope::ui::toString(status), message));
+                                 else if (wantsScreenshot)
+                                     grabAndQuit();
+                             });
+        QTimer::singleShot(0, &window, [&] {
+            if (!window.startRun())
+                fail(kBadInput, QStringLiteral("the run could not start: %1").arg(window.runStatusText()));
+        });
+    } else if (wantsScreenshot) {
+        grabAndQuit();
+    }
+    const int qtStatus = QApplication::exec();
+    return qtStatus != 0 ? qtStatus : exitCode;
 }
