@@ -1,5 +1,6 @@
 #include "analysis/LayerPasses.h"
 
+#include "analysis/ExampleConvolution.h"
 #include "models/FlatParameters.h"
 #include "train/Objective.h"
 
@@ -76,11 +77,9 @@ int64_t kernelSize(const LayerNode& node)
     return node.weight.size(2);
 }
 
-// Patches of a convolution's input, [N, in * k * k, positions].
-at::Tensor unfold(const LayerNode& node, const at::Tensor& x)
+ConvolutionShape convolutionShape(const LayerNode& node)
 {
-    const int64_t k = kernelSize(node);
-    return at::im2col(x, {k, k}, {1, 1}, {node.padding, node.padding}, {node.stride, node.stride});
+    return {kernelSize(node), node.stride, node.padding};
 }
 
 at::Tensor convolution(const LayerNode& node, const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
@@ -105,12 +104,6 @@ at::Tensor convolutionWeightGradient(const LayerNode& node, const at::Tensor& g,
                                                 {false, true, false}));
 }
 
-// Example i's kernel gradient [N, out, in * k * k] for output errors g and input patches.
-at::Tensor exampleKernelGradient(const at::Tensor& g, const at::Tensor& patches)
-{
-    return at::bmm(g.flatten(2), patches.transpose(1, 2));
-}
-
 } // namespace
 
 int64_t PrimalPass::bytes() const
@@ -126,6 +119,9 @@ int64_t PrimalPass::bytes() const
         for (const at::Tensor& t : *list)
             add(t);
     add(probabilities);
+    for (const auto* list : {&inputSquares, &errorSquares})
+        for (const at::Tensor& t : *list)
+            add(t);
     return total;
 }
 
@@ -229,21 +225,17 @@ struct LayerPasses::Node {
         return input;
     }
 
-    // J_x xDot for one input's tangent (Add: either input's).
+    // J_x xDot for one input's tangent, for the nodes without parameters (Add: either input's).
     at::Tensor forwardTangent(const at::Tensor& xDot) const
     {
         switch (node.kind) {
         case LayerKind::Flatten: return xDot.reshape({xDot.size(0), -1});
-        case LayerKind::Linear: return at::mm(xDot, node.weight.t());
-        case LayerKind::Conv2d: return convolution(node, xDot, node.weight, {});
-        case LayerKind::BatchNorm: return xDot * perChannel(node.weight * inverseStd(node), xDot);
         case LayerKind::Activation: return activationBackward(node.activation, xDot, x, y);
         case LayerKind::MaxPool2d:
             return xDot.flatten(2).gather(2, primal.poolIndices[k].flatten(2)).view_as(y);
         case LayerKind::MeanPool: return xDot.flatten(2).mean(2);
-        case LayerKind::Add: return xDot;
+        default: return xDot;   // Add
         }
-        return xDot;
     }
 
     // J_x^T e: the error at the node's input (which: the input, for Add) from the error e at its output.
@@ -272,8 +264,9 @@ struct LayerPasses::Node {
         return e;
     }
 
-    // J_theta d: the output's tangent from the parameters' direction (shared and/or per example).
-    at::Tensor parameterTangent(const TangentRequest& request) const
+    // A parametrized node's output tangent: J_x xDot + J_theta d, with d the request's direction
+    // (shared and/or per example); built in one fresh tensor.
+    at::Tensor outputTangent(const at::Tensor& xDot, const TangentRequest& request) const
     {
         at::Tensor out;
         if (request.shared) {
@@ -286,64 +279,68 @@ struct LayerPasses::Node {
             default: break;
             }
         }
+        if (!out.defined())
+            out = at::zeros_like(y);
         if (request.perExample) {
             const NodeDirections& d = (*request.perExample)[k];
-            at::Tensor own;
             switch (node.kind) {
             case LayerKind::Linear:
-                // u_i x_i with u_i = b_i x_i^T + e_i s_i^T (plus the bias b_i).
-                own = d.bias * (rowDot(x, x) + (passes.m_biasSlice[k] < 0 ? 0.0 : 1.0));
+                // u_i [x_i; 1] with u_i = (bias_i [x_i; 1]^T + e_i inputDot_i^T): rank 2 per example.
+                out.addcmul_(d.bias, primal.inputSquares[k]);
                 if (d.inputDot.defined())
-                    own = own + error() * rowDot(d.inputDot, x);
+                    out.addcmul_(error(), rowDot(d.inputDot, x));
                 break;
             case LayerKind::Conv2d:
-                own = at::bmm(d.weight, unfold(node, x)).view(y.sizes());
+                addExampleConvolutions(out, x, d.weight, convolutionShape(node));
                 if (d.bias.defined())
-                    own = own + d.bias.view({d.bias.size(0), d.bias.size(1), 1, 1});
+                    out.add_(perChannel(d.bias, out));
                 break;
             case LayerKind::BatchNorm:
-                own = normalized(node, x) * perChannel(d.weight, x) + perChannel(d.bias, x);
+                out.addcmul_(normalized(node, x), perChannel(d.weight, x)).add_(perChannel(d.bias, x));
                 break;
             default: break;
             }
-            accumulate(out, own);
+        }
+        if (xDot.defined()) {
+            switch (node.kind) {
+            case LayerKind::Linear: out.addmm_(xDot, node.weight.t()); break;
+            case LayerKind::Conv2d: out.add_(convolution(node, xDot, node.weight, {})); break;
+            case LayerKind::BatchNorm: out.addcmul_(xDot, perChannel(node.weight * inverseStd(node), xDot)); break;
+            default: break;
+            }
         }
         return out;
     }
 
-    // (d/dtheta J_x^T g) d: the input error's tangent from the parameters' direction.
-    at::Tensor parameterErrorTangent(const TangentRequest& request) const
+    // A parametrized node's input error tangent: J_x^T e + (d/dtheta J_x^T g) d, e the output
+    // error's tangent (undefined = zero); one fresh tensor.
+    at::Tensor inputErrorTangent(const at::Tensor& e, const TangentRequest& request) const
     {
         const at::Tensor& g = error();
-        at::Tensor out;
+        at::Tensor out = e.defined() ? backward(e, 0) : at::zeros_like(x);
         if (request.shared) {
             const at::Tensor w = weightOf(*request.shared);
             switch (node.kind) {
-            case LayerKind::Linear: out = at::mm(g, w); break;
-            case LayerKind::Conv2d: out = convolutionInputGradient(node, g, x, w); break;
-            case LayerKind::BatchNorm: out = g * perChannel(w * inverseStd(node), g); break;
+            case LayerKind::Linear: out.addmm_(g, w); break;
+            case LayerKind::Conv2d: out.add_(convolutionInputGradient(node, g, x, w)); break;
+            case LayerKind::BatchNorm: out.addcmul_(g, perChannel(w * inverseStd(node), g)); break;
             default: break;
             }
         }
         if (request.perExample) {
             const NodeDirections& d = (*request.perExample)[k];
-            at::Tensor own;
             switch (node.kind) {
             case LayerKind::Linear:
-                own = x * rowDot(d.bias, g);
+                out.addcmul_(x, rowDot(d.bias, g));
                 if (d.inputDot.defined())
-                    own = own + d.inputDot * rowDot(g, g);
+                    out.addcmul_(d.inputDot, primal.errorSquares[k]);
                 break;
-            case LayerKind::Conv2d: {
-                const int64_t k2 = kernelSize(node);
-                own = at::col2im(at::bmm(d.weight.transpose(1, 2), g.flatten(2)), {x.size(2), x.size(3)},
-                                 {k2, k2}, {1, 1}, {node.padding, node.padding}, {node.stride, node.stride});
+            case LayerKind::Conv2d: addExampleTransposedConvolutions(out, g, d.weight, convolutionShape(node)); break;
+            case LayerKind::BatchNorm:
+                out.addcmul_(g, perChannel(d.weight, g) * perChannel(inverseStd(node), g));
                 break;
-            }
-            case LayerKind::BatchNorm: own = g * perChannel(d.weight, g) * perChannel(inverseStd(node), g); break;
             default: break;
             }
-            accumulate(out, own);
         }
         return out;
     }
@@ -372,9 +369,9 @@ struct LayerPasses::Node {
             break;
         case LayerKind::Conv2d: {
             if (request.keep) {
-                own.weight = exampleKernelGradient(eOr0, unfold(node, x));
+                own.weight = exampleKernelGradients(eOr0, x, convolutionShape(node));
                 if (xDot.defined())
-                    own.weight.add_(exampleKernelGradient(g, unfold(node, xDot)));
+                    own.weight.add_(exampleKernelGradients(g, xDot, convolutionShape(node)));
                 if (passes.m_biasSlice[k] >= 0)
                     own.bias = sumOverSpatial(eOr0);
             }
@@ -395,7 +392,7 @@ struct LayerPasses::Node {
         case LayerKind::BatchNorm: {
             at::Tensor gamma = eOr0 * normalized(node, x);
             if (xDot.defined())
-                gamma = gamma + g * xDot * perChannel(inverseStd(node), g);
+                gamma.addcmul_(g, xDot * perChannel(inverseStd(node), g));
             const at::Tensor gammaPerExample = sumOverSpatial(gamma);
             const at::Tensor betaPerExample = sumOverSpatial(eOr0);
             if (request.keep) {
@@ -424,9 +421,13 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
     pass.values.resize(count);
     pass.errors.resize(count);
     pass.poolIndices.resize(count);
+    pass.inputSquares.resize(count);
+    pass.errorSquares.resize(count);
     for (size_t k = 0; k < count; ++k) {
         const Node node(*this, pass, k);
         pass.values[k] = node.forward(node.x, &pass.poolIndices[k]);
+        if (node.node.kind == LayerKind::Linear)
+            pass.inputSquares[k] = rowDot(node.x, node.x) + (m_biasSlice[k] < 0 ? 0.0 : 1.0);
     }
 
     const at::Tensor& output = pass.values.back();
@@ -445,6 +446,8 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
         if (m_keepError[k])
             pass.errors[k] = e;
         const Node node(*this, pass, k);
+        if (node.node.kind == LayerKind::Linear)
+            pass.errorSquares[k] = rowDot(e, e);
         for (size_t j = 0; j < node.node.inputs.size(); ++j) {
             const int input = node.node.inputs[j];
             if (input != LayerGraph::kInput && m_dependsOnParameters[static_cast<size_t>(input)])
@@ -459,23 +462,25 @@ void LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& reques
     const size_t count = m_nodes.size();
     if (request.keep)
         request.keep->assign(count, {});
+    const auto inputDot = [&](const std::vector<at::Tensor>& dots, size_t k) {
+        const int input = m_nodes[k].inputs[0];
+        return input == LayerGraph::kInput ? at::Tensor() : dots[static_cast<size_t>(input)];
+    };
     std::vector<at::Tensor> dots(count);   // forward tangents of the node outputs
     for (size_t k = 0; k < count; ++k) {
         const Node node(*this, primal, k);
-        at::Tensor dot;
+        if (hasParameters(node.node.kind)) {
+            dots[k] = node.outputTangent(inputDot(dots, k), request);
+            continue;
+        }
         for (int input : node.node.inputs)
             if (input != LayerGraph::kInput && dots[static_cast<size_t>(input)].defined())
-                accumulate(dot, node.forwardTangent(dots[static_cast<size_t>(input)]));
-        if (hasParameters(node.node.kind))
-            accumulate(dot, node.parameterTangent(request));
-        dots[k] = dot;
+                accumulate(dots[k], node.forwardTangent(dots[static_cast<size_t>(input)]));
     }
 
     const at::Tensor& outputDot = dots.back();
     std::vector<at::Tensor> errorDots(count);   // tangents of the back-propagated errors
-    if (!outputDot.defined())
-        errorDots.back() = at::Tensor();
-    else if (m_task == Task::Classification)
+    if (m_task == Task::Classification)
         errorDots.back() = primal.probabilities * outputDot -
                            primal.probabilities * rowDot(primal.probabilities, outputDot);
     else
@@ -484,26 +489,25 @@ void LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& reques
     for (size_t k = count; k-- > 0;) {
         const Node node(*this, primal, k);
         const at::Tensor e = std::move(errorDots[k]);
+        const at::Tensor xDot = inputDot(dots, k);
         const bool parametrized = hasParameters(node.node.kind);
-        const int firstInput = node.node.inputs[0];
-        const at::Tensor xDot = firstInput == LayerGraph::kInput ? at::Tensor() : dots[static_cast<size_t>(firstInput)];
         if (parametrized)
             node.gradientTangent(e, xDot, request);
         for (size_t j = 0; j < node.node.inputs.size(); ++j) {
             const int input = node.node.inputs[j];
             if (input == LayerGraph::kInput || !m_dependsOnParameters[static_cast<size_t>(input)])
                 continue;
-            at::Tensor inputDot;
-            if (e.defined())
-                inputDot = node.backward(e, j);
+            at::Tensor inputErrorDot;
             if (parametrized)
-                accumulate(inputDot, node.parameterErrorTangent(request));
+                inputErrorDot = node.inputErrorTangent(e, request);
+            else if (e.defined())
+                inputErrorDot = node.backward(e, j);
             if (node.node.kind == LayerKind::Activation && xDot.defined()) {
                 const at::Tensor curvature = activationCurvature(node.node.activation, node.x, node.y);
                 if (curvature.defined())
-                    accumulate(inputDot, curvature * xDot * node.error());
+                    accumulate(inputErrorDot, curvature * xDot * node.error());
             }
-            accumulate(errorDots[static_cast<size_t>(input)], inputDot);
+            accumulate(errorDots[static_cast<size_t>(input)], inputErrorDot);
         }
     }
 }

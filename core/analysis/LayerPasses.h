@@ -38,6 +38,9 @@ struct PrimalPass {
     std::vector<at::Tensor> errors;        // d(sum_i f_i)/d(output), kept where tangents need it
     std::vector<at::Tensor> poolIndices;   // MaxPool2d
     at::Tensor probabilities;              // classification: softmax of the output
+    // Linear nodes, [N, 1]: x_i.x_i (+ 1 for the bias's constant input) and e_i.e_i, what the
+    // rank-2 per-example directions need.
+    std::vector<at::Tensor> inputSquares, errorSquares;
     at::Tensor input;
     int64_t bytes() const;
 };

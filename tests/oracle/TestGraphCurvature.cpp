@@ -2,10 +2,12 @@
 // matrices built here with autograd: H = (1/n) sum_i H_i and Sigma = (1/n) sum_i H_i^2 - H^2 of tiny
 // networks of every kind that describes itself as a layer graph (MLPs, VGG- and ResNet-style CNNs,
 // with and without BatchNorm, every activation, cross-entropy and squared loss), in double; then
-// LeNet-5 and the canonical 784-256x4-10 MLP against autograd's products, in float.
+// LeNet-5 and the canonical 784-256x4-10 MLP against autograd's products, in float; the
+// per-example convolutions of the Sigma product against one convolution per example.
 #include "oracle/DenseCurvature.h"
 
 #include "analysis/CurvatureOperators.h"
+#include "analysis/ExampleConvolution.h"
 #include "analysis/GraphCurvature.h"
 #include "analysis/LayerPasses.h"
 #include "analysis/LossCurvature.h"
@@ -210,6 +212,41 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, minimascope::core::detail::LayerPasses(stray, flat, Task::Classification));
         QVERIFY(minimascope::core::detail::LayerPasses(mlp.layerGraph(), flat, Task::Classification).primal(
                     at::zeros({1, 2}), at::zeros({1}, at::TensorOptions(at::kLong))).values.back().defined());
+    }
+
+    void exampleConvolutionsMatchOneConvolutionPerExample_data()
+    {
+        QTest::addColumn<int>("stride");
+        QTest::newRow("stride 1") << 1;
+        QTest::newRow("stride 2") << 2;
+    }
+    void exampleConvolutionsMatchOneConvolutionPerExample()
+    {
+        // 40 examples of 16 x 28 x 28 in double: at stride 1, 0.9 MB of 3x3 patches each, so the
+        // 16 MB patch budget splits them into sub-batches of 18 (18 + 18 + 4), which must not show.
+        QFETCH(int, stride);
+        const minimascope::core::detail::ConvolutionShape shape{3, stride, 1};
+        const auto options = at::TensorOptions(at::kDouble);
+        const at::Tensor x = at::randn({40, 16, 28, 28}, options);
+        const int64_t side = (28 + 2 - 3) / stride + 1;
+        const at::Tensor e = at::randn({40, 4, side, side}, options);
+        const at::Tensor kernels = at::randn({40, 4, 16 * 9}, options);
+        const at::Tensor gradients = minimascope::core::detail::exampleKernelGradients(e, x, shape);
+        at::Tensor convolved = at::zeros({40, 4, side, side}, options);
+        minimascope::core::detail::addExampleConvolutions(convolved, x, kernels, shape);
+        at::Tensor transposed = at::zeros_like(x);
+        minimascope::core::detail::addExampleTransposedConvolutions(transposed, e, kernels, shape);
+        for (int64_t i = 0; i < 40; ++i) {
+            const at::Tensor xi = x.narrow(0, i, 1);
+            const at::Tensor ei = e.narrow(0, i, 1);
+            const at::Tensor kernel = kernels[i].view({4, 16, 3, 3});
+            const auto [inputGradient, kernelGradient, unused] = at::convolution_backward(
+                ei, xi, kernel, c10::nullopt, {stride, stride}, {1, 1}, {1, 1}, false, {0, 0}, 1, {true, true, false});
+            QVERIFY(relativeError(gradients[i], kernelGradient.view({4, -1})) < kDoubleTolerance);
+            QVERIFY(relativeError(convolved[i], at::conv2d(xi, kernel, {}, {stride, stride}, {1, 1})[0]) <
+                    kDoubleTolerance);
+            QVERIFY(relativeError(transposed[i], inputGradient[0]) < kDoubleTolerance);
+        }
     }
 
     void leNet5MatchesAutograd()
