@@ -54,10 +54,14 @@ at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v)
     return product.reshape({op.dimension}).to(at::kDouble);
 }
 
-LanczosProcess::LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity)
+LanczosProcess::LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity,
+                               bool keepImages)
     : m_op(op), m_capacity(std::min(capacity, op.dimension)), m_next(start)
 {
-    m_basis = at::empty({std::min<int64_t>(m_capacity, 16), op.dimension}, at::TensorOptions(at::kDouble));
+    const int64_t rows = std::min<int64_t>(m_capacity, 16);
+    m_basis = at::empty({rows, op.dimension}, at::TensorOptions(at::kDouble));
+    if (keepImages)
+        m_images = at::empty({rows, op.dimension}, at::TensorOptions(op.dtype));
 }
 
 void LanczosProcess::orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) const
@@ -78,16 +82,22 @@ void LanczosProcess::orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) cons
         w.sub_(q.t().mv(q.mv(w)));
 }
 
-void LanczosProcess::appendBasisVector(const at::Tensor& q)
+void LanczosProcess::appendBasisVector(const at::Tensor& q, const at::Tensor& image)
 {
+    // Grow by doubling so that an early stop does not pay for maxSteps vectors.
+    const auto grow = [this](at::Tensor& rows) {
+        at::Tensor grown = at::empty({std::min<int64_t>(m_capacity, 2 * rows.size(0)), m_op.dimension}, rows.options());
+        grown.narrow(0, 0, m_rows).copy_(rows.narrow(0, 0, m_rows));
+        rows = grown;
+    };
     if (m_rows == m_basis.size(0)) {
-        // Grow by doubling so that an early stop does not pay for maxSteps vectors.
-        const int64_t rows = std::min<int64_t>(m_capacity, 2 * m_basis.size(0));
-        at::Tensor grown = at::empty({rows, m_op.dimension}, at::TensorOptions(at::kDouble));
-        grown.narrow(0, 0, m_rows).copy_(m_basis.narrow(0, 0, m_rows));
-        m_basis = grown;
+        grow(m_basis);
+        if (m_images.defined())
+            grow(m_images);
     }
     m_basis[m_rows].copy_(q);
+    if (m_images.defined())
+        m_images[m_rows].copy_(image);
     ++m_rows;
 }
 
@@ -101,7 +111,7 @@ bool LanczosProcess::step(const CancelToken* cancel)
     at::Tensor w = applyInDouble(m_op, q);
     if (!w.defined())
         return false;
-    appendBasisVector(q);
+    appendBasisVector(q, w);
     ++m_products;
 
     const double alpha = q.dot(w).item<double>();
@@ -166,6 +176,11 @@ at::Tensor LanczosProcess::basis() const
     return m_basis.narrow(0, 0, m_rows);
 }
 
+at::Tensor LanczosProcess::images() const
+{
+    return m_images.narrow(0, 0, m_rows);
+}
+
 } // namespace detail
 
 namespace {
@@ -218,24 +233,26 @@ void validate(const SymmetricOperator& op, int64_t k)
                                     + "-dimensional operator");
 }
 
-// Measures |A v - value v| for every pair with one product each (v as stored, in the
-// operator dtype). Returns false when cancelled; unmeasured residuals stay NaN.
-bool measureResiduals(const SymmetricOperator& op, std::vector<EigenPair>& pairs, int64_t& products,
-                      int64_t step, int64_t total, const CancelToken* cancel, const SolverProgressSink& progress)
+// The wanted Ritz pairs of the process's current T (eigen-decomposed as values, vectors), each with
+// its true residual |A y - theta y|: A y is the same combination of the kept products A q_j as y
+// is of the q_j, so no product is needed (the standard bound |beta_m s_m| equals it only in exact
+// arithmetic).
+std::vector<EigenPair> ritzPairs(const detail::LanczosProcess& process, const at::Tensor& values,
+                                 const at::Tensor& vectors, const std::vector<int64_t>& wanted, at::ScalarType dtype)
 {
-    for (EigenPair& pair : pairs) {
-        if (cancel && cancel->isCancelled())
-            return false;
-        const at::Tensor v = pair.vector.to(at::kDouble);
-        const at::Tensor av = detail::applyInDouble(op, v);
-        if (!av.defined())
-            return false;
-        ++products;
-        pair.residual = (av - pair.value * v).norm().item<double>();
-        if (progress)
-            progress({step, total, products, pair.value});
+    const at::Tensor basis = process.basis();
+    const at::Tensor images = process.images().to(at::kDouble);
+    std::vector<EigenPair> pairs;
+    for (int64_t i : wanted) {
+        const at::Tensor s = vectors.select(1, i);
+        at::Tensor y = basis.t().mv(s);
+        const double norm = y.norm().item<double>();
+        y /= norm;
+        const double theta = values[i].item<double>();
+        const double residual = (images.t().mv(s) / norm - theta * y).norm().item<double>();
+        pairs.push_back({theta, y.to(dtype), residual});
     }
-    return true;
+    return pairs;
 }
 
 bool allConverged(const std::vector<EigenPair>& pairs, size_t k, double tolerance)
@@ -256,12 +273,12 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
     at::Generator generator = detail::makeGenerator(options.seed);
     // At least k steps: fewer cannot produce k Ritz pairs.
     const int64_t capacity = std::min(op.dimension, std::max(options.maxSteps, options.k));
-    detail::LanczosProcess process(op, mixedWarmStart(options.start, op.dimension, generator), capacity);
+    detail::LanczosProcess process(op, mixedWarmStart(options.start, op.dimension, generator), capacity,
+                                   /*keepImages=*/true);
 
     EigenResult result;
     at::Tensor values;
     at::Tensor vectors;   // eigenvectors of T, columns
-    bool boundsMet = false;
     while (process.steps() < capacity) {
         if (!process.step(cancel)) {
             result.status = RunStatus::Cancelled;
@@ -270,18 +287,21 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
         std::tie(values, vectors) = at::linalg_eigh(process.tridiagonal());
         const int64_t m = process.steps();
         const std::vector<int64_t> wanted = wantedIndices(m, options.k, options.which);
-        // Standard Lanczos bound: |A y_i - theta_i y_i| = |beta_m * s_{m,i}| in exact arithmetic;
-        // full reorthogonalization keeps the computed basis close enough for it to hold.
-        boundsMet = m >= options.k;
-        for (int64_t i : wanted) {
-            const double theta = values[i].item<double>();
-            const double bound = std::abs(process.lastBeta() * vectors[m - 1][i].item<double>());
-            boundsMet = boundsMet && bound <= options.tolerance * std::abs(theta);
-        }
         if (progress)
             progress({m, capacity, process.products(), values[wanted.front()].item<double>()});
-        if (boundsMet)
-            break;
+        // The standard bound |A y_i - theta_i y_i| = |beta_m s_{m,i}| (exact arithmetic) first, as
+        // a cheap filter; then the true residuals decide.
+        bool boundsMet = m >= options.k;
+        for (int64_t i : wanted) {
+            const double bound = std::abs(process.lastBeta() * vectors[m - 1][i].item<double>());
+            boundsMet = boundsMet && bound <= options.tolerance * std::abs(values[i].item<double>());
+        }
+        if (boundsMet) {
+            result.pairs = ritzPairs(process, values, vectors, wanted, op.dtype);
+            if (allConverged(result.pairs, static_cast<size_t>(options.k), options.tolerance))
+                break;
+            result.pairs.clear();
+        }
         // Invariant subspace with fewer than the wanted pairs converged: continue from a fresh
         // random direction orthogonal to it (a new decoupled block of T).
         if (process.brokeDown() && !process.restart(detail::randomUnitVector(op.dimension, generator)))
@@ -290,20 +310,9 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
     result.products = process.products();
     if (process.steps() == 0)
         return result;
-
-    const int64_t m = process.steps();
-    const at::Tensor basis = process.basis();
-    for (int64_t i : wantedIndices(m, options.k, options.which)) {
-        at::Tensor y = basis.t().mv(vectors.select(1, i));
-        y = y / y.norm();
-        result.pairs.push_back({values[i].item<double>(), y.to(op.dtype), kNaN});
-    }
-    if (result.status == RunStatus::Cancelled)
-        return result;
-    if (!measureResiduals(op, result.pairs, result.products, m, capacity, cancel, progress)) {
-        result.status = RunStatus::Cancelled;
-        return result;
-    }
+    if (result.pairs.empty())
+        result.pairs = ritzPairs(process, values, vectors, wantedIndices(process.steps(), options.k, options.which),
+                                 op.dtype);
     result.converged = allConverged(result.pairs, static_cast<size_t>(options.k), options.tolerance);
     return result;
 }

@@ -1,10 +1,12 @@
 #pragma once
 // Extreme eigenpairs of a symmetric operator by the Lanczos method with full
 // reorthogonalization (in double precision internally, whatever the operator's dtype), and the
-// textbook power iteration. Each eigenpair carries its residual |A v - lambda v| measured with
-// one extra product per pair, and the number of products the whole solve cost.
+// textbook power iteration. Each eigenpair carries its residual |A v - lambda v| and the solve the
+// number of products it cost. Lanczos keeps its products A q_j, so a Ritz vector's residual costs
+// no product of its own (A y is the same combination of them); power iteration measures it with
+// one more product.
 // Cancel: checked before every product; a cancelled solve returns status Cancelled with the
-// best estimates so far (possibly none). Thread-safety: a solve uses only its arguments; run
+// best estimates so far (possibly none), their residuals measured. Thread-safety: a solve uses only its arguments; run
 // one solve per operator at a time (operators are not thread-safe).
 #include "analysis/SymmetricOperator.h"
 #include "common/RunStatus.h"
@@ -32,7 +34,7 @@ struct LanczosOptions {
     int64_t k = 1;
     Spectrum which = Spectrum::Largest;
     double tolerance = 1e-3;        // stop when residual <= tolerance * |lambda| for all k pairs
-    int64_t maxSteps = 200;         // Krylov dimension cap (memory: maxSteps vectors)
+    int64_t maxSteps = 200;         // Krylov dimension cap (memory: maxSteps vectors and their products)
     uint64_t seed = 0;              // random start when no start vector
     at::Tensor start;               // optional warm start (e.g. the previous top eigenvector); a
                                     // random 10% is mixed in so that a crossing eigenvalue is not missed

@@ -32,7 +32,9 @@ at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v);
 class LanczosProcess {
 public:
     // start: unit-norm double vector of op.dimension elements; capacity: most steps kept.
-    LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity);
+    // keepImages: also keep every product A q_j (in the operator dtype), so that a Ritz vector's
+    // image, and so its residual, is a combination of them instead of one more product.
+    LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity, bool keepImages = false);
 
     // One product: extends the basis by one vector and T by alpha_j, beta_j. Returns false
     // (no product made) when cancel is requested or the capacity is reached.
@@ -56,14 +58,17 @@ public:
     at::Tensor tridiagonal() const;
     // The first steps() basis vectors as rows, [steps, dimension] double.
     at::Tensor basis() const;
+    // A times each basis vector, as rows [steps, dimension] in the operator dtype (keepImages).
+    at::Tensor images() const;
 
 private:
     void orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) const;
-    void appendBasisVector(const at::Tensor& q);
+    void appendBasisVector(const at::Tensor& q, const at::Tensor& image);
 
     const SymmetricOperator& m_op;
     int64_t m_capacity = 0;
     at::Tensor m_basis;           // [allocated rows, dimension], grown by doubling
+    at::Tensor m_images;          // the same rows of A q_j (keepImages), else undefined
     int64_t m_rows = 0;           // basis vectors stored
     at::Tensor m_next;            // next basis vector (unit), undefined after breakdown
     std::vector<double> m_alpha;

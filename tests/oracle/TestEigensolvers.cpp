@@ -23,6 +23,12 @@ Q_DECLARE_METATYPE(at::ScalarType)
 
 namespace {
 
+// Lanczos reports the residual of A y computed from its kept products (A y = sum_j s_j A q_j); a
+// float32 operator's products carry rounding of ~eps_float * sqrt(200) * |A| = 1.7e-5 for these
+// 200 x 200 matrices with |A| = 10, which is how far that can sit from a fresh product of the
+// returned (float-rounded) vector. In double both agree to rounding.
+constexpr double kFloatResidualAgreement = 2e-5;
+
 // The density's integral over its grid: the grid spans the nodes +- 5 sigma, which leaves about
 // 6e-7 of a Gaussian's mass outside, and the trapezoid rule on 1000+ points adds less than that.
 constexpr double kDensityMass = 1e-4;
@@ -176,7 +182,9 @@ void TestEigensolvers::lanczosExtremePairs()
             QVERIFY2(overlap(pair.vector, trueVectors.select(1, index)) > 1.0 - (isDouble ? 1e-6 : 1e-3),
                      qPrintable(QString::number(overlap(pair.vector, trueVectors.select(1, index)), 'g', 17)));
             const double recomputed = residualOf(dense, pair);
-            QVERIFY(std::abs(pair.residual - recomputed) <= 1e-12 * (1.0 + recomputed));
+            QVERIFY2(std::abs(pair.residual - recomputed) <= (isDouble ? 1e-12 * (1.0 + recomputed)
+                                                                       : kFloatResidualAgreement),
+                     qPrintable(QStringLiteral("%1 vs %2").arg(pair.residual).arg(recomputed)));
             QVERIFY(pair.residual <= options.tolerance * std::abs(pair.value));
         }
     }
@@ -241,7 +249,7 @@ void TestEigensolvers::lanczosInvariantSubspaceAndRestart()
     options.tolerance = 1e-10;
     EigenResult result = lanczos(dense.op(), options);
     QVERIFY(result.converged);
-    QVERIFY2(result.products <= 4, qPrintable(QString::number(result.products)));   // 3 steps + 1 residual
+    QVERIFY2(result.products <= 3, qPrintable(QString::number(result.products)));   // 3 steps, residual free
     QVERIFY(std::abs(result.pairs[0].value - 5.0) < 1e-10);
 
     // Five pairs from a 3-dimensional Krylov space: after the breakdown the solver restarts
@@ -253,7 +261,7 @@ void TestEigensolvers::lanczosInvariantSubspaceAndRestart()
     result = lanczos(dense.op(), options);
     QVERIFY(result.converged);
     QCOMPARE(result.products, *dense.calls);
-    QCOMPARE(result.products, int64_t(2 * 3 + 5));   // two blocks, five residual products
+    QCOMPARE(result.products, int64_t(2 * 3));   // two blocks; the residuals come from the kept products
     QCOMPARE(result.pairs.size(), size_t(5));
     const std::vector<double> expected{5.0, 5.0, 1.0, 1.0, -2.0};
     at::Tensor vectors = at::empty({5, a.size(0)}, at::TensorOptions(at::kDouble));
@@ -278,10 +286,9 @@ void TestEigensolvers::lanczosProgressAndMidwayCancel()
     QCOMPARE(static_cast<int64_t>(reports.size()), result.products);
     for (size_t i = 0; i < reports.size(); ++i)
         QCOMPARE(reports[i].products, static_cast<int64_t>(i + 1));
-    // Lanczos steps report the top Ritz value; the residual products report their pair's value.
-    const size_t lanczosSteps = reports.size() - 2;
-    QVERIFY(std::abs(reports[lanczosSteps - 1].estimate - 10.0) < 1e-8);
-    QCOMPARE(reports.back().estimate, result.pairs.back().value);
+    // Every product is a Lanczos step reporting the top Ritz value; the last one is the result's.
+    QVERIFY(std::abs(reports.back().estimate - 10.0) < 1e-8);
+    QCOMPARE(reports.back().estimate, result.pairs.front().value);
 
     // Cancel requested after the 5th product: no 6th product, the 5-step Ritz pairs come back.
     dense = denseOperator(a, at::kDouble);
@@ -296,7 +303,12 @@ void TestEigensolvers::lanczosProgressAndMidwayCancel()
     QVERIFY(!result.converged);
     QCOMPARE(result.pairs.size(), size_t(2));
     QVERIFY(result.pairs[0].value > result.pairs[1].value);
-    QVERIFY(std::isnan(result.pairs[0].residual));   // not measured
+    // Not converged after 5 steps, but the residuals of what came back are known exactly.
+    for (const EigenPair& pair : result.pairs) {
+        const double recomputed = residualOf(dense, pair);
+        QVERIFY(recomputed > options.tolerance * std::abs(pair.value));
+        QVERIFY(std::abs(pair.residual - recomputed) <= 1e-12 * (1.0 + recomputed));
+    }
 }
 
 void TestEigensolvers::powerIterationWithDeflation()
