@@ -56,17 +56,14 @@ at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v)
 
 LanczosProcess::LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity,
                                bool keepImages)
-    : m_op(op), m_capacity(std::min(capacity, op.dimension)), m_next(start)
+    : m_op(op), m_capacity(std::min(capacity, op.dimension)), m_keepImages(keepImages),
+      m_next(start.to(op.dtype).contiguous())
 {
-    const int64_t rows = std::min<int64_t>(m_capacity, 16);
-    m_basis = at::empty({rows, op.dimension}, at::TensorOptions(at::kDouble));
-    if (keepImages)
-        m_images = at::empty({rows, op.dimension}, at::TensorOptions(op.dtype));
 }
 
-void LanczosProcess::orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) const
+void LanczosProcess::orthogonalizeAgainstBasis(at::Tensor& w) const
 {
-    if (rows == 0)
+    if (m_basis.empty())
         return;
     // Classical Gram-Schmidt with a second pass when the first one cancelled much of w ("twice
     // is enough", Giraud et al. 2005; the criterion of Daniel, Gragg, Kaufman & Stewart 1976):
@@ -75,30 +72,18 @@ void LanczosProcess::orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) cons
     // kept most of its norm one pass is already accurate, and skipping the second halves the
     // reads of the basis (the dominant cost of a step beyond the product at 100 steps).
     constexpr double kSecondPassBelow = 0.7071067811865476;   // 1 / sqrt(2)
-    const at::Tensor q = m_basis.narrow(0, 0, rows);
-    const double before = w.norm().item<double>();
-    w.sub_(q.t().mv(q.mv(w)));
-    if (w.norm().item<double>() < kSecondPassBelow * before)
-        w.sub_(q.t().mv(q.mv(w)));
-}
-
-void LanczosProcess::appendBasisVector(const at::Tensor& q, const at::Tensor& image)
-{
-    // Grow by doubling so that an early stop does not pay for maxSteps vectors.
-    const auto grow = [this](at::Tensor& rows) {
-        at::Tensor grown = at::empty({std::min<int64_t>(m_capacity, 2 * rows.size(0)), m_op.dimension}, rows.options());
-        grown.narrow(0, 0, m_rows).copy_(rows.narrow(0, 0, m_rows));
-        rows = grown;
+    const auto pass = [this](at::Tensor& v) {
+        std::vector<double> coefficients;
+        coefficients.reserve(m_basis.size());
+        for (const at::Tensor& q : m_basis)
+            coefficients.push_back(q.dot(v).item<double>());
+        for (size_t j = 0; j < m_basis.size(); ++j)
+            v.sub_(m_basis[j], coefficients[j]);
     };
-    if (m_rows == m_basis.size(0)) {
-        grow(m_basis);
-        if (m_images.defined())
-            grow(m_images);
-    }
-    m_basis[m_rows].copy_(q);
-    if (m_images.defined())
-        m_images[m_rows].copy_(image);
-    ++m_rows;
+    const double before = w.norm().item<double>();
+    pass(w);
+    if (w.norm().item<double>() < kSecondPassBelow * before)
+        pass(w);
 }
 
 bool LanczosProcess::step(const CancelToken* cancel)
@@ -108,17 +93,23 @@ bool LanczosProcess::step(const CancelToken* cancel)
     if (cancel && cancel->isCancelled())
         return false;
     const at::Tensor q = m_next;
-    at::Tensor w = applyInDouble(m_op, q);
-    if (!w.defined())
-        return false;
-    appendBasisVector(q, w);
+    const at::Tensor product = m_op.apply(q);
+    if (!product.defined())
+        return false;   // the operator saw the cancel request midway
+    if (product.numel() != m_op.dimension)
+        throw std::runtime_error("SymmetricOperator::apply returned " + std::to_string(product.numel())
+                                 + " elements, expected " + std::to_string(m_op.dimension));
+    at::Tensor w = product.reshape({m_op.dimension}).to(m_op.dtype).clone();
+    if (m_keepImages)
+        m_images.push_back(w.clone());
     ++m_products;
 
     const double alpha = q.dot(w).item<double>();
     w.sub_(q, alpha);
-    if (m_rows >= 2)
-        w.sub_(m_basis[m_rows - 2], m_beta.back());
-    orthogonalizeAgainstBasis(w, m_rows);
+    if (!m_basis.empty())
+        w.sub_(m_basis.back(), m_beta.back());
+    m_basis.push_back(q);
+    orthogonalizeAgainstBasis(w);
     double beta = w.norm().item<double>();
 
     m_alpha.push_back(alpha);
@@ -145,9 +136,9 @@ bool LanczosProcess::restart(const at::Tensor& vector)
 {
     if (steps() >= m_capacity)
         return false;
-    at::Tensor w = vector.to(at::kDouble).clone();
+    at::Tensor w = vector.to(m_op.dtype).clone();
     const double before = w.norm().item<double>();
-    orthogonalizeAgainstBasis(w, m_rows);
+    orthogonalizeAgainstBasis(w);
     const double after = w.norm().item<double>();
     if (!(after > 1e-8 * before))
         return false;
@@ -171,14 +162,29 @@ at::Tensor LanczosProcess::tridiagonal() const
     return t;
 }
 
-at::Tensor LanczosProcess::basis() const
+namespace {
+
+// Summed in the rows' dtype (the operator's precision), returned in double.
+at::Tensor combine(const std::vector<at::Tensor>& rows, const at::Tensor& coefficients)
 {
-    return m_basis.narrow(0, 0, m_rows);
+    at::Tensor sum = at::zeros_like(rows.front());
+    const at::Tensor c = coefficients.to(at::kDouble).contiguous();
+    const auto values = c.accessor<double, 1>();
+    for (size_t j = 0; j < rows.size(); ++j)
+        sum.add_(rows[j], values[static_cast<int64_t>(j)]);
+    return sum.to(at::kDouble);
 }
 
-at::Tensor LanczosProcess::images() const
+} // namespace
+
+at::Tensor LanczosProcess::combineBasis(const at::Tensor& coefficients) const
 {
-    return m_images.narrow(0, 0, m_rows);
+    return combine(m_basis, coefficients);
+}
+
+at::Tensor LanczosProcess::combineImages(const at::Tensor& coefficients) const
+{
+    return combine(m_images, coefficients);
 }
 
 } // namespace detail
@@ -240,16 +246,14 @@ void validate(const SymmetricOperator& op, int64_t k)
 std::vector<EigenPair> ritzPairs(const detail::LanczosProcess& process, const at::Tensor& values,
                                  const at::Tensor& vectors, const std::vector<int64_t>& wanted, at::ScalarType dtype)
 {
-    const at::Tensor basis = process.basis();
-    const at::Tensor images = process.images().to(at::kDouble);
     std::vector<EigenPair> pairs;
     for (int64_t i : wanted) {
         const at::Tensor s = vectors.select(1, i);
-        at::Tensor y = basis.t().mv(s);
+        at::Tensor y = process.combineBasis(s);
         const double norm = y.norm().item<double>();
         y /= norm;
         const double theta = values[i].item<double>();
-        const double residual = (images.t().mv(s) / norm - theta * y).norm().item<double>();
+        const double residual = (process.combineImages(s) / norm - theta * y).norm().item<double>();
         pairs.push_back({theta, y.to(dtype), residual});
     }
     return pairs;

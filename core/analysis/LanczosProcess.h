@@ -1,7 +1,10 @@
 #pragma once
 // Internal to the analysis library (shared by Lanczos.cpp and SpectralDensity.cpp): the bare
-// Lanczos three-term recurrence with full reorthogonalization, in double precision, one
-// operator product per step. Callers decide when to stop and what to do on breakdown.
+// Lanczos three-term recurrence with full reorthogonalization, one operator product per step.
+// The vectors are kept in the operator's dtype, one tensor each (not one growing matrix: a block
+// above glibc's 32 MB mmap threshold faults its pages in again at every solve, which measured
+// ~100 ms a solve on the canonical MLP); alpha, beta and T are double. Callers decide when to stop
+// and what to do on breakdown.
 #include "analysis/SymmetricOperator.h"
 
 #include <ATen/core/Generator.h>
@@ -31,7 +34,7 @@ at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v);
 
 class LanczosProcess {
 public:
-    // start: unit-norm double vector of op.dimension elements; capacity: most steps kept.
+    // start: unit-norm vector of op.dimension elements (any float dtype); capacity: most steps kept.
     // keepImages: also keep every product A q_j (in the operator dtype), so that a Ritz vector's
     // image, and so its residual, is a combination of them instead of one more product.
     LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity, bool keepImages = false);
@@ -56,21 +59,20 @@ public:
     double lastBeta() const { return m_beta.empty() ? 0.0 : m_beta.back(); }
     // The steps x steps symmetric tridiagonal matrix (double).
     at::Tensor tridiagonal() const;
-    // The first steps() basis vectors as rows, [steps, dimension] double.
-    at::Tensor basis() const;
-    // A times each basis vector, as rows [steps, dimension] in the operator dtype (keepImages).
-    at::Tensor images() const;
+    // sum_j coefficients[j] q_j over the basis vectors, and sum_j coefficients[j] A q_j over the
+    // kept products (keepImages), in double; coefficients: steps() values (double).
+    at::Tensor combineBasis(const at::Tensor& coefficients) const;
+    at::Tensor combineImages(const at::Tensor& coefficients) const;
 
 private:
-    void orthogonalizeAgainstBasis(at::Tensor& w, int64_t rows) const;
-    void appendBasisVector(const at::Tensor& q, const at::Tensor& image);
+    void orthogonalizeAgainstBasis(at::Tensor& w) const;
 
     const SymmetricOperator& m_op;
     int64_t m_capacity = 0;
-    at::Tensor m_basis;           // [allocated rows, dimension], grown by doubling
-    at::Tensor m_images;          // the same rows of A q_j (keepImages), else undefined
-    int64_t m_rows = 0;           // basis vectors stored
-    at::Tensor m_next;            // next basis vector (unit), undefined after breakdown
+    bool m_keepImages = false;
+    std::vector<at::Tensor> m_basis;    // q_j, operator dtype
+    std::vector<at::Tensor> m_images;   // A q_j (keepImages)
+    at::Tensor m_next;                  // next basis vector (unit), undefined after breakdown
     std::vector<double> m_alpha;
     std::vector<double> m_beta;   // m_beta[j] couples q_j and q_{j+1}
     double m_normEstimate = 0.0;  // max |alpha|, |beta| seen: scale of T for the breakdown test
