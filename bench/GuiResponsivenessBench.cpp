@@ -13,6 +13,7 @@
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
+#include "common/AllocatorSettings.h"
 #include "controllers/RunController.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
@@ -113,6 +114,7 @@ Phase summarize(const std::vector<double>& stalls, double cancelMs, const QStrin
 int main(int argc, char** argv)
 {
     ensurePassiveOpenMp(argv);
+    minimascope::core::keepFreedMemoryForReuse();
     setDefaultSurfaceFormat();
     QApplication app(argc, argv);
     QTemporaryDir settingsDir;   // never the user's settings

@@ -6,6 +6,7 @@
 // with two point workers (one core each) and with one worker on two intra-op threads, and the
 // generic set-parameters-and-forward path once on an 11x11 grid (scaled per point); reports each run's time to the coarse preview,
 // the matmul FLOPs done and the matmul peak of this machine for the FLOP-bound comparison.
+#include "common/AllocatorSettings.h"
 #include "data/DatasetTransforms.h"
 #include "data/FashionMnist.h"
 #include "landscape/Directions.h"
@@ -90,6 +91,7 @@ Timing timeSurface(Network& network, FlatParameters& parameters, const Dataset& 
 
 int main(int argc, char** argv)
 {
+    keepFreedMemoryForReuse();
     if (argc < 2) {
         std::cerr << "usage: minimascope-bench-landscape PARAMS_DIR [repeats]\n";
         return 2;

@@ -2,6 +2,7 @@
 // Fashion-MNIST examples), the C++ half of bench/run_train_bench.py. Runs the real Trainer
 // (sampler, batch gather, gradient path, update) and excludes only its evaluations.
 // Prints one JSON object per measurement.
+#include "common/AllocatorSettings.h"
 #include "common/CancelToken.h"
 #include "data/DatasetSpec.h"
 #include "train/Trainer.h"
@@ -34,6 +35,7 @@ double stepsPerSecond(const RunConfig& base, const DatasetPair& data, int64_t st
 
 int main(int argc, char** argv)
 {
+    keepFreedMemoryForReuse();
     // Usage: minimascope-bench-train [seconds-per-measurement] [n] [batch sizes...]
     const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
     const int64_t n = argc > 2 ? std::atoll(argv[2]) : 1000;

@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "PresetLibrary.h"
 
+#include "common/AllocatorSettings.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
 
@@ -24,6 +25,7 @@ extern "C" void onSignal(int)
 
 int main(int argc, char** argv)
 {
+    core::keepFreedMemoryForReuse();
     try {
         const cli::CliArguments args = cli::parseArguments(argc, argv);
         if (args.command == "help" || args.helpRequested) {

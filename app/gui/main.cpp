@@ -14,6 +14,7 @@
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
+#include "common/AllocatorSettings.h"
 #include "controllers/RunController.h"
 #include "controllers/SnapshotPicker.h"
 #include "panels/SetupPanel.h"
@@ -39,6 +40,7 @@ int main(int argc, char** argv)
 {
     // Before anything else: may re-execute the program (see AppEnvironment.h).
     minimascope::ui::ensurePassiveOpenMp(argv);
+    minimascope::core::keepFreedMemoryForReuse();
     // VTK's 3D panel needs its OpenGL format set before the QApplication exists.
     minimascope::ui::setDefaultSurfaceFormat();
     QApplication app(argc, argv);
