@@ -1,18 +1,20 @@
-// Cost of the curvature engine on the canonical workload (784-256x4-10 MLP trained on the first
-// 1000 Fashion-MNIST examples), the C++ half of bench/run_curvature_bench.py. Prints JSON lines.
+// Cost of the curvature engine, the C++ half of bench/run_curvature_bench.py. Prints JSON lines.
 //   minimascope-bench-curvature PARAMS_DIR [n ...]
-// PARAMS_DIR: a trained network's parameters (a run folder's parameters/). For each n (default
-// 1000) it times H products (both paths), Sigma products (factored and, at n <= 2000, the naive
-// loop), certified sharpness, top-5, SLQ, the stability test, and peak memory; then LeNet-5's H
-// and Sigma products (per-example loop against expanded weights) at the first n.
+// PARAMS_DIR: the canonical network's parameters (784-256x4-10 MLP trained on the first 1000
+// Fashion-MNIST examples; a run folder's parameters/). For each n (default 1000): H products by the
+// engine's R-operator passes (the first one, which also computes the cached forward pass, and the
+// following ones) and by autograd's double backward, Sigma products (and, at n <= 2000, the
+// per-example loop), with peak memory. At the first n also the certified sharpness, top-5, the SLQ
+// density and s, each on fresh operators (cold caches), as `minimascope-cli analyze` runs them.
+// Then the convolutional presets (LeNet-5, VGG- and ResNet-style) at the first n.
+// BENCH_THREADS sets torch's thread count (default 1).
 #include "analysis/CurvatureOperators.h"
 #include "analysis/Lanczos.h"
-#include "analysis/LossCurvature.h"
 #include "analysis/SpectralDensity.h"
-#include "common/CancelToken.h"
+#include "common/AllocatorSettings.h"
 #include "data/DatasetSpec.h"
-#include "data/FashionMnist.h"
 #include "data/DatasetTransforms.h"
+#include "data/FashionMnist.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/RunFolder.h"
@@ -21,19 +23,24 @@
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 using namespace minimascope::core;
 
 namespace {
 
-double seconds(std::chrono::steady_clock::time_point start)
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
 {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 // Median wall time of `repeats` calls.
@@ -42,9 +49,9 @@ double timeIt(F&& f, int repeats)
 {
     std::vector<double> times;
     for (int i = 0; i < repeats; ++i) {
-        const auto start = std::chrono::steady_clock::now();
+        const auto start = Clock::now();
         f();
-        times.push_back(seconds(start));
+        times.push_back(secondsSince(start));
     }
     std::sort(times.begin(), times.end());
     return times[times.size() / 2];
@@ -77,47 +84,122 @@ double matmulPeak()
     return 2.0 * 1024 * 1024 * 1024 / t / 1e9;
 }
 
-// Matmul FLOPs of one factored H product on an MLP with these layer sizes and n examples:
-// forward, tangent forward (2 products, 1 for the first layer), backward and tangent backward
-// (1 and 2 products, none below the first layer), and the H v accumulation (2, 1 for the first).
-double factoredHessianFlops(const std::vector<std::pair<int64_t, int64_t>>& layers, int64_t n)
+// Matmul FLOPs of one H product by the R-operator passes with the forward pass cached: per linear
+// layer the tangent forward (x V^T, plus xDot W^T), the tangent backward (e W + g V, none into the
+// data) and the gradient's tangent (e^T x, plus g^T xDot): 6 products, 2 for the first layer.
+double hessianProductFlops(const std::vector<std::pair<int64_t, int64_t>>& layers, int64_t n)
 {
     double flops = 0;
-    for (size_t l = 0; l < layers.size(); ++l) {
-        const double mac = 2.0 * static_cast<double>(n * layers[l].first * layers[l].second);
-        const bool first = l == 0;
-        flops += mac * (1 + (first ? 1 : 2) + (first ? 0 : 3) + (first ? 1 : 2));
-    }
+    for (size_t l = 0; l < layers.size(); ++l)
+        flops += 2.0 * static_cast<double>(n * layers[l].first * layers[l].second) * (l == 0 ? 2 : 6);
     return flops;
 }
 
+nlohmann::json pairJson(const EigenResult& result, double seconds)
+{
+    std::vector<double> values, residuals;
+    for (const EigenPair& pair : result.pairs) {
+        values.push_back(pair.value);
+        residuals.push_back(pair.residual);
+    }
+    return {{"values", values}, {"residuals", residuals}, {"products", result.products}, {"seconds", seconds},
+            {"converged", result.converged}};
+}
+
+// The eigen-solves of `minimascope-cli analyze`, each on fresh operators as a user would run them.
+void addSolves(nlohmann::json& row, Network& network, FlatParameters& parameters, const Dataset& data)
+{
+    auto start = Clock::now();
+    {
+        CurvatureOperators operators(network, parameters, data);
+        const EigenResult a = lanczos(operators.hessian(), LanczosOptions{});
+        row["sharpness"] = pairJson(a, secondsSince(start));
+    }
+    start = Clock::now();
+    {
+        CurvatureOperators operators(network, parameters, data);
+        LanczosOptions top5;
+        top5.k = 5;
+        const EigenResult five = lanczos(operators.hessian(), top5);
+        row["top5"] = pairJson(five, secondsSince(start));
+    }
+    start = Clock::now();
+    {
+        CurvatureOperators operators(network, parameters, data);
+        SpectralDensityOptions slq;
+        slq.steps = 100;
+        const SpectralDensity density = stochasticLanczosQuadrature(operators.hessian(), slq);
+        row["slq100"] = {{"products", density.products}, {"seconds", secondsSince(start)}};
+    }
+    start = Clock::now();
+    {
+        CurvatureOperators operators(network, parameters, data);
+        const EigenResult s = lanczos(operators.covariance(), LanczosOptions{});
+        row["non_uniformity"] = pairJson(s, secondsSince(start));
+        row["non_uniformity"]["s"] = std::sqrt(std::max(0.0, s.pairs.front().value));
+    }
+}
+
+// The canonical MLP on the first n examples.
+nlohmann::json mlpRow(const std::string& paramsDir, const DatasetPair& full, int64_t n, bool solves, double peak)
+{
+    const Dataset data = takeFirst(full.train, n);
+    const auto network = buildModel(modelPreset("mlp-256x4"), data, 0);
+    loadNetworkTensors(paramsDir, *network);
+    FlatParameters parameters(*network);
+    const at::Tensor v = at::randn({parameters.size()});
+    nlohmann::json row{{"model", "mlp-256x4"}, {"n", n}, {"parameters", parameters.size()}};
+
+    resetPeak();
+    {
+        CurvatureOperators fast(*network, parameters, data);
+        auto start = Clock::now();
+        fast.hessian().apply(v);
+        row["hvp_first_s"] = secondsSince(start);
+        row["hvp_s"] = timeIt([&] { fast.hessian().apply(v); }, 5);
+        row["sigma_s"] = timeIt([&] { fast.covariance().apply(v); }, 3);
+    }
+    row["peak_mb"] = peakMegabytes();
+    CurvatureOperators autograd(*network, parameters, data, nullptr, /*forceNaive=*/true);
+    row["hvp_autograd_s"] = timeIt([&] { autograd.hessian().apply(v); }, 3);
+    const std::vector<std::pair<int64_t, int64_t>> layers{{784, 256}, {256, 256}, {256, 256}, {256, 256}, {256, 10}};
+    row["hvp_flops"] = hessianProductFlops(layers, n);
+    row["hvp_flop_bound_s"] = row["hvp_flops"].get<double>() / (peak * 1e9);
+    if (n <= 2000)
+        row["sigma_naive_s"] = timeIt([&] { autograd.covariance().apply(v); }, 1);
+    if (solves)
+        addSolves(row, *network, parameters, data);
+    return row;
+}
+
 // A convolutional preset ("lenet5", "vgg-small", "resnet-small") at its seeded initialization
-// (the times do not depend on the values) on the first n examples: H and Sigma products by the
-// engine's R-operator passes against autograd's double backward and the per-example loop, with
-// the relative difference of the Sigma products.
-nlohmann::json convolutionalRow(const std::string& preset, const DatasetPair& full, int64_t n, int threads)
+// (the times do not depend on the values) on the first n examples: the R-operator passes against
+// autograd's double backward and the per-example loop, with the relative difference of the Sigma
+// products.
+nlohmann::json convolutionalRow(const std::string& preset, const DatasetPair& full, int64_t n)
 {
     const Dataset data = takeFirst(full.train, n);
     const auto network = buildModel(modelPreset(preset), data, 0);
     FlatParameters parameters(*network);
-    CurvatureOperators fast(*network, parameters, data);
-    CurvatureOperators autograd(*network, parameters, data, nullptr, /*forceNaive=*/true);
     const at::Tensor v = at::randn({parameters.size()});
-    nlohmann::json row{{"model", preset}, {"n", n}, {"threads", threads}, {"parameters", parameters.size()},
-                       {"path", fast.path()}};
-    resetPeak();
-    row["hvp_s"] = timeIt([&] { fast.hessian().apply(v); }, 3);
-    row["hvp_peak_mb"] = peakMegabytes();
-    row["hvp_autograd_s"] = timeIt([&] { autograd.hessian().apply(v); }, 3);
+    nlohmann::json row{{"model", preset}, {"n", n}, {"parameters", parameters.size()}};
     at::Tensor product;
     resetPeak();
-    row["sigma_s"] = timeIt([&] { product = fast.covariance().apply(v); }, 3);
-    row["sigma_peak_mb"] = peakMegabytes();
+    {
+        CurvatureOperators fast(*network, parameters, data);
+        row["path"] = fast.path();
+        auto start = Clock::now();
+        fast.hessian().apply(v);
+        row["hvp_first_s"] = secondsSince(start);
+        row["hvp_s"] = timeIt([&] { fast.hessian().apply(v); }, 3);
+        row["sigma_s"] = timeIt([&] { product = fast.covariance().apply(v); }, 3);
+    }
+    row["peak_mb"] = peakMegabytes();
+    CurvatureOperators autograd(*network, parameters, data, nullptr, /*forceNaive=*/true);
+    row["hvp_autograd_s"] = timeIt([&] { autograd.hessian().apply(v); }, 3);
     at::Tensor naiveProduct;
     row["sigma_naive_s"] = timeIt([&] { naiveProduct = autograd.covariance().apply(v); }, 1);
     row["sigma_relative_error"] = ((product - naiveProduct).norm() / naiveProduct.norm()).item<double>();
-    row["sigma_over_hvp"] = row["sigma_s"].get<double>() / row["hvp_s"].get<double>();
-    row["sigma_speedup_over_naive"] = row["sigma_naive_s"].get<double>() / row["sigma_s"].get<double>();
     return row;
 }
 
@@ -125,6 +207,7 @@ nlohmann::json convolutionalRow(const std::string& preset, const DatasetPair& fu
 
 int main(int argc, char** argv)
 {
+    keepFreedMemoryForReuse();
     if (argc < 2) {
         std::cerr << "usage: minimascope-bench-curvature PARAMS_DIR [n ...]\n";
         return 2;
@@ -142,67 +225,8 @@ int main(int argc, char** argv)
     const DatasetPair full = loadFashionMnist(defaultFashionMnistDir());
     const double peak = matmulPeak();
     std::cout << nlohmann::json{{"measure", "matmul_peak"}, {"threads", threads}, {"gflops", peak}}.dump() << std::endl;
-
-    for (const int64_t n : sizes) {
-        const Dataset data = takeFirst(full.train, n);
-        const auto network = buildModel(modelPreset("mlp-256x4"), data, 0);
-        loadNetworkTensors(paramsDir, *network);
-        FlatParameters parameters(*network);
-        CurvatureOperators fast(*network, parameters, data);
-        CurvatureOperators generic(*network, parameters, data, nullptr, /*forceNaive=*/true);
-        const at::Tensor v = at::randn({parameters.size()});
-        nlohmann::json row{{"n", n}, {"threads", threads}, {"parameters", parameters.size()}};
-
-        resetPeak();
-        row["hvp_factored_s"] = timeIt([&] { fast.hessian().apply(v); }, 5);
-        row["hvp_factored_peak_mb"] = peakMegabytes();
-        resetPeak();
-        row["hvp_autograd_s"] = timeIt([&] { generic.hessian().apply(v); }, 5);
-        row["hvp_autograd_peak_mb"] = peakMegabytes();
-        const std::vector<std::pair<int64_t, int64_t>> layers{{784, 256}, {256, 256}, {256, 256}, {256, 256}, {256, 10}};
-        const double flops = factoredHessianFlops(layers, n);
-        row["hvp_factored_gflops"] = flops / row["hvp_factored_s"].get<double>() / 1e9;
-        row["hvp_flop_bound_s"] = flops / (peak * 1e9);
-        row["hvp_flops"] = flops;
-        resetPeak();
-        row["sigma_factored_s"] = timeIt([&] { fast.covariance().apply(v); }, 3);
-        row["sigma_factored_peak_mb"] = peakMegabytes();
-        row["sigma_over_hvp"] = row["sigma_factored_s"].get<double>() / row["hvp_factored_s"].get<double>();
-        if (n <= 2000) {
-            resetPeak();
-            row["sigma_naive_s"] = timeIt([&] { generic.covariance().apply(v); }, 1);
-            row["sigma_naive_peak_mb"] = peakMegabytes();
-            row["sigma_speedup_over_naive"] = row["sigma_naive_s"].get<double>() / row["sigma_factored_s"].get<double>();
-        }
-        if (n == sizes.front()) {
-            auto start = std::chrono::steady_clock::now();
-            LanczosOptions top1;
-            const EigenResult a = lanczos(fast.hessian(), top1);
-            row["sharpness"] = {{"value", a.pairs.front().value}, {"residual", a.pairs.front().residual},
-                                {"products", a.products}, {"seconds", seconds(start)}, {"converged", a.converged}};
-            start = std::chrono::steady_clock::now();
-            LanczosOptions top5;
-            top5.k = 5;
-            const EigenResult five = lanczos(fast.hessian(), top5);
-            std::vector<double> values;
-            for (const auto& p : five.pairs)
-                values.push_back(p.value);
-            row["top5"] = {{"values", values}, {"products", five.products}, {"seconds", seconds(start)},
-                           {"converged", five.converged}};
-            start = std::chrono::steady_clock::now();
-            SpectralDensityOptions slq;
-            slq.steps = 100;
-            const SpectralDensity density = stochasticLanczosQuadrature(fast.hessian(), slq);
-            row["slq100"] = {{"products", density.products}, {"seconds", seconds(start)}};
-            start = std::chrono::steady_clock::now();
-            LanczosOptions s1;
-            const EigenResult s = lanczos(fast.covariance(), s1);
-            row["non_uniformity"] = {{"value", std::sqrt(std::max(0.0, s.pairs.front().value))},
-                                     {"residual", s.pairs.front().residual}, {"products", s.products},
-                                     {"seconds", seconds(start)}, {"converged", s.converged}};
-        }
-        std::cout << row.dump() << std::endl;
-    }
+    for (const int64_t n : sizes)
+        std::cout << mlpRow(paramsDir, full, n, n == sizes.front(), peak).dump() << std::endl;
     for (const char* preset : {"lenet5", "vgg-small", "resnet-small"})
-        std::cout << convolutionalRow(preset, full, sizes.front(), threads).dump() << std::endl;
+        std::cout << convolutionalRow(preset, full, sizes.front()).dump() << std::endl;
 }

@@ -2,14 +2,16 @@
 """Curvature engine cost: minimascope against PyHessian-style Python loops, in one run.
 
 Usage: /usr/bin/python3 bench/run_curvature_bench.py [--build build/release] [--sizes 1000 10000 60000]
-           [--repeats 3] [--track-every 200]
+           [--repeats 3] [--track-iterations 1000] [--track-every 200] [--run DIR]
 
 Trains the canonical workload first (784-256x4-10 MLP, first 1000 Fashion-MNIST examples, SGD
-eta = 0.1, B = 10 until the training loss is below 1e-3), then times both sides on its parameters,
---repeats times, keeping the best time of each quantity (the machine is shared). The C++ side also
-times LeNet-5's H and Sigma products (per-example loop against expanded weights).
---track-every K trains the same workload once more with the curvature tracked every K steps
-(warm-started, as the GUI and `train --track-every` do) and reports the products per measurement.
+eta = 0.1, B = 10 until the training loss is below 1e-3; --run reuses such a run folder), then
+times both sides on its parameters, --repeats times, keeping the best time of each quantity (the
+machine is shared). The C++ side also times the convolutional presets (LeNet-5, VGG, ResNet).
+--track-iterations N continues training from those parameters for N steps with a and s measured
+every 10, 50 and 200 steps (warm-started, as the application does) and reports the products per
+measurement against how far the parameters moved. --track-every K trains the workload once more
+from scratch with the curvature tracked every K steps (`train --track-every`).
 """
 import argparse
 import json
@@ -37,15 +39,17 @@ def best(a, b):
     return a
 
 
-def rederive(row):
+def rederive(row, peak):
     """Ratios and rates from the best times (not from whichever run the row came from)."""
-    if "hvp_factored_s" in row:
-        row["hvp_factored_gflops"] = row["hvp_flops"] / row["hvp_factored_s"] / 1e9
-        row["sigma_over_hvp"] = row["sigma_factored_s"] / row["hvp_factored_s"]
+    if "sigma_s" in row:
+        row["sigma_over_hvp"] = row["sigma_s"] / row["hvp_s"]
+        row["sigma_over_autograd_hvp"] = row["sigma_s"] / row["hvp_autograd_s"]
         if "sigma_naive_s" in row:
-            row["sigma_speedup_over_naive"] = row["sigma_naive_s"] / row["sigma_factored_s"]
-    if row.get("model") == "lenet5":
-        row["sigma_naive_over_hvp"] = row["sigma_naive_s"] / row["hvp_s"]
+            row["sigma_speedup_over_naive"] = row["sigma_naive_s"] / row["sigma_s"]
+    if "hvp_flops" in row and peak:
+        row["hvp_flop_bound_s"] = row["hvp_flops"] / (peak * 1e9)
+        row["hvp_gflops"] = row["hvp_flops"] / row["hvp_s"] / 1e9
+        row["hvp_over_bound"] = row["hvp_s"] / row["hvp_flop_bound_s"]
     return row
 
 
@@ -54,13 +58,10 @@ def best_of(runs):
     for other in runs[1:]:
         rows = [best(r, o) for r, o in zip(rows, other)]
     # The machine's matmul peak: the best run's (the least disturbed).
-    peak = max(run[0]["gflops"] for run in runs if "gflops" in run[0]) if "gflops" in rows[0] else None
+    peak = max(run[0]["gflops"] for run in runs) if "gflops" in rows[0] else None
     if peak:
         rows[0]["gflops"] = peak
-        for row in rows:
-            if "hvp_flops" in row:
-                row["hvp_flop_bound_s"] = row["hvp_flops"] / (peak * 1e9)
-    return [rederive(row) for row in rows]
+    return [rederive(row, peak) for row in rows]
 
 
 def cli(args):
@@ -77,13 +78,13 @@ def train(args, extra):
 def tracking_summary(run, every):
     with open(os.path.join(run, "curvature.json")) as f:
         samples = json.load(f)
-    warm = [s for s in samples[1:]]
+    warm = samples[1:]
     late = warm[len(warm) // 2:]
 
     def mean(rows, key):
         return sum(r[key] for r in rows) / max(1, len(rows))
 
-    return {"every": every, "measurements": len(samples),
+    return {"measure": "tracking_from_scratch", "every": every, "measurements": len(samples),
             "first": {"hessian_products": samples[0]["hessian_products"],
                       "covariance_products": samples[0]["covariance_products"]},
             "warm_mean_hessian_products": mean(warm, "hessian_products"),
@@ -100,9 +101,12 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 60000])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--run", help="a run folder of the canonical workload, instead of training one")
+    parser.add_argument("--track-iterations", type=int, default=0)
     parser.add_argument("--track-every", type=int, default=0)
     args = parser.parse_args()
-    params = os.path.join(train(args, []), "parameters")
+    run = args.run or train(args, [])
+    params = os.path.join(run, "parameters")
     env = dict(os.environ, BENCH_THREADS=str(args.threads))
     cpp_runs, python_runs = [], []
     for _ in range(args.repeats):
@@ -111,47 +115,62 @@ def main():
         python_runs.append(json_lines(["/usr/bin/python3", os.path.join(HERE, "python", "curvature_reference.py"),
                                        params, "--threads", str(args.threads)]))
     cpp, python = best_of(cpp_runs), best_of(python_runs)
-    tracking = None
+    tracking = []
+    if args.track_iterations > 0:
+        tracking += json_lines([os.path.join(args.build, "bench", "minimascope-bench-tracking"), run,
+                                str(args.track_iterations)], env)
     if args.track_every > 0:
-        tracking = tracking_summary(train(args, ["--track-every", str(args.track_every)]), args.track_every)
-    for row in cpp + python + ([tracking] if tracking else []):
+        tracking.append(tracking_summary(train(args, ["--track-every", str(args.track_every)]), args.track_every))
+    for row in cpp + python + tracking:
         print(json.dumps(row))
-    mlp = [r for r in cpp if "n" in r and r.get("model") != "lenet5"]
-    c = next(r for r in mlp if r["n"] == args.sizes[0])
+
+    mlp = [r for r in cpp if r.get("model") == "mlp-256x4"]
+    c = mlp[0]
     p = python[0]
     print()
     print(f"best of {args.repeats}; matmul peak: {cpp[0]['gflops']:.1f} GFLOP/s ({args.threads} thread(s))")
-    print(f"H product: factored {c['hvp_factored_s']*1e3:.1f} ms ({c['hvp_factored_gflops']:.1f} GFLOP/s, "
-          f"FLOP bound {c['hvp_flop_bound_s']*1e3:.1f} ms), autograd {c['hvp_autograd_s']*1e3:.1f} ms, "
-          f"python {p['hvp_s']*1e3:.1f} ms")
-    print(f"certified sharpness: {c['sharpness']['seconds']:.2f} s, {c['sharpness']['products']} products, "
-          f"residual {c['sharpness']['residual']:.2g} | python power iteration: {p['power']['seconds']:.2f} s, "
+    print(f"H product: {c['hvp_s']*1e3:.1f} ms ({c['hvp_gflops']:.1f} GFLOP/s, {c['hvp_over_bound']:.2f}x the FLOP "
+          f"bound {c['hvp_flop_bound_s']*1e3:.1f} ms; the first, with the forward pass, {c['hvp_first_s']*1e3:.1f} ms), "
+          f"autograd {c['hvp_autograd_s']*1e3:.1f} ms, python {p['hvp_s']*1e3:.1f} ms")
+    a = c["sharpness"]
+    print(f"certified sharpness: {a['seconds']:.2f} s, {a['products']} products, residual {a['residuals'][0]:.2g} "
+          f"(converged {a['converged']}) | python power iteration: {p['power']['seconds']:.2f} s, "
           f"{p['power']['products']} products, residual {p['power']['residual']:.2g}")
-    print(f"top-5: {c['top5']['seconds']:.2f} s vs python deflated power {p['top5_power']['seconds']:.2f} s "
-          f"({p['top5_power']['seconds'] / c['top5']['seconds']:.1f}x)")
+    print(f"top-5: {c['top5']['seconds']:.2f} s, {c['top5']['products']} products vs python deflated power "
+          f"{p['top5_power']['seconds']:.2f} s ({p['top5_power']['seconds'] / c['top5']['seconds']:.1f}x)")
     print(f"SLQ 100 steps: {c['slq100']['seconds']:.2f} s vs python {p['slq100']['seconds']:.2f} s "
           f"({p['slq100']['seconds'] / c['slq100']['seconds']:.1f}x)")
-    print(f"Sigma product: {c['sigma_factored_s']*1e3:.1f} ms = {c['sigma_over_hvp']:.2f} H products; naive loop "
-          f"{c['sigma_naive_s']:.2f} s ({c['sigma_speedup_over_naive']:.0f}x); python naive {p['sigma_naive_s']:.2f} s "
-          f"({p['sigma_naive_s'] / c['sigma_factored_s']:.0f}x)")
-    for r in mlp[1:]:
-        print(f"n = {r['n']}: H {r['hvp_factored_s']:.3f} s, Sigma {r['sigma_factored_s']:.3f} s, "
-              f"peak {r['sigma_factored_peak_mb']:.0f} MB")
-    lenet = next(r for r in cpp if r.get("model") == "lenet5")
-    expanded = {k[len("sigma_expanded_chunk"):-2]: v for k, v in lenet.items()
-                if k.startswith("sigma_expanded_chunk") and k.endswith("_s")}
-    print(f"LeNet-5 (n = {lenet['n']}, P = {lenet['parameters']}): H {lenet['hvp_s']*1e3:.1f} ms; Sigma naive loop "
-          f"{lenet['sigma_naive_s']:.2f} s ({lenet['sigma_naive_over_hvp']:.1f} H); expanded weights "
-          + ", ".join(f"chunk {k}: {v:.2f} s ({v / lenet['hvp_s']:.1f} H, "
-                      f"rel. err {lenet['sigma_expanded_chunk' + k + '_relative_error']:.1g})"
-                      for k, v in expanded.items()))
-    if tracking:
-        print(f"tracking every {tracking['every']} steps, {tracking['measurements']} measurements: first "
-              f"{tracking['first']['hessian_products']} H + {tracking['first']['covariance_products']} Sigma products; "
-              f"warm-started mean {tracking['warm_mean_hessian_products']:.1f} H + "
-              f"{tracking['warm_mean_covariance_products']:.1f} Sigma "
-              f"(second half of the run: {tracking['late_mean_hessian_products']:.1f} + "
-              f"{tracking['late_mean_covariance_products']:.1f}), {tracking['warm_mean_seconds']:.2f} s each")
+    print(f"Sigma product: {c['sigma_s']*1e3:.1f} ms = {c['sigma_over_hvp']:.2f} H products "
+          f"({c['sigma_over_autograd_hvp']:.2f} double-backward ones); naive loop {c['sigma_naive_s']:.2f} s "
+          f"({c['sigma_speedup_over_naive']:.0f}x); python naive {p['sigma_naive_s']:.2f} s "
+          f"({p['sigma_naive_s'] / c['sigma_s']:.0f}x)")
+    s = c["non_uniformity"]
+    print(f"non-uniformity s = {s['s']:.4f}: {s['seconds']:.2f} s, {s['products']} products, residual "
+          f"{s['residuals'][0]:.2g}")
+    for r in mlp:
+        print(f"n = {r['n']}: H {r['hvp_s']:.3f} s (first {r['hvp_first_s']:.3f} s), Sigma {r['sigma_s']:.3f} s "
+              f"= {r['sigma_over_hvp']:.2f} H, peak {r['peak_mb']:.0f} MB")
+    for r in cpp:
+        if r.get("model") in ("lenet5", "vgg-small", "resnet-small"):
+            print(f"{r['model']} (n = {r['n']}, P = {r['parameters']}): H {r['hvp_s']*1e3:.1f} ms (autograd "
+                  f"{r['hvp_autograd_s']*1e3:.1f} ms), Sigma {r['sigma_s']:.3f} s = {r['sigma_over_hvp']:.1f} H, "
+                  f"naive loop {r['sigma_naive_s']:.2f} s ({r['sigma_speedup_over_naive']:.1f}x), rel. difference "
+                  f"{r['sigma_relative_error']:.1g}, peak {r['peak_mb']:.0f} MB")
+    for t in tracking:
+        if t["measurements"] < 2:
+            continue   # nothing warm-started to report
+        if t["measure"] == "tracking":
+            print(f"tracking every {t['every']} steps ({t['measurements']} measurements, parameters moved "
+                  f"{100 * t['mean_relative_move']:.2f}% between them, eigenvector overlap {t['mean_overlap']:.3f}): "
+                  f"{t['warm_mean_hessian_products']:.1f} H + {t['warm_mean_covariance_products']:.1f} Sigma "
+                  f"products, {t['warm_mean_seconds']:.2f} s each (cold: {t['cold']['hessian_products']:.0f} + "
+                  f"{t['cold']['covariance_products']:.0f})")
+        else:
+            print(f"tracking from scratch every {t['every']} steps, {t['measurements']} measurements: first "
+                  f"{t['first']['hessian_products']} H + {t['first']['covariance_products']} Sigma; warm-started "
+                  f"mean {t['warm_mean_hessian_products']:.1f} H + {t['warm_mean_covariance_products']:.1f} Sigma "
+                  f"(second half: {t['late_mean_hessian_products']:.1f} + {t['late_mean_covariance_products']:.1f}), "
+                  f"{t['warm_mean_seconds']:.2f} s each")
 
 
 if __name__ == "__main__":

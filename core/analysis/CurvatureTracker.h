@@ -42,6 +42,8 @@ public:
     void attach(Trainer& trainer);
     void setCallback(std::function<void(const CurvatureSample&)> callback);
     const std::vector<CurvatureSample>& samples() const { return m_samples; }
+    // The top eigenvector of H the next measurement starts from (the last one measured).
+    const at::Tensor& hessianWarmStart() const { return m_hessianVector; }
 
 private:
     void measure(int64_t iteration, Network& network, FlatParameters& parameters, const Dataset& data,
