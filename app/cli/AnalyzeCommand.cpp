@@ -1,6 +1,5 @@
 #include "Commands.h"
 
-#include "analysis/CurvatureOperators.h"
 #include "analysis/CurvatureReport.h"
 #include "analysis/LinearStability.h"
 #include "common/CancelToken.h"
@@ -71,14 +70,12 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     request.topK = a.topK;
     request.lambdaMin = quantities.count("lambda_min") > 0;
     request.nonUniformity = quantities.count("non_uniformity") > 0;
-    // The stability test is run below, with the run's batch draw, which a CurvatureRequest
-    // cannot carry: measureCurvature would test B-subsets whatever the run sampled.
-    const bool stability = quantities.count("stability") > 0;
-    request.stability = false;
+    request.stability = quantities.count("stability") > 0;
     request.eta = a.eta > 0 ? a.eta : config.optimizer.lr;
     request.batchSize = a.batchSize > 0 ? a.batchSize : config.effectiveBatchSize(examples.size());
-    const core::BatchDraw draw = core::batchDrawOf(config.optimizer);
-    if (stability && (request.batchSize > examples.size() || examples.size() < 2))
+    request.draw = core::batchDrawOf(config.optimizer);
+    const core::BatchDraw draw = request.draw;
+    if (request.stability && (request.batchSize > examples.size() || examples.size() < 2))
         throw core::InputError("the stability test needs 2 <= B <= n (B = " + std::to_string(request.batchSize) +
                                ", n = " + std::to_string(examples.size()) + ")");
     request.traceSamples = quantities.count("trace") > 0 ? a.traceSamples : 0;
@@ -107,17 +104,8 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
         std::fprintf(stderr, "  %s: step %lld/%lld, estimate %.6g\n", quantity.c_str(),
                      static_cast<long long>(p.step), static_cast<long long>(p.total), p.estimate);
     };
-    core::CurvatureReport report = core::measureCurvature(*network, parameters, examples, request, &cancel, progress);
-    if (stability && report.status == core::RunStatus::Finished) {
-        const core::CurvatureOperators operators(*network, parameters, examples, &cancel, request.forceNaive);
-        core::LanczosOptions options;
-        options.tolerance = request.tolerance;
-        options.maxSteps = request.maxSteps;
-        options.seed = request.seed;
-        report.stability = core::testLinearStability(operators.hessian(), operators.covariance(), request.eta,
-                                                     request.batchSize, examples.size(), draw, options, &cancel);
-        report.status = report.stability->status;
-    }
+    const core::CurvatureReport report =
+        core::measureCurvature(*network, parameters, examples, request, &cancel, progress);
 
     for (size_t k = 0; k < report.topEigenvalues.size(); ++k)
         printValue(k == 0 ? "sharpness a" : ("lambda_" + std::to_string(k + 1)).c_str(), report.topEigenvalues[k]);

@@ -110,7 +110,7 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         options.maxSteps = request.maxSteps;
         options.seed = request.seed + 3;
         report.stability = testLinearStability(operators.hessian(), operators.covariance(), request.eta,
-                                               request.batchSize, data.size(), options, cancel);
+                                               request.batchSize, data.size(), request.draw, options, cancel);
         if (report.stability->status != RunStatus::Finished)
             return stop(report.stability->status);
     }

@@ -31,6 +31,7 @@ struct CurvatureRequest {
     bool stability = false;         // needs eta and batchSize
     double eta = 0.0;
     int64_t batchSize = 0;
+    BatchDraw draw = BatchDraw::WithoutReplacement;   // how the run drew its batches
     int64_t traceSamples = 0;       // 0 = no trace
     bool density = false;
     SpectralDensityOptions densityOptions;
