@@ -26,7 +26,7 @@ struct GraphCurvature::Impl {
     Impl(const LayerGraph& graph, FlatParameters& p, const Dataset& d, const CancelToken* c, int64_t ch,
          int64_t bytes)
         : parameters(p), data(d), cancel(c), chunk(std::max<int64_t>(1, ch)), cacheBytes(bytes),
-          passes(graph, p, d.task)
+          passes(graph, p, d.task, c)
     {
         state.push_back(parameters.values());
         for (const LayerNode& node : graph.nodes())
@@ -36,7 +36,6 @@ struct GraphCurvature::Impl {
             }
     }
 
-    bool cancelled() const { return cancel && cancel->isCancelled(); }
     int64_t chunks() const { return (data.size() + chunk - 1) / chunk; }
 
     std::vector<int64_t> versions() const
@@ -47,7 +46,8 @@ struct GraphCurvature::Impl {
         return result;
     }
 
-    // Chunk c's primal pass, from the cache while the parameters are those it was made at.
+    // Chunk c's primal pass, from the cache while the parameters are those it was made at;
+    // incomplete when cancelled.
     detail::PrimalPass primal(int64_t c)
     {
         if (const std::vector<int64_t> now = versions(); now != cachedVersions) {
@@ -61,7 +61,7 @@ struct GraphCurvature::Impl {
         const int64_t size = std::min(chunk, data.size() - start);
         detail::PrimalPass pass = passes.primal(data.inputs.narrow(0, start, size), data.targets.narrow(0, start, size));
         // Only a prefix of the chunks is kept, so that chunk c is cached iff c < size().
-        if (c == static_cast<int64_t>(primalCache.size()) && primalBytes + pass.bytes() <= cacheBytes) {
+        if (pass.complete && c == static_cast<int64_t>(primalCache.size()) && primalBytes + pass.bytes() <= cacheBytes) {
             primalBytes += pass.bytes();
             primalCache.push_back(pass);
         }
@@ -73,12 +73,12 @@ struct GraphCurvature::Impl {
         at::NoGradGuard noGrad;
         at::Tensor sum = at::zeros_like(v);
         for (int64_t c = 0; c < chunks(); ++c) {
-            if (cancelled())
-                return {};
+            const detail::PrimalPass pass = primal(c);
             detail::TangentRequest request;
             request.shared = &v;
             request.sum = &sum;
-            passes.tangent(primal(c), request);
+            if (!pass.complete || !passes.tangent(pass, request))
+                return {};
         }
         return sum / static_cast<double>(data.size());
     }
@@ -91,14 +91,14 @@ struct GraphCurvature::Impl {
         std::vector<detail::ExampleDirections> kept;
         int64_t keptBytes = 0;
         for (int64_t c = 0; c < chunks(); ++c) {
-            if (cancelled())
-                return {};
+            const detail::PrimalPass pass = primal(c);
             detail::ExampleDirections directions;
             detail::TangentRequest request;
             request.shared = &v;
             request.sum = &w;
             request.keep = &directions;
-            passes.tangent(primal(c), request);
+            if (!pass.complete || !passes.tangent(pass, request))
+                return {};
             const int64_t bytes = detail::LayerPasses::bytes(directions);
             if (c == static_cast<int64_t>(kept.size()) && primalBytes + keptBytes + bytes <= cacheBytes) {
                 keptBytes += bytes;
@@ -109,21 +109,23 @@ struct GraphCurvature::Impl {
         // Pass 2: sum_i H_i (u_i - w).
         at::Tensor sum = at::zeros_like(v);
         for (int64_t c = 0; c < chunks(); ++c) {
-            if (cancelled())
-                return {};
             const detail::PrimalPass pass = primal(c);
+            if (!pass.complete)
+                return {};
             detail::ExampleDirections recomputed;
             if (c >= static_cast<int64_t>(kept.size())) {
                 detail::TangentRequest first;
                 first.shared = &v;
                 first.keep = &recomputed;
-                passes.tangent(pass, first);
+                if (!passes.tangent(pass, first))
+                    return {};
             }
             detail::TangentRequest second;
             second.shared = &minusW;
             second.perExample = c < static_cast<int64_t>(kept.size()) ? &kept[static_cast<size_t>(c)] : &recomputed;
             second.sum = &sum;
-            passes.tangent(pass, second);
+            if (!passes.tangent(pass, second))
+                return {};
         }
         return sum / static_cast<double>(data.size());
     }

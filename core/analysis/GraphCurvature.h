@@ -14,8 +14,8 @@
 //     So one Sigma product costs about two H products instead of 2n single-example ones.
 // Exact over all n examples, in chunks. `cacheBytes` bounds what is kept between products (the
 // primal passes first, then the first pass's per-example directions); beyond it, passes are
-// recomputed. Products run on the calling thread; not thread-safe. Cancel: checked per chunk; a
-// cancelled product returns an undefined tensor.
+// recomputed. Products run on the calling thread; not thread-safe. Cancel: checked before every
+// layer of every chunk; a cancelled product returns an undefined tensor.
 #include "analysis/SymmetricOperator.h"
 #include "data/Dataset.h"
 

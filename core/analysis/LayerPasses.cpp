@@ -1,6 +1,7 @@
 #include "analysis/LayerPasses.h"
 
 #include "analysis/ExampleConvolution.h"
+#include "common/CancelToken.h"
 #include "models/FlatParameters.h"
 #include "train/Objective.h"
 
@@ -135,8 +136,9 @@ int64_t LayerPasses::bytes(const ExampleDirections& directions)
     return total;
 }
 
-LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task)
-    : m_nodes(graph.nodes()), m_parameters(parameters), m_task(task)
+LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task,
+                         const CancelToken* cancel)
+    : m_nodes(graph.nodes()), m_parameters(parameters), m_task(task), m_cancel(cancel)
 {
     if (m_nodes.empty())
         throw std::invalid_argument("LayerPasses: an empty layer graph");
@@ -159,6 +161,18 @@ LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& paramete
         m_dependsOnParameters.push_back(depends);
         m_keepError.push_back(parametrized ||
                               (node.kind == LayerKind::Activation && node.activation != Activation::Relu));
+    }
+    // A node's output is kept when it is the network's output or a consumer reads its input's
+    // value. ReLU and tanh take their derivatives from their own output, so the linear or
+    // convolutional outputs feeding them (a third of an MLP's cached pass) are dropped.
+    m_keepValue.assign(m_nodes.size(), false);
+    m_keepValue.back() = true;
+    for (const LayerNode& node : m_nodes) {
+        const bool readsInput = node.kind != LayerKind::Add &&
+                                !(node.kind == LayerKind::Activation && node.activation != Activation::Gelu);
+        for (int input : node.inputs)
+            if (input != LayerGraph::kInput && readsInput)
+                m_keepValue[static_cast<size_t>(input)] = true;
     }
     // A parameter outside the graph would silently get a zero row of H.
     std::vector<bool> covered(parameters.slices().size(), false);
@@ -279,8 +293,6 @@ struct LayerPasses::Node {
             default: break;
             }
         }
-        if (!out.defined())
-            out = at::zeros_like(y);
         if (request.perExample) {
             const NodeDirections& d = (*request.perExample)[k];
             switch (node.kind) {
@@ -423,11 +435,24 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
     pass.poolIndices.resize(count);
     pass.inputSquares.resize(count);
     pass.errorSquares.resize(count);
+    const auto cancelled = [this] { return m_cancel && m_cancel->isCancelled(); };
+    std::vector<size_t> lastReader(count, 0);
+    for (size_t k = 0; k < count; ++k)
+        for (int input : m_nodes[k].inputs)
+            if (input != LayerGraph::kInput)
+                lastReader[static_cast<size_t>(input)] = k;
     for (size_t k = 0; k < count; ++k) {
+        if (cancelled())
+            return pass;
         const Node node(*this, pass, k);
         pass.values[k] = node.forward(node.x, &pass.poolIndices[k]);
         if (node.node.kind == LayerKind::Linear)
             pass.inputSquares[k] = rowDot(node.x, node.x) + (m_biasSlice[k] < 0 ? 0.0 : 1.0);
+        // Inputs no later pass reads go as soon as their last reader has run.
+        for (int input : node.node.inputs)
+            if (input != LayerGraph::kInput && !m_keepValue[static_cast<size_t>(input)] &&
+                lastReader[static_cast<size_t>(input)] == k)
+                pass.values[static_cast<size_t>(input)] = at::Tensor();
     }
 
     const at::Tensor& output = pass.values.back();
@@ -440,6 +465,8 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
         errors.back() = (output - targets.view_as(output)) * (2.0 / static_cast<double>(output.size(1)));
     }
     for (size_t k = count; k-- > 0;) {
+        if (cancelled())
+            return pass;
         const at::Tensor e = std::move(errors[k]);
         if (!e.defined())
             continue;
@@ -454,11 +481,15 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
                 accumulate(errors[static_cast<size_t>(input)], node.backward(e, j));
         }
     }
+    pass.complete = true;
     return pass;
 }
 
-void LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& request) const
+bool LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& request) const
 {
+    const auto cancelled = [this] { return m_cancel && m_cancel->isCancelled(); };
+    if (!request.shared)
+        throw std::logic_error("LayerPasses::tangent needs a shared direction");
     const size_t count = m_nodes.size();
     if (request.keep)
         request.keep->assign(count, {});
@@ -468,6 +499,8 @@ void LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& reques
     };
     std::vector<at::Tensor> dots(count);   // forward tangents of the node outputs
     for (size_t k = 0; k < count; ++k) {
+        if (cancelled())
+            return false;
         const Node node(*this, primal, k);
         if (hasParameters(node.node.kind)) {
             dots[k] = node.outputTangent(inputDot(dots, k), request);
@@ -487,6 +520,8 @@ void LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& reques
         errorDots.back() = outputDot * (2.0 / static_cast<double>(outputDot.size(1)));
 
     for (size_t k = count; k-- > 0;) {
+        if (cancelled())
+            return false;
         const Node node(*this, primal, k);
         const at::Tensor e = std::move(errorDots[k]);
         const at::Tensor xDot = inputDot(dots, k);
@@ -510,6 +545,7 @@ void LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& reques
             accumulate(errorDots[static_cast<size_t>(input)], inputErrorDot);
         }
     }
+    return true;
 }
 
 } // namespace minimascope::core::detail

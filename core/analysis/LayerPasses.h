@@ -8,6 +8,8 @@
 //   tangent: forward and backward tangents along a direction of the parameters, which may be
 //            shared by all examples (v, or -H v) and/or differ per example (u_i = H_i v, kept from
 //            an earlier pass), and the tangent of the gradient: sum_i H_i d_i.
+// Cancel: both passes check the token before every node, so a cancel is seen within one layer's
+// work (a chunk of a large convolutional network takes far longer than 200 ms as a whole).
 #include "data/Dataset.h"
 #include "models/LayerGraph.h"
 
@@ -17,6 +19,7 @@
 
 namespace minimascope::core {
 
+class CancelToken;
 class FlatParameters;
 
 namespace detail {
@@ -34,7 +37,7 @@ using ExampleDirections = std::vector<NodeDirections>;   // one entry a node
 // One chunk at fixed parameters.
 struct PrimalPass {
     at::Tensor targets;
-    std::vector<at::Tensor> values;        // each node's output; the last is the network output
+    std::vector<at::Tensor> values;        // node outputs that later passes read (undefined otherwise)
     std::vector<at::Tensor> errors;        // d(sum_i f_i)/d(output), kept where tangents need it
     std::vector<at::Tensor> poolIndices;   // MaxPool2d
     at::Tensor probabilities;              // classification: softmax of the output
@@ -42,12 +45,13 @@ struct PrimalPass {
     // rank-2 per-example directions need.
     std::vector<at::Tensor> inputSquares, errorSquares;
     at::Tensor input;
+    bool complete = false;                 // false when cancelled midway: not to be used
     int64_t bytes() const;
 };
 
 // What a tangent pass reads and writes; absent parts are left out.
 struct TangentRequest {
-    const at::Tensor* shared = nullptr;               // flat direction for every example
+    const at::Tensor* shared = nullptr;               // flat direction for every example (required)
     const ExampleDirections* perExample = nullptr;    // plus each example's own part
     at::Tensor* sum = nullptr;                        // += sum_i H_i d_i (flat)
     ExampleDirections* keep = nullptr;                // receives each example's H_i d_i
@@ -56,10 +60,12 @@ struct TangentRequest {
 class LayerPasses {
 public:
     // Throws std::invalid_argument when a node's parameter is not a slice of `parameters`.
-    LayerPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task);
+    LayerPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task,
+                const CancelToken* cancel = nullptr);
 
     PrimalPass primal(const at::Tensor& inputs, const at::Tensor& targets) const;
-    void tangent(const PrimalPass& primal, const TangentRequest& request) const;
+    // False (with request.sum and request.keep partly written) when cancelled midway.
+    bool tangent(const PrimalPass& primal, const TangentRequest& request) const;
     static int64_t bytes(const ExampleDirections& directions);
 
 private:
@@ -71,8 +77,10 @@ private:
     std::vector<int> m_weightSlice, m_biasSlice;   // FlatParameters slice indices, -1 for none
     std::vector<bool> m_dependsOnParameters;       // the node's output moves with the parameters
     std::vector<bool> m_keepError;                 // the tangent pass reads the node's error
+    std::vector<bool> m_keepValue;                 // later passes read the node's output
     const FlatParameters& m_parameters;
     Task m_task;
+    const CancelToken* m_cancel;
 };
 
 } // namespace detail

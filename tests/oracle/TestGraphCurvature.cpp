@@ -11,6 +11,7 @@
 #include "analysis/GraphCurvature.h"
 #include "analysis/LayerPasses.h"
 #include "analysis/LossCurvature.h"
+#include "common/CancelToken.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
 #include "models/LeNet5.h"
@@ -193,6 +194,24 @@ private Q_SLOTS:
         dense = denseCurvature(*c.network, c.data);
         QVERIFY(relativeError(h.apply(v), dense.hessian.mv(v)) < kDoubleTolerance);
         QVERIFY(relativeError(sigma.apply(v), dense.covariance.mv(v)) < kDoubleTolerance);
+    }
+
+    void cancelLeavesNoHalfPassBehind()
+    {
+        // A product asked to stop returns nothing, and caches nothing half-made: once the token
+        // is reset the products are the dense ones again.
+        const TinyCase c = tinyCase(QStringLiteral("vgg tanh batchnorm"));
+        FlatParameters flat(*c.network);
+        const DenseCurvature dense = denseCurvature(*c.network, c.data);
+        CancelToken token;
+        GraphCurvature curvature(*c.network, flat, c.data, &token, /*chunk=*/2);
+        const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
+        token.requestCancel();
+        QVERIFY(!curvature.hessian().apply(v).defined());
+        QVERIFY(!curvature.covariance().apply(v).defined());
+        token.reset();
+        QVERIFY(relativeError(curvature.hessian().apply(v), dense.hessian.mv(v)) < kDoubleTolerance);
+        QVERIFY(relativeError(curvature.covariance().apply(v), dense.covariance.mv(v)) < kDoubleTolerance);
     }
 
     void parametersOutsideTheGraphAreRefused()
