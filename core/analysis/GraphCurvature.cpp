@@ -83,6 +83,8 @@ struct GraphCurvature::Impl {
         return sum / static_cast<double>(data.size());
     }
 
+    SymmetricOperator operatorOf(at::Tensor (Impl::*product)(const at::Tensor&));
+
     at::Tensor covarianceProduct(const at::Tensor& v)
     {
         at::NoGradGuard noGrad;
@@ -131,6 +133,15 @@ struct GraphCurvature::Impl {
     }
 };
 
+SymmetricOperator GraphCurvature::Impl::operatorOf(at::Tensor (Impl::*product)(const at::Tensor&))
+{
+    SymmetricOperator op;
+    op.dimension = parameters.size();
+    op.dtype = parameters.values().scalar_type();
+    op.apply = [this, product](const at::Tensor& v) { return (this->*product)(v); };
+    return op;
+}
+
 bool GraphCurvature::supports(const Network& network, Task task)
 {
     return (task == Task::Classification || task == Task::Regression) && !network.layerGraph().empty();
@@ -149,20 +160,12 @@ GraphCurvature::~GraphCurvature() = default;
 
 SymmetricOperator GraphCurvature::hessian()
 {
-    SymmetricOperator op;
-    op.dimension = m_impl->parameters.size();
-    op.dtype = m_impl->parameters.values().scalar_type();
-    op.apply = [impl = m_impl.get()](const at::Tensor& v) { return impl->hessianProduct(v); };
-    return op;
+    return m_impl->operatorOf(&Impl::hessianProduct);
 }
 
 SymmetricOperator GraphCurvature::covariance()
 {
-    SymmetricOperator op;
-    op.dimension = m_impl->parameters.size();
-    op.dtype = m_impl->parameters.values().scalar_type();
-    op.apply = [impl = m_impl.get()](const at::Tensor& v) { return impl->covarianceProduct(v); };
-    return op;
+    return m_impl->operatorOf(&Impl::covarianceProduct);
 }
 
 } // namespace minimascope::core
