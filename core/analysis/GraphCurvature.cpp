@@ -1,7 +1,6 @@
 #include "analysis/GraphCurvature.h"
 
 #include "analysis/LayerPasses.h"
-#include "common/CancelToken.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 
@@ -14,7 +13,6 @@ namespace minimascope::core {
 struct GraphCurvature::Impl {
     FlatParameters& parameters;
     const Dataset& data;
-    const CancelToken* cancel;
     int64_t chunk;
     int64_t cacheBytes;
     detail::LayerPasses passes;
@@ -25,7 +23,7 @@ struct GraphCurvature::Impl {
 
     Impl(const LayerGraph& graph, FlatParameters& p, const Dataset& d, const CancelToken* c, int64_t ch,
          int64_t bytes)
-        : parameters(p), data(d), cancel(c), chunk(std::max<int64_t>(1, ch)), cacheBytes(bytes),
+        : parameters(p), data(d), chunk(std::max<int64_t>(1, ch)), cacheBytes(bytes),
           passes(graph, p, d.task, c)
     {
         state.push_back(parameters.values());

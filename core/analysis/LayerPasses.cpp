@@ -162,12 +162,16 @@ LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& paramete
         m_keepError.push_back(parametrized ||
                               (node.kind == LayerKind::Activation && node.activation != Activation::Relu));
     }
-    // A node's output is kept when it is the network's output or a consumer reads its input's
-    // value. ReLU and tanh take their derivatives from their own output, so the linear or
-    // convolutional outputs feeding them (a third of an MLP's cached pass) are dropped.
+    // A node's output is kept when it is the network's output, when the node reads it itself
+    // (activations, max pooling) or when a consumer reads its input's value. ReLU and tanh take
+    // their derivatives from their own output, so the linear or convolutional outputs feeding
+    // them (a third of an MLP's cached pass) are dropped.
     m_keepValue.assign(m_nodes.size(), false);
     m_keepValue.back() = true;
-    for (const LayerNode& node : m_nodes) {
+    for (size_t k = 0; k < m_nodes.size(); ++k) {
+        const LayerNode& node = m_nodes[k];
+        if (node.kind == LayerKind::Activation || node.kind == LayerKind::MaxPool2d)
+            m_keepValue[k] = true;
         const bool readsInput = node.kind != LayerKind::Add &&
                                 !(node.kind == LayerKind::Activation && node.activation != Activation::Gelu);
         for (int input : node.inputs)

@@ -57,6 +57,35 @@ void randomizeBatchNorm(Network& network, uint64_t seed)
     }
 }
 
+// relu(W1 x) + W2 x -> W3: a ReLU read only by a skip addition, whose output the engine must keep
+// (ReLU's derivative comes from it) although no consumer reads its value.
+class ReluIntoSkipNet : public Network {
+public:
+    ReluIntoSkipNet()
+    {
+        m_first = register_module("first", torch::nn::Linear(2, 3));
+        m_skip = register_module("skip", torch::nn::Linear(2, 3));
+        m_out = register_module("out", torch::nn::Linear(3, 3));
+    }
+    at::Tensor forward(const at::Tensor& input) override
+    {
+        const at::Tensor x = input.flatten(1);
+        return m_out->forward(at::relu(m_first->forward(x)) + m_skip->forward(x));
+    }
+    LayerGraph layerGraph() const override
+    {
+        LayerGraph graph;
+        const int x = graph.flatten(LayerGraph::kInput);
+        const int relu = graph.activation(graph.linear(x, *m_first), Activation::Relu);
+        graph.linear(graph.add(relu, graph.linear(x, *m_skip)), *m_out);
+        return graph;
+    }
+    std::string describe() const override { return "relu into skip"; }
+
+private:
+    torch::nn::Linear m_first{nullptr}, m_skip{nullptr}, m_out{nullptr};
+};
+
 struct TinyCase {
     std::shared_ptr<Network> network;
     Dataset data;
@@ -96,6 +125,9 @@ TinyCase tinyCase(const QString& name)
         options.skipConnections = !name.contains("no skips");
         options.batchNorm = !name.contains("no batchnorm");
         c.network = std::make_shared<SmallResNet>(c.data.inputShape, 3, options);
+    } else if (name.startsWith("relu into skip")) {
+        c.data = toDouble(makeBlobs(7, 3, 1.0, 3));
+        c.network = std::make_shared<ReluIntoSkipNet>();
     } else {
         c.data = tinyImages(5, 8);
         c.network = tinyConvNet(name.contains("tanh") ? Activation::Tanh : Activation::Relu);
@@ -112,7 +144,7 @@ void addTinyRows()
     QTest::addColumn<QString>("name");
     for (const char* name : {"mlp relu", "mlp tanh", "mlp gelu", "mlp tanh squared loss", "mlp relu batchnorm",
                              "mlp gelu batchnorm squared loss", "vgg relu", "vgg tanh batchnorm", "resnet",
-                             "resnet no batchnorm", "resnet no skips", "conv net tanh"})
+                             "resnet no batchnorm", "resnet no skips", "conv net tanh", "relu into skip"})
         QTest::newRow(name) << QString::fromLatin1(name);
 }
 
