@@ -43,15 +43,15 @@ void validateOperator(const SymmetricOperator& op)
         throw std::invalid_argument("symmetric operator dtype must be float32 or float64");
 }
 
-at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v)
+at::Tensor applyAs(const SymmetricOperator& op, const at::Tensor& v, at::ScalarType dtype)
 {
     const at::Tensor product = op.apply(v.to(op.dtype).contiguous());
     if (!product.defined())
         return {};   // the operator saw the cancel request midway
     if (product.numel() != op.dimension)
-        throw std::runtime_error("SymmetricOperator::apply returned " + std::to_string(product.defined() ? product.numel() : 0)
+        throw std::runtime_error("SymmetricOperator::apply returned " + std::to_string(product.numel())
                                  + " elements, expected " + std::to_string(op.dimension));
-    return product.reshape({op.dimension}).to(at::kDouble);
+    return product.reshape({op.dimension}).to(dtype);
 }
 
 LanczosProcess::LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity,
@@ -93,13 +93,10 @@ bool LanczosProcess::step(const CancelToken* cancel)
     if (cancel && cancel->isCancelled())
         return false;
     const at::Tensor q = m_next;
-    const at::Tensor product = m_op.apply(q);
+    const at::Tensor product = applyAs(m_op, q, m_op.dtype);
     if (!product.defined())
-        return false;   // the operator saw the cancel request midway
-    if (product.numel() != m_op.dimension)
-        throw std::runtime_error("SymmetricOperator::apply returned " + std::to_string(product.numel())
-                                 + " elements, expected " + std::to_string(m_op.dimension));
-    at::Tensor w = product.reshape({m_op.dimension}).to(m_op.dtype).clone();
+        return false;
+    at::Tensor w = product.clone();   // modified in place below; the operator's result is left alone
     if (m_keepImages)
         m_images.push_back(w.clone());
     ++m_products;
@@ -359,7 +356,7 @@ EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOpti
             result.status = RunStatus::Cancelled;
             break;
         }
-        at::Tensor y = detail::applyInDouble(op, x);
+        at::Tensor y = detail::applyAs(op, x, at::kDouble);
         if (!y.defined()) {
             result.status = RunStatus::Cancelled;
             break;
@@ -388,7 +385,7 @@ EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOpti
             result.status = RunStatus::Cancelled;
         } else {
             const at::Tensor v = pair.vector.to(at::kDouble);
-            const at::Tensor av = detail::applyInDouble(op, v);
+            const at::Tensor av = detail::applyAs(op, v, at::kDouble);
             if (!av.defined()) {
                 result.status = RunStatus::Cancelled;
                 result.pairs.push_back(pair);

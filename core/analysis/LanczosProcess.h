@@ -28,9 +28,10 @@ at::Tensor rademacherVector(int64_t dimension, at::Generator& generator);
 // Throws std::invalid_argument for an operator without a product, of dimension < 1 or of a
 // dtype other than float32/float64.
 void validateOperator(const SymmetricOperator& op);
-// A v for double v: calls op.apply in the operator's dtype and returns the product in double;
-// undefined when the operator stopped for a cancel request midway (callers report Cancelled).
-at::Tensor applyInDouble(const SymmetricOperator& op, const at::Tensor& v);
+// A v: calls op.apply with v in the operator's dtype and returns the product as a 1-D tensor of
+// `dtype`; undefined when the operator stopped for a cancel request midway (callers report
+// Cancelled). Throws std::runtime_error when the product has the wrong size.
+at::Tensor applyAs(const SymmetricOperator& op, const at::Tensor& v, at::ScalarType dtype);
 
 class LanczosProcess {
 public:

@@ -33,7 +33,7 @@ RunStatus forEachRademacherProduct(const SymmetricOperator& op, int64_t samples,
         if (cancel && cancel->isCancelled())
             return RunStatus::Cancelled;
         const at::Tensor z = detail::rademacherVector(op.dimension, generator);
-        const at::Tensor product = detail::applyInDouble(op, z);
+        const at::Tensor product = detail::applyAs(op, z, at::kDouble);
         if (!product.defined())
             return RunStatus::Cancelled;
         use(z, product);
