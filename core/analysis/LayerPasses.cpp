@@ -432,7 +432,6 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
 {
     PrimalPass pass;
     pass.input = inputs;
-    pass.targets = targets;
     const size_t count = m_nodes.size();
     pass.values.resize(count);
     pass.errors.resize(count);

@@ -36,7 +36,6 @@ using ExampleDirections = std::vector<NodeDirections>;   // one entry a node
 
 // One chunk at fixed parameters.
 struct PrimalPass {
-    at::Tensor targets;
     std::vector<at::Tensor> values;        // node outputs that later passes read (undefined otherwise)
     std::vector<at::Tensor> errors;        // d(sum_i f_i)/d(output), kept where tangents need it
     std::vector<at::Tensor> poolIndices;   // MaxPool2d
