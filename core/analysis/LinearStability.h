@@ -45,13 +45,5 @@ struct StabilityVerdict {
 StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
                                      double eta, int64_t batchSize, int64_t n, BatchDraw draw,
                                      const LanczosOptions& options, const CancelToken* cancel = nullptr);
-// The Theorem's own setting: B-subsets drawn without replacement.
-inline StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
-                                            double eta, int64_t batchSize, int64_t n,
-                                            const LanczosOptions& options, const CancelToken* cancel = nullptr)
-{
-    return testLinearStability(hessian, covariance, eta, batchSize, n, BatchDraw::WithoutReplacement, options,
-                               cancel);
-}
 
 } // namespace minimascope::core

@@ -18,6 +18,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace minimascope::core;
 using namespace minimascope::testing;
@@ -97,37 +98,52 @@ private Q_SLOTS:
     {
         QTest::addColumn<double>("x");
         QTest::addColumn<int>("batch");
+        QTest::addColumn<int>("draw");
         QTest::addColumn<double>("lambda");
         QTest::addColumn<bool>("stable");
+        QTest::addColumn<double>("sBound");
+        const int subsets = static_cast<int>(BatchDraw::WithoutReplacement);
+        const int replacement = static_cast<int>(BatchDraw::WithReplacement);
+        const double inf = std::numeric_limits<double>::infinity();
         // eta = 0.7: (1 - 0.7 * 2)^2 = 0.16, plus eta^2 (n-B)/(B(n-1)) s^2 = 0.49 * 3.24 for B = 1 at x = 1.
-        QTest::newRow("GD at x = 0") << 0.0 << 2 << 0.16 << true;
-        QTest::newRow("GD at x = 1") << 1.0 << 2 << 0.16 << true;
-        QTest::newRow("SGD B=1 at x = 0") << 0.0 << 1 << 0.16 << true;
-        QTest::newRow("SGD B=1 at x = 1") << 1.0 << 1 << 0.16 + 0.49 * 3.24 << false;
+        QTest::newRow("GD at x = 0") << 0.0 << 2 << subsets << 0.16 << true << inf;
+        QTest::newRow("GD at x = 1") << 1.0 << 2 << subsets << 0.16 << true << inf;
+        QTest::newRow("SGD B=1 at x = 0") << 0.0 << 1 << subsets << 0.16 << true << 1.0 / 0.7;
+        QTest::newRow("SGD B=1 at x = 1") << 1.0 << 1 << subsets << 0.16 + 0.49 * 3.24 << false << 1.0 / 0.7;
+        // B indices drawn with replacement: c = 1/B instead of (n-B)/(B(n-1)). For B = 1 of n = 2
+        // both are 1; for B = 2 the subset is the whole set (GD) but two independent draws are not:
+        // at x = 1, (1 - 0.7 * 2)^2 + 0.49 * 3.24 / 2 = 0.9538, still stable (s = 1.8 <= sqrt(2)/0.7).
+        QTest::newRow("replacement B=1 at x = 1") << 1.0 << 1 << replacement << 0.16 + 0.49 * 3.24 << false
+                                                  << 1.0 / 0.7;
+        QTest::newRow("replacement B=2 at x = 1") << 1.0 << 2 << replacement << 0.16 + 0.49 * 3.24 / 2 << true
+                                                  << std::sqrt(2.0) / 0.7;
+        QTest::newRow("replacement B=2 at x = 0") << 0.0 << 2 << replacement << 0.16 << true << std::sqrt(2.0) / 0.7;
     }
 
     void escapeToyStabilityVerdicts()
     {
         QFETCH(double, x);
         QFETCH(int, batch);
+        QFETCH(int, draw);
         QFETCH(double, lambda);
         QFETCH(bool, stable);
+        QFETCH(double, sBound);
         const Dataset data = makeEscapeToy();
         EscapeToyModel model(x);
         FlatParameters flat(model);
         LossCurvature curvature(model, flat, data);
-        const StabilityVerdict verdict =
-            testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch, 2, LanczosOptions{});
+        const StabilityVerdict verdict = testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch,
+                                                             2, static_cast<BatchDraw>(draw), LanczosOptions{});
         QCOMPARE(verdict.status, RunStatus::Finished);
-        QVERIFY(std::abs(verdict.lambdaMax - lambda) < 1e-4);
+        QVERIFY2(std::abs(verdict.lambdaMax - lambda) < 1e-4, qPrintable(QString::number(verdict.lambdaMax, 'g', 17)));
         QCOMPARE(verdict.stable, stable);
         QVERIFY(verdict.certified);
         QCOMPARE(QString::fromLatin1(verdict.verdict()), stable ? QStringLiteral("stable") : QStringLiteral("unstable"));
         QVERIFY(std::abs(verdict.sharpnessBound - 2.0 / 0.7) < 1e-12);
-        if (batch == 1)
-            QVERIFY(std::abs(verdict.nonUniformityBound - 1.0 / 0.7) < 1e-12);
-        else
+        if (std::isinf(sBound))
             QVERIFY(std::isinf(verdict.nonUniformityBound));
+        else
+            QVERIFY(std::abs(verdict.nonUniformityBound - sBound) < 1e-12);
     }
 
     void boundsHaveTheirClosedForms()
@@ -138,42 +154,6 @@ private Q_SLOTS:
         QVERIFY(std::isinf(nonUniformityBound(0.1, 1000, 1000)));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, nonUniformityBound(0.1, 0, 10));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, nonUniformityBound(-1.0, 1, 10));
-    }
-
-    void escapeToyStabilityWithReplacement_data()
-    {
-        QTest::addColumn<double>("x");
-        QTest::addColumn<int>("batch");
-        QTest::addColumn<double>("lambda");
-        QTest::addColumn<bool>("stable");
-        QTest::addColumn<double>("sBound");
-        // B indices drawn with replacement: c = 1/B instead of (n-B)/(B(n-1)). For B = 1 of n = 2
-        // both are 1; for B = 2 the subset is the whole set (GD) but two independent draws are not:
-        // at x = 1, (1 - 0.7 * 2)^2 + 0.49 * 3.24 / 2 = 0.9538, still stable (s = 1.8 <= sqrt(2)/0.7).
-        QTest::newRow("B=1 at x = 1") << 1.0 << 1 << 0.16 + 0.49 * 3.24 << false << 1.0 / 0.7;
-        QTest::newRow("B=2 at x = 1") << 1.0 << 2 << 0.16 + 0.49 * 3.24 / 2 << true << std::sqrt(2.0) / 0.7;
-        QTest::newRow("B=2 at x = 0") << 0.0 << 2 << 0.16 << true << std::sqrt(2.0) / 0.7;
-    }
-
-    void escapeToyStabilityWithReplacement()
-    {
-        QFETCH(double, x);
-        QFETCH(int, batch);
-        QFETCH(double, lambda);
-        QFETCH(bool, stable);
-        QFETCH(double, sBound);
-        const Dataset data = makeEscapeToy();
-        EscapeToyModel model(x);
-        FlatParameters flat(model);
-        LossCurvature curvature(model, flat, data);
-        const StabilityVerdict verdict = testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch,
-                                                             2, BatchDraw::WithReplacement, LanczosOptions{});
-        QCOMPARE(verdict.status, RunStatus::Finished);
-        QVERIFY2(std::abs(verdict.lambdaMax - lambda) < 1e-4, qPrintable(QString::number(verdict.lambdaMax, 'g', 17)));
-        QVERIFY(verdict.certified);
-        QCOMPARE(verdict.stable, stable);
-        QVERIFY(std::abs(verdict.sharpnessBound - 2.0 / 0.7) < 1e-12);
-        QVERIFY(std::abs(verdict.nonUniformityBound - sBound) < 1e-12);
     }
 
     void batchDrawFollowsTheRunsSampling()
