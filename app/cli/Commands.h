@@ -11,7 +11,7 @@ namespace minimascope::cli {
 
 enum ExitCode { kSuccess = 0, kInternalError = 1, kBadInput = 2, kDiverged = 3, kCancelled = 4 };
 
-int runTrain(const CliArguments& args, const char* argv0, const core::CancelToken& cancel);
+int runTrain(const CliArguments& args, const core::CancelToken& cancel);
 int runAnalyze(const CliArguments& args, const core::CancelToken& cancel);
 int runLandscape(const CliArguments& args, const core::CancelToken& cancel);
 // Only in builds with the GUI libraries (MINIMASCOPE_HAVE_FIGURES).

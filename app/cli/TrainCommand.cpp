@@ -1,5 +1,4 @@
 #include "Commands.h"
-#include "PresetLibrary.h"
 #include "ProgressPrinter.h"
 
 #include "analysis/CurvatureLog.h"
@@ -9,6 +8,7 @@
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
 #include "io/AtomicFile.h"
+#include "io/ResourceLibrary.h"
 #include "models/Network.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
@@ -19,9 +19,9 @@
 
 namespace minimascope::cli {
 
-int runTrain(const CliArguments& args, const char* argv0, const core::CancelToken& cancel)
+int runTrain(const CliArguments& args, const core::CancelToken& cancel)
 {
-    const std::string configPath = args.presetName.empty() ? args.configPath : findPreset(args.presetName, argv0);
+    const std::string configPath = args.presetName.empty() ? args.configPath : core::findResource("presets", args.presetName);
     nlohmann::json document;
     try {
         document = nlohmann::json::parse(core::readWholeFile(configPath));

@@ -1,10 +1,10 @@
 // minimascope-cli: the command-line face of the core library (see usageText()).
 #include "Commands.h"
-#include "PresetLibrary.h"
 
 #include "common/AllocatorSettings.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "io/ResourceLibrary.h"
 
 #include <csignal>
 #include <iostream>
@@ -33,7 +33,7 @@ int main(int argc, char** argv)
             return kSuccess;
         }
         if (args.command == "presets") {
-            for (const auto& name : cli::listPresets(argv[0]))
+            for (const auto& name : core::listResources("presets"))
                 std::cout << name << '\n';
             return kSuccess;
         }
@@ -51,7 +51,7 @@ int main(int argc, char** argv)
             return kBadInput;
 #endif
         }
-        return cli::runTrain(args, argv[0], g_cancel);
+        return cli::runTrain(args, g_cancel);
     } catch (const core::InputError& e) {
         std::cerr << "minimascope-cli: " << e.what() << '\n';
         return kBadInput;

@@ -1,8 +1,8 @@
 #include "panels/SetupPanel.h"
 
-#include "controllers/PresetCatalog.h"
-
 #include "common/InputError.h"
+#include "io/AtomicFile.h"
+#include "io/ResourceLibrary.h"
 #include "models/ModelSpec.h"
 #include "train/RunConfig.h"
 
@@ -30,6 +30,14 @@ namespace {
 
 const QString kCustomMlp = QStringLiteral("custom MLP");
 const QString kInvalidStyle = QStringLiteral("border: 1px solid #d0342c;");
+
+QStringList presetNamesFound()
+{
+    QStringList names;
+    for (const std::string& name : core::listResources("presets"))
+        names << QString::fromStdString(name);
+    return names;
+}
 
 // A number field: text, so that out-of-range values reach the core and get its message.
 QLineEdit* numberField(const QString& objectName)
@@ -166,7 +174,7 @@ void SetupPanel::buildForm()
     constexpr int kMaxInt = std::numeric_limits<int>::max();
 
     QFormLayout* presetForm = group(tr("Preset"));
-    d.preset = choiceField(QStringLiteral("preset"), PresetCatalog::names());
+    d.preset = choiceField(QStringLiteral("preset"), presetNamesFound());
     d.preset->setToolTip(tr("Shipped run configurations (resources/presets)"));
     presetForm->addRow(tr("Preset"), d.preset);
 
@@ -323,11 +331,12 @@ QStringList SetupPanel::presetNames() const
 
 bool SetupPanel::selectPreset(const QString& name, QString* error)
 {
-    QString readError;
-    const QString text = PresetCatalog::read(name, &readError);
-    if (text.isEmpty()) {
+    QString text;
+    try {
+        text = QString::fromStdString(core::readWholeFile(core::findResource("presets", name.toStdString())));
+    } catch (const core::InputError& e) {
         if (error)
-            *error = readError;
+            *error = QString::fromStdString(e.what());
         return false;
     }
     m_impl->preset->setCurrentText(name);
