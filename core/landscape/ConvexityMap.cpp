@@ -34,37 +34,31 @@ RunStatus convexityMap(Network& network, FlatParameters& parameters, const Datas
     out.lambdaMin.assign(total, kNaN);
     out.lambdaMax.assign(total, kNaN);
 
-    const at::Tensor saved = parameters.get();
+    const ParameterRestorer restorer(parameters);   // however the scan ends
     CurvatureRequest curvature;
     curvature.nonUniformity = false;
     curvature.lambdaMin = true;
     curvature.tolerance = tolerance;
     RunStatus status = RunStatus::Finished;
-    try {
-        for (size_t j = 0; j < out.ys.size() && status == RunStatus::Finished; ++j)
-            for (size_t i = 0; i < out.xs.size(); ++i) {
-                if (cancel && cancel->isCancelled()) {
-                    status = RunStatus::Cancelled;
-                    break;
-                }
-                at::Tensor point = at::add(request.origin, request.direction1, out.xs[i]);
-                point.add_(request.direction2, out.ys[j]);
-                parameters.set(point);
-                const CurvatureReport report = measureCurvature(network, parameters, data, curvature, cancel);
-                if (report.status == RunStatus::Cancelled || report.topEigenvalues.empty() || !report.lambdaMin) {
-                    status = RunStatus::Cancelled;
-                    break;
-                }
-                const size_t k = out.index(i, j);
-                out.lambdaMax[k] = report.topEigenvalues.front().value;
-                out.lambdaMin[k] = report.lambdaMin->value;
-                out.ratio[k] = std::abs(out.lambdaMin[k] / out.lambdaMax[k]);
+    for (size_t j = 0; j < out.ys.size() && status == RunStatus::Finished; ++j)
+        for (size_t i = 0; i < out.xs.size(); ++i) {
+            if (cancel && cancel->isCancelled()) {
+                status = RunStatus::Cancelled;
+                break;
             }
-    } catch (...) {
-        parameters.set(saved);
-        throw;
-    }
-    parameters.set(saved);
+            at::Tensor point = at::add(request.origin, request.direction1, out.xs[i]);
+            point.add_(request.direction2, out.ys[j]);
+            parameters.set(point);
+            const CurvatureReport report = measureCurvature(network, parameters, data, curvature, cancel);
+            if (report.status == RunStatus::Cancelled || report.topEigenvalues.empty() || !report.lambdaMin) {
+                status = RunStatus::Cancelled;
+                break;
+            }
+            const size_t k = out.index(i, j);
+            out.lambdaMax[k] = report.topEigenvalues.front().value;
+            out.lambdaMin[k] = report.lambdaMin->value;
+            out.ratio[k] = std::abs(out.lambdaMin[k] / out.lambdaMax[k]);
+        }
     return status;
 }
 

@@ -1,6 +1,7 @@
 #include "landscape/RunTrajectory.h"
 
 #include "common/InputError.h"
+#include "landscape/BatchNormStatistics.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/RunFolder.h"
@@ -27,30 +28,17 @@ RunSnapshots loadRunSnapshots(const std::string& runDir, Network& network, FlatP
             found.emplace_back(std::stoll(name.substr(prefix.size())), entry.path().string());
     }
     std::sort(found.begin(), found.end());
-    // Snapshots carry BatchNorm statistics too: keep the network's own to put back.
-    const at::Tensor saved = parameters.get();
-    std::vector<at::Tensor> savedBuffers;
-    for (const at::Tensor& buffer : network.buffers())
-        savedBuffers.push_back(buffer.clone());
-    const auto restore = [&] {
-        at::NoGradGuard noGrad;
-        parameters.set(saved);
-        const std::vector<at::Tensor> buffers = network.buffers();
-        for (size_t k = 0; k < buffers.size(); ++k)
-            buffers[k].copy_(savedBuffers[k]);
-    };
+    const std::string runId = readRunFolderInfo(runDir).runId;
+    // Snapshots carry BatchNorm statistics too: the network's own are put back with its
+    // parameters, however the loading ends.
+    const ParameterRestorer restoreParameters(parameters);
+    const BatchNormBuffers restoreBuffers(network);
     RunSnapshots snapshots;
-    try {
-        for (const auto& [iteration, dir] : found) {
-            loadNetworkTensors(dir, network);
-            snapshots.iterations.push_back(iteration);
-            snapshots.parameters.push_back(parameters.get());
-        }
-    } catch (...) {
-        restore();
-        throw;
+    for (const auto& [iteration, dir] : found) {
+        loadNetworkTensors(dir, network, runId);
+        snapshots.iterations.push_back(iteration);
+        snapshots.parameters.push_back(parameters.get());
     }
-    restore();
     return snapshots;
 }
 
