@@ -22,7 +22,7 @@ ConfigObject::ConfigObject(const nlohmann::json& value, std::string path)
     : m_value(value.is_null() ? nlohmann::json::object() : value), m_path(std::move(path))
 {
     if (!m_value.is_object())
-        throw InputError("config key '" + m_path + "' must be an object");
+        throw InputError(m_path, "config key '" + m_path + "' must be an object");
 }
 
 std::string ConfigObject::fullKey(const std::string& key) const
@@ -49,10 +49,10 @@ double ConfigObject::number(const std::string& key, double fallback, double min,
     if (!v)
         return fallback;
     if (!v->is_number())
-        throw InputError("config key '" + fullKey(key) + "' must be a number, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a number, got " + v->dump());
     const double value = v->get<double>();
     if (!std::isfinite(value) || value < min || value > max)
-        throw InputError("config key '" + fullKey(key) + "' must be in [" + show(min) + ", " +
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be in [" + show(min) + ", " +
                          show(max) + "], got " + show(value));
     return value;
 }
@@ -61,7 +61,7 @@ double ConfigObject::positive(const std::string& key, double fallback, double ex
 {
     const double value = number(key, fallback, exclusiveMin, 1e300);
     if (value <= exclusiveMin)
-        throw InputError("config key '" + fullKey(key) + "' must be > " + show(exclusiveMin) +
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be > " + show(exclusiveMin) +
                          ", got " + show(value));
     return value;
 }
@@ -72,10 +72,10 @@ int64_t ConfigObject::integer(const std::string& key, int64_t fallback, int64_t 
     if (!v)
         return fallback;
     if (!v->is_number_integer())
-        throw InputError("config key '" + fullKey(key) + "' must be an integer, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be an integer, got " + v->dump());
     const auto value = v->get<int64_t>();
     if (value < min || value > max)
-        throw InputError("config key '" + fullKey(key) + "' must be in [" + std::to_string(min) +
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be in [" + std::to_string(min) +
                          ", " + std::to_string(max) + "], got " + std::to_string(value));
     return value;
 }
@@ -86,7 +86,7 @@ bool ConfigObject::boolean(const std::string& key, bool fallback)
     if (!v)
         return fallback;
     if (!v->is_boolean())
-        throw InputError("config key '" + fullKey(key) + "' must be true or false, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be true or false, got " + v->dump());
     return v->get<bool>();
 }
 
@@ -96,7 +96,7 @@ std::string ConfigObject::string(const std::string& key, const std::string& fall
     if (!v)
         return fallback;
     if (!v->is_string())
-        throw InputError("config key '" + fullKey(key) + "' must be a string, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a string, got " + v->dump());
     return v->get<std::string>();
 }
 
@@ -110,7 +110,7 @@ std::string ConfigObject::choice(const std::string& key, const std::string& fall
     std::string list;
     for (const auto& a : allowed)
         list += (list.empty() ? "" : ", ") + a;
-    throw InputError("config key '" + fullKey(key) + "' must be one of " + list + ", got '" +
+    throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be one of " + list + ", got '" +
                      value + "'");
 }
 
@@ -121,11 +121,11 @@ std::vector<int64_t> ConfigObject::integers(const std::string& key, const std::v
     if (!v)
         return fallback;
     if (!v->is_array())
-        throw InputError("config key '" + fullKey(key) + "' must be a list of integers, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a list of integers, got " + v->dump());
     std::vector<int64_t> values;
     for (const auto& item : *v) {
         if (!item.is_number_integer() || item.get<int64_t>() < min || item.get<int64_t>() > max)
-            throw InputError("config key '" + fullKey(key) + "' must hold integers in [" +
+            throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must hold integers in [" +
                              std::to_string(min) + ", " + std::to_string(max) + "], got " + item.dump());
         values.push_back(item.get<int64_t>());
     }
@@ -145,8 +145,8 @@ void ConfigObject::finish() const
             std::string known;
             for (const auto& k : m_used)
                 known += (known.empty() ? "" : ", ") + k;
-            throw InputError("config key '" + fullKey(item.key()) + "' is unknown (known here: " +
-                             known + ")");
+            throw InputError(fullKey(item.key()), "config key '" + fullKey(item.key()) + "' is unknown (known here: " +
+                                                      known + ")");
         }
     }
 }

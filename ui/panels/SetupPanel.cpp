@@ -15,7 +15,6 @@
 #include <QHash>
 #include <QLabel>
 #include <QLineEdit>
-#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
@@ -503,8 +502,7 @@ void SetupPanel::revalidate()
             d.resolved = QString::fromStdString(config.toJson().dump(2));
         } catch (const core::InputError& e) {
             message = QString::fromStdString(e.what());
-            static const QRegularExpression keyPattern(QStringLiteral("config key '([a-z0-9_.]+)'"));
-            key = keyPattern.match(message).captured(1);
+            key = QString::fromStdString(e.key());
         }
     }
     const bool valid = message.isEmpty();
