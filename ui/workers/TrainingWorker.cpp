@@ -304,8 +304,6 @@ void TrainingWorker::train(const TrainingRequest& request)
         outcome.eta = shape.eta;
         outcome.batchSize = shape.batchSize;
         outcome.trainSize = shape.trainSize;
-        outcome.optimizer = QString::fromStdString(config.optimizer.name);
-        outcome.modelDescription = QString::fromStdString(trainer.network().describe());
     } catch (const std::exception& e) {
         // InputError (config, data files) and anything else: report it, never take the app down.
         d.trainer.reset();
@@ -464,7 +462,6 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         const core::SurfaceSink sink = [&](const core::LandscapeGrid& partial, const core::SurfaceProgress& p) {
             const double fraction = p.pointsTotal > 0 ? double(p.pointsDone) / double(p.pointsTotal) : 0.0;
             update.surface = toSurfaceData(partial, frame);
-            update.fraction = fraction;
             update.levelFinished = p.levelFinished;
             Q_EMIT surfaceUpdate(update);
             Q_EMIT analysisProgress({request.jobId, fraction,
@@ -473,7 +470,6 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         const core::RunStatus status =
             core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
         update.surface = toSurfaceData(grid, frame);
-        update.fraction = 1.0;
         update.levelFinished = update.final = true;
         Q_EMIT surfaceUpdate(update);
         if (status != core::RunStatus::Finished || request.directions != SurfaceDirections::TopEigenvectors) {

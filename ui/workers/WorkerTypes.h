@@ -71,7 +71,6 @@ struct LandscapeRequest {
 struct SurfaceUpdate {
     quint64 jobId = 0;
     SurfaceData surface;
-    double fraction = 0.0;        // points done / points in total
     bool levelFinished = false;   // a progressive level (coarse, finer, ...) is complete
     bool final = false;
     // TrajectoryPca only: the iteration of each point of surface.trajectory, and the fractions
@@ -139,8 +138,6 @@ struct TrainingOutcome {
     double eta = 0.0;             // learning rate
     qint64 batchSize = 0;         // effective B
     qint64 trainSize = 0;         // n
-    QString optimizer;
-    QString modelDescription;
     // The iterations of the parameter snapshots the worker kept for the trajectory plane.
     QVector<qint64> snapshotIterations;
 };
