@@ -40,6 +40,13 @@ namespace minimascope::ui {
 
 namespace {
 
+// "Analyze spectrum (Ctrl+Shift+A)": an action's text and shortcut.
+QString standardToolTip(const QAction* action)
+{
+    return QStringLiteral("%1 (%2)").arg(QString(action->text()).remove(QLatin1Char('&')),
+                                         action->shortcut().toString(QKeySequence::NativeText));
+}
+
 QString seconds(double s)
 {
     if (!std::isfinite(s) || s < 0)
@@ -212,8 +219,7 @@ void MainWindow::buildActions()
         auto* a = new QAction(text, this);
         a->setObjectName(name);
         a->setShortcut(key);
-        a->setToolTip(QStringLiteral("%1 (%2)").arg(QString(text).remove(QLatin1Char('&')),
-                                                  key.toString(QKeySequence::NativeText)));
+        a->setToolTip(standardToolTip(a));
         return a;
     };
     m_runAction = action(QStringLiteral("runAction"), tr("&Run"), QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -306,10 +312,14 @@ void MainWindow::updateActions()
     m_runAction->setToolTip(m_setup->isValid() ? tr("Run (Ctrl+R)") : m_setup->errorMessage());
     m_pauseAction->setEnabled(training);
     m_stopAction->setEnabled(training);
-    m_spectrumAction->setEnabled(!training && !analyzing && m_runs->hasTrainedRun());
-    m_saveRunAction->setEnabled(!training && m_runs->hasTrainedRun());
-    m_surface->setComputeEnabled(!training && !analyzing && m_runs->hasTrainedRun());
-    m_surfaceAction->setEnabled(!training && !analyzing && m_runs->hasTrainedRun());
+    const bool hasRun = m_runs->hasTrainedRun();
+    m_spectrumAction->setEnabled(!training && !analyzing && hasRun);
+    m_saveRunAction->setEnabled(!training && hasRun);
+    m_surface->setComputeEnabled(!training && !analyzing && hasRun);
+    m_surfaceAction->setEnabled(!training && !analyzing && hasRun);
+    // Without a run's parameters (none yet, or a diverged run's) the tooltip says why.
+    for (QAction* a : {m_spectrumAction, m_saveRunAction, m_surfaceAction})
+        a->setToolTip(hasRun ? standardToolTip(a) : m_runs->whyNoTrainedRun());
     m_setup->setRunning(training);
     if (!analyzing)
         showAnalysisProgress(false);
@@ -567,8 +577,10 @@ bool MainWindow::saveProject(const QString& path)
 
 bool MainWindow::openProject(const QString& path)
 {
-    if (m_runs->isTraining())
+    if (m_runs->isTraining()) {   // its curves would mix with the live run's
+        setRunStatus(tr("Stop the run before opening a project"), true);
         return false;
+    }
     RunRecord record;
     QString error;
     if (!loadProject(path, &record, &error)) {

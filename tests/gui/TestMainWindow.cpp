@@ -109,6 +109,8 @@ private Q_SLOTS:
     void pauseHoldsTheRunAndStopStillWorks();
     void invalidFieldsBlockRun();
     void divergenceIsReportedNotFatal();
+    void eigenvectorPlaneOfNaNParametersFails();
+    void openingAProjectDuringARunSaysWhy();
     void spectrumOfTheEscapeToy();
     void surfaceIsCentredOnTheRun();
     void topEigenvectorSlicesCurveLikeTheSharpness();
@@ -386,11 +388,71 @@ void TestMainWindow::divergenceIsReportedNotFatal()
     QVERIFY(finished.wait(kRunTimeoutMs));
     QCOMPARE(toString(finished.at(0).at(0).value<TrainingOutcome>().status), toString(JobStatus::Diverged));
     QVERIFY2(window.runStatusText().startsWith(QStringLiteral("Diverged")), qPrintable(window.runStatusText()));
-    // The window stays usable: the next run starts.
+    // Its parameters are no minimum: what needs one is disabled, and says why.
+    for (const char* name : {"spectrumAction", "surfaceAction", "saveRunAction"}) {
+        QAction* needsRun = action(window, name);
+        QVERIFY2(!needsRun->isEnabled(), name);
+        QVERIFY2(needsRun->toolTip().contains(QStringLiteral("diverged")), qPrintable(needsRun->toolTip()));
+    }
+    // The window stays usable: the next run starts, and its parameters can be analyzed again.
     findField<QLineEdit*>(window, "lr")->setText(QStringLiteral("0.7"));
     QVERIFY(window.startRun());
     QVERIFY(finished.wait(kRunTimeoutMs));
     QCOMPARE(toString(finished.at(1).at(0).value<TrainingOutcome>().status), toString(JobStatus::Finished));
+    for (const char* name : {"spectrumAction", "surfaceAction", "saveRunAction"}) {
+        QAction* needsRun = action(window, name);
+        QVERIFY2(needsRun->isEnabled(), name);
+        QVERIFY2(!needsRun->toolTip().contains(QStringLiteral("diverged")), qPrintable(needsRun->toolTip()));
+    }
+}
+
+void TestMainWindow::eigenvectorPlaneOfNaNParametersFails()
+{
+    MainWindow window;
+    window.show();
+    // SGD with eta = 1e6 and weight decay 1 multiplies the weights by about -1e6 a step: past
+    // float range within the first epoch, before any evaluation, so the batch loss becomes NaN or
+    // infinite and the run ends Diverged on parameters that are no longer numbers.
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    findField<QLineEdit*>(window, "lr")->setText(QStringLiteral("1e6"));
+    findField<QLineEdit*>(window, "weightDecay")->setText(QStringLiteral("1"));
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(0);
+    findField<QCheckBox*>(window, "curvatureAtEnd")->setChecked(false);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const TrainingOutcome outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QCOMPARE(toString(outcome.status), toString(JobStatus::Diverged));
+    QVERIFY2(outcome.reason.contains(QStringLiteral("NaN")) || outcome.reason.contains(QStringLiteral("infinite")),
+             qPrintable(outcome.reason));
+    QVERIFY(!action(window, "surfaceAction")->isEnabled());
+    // Asked anyway (past the disabled action), the top-eigenvector plane fails and says why
+    // instead of finishing with nothing to show.
+    QSignalSpy surfaceFinished(window.runController(), &RunController::surfaceFinished);
+    LandscapeRequest request;
+    request.directions = SurfaceDirections::TopEigenvectors;
+    request.resolution = 5;
+    window.runController()->startSurface(request);
+    QVERIFY(surfaceFinished.wait(kRunTimeoutMs));
+    const QString message = surfaceFinished.at(0).at(1).toString();
+    QCOMPARE(toString(surfaceFinished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Failed));
+    QVERIFY2(message.contains(QStringLiteral("eigenvalues are not finite")), qPrintable(message));
+}
+
+void TestMainWindow::openingAProjectDuringARunSaysWhy()
+{
+    MainWindow window;
+    window.show();
+    setEndlessTwoMoons(window);
+    QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(window.startRun());
+    QVERIFY(progress.wait(kRunTimeoutMs));
+    // Refused with its own message, not the live status line (the file is never read).
+    QVERIFY(!window.openProject(QStringLiteral("/nonexistent/session.msproj")));
+    QCOMPARE(window.runStatusText(), QStringLiteral("Stop the run before opening a project"));
+    window.stopRun();
+    QVERIFY(finished.wait(kRunTimeoutMs));
 }
 
 void TestMainWindow::spectrumOfTheEscapeToy()

@@ -6,7 +6,7 @@
 
 namespace minimascope::ui {
 
-RunController::RunController(QObject* parent) : QObject(parent)
+RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(tr("Train a run first."))
 {
     registerWorkerMetaTypes();
     m_thread = new QThread(this);
@@ -27,7 +27,15 @@ RunController::RunController(QObject* parent) : QObject(parent)
         if (outcome.jobId != m_trainingJob)
             return;
         m_trainingJob = 0;
-        m_hasRun = outcome.status != JobStatus::Failed;
+        switch (outcome.status) {
+        case JobStatus::Finished:
+        case JobStatus::Cancelled: m_noRunReason.clear(); break;   // a stopped run has parameters too
+        case JobStatus::Diverged:
+            m_noRunReason = tr("The last run diverged: its parameters ran away (to NaN or past the loss bound), "
+                               "so there is no minimum to analyze or save. Train a stable run first.");
+            break;
+        case JobStatus::Failed: m_noRunReason = tr("The last run could not start: train a run first."); break;
+        }
         if (m_worker)   // a result queued before shutdown() may arrive after it
             m_worker->setPaused(false);
         Q_EMIT trainingFinished(outcome);

@@ -8,6 +8,7 @@
 #include "workers/WorkerTypes.h"
 
 #include <QObject>
+#include <QString>
 
 class QThread;
 
@@ -27,7 +28,11 @@ public:
     void setPaused(bool paused);
     bool isPaused() const;
     bool isTraining() const { return m_trainingJob != 0; }
-    bool hasTrainedRun() const { return m_hasRun; }
+    // Whether the last run left parameters to analyze and save: not before the first run, nor
+    // after one that could not start or that diverged (its parameters ran away, to NaN or past
+    // the loss bound). whyNoTrainedRun() says which, for the disabled actions' tooltips.
+    bool hasTrainedRun() const { return m_noRunReason.isEmpty(); }
+    const QString& whyNoTrainedRun() const { return m_noRunReason; }
 
     quint64 startSpectrum(SpectrumRequest request);
     quint64 startSurface(LandscapeRequest request);
@@ -60,7 +65,7 @@ private:
     quint64 m_trainingJob = 0;   // 0 = none running
     quint64 m_analysisJob = 0;
     quint64 m_saveJob = 0;
-    bool m_hasRun = false;
+    QString m_noRunReason;   // empty when the last run can be analyzed
 };
 
 } // namespace minimascope::ui

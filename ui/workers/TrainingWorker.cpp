@@ -412,8 +412,20 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             core::LanczosOptions options;
             options.k = 2;
             const core::EigenResult eigen = core::lanczos(operators.hessian(), options, &d.token);
-            if (eigen.status != core::RunStatus::Finished || eigen.pairs.size() < 2) {
-                finish(toJobStatus(eigen.status), tr("the eigenvectors were not computed"));
+            if (eigen.status != core::RunStatus::Finished) {
+                finish(toJobStatus(eigen.status), tr("the top two Hessian eigenvectors were not computed"));
+                return;
+            }
+            if (eigen.pairs.size() < 2) {
+                finish(JobStatus::Failed, tr("Lanczos returned %n of the two top Hessian eigenvectors: no plane to "
+                                             "draw the surface in.", nullptr, int(eigen.pairs.size())));
+                return;
+            }
+            if (!std::isfinite(eigen.pairs[0].value) || !std::isfinite(eigen.pairs[1].value)) {
+                finish(JobStatus::Failed, tr("The top Hessian eigenvalues are not finite (%1, %2): the parameters "
+                                             "are NaN or overflow, so there is no eigenvector plane.")
+                                              .arg(eigen.pairs[0].value)
+                                              .arg(eigen.pairs[1].value));
                 return;
             }
             surface.direction1 = eigen.pairs[0].vector;
