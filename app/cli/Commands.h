@@ -3,13 +3,20 @@
 // for bad input (main turns it into exit code 2).
 #include "CliArguments.h"
 
+#include "common/ExitCode.h"
+
 namespace minimascope::core {
 class CancelToken;
 }
 
 namespace minimascope::cli {
 
-enum ExitCode { kSuccess = 0, kInternalError = 1, kBadInput = 2, kDiverged = 3, kCancelled = 4 };
+// The exit codes, shared with the desktop application.
+using core::kBadInput;
+using core::kCancelled;
+using core::kDiverged;
+using core::kInternalError;
+using core::kSuccess;
 
 int runTrain(const CliArguments& args, const core::CancelToken& cancel);
 int runAnalyze(const CliArguments& args, const core::CancelToken& cancel);

@@ -9,12 +9,13 @@
 // A step of --run that fails ends what waits for it: the run could not start or diverged, or
 // the surface was not computed. The failure goes to stderr and the program quits (with the
 // picture, if asked for; a plain --run keeps the window open on the message instead), exiting
-// with minimascope-cli's codes: 0 done, 1 the surface failed, 2 bad input (options, preset,
-// the run's config or data), 3 the run diverged.
+// with the codes minimascope-cli uses (common/ExitCode.h): 0 done, 2 bad input (options, preset,
+// the run's config or data), 3 the run diverged, 5 the surface failed.
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
 #include "common/AllocatorSettings.h"
+#include "common/ExitCode.h"
 #include "controllers/RunController.h"
 #include "controllers/SnapshotPicker.h"
 #include "panels/SetupPanel.h"
@@ -28,11 +29,27 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <optional>
 
 namespace {
 
-// minimascope-cli's exit codes (app/cli/Commands.h), as far as the GUI has them.
-enum ExitCode { kDone = 0, kSurfaceFailed = 1, kBadInput = 2, kDiverged = 3 };
+using minimascope::core::kBadInput;
+using minimascope::core::kDiverged;
+using minimascope::core::kSuccess;
+using minimascope::core::kSurfaceFailed;
+using minimascope::ui::SurfaceDirections;
+
+// The plane of --directions, by the names minimascope-cli's landscape command uses.
+std::optional<SurfaceDirections> planeNamed(const QString& name)
+{
+    if (name == QLatin1String("random"))
+        return SurfaceDirections::Random;
+    if (name == QLatin1String("eigen"))
+        return SurfaceDirections::TopEigenvectors;
+    if (name == QLatin1String("pca"))
+        return SurfaceDirections::TrajectoryPca;
+    return std::nullopt;
+}
 
 } // namespace
 
@@ -71,9 +88,8 @@ int main(int argc, char** argv)
                                     QStringLiteral("ITER"));
     parser.addOptions({preset, run, surface, directions, centre, screenshot, delay});
     parser.process(app);
-    const QStringList planes = {QStringLiteral("random"), QStringLiteral("eigen"), QStringLiteral("pca")};
-    const int plane = planes.indexOf(parser.value(directions));
-    if (plane < 0) {
+    const std::optional<SurfaceDirections> plane = planeNamed(parser.value(directions));
+    if (!plane) {
         std::fprintf(stderr, "minimascope: --directions must be random, eigen or pca\n");
         return kBadInput;
     }
@@ -86,7 +102,7 @@ int main(int argc, char** argv)
             return kBadInput;
         }
     }
-    window.surfacePanel()->setDirections(static_cast<minimascope::ui::SurfaceDirections>(plane));
+    window.surfacePanel()->setDirections(*plane);
     window.show();
 
     const bool wantsSurface = parser.isSet(surface);
@@ -109,7 +125,7 @@ int main(int argc, char** argv)
             window.close();
         });
     };
-    int exitCode = kDone;
+    int exitCode = kSuccess;
     const auto fail = [&](int code, const QString& message) {
         std::fprintf(stderr, "minimascope: %s\n", qPrintable(message));
         exitCode = code;
