@@ -52,11 +52,19 @@ std::vector<uint8_t> readFileBytes(const std::string& path)
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (!file)
         fail(path, std::string("cannot open (") + std::strerror(errno) + ")");
+    // Fashion-MNIST's largest file is 47 MB; the cap leaves room for larger sets of the kind and
+    // stops /dev/zero or a FIFO that never ends.
+    constexpr size_t kMaxBytes = size_t{2} << 30;
     std::vector<uint8_t> bytes;
     uint8_t buffer[1 << 16];
     size_t got = 0;
-    while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+    while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+        if (got > kMaxBytes - bytes.size()) {
+            std::fclose(file);
+            fail(path, "larger than the limit of " + std::to_string(kMaxBytes) + " bytes for an IDX file");
+        }
         bytes.insert(bytes.end(), buffer, buffer + got);
+    }
     // fopen succeeds on a directory on Linux; the read error shows up here.
     const bool readError = std::ferror(file) != 0;
     const int readErrno = errno;

@@ -100,16 +100,24 @@ void ensureDirectory(const std::string& path)
     throw InputError("cannot create directory " + path + ": " + error.message());
 }
 
-std::string readWholeFile(const std::string& path)
+std::string readWholeFile(const std::string& path, std::size_t maxBytes)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw InputError("cannot read " + path + ": " + std::strerror(errno));
+    const auto tooLarge = [&] {
+        ::close(fd);
+        throw InputError("cannot read " + path + ": larger than the limit of " + std::to_string(maxBytes) +
+                         " bytes for this kind of file");
+    };
 
     std::string content;
     struct stat info {};
-    if (::fstat(fd, &info) == 0 && info.st_size > 0)
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+        if (static_cast<std::size_t>(info.st_size) > maxBytes)
+            tooLarge();
         content.reserve(static_cast<std::size_t>(info.st_size));
+    }
 
     char buffer[65536];
     for (;;) {
@@ -123,6 +131,9 @@ std::string readWholeFile(const std::string& path)
         }
         if (got == 0)
             break;
+        // Also for regular files: one may grow while it is read.
+        if (static_cast<std::size_t>(got) > maxBytes - content.size())
+            tooLarge();
         content.append(buffer, static_cast<std::size_t>(got));
     }
     ::close(fd);

@@ -1,6 +1,7 @@
 #include "io/ConfigObject.h"
 
 #include "common/InputError.h"
+#include "io/StrictJson.h"
 
 #include <cmath>
 #include <sstream>
@@ -19,8 +20,12 @@ std::string show(double value)
 } // namespace
 
 ConfigObject::ConfigObject(const nlohmann::json& value, std::string path)
-    : m_value(value.is_null() ? nlohmann::json::object() : value), m_path(std::move(path))
+    : m_path(std::move(path))
 {
+    // Before the copy below: copying recurses once a level, and a value nested 100,000 deep
+    // (which a parser without parseStrictJson's cap accepts) would overflow the stack.
+    requireJsonDepth(value, m_path.empty() ? std::string("the config") : "config key '" + m_path + "'");
+    m_value = value.is_null() ? nlohmann::json::object() : value;
     if (!m_value.is_object())
         throw InputError(m_path, "config key '" + m_path + "' must be an object");
 }
@@ -49,7 +54,8 @@ double ConfigObject::number(const std::string& key, double fallback, double min,
     if (!v)
         return fallback;
     if (!v->is_number())
-        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a number, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a number, got " +
+                                           describeJsonValue(*v));
     const double value = v->get<double>();
     if (!std::isfinite(value) || value < min || value > max)
         throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be in [" + show(min) + ", " +
@@ -57,9 +63,9 @@ double ConfigObject::number(const std::string& key, double fallback, double min,
     return value;
 }
 
-double ConfigObject::positive(const std::string& key, double fallback, double exclusiveMin)
+double ConfigObject::positive(const std::string& key, double fallback, double exclusiveMin, double max)
 {
-    const double value = number(key, fallback, exclusiveMin, 1e300);
+    const double value = number(key, fallback, exclusiveMin, max);
     if (value <= exclusiveMin)
         throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be > " + show(exclusiveMin) +
                          ", got " + show(value));
@@ -72,7 +78,12 @@ int64_t ConfigObject::integer(const std::string& key, int64_t fallback, int64_t 
     if (!v)
         return fallback;
     if (!v->is_number_integer())
-        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be an integer, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be an integer, got " +
+                                           describeJsonValue(*v));
+    // get<int64_t>() would wrap an unsigned value above INT64_MAX into a negative one.
+    if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(max))
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be in [" + std::to_string(min) +
+                         ", " + std::to_string(max) + "], got " + describeJsonValue(*v));
     const auto value = v->get<int64_t>();
     if (value < min || value > max)
         throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be in [" + std::to_string(min) +
@@ -86,7 +97,8 @@ bool ConfigObject::boolean(const std::string& key, bool fallback)
     if (!v)
         return fallback;
     if (!v->is_boolean())
-        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be true or false, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be true or false, got " +
+                                           describeJsonValue(*v));
     return v->get<bool>();
 }
 
@@ -96,8 +108,13 @@ std::string ConfigObject::string(const std::string& key, const std::string& fall
     if (!v)
         return fallback;
     if (!v->is_string())
-        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a string, got " + v->dump());
-    return v->get<std::string>();
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a string, got " +
+                                           describeJsonValue(*v));
+    std::string text = v->get<std::string>();
+    if (!isValidUtf8(text))
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be UTF-8 text, got '" +
+                                           excerptForMessage(text) + "'");
+    return text;
 }
 
 std::string ConfigObject::choice(const std::string& key, const std::string& fallback,
@@ -111,7 +128,7 @@ std::string ConfigObject::choice(const std::string& key, const std::string& fall
     for (const auto& a : allowed)
         list += (list.empty() ? "" : ", ") + a;
     throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be one of " + list + ", got '" +
-                     value + "'");
+                     excerptForMessage(value) + "'");
 }
 
 std::vector<int64_t> ConfigObject::integers(const std::string& key, const std::vector<int64_t>& fallback,
@@ -121,12 +138,14 @@ std::vector<int64_t> ConfigObject::integers(const std::string& key, const std::v
     if (!v)
         return fallback;
     if (!v->is_array())
-        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a list of integers, got " + v->dump());
+        throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must be a list of integers, got " +
+                                           describeJsonValue(*v));
     std::vector<int64_t> values;
     for (const auto& item : *v) {
-        if (!item.is_number_integer() || item.get<int64_t>() < min || item.get<int64_t>() > max)
+        const bool wraps = item.is_number_unsigned() && item.get<uint64_t>() > static_cast<uint64_t>(max);
+        if (!item.is_number_integer() || wraps || item.get<int64_t>() < min || item.get<int64_t>() > max)
             throw InputError(fullKey(key), "config key '" + fullKey(key) + "' must hold integers in [" +
-                             std::to_string(min) + ", " + std::to_string(max) + "], got " + item.dump());
+                             std::to_string(min) + ", " + std::to_string(max) + "], got " + describeJsonValue(item));
         values.push_back(item.get<int64_t>());
     }
     return values;
@@ -145,8 +164,8 @@ void ConfigObject::finish() const
             std::string known;
             for (const auto& k : m_used)
                 known += (known.empty() ? "" : ", ") + k;
-            throw InputError(fullKey(item.key()), "config key '" + fullKey(item.key()) + "' is unknown (known here: " +
-                                                      known + ")");
+            throw InputError(fullKey(item.key()), "config key '" + excerptForMessage(fullKey(item.key())) +
+                                                      "' is unknown (known here: " + known + ")");
         }
     }
 }

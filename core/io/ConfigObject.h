@@ -18,10 +18,11 @@ public:
 
     bool has(const std::string& key) const;
     double number(const std::string& key, double fallback, double min, double max);
-    // Like number(), but the value must be strictly above `exclusiveMin`.
-    double positive(const std::string& key, double fallback, double exclusiveMin = 0.0);
+    // Like number(), but the value must be strictly above `exclusiveMin` (and at most `max`).
+    double positive(const std::string& key, double fallback, double exclusiveMin = 0.0, double max = 1e300);
     int64_t integer(const std::string& key, int64_t fallback, int64_t min, int64_t max);
     bool boolean(const std::string& key, bool fallback);
+    // Also rejects text that is not UTF-8 (as a --set override can give), which JSON cannot hold.
     std::string string(const std::string& key, const std::string& fallback);
     std::string choice(const std::string& key, const std::string& fallback,
                        const std::vector<std::string>& allowed);

@@ -335,7 +335,10 @@ void writeNpy(const std::string& path, const at::Tensor& tensor)
 
 at::Tensor readNpy(const std::string& path)
 {
-    return decodeNpy(readWholeFile(path), path);
+    // The largest tensor the model specs allow (a 65536 x 65536 float32 layer) plus its header:
+    // larger is no parameter file of ours, and /dev/zero must stop somewhere.
+    constexpr std::size_t kMaxNpyBytes = (std::size_t{16} << 30) + 65536;
+    return decodeNpy(readWholeFile(path, kMaxNpyBytes), path);
 }
 
 } // namespace minimascope::core

@@ -3,6 +3,7 @@
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
 #include "io/Npy.h"
+#include "io/StrictJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -120,12 +121,7 @@ void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& t
 std::vector<NamedTensor> readTensorFolder(const std::string& dir)
 {
     const std::string indexPath = joinPath(dir, kIndexName);
-    nlohmann::json index;
-    try {
-        index = nlohmann::json::parse(readWholeFile(indexPath));
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(indexPath + ": invalid JSON: " + error.what());
-    }
+    const nlohmann::json index = parseStrictJson(readWholeFile(indexPath), indexPath);
     if (!index.is_object())
         throw InputError(indexPath + ": expected a JSON object");
     if (field<std::string>(index, "format", indexPath) != kFormat)

@@ -3,6 +3,7 @@
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
 #include "io/ConfigObject.h"
+#include "io/StrictJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -190,13 +191,7 @@ int64_t RunConfig::effectiveBatchSize(int64_t n) const
 
 RunConfig loadRunConfig(const std::string& path)
 {
-    const std::string text = readWholeFile(path);
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        throw InputError(path + ": not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json json = parseStrictJson(readWholeFile(path), path);
     try {
         return RunConfig::fromJson(json);
     } catch (const InputError& e) {

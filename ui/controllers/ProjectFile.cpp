@@ -1,5 +1,9 @@
 #include "controllers/ProjectFile.h"
 
+#include "common/InputError.h"
+#include "io/AtomicFile.h"
+#include "io/StrictJson.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
@@ -82,13 +86,18 @@ bool saveProject(const QString& path, const RunRecord& record, QString* error)
 
 bool loadProject(const QString& path, RunRecord* record, QString* error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = tr("cannot read %1: %2").arg(path, file.errorString());
+    // The strict parse caps the size and the nesting and rejects duplicate keys, which Qt's
+    // parser accepts silently; the rest of the reading is in Qt's JSON types.
+    std::string text;
+    try {
+        text = core::readWholeFile(QFile::encodeName(path).toStdString());
+        core::parseStrictJson(text, path.toStdString());
+    } catch (const core::InputError& e) {
+        *error = QString::fromStdString(e.what());
         return false;
     }
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &parseError);
     if (!document.isObject()) {
         *error = tr("%1: not a JSON object (%2)").arg(path, parseError.errorString());
         return false;
