@@ -1,16 +1,29 @@
 #include "CliArguments.h"
 
 #include "common/InputError.h"
+#include "io/StrictJson.h"
 
+#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <map>
+#include <sstream>
 
 namespace minimascope::cli {
 
 using core::InputError;
 
 namespace {
+
+// Upper bounds of options whose cost grows with them; each far above any useful value.
+constexpr int64_t kMaxResolution = 2001;    // 4 million loss evaluations for a surface
+constexpr int64_t kMaxThreads = 256;        // system threads, started again at each level
+constexpr int64_t kMaxConvexity = 101;      // two Lanczos solves a point
+constexpr int64_t kMaxTopK = 1000;          // each eigenpair keeps a vector as long as the parameters
+constexpr int64_t kMaxSolverSteps = 100000; // Hessian-vector products or ascent steps
 
 // Shortcut flags and the config keys they set.
 const std::map<std::string, std::string>& shortcuts()
@@ -32,14 +45,51 @@ const std::map<std::string, std::string>& shortcuts()
     return table;
 }
 
-// A command-line value is JSON when it parses as JSON (numbers, true, [1,2]), a string otherwise.
-nlohmann::json parseValue(const std::string& text)
+// A command-line value is JSON when it parses as JSON (numbers, true, [1,2]), a string otherwise;
+// `what` names the option in messages. A number JSON refuses because a double cannot hold it
+// (1e400) is an error rather than the string "1e400".
+nlohmann::json parseValue(const std::string& what, const std::string& text)
 {
-    try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error&) {
-        return text;
+    if (nlohmann::json::accept(text))
+        return core::parseStrictJson(text, what);
+    errno = 0;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    const bool numeric = !text.empty() && end == text.c_str() + text.size() &&
+                         text.find_first_of("0123456789") != std::string::npos;
+    if (numeric && (errno == ERANGE || !std::isfinite(value)))
+        throw InputError(what + " needs a number a double can hold, got '" + core::excerptForMessage(text) + "'");
+    return text;
+}
+
+// Exactly an integer ("12", also "1e3") in [min, max]; the range is checked before any cast, so
+// that 1e30 is refused instead of wrapping.
+int64_t parseInteger(const std::string& flag, const std::string& text, int64_t min, int64_t max)
+{
+    const auto fail = [&]() -> InputError {
+        return InputError("option " + flag + " needs an integer in [" + std::to_string(min) + ", " +
+                          std::to_string(max) + "], got '" + core::excerptForMessage(text) + "'");
+    };
+    int64_t value = 0;
+    const char* last = text.data() + text.size();
+    const auto [end, error] = std::from_chars(text.data(), last, value);
+    if (error == std::errc() && end == last) {
+        if (value < min || value > max)
+            throw fail();
+        return value;
     }
+    size_t used = 0;
+    double real = 0.0;
+    try {
+        real = std::stod(text, &used);
+    } catch (const std::exception&) {
+        throw fail();
+    }
+    // Doubles are exact integers up to 2^53; larger ones could not name a value exactly.
+    if (used != text.size() || !std::isfinite(real) || real != std::floor(real) || std::fabs(real) > 0x1p53 ||
+        real < static_cast<double>(min) || real > static_cast<double>(max))
+        throw fail();
+    return static_cast<int64_t>(real);
 }
 
 } // namespace
@@ -87,7 +137,7 @@ analyze options (curvature of a run's final parameters or of a snapshot):
   --quantities LIST     comma-separated: sharpness, lambda_min, non_uniformity, stability, trace,
                         density, layer_sharpness (lambda_max of each layer's block of H),
                         epsilon_sharpness (Keskar et al.) (default sharpness,non_uniformity,stability)
-  --top-k K             eigenpairs of H from the top (default 1)
+  --top-k K             eigenpairs of H from the top (default 1, at most 1000)
   --subset N            use the first N training examples (default: all of the run's n)
   --eta X, --batch-size B   for the stability verdict (default: the run's; batches are drawn as the
                         run's sampling draws them: with replacement for 'replacement', else B-subsets)
@@ -124,7 +174,7 @@ landscape options (a loss surface or curve around a run's parameters; see docs/l
                         once for interpolate, twice for barycentric, three times for bilinear
   --range A,B           alpha and beta from A to B (default -1,1; interpolate -0.5,1.5;
                         barycentric and bilinear 0,1; pca fits the projected path)
-  --resolution N        points a side (default 51)
+  --resolution N        points a side (default 51, at most 2001)
   --dims 1|2            a curve along the first direction or a surface (default 2)
   --normalization MODE  filter, layer or none for random directions (default filter)
   --keep-bias-bn        keep biases and BatchNorm parameters in random directions (default zeroed)
@@ -133,7 +183,7 @@ landscape options (a loss surface or curve around a run's parameters; see docs/l
   --seed S              seed of the random directions (default the run's seed)
   --subset N            the first N examples of the split (default all)
   --split train|test    which data the loss is measured on (default train)
-  --threads T           workers (default 0 = both cores)
+  --threads T           workers (default 0 = both cores, at most 256)
   --out PREFIX          writes PREFIX.vts/.csv/.npy/.json (+ PREFIX_trajectory.vtp for pca);
                         default DIR/landscape_<directions>
   --convexity N         also |lambda_min/lambda_max| of the Hessian on an N x N grid over the
@@ -175,22 +225,33 @@ CliArguments parseArguments(int argc, char** argv)
             throw InputError("option " + flag + " needs a value");
         return words[i++];
     };
+    // Finite numbers only: stod also reads "nan" and "inf".
     const auto number = [&](const std::string& flag) -> double {
         const std::string text = valueOf(flag);
         try {
             size_t used = 0;
             const double value = std::stod(text, &used);
-            if (used == text.size())
+            if (used == text.size() && std::isfinite(value))
                 return value;
         } catch (const std::exception&) {
         }
-        throw InputError("option " + flag + " needs a number, got '" + text + "'");
+        throw InputError("option " + flag + " needs a finite number, got '" + core::excerptForMessage(text) + "'");
     };
-    const auto count = [&](const std::string& flag, int64_t min) -> int64_t {
+    // A number in (exclusiveMin, max].
+    const auto above = [&](const std::string& flag, double exclusiveMin, double max) -> double {
         const double value = number(flag);
-        if (value != std::floor(value) || value < static_cast<double>(min))
-            throw InputError("option " + flag + " needs an integer >= " + std::to_string(min));
-        return static_cast<int64_t>(value);
+        if (!(value > exclusiveMin && value <= max)) {
+            std::ostringstream range;
+            range << "option " << flag << " needs a number above " << exclusiveMin << " and at most " << max
+                  << ", got " << value;
+            throw InputError(range.str());
+        }
+        return value;
+    };
+    // Counts of examples, iterations or steps: int32 is what the data sets and solvers index with.
+    const auto count = [&](const std::string& flag, int64_t min,
+                           int64_t max = std::numeric_limits<int32_t>::max()) -> int64_t {
+        return parseInteger(flag, valueOf(flag), min, max);
     };
     AnalyzeArguments& analyze = args.analyze;
     FiguresArguments& figures = args.figures;
@@ -206,24 +267,28 @@ CliArguments parseArguments(int argc, char** argv)
                 const std::string range = valueOf(flag);
                 double lo = 0, hi = 0;
                 char tail = 0;
-                if (std::sscanf(range.c_str(), "%lf,%lf%c", &lo, &hi, &tail) != 2 || !(lo < hi))
-                    throw InputError("option --range needs A,B with A < B, got '" + range + "'");
+                // Coordinates are multiples of directions as long as the parameters: beyond 1e6
+                // every loss is inf or NaN in float32.
+                if (std::sscanf(range.c_str(), "%lf,%lf%c", &lo, &hi, &tail) != 2 || !std::isfinite(lo) ||
+                    !std::isfinite(hi) || !(lo < hi) || lo < -1e6 || hi > 1e6)
+                    throw InputError("option --range needs A,B with -1e6 <= A < B <= 1e6, got '" +
+                                     core::excerptForMessage(range) + "'");
                 landscape.rangeMin = lo;
                 landscape.rangeMax = hi;
                 landscape.rangeGiven = true;
-            } else if (flag == "--resolution") landscape.resolution = count(flag, 2);
+            } else if (flag == "--resolution") landscape.resolution = count(flag, 2, kMaxResolution);
             else if (flag == "--dims") landscape.dimensions = count(flag, 1);
             else if (flag == "--normalization") landscape.normalization = valueOf(flag);
             else if (flag == "--keep-bias-bn") landscape.keepBiasAndBatchNorm = true;
             else if (flag == "--orthogonalize") landscape.orthogonalize = true;
             else if (flag == "--seed") {
-                landscape.seed = static_cast<uint64_t>(count(flag, 0));
+                landscape.seed = static_cast<uint64_t>(count(flag, 0, std::numeric_limits<int64_t>::max()));
                 landscape.seedGiven = true;
             } else if (flag == "--subset") landscape.subset = count(flag, 1);
             else if (flag == "--split") landscape.split = valueOf(flag);
-            else if (flag == "--threads") landscape.threads = static_cast<int>(count(flag, 0));
+            else if (flag == "--threads") landscape.threads = static_cast<int>(count(flag, 0, kMaxThreads));
             else if (flag == "--out") landscape.outPrefix = valueOf(flag);
-            else if (flag == "--convexity") landscape.convexity = count(flag, 2);
+            else if (flag == "--convexity") landscape.convexity = count(flag, 2, kMaxConvexity);
             else if (flag == "--recompute-bn") landscape.recomputeBatchNorm = true;
             else throw InputError("unknown option '" + flag + "' for landscape (see 'minimascope-cli --help')");
             continue;
@@ -249,15 +314,15 @@ CliArguments parseArguments(int argc, char** argv)
             if (flag == "--run") analyze.runDir = valueOf(flag);
             else if (flag == "--params") analyze.parametersDir = valueOf(flag);
             else if (flag == "--quantities") analyze.quantities = valueOf(flag);
-            else if (flag == "--top-k") analyze.topK = count(flag, 1);
+            else if (flag == "--top-k") analyze.topK = count(flag, 1, kMaxTopK);
             else if (flag == "--subset") analyze.subset = count(flag, 1);
-            else if (flag == "--eta") analyze.eta = number(flag);
+            else if (flag == "--eta") analyze.eta = above(flag, 0.0, 1e6);
             else if (flag == "--batch-size") analyze.batchSize = count(flag, 1);
-            else if (flag == "--tolerance") analyze.tolerance = number(flag);
-            else if (flag == "--trace-samples") analyze.traceSamples = count(flag, 1);
-            else if (flag == "--density-steps") analyze.densitySteps = count(flag, 2);
-            else if (flag == "--epsilon") analyze.epsilon = number(flag);
-            else if (flag == "--epsilon-steps") analyze.epsilonSteps = count(flag, 1);
+            else if (flag == "--tolerance") analyze.tolerance = above(flag, 0.0, 1.0);
+            else if (flag == "--trace-samples") analyze.traceSamples = count(flag, 1, kMaxSolverSteps);
+            else if (flag == "--density-steps") analyze.densitySteps = count(flag, 2, kMaxSolverSteps);
+            else if (flag == "--epsilon") analyze.epsilon = above(flag, 0.0, 1e3);
+            else if (flag == "--epsilon-steps") analyze.epsilonSteps = count(flag, 1, kMaxSolverSteps);
             else if (flag == "--naive") analyze.naive = true;
             else throw InputError("unknown option '" + flag + "' for analyze (see 'minimascope-cli --help')");
             continue;
@@ -283,9 +348,11 @@ CliArguments parseArguments(int argc, char** argv)
             const size_t eq = assignment.find('=');
             if (eq == std::string::npos || eq == 0)
                 throw InputError("--set needs KEY=VALUE, got '" + assignment + "'");
-            args.overrides.emplace_back(assignment.substr(0, eq), parseValue(assignment.substr(eq + 1)));
+            args.overrides.emplace_back(assignment.substr(0, eq),
+                                        parseValue("--set " + core::excerptForMessage(assignment.substr(0, eq)),
+                                                   assignment.substr(eq + 1)));
         } else if (const auto it = shortcuts().find(flag); it != shortcuts().end()) {
-            args.overrides.emplace_back(it->second, parseValue(valueOf(flag)));
+            args.overrides.emplace_back(it->second, parseValue("option " + flag, valueOf(flag)));
         } else {
             throw InputError("unknown option '" + flag + "' (see 'minimascope-cli --help')");
         }

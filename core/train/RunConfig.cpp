@@ -15,6 +15,12 @@ namespace minimascope::core {
 namespace {
 
 constexpr int64_t kMaxInt = std::numeric_limits<int32_t>::max();
+// The largest learning rate, SAM radius or optimizer eps accepted. Torch turns each into a
+// float32 scalar for the float32 parameters and fails past 3.4e38 (an internal error, after
+// the data is loaded), and its products with gradients overflow long before. 1e6 is far above
+// what these models train with (the presets use at most 0.7) and keeps a step finite for any
+// gradient below 1e32.
+constexpr double kMaxOptimizerScale = 1e6;
 
 DatasetSpec parseDataset(ConfigObject o)
 {
@@ -72,7 +78,7 @@ OptimizerSpec parseOptimizer(ConfigObject o)
     s.name = o.choice("name", s.name, {"gd", "sgd", "adagrad", "adam", "lbfgs", "sam", "adahessian"});
     // Each optimizer's usual defaults (adahessian's from Yao et al.'s code).
     const double defaultLr = s.name == "adam" ? 1e-3 : s.name == "lbfgs" ? 1.0 : s.name == "adahessian" ? 0.15 : 0.1;
-    s.lr = o.positive("lr", defaultLr);
+    s.lr = o.positive("lr", defaultLr, 0.0, kMaxOptimizerScale);
     s.batchSize = o.integer("batch_size", s.batchSize, 1, kMaxInt);
     s.sampling = parseSampling(o.choice("sampling", "shuffle", {"shuffle", "subset", "replacement"}));
     s.momentum = o.number("momentum", s.momentum, 0.0, 0.9999);
@@ -81,11 +87,12 @@ OptimizerSpec parseOptimizer(ConfigObject o)
     s.lrDecay = o.number("lr_decay", s.lrDecay, 0.0, 1e6);
     s.beta1 = o.number("beta1", s.beta1, 0.0, 0.9999);
     s.beta2 = o.number("beta2", s.beta2, 0.0, 0.999999);
-    s.eps = o.positive("eps", s.name == "adagrad" ? 1e-10 : s.name == "adahessian" ? 1e-4 : s.eps);
+    s.eps = o.positive("eps", s.name == "adagrad" ? 1e-10 : s.name == "adahessian" ? 1e-4 : s.eps, 0.0,
+                       kMaxOptimizerScale);
     s.historySize = o.integer("history_size", s.historySize, 1, 1000);
     s.lbfgsInnerIterations = o.integer("inner_iterations", s.lbfgsInnerIterations, 1, 1000);
     s.lineSearch = o.boolean("line_search", s.lineSearch);
-    s.rho = o.positive("rho", s.rho);
+    s.rho = o.positive("rho", s.rho, 0.0, kMaxOptimizerScale);
     s.hessianPower = o.number("hessian_power", s.hessianPower, 0.0, 1.0);
     o.finish();
     if (s.nesterov && s.momentum == 0.0)

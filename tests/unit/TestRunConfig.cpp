@@ -16,6 +16,7 @@
 
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <string>
 
 using namespace minimascope::core;
@@ -182,6 +183,12 @@ private Q_SLOTS:
         } cases[] = {
             {"optimizer", "lr", 0.0, "optimizer.lr"},
             {"optimizer", "lr", -1.0, "optimizer.lr"},
+            {"optimizer", "lr", 1e39, "optimizer.lr"},                    // beyond float32
+            {"optimizer", "lr", 1.000001e6, "optimizer.lr"},
+            {"optimizer", "eps", 1e39, "optimizer.eps"},
+            {"optimizer", "rho", 1e39, "optimizer.rho"},
+            {"", "seed", std::numeric_limits<uint64_t>::max(), "seed"},   // would wrap to -1
+            {"dataset", "path", "\xff", "dataset.path"},                 // not UTF-8
             {"optimizer", "batch_size", 0, "optimizer.batch_size"},
             {"optimizer", "batch_size", 101, "optimizer.batch_size"},   // > dataset.n = 100
             {"optimizer", "momentum", 1.5, "optimizer.momentum"},
@@ -206,6 +213,7 @@ private Q_SLOTS:
         QVERIFY(parseError(nesterov).contains("optimizer.nesterov"));
         // The boundary: batch_size == n is fine; gd ignores batch_size.
         QVERIFY(parseError(with(validConfig(), "optimizer", "batch_size", 100)).isEmpty());
+        QVERIFY(parseError(with(validConfig(), "optimizer", "lr", 1e6)).isEmpty());
         json gd = with(validConfig(), "optimizer", "batch_size", 500);
         gd["optimizer"]["name"] = "gd";
         QVERIFY(parseError(gd).isEmpty());
@@ -264,6 +272,23 @@ private Q_SLOTS:
         const QString wrongMessage = inputErrorOf([&] { loadRunConfig(wrong); });
         QVERIFY2(wrongMessage.contains(QString::fromStdString(wrong)), qPrintable(wrongMessage));
         QVERIFY2(wrongMessage.contains("optimizer.lrr"), qPrintable(wrongMessage));
+        // What the parser itself rejects names the file and the key.
+        const struct {
+            const char* file;
+            std::string text;
+            const char* says;
+        } rejected[] = {
+            {"huge.json", R"({"optimizer": {"lr": 1e400}})", "a number is too large for a double at key 'optimizer.lr'"},
+            {"twice.json", R"({"optimizer": {"lr": 0.1, "lr": 0.2}})", "duplicate key 'optimizer.lr'"},
+            {"deep.json", R"({"optimizer": {"lr": )" + std::string(1000, '[') + std::string(1000, ']') + "}}",
+             "nested deeper than 64 levels at key 'optimizer.lr'"},
+        };
+        for (const auto& r : rejected) {
+            const std::string path = dir.filePath(r.file).toStdString();
+            std::ofstream(path) << r.text;
+            const QString rejection = inputErrorOf([&] { loadRunConfig(path); });
+            QVERIFY2(rejection.startsWith(QString::fromStdString(path) + ": " + r.says), qPrintable(rejection));
+        }
         // A missing file too.
         const std::string missing = dir.filePath("missing.json").toStdString();
         QVERIFY(inputErrorOf([&] { loadRunConfig(missing); }).contains(QString::fromStdString(missing)));
