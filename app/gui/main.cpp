@@ -11,6 +11,7 @@
 // picture, if asked for; a plain --run keeps the window open on the message instead), exiting
 // with the codes minimascope-cli uses (common/ExitCode.h): 0 done, 2 bad input (options, preset,
 // the run's config or data), 3 the run diverged, 5 the surface failed.
+// --help and --version answer without a display; anything else without one says so and exits 2.
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "SurfaceFormat.h"
@@ -28,7 +29,10 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <optional>
 
 namespace {
@@ -51,46 +55,144 @@ std::optional<SurfaceDirections> planeNamed(const QString& name)
     return std::nullopt;
 }
 
+// As project() in the top CMakeLists.txt.
+constexpr char kVersion[] = "0.1.0";
+
+// The longest --screenshot-delay: ten minutes, far above any rendering wait.
+constexpr int kMaxDelayMs = 600000;
+
+// The options, shared by the early --help/--version answer and the real parse.
+struct CommandLine {
+    QCommandLineParser parser;
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption preset{QStringLiteral("preset"), QStringLiteral("Load the run preset NAME."),
+                                    QStringLiteral("NAME")};
+    const QCommandLineOption run{QStringLiteral("run"), QStringLiteral("Start the run at once.")};
+    const QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a picture of the window to PATH when the run has "
+                                                       "finished, then quit."),
+                                        QStringLiteral("PATH")};
+    const QCommandLineOption delay{QStringLiteral("screenshot-delay"),
+                                   QStringLiteral("Milliseconds to wait before the picture (default 1500, at most "
+                                                  "600000)."),
+                                   QStringLiteral("MS"), QStringLiteral("1500")};
+    const QCommandLineOption surface{QStringLiteral("surface"),
+                                     QStringLiteral("With --run: compute the loss surface once the run has finished.")};
+    const QCommandLineOption directions{QStringLiteral("directions"),
+                                        QStringLiteral("The plane of --surface: random (default), eigen or pca."),
+                                        QStringLiteral("PLANE"), QStringLiteral("random")};
+    const QCommandLineOption centre{QStringLiteral("centre"),
+                                    QStringLiteral("With --surface: centre it on the snapshot nearest ITER."),
+                                    QStringLiteral("ITER")};
+    CommandLine()
+    {
+        parser.setApplicationDescription(QStringLiteral("Why SGD finds flat minima: train, measure sharpness and "
+                                                        "non-uniformity, look at the loss landscape."));
+        parser.addOptions({preset, run, surface, directions, centre, screenshot, delay});
+    }
+
+    // Parses `arguments`; an error goes to stderr and returns false.
+    bool parse(const QStringList& arguments)
+    {
+        if (parser.parse(arguments))
+            return true;
+        std::fprintf(stderr, "minimascope: %s\n", qPrintable(parser.errorText()));
+        return false;
+    }
+};
+
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("MinimaScope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("MinimaScope"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
+}
+
+bool asksForHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char* flag : {"-h", "--help", "-?", "--help-all", "-v", "--version"})
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+    return false;
+}
+
+// Whether Qt can open a window: an X or Wayland display, or a platform that needs neither
+// (QT_QPA_PLATFORM=offscreen, or -platform, which Qt then judges). Without one, QApplication aborts.
+bool hasDisplay(int argc, char** argv)
+{
+    for (const char* variable : {"DISPLAY", "WAYLAND_DISPLAY"}) {
+        const char* value = std::getenv(variable);
+        if (value != nullptr && *value != '\0')
+            return true;
+    }
+    const char* platform = std::getenv("QT_QPA_PLATFORM");
+    if (platform != nullptr && *platform != '\0' && std::strncmp(platform, "xcb", 3) != 0 &&
+        std::strncmp(platform, "wayland", 7) != 0)
+        return true;
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0)
+            return true;
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    // Answered without a display (a QCoreApplication needs none) and before the re-execution below.
+    if (asksForHelpOrVersion(argc, argv)) {
+        const QCoreApplication app(argc, argv);
+        setApplicationNames();
+        CommandLine commandLine;
+        if (!commandLine.parse(QCoreApplication::arguments()))
+            return kBadInput;
+        if (commandLine.parser.isSet(commandLine.help))
+            std::fputs(qPrintable(commandLine.parser.helpText()), stdout);
+        else
+            std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()), kVersion);
+        return kSuccess;
+    }
+    if (!hasDisplay(argc, argv)) {
+        std::fprintf(stderr, "minimascope: no display: run under xvfb-run (or set QT_QPA_PLATFORM=offscreen)\n");
+        return kBadInput;
+    }
     // Before anything else: may re-execute the program (see AppEnvironment.h).
     minimascope::ui::ensurePassiveOpenMp(argv);
     minimascope::core::keepFreedMemoryForReuse();
     // VTK's 3D panel needs its OpenGL format set before the QApplication exists.
     minimascope::ui::setDefaultSurfaceFormat();
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("MinimaScope"));
-    QApplication::setOrganizationName(QStringLiteral("MinimaScope"));
+    setApplicationNames();
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Why SGD finds flat minima: train, measure sharpness and "
-                                                    "non-uniformity, look at the loss landscape."));
-    parser.addHelpOption();
-    const QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("Load the run preset NAME."),
-                                    QStringLiteral("NAME"));
-    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start the run at once."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save a picture of the window to PATH when the run has "
-                                                       "finished, then quit."),
-                                        QStringLiteral("PATH"));
-    const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
-                                   QStringLiteral("Milliseconds to wait before the picture (default 1500)."),
-                                   QStringLiteral("MS"), QStringLiteral("1500"));
-    const QCommandLineOption surface(QStringLiteral("surface"),
-                                     QStringLiteral("With --run: compute the loss surface once the run has finished."));
-    const QCommandLineOption directions(QStringLiteral("directions"),
-                                        QStringLiteral("The plane of --surface: random (default), eigen or pca."),
-                                        QStringLiteral("PLANE"), QStringLiteral("random"));
-    const QCommandLineOption centre(QStringLiteral("centre"),
-                                    QStringLiteral("With --surface: centre it on the snapshot nearest ITER."),
-                                    QStringLiteral("ITER"));
-    parser.addOptions({preset, run, surface, directions, centre, screenshot, delay});
-    parser.process(app);
+    CommandLine commandLine;
+    if (!commandLine.parse(QApplication::arguments()))
+        return kBadInput;
+    const QCommandLineParser& parser = commandLine.parser;
+    const QCommandLineOption& preset = commandLine.preset;
+    const QCommandLineOption& run = commandLine.run;
+    const QCommandLineOption& screenshot = commandLine.screenshot;
+    const QCommandLineOption& delay = commandLine.delay;
+    const QCommandLineOption& surface = commandLine.surface;
+    const QCommandLineOption& directions = commandLine.directions;
+    const QCommandLineOption& centre = commandLine.centre;
     const std::optional<SurfaceDirections> plane = planeNamed(parser.value(directions));
     if (!plane) {
         std::fprintf(stderr, "minimascope: --directions must be random, eigen or pca\n");
+        return kBadInput;
+    }
+    bool delayValid = false;
+    const int ms = parser.value(delay).toInt(&delayValid);
+    if (!delayValid || ms < 0 || ms > kMaxDelayMs) {
+        std::fprintf(stderr, "minimascope: --screenshot-delay needs milliseconds from 0 to %d, got '%s'\n",
+                     kMaxDelayMs, qPrintable(parser.value(delay)));
+        return kBadInput;
+    }
+    bool centreValid = true;
+    const double centreIteration = parser.isSet(centre) ? parser.value(centre).toDouble(&centreValid) : 0.0;
+    if (!centreValid || !std::isfinite(centreIteration) || centreIteration < 0.0) {
+        std::fprintf(stderr, "minimascope: --centre needs an iteration >= 0, got '%s'\n", qPrintable(parser.value(centre)));
         return kBadInput;
     }
 
@@ -108,7 +210,6 @@ int main(int argc, char** argv)
     const bool wantsSurface = parser.isSet(surface);
     const bool wantsScreenshot = parser.isSet(screenshot);
     const QString path = parser.value(screenshot);
-    const int ms = parser.value(delay).toInt();
     const auto grabAndQuit = [&window, path, ms] {
         QTimer::singleShot(ms, &window, [&window, path] {
             const bool ok = window.grab().save(path);
@@ -148,7 +249,7 @@ int main(int argc, char** argv)
                              } else if (wantsSurface) {
                                  auto* picker = window.findChild<minimascope::ui::SnapshotPicker*>();
                                  if (parser.isSet(centre))
-                                     picker->pick(parser.value(centre).toDouble());
+                                     picker->pick(centreIteration);
                                  window.computeSurface(window.surfacePanel()->request());
                              } else if (wantsScreenshot) {
                                  grabAndQuit();
