@@ -63,6 +63,10 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     const std::string parametersDir = a.parametersDir.empty() ? a.runDir + "/parameters" : a.parametersDir;
     core::loadNetworkTensors(parametersDir, *network);
     core::FlatParameters parameters(*network);
+    core::requireFiniteParameters(parameters, parametersDir);
+    if (a.topK > parameters.size())
+        throw core::InputError("--top-k " + std::to_string(a.topK) + " exceeds the network's " +
+                               std::to_string(parameters.size()) + " parameters (H has that many eigenvalues)");
     at::set_num_threads(static_cast<int>(core::Trainer::threadsFor(config, examples.size())));
 
     core::CurvatureRequest request;

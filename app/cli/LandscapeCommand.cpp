@@ -91,8 +91,10 @@ Plane eigenPlane(const LandscapeArguments& a, int64_t k, core::Network& network,
     options.k = k;
     options.seed = a.seed;
     const core::EigenResult eigen = core::hessianEigenDirections(network, parameters, data, options, &cancel);
-    if (eigen.status == core::RunStatus::Cancelled || eigen.pairs.size() < static_cast<size_t>(k))
-        throw core::InputError("the Hessian eigenvectors were not found (cancelled)");
+    if (eigen.status == core::RunStatus::Cancelled)
+        return {};   // no directions: runLandscape answers the cancel
+    if (eigen.pairs.size() < static_cast<size_t>(k))
+        throw core::InputError("the Hessian has fewer than " + std::to_string(k) + " eigenvectors to find");
     Plane plane;
     plane.direction1 = eigen.pairs[0].vector;
     nlohmann::json values = nlohmann::json::array(), residuals = nlohmann::json::array();
@@ -113,10 +115,12 @@ Plane gradientPlane(const LandscapeArguments& a, core::Network& network, core::F
 {
     const at::Tensor gradient = core::gradientDirection(network, parameters, data, &cancel);
     if (!gradient.defined())
-        throw core::InputError("the gradient was not computed (cancelled)");
+        return {};   // cancelled: runLandscape answers it
     Plane plane;
     if (a.dimensions == 2) {
         plane = eigenPlane(a, 1, network, parameters, data, cancel);
+        if (!plane.direction1.defined())
+            return {};
         plane.direction2 = a.orthogonalize ? core::orthogonalizeAgainst(gradient, plane.direction1) : plane.direction1;
     }
     plane.direction1 = gradient;
@@ -246,6 +250,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     const std::string parametersDir = a.parametersDir.empty() ? a.runDir + "/parameters" : a.parametersDir;
     core::loadNetworkTensors(parametersDir, *network);
     core::FlatParameters parameters(*network);
+    core::requireFiniteParameters(parameters, parametersDir);
     at::set_num_threads(a.threads > 0 ? a.threads : 2);
     std::fprintf(stderr, "%s: %s, %lld %s examples\n", parametersDir.c_str(), network->describe().c_str(),
                  static_cast<long long>(examples.size()), a.split.c_str());
@@ -258,6 +263,10 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
 
     const at::Tensor origin = parameters.get();
     Plane plane = choosePlane(a, parametersDir, *network, parameters, examples, origin, cancel);
+    if (cancel.isCancelled()) {
+        std::printf("cancelled while finding the directions\n");
+        return kCancelled;
+    }
 
     core::SurfaceRequest request;
     request.origin = origin;

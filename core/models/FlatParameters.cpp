@@ -1,5 +1,7 @@
 #include "models/FlatParameters.h"
 
+#include "common/InputError.h"
+
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
 
@@ -51,6 +53,22 @@ at::Tensor FlatParameters::slice(const at::Tensor& vector, size_t index) const
 {
     const ParameterSlice& s = m_slices.at(index);
     return vector.narrow(0, s.offset, s.numel).view(s.shape);
+}
+
+void requireFiniteParameters(const FlatParameters& parameters, const std::string& where)
+{
+    const at::Tensor finite = at::isfinite(parameters.values());
+    const int64_t bad = parameters.size() - finite.sum().item<int64_t>();
+    if (bad == 0)
+        return;
+    std::string layer;
+    for (size_t i = 0; i < parameters.slices().size() && layer.empty(); ++i)
+        if (!parameters.slice(finite, i).all().item<bool>())
+            layer = parameters.slices()[i].name;
+    throw InputError(where + ": " + std::to_string(bad) + " of " + std::to_string(parameters.size()) +
+                     " parameters are NaN or infinite (the first in " + layer +
+                     "): the run diverged, so nothing measured on them would mean anything; use a snapshot "
+                     "from before it diverged");
 }
 
 } // namespace minimascope::core

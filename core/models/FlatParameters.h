@@ -49,6 +49,11 @@ private:
     std::vector<ParameterSlice> m_slices;
 };
 
+// Throws InputError when a parameter is NaN or infinite (the parameters of a diverged run): no
+// curvature or loss surface of them means anything. The message starts with `where` (the
+// folder they came from) and names how many values and the first layer holding one.
+void requireFiniteParameters(const FlatParameters& parameters, const std::string& where);
+
 // Saves the parameters when constructed and puts them back when it goes out of scope, however
 // the scope is left (return, cancel, exception): for computations that move the weights around.
 class ParameterRestorer {

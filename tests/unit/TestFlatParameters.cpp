@@ -3,12 +3,14 @@
 #include "models/FlatParameters.h"
 #include "models/Mlp.h"
 #include "models/SeededInit.h"
+#include "support/InputErrorOf.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <QTest>
 
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -188,6 +190,23 @@ private Q_SLOTS:
         QVERIFY(w0.abs().max().item<float>() <= 0.5f);
         const at::Tensor w1 = fa.slice(fa.values(), 2);   // fan_in 5
         QVERIFY(w1.abs().max().item<double>() <= 1.0 / std::sqrt(5.0) + 1e-7);
+    }
+
+    void nonFiniteParametersAreRefused()
+    {
+        auto mlp = smallMlp(3);
+        FlatParameters flat(*mlp);
+        requireFiniteParameters(flat, "runs/x/parameters");   // finite: no error
+        // One NaN and one infinity in the second layer's weight.
+        const at::NoGradGuard noGrad;
+        const ParameterSlice& second = flat.slices().at(2);
+        flat.values()[second.offset + 1] = std::numeric_limits<float>::quiet_NaN();
+        flat.values()[second.offset + 4] = -std::numeric_limits<float>::infinity();
+        const QString message = inputErrorOf([&] { requireFiniteParameters(flat, "runs/x/parameters"); });
+        QVERIFY2(message.startsWith(QString::fromStdString("runs/x/parameters: 2 of " + std::to_string(flat.size()) +
+                                                           " parameters are NaN or infinite (the first in " +
+                                                           second.name + ")")),
+                 qPrintable(message));
     }
 };
 
