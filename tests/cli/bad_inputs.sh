@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The bad-input corpus (tests/data/bad/) and out-of-range options, each through the program that
+# reads it: every one must exit 2 with a message on stderr naming the file, key or option, never
+# crash (exit < 128) or hang, and write nothing. With the desktop application's path as second
+# argument, its command line too (without a display, and with Qt's offscreen platform).
+# Usage: bad_inputs.sh path/to/minimascope-cli [path/to/minimascope]
+set -uo pipefail
+cli="$1"
+gui="${2:-}"
+here=$(cd "$(dirname "$0")" && pwd)
+bad="$here/../data/bad"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+. "$here/checks.sh"
+
+# rejects "case" "needle" command...: exit 2, no crash, the needle (a fixed string) on stderr,
+# and nothing at $written (the output the command was given).
+written=/nonexistent
+rejects() {
+  local name="$1" needle="$2"
+  shift 2
+  timeout 120 "$@" > "$work/stdout.txt" 2> "$work/stderr.txt"
+  local code=$?
+  check "$name: exits 2" 2 "$code"
+  check "$name: no crash or hang" 1 "$((code < 128 && code != 124))"
+  also_names "$name" "$needle"
+  if [ -e "$written" ]; then echo "FAIL: $name: $written was written"; failures=$((failures + 1)); rm -rf "$written"
+  else echo "ok: $name: nothing written"; fi
+}
+# also_names "case" needle: the last rejection's message names this too.
+also_names() {
+  if grep -qaF -- "$2" "$work/stderr.txt"; then echo "ok: $1: names $2"; else
+    echo "FAIL: $1: '$2' not in: $(head -c 500 "$work/stderr.txt")"; failures=$((failures + 1)); fi
+}
+
+# --- configs: train --config FILE ---------------------------------------------------------------
+written="$work/out"
+# Known failures (issue 15), like QEXPECT_FAIL: train reads its config with nlohmann's parser
+# instead of core::parseStrictJson, so it keeps the last of two keys, reports 1e400 as an internal
+# error and does not name the key of invalid UTF-8. Their checks must fail; passing is an error
+# that asks for the entry to be removed.
+known_failures="duplicate-key.json number-overflow.json invalid-utf8.json"
+train_rejects() {   # train_rejects config-file needle
+  local file="$1" needle="$2" name before=$failures
+  name="train --config $(basename "$file")"
+  rejects "$name" "$needle" "$cli" train --config "$file" --out "$work/out" --quiet
+  also_names "$name" "$file"
+  case " $known_failures " in
+    *" $(basename "$file") "*)
+      if [ "$failures" -gt "$before" ]; then echo "XFAIL: $name: a known failure (see known_failures)"; failures=$before
+      else echo "XPASS: $name: fixed; remove it from known_failures"; failures=$((failures + 1)); fi ;;
+  esac
+}
+train_rejects "$bad/config/duplicate-key.json" "duplicate key 'optimizer.lr'"
+train_rejects "$bad/config/number-overflow.json" "optimizer.lr"
+train_rejects "$bad/config/lr-beyond-float32.json" "optimizer.lr"
+train_rejects "$bad/config/unknown-key.json" "optimizer.lrr"
+train_rejects "$bad/config/wrong-type.json" "optimizer.lr"
+train_rejects "$bad/config/fraction-for-integer.json" "stop.max_iterations"
+train_rejects "$bad/config/seed-wraps.json" "seed"
+train_rejects "$bad/config/invalid-utf8.json" "dataset.path"
+train_rejects "$bad/config/truncated.json" "not valid JSON"
+train_rejects "$bad/config/empty.json" "not valid JSON"
+train_rejects "$bad/config/trailing-garbage.json" "not valid JSON"
+train_rejects "$bad/config/not-an-object.json" "must be an object"
+# Generated rather than committed: a value nested 100,000 deep (it crashed the stack once).
+{ printf '{"dataset": {"name": "escape-toy"}, "model": {"kind": "escape-toy"}, "optimizer": {"lr": '
+  head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; printf '}}\n'; } > "$work/deep.json"
+train_rejects "$work/deep.json" "nested deeper than 64 levels"
+# Files that are too large or never end: a sparse 65 MiB file, /dev/zero and a FIFO fed forever.
+truncate -s 65M "$work/huge.json"
+train_rejects "$work/huge.json" "larger than the limit"
+rejects "train --config /dev/zero" "/dev/zero: larger than the limit" "$cli" train --config /dev/zero --out "$work/out"
+mkfifo "$work/fifo.json"
+yes '[' > "$work/fifo.json" &
+feeder=$!
+rejects "train --config FIFO" "fifo.json: larger than the limit" "$cli" train --config "$work/fifo.json" --out "$work/out"
+kill "$feeder" 2> /dev/null
+wait "$feeder" 2> /dev/null
+
+# --- data files: IDX images behind dataset.path ---------------------------------------------------
+for kind in truncated garbage bad-gzip huge-dims; do
+  rejects "train on IDX $kind" "$bad/idx/$kind/train-images-idx3-ubyte" "$cli" train --preset sgd-fashion-mnist \
+    --set dataset.path="$bad/idx/$kind" --n 10 --set dataset.test_n=0 --batch-size 5 --out "$work/out" --quiet
+done
+
+# --- command-line values ----------------------------------------------------------------------
+rejects "--set with invalid UTF-8" "dataset.path" "$cli" train --preset escape-toy-gd --set dataset.path=$'\xff' --out "$work/out"
+rejects "--lr 1e400" "--lr" "$cli" train --preset escape-toy-gd --lr 1e400 --out "$work/out"
+rejects "--lr 1e39" "optimizer.lr" "$cli" train --preset escape-toy-gd --lr 1e39 --out "$work/out"
+rejects "--lr nan" "optimizer.lr" "$cli" train --preset escape-toy-gd --lr nan --out "$work/out"
+rejects "train --seed 1e30" "seed" "$cli" train --preset escape-toy-gd --seed 1e30 --out "$work/out"
+rejects "--set with a duplicate key" "duplicate key 'lr'" "$cli" train --preset escape-toy-gd \
+  --set 'optimizer={"name": "gd", "lr": 0.1, "lr": 0.2}' --out "$work/out"
+rejects "--track-every 1e30" "--track-every" "$cli" train --preset escape-toy-gd --track-every 1e30 --out "$work/out"
+
+# A run to analyse: GD on the escape toy (one parameter, x).
+"$cli" train --preset escape-toy-gd --out "$work/run" --quiet > /dev/null
+check "the reference run trains" 0 $?
+out="$work/analysis.json"
+written="$out"
+rejects "analyze --eta nan" "--eta" "$cli" analyze --run "$work/run" --eta nan --out "$out"
+rejects "analyze --eta -1" "--eta" "$cli" analyze --run "$work/run" --eta -1 --out "$out"
+rejects "analyze --tolerance -1" "--tolerance" "$cli" analyze --run "$work/run" --tolerance -1 --out "$out"
+rejects "analyze --epsilon inf" "--epsilon" "$cli" analyze --run "$work/run" --epsilon inf --out "$out"
+rejects "analyze --subset 1e30" "--subset" "$cli" analyze --run "$work/run" --subset 1e30 --out "$out"
+rejects "analyze --top-k 100000" "--top-k" "$cli" analyze --run "$work/run" --top-k 100000 --out "$out"
+rejects "analyze --top-k 2 of one parameter" "--top-k 2 exceeds the network's 1 parameters" \
+  "$cli" analyze --run "$work/run" --top-k 2 --out "$out"
+prefix="$work/landscape/surface"
+written="$work/landscape"
+rejects "landscape --range -inf,inf" "--range" "$cli" landscape --run "$work/run" --range -inf,inf --out "$prefix"
+rejects "landscape --range nan,1" "--range" "$cli" landscape --run "$work/run" --range nan,1 --out "$prefix"
+rejects "landscape --seed 1e30" "--seed" "$cli" landscape --run "$work/run" --seed 1e30 --out "$prefix"
+rejects "landscape --seed -1" "--seed" "$cli" landscape --run "$work/run" --seed -1 --out "$prefix"
+rejects "landscape --threads 100000" "--threads" "$cli" landscape --run "$work/run" --threads 100000 --out "$prefix"
+rejects "landscape --resolution 100000" "--resolution" "$cli" landscape --run "$work/run" --resolution 100000 --out "$prefix"
+rejects "landscape --convexity 1000" "--convexity" "$cli" landscape --run "$work/run" --convexity 1000 --out "$prefix"
+
+# --- parameter folders: .npy files and their index.json ------------------------------------------
+for dir in "$bad"/parameters/*/; do
+  dir="${dir%/}"
+  case "$(basename "$dir")" in
+    index-missing-file) needle="$dir/x.npy: No such file" ;;
+    index-*) needle="$dir/index.json" ;;
+    npy-wrong-shape) needle="has shape [1] in the index but [2, 3] in x.npy" ;;
+    npy-nan | npy-inf) needle="NaN or infinite" ;;
+    *) needle="$dir/x.npy" ;;
+  esac
+  written="$out"
+  rejects "analyze --params $(basename "$dir")" "$needle" "$cli" analyze --run "$work/run" --params "$dir" --out "$out"
+  written="$work/landscape"
+  rejects "landscape --params $(basename "$dir")" "$needle" \
+    "$cli" landscape --run "$work/run" --params "$dir" --resolution 3 --out "$prefix"
+done
+
+# --- the desktop application's command line -------------------------------------------------------
+if [ -n "$gui" ]; then
+  export XDG_CONFIG_HOME="$work/config"
+  written="$work/shot.png"
+  headless=(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM)
+  timeout 60 "${headless[@]}" "$gui" --help > "$work/help.txt" 2>&1
+  check "minimascope --help without a display exits 0" 0 $?
+  contains "its help lists --preset" "--preset" "$work/help.txt"
+  timeout 60 "${headless[@]}" "$gui" --version > "$work/version.txt" 2>&1
+  check "minimascope --version without a display exits 0" 0 $?
+  contains "it names the version" "MinimaScope [0-9]" "$work/version.txt"
+  rejects "minimascope --preset without a display" "no display: run under xvfb-run" \
+    "${headless[@]}" "$gui" --preset escape-toy-gd
+  offscreen=(env QT_QPA_PLATFORM=offscreen)
+  rejects "minimascope --screenshot-delay -5" "--screenshot-delay" \
+    "${offscreen[@]}" "$gui" --screenshot "$work/shot.png" --screenshot-delay -5
+  rejects "minimascope --screenshot-delay 1e9" "--screenshot-delay" \
+    "${offscreen[@]}" "$gui" --screenshot "$work/shot.png" --screenshot-delay 1000000000
+  rejects "minimascope --centre nan" "--centre" "${offscreen[@]}" "$gui" --run --surface --centre nan
+  rejects "minimascope --directions up" "--directions" "${offscreen[@]}" "$gui" --directions up
+  rejects "minimascope --frobnicate" "frobnicate" "${offscreen[@]}" "$gui" --frobnicate
+fi
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]
