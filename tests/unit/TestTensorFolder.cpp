@@ -246,8 +246,8 @@ void TestTensorFolder::damagedIndex_data()
     auto index = [](const QByteArray& tensors) {
         return R"({"format": "minimascope-tensors", "version": 1, "tensors": [)" + tensors + "]}";
     };
-    QTest::newRow("not JSON") << QByteArray("{\"format\": ") << QStringLiteral("invalid JSON");
-    QTest::newRow("empty file") << QByteArray() << QStringLiteral("invalid JSON");
+    QTest::newRow("not JSON") << QByteArray("{\"format\": ") << QStringLiteral("not valid JSON at key 'format'");
+    QTest::newRow("empty file") << QByteArray() << QStringLiteral("not valid JSON (");
     QTest::newRow("array") << QByteArray("[]") << QStringLiteral("expected a JSON object");
     QTest::newRow("wrong format")
         << QByteArray(R"({"format": "other", "version": 1, "tensors": []})")
