@@ -219,7 +219,8 @@ CliArguments parseArguments(int argc, char** argv)
     args.command = words[i++];
     if (args.command != "train" && args.command != "analyze" && args.command != "figures" &&
         args.command != "landscape" && args.command != "presets")
-        throw InputError("unknown command '" + args.command + "' (expected train, analyze, figures, landscape or presets)");
+        throw InputError("unknown command '" + core::excerptForMessage(args.command) +
+                         "' (expected train, analyze, figures, landscape or presets)");
     const auto valueOf = [&](const std::string& flag) -> std::string {
         if (i >= words.size())
             throw InputError("option " + flag + " needs a value");
@@ -290,7 +291,8 @@ CliArguments parseArguments(int argc, char** argv)
             else if (flag == "--out") landscape.outPrefix = valueOf(flag);
             else if (flag == "--convexity") landscape.convexity = count(flag, 2, kMaxConvexity);
             else if (flag == "--recompute-bn") landscape.recomputeBatchNorm = true;
-            else throw InputError("unknown option '" + flag + "' for landscape (see 'minimascope-cli --help')");
+            else throw InputError("unknown option '" + core::excerptForMessage(flag) +
+                                  "' for landscape (see 'minimascope-cli --help')");
             continue;
         }
         if (args.command == "figures" && flag != "--help" && flag != "-h") {
@@ -304,10 +306,12 @@ CliArguments parseArguments(int argc, char** argv)
                 int w = 0, h = 0;
                 char tail = 0;
                 if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 16 || h < 16 || w > 16384 || h > 16384)
-                    throw InputError("option --size needs WxH between 16 and 16384 pixels, got '" + size + "'");
+                    throw InputError("option --size needs WxH between 16 and 16384 pixels, got '" +
+                                     core::excerptForMessage(size) + "'");
                 figures.width = w;
                 figures.height = h;
-            } else throw InputError("unknown option '" + flag + "' for figures (see 'minimascope-cli --help')");
+            } else throw InputError("unknown option '" + core::excerptForMessage(flag) +
+                                    "' for figures (see 'minimascope-cli --help')");
             continue;
         }
         if (args.command == "analyze" && flag != "--help" && flag != "-h" && flag != "--out") {
@@ -324,7 +328,8 @@ CliArguments parseArguments(int argc, char** argv)
             else if (flag == "--epsilon") analyze.epsilon = above(flag, 0.0, 1e3);
             else if (flag == "--epsilon-steps") analyze.epsilonSteps = count(flag, 1, kMaxSolverSteps);
             else if (flag == "--naive") analyze.naive = true;
-            else throw InputError("unknown option '" + flag + "' for analyze (see 'minimascope-cli --help')");
+            else throw InputError("unknown option '" + core::excerptForMessage(flag) +
+                                  "' for analyze (see 'minimascope-cli --help')");
             continue;
         }
         if (flag == "--help" || flag == "-h") {
@@ -347,14 +352,14 @@ CliArguments parseArguments(int argc, char** argv)
             const std::string assignment = valueOf(flag);
             const size_t eq = assignment.find('=');
             if (eq == std::string::npos || eq == 0)
-                throw InputError("--set needs KEY=VALUE, got '" + assignment + "'");
+                throw InputError("--set needs KEY=VALUE, got '" + core::excerptForMessage(assignment) + "'");
             args.overrides.emplace_back(assignment.substr(0, eq),
                                         parseValue("--set " + core::excerptForMessage(assignment.substr(0, eq)),
                                                    assignment.substr(eq + 1)));
         } else if (const auto it = shortcuts().find(flag); it != shortcuts().end()) {
             args.overrides.emplace_back(it->second, parseValue("option " + flag, valueOf(flag)));
         } else {
-            throw InputError("unknown option '" + flag + "' (see 'minimascope-cli --help')");
+            throw InputError("unknown option '" + core::excerptForMessage(flag) + "' (see 'minimascope-cli --help')");
         }
     }
     if (args.command == "train" && !args.helpRequested && args.configPath.empty() == args.presetName.empty())
@@ -367,7 +372,8 @@ CliArguments parseArguments(int argc, char** argv)
         if (landscape.dimensions != 1 && landscape.dimensions != 2)
             throw InputError("option --dims needs 1 or 2");
         if (landscape.split != "train" && landscape.split != "test")
-            throw InputError("option --split needs train or test, got '" + landscape.split + "'");
+            throw InputError("option --split needs train or test, got '" +
+                             core::excerptForMessage(landscape.split) + "'");
     }
     if (args.command == "figures" && !args.helpRequested) {
         if (figures.runDir.empty())

@@ -102,9 +102,17 @@ void ensureDirectory(const std::string& path)
 
 std::string readWholeFile(const std::string& path, std::size_t maxBytes)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK for open() alone: a FIFO without a writer would block it forever. Reads block
+    // as usual after it (and see the end of the file when no writer is there).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw InputError("cannot read " + path + ": " + std::strerror(errno));
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        const int error = errno;
+        ::close(fd);
+        throw InputError("cannot read " + path + ": " + std::strerror(error));
+    }
     const auto tooLarge = [&] {
         ::close(fd);
         throw InputError("cannot read " + path + ": larger than the limit of " + std::to_string(maxBytes) +

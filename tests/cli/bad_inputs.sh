@@ -77,6 +77,9 @@ feeder=$!
 rejects "train --config FIFO" "fifo.json: larger than the limit" "$cli" train --config "$work/fifo.json" --out "$work/out"
 kill "$feeder" 2> /dev/null
 wait "$feeder" 2> /dev/null
+# A FIFO nobody writes to is an empty file, not a wait forever.
+mkfifo "$work/silent.json"
+train_rejects "$work/silent.json" "not valid JSON"
 
 # --- data files: IDX images behind dataset.path ---------------------------------------------------
 for kind in truncated garbage bad-gzip huge-dims; do

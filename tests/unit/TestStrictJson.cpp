@@ -14,6 +14,8 @@
 #include <limits>
 #include <string>
 
+#include <sys/stat.h>
+
 using namespace minimascope::core;
 using nlohmann::json;
 
@@ -145,6 +147,10 @@ private Q_SLOTS:
         QCOMPARE(inputErrorOf([] { readWholeFile("/dev/zero", 1 << 20); }),
                  QString("cannot read /dev/zero: larger than the limit of 1048576 bytes for this kind of file"));
         QCOMPARE(kMaxTextFileBytes, size_t(64) << 20);
+        // A FIFO without a writer reads as empty instead of blocking open() forever.
+        const std::string fifo = dir.filePath("fifo").toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        QCOMPARE(readWholeFile(fifo), std::string());
     }
 
     void configGettersStayShortAndExact()
