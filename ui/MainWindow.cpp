@@ -9,6 +9,7 @@
 #include "panels/SetupPanel.h"
 #include "panels/StatusLine.h"
 #include "panels/SurfacePanel.h"
+#include "study/StudyWindow.h"
 #include "theme/AppTheme.h"
 
 #include "LossPlot.h"
@@ -277,12 +278,28 @@ void MainWindow::buildActions()
         m_stability->setColorBy(byB ? StabilityDiagram::ColorBy::BatchSize : StabilityDiagram::ColorBy::LearningRate);
     });
     connect(logLoss, &QAction::toggled, m_loss, &LossPlot::setLogScale);
+    QAction* openStudyAction = action(QStringLiteral("openStudyAction"), tr("Open st&udy…"), QKeySequence());
+    QAction* newStudyAction = action(QStringLiteral("newStudyAction"), tr("&New study from file…"), QKeySequence());
+    connect(openStudyAction, &QAction::triggered, this, [this] {
+        // A study folder is opened through its study.sqlite; a study file is a .json.
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a study (its folder's study.sqlite, or a "
+                                                                   "study file)"),
+                                                          QString(), tr("Study (study.sqlite *.json);;All files (*)"));
+        if (!path.isEmpty() && !openStudy(path))
+            QMessageBox::warning(this, tr("Cannot open the study"), runStatusText());
+    });
+    connect(newStudyAction, &QAction::triggered, this, [this] {
+        if (StudyWindow* study = openStudy(QString()))
+            study->chooseStudyFile();
+    });
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addActions({openProjectAction, saveProjectAction});
     file->addSeparator();
     file->addAction(openRun);
     file->addAction(m_saveRunAction);
+    file->addSeparator();
+    file->addActions({openStudyAction, newStudyAction});
     file->addSeparator();
     file->addAction(quit);
     QMenu* run = menuBar()->addMenu(tr("&Run"));
@@ -520,6 +537,8 @@ void MainWindow::setDarkTheme(bool dark)
     const PlotTheme theme = applyAppTheme(dark ? ThemeKind::Dark : ThemeKind::Light);
     for (PlotPanel* plot : plots())
         plot->setTheme(theme);
+    if (m_study)
+        m_study->setPlotTheme(theme);
     m_surface->setColors(theme.background, theme.foreground);
 }
 
@@ -561,6 +580,31 @@ bool MainWindow::openRunFolder(const QString& dir)
     setRunStatus(tr("Opened %1: %2 evaluations").arg(dir).arg(run.metrics.size()), false);
     log(runStatusText());
     return true;
+}
+
+StudyWindow* MainWindow::openStudy(const QString& path)
+{
+    if (!m_study) {
+        m_study = new StudyWindow(this);
+        m_study->setWindowFlag(Qt::Window);
+        m_study->setPlotTheme(m_loss->theme());
+        connect(m_study, &StudyWindow::openRunRequested, this, [this](const QString& dir) {
+            if (openRunFolder(dir)) {
+                raise();
+                activateWindow();
+            } else {
+                QMessageBox::warning(this, tr("Cannot open the run"), runStatusText());
+            }
+        });
+    }
+    QString error;
+    if (!path.isEmpty() && !m_study->openStudy(path, &error)) {
+        setRunStatus(error, true);
+        return nullptr;
+    }
+    m_study->show();
+    m_study->raise();
+    return m_study;
 }
 
 bool MainWindow::saveProject(const QString& path)

@@ -28,6 +28,7 @@ class SpectrumPlot;
 class StatusLine;
 class SurfacePanel;
 class StabilityDiagram;
+class StudyWindow;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -58,6 +59,9 @@ public Q_SLOTS:
     // The session as a project file (controllers/ProjectFile.h); false with the message in the status bar.
     bool saveProject(const QString& path);
     bool openProject(const QString& path);
+    // Shows the study window (one, made on first use) on a study folder or study file
+    // (study/StudyWindow.h); nullptr with the message in the status bar when it cannot open it.
+    StudyWindow* openStudy(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -103,6 +107,7 @@ private:
     QAction* m_saveRunAction = nullptr;
     QAction* m_darkAction = nullptr;
     QMenu* m_viewMenu = nullptr;
+    StudyWindow* m_study = nullptr;
     // Surface updates arrive ~30 a second; a 3D render costs ~100 ms in software GL on a busy
     // machine, so the surface is drawn when a level (coarse, finer, ...) completes and otherwise
     // at most every kSurfaceRedrawMs, always with the latest update.

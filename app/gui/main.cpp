@@ -1,11 +1,12 @@
 // minimascope: the desktop application.
 //   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca] [--centre ITER]]]
-//               [--screenshot PATH [--screenshot-delay MS]]
+//               [--study DIR] [--screenshot PATH [--screenshot-delay MS]]
 // --run starts the preset at once, --surface computes the loss surface when it has finished
 // (in the plane --directions names: random, top eigenvectors or PCA of the trajectory; centred
 // on the kept snapshot nearest iteration ITER, as a click on the loss curve picks it);
 // --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
-// runs) and quits: for documentation and checks.
+// runs) and quits: for documentation and checks. --study opens the study window on a study
+// folder (or study file); --screenshot then grabs that window.
 // A step of --run that fails ends what waits for it: the run could not start or diverged, or
 // the surface was not computed. The failure goes to stderr and the program quits (with the
 // picture, if asked for; a plain --run keeps the window open on the message instead), exiting
@@ -21,6 +22,7 @@
 #include "controllers/SnapshotPicker.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
+#include "study/StudyWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -85,11 +87,15 @@ struct CommandLine {
     const QCommandLineOption centre{QStringLiteral("centre"),
                                     QStringLiteral("With --surface: centre it on the snapshot nearest ITER."),
                                     QStringLiteral("ITER")};
+    const QCommandLineOption study{QStringLiteral("study"),
+                                   QStringLiteral("Open the study window on the study folder DIR (or a study file); "
+                                                  "with --screenshot, the picture is of that window."),
+                                   QStringLiteral("DIR")};
     CommandLine()
     {
         parser.setApplicationDescription(QStringLiteral("Why SGD finds flat minima: train, measure sharpness and "
                                                         "non-uniformity, look at the loss landscape."));
-        parser.addOptions({preset, run, surface, directions, centre, screenshot, delay});
+        parser.addOptions({preset, run, surface, directions, centre, study, screenshot, delay});
     }
 
     // Parses `arguments`; an error goes to stderr and returns false.
@@ -206,13 +212,22 @@ int main(int argc, char** argv)
     }
     window.surfacePanel()->setDirections(*plane);
     window.show();
+    QWidget* pictured = &window;
+    if (parser.isSet(commandLine.study)) {
+        QWidget* studyWindow = window.openStudy(parser.value(commandLine.study));
+        if (!studyWindow) {
+            std::fprintf(stderr, "minimascope: %s\n", qPrintable(window.runStatusText()));
+            return kBadInput;
+        }
+        pictured = studyWindow;
+    }
 
     const bool wantsSurface = parser.isSet(surface);
     const bool wantsScreenshot = parser.isSet(screenshot);
     const QString path = parser.value(screenshot);
-    const auto grabAndQuit = [&window, path, ms] {
-        QTimer::singleShot(ms, &window, [&window, path] {
-            const bool ok = window.grab().save(path);
+    const auto grabAndQuit = [&window, pictured, path, ms] {
+        QTimer::singleShot(ms, &window, [&window, pictured, path] {
+            const bool ok = pictured->grab().save(path);
             std::fprintf(stderr, "minimascope: %s %s\n", ok ? "saved" : "could not save", qPrintable(path));
             // The 3D panel is a window of its own while it floats: PATH with "-3d" before the suffix.
             auto* dock = window.findChild<QDockWidget*>(QStringLiteral("surfaceDock"));
@@ -223,6 +238,7 @@ int main(int argc, char** argv)
                 const bool ok3d = dock->grab().save(path3d);
                 std::fprintf(stderr, "minimascope: %s %s\n", ok3d ? "saved" : "could not save", qPrintable(path3d));
             }
+            pictured->close();
             window.close();
         });
     };
