@@ -3,36 +3,31 @@
 #include "PlotPanel.h"
 #include "PlotTheme.h"
 #include "controllers/ExportController.h"
-#include "study/StudyFilterModel.h"
 #include "study/StudyPlots.h"
 #include "study/StudyStore.h"
 #include "study/StudyTableModel.h"
+#include "study/StudyTablePane.h"
 #include "study/StudyWorker.h"
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QItemSelectionModel>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStatusBar>
 #include <QTableView>
+#include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include <cmath>
 #include <exception>
-#include <set>
 
 namespace minimascope::ui {
 namespace {
@@ -86,9 +81,7 @@ StudyWindow::StudyWindow(QWidget* parent) : QMainWindow(parent)
     registerStudyMetaTypes();
     setObjectName(QStringLiteral("studyWindow"));
     setWindowTitle(tr("Study — MinimaScope"));
-    m_model = new StudyTableModel(this);
-    m_filter = new StudyFilterModel(this);
-    m_filter->setSourceModel(m_model);
+    m_tablePane = new StudyTablePane(this);
     m_plots = new StudyPlots(this);
 
     m_worker = new StudyWorker;
@@ -107,7 +100,7 @@ StudyWindow::StudyWindow(QWidget* parent) : QMainWindow(parent)
     buildLayout();
     m_watch.setInterval(kWatchIntervalMs);
     connect(&m_watch, &QTimer::timeout, this, &StudyWindow::refresh);
-    connect(m_plots, &StudyPlots::runClicked, this, &StudyWindow::selectRun);
+    connect(m_plots, &StudyPlots::runClicked, m_tablePane, &StudyTablePane::selectRun);
     updateActions();
     showCounts();
     resize(1500, 950);
@@ -171,49 +164,12 @@ void StudyWindow::buildActions()
 
 void StudyWindow::buildLayout()
 {
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("studyTable"));
-    m_table->setModel(m_filter);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(0, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setWordWrap(false);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &StudyWindow::onSelectionChanged);
-    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
-        const QString folder = m_filter->mapToSource(index).data(StudyTableModel::FolderRole).toString();
+    connect(m_tablePane, &StudyTablePane::selectionChanged, this, &StudyWindow::onSelectionChanged);
+    connect(m_tablePane, &StudyTablePane::runActivated, this, [this](int run) {
+        const QString folder = QString::fromStdString(model()->run(run).folder);
         if (!folder.isEmpty() && !m_dir.isEmpty())
             Q_EMIT openRunRequested(QDir(m_dir).absoluteFilePath(folder));
     });
-
-    m_stateBox = new QComboBox(this);
-    m_stateBox->setObjectName(QStringLiteral("stateFilterBox"));
-    m_stateBox->addItem(tr("all states"), -1);
-    for (core::StudyRunState s : {core::StudyRunState::Done, core::StudyRunState::Running, core::StudyRunState::ToDo,
-                                  core::StudyRunState::Failed, core::StudyRunState::Diverged})
-        m_stateBox->addItem(StudyTableModel::stateName(s), int(s));
-    connect(m_stateBox, &QComboBox::currentIndexChanged, this, [this] {
-        const int state = m_stateBox->currentData().toInt();
-        m_filter->setStateFilter(state < 0 ? std::nullopt : std::optional(core::StudyRunState(state)));
-    });
-    m_axesEdit = new QLineEdit(this);
-    m_axesEdit->setObjectName(QStringLiteral("axesFilterEdit"));
-    m_axesEdit->setPlaceholderText(tr("Filter by axes, e.g. lr=0.1 seed=2"));
-    m_axesEdit->setClearButtonEnabled(true);
-    connect(m_axesEdit, &QLineEdit::textChanged, m_filter, &StudyFilterModel::setAxesFilter);
-
-    auto* tablePane = new QWidget(this);
-    auto* tableLayout = new QVBoxLayout(tablePane);
-    tableLayout->setContentsMargins(4, 0, 0, 0);
-    auto* filterRow = new QHBoxLayout;
-    filterRow->addWidget(m_stateBox);
-    filterRow->addWidget(m_axesEdit, 1);
-    tableLayout->addLayout(filterRow);
-    tableLayout->addWidget(m_table, 1);
 
     m_progressLabel = new QLabel(this);
     m_progressLabel->setObjectName(QStringLiteral("studyProgressLabel"));
@@ -227,7 +183,7 @@ void StudyWindow::buildLayout()
 
     // Top: the table beside the diagram; bottom: the quantity plot and the selected runs' curves.
     auto* top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(tablePane);
+    top->addWidget(m_tablePane);
     top->addWidget(m_plots->diagramPane());
     top->setStretchFactor(0, 11);
     top->setStretchFactor(1, 9);
@@ -248,6 +204,31 @@ void StudyWindow::buildLayout()
     layout->addLayout(progressRow);
     layout->addWidget(vertical, 1);
     setCentralWidget(central);
+}
+
+StudyTableModel* StudyWindow::model() const
+{
+    return m_tablePane->model();
+}
+
+StudyFilterModel* StudyWindow::filterModel() const
+{
+    return m_tablePane->filterModel();
+}
+
+QTableView* StudyWindow::table() const
+{
+    return m_tablePane->table();
+}
+
+QComboBox* StudyWindow::stateFilterBox() const
+{
+    return m_tablePane->stateFilterBox();
+}
+
+QLineEdit* StudyWindow::axesFilterEdit() const
+{
+    return m_tablePane->axesFilterEdit();
 }
 
 void StudyWindow::setCliExecutable(const QString& path)
@@ -299,8 +280,8 @@ bool StudyWindow::openStudyFolder(const QString& dir, QString* error)
         return false;
     }
     m_storeSignature.clear();
-    m_table->clearSelection();
-    m_model->setRuns({});
+    table()->clearSelection();
+    model()->setRuns({});
     refresh();
     m_watch.start();
     updateActions();
@@ -327,11 +308,11 @@ bool StudyWindow::openStudyFile(const QString& file, const QString& outDir, QStr
     m_dir = outDir.isEmpty() ? info.dir().absoluteFilePath(info.completeBaseName()) : QFileInfo(outDir).absoluteFilePath();
     setTitleFor(QString::fromStdString(study.name));
     m_storeSignature.clear();
-    m_table->clearSelection();
-    m_model->setRuns(recordsOf(study));
-    m_plots->setRuns(m_model->runs(), m_dir, m_model->axisKeys());
-    m_table->resizeColumnsToContents();
-    selectFirstRow();
+    table()->clearSelection();
+    model()->setRuns({});
+    m_tablePane->setRuns(recordsOf(study));
+    m_plots->setRuns(model()->runs(), m_dir, model()->axisKeys());
+    m_tablePane->selectFirstRow();
     // What an earlier Start already ran into that folder shows at once.
     if (QFileInfo::exists(QDir(m_dir).filePath(QStringLiteral("study.sqlite"))))
         refresh();
@@ -391,56 +372,19 @@ void StudyWindow::refresh()
     if (signature == m_storeSignature)
         return;
     m_storeSignature = signature;
-    // The selection by run key: a model reset (new axes) loses it, and it comes back here.
-    std::set<std::string> selected;
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-        selected.insert(m_model->run(m_filter->mapToSource(index).row()).key);
-    const bool wasEmpty = m_model->rowCount() == 0;
-    m_model->setRuns(std::move(runs));
-    if (m_table->selectionModel()->selectedRows().isEmpty() && !selected.empty()) {
-        QItemSelection restore;
-        for (int row = 0; row < m_model->rowCount(); ++row) {
-            if (selected.count(m_model->run(row).key) == 0)
-                continue;
-            const QModelIndex index = m_filter->mapFromSource(m_model->index(row, 0));
-            if (index.isValid())
-                restore.select(index, index.siblingAtColumn(m_filter->columnCount() - 1));
-        }
-        m_table->selectionModel()->select(restore, QItemSelectionModel::Select);
-    }
+    const bool wasEmpty = model()->rowCount() == 0;
+    m_tablePane->setRuns(std::move(runs));
+    m_plots->setRuns(model()->runs(), m_dir, model()->axisKeys());
+    // The diagram's bounds are the first run's until the user picks another: the selection says so.
     if (wasEmpty)
-        m_table->resizeColumnsToContents();
-    m_plots->setRuns(m_model->runs(), m_dir, m_model->axisKeys());
-    if (wasEmpty)
-        selectFirstRow();
+        m_tablePane->selectFirstRow();
     onSelectionChanged();
     showCounts();
 }
 
 void StudyWindow::onSelectionChanged()
 {
-    std::vector<int> runs;
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-        runs.push_back(m_filter->mapToSource(index).row());
-    m_plots->setSelection(runs);
-}
-
-void StudyWindow::selectFirstRow()
-{
-    // The diagram's bounds are the first run's until the user picks another: the selection says so.
-    if (m_table->selectionModel()->hasSelection() || m_filter->rowCount() == 0)
-        return;
-    const QModelIndex first = m_filter->index(0, 0);
-    m_table->selectionModel()->select(first, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-}
-
-void StudyWindow::selectRun(int run)
-{
-    const QModelIndex index = m_filter->mapFromSource(m_model->index(run, 0));
-    if (!index.isValid())
-        return;   // filtered out
-    m_table->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_table->scrollTo(index);
+    m_plots->setSelection(m_tablePane->selectedRuns());
 }
 
 bool StudyWindow::start()
@@ -515,9 +459,9 @@ void StudyWindow::updateActions()
 void StudyWindow::showCounts()
 {
     qint64 counts[5] = {};
-    for (const core::StudyRunRecord& run : m_model->runs())
+    for (const core::StudyRunRecord& run : model()->runs())
         ++counts[int(run.state)];
-    const qint64 total = qint64(m_model->runs().size());
+    const qint64 total = qint64(model()->runs().size());
     const qint64 ended = counts[int(core::StudyRunState::Done)] + counts[int(core::StudyRunState::Failed)]
                          + counts[int(core::StudyRunState::Diverged)];
     m_progressBar->setRange(0, int(std::max<qint64>(total, 1)));
@@ -531,7 +475,7 @@ QString StudyWindow::progressText() const
     if (m_dir.isEmpty())
         return tr("No study open: open a study file (to run it) or a study folder (to look at it)");
     qint64 counts[5] = {};
-    for (const core::StudyRunRecord& run : m_model->runs())
+    for (const core::StudyRunRecord& run : model()->runs())
         ++counts[int(run.state)];
     QString text = tr("%1 done · %2 running · %3 to do · %4 failed · %5 diverged")
                        .arg(counts[int(core::StudyRunState::Done)])

@@ -30,6 +30,7 @@ class ExportController;
 class StudyFilterModel;
 class StudyPlots;
 class StudyTableModel;
+class StudyTablePane;
 class StudyWorker;
 struct PlotTheme;
 struct StudyProgressInfo;
@@ -55,11 +56,12 @@ public:
 
     QString studyDir() const { return m_dir; }
     QString studyFile() const { return m_file; }
-    StudyTableModel* model() const { return m_model; }
-    StudyFilterModel* filterModel() const { return m_filter; }
-    QTableView* table() const { return m_table; }
-    QComboBox* stateFilterBox() const { return m_stateBox; }
-    QLineEdit* axesFilterEdit() const { return m_axesEdit; }
+    StudyTablePane* tablePane() const { return m_tablePane; }
+    StudyTableModel* model() const;
+    StudyFilterModel* filterModel() const;
+    QTableView* table() const;
+    QComboBox* stateFilterBox() const;
+    QLineEdit* axesFilterEdit() const;
     StudyPlots* plots() const { return m_plots; }
     StudyWorker* worker() const { return m_worker; }
     bool isRunning() const { return m_running; }
@@ -91,16 +93,10 @@ private:
     void onProgress(const StudyProgressInfo& info);
     void onFinished(JobStatus status, const QString& message);
     void onSelectionChanged();
-    void selectRun(int run);
-    void selectFirstRow();
     void showCounts();
     void setTitleFor(const QString& name);
 
-    StudyTableModel* m_model = nullptr;
-    StudyFilterModel* m_filter = nullptr;
-    QTableView* m_table = nullptr;
-    QComboBox* m_stateBox = nullptr;
-    QLineEdit* m_axesEdit = nullptr;
+    StudyTablePane* m_tablePane = nullptr;
     StudyPlots* m_plots = nullptr;
     ExportController* m_export = nullptr;
     QLabel* m_progressLabel = nullptr;
