@@ -19,6 +19,7 @@
 #include "study/StudyPlots.h"
 #include "study/StudyStore.h"
 #include "study/StudyTableModel.h"
+#include "study/StudyTablePane.h"
 #include "study/StudyWindow.h"
 #include "study/StudyWorker.h"
 
@@ -309,6 +310,15 @@ void TestStudyWindow::tableFilterAndPlots()
     QVERIFY(graphHasPoint(quantity->meanGraph(), 0.1, (3.0 + 5.0) / 2.0));
     QVERIFY(graphHasPoint(quantity->meanGraph(), 0.2, 7.0));
     QCOMPARE(quantity->runGraph()->dataCount() + quantity->notConvergedGraph()->dataCount(), 3);
+    // The selected run (0.2, 1) is ringed here too; a click on a point selects its row.
+    QCOMPARE(quantity->highlightGraph()->dataCount(), 1);
+    QVERIFY(graphHasPoint(quantity->highlightGraph(), 0.2, 7.0));
+    Q_EMIT quantity->customPlot()->plottableClick(quantity->runGraph(), 1, nullptr);   // (0.1, 5)
+    QCOMPARE(window.tablePane()->selectedRuns(), (std::vector<int>{rowOf[point[{0.1, 2}]->key]}));
+    QCOMPARE(diagram->sharpnessBound(), 2.0 / 0.1);
+    Q_EMIT diagram->customPlot()->plottableClick(diagram->groups()[0].filled, 0, nullptr);   // sgd: (3, 1.5)
+    QCOMPARE(window.tablePane()->selectedRuns(), (std::vector<int>{rowOf[point[{0.1, 1}]->key]}));
+    selectRows(window.table(), {row02});
     // Test accuracy against B: (0.9 + 0.7) / 2 at B = 1, 0.8 at B = 2.
     x->setCurrentIndex(x->findText(QStringLiteral("B")));
     y->setCurrentIndex(y->findText(QStringLiteral("test accuracy")));

@@ -30,7 +30,33 @@ QuantityAxisPlot::QuantityAxisPlot(QWidget* parent) : PlotPanel(parent)
     m_means = plot->addGraph();
     m_means->setName(tr("mean"));
     m_means->setLineStyle(QCPGraph::lsLine);
+    m_highlight = plot->addGraph();
+    m_highlight->setName(tr("selected"));
+    m_highlight->setLineStyle(QCPGraph::lsNone);
+    m_highlight->removeFromLegend();
+    connect(plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* plottable, int index, QMouseEvent*) {
+        const std::vector<int>* runs =
+            plottable == m_runs ? &m_runIndex : plottable == m_hollow ? &m_hollowIndex : nullptr;
+        if (runs && index >= 0 && index < int(runs->size()))
+            Q_EMIT runClicked((*runs)[size_t(index)]);
+    });
     rebuild();
+}
+
+void QuantityAxisPlot::setHighlighted(const std::vector<int>& runs)
+{
+    m_highlighted = runs;
+    QVector<double> xs, ys;
+    std::vector<Point> rings;
+    for (const Point& p : m_points)
+        if (std::find(m_highlighted.begin(), m_highlighted.end(), p.run) != m_highlighted.end())
+            rings.push_back(p);
+    for (const Point& p : rings) {   // m_points is sorted by x
+        xs << p.x;
+        ys << p.y;
+    }
+    m_highlight->setData(xs, ys, true);
+    scheduleReplot();
 }
 
 QString QuantityAxisPlot::measureName(Measure measure)
@@ -58,6 +84,9 @@ double QuantityAxisPlot::measureOf(const core::StudyRunRecord& run, Measure meas
 void QuantityAxisPlot::setRuns(const std::vector<core::StudyRunRecord>& runs)
 {
     m_records = runs;
+    m_highlighted.erase(std::remove_if(m_highlighted.begin(), m_highlighted.end(),
+                                       [this](int i) { return i >= int(m_records.size()); }),
+                        m_highlighted.end());
     rebuild();
 }
 
@@ -171,6 +200,7 @@ void QuantityAxisPlot::rebuild()
         plot->xAxis->setScaleType(QCPAxis::stLinear);
         plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
     }
+    setHighlighted(m_highlighted);
     applyTheme(theme());
     scheduleReplot();
 }
@@ -196,6 +226,7 @@ void QuantityAxisPlot::applyTheme(const PlotTheme& t)
     m_means->setPen(QPen(strong, 1.4));
     m_means->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(strong.darker(130), 1.2), QBrush(strong), meanMarker));
+    m_highlight->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(t.foreground, 1.6), Qt::NoBrush, 12));
 }
 
 QString QuantityAxisPlot::pointNote(const QCPAbstractPlottable* plottable, int index) const

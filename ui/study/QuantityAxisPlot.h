@@ -5,7 +5,8 @@
 // (hollow when it did not reach the loss target), and for a setting the mean over the runs of
 // each value as a large marker, joined by a line. Text-valued axes (optimizer names) are
 // categories; a positive numeric x spanning a factor of 10 or more gets a log axis. Only done runs
-// with both numbers finite take part. GUI thread only.
+// with both numbers finite take part. A click on a run's point reports it; highlighted runs get a
+// ring. GUI thread only.
 #include "PlotPanel.h"
 
 #include "study/StudyStore.h"
@@ -44,9 +45,17 @@ public:
     // The category names of a text-valued x axis, at x = 0, 1, ...
     const QStringList& categories() const { return m_categories; }
 
+    // Rings around these runs (indices into the runs), e.g. the selected rows.
+    void setHighlighted(const std::vector<int>& runs);
+    QCPGraph* highlightGraph() const { return m_highlight; }
+
     // kind,x,y,runs: one row per run ("run") then per mean ("mean", with the number of runs).
     QString toCsv() const override;
     void clear() override;
+
+Q_SIGNALS:
+    // A click on a single run's point.
+    void runClicked(int run);
 
 protected:
     void fitView() const override;
@@ -71,6 +80,8 @@ private:
     QCPGraph* m_runs = nullptr;
     QCPGraph* m_hollow = nullptr;
     QCPGraph* m_means = nullptr;
+    QCPGraph* m_highlight = nullptr;
+    std::vector<int> m_highlighted;
 };
 
 }  // namespace minimascope::ui

@@ -96,6 +96,7 @@ StudyPlots::StudyPlots(QWidget* parent) : QObject(parent)
     connect(m_y, &QComboBox::currentIndexChanged, this, &StudyPlots::updateQuantity);
     connect(m_logLoss, &QCheckBox::toggled, m_loss, &RunCurvesPlot::setLogScale);
     connect(m_diagram, &StudyDiagram::runClicked, this, &StudyPlots::runClicked);
+    connect(m_quantity, &QuantityAxisPlot::runClicked, this, &StudyPlots::runClicked);
 }
 
 QList<QPair<QString, PlotPanel*>> StudyPlots::panels() const
@@ -159,6 +160,7 @@ void StudyPlots::setSelection(const std::vector<int>& runs)
         if (i >= 0 && i < int(m_runs.size()))
             m_selection.push_back(i);
     m_diagram->setHighlighted(m_selection);
+    m_quantity->setHighlighted(m_selection);
     updateBounds();
     updateCurves();
 }
