@@ -234,6 +234,9 @@ void TestStudyWindow::tableFilterAndPlots()
     QCOMPARE(cell(0.4, 1, stateColumn), QStringLiteral("failed"));
     QCOMPARE(cell(0.4, 1, aColumn), QString());   // not measured: blank, not "nan"
     QCOMPARE(cell(0.4, 2, stateColumn), QStringLiteral("running"));
+    // The store has no B for a run that has not ended: the table shows its config's.
+    QCOMPARE(model->run(rowOf[point[{0.4, 2}]->key]).batchSize, int64_t(2));
+    QCOMPARE(cell(0.4, 2, model->column(StudyTableModel::Column::BatchSize)), QStringLiteral("2"));
 
     // State filter through the combo, and the text filter over the axes.
     QComboBox* states = window.stateFilterBox();

@@ -39,6 +39,20 @@ QVariant jsonToVariant(const nlohmann::json& value)
     return QString::fromStdString(value.dump());
 }
 
+// B from a resolved run config; 0 for full-batch optimizers (gd, lbfgs), whose B is n.
+int64_t configuredBatchSize(const std::string& configJson)
+{
+    const nlohmann::json config = nlohmann::json::parse(configJson, nullptr, /*allow_exceptions=*/false);
+    if (!config.is_object() || !config.contains("optimizer") || !config["optimizer"].is_object())
+        return 0;
+    const nlohmann::json& optimizer = config["optimizer"];
+    const std::string name = optimizer.value("name", std::string());
+    if (name == "gd" || name == "lbfgs")
+        return 0;
+    const auto it = optimizer.find("batch_size");
+    return it != optimizer.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
 bool isFinished(core::StudyRunState state)
 {
     return state == core::StudyRunState::Done || state == core::StudyRunState::Failed
@@ -108,7 +122,10 @@ void StudyTableModel::setRuns(std::vector<core::StudyRunRecord> runs)
         prefix = runs[i].key == m_runs[i].key;
     std::vector<QVariantMap> values;
     std::vector<QString> texts;
-    for (const core::StudyRunRecord& run : runs) {
+    for (core::StudyRunRecord& run : runs) {
+        // A run not started yet has no B in the store: the config's ("all" for full batch).
+        if (run.batchSize <= 0 && !run.configJson.empty())
+            run.batchSize = configuredBatchSize(run.configJson);
         const nlohmann::json axes = parseAxes(run.axesJson);
         QVariantMap map;
         for (const auto& [key, value] : axes.items())
@@ -217,7 +234,10 @@ QVariant StudyTableModel::displayValue(int row, Column kind, int column) const
     }
     case Column::Optimizer: return QString::fromStdString(run.optimizer);
     case Column::Eta: return formatNumber(run.eta);
-    case Column::BatchSize: return run.batchSize > 0 ? QString::number(run.batchSize) : QString();
+    case Column::BatchSize:
+        if (run.batchSize > 0)
+            return QString::number(run.batchSize);
+        return run.optimizer == "gd" || run.optimizer == "lbfgs" ? tr("all") : QString();
     case Column::Seed: return QString::number(run.seed);
     case Column::TrainLoss: return formatNumber(measured(run, run.trainLoss));
     case Column::TestAccuracy: return formatNumber(measured(run, run.testAccuracy));
