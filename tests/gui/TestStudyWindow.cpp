@@ -7,10 +7,13 @@
 //    selected run, the quantity-against-axis means.
 //  - runPauseResumeAndOverlay: a real study of 6 escape-toy runs started paused (nothing runs),
 //    resumed to the end; the table matches the store; selecting rows overlays one loss and one
-//    sharpness curve per run, read from the run folders.
+//    sharpness curve per run, read from the run folders; the main window opens the study and a
+//    double-clicked run.
 //  - watchAStudyTheCliWrites: `minimascope-cli study run` in another process, the window watching
 //    the folder read-only: the rows fill in and the selection survives the refreshes.
 //  - stopRequeuesRunsInFlight: Stop ends endless runs promptly and puts them back to "to do".
+#include "LossPlot.h"
+#include "MainWindow.h"
 #include "study/QuantityAxisPlot.h"
 #include "study/RunCurvesPlot.h"
 #include "study/StudyConfig.h"
@@ -25,6 +28,7 @@
 
 #include "QCustomPlotInclude.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QItemSelectionModel>
@@ -436,6 +440,23 @@ void TestStudyWindow::runPauseResumeAndOverlay()
     QVERIFY(window.start());
     QVERIFY(finished.wait(kStudyTimeoutMs));
     QCOMPARE(storeRuns(out).size(), size_t(6));
+
+    // The main window's hook-up: File → Open study… lands here, and a double-clicked run opens
+    // in the main window through its open-run-folder path.
+    MainWindow main;
+    QVERIFY(main.findChild<QAction*>(QStringLiteral("openStudyAction")));
+    QVERIFY(main.findChild<QAction*>(QStringLiteral("newStudyAction")));
+    QVERIFY(!main.openStudy(dir.filePath(QStringLiteral("nothing-here"))));
+    StudyWindow* study = main.openStudy(out);
+    QVERIFY(study);
+    QVERIFY(study->isVisible());
+    QCOMPARE(study->model()->rowCount(), 6);
+    QCOMPARE(main.openStudy(file), study);   // one study window, now on the file
+    QCOMPARE(study->studyFile(), QFileInfo(file).absoluteFilePath());
+    const QString runFolder = QDir(out).absoluteFilePath(QString::fromStdString(runs[4].folder));
+    Q_EMIT study->openRunRequested(runFolder);
+    QVERIFY2(main.runStatusText().contains(runFolder), qPrintable(main.runStatusText()));
+    QCOMPARE(main.lossPlot()->graph(LossPlot::Series::TrainLoss)->dataCount(), int(runs[4].iterations) + 1);
 }
 
 void TestStudyWindow::watchAStudyTheCliWrites()
