@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "train/RunFolder.h"
+
 #include "controllers/ExportController.h"
 #include "controllers/ProjectFile.h"
 #include "controllers/RunController.h"
@@ -545,8 +547,17 @@ void MainWindow::setDarkTheme(bool dark)
 void MainWindow::saveRunFolder()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Save the run into a folder"));
-    if (!dir.isEmpty())
-        m_runs->saveRunFolder(dir);
+    if (dir.isEmpty())
+        return;
+    // A folder holds one run: replacing another is the user's decision, never a silent mix.
+    const QString occupant = QString::fromStdString(core::describeRunFolderOccupant(dir.toStdString()));
+    const bool overwrite = !occupant.isEmpty();
+    if (overwrite && QMessageBox::question(this, tr("Replace the run?"),
+                                           tr("%1 already holds %2.\nReplace it? Only the files a run writes are "
+                                              "removed; other files in the folder stay.")
+                                               .arg(dir, occupant)) != QMessageBox::Yes)
+        return;
+    m_runs->saveRunFolder(dir, overwrite);
 }
 
 void MainWindow::chooseRunFolder()

@@ -56,12 +56,13 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
 {
     const AnalyzeArguments& a = args.analyze;
     const std::set<std::string> quantities = parseQuantities(a.quantities);
-    const core::RunConfig config = core::loadRunConfig(a.runDir + "/config.json");
+    const core::RunFolderInfo run = core::readRunFolderInfo(a.runDir);
+    const core::RunConfig config = core::readRunConfig(run);
     core::DatasetPair data = core::loadDatasets(config.dataset);
     core::Dataset examples = a.subset > 0 ? core::takeFirst(data.train, a.subset) : data.train;
     const auto network = core::buildModel(config.model, examples, config.seed);
-    const std::string parametersDir = a.parametersDir.empty() ? a.runDir + "/parameters" : a.parametersDir;
-    core::loadNetworkTensors(parametersDir, *network);
+    const std::string parametersDir = a.parametersDir.empty() ? core::finalParametersDir(run) : a.parametersDir;
+    core::loadNetworkTensors(parametersDir, *network, core::expectedRunIdFor(run, parametersDir));
     core::FlatParameters parameters(*network);
     core::requireFiniteParameters(parameters, parametersDir);
     if (a.topK > parameters.size())
@@ -138,6 +139,7 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
 
     nlohmann::json json = report.toJson();
     json["run"] = a.runDir;
+    json["run_id"] = run.runId;
     json["parameters_dir"] = parametersDir;
     json["eta"] = request.eta;
     json["batch_size"] = request.batchSize;

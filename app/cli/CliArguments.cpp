@@ -1,13 +1,14 @@
 #include "CliArguments.h"
 
 #include "common/InputError.h"
+#include "io/ConfigOverrides.h"
 #include "io/StrictJson.h"
 
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -110,7 +111,11 @@ train options:
   --config FILE         run config (JSON; see docs/config.md). A run folder's config.json reruns it.
   --preset NAME         a shipped preset instead of --config (see 'presets').
   --out DIR             output folder (default: runs/<config or preset name>). It receives
-                        config.json, metrics.csv/json, summary.json, parameters/ and snapshots/.
+                        summary.json, config.json, metrics.csv (streamed), parameters/, checkpoint/
+                        and snapshots/; a folder that holds another run is refused.
+  --overwrite           replace the run in --out (removes only the files a run writes)
+  --checkpoint-every S  save the parameters every S seconds of training (default 60; 0 = never),
+                        so a killed run loses at most S seconds
   --set KEY=VALUE       override any config key, e.g. --set optimizer.momentum=0.9
                         (VALUE is JSON when it parses as JSON, a string otherwise). Repeatable.
   --lr X                = --set optimizer.lr=X (the learning rate eta)
@@ -127,7 +132,7 @@ train options:
   --eval-every K        = --set schedule.eval_every=K
   --quiet               print only the final summary line
   --track-every K       measure the sharpness a and the non-uniformity s every K iterations
-                        (and at the end), warm-started; written to curvature.csv/json
+                        (and at the end), warm-started; streamed to curvature.csv
   --track-at-end        measure a and s once, on the final parameters (as in the papers)
   --track-subset N      measure on the first N training examples (default: all)
 
@@ -342,6 +347,12 @@ CliArguments parseArguments(int argc, char** argv)
             (args.command == "analyze" ? analyze.outFile : args.outDir) = valueOf(flag);
         } else if (flag == "--quiet") {
             args.quiet = true;
+        } else if (flag == "--overwrite") {
+            args.overwrite = true;
+        } else if (flag == "--checkpoint-every") {
+            args.checkpointSeconds = number(flag);
+            if (!(args.checkpointSeconds >= 0.0 && args.checkpointSeconds <= 1e7))
+                throw InputError("option --checkpoint-every needs seconds between 0 and 1e7");
         } else if (flag == "--track-every") {
             args.track.every = count(flag, 1);
         } else if (flag == "--track-at-end") {
@@ -387,23 +398,10 @@ CliArguments parseArguments(int argc, char** argv)
 void applyOverrides(nlohmann::json& config, const std::vector<std::pair<std::string, nlohmann::json>>& overrides)
 {
     for (const auto& [key, value] : overrides) {
-        nlohmann::json* node = &config;
-        size_t start = 0;
-        while (true) {
-            const size_t dot = key.find('.', start);
-            const std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-            if (part.empty())
-                throw InputError("bad config key '" + key + "' in an override");
-            if (!node->is_object())
-                throw InputError("cannot set '" + key + "': '" + key.substr(0, start - 1) + "' is not an object");
-            if (dot == std::string::npos) {
-                (*node)[part] = value;
-                break;
-            }
-            node = &(*node)[part];
-            if (node->is_null())
-                *node = nlohmann::json::object();
-            start = dot + 1;
+        try {
+            core::applyOverride(config, key, value);
+        } catch (const InputError& e) {
+            throw InputError(std::string(e.what()) + " in an override");
         }
     }
 }

@@ -79,6 +79,8 @@ struct CliArguments {
     std::string presetName;                   // --preset
     std::string outDir;                       // --out
     std::vector<std::pair<std::string, nlohmann::json>> overrides;   // --set and the shortcut flags
+    bool overwrite = false;                   // train: replace the run in --out
+    double checkpointSeconds = 60.0;          // train: --checkpoint-every SECONDS (0 = none)
     bool quiet = false;
     bool helpRequested = false;
 };

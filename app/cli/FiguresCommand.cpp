@@ -7,9 +7,9 @@
 #include "analysis/CurvatureLog.h"
 #include "analysis/LinearStability.h"
 #include "common/InputError.h"
-#include "data/DatasetSpec.h"
 #include "io/AtomicFile.h"
 #include "io/NumberFormat.h"
+#include "io/StrictJson.h"
 #include "landscape/SurfaceExport.h"
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
@@ -43,13 +43,16 @@ struct Figure {
 };
 
 // The spectrum of the run's analysis.json ('analyze --quantities density'), when there is one.
-void fillSpectrum(const std::string& runDir, ui::SpectrumPlot& plot)
+void fillSpectrum(const core::RunFolderInfo& run, ui::SpectrumPlot& plot)
 {
-    const std::string path = runDir + "/analysis.json";
+    const std::string path = run.dir + "/analysis.json";
     if (!std::filesystem::exists(path))
         return;
     try {
-        const nlohmann::json analysis = nlohmann::json::parse(core::readWholeFile(path));
+        const nlohmann::json analysis = core::parseStrictJson(core::readWholeFile(path), path);
+        if (analysis.value("run_id", "") != run.runId)
+            throw core::InputError(path + ": this analysis is of another run than " + run.runId +
+                                   " (files of two runs are mixed in this folder)");
         if (const auto density = analysis.find("density"); density != analysis.end())
             plot.setDensity(density->at("grid").get<std::vector<double>>(),
                             density->at("density").get<std::vector<double>>());
@@ -78,12 +81,16 @@ int runFigures(const CliArguments& args)
 {
     const FiguresArguments& options = args.figures;
     const std::string& run = options.runDir;
-    const core::RunConfig config = core::loadRunConfig(run + "/config.json");
-    const std::vector<core::MetricsRow> metrics = core::readMetrics(run);
-    const std::vector<core::CurvatureSample> curvature = core::readCurvatureLog(run);
-    // The bounds need the number of examples the run trained on, which a class filter makes
-    // smaller than the config's dataset.n: the data set is rebuilt (loading is deterministic).
-    const int64_t n = core::loadDatasets(config.dataset).train.size();
+    const core::RunFolderInfo runFolder = core::readRunFolderInfo(run);
+    const core::RunConfig config = core::readRunConfig(runFolder);
+    const std::vector<core::MetricsRow> metrics = core::readMetrics(runFolder);
+    const std::vector<core::CurvatureSample> curvature = core::readCurvatureLog(runFolder);
+    if (!runFolder.complete())
+        std::fprintf(stderr, "%s is an incomplete run (still training, or killed): the figures show what it "
+                             "streamed so far\n", run.c_str());
+    // The bounds need the number of examples the run trained on (a class filter makes it
+    // smaller than the config's dataset.n).
+    const int64_t n = runFolder.examples;
     // Read the surface before any figure is written: a bad file should cost nothing.
     const bool wantSurface = !options.surfacePath.empty();
     const core::LandscapeGrid grid = wantSurface ? core::readSurfaceVts(options.surfacePath) : core::LandscapeGrid{};
@@ -121,7 +128,7 @@ int runFigures(const CliArguments& args)
         stability.appendMeasurement(sample.sharpness, sample.nonUniformity);
     }
     ui::SpectrumPlot spectrum;
-    fillSpectrum(run, spectrum);
+    fillSpectrum(runFolder, spectrum);
 
     const QSize size(options.width, options.height);
     const std::vector<Figure> figures{

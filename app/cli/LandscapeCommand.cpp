@@ -238,7 +238,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         a.dimensions = 2;
     if (a.convexity > 0 && (a.dimensions == 1 || a.directions == "bilinear"))
         throw core::InputError("--convexity needs a plane: not with --dims 1, interpolate or bilinear");
-    const core::RunConfig config = core::loadRunConfig(a.runDir + "/config.json");
+    const core::RunFolderInfo run = core::readRunFolderInfo(a.runDir);
+    const core::RunConfig config = core::readRunConfig(run);
     if (!a.seedGiven)
         a.seed = config.seed;
     const core::DatasetPair data = core::loadDatasets(config.dataset);
@@ -247,8 +248,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         throw core::InputError(a.runDir + ": the run's data set has no " + a.split + " split");
     const core::Dataset examples = a.subset > 0 ? core::takeFirst(split, a.subset) : split;
     const auto network = core::buildModel(config.model, data.train, config.seed);
-    const std::string parametersDir = a.parametersDir.empty() ? a.runDir + "/parameters" : a.parametersDir;
-    core::loadNetworkTensors(parametersDir, *network);
+    const std::string parametersDir = a.parametersDir.empty() ? core::finalParametersDir(run) : a.parametersDir;
+    core::loadNetworkTensors(parametersDir, *network, core::expectedRunIdFor(run, parametersDir));
     core::FlatParameters parameters(*network);
     core::requireFiniteParameters(parameters, parametersDir);
     at::set_num_threads(a.threads > 0 ? a.threads : 2);
@@ -316,6 +317,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         toFlags += " --to " + dir;
     nlohmann::json description = {
         {"run", a.runDir},
+        {"run_id", run.runId},
         {"parameters_dir", parametersDir},
         {"model", network->describe()},
         {"model_spec", config.model.kind},

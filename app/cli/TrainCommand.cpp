@@ -9,6 +9,7 @@
 #include "data/DatasetSpec.h"
 #include "io/AtomicFile.h"
 #include "io/ResourceLibrary.h"
+#include "io/StrictJson.h"
 #include "models/Network.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
@@ -16,18 +17,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 namespace minimascope::cli {
 
 int runTrain(const CliArguments& args, const core::CancelToken& cancel)
 {
     const std::string configPath = args.presetName.empty() ? args.configPath : core::findResource("presets", args.presetName);
-    nlohmann::json document;
-    try {
-        document = nlohmann::json::parse(core::readWholeFile(configPath));
-    } catch (const nlohmann::json::parse_error& e) {
-        throw core::InputError(configPath + ": not valid JSON (" + e.what() + ")");
-    }
+    nlohmann::json document = core::parseStrictJson(core::readWholeFile(configPath), configPath);
     applyOverrides(document, args.overrides);
     core::RunConfig config;
     try {
@@ -38,18 +35,21 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     const std::string outDir = !args.outDir.empty()
                                    ? args.outDir
                                    : "runs/" + std::filesystem::path(configPath).stem().string();
-    // Fail on an unwritable folder now, not after an hour of training.
-    core::writeRunConfig(outDir, config);
 
+    // The trainer validates the config and loads the data: only then is the folder claimed, so
+    // a rejected input creates nothing.
     core::Trainer trainer(config, core::loadDatasets(config.dataset));
-    if (config.schedule.snapshotEvery > 0 || !config.schedule.snapshotAt.empty())
-        trainer.setSnapshotSink(core::snapshotWriter(outDir));
+    core::RunFolderOptions folderOptions;
+    folderOptions.overwrite = args.overwrite;
+    folderOptions.checkpointSeconds = args.checkpointSeconds;
+    core::RunFolderWriter folder(outDir, trainer, folderOptions);
+    folder.attach(trainer);
     if (!args.quiet) {
-        std::fprintf(stderr, "%s on %s (n = %lld), %s eta = %g, B = %lld, seed %llu -> %s\n",
+        std::fprintf(stderr, "%s on %s (n = %lld), %s eta = %g, B = %lld, seed %llu -> %s (run %s)\n",
                      trainer.network().describe().c_str(), config.dataset.name.c_str(),
                      static_cast<long long>(trainer.data().train.size()), config.optimizer.name.c_str(),
                      config.optimizer.lr, static_cast<long long>(config.effectiveBatchSize(trainer.data().train.size())),
-                     static_cast<unsigned long long>(config.seed), outDir.c_str());
+                     static_cast<unsigned long long>(config.seed), outDir.c_str(), folder.runId().c_str());
     }
     const bool tracking = args.track.every > 0 || args.track.atEnd;
     core::CurvatureTracking trackingSpec;
@@ -57,17 +57,19 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     trackingSpec.atEnd = true;
     trackingSpec.subset = args.track.subset;
     core::CurvatureTracker tracker(trackingSpec);
-    if (tracking)
+    std::unique_ptr<core::CurvatureLogWriter> curvatureLog;
+    if (tracking) {
+        curvatureLog = std::make_unique<core::CurvatureLogWriter>(outDir, folder.runId());
+        tracker.setCallback([&curvatureLog](const core::CurvatureSample& sample) { curvatureLog->append(sample); });
         tracker.attach(trainer);
+    }
     ProgressPrinter printer(stderr);
     if (!args.quiet)
         trainer.setProgressCallback([&printer](const core::TrainProgress& p) { printer.update(p); });
 
     const core::TrainResult result = trainer.run(cancel);
     printer.finish();
-    core::writeRunFolder(outDir, trainer, result);
-    if (tracking)
-        core::writeCurvatureLog(outDir, tracker.samples());
+    folder.finish(trainer, result);
 
     std::printf("%s (%s) after %lld iterations in %.1f s: train loss %.6g", core::toString(result.status),
                 result.reason.c_str(), static_cast<long long>(result.iterations), result.seconds,

@@ -8,6 +8,8 @@
 
 #include <csignal>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace {
 

@@ -1,57 +1,60 @@
 #include "analysis/CurvatureLog.h"
 
 #include "common/InputError.h"
-#include "io/AtomicFile.h"
+#include "io/CsvLog.h"
 #include "io/NumberFormat.h"
+#include "train/RunFolder.h"
 
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
 namespace minimascope::core {
 
-void writeCurvatureLog(const std::string& dir, const std::vector<CurvatureSample>& samples)
+namespace {
+
+constexpr const char* kHeader = "iteration,sharpness,sharpness_residual,non_uniformity,non_uniformity_residual,"
+                                "hessian_products,covariance_products,seconds";
+
+
+} // namespace
+
+CurvatureLogWriter::CurvatureLogWriter(const std::string& dir, const std::string& runId)
+    : m_log(std::make_unique<CsvLogWriter>(dir + "/curvature.csv", kHeader, runId))
 {
-    ensureDirectory(dir);
-    std::ostringstream csv;
-    csv << "iteration,sharpness,sharpness_residual,non_uniformity,non_uniformity_residual,"
-           "hessian_products,covariance_products,seconds\n";
-    nlohmann::json json = nlohmann::json::array();
-    for (const CurvatureSample& s : samples) {
-        csv << s.iteration << ',' << csvNumber(s.sharpness) << ',' << csvNumber(s.sharpnessResidual) << ','
-            << csvNumber(s.nonUniformity) << ',' << csvNumber(s.nonUniformityResidual) << ','
-            << s.hessianProducts << ',' << s.covarianceProducts << ',' << csvNumber(s.seconds) << '\n';
-        json.push_back({{"iteration", s.iteration}, {"sharpness", jsonNumber(s.sharpness)},
-                        {"sharpness_residual", jsonNumber(s.sharpnessResidual)},
-                        {"non_uniformity", jsonNumber(s.nonUniformity)},
-                        {"non_uniformity_residual", jsonNumber(s.nonUniformityResidual)},
-                        {"hessian_products", s.hessianProducts}, {"covariance_products", s.covarianceProducts},
-                        {"seconds", jsonNumber(s.seconds)}});
-    }
-    writeFileAtomically(dir + "/curvature.csv", csv.str());
-    writeFileAtomically(dir + "/curvature.json", json.dump(1) + "\n");
 }
 
-std::vector<CurvatureSample> readCurvatureLog(const std::string& dir)
+CurvatureLogWriter::~CurvatureLogWriter() = default;
+
+void CurvatureLogWriter::append(const CurvatureSample& s)
 {
-    const std::string path = dir + "/curvature.json";
+    std::ostringstream line;
+    line << s.iteration << ',' << csvNumber(s.sharpness) << ',' << csvNumber(s.sharpnessResidual) << ','
+         << csvNumber(s.nonUniformity) << ',' << csvNumber(s.nonUniformityResidual) << ',' << s.hessianProducts
+         << ',' << s.covarianceProducts << ',' << csvNumber(s.seconds);
+    m_log->append(line.str());
+}
+
+std::vector<CurvatureSample> readCurvatureLog(const RunFolderInfo& run)
+{
+    const std::string path = run.dir + "/curvature.csv";
     std::vector<CurvatureSample> samples;
     if (!std::filesystem::exists(path))
         return samples;
-    try {
-        for (const nlohmann::json& r : nlohmann::json::parse(readWholeFile(path))) {
-            CurvatureSample s;
-            s.iteration = r.at("iteration").get<int64_t>();
-            s.sharpness = numberFromJson(r, "sharpness");
-            s.sharpnessResidual = numberFromJson(r, "sharpness_residual");
-            s.nonUniformity = numberFromJson(r, "non_uniformity");
-            s.nonUniformityResidual = numberFromJson(r, "non_uniformity_residual");
-            s.hessianProducts = r.at("hessian_products").get<int64_t>();
-            s.covarianceProducts = r.at("covariance_products").get<int64_t>();
-            s.seconds = numberFromJson(r, "seconds");
-            samples.push_back(s);
-        }
-    } catch (const nlohmann::json::exception& e) {
-        throw InputError(path + ": not a curvature log (" + e.what() + ")");
+    const CsvLog log = readCsvLog(path, kHeader, run.runId);
+    for (size_t i = 0; i < log.rows.size(); ++i) {
+        const std::vector<std::string>& f = log.rows[i];
+        const std::string where = path + ", row " + std::to_string(i + 1);
+        CurvatureSample s;
+        s.iteration = static_cast<int64_t>(numberFromCsv(f[0], where));
+        s.sharpness = numberFromCsv(f[1], where);
+        s.sharpnessResidual = numberFromCsv(f[2], where);
+        s.nonUniformity = numberFromCsv(f[3], where);
+        s.nonUniformityResidual = numberFromCsv(f[4], where);
+        s.hessianProducts = static_cast<int64_t>(numberFromCsv(f[5], where));
+        s.covarianceProducts = static_cast<int64_t>(numberFromCsv(f[6], where));
+        s.seconds = numberFromCsv(f[7], where);
+        samples.push_back(s);
     }
     return samples;
 }

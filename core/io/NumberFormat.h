@@ -2,6 +2,8 @@
 // How measured numbers are written to run folders. JSON has no NaN or infinity, so a value that
 // is not finite (unmeasured, or a diverged loss) is null; CSV leaves NaN empty. JSON keeps full
 // double precision; CSV keeps nine significant digits, enough for the float32 the models compute.
+#include "common/InputError.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -20,6 +22,21 @@ inline double numberFromJson(const nlohmann::json& object, const char* key)
 {
     const auto it = object.find(key);
     return it == object.end() || it->is_null() ? std::nan("") : it->get<double>();
+}
+
+// The inverse of csvNumber: empty is NaN; anything but a whole number throws InputError naming `where`.
+inline double numberFromCsv(const std::string& text, const std::string& where)
+{
+    if (text.empty())
+        return std::nan("");
+    try {
+        size_t used = 0;
+        const double value = std::stod(text, &used);
+        if (used == text.size())
+            return value;
+    } catch (const std::exception&) {
+    }
+    throw InputError(where + ": '" + text + "' is not a number");
 }
 
 inline std::string csvNumber(double value)

@@ -82,7 +82,7 @@ T field(const nlohmann::json& object, const char* key, const std::string& where)
 
 } // namespace
 
-void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors)
+void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors, const std::string& runId)
 {
     // Everything that can be rejected is checked before the first byte is written.
     std::set<std::string> usedLowercase{lowercase(kIndexName)};
@@ -106,6 +106,8 @@ void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& t
     nlohmann::ordered_json index;
     index["format"] = kFormat;
     index["version"] = kVersion;
+    if (!runId.empty())
+        index["run_id"] = runId;
     index["tensors"] = std::move(entries);
     // dump() throws for names that are not valid UTF-8, so this too happens before writing.
     const std::string indexText = index.dump(2) + "\n";
@@ -118,7 +120,7 @@ void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& t
     writeFileAtomically(joinPath(dir, kIndexName), indexText);
 }
 
-std::vector<NamedTensor> readTensorFolder(const std::string& dir)
+std::vector<NamedTensor> readTensorFolder(const std::string& dir, const std::string& expectedRunId)
 {
     const std::string indexPath = joinPath(dir, kIndexName);
     const nlohmann::json index = parseStrictJson(readWholeFile(indexPath), indexPath);
@@ -130,6 +132,14 @@ std::vector<NamedTensor> readTensorFolder(const std::string& dir)
     const int version = field<int>(index, "version", indexPath);
     if (version != kVersion)
         throw InputError(indexPath + ": unsupported version " + std::to_string(version));
+    if (!expectedRunId.empty()) {
+        const auto runId = index.find("run_id");
+        if (runId == index.end() || !runId->is_string() || runId->get<std::string>() != expectedRunId)
+            throw InputError(indexPath + ": these tensors belong to " +
+                             (runId != index.end() && runId->is_string() ? "run " + runId->get<std::string>()
+                                                                          : std::string("no run")) +
+                             ", not to run " + expectedRunId + " (files of two runs are mixed in this folder)");
+    }
     const auto entries = field<std::vector<nlohmann::json>>(index, "tensors", indexPath);
 
     std::vector<NamedTensor> tensors;

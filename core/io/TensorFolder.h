@@ -16,7 +16,10 @@ struct NamedTensor {
     at::Tensor value;
 };
 
-void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors);
-std::vector<NamedTensor> readTensorFolder(const std::string& dir);
+// runId, when given, is written into index.json ("run_id"), and readTensorFolder then refuses
+// a folder whose index names another run (or none): a run folder never mixes two runs' tensors.
+void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors,
+                       const std::string& runId = {});
+std::vector<NamedTensor> readTensorFolder(const std::string& dir, const std::string& expectedRunId = {});
 
 } // namespace minimascope::core

@@ -40,7 +40,7 @@ DatasetSpec parseDataset(ConfigObject o)
     d.teacherWidth = o.integer("teacher_width", d.teacherWidth, 1, 100000);
     o.finish();
     if (d.name == "escape-toy" && d.n != 2)
-        throw InputError("config key 'dataset.n' must be 2 for the escape toy (it has two examples)");
+        throw InputError("dataset.n", "config key 'dataset.n' must be 2 for the escape toy (it has two examples)");
     return d;
 }
 
@@ -58,7 +58,7 @@ ModelSpec parseModel(ConfigObject o, std::string& presetName)
     m.initialPosition = o.number("x0", m.initialPosition, -1e6, 1e6);
     o.finish();
     if ((m.kind == "vgg" || m.kind == "resnet") && m.widths.empty())
-        throw InputError("config key 'model.widths' must list the channels of each stage for model '" +
+        throw InputError("model.widths", "config key 'model.widths' must list the channels of each stage for model '" +
                          m.kind + "'");
     return m;
 }
@@ -96,7 +96,7 @@ OptimizerSpec parseOptimizer(ConfigObject o)
     s.hessianPower = o.number("hessian_power", s.hessianPower, 0.0, 1.0);
     o.finish();
     if (s.nesterov && s.momentum == 0.0)
-        throw InputError("config key 'optimizer.nesterov' needs optimizer.momentum > 0");
+        throw InputError("optimizer.nesterov", "config key 'optimizer.nesterov' needs optimizer.momentum > 0");
     return s;
 }
 
@@ -140,8 +140,11 @@ RunConfig RunConfig::fromJson(const nlohmann::json& json)
     RunConfig c;
     const std::string format = root.string("format", "minimascope-run");
     if (format != "minimascope-run")
-        throw InputError("config key 'format' must be \"minimascope-run\", got \"" + format + "\"");
+        throw InputError("format", "config key 'format' must be \"minimascope-run\", got \"" + format + "\"");
     root.integer("version", 1, 1, 1);
+    // A run folder's config.json names its run; it identifies the file, it configures nothing,
+    // so that `train --config RUN/config.json` reruns it.
+    root.string("run_id", "");
     c.seed = static_cast<uint64_t>(root.integer("seed", 0, 0, std::numeric_limits<int64_t>::max()));
     c.threads = root.integer("threads", c.threads, 0, 256);
     c.dataset = parseDataset(root.object("dataset"));
@@ -151,11 +154,11 @@ RunConfig RunConfig::fromJson(const nlohmann::json& json)
     c.schedule = parseSchedule(root.object("schedule"));
     root.finish();
     if (c.dataset.name == "escape-toy" && c.model.kind != "escape-toy")
-        throw InputError("config key 'model.kind' must be \"escape-toy\" for the escape-toy data set");
+        throw InputError("model.kind", "config key 'model.kind' must be \"escape-toy\" for the escape-toy data set");
     if (c.model.kind == "escape-toy" && c.dataset.name != "escape-toy")
-        throw InputError("config key 'dataset.name' must be \"escape-toy\" for the escape-toy model");
+        throw InputError("dataset.name", "config key 'dataset.name' must be \"escape-toy\" for the escape-toy model");
     if (!c.optimizer.fullBatch() && c.optimizer.batchSize > c.dataset.n)
-        throw InputError("config key 'optimizer.batch_size' (" + std::to_string(c.optimizer.batchSize) +
+        throw InputError("optimizer.batch_size", "config key 'optimizer.batch_size' (" + std::to_string(c.optimizer.batchSize) +
                          ") exceeds dataset.n (" + std::to_string(c.dataset.n) + ")");
     return c;
 }
@@ -202,7 +205,7 @@ RunConfig loadRunConfig(const std::string& path)
     try {
         return RunConfig::fromJson(json);
     } catch (const InputError& e) {
-        throw InputError(path + ": " + e.what());
+        throw InputError(e.key(), path + ": " + e.what());
     }
 }
 

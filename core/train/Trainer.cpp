@@ -50,6 +50,7 @@ struct Trainer::Impl {
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     std::function<void(const TrainProgress&)> progress;
     std::function<void(const TrainerState&)> snapshotSink;
+    std::function<void(const MetricsRow&)> metricsSink;
     std::vector<Hook> hooks;
 };
 
@@ -96,6 +97,11 @@ void Trainer::addHook(int64_t every, bool atEnd, std::function<void(const Traine
 void Trainer::setSnapshotSink(std::function<void(const TrainerState&)> sink)
 {
     m_impl->snapshotSink = std::move(sink);
+}
+
+void Trainer::setMetricsSink(std::function<void(const MetricsRow&)> sink)
+{
+    m_impl->metricsSink = std::move(sink);
 }
 
 int64_t Trainer::threadsFor(const RunConfig& config, int64_t n)
@@ -178,6 +184,8 @@ TrainResult Trainer::run(const CancelToken& cancel)
         row.seconds = secondsSince(start);
         lastRow = row;
         m_metrics.push_back(row);
+        if (d.metricsSink)
+            d.metricsSink(row);
         report(true);
         return true;
     };

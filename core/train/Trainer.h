@@ -55,6 +55,8 @@ public:
     void addHook(int64_t every, bool atEnd, std::function<void(const TrainerState&)> hook);
     // Called at schedule.snapshotAt / snapshotEvery iterations (iteration 0 included).
     void setSnapshotSink(std::function<void(const TrainerState&)> sink);
+    // Called with every metrics row as soon as it is measured (a run folder streams them).
+    void setMetricsSink(std::function<void(const MetricsRow&)> sink);
 
     TrainResult run(const CancelToken& cancel);
 

@@ -35,21 +35,11 @@ also_names() {
 
 # --- configs: train --config FILE ---------------------------------------------------------------
 written="$work/out"
-# Known failures (issue 15), like QEXPECT_FAIL: train reads its config with nlohmann's parser
-# instead of core::parseStrictJson, so it keeps the last of two keys, reports 1e400 as an internal
-# error and does not name the key of invalid UTF-8. Their checks must fail; passing is an error
-# that asks for the entry to be removed.
-known_failures="duplicate-key.json number-overflow.json invalid-utf8.json"
 train_rejects() {   # train_rejects config-file needle
-  local file="$1" needle="$2" name before=$failures
+  local file="$1" needle="$2" name
   name="train --config $(basename "$file")"
   rejects "$name" "$needle" "$cli" train --config "$file" --out "$work/out" --quiet
   also_names "$name" "$file"
-  case " $known_failures " in
-    *" $(basename "$file") "*)
-      if [ "$failures" -gt "$before" ]; then echo "XFAIL: $name: a known failure (see known_failures)"; failures=$before
-      else echo "XPASS: $name: fixed; remove it from known_failures"; failures=$((failures + 1)); fi ;;
-  esac
 }
 train_rejects "$bad/config/duplicate-key.json" "duplicate key 'optimizer.lr'"
 train_rejects "$bad/config/number-overflow.json" "optimizer.lr"

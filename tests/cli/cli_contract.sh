@@ -13,15 +13,15 @@ contains "--help lists exit codes" "Exit codes" "$work/help.txt"
 contains "presets lists the GD preset" "gd-fashion-mnist" "$work/presets.txt"
 
 "$cli" train --preset escape-toy-gd --out "$work/gd" --quiet > "$work/gd.txt"; check "GD on the escape toy finishes" 0 $?
-for f in config.json metrics.csv metrics.json summary.json parameters/index.json parameters/x.npy; do
+for f in config.json metrics.csv summary.json parameters/index.json parameters/x.npy; do
   [ -f "$work/gd/$f" ] && echo "ok: run folder has $f" || { echo "FAIL: run folder lacks $f"; failures=$((failures + 1)); }
 done
 contains "summary says finished" '"status": "finished"' "$work/gd/summary.json"
 head -c 6 "$work/gd/parameters/x.npy" | od -c | grep -q 'N   U   M   P   Y' && echo "ok: x.npy is npy" || { echo "FAIL: x.npy magic"; failures=$((failures + 1)); }
 
-# The folder's config.json reruns the same run: identical metrics apart from wall time.
+# The folder's config.json reruns the same run: identical metrics apart from wall time and run id.
 "$cli" train --config "$work/gd/config.json" --out "$work/gd2" --quiet > /dev/null; check "rerun from config.json" 0 $?
-cut -d, -f1,2,4- "$work/gd/metrics.csv" > "$work/a.csv"; cut -d, -f1,2,4- "$work/gd2/metrics.csv" > "$work/b.csv"
+cut -d, -f1,2,4-8 "$work/gd/metrics.csv" > "$work/a.csv"; cut -d, -f1,2,4-8 "$work/gd2/metrics.csv" > "$work/b.csv"
 cmp -s "$work/a.csv" "$work/b.csv"; check "rerun gives identical metrics" 0 $?
 cmp -s "$work/gd/parameters/x.npy" "$work/gd2/parameters/x.npy"; check "rerun gives identical parameters" 0 $?
 
@@ -47,8 +47,17 @@ near "lambda_max with replacement" 0.9538 "$(json_number lambda_max "$work/repla
 near "s bound with replacement" 2.0203050891044216 \
   "$(json_number non_uniformity_bound "$work/replacement/analysis.json")" 1e-9
 
+# A folder holds one run: training into it again is refused unless --overwrite, which replaces it.
+"$cli" train --preset escape-toy-gd --out "$work/gd2" --quiet 2> "$work/again.txt"; check "a second run into a run folder exits 2" 2 $?
+contains "the refusal names --overwrite" "pass --overwrite" "$work/again.txt"
+old_id=$(grep -o '"run_id": "[0-9a-f]*"' "$work/gd2/summary.json")
+"$cli" train --preset escape-toy-gd --out "$work/gd2" --overwrite --quiet > /dev/null; check "--overwrite replaces the run" 0 $?
+new_id=$(grep -o '"run_id": "[0-9a-f]*"' "$work/gd2/summary.json")
+[ "$old_id" != "$new_id" ] && echo "ok: the overwritten folder has a new run id" || { echo "FAIL: run id unchanged"; failures=$((failures + 1)); }
+
 "$cli" train --preset escape-toy-gd --out "$work/bad" --set optimizer.lrr=1 2> "$work/bad.txt"; check "unknown key exits 2" 2 $?
 contains "message names the key" "optimizer.lrr" "$work/bad.txt"
+[ ! -e "$work/bad" ] && echo "ok: a rejected config creates no folder" || { echo "FAIL: $work/bad was created"; failures=$((failures + 1)); }
 "$cli" train --preset escape-toy-gd --out "$work/bad" --lr -1 2> "$work/bad.txt"; check "negative lr exits 2" 2 $?
 contains "message names lr" "optimizer.lr" "$work/bad.txt"
 echo '{"seed": ' > "$work/broken.json"

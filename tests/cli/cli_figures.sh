@@ -50,7 +50,7 @@ near "s bound for n = 200" 16.18153593646653 "$(grep -o 's <= [0-9.]*' "$work/fi
 "$cli" figures --run "$work/gd" --formats png,bmp 2> "$work/bad.txt"; check "unknown format exits 2" 2 $?
 contains "message names the format" "bmp" "$work/bad.txt"
 "$cli" figures --run "$work/nothing" 2> "$work/bad.txt"; check "missing run exits 2" 2 $?
-contains "message names the run's config" "nothing/config.json" "$work/bad.txt"
+contains "message says it is no run" "nothing is not a run folder" "$work/bad.txt"
 "$cli" figures --run "$work/gd" --surface "$work/none.vts" 2> "$work/bad.txt"; check "missing surface exits 2" 2 $?
 contains "message names the surface file" "none.vts" "$work/bad.txt"
 "$cli" figures --run "$work/gd" --out "$work/gd/config.json/x" 2> "$work/bad.txt"; check "unwritable output exits 2" 2 $?

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The desktop application's command line (app/gui/main.cpp) when a step of --run fails: it says
 # so on stderr and exits with minimascope-cli's codes (2 the run could not start, 3 it
-# diverged, 1 the surface failed) instead of waiting for a surface that cannot come; a run
+# diverged, 5 the surface failed) instead of waiting for a surface that cannot come; a run
 # that works still ends with exit 0 and its pictures. Needs an X server (ctest runs under
 # xvfb-run). Usage: gui_command_line.sh path/to/minimascope
 set -uo pipefail
@@ -41,7 +41,7 @@ check "diverging run with --surface --screenshot exits 3" 3 $?
 launch --preset diverges --run --screenshot "$work/run.png" --screenshot-delay 0 2> "$work/err.txt"
 check "diverging run with --screenshot exits 3" 3 $?
 # The escape toy has one parameter: no plane to draw a surface in.
-launch --preset escape-toy-gd --run --surface 2> "$work/err.txt"; check "surface that cannot be computed exits 1" 1 $?
+launch --preset escape-toy-gd --run --surface 2> "$work/err.txt"; check "surface that cannot be computed exits 5" 5 $?
 contains "message says why" "the loss surface failed: A surface needs a model with at least two parameters" "$work/err.txt"
 
 launch --preset quick --run --surface --screenshot "$work/quick.png" --screenshot-delay 0 2> "$work/err.txt"

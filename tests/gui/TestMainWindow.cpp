@@ -10,11 +10,13 @@
 #include "SpectrumPlot.h"
 #include "StabilityDiagram.h"
 #include "SurfaceView.h"
+#include "analysis/CurvatureLog.h"
 #include "controllers/RunController.h"
 #include "controllers/SnapshotPicker.h"
 #include "controllers/SurfaceDataExport.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
+#include "train/RunFolder.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -23,9 +25,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
@@ -37,6 +36,7 @@
 #include <memory>
 
 using namespace minimascope::ui;
+namespace core = minimascope::core;
 
 namespace {
 
@@ -791,7 +791,15 @@ void TestMainWindow::runFolderSaveAndOpen()
         QVERIFY(std::abs(again[i].y() - trainLoss[i].y()) <= kCsvRelTolerance * std::abs(trainLoss[i].y()));
     }
     QVERIFY(!reopened.openRunFolder(dir.filePath(QStringLiteral("missing"))));
-    QVERIFY(reopened.runStatusText().contains(QStringLiteral("metrics.csv")));
+    QVERIFY(reopened.runStatusText().contains(QStringLiteral("not a run folder")));
+
+    // The folder now holds a run; saving again replaces it when asked to (the window asks the
+    // user first; a refusal without asking is TestRunFolder's).
+    const std::string firstId = core::readRunFolderInfo(dir.path().toStdString()).runId;
+    window.runController()->saveRunFolder(dir.path(), /*overwrite=*/true);
+    QVERIFY(saved.wait(kRunTimeoutMs));
+    QVERIFY2(saved.at(1).at(0).toBool(), qPrintable(saved.at(1).at(1).toString()));
+    QVERIFY(core::readRunFolderInfo(dir.path().toStdString()).runId != firstId);
 }
 
 void TestMainWindow::savedRunFolderHoldsTheCurvatureLog_data()
@@ -826,16 +834,16 @@ void TestMainWindow::savedRunFolderHoldsTheCurvatureLog()
     QVERIFY(saved.wait(kRunTimeoutMs));
     QVERIFY2(saved.at(0).at(0).toBool(), qPrintable(saved.at(0).at(1).toString()));
 
-    // curvature.json: every measurement the plots got, in order, with the same numbers.
-    QFile json(dir.filePath(QStringLiteral("curvature.json")));
-    QVERIFY2(json.open(QIODevice::ReadOnly), "the saved run has no curvature.json");
-    const QJsonArray rows = QJsonDocument::fromJson(json.readAll()).array();
-    QCOMPARE(rows.size(), samples.size());
+    // The curvature log reads back every measurement the plots got, in order, with the same numbers.
+    const std::vector<core::CurvatureSample> logged =
+        core::readCurvatureLog(core::readRunFolderInfo(dir.path().toStdString()));
+    QCOMPARE(logged.size(), size_t(samples.size()));
     for (int i = 0; i < samples.size(); ++i) {
-        const QJsonObject row = rows[i].toObject();
-        QCOMPARE(row.value(QStringLiteral("iteration")).toInteger(), samples[i].iteration);
-        QCOMPARE(row.value(QStringLiteral("sharpness")).toDouble(), samples[i].sharpness);
-        QCOMPARE(row.value(QStringLiteral("non_uniformity")).toDouble(), samples[i].nonUniformity);
+        QCOMPARE(logged[size_t(i)].iteration, samples[i].iteration);
+        QVERIFY(std::abs(logged[size_t(i)].sharpness - samples[i].sharpness) <=
+                kCsvRelTolerance * std::abs(samples[i].sharpness));
+        QVERIFY(std::abs(logged[size_t(i)].nonUniformity - samples[i].nonUniformity) <=
+                kCsvRelTolerance * std::abs(samples[i].nonUniformity) + kZeroNonUniformityTolerance);
     }
     // curvature.csv: the same rows; the last one holds the minimum's exact a and s.
     QFile csv(dir.filePath(QStringLiteral("curvature.csv")));

@@ -12,13 +12,11 @@
 #include "train/BatchSampler.h"
 #include "train/LossGradient.h"
 #include "train/RunConfig.h"
-#include "train/RunFolder.h"
 #include "train/Trainer.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
-#include <QFile>
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,8 +24,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,23 +84,6 @@ double positionOf(Trainer& trainer)
 {
     auto* toy = dynamic_cast<EscapeToyModel*>(&trainer.network());
     return toy ? toy->position() : std::nan("");
-}
-
-std::string readText(const std::string& path)
-{
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::vector<std::string> lines(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        out.push_back(line);
-    return out;
 }
 
 } // namespace
@@ -340,73 +319,6 @@ private Q_SLOTS:
         QCOMPARE(atEnd, (std::vector<int64_t>{23}));
         QCOMPARE(snapshots, (std::vector<int64_t>{0, 7, 10, 20}));
         QVERIFY(result.hookSeconds >= 0.0);
-    }
-
-    void runFolder()
-    {
-        QTemporaryDir tmp;
-        QVERIFY(tmp.isValid());
-        const std::string dir = tmp.filePath("run").toStdString();
-        json config = blobsJson();
-        config["schedule"] = {{"snapshot_at", {0}}};
-        const RunConfig c = RunConfig::fromJson(config);
-        const DatasetPair data = loadDatasets(c.dataset);
-        Trainer trainer(c, data);
-        trainer.setSnapshotSink(snapshotWriter(dir));
-        CancelToken token;
-        const TrainResult result = trainer.run(token);
-        writeRunFolder(dir, trainer, result);
-
-        // config.json reads back to the same config.
-        QCOMPARE(loadRunConfig(dir + "/config.json").toJson().dump(), c.toJson().dump());
-
-        // metrics.csv: header plus one line per row.
-        const auto csv = lines(readText(dir + "/metrics.csv"));
-        QCOMPARE(csv.front(),
-                 std::string("iteration,epoch,seconds,batch_loss,train_loss,train_accuracy,test_loss,test_accuracy"));
-        QCOMPARE(csv.size(), trainer.metrics().size() + 1);
-        QCOMPARE(csv.back().substr(0, 3), std::string("50,"));
-
-        const json summary = json::parse(readText(dir + "/summary.json"));
-        QCOMPARE(summary.at("status").get<std::string>(), std::string("finished"));
-        QCOMPARE(summary.at("reason").get<std::string>(), std::string("max_iterations"));
-        QCOMPARE(summary.at("iterations").get<int64_t>(), int64_t(50));
-        QCOMPARE(summary.at("gradient_path").get<std::string>(), std::string("fused-sgd-mlp"));
-        QVERIFY(QFile::exists(QString::fromStdString(dir + "/parameters/index.json")));
-        QVERIFY(QFile::exists(QString::fromStdString(dir + "/metrics.json")));
-
-        // The saved parameters reproduce the trained network exactly in a fresh one.
-        auto fresh = buildModel(c.model, data.train, c.seed + 1);
-        const at::Tensor expected = trainer.network().forward(data.train.inputs).detach();
-        QVERIFY(!at::equal(fresh->forward(data.train.inputs).detach(), expected));
-        loadNetworkTensors(dir + "/parameters", *fresh);
-        QVERIFY(at::equal(fresh->forward(data.train.inputs).detach(), expected));
-
-        // The iteration-0 snapshot holds the initial weights.
-        auto initial = buildModel(c.model, data.train, c.seed);
-        auto restored = buildModel(c.model, data.train, c.seed + 2);
-        loadNetworkTensors(snapshotFolder(dir, 0), *restored);
-        QVERIFY(at::equal(restored->forward(data.train.inputs).detach(),
-                          initial->forward(data.train.inputs).detach()));
-        QVERIFY(!QFile::exists(QString::fromStdString(snapshotFolder(dir, 1))));
-
-        // A folder whose parent is a regular file cannot be written.
-        const std::string blocker = tmp.filePath("blocker").toStdString();
-        std::ofstream(blocker) << "not a directory";
-        bool threw = false;
-        try {
-            writeRunFolder(blocker + "/run", trainer, result);
-        } catch (const InputError& e) {
-            threw = true;
-            QVERIFY2(std::string(e.what()).find(blocker) != std::string::npos, e.what());
-        }
-        QVERIFY(threw);
-        // Loading from a folder of another model fails with InputError.
-        json otherModel = config;
-        otherModel["model"]["widths"] = {8};
-        const RunConfig oc = RunConfig::fromJson(otherModel);
-        auto other = buildModel(oc.model, data.train, 0);
-        QVERIFY_THROWS_EXCEPTION(InputError, loadNetworkTensors(dir + "/parameters", *other));
     }
 };
 

@@ -170,15 +170,16 @@ void RunController::cancelAnalysis()
     m_worker->cancel(m_analysisJob);
 }
 
-void RunController::saveRunFolder(const QString& dir)
+void RunController::saveRunFolder(const QString& dir, bool overwrite)
 {
     if (!m_worker) {
         Q_EMIT runFolderSaved(false, tr("the application is closing: the run folder was not saved"));
         return;
     }
     m_saveJob = nextJob();
-    QMetaObject::invokeMethod(m_worker, "saveRunFolder", Qt::QueuedConnection, Q_ARG(quint64, m_saveJob),
-                              Q_ARG(QString, dir));
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, job = m_saveJob, dir, overwrite] { worker->saveRunFolder(job, dir, overwrite); },
+        Qt::QueuedConnection);
 }
 
 } // namespace minimascope::ui

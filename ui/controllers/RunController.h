@@ -39,7 +39,8 @@ public:
     void cancelAnalysis();
     bool isAnalyzing() const { return m_analysisJob != 0; }
 
-    void saveRunFolder(const QString& dir);
+    // overwrite: replace a run the folder holds (the caller asked the user).
+    void saveRunFolder(const QString& dir, bool overwrite = false);
     // Cancels everything and joins the worker thread; idempotent.
     void shutdown();
 

@@ -1,7 +1,6 @@
 #pragma once
-// Reads what the window shows of a saved run folder (core/train/RunFolder.h writes it):
-// metrics.csv back into metrics points and config.json as text. Torch-free on purpose: opening
-// a run is a file read, the GUI thread can do it.
+// Reads what the window shows of a saved run folder through core's reader (core/train/RunFolder.h):
+// the streamed metrics and the validated config. Only file reads: the GUI thread can do it.
 #include "workers/WorkerTypes.h"
 
 namespace minimascope::ui {
@@ -11,7 +10,8 @@ struct SavedRun {
     QVector<MetricsPoint> metrics;
 };
 
-// false and *error (naming the file and line) when metrics.csv is missing or malformed.
+// false and *error (naming the file and line) when the folder is not a run, is malformed, or mixes
+// files of two runs.
 bool readRunFolder(const QString& dir, SavedRun* run, QString* error);
 
 } // namespace minimascope::ui

@@ -511,7 +511,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
     }
 }
 
-void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir)
+void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir, bool overwrite)
 {
     Impl& d = *m_impl;
     d.begin(jobId);
@@ -520,11 +520,20 @@ void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir)
         return;
     }
     try {
-        core::writeRunFolder(dir.toStdString(), *d.trainer, d.lastResult);
-        // As `minimascope-cli train --track-every` writes it, so that the CLI and Python read a
-        // saved run's a and s the same way.
-        if (d.lastCurvature)
-            core::writeCurvatureLog(dir.toStdString(), *d.lastCurvature);
+        // The same folder `minimascope-cli train` writes, so that the CLI and Python read a saved
+        // run the same way; a folder holding another run is refused.
+        core::RunFolderOptions options;
+        options.overwrite = overwrite;
+        options.checkpointSeconds = 0.0;
+        core::RunFolderWriter folder(dir.toStdString(), *d.trainer, options);
+        for (const core::MetricsRow& row : d.trainer->metrics())
+            folder.appendMetrics(row);
+        if (d.lastCurvature) {
+            core::CurvatureLogWriter curvature(folder.dir(), folder.runId());
+            for (const core::CurvatureSample& sample : *d.lastCurvature)
+                curvature.append(sample);
+        }
+        folder.finish(*d.trainer, d.lastResult);
         Q_EMIT runFolderSaved(jobId, true, tr("Run saved to %1").arg(dir));
     } catch (const std::exception& e) {
         Q_EMIT runFolderSaved(jobId, false, QString::fromStdString(e.what()));

@@ -35,7 +35,7 @@ public Q_SLOTS:
     void computeSurface(const minimascope::ui::LandscapeRequest& request);
     // Writes the last run's folder (config, metrics, summary, final parameters and, when a and s
     // were tracked, the curvature log curvature.csv/json).
-    void saveRunFolder(quint64 jobId, const QString& dir);
+    void saveRunFolder(quint64 jobId, const QString& dir, bool overwrite);
 
 Q_SIGNALS:
     // Once a run's data is loaded, before its first step and its first update.

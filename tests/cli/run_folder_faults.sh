@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# kill -9 of `train` at 20 random moments: every file left in the run folder parses, the run says
+# it is incomplete, analyze refuses its missing final parameters and names the last checkpoint,
+# and that checkpoint (when one was written) analyzes.
+# Usage: run_folder_faults.sh path/to/minimascope-cli
+set -uo pipefail
+cli="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/checks.sh"
+
+# Parses every file of a run folder as its format demands; prints the run's status.
+check_folder() {
+  /usr/bin/python3 - "$1" <<'EOF'
+import csv, json, os, sys
+run = sys.argv[1]
+summary = json.load(open(os.path.join(run, "summary.json")))
+run_id = summary["run_id"]
+config = json.load(open(os.path.join(run, "config.json")))
+assert config["run_id"] == run_id, "config.json of another run"
+for name in ("metrics.csv", "curvature.csv"):
+    path = os.path.join(run, name)
+    if not os.path.exists(path):
+        continue
+    text = open(path).read()
+    lines = text.split("\n")
+    complete = lines[:-1]   # the part after the last newline is a torn row at most
+    header = complete[0].split(",")
+    assert header[-1] == "run_id", name + ": header"
+    for line in complete[1:]:
+        fields = line.split(",")
+        assert len(fields) == len(header) and fields[-1] == run_id, name + ": bad row " + line
+for folder in ("parameters", "checkpoint"):
+    index = os.path.join(run, folder, "index.json")
+    if os.path.exists(index):
+        assert json.load(open(index))["run_id"] == run_id, folder + " of another run"
+print(summary["status"], "checkpoint" in summary)
+EOF
+}
+
+for seed in $(seq 1 20); do
+  dir="$work/run$seed"
+  "$cli" train --preset two-moons-quick --out "$dir" --max-iterations 1000000 --loss-below 0 --seed "$seed" \
+    --checkpoint-every 0.3 --snapshot-every 2000 --track-every 1500 --quiet > /dev/null 2>&1 &
+  pid=$!
+  # A random moment: from before the folder exists to a few checkpoints in.
+  sleep "$(awk -v s="$seed" 'BEGIN { srand(s); printf "%.2f", 0.05 + 2.5 * rand() }')"
+  kill -9 $pid
+  wait $pid 2> /dev/null
+  if [ ! -e "$dir/summary.json" ]; then
+    # Killed while the data loaded (no folder) or while the folder was claimed (summary.json is
+    # written last): readers call it no run, and a new train refuses it without --overwrite.
+    "$cli" analyze --run "$dir" > /dev/null 2> "$work/an.txt"
+    check "seed $seed: killed before the run began: analyze exits 2" 2 $?
+    contains "seed $seed: ... saying it is no run folder" "not a run folder" "$work/an.txt"
+    continue
+  fi
+  state=$(check_folder "$dir"); check "seed $seed: every file parses" 0 $?
+  check "seed $seed: the run says it is incomplete" incomplete "${state% *}"
+  "$cli" analyze --run "$dir" --quantities sharpness > /dev/null 2> "$work/an.txt"
+  check "seed $seed: analyze refuses an incomplete run" 2 $?
+  contains "seed $seed: the refusal says why" "incomplete run" "$work/an.txt"
+  if [ "${state#* }" = "True" ]; then
+    contains "seed $seed: the refusal names the checkpoint" "--params $dir/checkpoint" "$work/an.txt"
+    "$cli" analyze --run "$dir" --params "$dir/checkpoint" --quantities sharpness > /dev/null 2>&1
+    check "seed $seed: the last checkpoint analyzes" 0 $?
+  fi
+done
+
+echo "$failures failures"
+[ "$failures" -eq 0 ]
