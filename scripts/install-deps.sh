@@ -9,7 +9,7 @@
 # every torch matmul runs ~40x slower; --no-install-recommends would otherwise skip it.
 set -euo pipefail
 packages=(build-essential cmake ninja-build ccache git
-          qt6-base-dev libqt6opengl6-dev qt6-svg-dev libtorch-dev libopenblas0-openmp
+          qt6-base-dev libqt6opengl6-dev qt6-svg-dev libtorch-dev libopenblas0-openmp libsqlite3-dev
           libvtk9-dev libqcustomplot-dev nlohmann-json3-dev zlib1g-dev
           xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
 for arg in "$@"; do

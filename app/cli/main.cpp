@@ -29,6 +29,12 @@ int main(int argc, char** argv)
 {
     core::keepFreedMemoryForReuse();
     try {
+        // `study` has subcommands of its own (StudyCommand.cpp).
+        if (argc >= 2 && std::string(argv[1]) == "study") {
+            std::signal(SIGINT, onSignal);
+            std::signal(SIGTERM, onSignal);
+            return cli::runStudyCommand(std::vector<std::string>(argv + 2, argv + argc), g_cancel);
+        }
         const cli::CliArguments args = cli::parseArguments(argc, argv);
         if (args.command == "help" || args.helpRequested) {
             std::cout << cli::usageText();

@@ -1,0 +1,194 @@
+#include "study/StudyConfig.h"
+
+#include "common/InputError.h"
+#include "io/AtomicFile.h"
+#include "io/ConfigOverrides.h"
+#include "io/ResourceLibrary.h"
+#include "io/StrictJson.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+namespace minimascope::core {
+
+namespace {
+
+constexpr const char* kFormat = "minimascope-study";
+constexpr size_t kMaxListedErrors = 20;
+
+nlohmann::json baseDocument(const nlohmann::json& base, const std::string& where)
+{
+    if (base.is_string()) {
+        const std::string path = findResource("presets", base.get<std::string>());
+        return parseStrictJson(readWholeFile(path), path);
+    }
+    if (!base.is_object())
+        throw InputError(where + ": 'base' must be a run config object or the name of a preset");
+    return base;
+}
+
+// Every combination of the grid's values, the first axis varying slowest.
+std::vector<nlohmann::json> gridPoints(const nlohmann::json& grid, const std::string& where)
+{
+    if (!grid.is_object())
+        throw InputError(where + ": 'grid' must be an object of KEY: [values]");
+    std::vector<nlohmann::json> points{nlohmann::json::object()};
+    for (const auto& [key, values] : grid.items()) {
+        if (key.empty())
+            throw InputError(where + ": 'grid' has an empty key");
+        if (!values.is_array() || values.empty())
+            throw InputError(where + ": grid axis '" + key + "' must be a non-empty list of values");
+        if (static_cast<int64_t>(points.size()) * static_cast<int64_t>(values.size()) > kMaxStudyPoints)
+            throw InputError(where + ": the grid has more than " + std::to_string(kMaxStudyPoints) + " points");
+        std::vector<nlohmann::json> next;
+        for (const nlohmann::json& point : points) {
+            for (const nlohmann::json& value : values) {
+                nlohmann::json extended = point;
+                extended[key] = value;
+                next.push_back(std::move(extended));
+            }
+        }
+        points = std::move(next);
+    }
+    return points;
+}
+
+StudyMeasures parseMeasures(const nlohmann::json& list, const std::string& where)
+{
+    if (!list.is_array())
+        throw InputError(where + ": 'measure' must be a list of names");
+    StudyMeasures m;
+    m.sharpness = m.nonUniformity = m.stability = m.lambdaMin = false;
+    for (const nlohmann::json& item : list) {
+        const std::string name = item.is_string() ? item.get<std::string>() : describeJsonValue(item);
+        if (name == "sharpness") m.sharpness = true;
+        else if (name == "non_uniformity") m.nonUniformity = true;
+        else if (name == "stability") m.stability = true;
+        else if (name == "lambda_min") m.lambdaMin = true;
+        else if (name == "test_accuracy" || name == "test_loss" || name == "train_loss") continue;   // always recorded
+        else
+            throw InputError(where + ": unknown measure '" + excerptForMessage(name) +
+                             "' (known: sharpness, non_uniformity, stability, lambda_min, test_accuracy)");
+    }
+    return m;
+}
+
+} // namespace
+
+std::string studyPointKey(const RunConfig& config)
+{
+    nlohmann::json identity = config.toJson();
+    identity.erase("threads");   // how many threads ran it does not change the point
+    // FNV-1a over the canonical dump: std::hash is not stable across builds.
+    uint64_t hash = 1469598103934665603ULL;
+    for (const unsigned char c : identity.dump()) {
+        hash ^= c;
+        hash *= 1099511628211ULL;
+    }
+    char key[17];
+    std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(hash));
+    return key;
+}
+
+std::string describeAxes(const nlohmann::json& axes)
+{
+    std::string text;
+    for (const auto& [key, value] : axes.items())
+        text += (text.empty() ? "" : ", ") + key + "=" + describeJsonValue(value);
+    return text.empty() ? "the base config" : text;
+}
+
+StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& where)
+{
+    if (!document.is_object())
+        throw InputError(where + ": a study file is a JSON object");
+    static const std::set<std::string> known{"format", "version", "name", "description", "base",
+                                             "grid", "runs", "measure"};
+    for (const auto& [key, value] : document.items())
+        if (known.count(key) == 0)
+            throw InputError(where + ": unknown key '" + excerptForMessage(key) +
+                             "' (known: format, version, name, description, base, grid, runs, measure)");
+    if (document.value("format", kFormat) != std::string(kFormat))
+        throw InputError(where + ": 'format' must be \"" + kFormat + "\"");
+    if (document.contains("version") && document["version"] != 1)
+        throw InputError(where + ": study file version " + describeJsonValue(document["version"]) +
+                         " (this MinimaScope reads version 1)");
+    if (!document.contains("base"))
+        throw InputError(where + ": 'base' is missing (a run config object or a preset name)");
+
+    StudyConfig study;
+    const auto text = [&](const char* key) {
+        const auto it = document.find(key);
+        if (it == document.end())
+            return std::string();
+        if (!it->is_string())
+            throw InputError(where + ": '" + key + "' must be a string");
+        return it->get<std::string>();
+    };
+    study.name = text("name");
+    study.description = text("description");
+    if (document.contains("measure"))
+        study.measures = parseMeasures(document["measure"], where);
+
+    const nlohmann::json base = baseDocument(document["base"], where);
+    std::vector<nlohmann::json> axesList;
+    if (document.contains("grid"))
+        axesList = gridPoints(document["grid"], where);
+    if (document.contains("runs")) {
+        const nlohmann::json& runs = document["runs"];
+        if (!runs.is_array())
+            throw InputError(where + ": 'runs' must be a list of {KEY: value} objects");
+        for (size_t i = 0; i < runs.size(); ++i) {
+            if (!runs[i].is_object())
+                throw InputError(where + ": runs[" + std::to_string(i) + "] must be an object of KEY: value");
+            axesList.push_back(runs[i]);
+        }
+    }
+    if (axesList.empty())
+        axesList.push_back(nlohmann::json::object());   // the base alone
+    if (static_cast<int64_t>(axesList.size()) > kMaxStudyPoints)
+        throw InputError(where + ": more than " + std::to_string(kMaxStudyPoints) + " points");
+
+    std::vector<std::string> errors;
+    std::set<std::string> seen;
+    for (size_t i = 0; i < axesList.size(); ++i) {
+        const nlohmann::json& axes = axesList[i];
+        try {
+            nlohmann::json config = base;
+            for (const auto& [key, value] : axes.items())
+                applyOverride(config, key, value);
+            StudyPoint point;
+            point.config = RunConfig::fromJson(config);
+            point.key = studyPointKey(point.config);
+            point.axes = axes;
+            if (!seen.insert(point.key).second)
+                continue;   // the same run twice (e.g. listed and in the grid): run it once
+            point.ordinal = static_cast<int64_t>(study.points.size());
+            study.points.push_back(std::move(point));
+        } catch (const InputError& e) {
+            errors.push_back("  point " + std::to_string(i + 1) + " (" +
+                             describeAxes(axes) + "): " + e.what());
+        }
+    }
+    if (!errors.empty()) {
+        std::string message = where + ": " + std::to_string(errors.size()) + " of " +
+                              std::to_string(axesList.size()) + " points are not valid run configs:";
+        for (size_t i = 0; i < errors.size() && i < kMaxListedErrors; ++i)
+            message += "\n" + errors[i];
+        if (errors.size() > kMaxListedErrors)
+            message += "\n  ... and " + std::to_string(errors.size() - kMaxListedErrors) + " more";
+        throw InputError(message);
+    }
+    return study;
+}
+
+StudyConfig loadStudyConfig(const std::string& path)
+{
+    StudyConfig study = parseStudyConfig(parseStrictJson(readWholeFile(path), path), path);
+    if (study.name.empty())
+        study.name = std::filesystem::path(path).stem().string();
+    return study;
+}
+
+} // namespace minimascope::core

@@ -1,0 +1,51 @@
+#pragma once
+// A study: many training runs that differ in a few config keys, measured alike at their end
+// (docs/studies.md). The file names a base run config (inline, or a shipped preset) and the
+// points: the cartesian product of "grid" axes, an explicit "runs" list, or both. Every point is
+// resolved and validated before anything runs; parseStudyConfig throws InputError listing each
+// invalid point with its axis values, and naming unknown keys of the study file itself.
+#include "train/RunConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace minimascope::core {
+
+struct StudyPoint {
+    std::string key;          // 16 hex digits identifying the resolved config (threads aside):
+                              // the same point keeps its result when the study file changes
+    int64_t ordinal = 0;      // position among the study's points
+    nlohmann::json axes;      // the keys this point sets, e.g. {"optimizer.lr": 0.1}
+    RunConfig config;
+};
+
+// What each finished run measures at its end (on all of its training examples).
+struct StudyMeasures {
+    bool sharpness = true;
+    bool nonUniformity = true;
+    bool stability = true;
+    bool lambdaMin = false;
+};
+
+struct StudyConfig {
+    std::string name;
+    std::string description;
+    StudyMeasures measures;
+    std::vector<StudyPoint> points;
+};
+
+// The most points a study may have: a grid that multiplies past it is a typo, not a plan.
+constexpr int64_t kMaxStudyPoints = 100000;
+
+StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& where);
+// Reads a study file; `name` defaults to the file's stem.
+StudyConfig loadStudyConfig(const std::string& path);
+
+// The point key of a resolved config.
+std::string studyPointKey(const RunConfig& config);
+// "optimizer.lr=0.1, optimizer.batch_size=10" for messages and tables.
+std::string describeAxes(const nlohmann::json& axes);
+
+} // namespace minimascope::core

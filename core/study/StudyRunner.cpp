@@ -1,0 +1,267 @@
+#include "study/StudyRunner.h"
+
+#include "common/CancelToken.h"
+#include "common/InputError.h"
+#include "io/AtomicFile.h"
+#include "study/PointRun.h"
+#include "study/StudyStore.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace minimascope::core {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kPollInterval = std::chrono::milliseconds(50);
+constexpr double kProgressInterval = 1.0;   // seconds between progress events without news
+
+struct Child {
+    std::string key;
+    std::string folder;   // relative to the study folder
+};
+
+// Holds DIR/study.lock for the lifetime of the runner: two runners on one study would run
+// the same points twice.
+class StudyLock {
+public:
+    explicit StudyLock(const std::string& dir)
+    {
+        const std::string path = dir + "/study.lock";
+        m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (m_fd < 0)
+            throw InputError("cannot write " + path + ": " + std::strerror(errno));
+        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(m_fd);
+            throw InputError(dir + ": another process is running this study (wait for it, or stop it first)");
+        }
+    }
+    ~StudyLock() { ::close(m_fd); }
+    StudyLock(const StudyLock&) = delete;
+    StudyLock& operator=(const StudyLock&) = delete;
+
+private:
+    int m_fd = -1;
+};
+
+std::string selfExecutable()
+{
+    std::error_code error;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error)
+        throw InputError("cannot find this program's own path (/proc/self/exe): " + error.message());
+    return exe.string();
+}
+
+pid_t spawnChild(const std::string& executable, const std::string& runDir)
+{
+    const std::string log = runDir + "/log.txt";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    std::vector<std::string> words{executable, "study", "run-one", runDir};
+    std::vector<char*> argv;
+    for (std::string& word : words)
+        argv.push_back(word.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int error = posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (error != 0)
+        throw InputError("cannot start " + executable + ": " + std::strerror(error));
+    return pid;
+}
+
+std::string lastLineOf(const std::string& path)
+{
+    std::ifstream in(path);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty())
+            last = line;
+    return last.size() > 300 ? last.substr(last.size() - 300) : last;
+}
+
+// Why a child ended without a result, in words.
+std::string howItEnded(int status, const std::string& runDir)
+{
+    if (WIFSIGNALED(status)) {
+        const int signal = WTERMSIG(status);
+        return std::string("its process was killed by signal ") + std::to_string(signal) + " (" + strsignal(signal) +
+               (signal == SIGKILL ? ": out of memory, or killed by hand)" : ")");
+    }
+    const std::string last = lastLineOf(runDir + "/log.txt");
+    return "its process exited with code " + std::to_string(WEXITSTATUS(status)) +
+           (last.empty() ? std::string() : ": " + last);
+}
+
+} // namespace
+
+void resolveWorkerCounts(StudyRunnerOptions& options, int cores)
+{
+    cores = std::max(1, cores);
+    // One single-threaded run per core: small-batch training gains nothing from a second
+    // thread (docs/benchmarks.md), and independent runs scale perfectly.
+    if (options.workers <= 0)
+        options.workers = cores;
+    if (options.threadsPerWorker <= 0)
+        options.threadsPerWorker = std::max(1, cores / options.workers);
+}
+
+RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunnerOptions options,
+                   const CancelToken& cancel, const std::function<void(const StudyProgress&)>& progress)
+{
+    resolveWorkerCounts(options, static_cast<int>(std::thread::hardware_concurrency()));
+    if (options.executable.empty())
+        options.executable = selfExecutable();
+    ensureDirectory(dir);
+    const StudyLock lock(dir);
+    StudyStore store(studyStorePath(dir), false);
+    const std::string existing = store.studyName();
+    if (!existing.empty() && existing != study.name)
+        throw InputError(dir + " holds the study '" + existing + "', not '" + study.name +
+                         "': choose another --out (or give the study file the same \"name\")");
+    store.setStudy(study.name, study.description);
+    store.addPoints(study.points);
+    store.requeueRunning();
+    if (options.retryFailed)
+        store.requeueFailed();
+
+    std::map<std::string, const StudyPoint*> pointOf;
+    for (const StudyPoint& point : study.points)
+        pointOf[point.key] = &point;
+    std::vector<const StudyPoint*> queue;
+    StudyProgress state;
+    state.total = static_cast<int64_t>(study.points.size());
+    for (const StudyRunRecord& record : store.runs()) {
+        if (pointOf.count(record.key) == 0)
+            continue;   // a point of an earlier version of the study file: kept, not run
+        switch (record.state) {
+        case StudyRunState::ToDo: queue.push_back(pointOf[record.key]); break;
+        case StudyRunState::Done: ++state.done; break;
+        case StudyRunState::Failed: ++state.failed; break;
+        case StudyRunState::Diverged: ++state.diverged; break;
+        case StudyRunState::Running: break;   // requeued above
+        }
+    }
+    std::reverse(queue.begin(), queue.end());   // pop_back takes the lowest ordinal first
+
+    const auto start = Clock::now();
+    auto lastReport = start;
+    int64_t finishedHere = 0;
+    std::map<pid_t, Child> children;
+    const auto report = [&](const std::string& event) {
+        state.running = static_cast<int64_t>(children.size());
+        state.toDo = static_cast<int64_t>(queue.size());
+        state.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        if (finishedHere > 0) {
+            const double perRun = state.seconds / static_cast<double>(finishedHere);
+            state.etaSeconds = perRun * static_cast<double>(state.toDo + state.running);
+        }
+        state.event = event;
+        lastReport = Clock::now();
+        if (progress)
+            progress(state);
+    };
+    report("");
+
+    while (!queue.empty() || !children.empty()) {
+        if (cancel.isCancelled()) {
+            for (const auto& [pid, child] : children)
+                ::kill(pid, SIGTERM);   // each child cancels its training within a step
+            for (const auto& [pid, child] : children) {
+                int status = 0;
+                while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+                }
+                store.requeue(child.key);
+            }
+            children.clear();
+            report("stopped: the runs in flight will be redone");
+            return RunStatus::Cancelled;
+        }
+        const bool held = options.hold && options.hold->load();
+        while (!held && static_cast<int>(children.size()) < options.workers && !queue.empty()) {
+            const StudyPoint& point = *queue.back();
+            queue.pop_back();
+            const std::string folder = "runs/" + point.key;
+            const std::string runDir = dir + "/" + folder;
+            writePointRequest(runDir, point.config, study.measures, options.threadsPerWorker);
+            store.markRunning(point.key, folder);
+            children[spawnChild(options.executable, runDir)] = {point.key, folder};
+            report("started " + folder + " (" + describeAxes(point.axes) + ")");
+        }
+        int status = 0;
+        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+        if (pid > 0 && children.count(pid) > 0) {
+            const Child child = children[pid];
+            children.erase(pid);
+            const std::string runDir = dir + "/" + child.folder;
+            StudyRunRecord record;
+            try {
+                record = readPointResult(runDir);
+            } catch (const InputError&) {
+                record.state = StudyRunState::Failed;
+                record.stopReason = howItEnded(status, runDir);
+                record.sharpness = record.nonUniformity = record.lambdaMin = std::nan("");
+                record.trainLoss = record.trainAccuracy = record.testLoss = record.testAccuracy = std::nan("");
+                record.seconds = record.eta = record.sharpnessBound = record.nonUniformityBound = std::nan("");
+            }
+            if (cancel.isCancelled() && record.state == StudyRunState::Failed) {
+                store.requeue(child.key);   // stopped by the user, not failed
+                continue;
+            }
+            record.key = child.key;
+            record.folder = child.folder;
+            const StudyPoint& point = *pointOf[child.key];
+            if (record.state == StudyRunState::Failed && record.optimizer.empty()) {
+                record.eta = point.config.optimizer.lr;
+                record.optimizer = point.config.optimizer.name;
+                record.seed = static_cast<int64_t>(point.config.seed);
+            }
+            store.recordResult(record);
+            ++finishedHere;
+            std::string event = std::string(toString(record.state)) + " " + child.folder + " (" +
+                                describeAxes(point.axes) + ")";
+            switch (record.state) {
+            case StudyRunState::Done: {
+                ++state.done;
+                char numbers[128];
+                std::snprintf(numbers, sizeof numbers, ": %s, loss %.3g, a = %.4g, s = %.4g", record.stopReason.c_str(),
+                              record.trainLoss, record.sharpness, record.nonUniformity);
+                event += numbers;
+                break;
+            }
+            case StudyRunState::Diverged: ++state.diverged; event += ": " + record.stopReason; break;
+            default: ++state.failed; event += ": " + record.stopReason; break;
+            }
+            report(event);
+            continue;
+        }
+        if (std::chrono::duration<double>(Clock::now() - lastReport).count() >= kProgressInterval)
+            report("");
+        std::this_thread::sleep_for(kPollInterval);
+    }
+    return RunStatus::Finished;
+}
+
+} // namespace minimascope::core

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Studies (minimascope-cli study): six escape-toy runs whose minima SCIENCE.md gives exactly, a
+# second invocation that runs nothing, bad study files, a worker killed with SIGKILL, and a
+# kill -9 of the whole study followed by a resume with an intact store.
+# Usage: study.sh path/to/minimascope-cli
+set -uo pipefail
+cli="$1"
+work=$(mktemp -d)
+trap 'pkill -9 -f "study run-one $work" 2> /dev/null; rm -rf "$work"' EXIT
+. "$(dirname "$0")/checks.sh"
+integrity() {   # integrity FILE: SQLite's own check of the store
+  /usr/bin/python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' "$1"
+}
+column() {   # column NAME CSV: the values of a column of the export, one per line
+  awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next } { print $c }' "$2"
+}
+
+# GD and SGD (B = 1 of n = 2, B-subsets) from x0 = 0.99 at three learning rates. Both minima have
+# a = 2; x = 1 has s = 1.8, x = 0 has s = 0. GD stays at x = 1 (a <= 2/eta for every eta here);
+# SGD leaves it only when s = 1.8 exceeds its bound sqrt(B(n-1)/(n-B))/eta = 1/eta, at eta = 0.7.
+cat > "$work/escape.json" <<EOF
+{"format": "minimascope-study", "version": 1, "name": "escape",
+ "base": "escape-toy-sgd",
+ "grid": {"optimizer.name": ["gd", "sgd"], "optimizer.lr": [0.3, 0.5, 0.7]},
+ "measure": ["sharpness", "non_uniformity", "stability"]}
+EOF
+"$cli" study run --config "$work/escape.json" --out "$work/escape" --workers 2 > "$work/run.txt" 2> "$work/run.err"
+check "the study runs" 0 $?
+contains "all six done" "6 done (0 did not reach the loss target), 0 diverged, 0 failed" "$work/run.txt"
+"$cli" study export "$work/escape" --csv "$work/escape.csv" > /dev/null; check "export exits 0" 0 $?
+check "six rows" 6 "$(tail -n +2 "$work/escape.csv" | wc -l)"
+paste -d' ' <(column optimizer "$work/escape.csv") <(column eta "$work/escape.csv") \
+  <(column sharpness "$work/escape.csv") <(column non_uniformity "$work/escape.csv") \
+  <(column stability "$work/escape.csv") > "$work/points.txt"
+while read -r optimizer eta a s verdict; do
+  expected_s=1.8
+  [ "$optimizer $eta" = "sgd 0.7" ] && expected_s=0
+  near "a of $optimizer at eta $eta" 2 "$a" 2e-3
+  near "s of $optimizer at eta $eta" "$expected_s" "$s" 2e-3
+  check "verdict of $optimizer at eta $eta" stable "$verdict"
+done < "$work/points.txt"
+check "every run folder is complete" 6 "$(grep -l '"status": "finished"' "$work"/escape/runs/*/summary.json | wc -l)"
+
+"$cli" study run --config "$work/escape.json" --out "$work/escape" > "$work/again.txt" 2> "$work/again.err"
+check "a second invocation exits 0" 0 $?
+if grep -q started "$work/again.err"; then echo "FAIL: the second invocation ran something"; failures=$((failures + 1)); else echo "ok: the second invocation runs nothing"; fi
+"$cli" study status "$work/escape" > "$work/status.txt"; check "status exits 0" 0 $?
+contains "status counts the runs" "6 done" "$work/status.txt"
+
+# A changed study file adds its new points and keeps the old results.
+sed 's/\[0.3, 0.5, 0.7\]/[0.3, 0.5, 0.7, 0.9]/' "$work/escape.json" > "$work/escape2.json"
+"$cli" study run --config "$work/escape2.json" --out "$work/escape" > "$work/grow.txt" 2> "$work/grow.err"
+check "the grown study runs" 0 $?
+check "only the two new points ran" 2 "$(grep -c '^  started' "$work/grow.err")"
+
+# Bad study files: exit 2, a message naming the problem, nothing written.
+echo '{"base": "escape-toy-sgd", "gird": {}}' > "$work/typo.json"
+"$cli" study run --config "$work/typo.json" --out "$work/typo" 2> "$work/typo.err"; check "an unknown key exits 2" 2 $?
+contains "the message names the key" "gird" "$work/typo.err"
+[ ! -e "$work/typo" ] && echo "ok: nothing written" || { echo "FAIL: $work/typo was created"; failures=$((failures + 1)); }
+echo '{"base": "escape-toy-sgd", "grid": {"optimizer.batch_size": [1, 5]}}' > "$work/invalid.json"
+"$cli" study run --config "$work/invalid.json" --out "$work/invalid" 2> "$work/invalid.err"; check "an invalid point exits 2" 2 $?
+contains "the message names the point" "optimizer.batch_size=5" "$work/invalid.err"
+echo '{"base": "escape-toy-sgd", "grid": {"optimizer.lr": []}}' > "$work/empty.json"
+"$cli" study run --config "$work/empty.json" --out "$work/empty" 2> "$work/empty.err"; check "an empty axis exits 2" 2 $?
+sed 's/"name": "escape"/"name": "other"/' "$work/escape.json" > "$work/other.json"
+"$cli" study run --config "$work/other.json" --out "$work/escape" 2> "$work/other.err"; check "another study's folder exits 2" 2 $?
+contains "the message names both studies" "holds the study 'escape'" "$work/other.err"
+
+# Runs long enough to be killed: two-moons, each a few seconds.
+cat > "$work/moons.json" <<EOF
+{"name": "moons", "base": "two-moons-quick",
+ "grid": {"seed": [1, 2, 3]}, "measure": ["sharpness"]}
+EOF
+"$cli" study run --config "$work/moons.json" --out "$work/moons" --workers 1 > "$work/moons.txt" 2> "$work/moons.err" &
+study=$!
+for _ in $(seq 300); do pgrep -f "study run-one $work/moons" > /dev/null && break; sleep 0.1; done
+sleep 0.5
+pkill -9 -f "study run-one $work/moons"
+wait $study; check "the study survives a killed worker" 0 $?
+contains "one run failed, the others finished" "2 done (0 did not reach the loss target), 0 diverged, 1 failed" "$work/moons.txt"
+"$cli" study status "$work/moons" > "$work/moons-status.txt"
+contains "the failed run says why" "killed by signal 9" "$work/moons-status.txt"
+"$cli" study run --config "$work/moons.json" --out "$work/moons" --retry-failed > "$work/retry.txt" 2> /dev/null
+contains "--retry-failed completes it" "3 done" "$work/retry.txt"
+
+# kill -9 of the whole study (runner and workers) mid-run, then a resume.
+sed 's/"moons"/"moons-killed"/; s/\[1, 2, 3\]/[4, 5, 6, 7]/' "$work/moons.json" > "$work/killed.json"
+"$cli" study run --config "$work/killed.json" --out "$work/killed" --workers 2 > /dev/null 2>&1 &
+study=$!
+for _ in $(seq 300); do pgrep -f "study run-one $work/killed" > /dev/null && break; sleep 0.1; done
+sleep 1
+kill -9 $study; pkill -9 -f "study run-one $work/killed"
+wait $study 2> /dev/null
+check "the store is intact after kill -9" ok "$(integrity "$work/killed/study.sqlite")"
+"$cli" study run --config "$work/killed.json" --out "$work/killed" > "$work/resume.txt" 2> /dev/null
+check "the resumed study exits 0" 0 $?
+contains "the resume finishes every run" "4 done" "$work/resume.txt"
+check "the store is intact after the resume" ok "$(integrity "$work/killed/study.sqlite")"
+
+echo "$failures failures"
+[ "$failures" -eq 0 ]
