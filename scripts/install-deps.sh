@@ -10,6 +10,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build ccache git
           qt6-base-dev libqt6opengl6-dev qt6-svg-dev libtorch-dev libopenblas0-openmp libsqlite3-dev
+          libopenmpi-dev openmpi-bin
           libvtk9-dev libqcustomplot-dev nlohmann-json3-dev zlib1g-dev
           xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
 for arg in "$@"; do

@@ -1,5 +1,6 @@
 // minimascope-cli study: run a study (many runs as child processes), show its table, export it.
 #include "Commands.h"
+#include "MpiStudy.h"
 
 #include "common/CancelToken.h"
 #include "common/InputError.h"
@@ -20,11 +21,11 @@ namespace minimascope::cli {
 namespace {
 
 const char* const kStudyUsage = R"(Usage:
-  minimascope-cli study run --config FILE --out DIR [--workers K] [--threads T] [--retry-failed] [--quiet]
+  minimascope-cli study run [--config FILE] --out DIR [--workers K] [--threads T] [--retry-failed] [--quiet]
       Trains every point of the study file (docs/studies.md) that DIR does not hold yet, each in its
       own process, K at a time (default: one per core, T = 1 torch thread each), and measures a, s
-      and the stability verdict at its end. Run it again to resume; Ctrl-C stops, and the runs in
-      flight are redone next time.
+      and the stability verdict at its end. Run it again to resume (without --config: the study
+      DIR was last run with); Ctrl-C stops, and the runs in flight are redone next time.
   minimascope-cli study status DIR     the table of runs: state, a, s, losses, why each stopped
   minimascope-cli study export DIR --csv FILE   one row per run
   minimascope-cli study run-one RUNDIR          what each child process runs (internal)
@@ -107,9 +108,12 @@ int studyRun(const std::vector<std::string>& words, const core::CancelToken& can
         else if (flag == "--quiet") quiet = true;
         else throw core::InputError("unknown option '" + flag + "' for study run\n" + kStudyUsage);
     }
-    if (configPath.empty() || outDir.empty())
-        throw core::InputError(std::string("study run needs --config FILE and --out DIR\n") + kStudyUsage);
-    const core::StudyConfig study = core::loadStudyConfig(configPath);
+    if (outDir.empty())
+        throw core::InputError(std::string("study run needs --out DIR (and --config FILE for a new study)\n") +
+                               kStudyUsage);
+    // Without --config, the study the folder was last run with (its store keeps the file).
+    const core::StudyConfig study =
+        configPath.empty() ? core::loadStoredStudy(outDir) : core::loadStudyConfig(configPath);
     if (!quiet)
         std::fprintf(stderr, "study '%s': %zu points -> %s\n", study.name.c_str(), study.points.size(), outDir.c_str());
     // An event line for each run that starts or ends; the counts with the ETA after each run that
@@ -130,7 +134,21 @@ int studyRun(const std::vector<std::string>& words, const core::CancelToken& can
                      static_cast<long long>(p.running), formatDuration(p.seconds).c_str(),
                      formatDuration(p.etaSeconds).c_str());
     };
-    const core::RunStatus status = core::runStudy(study, outDir, options, cancel, progress);
+    core::RunStatus status = core::RunStatus::Finished;
+    if (launchedUnderMpi()) {
+#ifdef MINIMASCOPE_HAVE_MPI
+        int rank = 0;
+        status = runStudyMpi(study, outDir, options, cancel, progress, rank);
+        if (rank != 0)
+            return kSuccess;   // rank 0 reports
+#else
+        throw core::InputError("this minimascope-cli was built without MPI, so it cannot share a study among "
+                               "mpirun's ranks: install libopenmpi-dev and openmpi-bin, then build again (CMake "
+                               "finds MPI and sets MINIMASCOPE_MPI), or run the study without mpirun");
+#endif
+    } else {
+        status = core::runStudy(study, outDir, options, cancel, progress);
+    }
     const core::StudyStore store(core::studyStorePath(outDir), true);
     int64_t done = 0, notConverged = 0, diverged = 0, failed = 0;
     for (const core::StudyRunRecord& r : store.runs()) {

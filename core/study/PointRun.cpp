@@ -14,6 +14,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -108,6 +109,7 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
     r.nonUniformityBound = n >= 1 && r.batchSize <= n ? nonUniformityBound(r.eta, r.batchSize, n, draw) : kNaN;
 
     const StudyMeasures& m = request.measures;
+    const auto measureStart = std::chrono::steady_clock::now();
     if (r.state == StudyRunState::Done && (m.sharpness || m.nonUniformity || m.stability || m.lambdaMin)) {
         CurvatureRequest measure;
         measure.sharpness = m.sharpness;
@@ -135,6 +137,8 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
         }
     }
 
+    const double measureSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - measureStart).count();
     const nlohmann::json point{
         {"format", "minimascope-study-point-result"}, {"version", 1}, {"run_id", r.runId},
         {"state", toString(r.state)}, {"stop_reason", r.stopReason}, {"eta", r.eta}, {"batch_size", r.batchSize},
@@ -144,7 +148,8 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
         {"iterations", r.iterations}, {"seconds", jsonNumber(r.seconds)}, {"sharpness", jsonNumber(r.sharpness)},
         {"non_uniformity", jsonNumber(r.nonUniformity)}, {"lambda_min", jsonNumber(r.lambdaMin)},
         {"stability", r.stability}, {"sharpness_bound", jsonNumber(r.sharpnessBound)},
-        {"non_uniformity_bound", jsonNumber(r.nonUniformityBound)}, {"converged", r.converged}};
+        {"non_uniformity_bound", jsonNumber(r.nonUniformityBound)}, {"converged", r.converged},
+        {"measure_seconds", jsonNumber(measureSeconds)}};
     writeFileAtomically(dir + "/point.json", point.dump(2) + "\n");
     return r;
 }

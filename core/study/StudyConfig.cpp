@@ -5,6 +5,7 @@
 #include "io/ConfigOverrides.h"
 #include "io/ResourceLibrary.h"
 #include "io/StrictJson.h"
+#include "study/StudyStore.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -180,15 +181,30 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
             message += "\n  ... and " + std::to_string(errors.size() - kMaxListedErrors) + " more";
         throw InputError(message);
     }
+    study.document = document;
+    study.document["base"] = base;   // resolved: a stored study does not change with a preset file
     return study;
 }
 
 StudyConfig loadStudyConfig(const std::string& path)
 {
     StudyConfig study = parseStudyConfig(parseStrictJson(readWholeFile(path), path), path);
-    if (study.name.empty())
+    if (study.name.empty()) {
         study.name = std::filesystem::path(path).stem().string();
+        study.document["name"] = study.name;
+    }
     return study;
+}
+
+StudyConfig loadStoredStudy(const std::string& studyDir)
+{
+    const std::string path = studyStorePath(studyDir);
+    if (!std::filesystem::exists(path))
+        throw InputError(studyDir + " is not a study folder (no study.sqlite)");
+    const std::string document = StudyStore(path, true).studyDocument();
+    if (document.empty())
+        throw InputError(path + ": the store does not hold its study file: run it with --config FILE");
+    return parseStudyConfig(parseStrictJson(document, path + " (its study file)"), path + " (its study file)");
 }
 
 } // namespace minimascope::core

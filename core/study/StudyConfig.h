@@ -34,6 +34,8 @@ struct StudyConfig {
     std::string description;
     StudyMeasures measures;
     std::vector<StudyPoint> points;
+    nlohmann::json document;  // the study file as read, with its name: the store keeps it, so
+                              // that a study folder alone can be resumed
 };
 
 // The most points a study may have: a grid that multiplies past it is a typo, not a plan.
@@ -42,6 +44,10 @@ constexpr int64_t kMaxStudyPoints = 100000;
 StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& where);
 // Reads a study file; `name` defaults to the file's stem.
 StudyConfig loadStudyConfig(const std::string& path);
+
+// The study a folder's store was last run with (StudyStore::studyDocument); throws InputError
+// when the folder has no store or the store no study file.
+StudyConfig loadStoredStudy(const std::string& studyDir);
 
 // The point key of a resolved config.
 std::string studyPointKey(const RunConfig& config);

@@ -4,6 +4,7 @@
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
 #include "study/PointRun.h"
+#include "study/RunSlots.h"
 #include "study/StudyStore.h"
 
 #include <algorithm>
@@ -12,19 +13,12 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <set>
 #include <thread>
 
 #include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace minimascope::core {
 
@@ -33,11 +27,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 constexpr double kProgressInterval = 1.0;   // seconds between progress events without news
-
-struct Child {
-    std::string key;
-    std::string folder;   // relative to the study folder
-};
 
 // Holds DIR/study.lock for the lifetime of the runner: two runners on one study would run
 // the same points twice.
@@ -61,59 +50,6 @@ public:
 private:
     int m_fd = -1;
 };
-
-std::string selfExecutable()
-{
-    std::error_code error;
-    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error)
-        throw InputError("cannot find this program's own path (/proc/self/exe): " + error.message());
-    return exe.string();
-}
-
-pid_t spawnChild(const std::string& executable, const std::string& runDir)
-{
-    const std::string log = runDir + "/log.txt";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    std::vector<std::string> words{executable, "study", "run-one", runDir};
-    std::vector<char*> argv;
-    for (std::string& word : words)
-        argv.push_back(word.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int error = posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (error != 0)
-        throw InputError("cannot start " + executable + ": " + std::strerror(error));
-    return pid;
-}
-
-std::string lastLineOf(const std::string& path)
-{
-    std::ifstream in(path);
-    std::string line, last;
-    while (std::getline(in, line))
-        if (!line.empty())
-            last = line;
-    return last.size() > 300 ? last.substr(last.size() - 300) : last;
-}
-
-// Why a child ended without a result, in words.
-std::string howItEnded(int status, const std::string& runDir)
-{
-    if (WIFSIGNALED(status)) {
-        const int signal = WTERMSIG(status);
-        return std::string("its process was killed by signal ") + std::to_string(signal) + " (" + strsignal(signal) +
-               (signal == SIGKILL ? ": out of memory, or killed by hand)" : ")");
-    }
-    const std::string last = lastLineOf(runDir + "/log.txt");
-    return "its process exited with code " + std::to_string(WEXITSTATUS(status)) +
-           (last.empty() ? std::string() : ": " + last);
-}
 
 } // namespace
 
@@ -141,7 +77,7 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
     if (!existing.empty() && existing != study.name)
         throw InputError(dir + " holds the study '" + existing + "', not '" + study.name +
                          "': choose another --out (or give the study file the same \"name\")");
-    store.setStudy(study.name, study.description);
+    store.setStudy(study.name, study.description, study.document.dump());
     store.addPoints(study.points);
     store.requeueRunning();
     if (options.retryFailed)
@@ -166,12 +102,19 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
     }
     std::reverse(queue.begin(), queue.end());   // pop_back takes the lowest ordinal first
 
+    std::unique_ptr<RunSlots> ownSlots;
+    RunSlots* slots = options.slots;
+    if (!slots) {
+        ownSlots = localRunSlots(options.workers, options.executable);
+        slots = ownSlots.get();
+    }
+
     const auto start = Clock::now();
     auto lastReport = start;
     int64_t finishedHere = 0;
-    std::map<pid_t, Child> children;
+    std::map<std::string, std::string> inFlight;   // run folder -> point key
     const auto report = [&](const std::string& event) {
-        state.running = static_cast<int64_t>(children.size());
+        state.running = static_cast<int64_t>(inFlight.size());
         state.toDo = static_cast<int64_t>(queue.size());
         state.seconds = std::chrono::duration<double>(Clock::now() - start).count();
         if (finishedHere > 0) {
@@ -185,54 +128,50 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
     };
     report("");
 
-    while (!queue.empty() || !children.empty()) {
+    while (!queue.empty() || !inFlight.empty()) {
         if (cancel.isCancelled()) {
-            for (const auto& [pid, child] : children)
-                ::kill(pid, SIGTERM);   // each child cancels its training within a step
-            for (const auto& [pid, child] : children) {
-                int status = 0;
-                while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-                }
-                store.requeue(child.key);
-            }
-            children.clear();
+            slots->stopAll();   // each run cancels its training within a step
+            for (const auto& [runDir, key] : inFlight)
+                store.requeue(key);
+            inFlight.clear();
             report("stopped: the runs in flight will be redone");
             return RunStatus::Cancelled;
         }
         const bool held = options.hold && options.hold->load();
-        while (!held && static_cast<int>(children.size()) < options.workers && !queue.empty()) {
+        while (!held && static_cast<int>(inFlight.size()) < slots->capacity() && !queue.empty()) {
             const StudyPoint& point = *queue.back();
             queue.pop_back();
             const std::string folder = "runs/" + point.key;
             const std::string runDir = dir + "/" + folder;
             writePointRequest(runDir, point.config, study.measures, options.threadsPerWorker);
             store.markRunning(point.key, folder);
-            children[spawnChild(options.executable, runDir)] = {point.key, folder};
+            slots->start(runDir);
+            inFlight[runDir] = point.key;
             report("started " + folder + " (" + describeAxes(point.axes) + ")");
         }
+        std::string runDir;
         int status = 0;
-        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-        if (pid > 0 && children.count(pid) > 0) {
-            const Child child = children[pid];
-            children.erase(pid);
-            const std::string runDir = dir + "/" + child.folder;
+        if (slots->poll(runDir, status) && inFlight.count(runDir) > 0) {
+            const std::string key = inFlight[runDir];
+            inFlight.erase(runDir);
+            const std::string folder = runDir.substr(dir.size() + 1);
             StudyRunRecord record;
             try {
                 record = readPointResult(runDir);
             } catch (const InputError&) {
                 record.state = StudyRunState::Failed;
-                record.stopReason = howItEnded(status, runDir);
+                record.stopReason = describeProcessEnd(status, runDir);
                 record.sharpness = record.nonUniformity = record.lambdaMin = std::nan("");
                 record.trainLoss = record.trainAccuracy = record.testLoss = record.testAccuracy = std::nan("");
                 record.seconds = record.eta = record.sharpnessBound = record.nonUniformityBound = std::nan("");
             }
             if (cancel.isCancelled() && record.state == StudyRunState::Failed) {
-                store.requeue(child.key);   // stopped by the user, not failed
+                store.requeue(key);   // stopped by the user, not failed
                 continue;
             }
-            record.key = child.key;
-            record.folder = child.folder;
-            const StudyPoint& point = *pointOf[child.key];
+            record.key = key;
+            record.folder = folder;
+            const StudyPoint& point = *pointOf[key];
             if (record.state == StudyRunState::Failed && record.optimizer.empty()) {
                 record.eta = point.config.optimizer.lr;
                 record.optimizer = point.config.optimizer.name;
@@ -240,7 +179,7 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
             }
             store.recordResult(record);
             ++finishedHere;
-            std::string event = std::string(toString(record.state)) + " " + child.folder + " (" +
+            std::string event = std::string(toString(record.state)) + " " + folder + " (" +
                                 describeAxes(point.axes) + ")";
             switch (record.state) {
             case StudyRunState::Done: {

@@ -18,6 +18,7 @@
 namespace minimascope::core {
 
 class CancelToken;
+class RunSlots;
 
 struct StudyRunnerOptions {
     int workers = 0;               // child processes at once; 0 = one per core
@@ -26,6 +27,8 @@ struct StudyRunnerOptions {
     bool retryFailed = false;      // run failed points again
     // While set (from any thread), no new run starts; the runs in flight finish (Pause).
     const std::atomic<bool>* hold = nullptr;
+    // Where the runs execute; null = `workers` child processes on this machine (MPI passes its own).
+    RunSlots* slots = nullptr;
 };
 
 struct StudyProgress {

@@ -197,13 +197,22 @@ std::string StudyStore::studyName() const
     return select.step() ? select.text(0) : std::string();
 }
 
-void StudyStore::setStudy(const std::string& name, const std::string& description)
+std::string StudyStore::studyDocument() const
+{
+    Statement select(m_impl->db, "SELECT value FROM meta WHERE key = 'document'", m_impl->path);
+    return select.step() ? select.text(0) : std::string();
+}
+
+void StudyStore::setStudy(const std::string& name, const std::string& description, const std::string& document)
 {
     Impl& d = *m_impl;
     d.exec("BEGIN IMMEDIATE");
     try {
-        Statement put(d.db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('name', ?1), ('description', ?2)", d.path);
-        put.bind(1, name).bind(2, description).step();
+        Statement put(d.db,
+                      "INSERT OR REPLACE INTO meta(key, value) VALUES ('name', ?1), ('description', ?2), "
+                      "('document', ?3)",
+                      d.path);
+        put.bind(1, name).bind(2, description).bind(3, document).step();
         d.exec("COMMIT");
     } catch (...) {
         d.exec("ROLLBACK");
@@ -221,8 +230,8 @@ int64_t StudyStore::addPoints(const std::vector<StudyPoint>& points)
         next.step();
         int64_t ordinal = next.integer(0);
         Statement insert(d.db,
-                         "INSERT OR IGNORE INTO runs(key, ordinal, state, config, axes, eta, optimizer, seed) "
-                         "VALUES (?1, ?2, 'to do', ?3, ?4, ?5, ?6, ?7)",
+                         "INSERT OR IGNORE INTO runs(key, ordinal, state, config, axes, eta, optimizer, seed, "
+                         "batch_size, n) VALUES (?1, ?2, 'to do', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                          d.path);
         for (const StudyPoint& point : points) {
             insert.reset();
@@ -232,7 +241,10 @@ int64_t StudyStore::addPoints(const std::vector<StudyPoint>& points)
                 .bind(4, point.axes.dump())
                 .bind(5, point.config.optimizer.lr)
                 .bind(6, point.config.optimizer.name)
-                .bind(7, static_cast<int64_t>(point.config.seed));
+                .bind(7, static_cast<int64_t>(point.config.seed))
+                // As configured; a class filter can make the run's n smaller, which its result records.
+                .bind(8, point.config.effectiveBatchSize(point.config.dataset.n))
+                .bind(9, point.config.dataset.n);
             insert.step();
             if (sqlite3_changes(d.db) > 0) {
                 ++added;

@@ -55,9 +55,12 @@ public:
 
     // The study's name, or empty for a new store.
     std::string studyName() const;
-    void setStudy(const std::string& name, const std::string& description);
+    // The study file it was last run with (JSON text), or empty.
+    std::string studyDocument() const;
+    void setStudy(const std::string& name, const std::string& description, const std::string& document);
 
-    // Adds the points not in the store yet (as to do); returns how many were added.
+    // Adds the points not in the store yet (as to do, with their eta, B and n as configured);
+    // returns how many were added.
     int64_t addPoints(const std::vector<StudyPoint>& points);
     // Runs left "running" by a study that was killed go back to "to do"; returns how many.
     int64_t requeueRunning();

@@ -44,6 +44,9 @@ check "every run folder is complete" 6 "$(grep -l '"status": "finished"' "$work"
 "$cli" study run --config "$work/escape.json" --out "$work/escape" > "$work/again.txt" 2> "$work/again.err"
 check "a second invocation exits 0" 0 $?
 if grep -q started "$work/again.err"; then echo "FAIL: the second invocation ran something"; failures=$((failures + 1)); else echo "ok: the second invocation runs nothing"; fi
+"$cli" study run --out "$work/escape" > "$work/folder.txt" 2> "$work/folder.err"
+check "the folder alone resumes its stored study" 0 $?
+contains "... which is complete" "6 done" "$work/folder.txt"
 "$cli" study status "$work/escape" > "$work/status.txt"; check "status exits 0" 0 $?
 contains "status counts the runs" "6 done" "$work/status.txt"
 
@@ -52,6 +55,21 @@ sed 's/\[0.3, 0.5, 0.7\]/[0.3, 0.5, 0.7, 0.9]/' "$work/escape.json" > "$work/esc
 "$cli" study run --config "$work/escape2.json" --out "$work/escape" > "$work/grow.txt" 2> "$work/grow.err"
 check "the grown study runs" 0 $?
 check "only the two new points ran" 2 "$(grep -c '^  started' "$work/grow.err")"
+
+# MPI: two ranks on this machine (loopback) share the same study; the store holds what the local
+# runner's holds, number for number (runs are deterministic at one thread each).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mpirun --oversubscribe -np 2 "$cli" study run --config "$work/escape.json" --out "$work/mpi" > "$work/mpi.txt" 2> "$work/mpi.err"
+check "the study runs on 2 MPI ranks" 0 $?
+contains "all six done under MPI" "6 done (0 did not reach the loss target), 0 diverged, 0 failed" "$work/mpi.txt"
+"$cli" study export "$work/mpi" --csv "$work/mpi.csv" > /dev/null
+same_numbers() {   # the columns that must agree, one line per run, sorted by key
+  awk -F, 'NR > 1 { print $2, $3, $4, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $18, $19, $20 }' "$1" | sort
+}
+join <(same_numbers "$work/escape.csv") <(same_numbers "$work/mpi.csv") > "$work/joined.txt"
+check "MPI ran the same six points" 6 "$(wc -l < "$work/joined.txt")"
+diff <(same_numbers "$work/mpi.csv") <(same_numbers "$work/escape.csv" | grep -F -f <(cut -d' ' -f1 "$work/joined.txt")) > /dev/null
+check "MPI's store equals the local one" 0 $?
 
 # Bad study files: exit 2, a message naming the problem, nothing written.
 echo '{"base": "escape-toy-sgd", "gird": {}}' > "$work/typo.json"

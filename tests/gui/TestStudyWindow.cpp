@@ -189,7 +189,7 @@ void TestStudyWindow::tableFilterAndPlots()
         point[{p.config.optimizer.lr, p.config.optimizer.batchSize}] = &p;
     {
         core::StudyStore store(core::studyStorePath(dir.path().toStdString()), false);
-        store.setStudy(study.name, "");
+        store.setStudy(study.name, "", study.document.dump());
         store.addPoints(study.points);
         using S = core::StudyRunState;
         store.recordResult(result(*point[{0.1, 1}], S::Done, true, 3.0, 1.5, 0.90, 1e-4));

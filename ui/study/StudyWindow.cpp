@@ -273,6 +273,7 @@ bool StudyWindow::openStudyFolder(const QString& dir, QString* error)
         const core::StudyStore reader(store.toStdString(), true);
         m_dir = QFileInfo(dir).absoluteFilePath();
         m_file.clear();
+        m_resumable = !reader.studyDocument().empty();
         setTitleFor(QString::fromStdString(reader.studyName()));
     } catch (const std::exception& e) {
         if (error)
@@ -389,7 +390,7 @@ void StudyWindow::onSelectionChanged()
 
 bool StudyWindow::start()
 {
-    if (m_running || m_file.isEmpty())
+    if (m_running || (m_file.isEmpty() && !m_resumable))
         return false;
     m_running = true;
     m_etaSeconds = -1.0;
@@ -446,9 +447,10 @@ void StudyWindow::onFinished(JobStatus status, const QString& message)
 
 void StudyWindow::updateActions()
 {
-    m_startAction->setEnabled(!m_running && !m_file.isEmpty());
-    m_startAction->setToolTip(m_file.isEmpty() ? tr("Open the study file to run or resume the study")
-                                               : tr("Run the points still to do"));
+    const bool canStart = !m_file.isEmpty() || m_resumable;
+    m_startAction->setEnabled(!m_running && canStart);
+    m_startAction->setToolTip(canStart ? tr("Run the points still to do")
+                                       : tr("Open the study file to run or resume the study"));
     m_pauseAction->setEnabled(m_running);
     m_stopAction->setEnabled(m_running);
     m_workersBox->setEnabled(!m_running);
@@ -491,7 +493,7 @@ QString StudyWindow::progressText() const
         else
             text += tr(" · ETA after the first run");
     } else if (m_file.isEmpty()) {
-        text += tr(" · watching the store (read-only)");
+        text += m_resumable ? tr(" · Start resumes it") : tr(" · watching the store (read-only)");
     }
     return text;
 }

@@ -117,6 +117,7 @@ private:
     QString m_lastError;
     double m_etaSeconds = -1.0;
     bool m_running = false;
+    bool m_resumable = false;   // a folder whose store keeps its study file: Start resumes it
 };
 
 }  // namespace minimascope::ui

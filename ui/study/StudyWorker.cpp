@@ -86,7 +86,9 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
                 QStringLiteral("minimascope-cli was not found beside %1: the study's runs need it")
                     .arg(QCoreApplication::applicationDirPath())
                     .toStdString());
-        const core::StudyConfig study = core::loadStudyConfig(studyFile.toStdString());
+        // A study opened as a folder resumes the study file its store keeps.
+        const core::StudyConfig study = studyFile.isEmpty() ? core::loadStoredStudy(outDir.toStdString())
+                                                            : core::loadStudyConfig(studyFile.toStdString());
         core::StudyRunnerOptions options;
         options.workers = std::max(0, workers);
         options.executable = program.toStdString();
