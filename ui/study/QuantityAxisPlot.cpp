@@ -154,13 +154,14 @@ void QuantityAxisPlot::rebuild()
             rx << p.x;
             ry << p.y;
             m_runIndex.push_back(p.run);
+            // Only minima enter the means: a run stopped at the iteration cap is not one.
+            sums[p.x].first += p.y;
+            sums[p.x].second += 1;
         } else {
             hx << p.x;
             hy << p.y;
             m_hollowIndex.push_back(p.run);
         }
-        sums[p.x].first += p.y;
-        sums[p.x].second += 1;
     }
     // A measure on x has a value per run: there is nothing to average.
     if (m_x.kind != XChoice::Kind::Measure) {
