@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what MinimaScope needs on Debian 12 (bookworm) from Debian's own packages.
-#   scripts/install-deps.sh           build + run: compilers, Qt6, LibTorch, VTK, QCustomPlot,
+#   scripts/install-deps.sh           build + run: compilers, Qt6, LibTorch, VTK, QCustomPlot, CLI11,
 #                                     OpenBLAS (OpenMP), zlib, nlohmann-json, Fashion-MNIST, Xvfb
 #   scripts/install-deps.sh --tests   the same plus what the tests use (python3-numpy for the
 #                                     .npy interoperability test)
@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build ccache git
           qt6-base-dev libqt6opengl6-dev qt6-svg-dev libtorch-dev libopenblas0-openmp libsqlite3-dev
           libopenmpi-dev openmpi-bin
-          libvtk9-dev libqcustomplot-dev nlohmann-json3-dev zlib1g-dev
+          libvtk9-dev libqcustomplot-dev nlohmann-json3-dev libcli11-dev zlib1g-dev help2man
           xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
 for arg in "$@"; do
   case "$arg" in

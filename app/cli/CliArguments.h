@@ -1,8 +1,10 @@
 #pragma once
-// The command line of minimascope-cli, parsed into plain values. Parsing never exits or
-// prints: errors throw InputError with the message to show.
+// The command line of minimascope-cli (CLI11), parsed into plain values. Parsing never exits or
+// prints: errors throw InputError with the message to show (exit code 2); --help and --version
+// come back as command "help" with the text to print (exit code 0).
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,24 +71,41 @@ struct TrackArguments {
     int64_t subset = 0;                       // first N training examples; 0 = all
 };
 
+// Options of `study run|status|export|run-one`.
+struct StudyArguments {
+    std::string action;                       // "run", "status", "export" or "run-one"
+    std::string configPath;                   // run: --config
+    std::string dir;                          // run: --out; status, export: the study folder; run-one: the run folder
+    std::string csvPath;                      // export: --csv
+    int workers = 0;                          // run: --workers (0 = one per core)
+    int threadsPerWorker = 0;                 // run: --threads (0 = the cores shared)
+    bool retryFailed = false;                 // run: --retry-failed
+};
+
 struct CliArguments {
-    std::string command;                      // "train", "analyze", "figures", "landscape", "presets", "help"
+    std::string command;                      // "train", "analyze", "figures", "landscape", "presets",
+                                              // "study" or "help"
     AnalyzeArguments analyze;
     FiguresArguments figures;
     LandscapeArguments landscape;
     TrackArguments track;
+    StudyArguments study;
     std::string configPath;                   // --config
     std::string presetName;                   // --preset
     std::string outDir;                       // --out
     std::vector<std::pair<std::string, nlohmann::json>> overrides;   // --set and the shortcut flags
     bool overwrite = false;                   // train: replace the run in --out
     double checkpointSeconds = 60.0;          // train: --checkpoint-every SECONDS (0 = none)
-    bool quiet = false;
-    bool helpRequested = false;
+    bool quiet = false;                       // every command: --quiet (only the result on stdout)
+    bool verbose = false;                     // every command: --verbose (what was resolved, more progress)
+    bool json = false;                        // train, analyze, landscape: the summary on stdout as JSON
+    std::string helpText;                     // command "help": --help or --version output
 };
 
+// The version of both programs, from the CMake project version.
+std::string versionText();
+
 CliArguments parseArguments(int argc, char** argv);
-std::string usageText();
 
 // Applies "a.b.c" = value overrides to a config document (creating objects as needed).
 void applyOverrides(nlohmann::json& config, const std::vector<std::pair<std::string, nlohmann::json>>& overrides);

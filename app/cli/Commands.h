@@ -21,8 +21,8 @@ using core::kSuccess;
 int runTrain(const CliArguments& args, const core::CancelToken& cancel);
 int runAnalyze(const CliArguments& args, const core::CancelToken& cancel);
 int runLandscape(const CliArguments& args, const core::CancelToken& cancel);
-// `study run|status|export|run-one`: the words after "study".
-int runStudyCommand(const std::vector<std::string>& words, const core::CancelToken& cancel);
+// `study run|status|export|run-one` (args.study.action).
+int runStudyCommand(const CliArguments& args, const core::CancelToken& cancel);
 // Only in builds with the GUI libraries (MINIMASCOPE_HAVE_FIGURES).
 int runFigures(const CliArguments& args);
 

@@ -9,6 +9,8 @@ namespace minimascope::cli {
 
 namespace {
 
+bool g_verbose = false;
+
 std::string formatSeconds(double seconds)
 {
     if (!std::isfinite(seconds) || seconds < 0)
@@ -43,12 +45,21 @@ ProgressPrinter::ProgressPrinter(std::FILE* stream)
 {
 }
 
+void ProgressPrinter::setVerbose(bool verbose)
+{
+    g_verbose = verbose;
+}
+
 void ProgressPrinter::update(const core::TrainProgress& p)
 {
     const double fraction = p.maxIterations > 0
                                 ? std::min(1.0, static_cast<double>(p.iteration) / static_cast<double>(p.maxIterations))
                                 : 1.0;
+    const bool last = p.maxIterations > 0 && p.iteration >= p.maxIterations;
     if (m_terminal) {
+        if (p.seconds - m_lastDrawSeconds < 0.1 && !last)
+            return;
+        m_lastDrawSeconds = p.seconds;
         constexpr int kWidth = 24;
         const int filled = static_cast<int>(fraction * kWidth);
         std::fprintf(m_stream, "\r[%s%s] %3d%% it %lld/%lld  %s  %s ETA %s\x1b[K",
@@ -57,7 +68,7 @@ void ProgressPrinter::update(const core::TrainProgress& p)
                      static_cast<long long>(p.maxIterations), metrics(p).c_str(),
                      formatSeconds(p.seconds).c_str(), formatSeconds(p.etaSeconds).c_str());
         m_barShown = true;
-    } else if (p.seconds - m_lastLineSeconds >= 2.0) {
+    } else if (p.seconds - m_lastLineSeconds >= (g_verbose ? 0.5 : 2.0)) {
         std::fprintf(m_stream, "iteration %lld/%lld  %s  elapsed %s  eta %s\n",
                      static_cast<long long>(p.iteration), static_cast<long long>(p.maxIterations),
                      metrics(p).c_str(), formatSeconds(p.seconds).c_str(), formatSeconds(p.etaSeconds).c_str());

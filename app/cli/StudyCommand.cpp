@@ -1,4 +1,5 @@
 // minimascope-cli study: run a study (many runs as child processes), show its table, export it.
+// The options are parsed with the others in CliArguments.cpp.
 #include "Commands.h"
 #include "MpiStudy.h"
 
@@ -19,17 +20,6 @@
 namespace minimascope::cli {
 
 namespace {
-
-const char* const kStudyUsage = R"(Usage:
-  minimascope-cli study run [--config FILE] --out DIR [--workers K] [--threads T] [--retry-failed] [--quiet]
-      Trains every point of the study file (docs/studies.md) that DIR does not hold yet, each in its
-      own process, K at a time (default: one per core, T = 1 torch thread each), and measures a, s
-      and the stability verdict at its end. Run it again to resume (without --config: the study
-      DIR was last run with); Ctrl-C stops, and the runs in flight are redone next time.
-  minimascope-cli study status DIR     the table of runs: state, a, s, losses, why each stopped
-  minimascope-cli study export DIR --csv FILE   one row per run
-  minimascope-cli study run-one RUNDIR          what each child process runs (internal)
-)";
 
 std::string formatNumber(double value, const char* format = "%.4g")
 {
@@ -74,43 +64,16 @@ std::string csvQuoted(const std::string& text)
     return quoted + "\"";
 }
 
-int studyRun(const std::vector<std::string>& words, const core::CancelToken& cancel)
+int studyRun(const CliArguments& args, const core::CancelToken& cancel)
 {
-    std::string configPath, outDir;
+    const StudyArguments& s = args.study;
+    const std::string& configPath = s.configPath;
+    const std::string& outDir = s.dir;
     core::StudyRunnerOptions options;
-    bool quiet = false;
-    for (size_t i = 0; i < words.size(); ++i) {
-        const std::string& flag = words[i];
-        const auto value = [&]() -> std::string {
-            if (i + 1 >= words.size())
-                throw core::InputError("option " + flag + " needs a value");
-            return words[++i];
-        };
-        const auto count = [&](int max) {
-            const std::string text = value();
-            size_t used = 0;
-            int number = 0;
-            try {
-                number = std::stoi(text, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used != text.size() || number < 1 || number > max)
-                throw core::InputError("option " + flag + " needs a whole number from 1 to " + std::to_string(max) +
-                                       ", got '" + text + "'");
-            return number;
-        };
-        if (flag == "--config") configPath = value();
-        else if (flag == "--out") outDir = value();
-        else if (flag == "--workers") options.workers = count(256);
-        else if (flag == "--threads") options.threadsPerWorker = count(256);
-        else if (flag == "--retry-failed") options.retryFailed = true;
-        else if (flag == "--quiet") quiet = true;
-        else throw core::InputError("unknown option '" + flag + "' for study run\n" + kStudyUsage);
-    }
-    if (outDir.empty())
-        throw core::InputError(std::string("study run needs --out DIR (and --config FILE for a new study)\n") +
-                               kStudyUsage);
+    options.workers = s.workers;
+    options.threadsPerWorker = s.threadsPerWorker;
+    options.retryFailed = s.retryFailed;
+    const bool quiet = args.quiet;
     // Without --config, the study the folder was last run with (its store keeps the file).
     const core::StudyConfig study =
         configPath.empty() ? core::loadStoredStudy(outDir) : core::loadStudyConfig(configPath);
@@ -164,16 +127,14 @@ int studyRun(const std::vector<std::string>& words, const core::CancelToken& can
     return status == core::RunStatus::Cancelled ? kCancelled : kSuccess;
 }
 
-int studyStatus(const std::vector<std::string>& words)
+int studyStatus(const std::string& dir)
 {
-    if (words.size() != 1)
-        throw core::InputError(std::string("study status needs the study folder\n") + kStudyUsage);
-    const std::string path = core::studyStorePath(words[0]);
+    const std::string path = core::studyStorePath(dir);
     if (!std::filesystem::exists(path))
-        throw core::InputError(words[0] + " is not a study folder (no study.sqlite)");
+        throw core::InputError(dir + " is not a study folder (no study.sqlite)");
     const core::StudyStore store(path, true);
     const std::vector<core::StudyRunRecord> runs = store.runs();
-    std::printf("study '%s' in %s: %zu runs\n", store.studyName().c_str(), words[0].c_str(), runs.size());
+    std::printf("study '%s' in %s: %zu runs\n", store.studyName().c_str(), dir.c_str(), runs.size());
     std::printf("%4s  %-9s %-34s %10s %10s %9s %10s %10s %-12s %s\n", "#", "state", "point", "train loss",
                 "test acc", "iters", "a", "s", "stability", "stopped");
     std::map<std::string, int64_t> counts;
@@ -195,13 +156,11 @@ int studyStatus(const std::vector<std::string>& words)
     return kSuccess;
 }
 
-int studyExport(const std::vector<std::string>& words)
+int studyExport(const std::string& dir, const std::string& csvPath)
 {
-    if (words.size() != 3 || words[1] != "--csv")
-        throw core::InputError(std::string("study export needs DIR --csv FILE\n") + kStudyUsage);
-    const std::string path = core::studyStorePath(words[0]);
+    const std::string path = core::studyStorePath(dir);
     if (!std::filesystem::exists(path))
-        throw core::InputError(words[0] + " is not a study folder (no study.sqlite)");
+        throw core::InputError(dir + " is not a study folder (no study.sqlite)");
     const core::StudyStore store(path, true);
     std::ostringstream csv;
     csv << "ordinal,key,state,converged,stop_reason,optimizer,eta,batch_size,seed,n,train_loss,train_accuracy,"
@@ -218,17 +177,15 @@ int studyExport(const std::vector<std::string>& words)
             << core::csvNumber(r.nonUniformityBound) << ',' << r.folder << ',' << r.runId << ','
             << csvQuoted(r.axesJson) << '\n';
     }
-    core::writeFileAtomically(words[2], csv.str());
-    std::printf("%s -> %s\n", path.c_str(), words[2].c_str());
+    core::writeFileAtomically(csvPath, csv.str());
+    std::printf("%s -> %s\n", path.c_str(), csvPath.c_str());
     return kSuccess;
 }
 
-int studyRunOne(const std::vector<std::string>& words, const core::CancelToken& cancel)
+int studyRunOne(const std::string& runDir, const core::CancelToken& cancel)
 {
-    if (words.size() != 1)
-        throw core::InputError(std::string("study run-one needs the run folder\n") + kStudyUsage);
-    const core::PointRunRequest request = core::readPointRequest(words[0]);
-    const core::StudyRunRecord record = core::runStudyPoint(words[0], request, cancel);
+    const core::PointRunRequest request = core::readPointRequest(runDir);
+    const core::StudyRunRecord record = core::runStudyPoint(runDir, request, cancel);
     std::printf("%s (%s): loss %.6g, a = %.6g, s = %.6g\n", core::toString(record.state), record.stopReason.c_str(),
                 record.trainLoss, record.sharpness, record.nonUniformity);
     return kSuccess;
@@ -236,22 +193,18 @@ int studyRunOne(const std::vector<std::string>& words, const core::CancelToken& 
 
 } // namespace
 
-int runStudyCommand(const std::vector<std::string>& words, const core::CancelToken& cancel)
+int runStudyCommand(const CliArguments& args, const core::CancelToken& cancel)
 {
-    if (words.empty() || words[0] == "--help" || words[0] == "-h") {
-        std::printf("%s", kStudyUsage);
-        return words.empty() ? kBadInput : kSuccess;
-    }
-    const std::vector<std::string> rest(words.begin() + 1, words.end());
-    if (words[0] == "run")
-        return studyRun(rest, cancel);
-    if (words[0] == "status")
-        return studyStatus(rest);
-    if (words[0] == "export")
-        return studyExport(rest);
-    if (words[0] == "run-one")
-        return studyRunOne(rest, cancel);
-    throw core::InputError("unknown study command '" + words[0] + "' (run, status, export)\n" + kStudyUsage);
+    const StudyArguments& s = args.study;
+    if (s.action == "run")
+        return studyRun(args, cancel);
+    if (s.action == "status")
+        return studyStatus(s.dir);
+    if (s.action == "export")
+        return studyExport(s.dir, s.csvPath);
+    if (s.action == "run-one")
+        return studyRunOne(s.dir, cancel);
+    throw core::InputError("unknown study command '" + s.action + "' (run, status, export or run-one)");
 }
 
 } // namespace minimascope::cli

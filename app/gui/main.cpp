@@ -57,8 +57,8 @@ std::optional<SurfaceDirections> planeNamed(const QString& name)
     return std::nullopt;
 }
 
-// As project() in the top CMakeLists.txt.
-constexpr char kVersion[] = "0.1.0";
+// The project version of the top CMakeLists.txt (app/CMakeLists.txt defines it).
+constexpr char kVersion[] = MINIMASCOPE_VERSION;
 
 // The longest --screenshot-delay: ten minutes, far above any rendering wait.
 constexpr int kMaxDelayMs = 600000;
@@ -94,7 +94,10 @@ struct CommandLine {
     CommandLine()
     {
         parser.setApplicationDescription(QStringLiteral("Why SGD finds flat minima: train, measure sharpness and "
-                                                        "non-uniformity, look at the loss landscape."));
+                                                        "non-uniformity, look at the loss landscape.\n\n"
+                                                        "Exit codes: 0 done, 2 bad input (options, preset, the run's "
+                                                        "config or data), 3 the run diverged, 5 the surface --surface "
+                                                        "asked for failed."));
         parser.addOptions({preset, run, surface, directions, centre, study, screenshot, delay});
     }
 

@@ -145,6 +145,7 @@ RunConfig RunConfig::fromJson(const nlohmann::json& json)
     // A run folder's config.json names its run; it identifies the file, it configures nothing,
     // so that `train --config RUN/config.json` reruns it.
     root.string("run_id", "");
+    root.string("description", "");   // what a preset shows ('minimascope-cli presets'); configures nothing
     c.seed = static_cast<uint64_t>(root.integer("seed", 0, 0, std::numeric_limits<int64_t>::max()));
     c.threads = root.integer("threads", c.threads, 0, 256);
     c.dataset = parseDataset(root.object("dataset"));

@@ -11,6 +11,40 @@ trap 'rm -rf "$work"' EXIT
 contains "--help lists exit codes" "Exit codes" "$work/help.txt"
 "$cli" presets > "$work/presets.txt"; check "presets exits 0" 0 $?
 contains "presets lists the GD preset" "gd-fashion-mnist" "$work/presets.txt"
+contains "presets describe themselves" "escape-toy-sgd *SGD" "$work/presets.txt"
+
+# Conventions (CLI11): --version, help per command, --opt=value, typo suggestions, --json.
+"$cli" --version > "$work/version.txt"; check "--version exits 0" 0 $?
+contains "--version names the version" "^minimascope-cli [0-9][0-9.]*$" "$work/version.txt"
+"$cli" train --help > "$work/train-help.txt"; check "train --help exits 0" 0 $?
+contains "train --help lists --lr" "--lr X" "$work/train-help.txt"
+if grep -q -- "--quantities" "$work/train-help.txt"; then echo "FAIL: train --help shows analyze's options"; failures=$((failures + 1))
+else echo "ok: train --help shows only train's options"; fi
+"$cli" help analyze > "$work/analyze-help.txt"; check "help analyze exits 0" 0 $?
+contains "help analyze is analyze's" "--quantities" "$work/analyze-help.txt"
+"$cli" --help-all > "$work/help-all.txt"; check "--help-all exits 0" 0 $?
+contains "--help-all has every command" "study run" "$work/help-all.txt"
+"$cli" trian --preset escape-toy-gd 2> "$work/typo.txt"; check "a misspelt command exits 2" 2 $?
+contains "it suggests the command" "did you mean 'train'" "$work/typo.txt"
+"$cli" train --preset escape-toy-gd --lrr 0.1 2> "$work/typo.txt"; check "a misspelt option exits 2" 2 $?
+contains "it suggests the option" "did you mean '--lr'" "$work/typo.txt"
+"$cli" analyze --run "$work/none" --quiet --verbose 2> "$work/qv.txt"; check "--quiet with --verbose exits 2" 2 $?
+"$cli" train --preset=escape-toy-sgd --lr=0.7 --out="$work/json" --track-at-end --json --quiet > "$work/train.json"
+check "train --json exits 0" 0 $?
+/usr/bin/python3 - "$work/train.json" <<'PY'; check "train --json prints one JSON object with the run's a and s" 0 $?
+import json, sys
+summary = json.load(open(sys.argv[1]))
+assert summary["status"] == "finished" and summary["exit_code"] == 0, summary
+assert abs(summary["curvature"]["sharpness"] - 2.0) < 1e-6 and abs(summary["curvature"]["non_uniformity"]) < 1e-6, summary
+PY
+"$cli" analyze --run "$work/json" --json > "$work/analyze.json" 2> /dev/null; check "analyze --json exits 0" 0 $?
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert abs(d["sharpness"]["value"] - 2) < 1e-6' \
+  "$work/analyze.json"; check "analyze --json is the analysis" 0 $?
+"$cli" landscape --run "$work/json" --resolution 5 --json --quiet > "$work/landscape.json"; check "landscape --json exits 0" 0 $?
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d["files"]) == 4 and d["alpha"]["points"] == 5, d' \
+  "$work/landscape.json"; check "landscape --json lists the files and the axes" 0 $?
+"$cli" analyze --run "$work/none" --json > "$work/error.json" 2> /dev/null; check "a failing --json command exits 2" 2 $?
+contains "and still prints JSON with the error" '"exit_code": 2' "$work/error.json"
 
 "$cli" train --preset escape-toy-gd --out "$work/gd" --quiet > "$work/gd.txt"; check "GD on the escape toy finishes" 0 $?
 for f in config.json metrics.csv summary.json parameters/index.json parameters/x.npy; do
