@@ -1,6 +1,7 @@
 #include "data/DatasetSpec.h"
 
 #include "common/InputError.h"
+#include "data/ArrayDataset.h"
 #include "data/DatasetTransforms.h"
 #include "data/FashionMnist.h"
 #include "data/SyntheticDatasets.h"
@@ -22,7 +23,7 @@ Dataset generate(const DatasetSpec& spec, int64_t n, uint64_t seed)
     if (spec.name == "teacher-student")
         return makeTeacherStudent(n, spec.inputDim, spec.teacherWidth, spec.noise, seed);
     throw InputError("unknown data set '" + spec.name +
-                     "' (expected fashion-mnist, two-moons, spirals, xor, blobs, teacher-student or escape-toy)");
+                     "' (expected fashion-mnist, arrays, two-moons, spirals, xor, blobs, teacher-student or escape-toy)");
 }
 
 Dataset selectSubset(const Dataset& data, const DatasetSpec& spec, int64_t n)
@@ -44,14 +45,20 @@ DatasetPair loadDatasets(const DatasetSpec& spec)
         pair.train = makeEscapeToy();
         return pair;
     }
-    if (spec.name == "fashion-mnist") {
-        DatasetPair full = loadFashionMnist(spec.path.empty() ? defaultFashionMnistDir() : spec.path);
+    if (spec.name == "fashion-mnist" || spec.name == "arrays") {
+        DatasetPair full = spec.name == "arrays"
+                               ? loadArrayDatasets({spec.path, spec.labelColumn, spec.testPath, spec.numClasses})
+                               : loadFashionMnist(spec.path.empty() ? defaultFashionMnistDir() : spec.path);
         if (!spec.classes.empty()) {
             full.train = filterClasses(full.train, spec.classes);
-            full.test = filterClasses(full.test, spec.classes);
+            if (full.test.size() > 0)
+                full.test = filterClasses(full.test, spec.classes);
         }
         pair.train = selectSubset(full.train, spec, spec.n);
-        if (spec.testN > 0)
+        // The user's held-out set may be smaller than test_n (or absent): then all of it is used.
+        if (spec.name == "arrays" && spec.testN >= full.test.size())
+            pair.test = full.test;
+        else if (spec.testN > 0)
             pair.test = selectSubset(full.test, spec, spec.testN);
     } else {
         // Test points come from the same distribution with an independent seed.

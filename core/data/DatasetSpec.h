@@ -10,10 +10,12 @@
 namespace minimascope::core {
 
 struct DatasetSpec {
-    // "fashion-mnist" (IDX files in `path`), "two-moons", "spirals", "xor", "blobs",
+    // "fashion-mnist" (IDX files in `path`: Fashion-MNIST, MNIST, KMNIST, ...), "arrays" (the
+    // user's own, data/ArrayDataset.h), "two-moons", "spirals", "xor", "blobs",
     // "teacher-student" or "escape-toy".
     std::string name = "fashion-mnist";
-    std::string path;                 // fashion-mnist folder; empty = the Debian package's
+    std::string path;                 // IDX folder (empty = the Debian package's Fashion-MNIST);
+                                      // arrays: .npz, .csv or a folder of .npy files
     int64_t n = 1000;                 // training examples
     std::string subset = "first";     // "first" n, or a class-"stratified" seeded sample
     std::vector<int64_t> classes;     // keep only these classes (renumbered); empty = all
@@ -24,6 +26,9 @@ struct DatasetSpec {
     int64_t syntheticClasses = 3;     // blobs and spirals
     int64_t inputDim = 10;            // teacher-student
     int64_t teacherWidth = 16;        // teacher-student
+    std::string labelColumn = "label"; // arrays from a CSV: the label column's header
+    std::string testPath;             // arrays from a CSV: the held-out CSV; empty = none
+    int64_t numClasses = 0;           // arrays: k (labels 0..k-1); 0 = the largest label + 1
 };
 
 // Throws InputError for missing or bad files and impossible subsets.

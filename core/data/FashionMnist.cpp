@@ -12,7 +12,6 @@ namespace minimascope::core {
 namespace {
 
 constexpr int64_t kFashionMnistClasses = 10;
-constexpr int64_t kSide = 28;
 const char* const kName = "fashion-mnist";
 
 // The uncompressed file when present (it loads faster), else the .gz one.
@@ -26,7 +25,8 @@ std::string locate(const std::string& dir, const std::string& base)
             return path.string();
     }
     throw InputError(dir + ": Fashion-MNIST file " + base + " (or " + base
-                     + ".gz) is missing");
+                     + ".gz) is missing (an IDX folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+                     + "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally .gz)");
 }
 
 } // namespace
@@ -50,12 +50,12 @@ DatasetPair loadFashionMnist(const std::string& dir)
     DatasetPair pair;
     pair.train = readIdxClassification(trainImages, trainLabels, kFashionMnistClasses, kName);
     pair.test = readIdxClassification(testImages, testLabels, kFashionMnistClasses, kName);
-    // Models are built for 28x28 inputs; other IDX images in this directory are a mistake.
-    const std::vector<int64_t> expected = {1, kSide, kSide};
-    if (pair.train.inputShape != expected)
-        throw InputError(trainImages + ": Fashion-MNIST images must be 28x28");
-    if (pair.test.inputShape != expected)
-        throw InputError(testImages + ": Fashion-MNIST images must be 28x28");
+    // The image size is the IDX header's (MNIST, KMNIST and Fashion-MNIST are 28x28, other sets
+    // may differ: the models size themselves from it); the two halves must agree.
+    if (pair.test.inputShape != pair.train.inputShape)
+        throw InputError(testImages + ": images of " + std::to_string(pair.test.inputShape[1]) + "x" +
+                         std::to_string(pair.test.inputShape[2]) + " pixels, but " + trainImages + " holds " +
+                         std::to_string(pair.train.inputShape[1]) + "x" + std::to_string(pair.train.inputShape[2]));
     return pair;
 }
 

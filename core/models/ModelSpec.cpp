@@ -8,6 +8,7 @@
 #include "models/SeededInit.h"
 #include "models/SmallResNet.h"
 #include "models/SmallVgg.h"
+#include "models/TorchScriptModel.h"
 
 #include <functional>
 #include <map>
@@ -91,9 +92,11 @@ std::shared_ptr<Network> buildModel(const ModelSpec& spec, const Dataset& data, 
         model = std::make_shared<SmallResNet>(data.inputShape, outputs, options);
     } else if (spec.kind == "escape-toy") {
         return std::make_shared<EscapeToyModel>(spec.initialPosition);
+    } else if (spec.kind == "torchscript") {
+        return std::make_shared<TorchScriptModel>(spec.path, data);
     } else {
         throw InputError("unknown model kind '" + spec.kind +
-                         "' (expected mlp, lenet5, vgg, resnet or escape-toy)");
+                         "' (expected mlp, lenet5, vgg, resnet, escape-toy or torchscript)");
     }
     initializeParameters(*model, seed);
     return model;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 namespace minimascope::core {
@@ -22,12 +23,23 @@ constexpr int64_t kMaxInt = std::numeric_limits<int32_t>::max();
 // gradient below 1e32.
 constexpr double kMaxOptimizerScale = 1e6;
 
+// Files the user names (own data, own models) are made absolute, so that the config a run folder
+// keeps finds them again from any working directory.
+std::string userPath(const std::string& path)
+{
+    if (path.empty())
+        return path;
+    std::error_code error;
+    const std::filesystem::path absolute = std::filesystem::absolute(path, error);
+    return error ? path : absolute.lexically_normal().string();
+}
+
 DatasetSpec parseDataset(ConfigObject o)
 {
     DatasetSpec d;
-    d.name = o.choice("name", d.name, {"fashion-mnist", "two-moons", "spirals", "xor", "blobs",
+    d.name = o.choice("name", d.name, {"fashion-mnist", "arrays", "two-moons", "spirals", "xor", "blobs",
                                        "teacher-student", "escape-toy"});
-    d.path = o.string("path", d.path);
+    d.path = userPath(o.string("path", d.path));
     d.n = o.integer("n", d.name == "escape-toy" ? 2 : d.n, 1, kMaxInt);
     d.subset = o.choice("subset", d.subset, {"first", "stratified"});
     d.classes = o.integers("classes", d.classes, 0, 1000);
@@ -38,7 +50,13 @@ DatasetSpec parseDataset(ConfigObject o)
     d.syntheticClasses = o.integer("synthetic_classes", d.syntheticClasses, 2, 100);
     d.inputDim = o.integer("input_dim", d.inputDim, 1, 100000);
     d.teacherWidth = o.integer("teacher_width", d.teacherWidth, 1, 100000);
+    d.labelColumn = o.string("label_column", d.labelColumn);
+    d.testPath = userPath(o.string("test_path", d.testPath));
+    d.numClasses = o.integer("num_classes", d.numClasses, 0, 100000);
     o.finish();
+    if (d.name == "arrays" && d.path.empty())
+        throw InputError("dataset.path", "config key 'dataset.path' must name the arrays (a .npz file, a folder with "
+                                         "X.npy and y.npy, or a .csv file) for dataset 'arrays'");
     if (d.name == "escape-toy" && d.n != 2)
         throw InputError("dataset.n", "config key 'dataset.n' must be 2 for the escape toy (it has two examples)");
     return d;
@@ -48,7 +66,8 @@ ModelSpec parseModel(ConfigObject o, std::string& presetName)
 {
     presetName = o.string("preset", "");
     ModelSpec m = presetName.empty() ? ModelSpec{} : modelPreset(presetName);
-    m.kind = o.choice("kind", m.kind, {"mlp", "lenet5", "vgg", "resnet", "escape-toy"});
+    m.kind = o.choice("kind", m.kind, {"mlp", "lenet5", "vgg", "resnet", "escape-toy", "torchscript"});
+    m.path = userPath(o.string("path", m.path));
     m.widths = o.integers("widths", m.widths, 1, 1 << 16);
     m.activation = parseActivation(o.choice("activation", toString(m.activation), {"relu", "tanh", "gelu"}));
     m.batchNorm = o.boolean("batch_norm", m.batchNorm);
@@ -57,6 +76,9 @@ ModelSpec parseModel(ConfigObject o, std::string& presetName)
     m.hidden = o.integer("hidden", m.hidden, 1, 1 << 16);
     m.initialPosition = o.number("x0", m.initialPosition, -1e6, 1e6);
     o.finish();
+    if (m.kind == "torchscript" && m.path.empty())
+        throw InputError("model.path", "config key 'model.path' must name the TorchScript file (.pt) for model kind "
+                                       "'torchscript'");
     if ((m.kind == "vgg" || m.kind == "resnet") && m.widths.empty())
         throw InputError("model.widths", "config key 'model.widths' must list the channels of each stage for model '" +
                          m.kind + "'");
@@ -172,11 +194,13 @@ nlohmann::json RunConfig::toJson() const
         {"standardize", this->dataset.standardize}, {"test_n", this->dataset.testN},
         {"seed", this->dataset.seed}, {"noise", this->dataset.noise},
         {"synthetic_classes", this->dataset.syntheticClasses}, {"input_dim", this->dataset.inputDim},
-        {"teacher_width", this->dataset.teacherWidth}};
+        {"teacher_width", this->dataset.teacherWidth}, {"label_column", this->dataset.labelColumn},
+        {"test_path", this->dataset.testPath}, {"num_classes", this->dataset.numClasses}};
     nlohmann::json modelJson{
         {"kind", model.kind}, {"widths", model.widths}, {"activation", toString(model.activation)},
         {"batch_norm", model.batchNorm}, {"skip_connections", model.skipConnections},
-        {"blocks_per_stage", model.blocksPerStage}, {"hidden", model.hidden}, {"x0", model.initialPosition}};
+        {"blocks_per_stage", model.blocksPerStage}, {"hidden", model.hidden}, {"x0", model.initialPosition},
+        {"path", model.path}};
     if (!modelPreset.empty())
         modelJson["preset"] = modelPreset;
     const OptimizerSpec& o = optimizer;
