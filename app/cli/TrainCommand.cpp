@@ -11,6 +11,7 @@
 #include "io/ResourceLibrary.h"
 #include "io/StrictJson.h"
 #include "models/Network.h"
+#include "train/ResourceEstimate.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
 
@@ -38,7 +39,7 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
 
     // The trainer validates the config and loads the data: only then is the folder claimed, so
     // a rejected input creates nothing.
-    core::Trainer trainer(config, core::loadDatasets(config.dataset));
+    core::Trainer trainer(config, core::loadRunDatasets(config));
     core::RunFolderOptions folderOptions;
     folderOptions.overwrite = args.overwrite;
     folderOptions.checkpointSeconds = args.checkpointSeconds;

@@ -9,6 +9,7 @@
 #include "io/AtomicFile.h"
 #include "io/NumberFormat.h"
 #include "io/StrictJson.h"
+#include "train/ResourceEstimate.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
 
@@ -78,7 +79,7 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
 {
     RunConfig config = request.config;
     config.threads = request.threads;
-    Trainer trainer(config, loadDatasets(config.dataset));
+    Trainer trainer(config, loadRunDatasets(config));
     RunFolderOptions options;
     options.overwrite = true;   // an interrupted attempt of this same point
     RunFolderWriter folder(dir, trainer, options);

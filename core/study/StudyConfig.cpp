@@ -6,6 +6,7 @@
 #include "io/ResourceLibrary.h"
 #include "io/StrictJson.h"
 #include "study/StudyStore.h"
+#include "train/ResourceEstimate.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -161,6 +162,7 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
                 applyOverride(config, key, value);
             StudyPoint point;
             point.config = RunConfig::fromJson(config);
+            requireRunFitsInMemory(point.config);
             point.key = studyPointKey(point.config);
             point.axes = axes;
             if (!seen.insert(point.key).second)

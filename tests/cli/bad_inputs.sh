@@ -44,6 +44,12 @@ train_rejects() {   # train_rejects config-file needle
 train_rejects "$bad/config/duplicate-key.json" "duplicate key 'optimizer.lr'"
 train_rejects "$bad/config/number-overflow.json" "optimizer.lr"
 train_rejects "$bad/config/lr-beyond-float32.json" "optimizer.lr"
+# Runs that cannot fit in memory are refused from their config, before any allocation, with the numbers.
+written="$work/out"
+rejects "train: a 65536-wide MLP" "the run needs about" "$cli" train --preset sgd-fashion-mnist --set model.preset=null \
+  --set 'model.widths=[65536,65536]' --out "$work/out" --quiet
+rejects "train: n = 2^31 - 1" "are available" "$cli" train --preset two-moons-quick --set dataset.n=2147483647 \
+  --set dataset.test_n=0 --out "$work/out" --quiet
 train_rejects "$bad/config/unknown-key.json" "optimizer.lrr"
 train_rejects "$bad/config/wrong-type.json" "optimizer.lr"
 train_rejects "$bad/config/fraction-for-integer.json" "stop.max_iterations"

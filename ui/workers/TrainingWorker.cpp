@@ -15,6 +15,7 @@
 #include "landscape/TrajectoryPca.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
+#include "train/ResourceEstimate.h"
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
@@ -237,7 +238,7 @@ void TrainingWorker::train(const TrainingRequest& request)
     try {
         core::RunConfig config = core::RunConfig::fromJson(nlohmann::json::parse(request.configJson.toStdString()));
         config.threads = 1;
-        d.trainer = std::make_unique<core::Trainer>(config, core::loadDatasets(config.dataset));
+        d.trainer = std::make_unique<core::Trainer>(config, core::loadRunDatasets(config));
         core::Trainer& trainer = *d.trainer;
         const RunShape shape = runShapeOf(config, trainer.data().train.size());
         Q_EMIT trainingStarted({request.jobId, shape});
