@@ -27,8 +27,9 @@ namespace {
 
 std::set<std::string> parseQuantities(const std::string& list)
 {
-    static const std::set<std::string> known{"sharpness", "lambda_min",    "non_uniformity",   "stability",
-                                             "trace",     "density",       "layer_sharpness", "epsilon_sharpness"};
+    static const std::set<std::string> known{"sharpness",       "lambda_min",      "non_uniformity",   "stability",
+                                             "trace",           "density",         "layer_sharpness",  "epsilon_sharpness",
+                                             "grad_cov_top",    "grad_cov_density", "subspace_overlap"};
     std::set<std::string> chosen;
     std::stringstream stream(list);
     std::string item;
@@ -36,7 +37,8 @@ std::set<std::string> parseQuantities(const std::string& list)
         if (known.count(item) == 0)
             throw core::InputError("unknown quantity '" + item +
                                    "' (known: sharpness, lambda_min, non_uniformity, stability, trace, density, "
-                                   "layer_sharpness, epsilon_sharpness)");
+                                   "layer_sharpness, epsilon_sharpness, grad_cov_top, grad_cov_density, "
+                                   "subspace_overlap)");
         chosen.insert(item);
     }
     if (chosen.empty())
@@ -92,6 +94,12 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
         throw core::InputError("--epsilon must be positive");
     request.epsilonOptions.epsilon = a.epsilon;
     request.epsilonOptions.steps = a.epsilonSteps;
+    // The gradient covariance (1/n) sum_i g_i g_i^T: its top-k (k = --top-k), its density (the
+    // --density-steps of H's) and the overlap of its top-k subspace with H's.
+    request.noise.top = quantities.count("grad_cov_top") > 0;
+    request.noise.density = quantities.count("grad_cov_density") > 0;
+    request.noise.overlap = quantities.count("subspace_overlap") > 0;
+    request.noise.densityOptions.steps = std::min<int64_t>(a.densitySteps, parameters.size());
     request.tolerance = a.tolerance;
     request.forceNaive = a.naive;
     request.seed = config.seed;
@@ -136,6 +144,21 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
                     report.epsilonSharpness->value, a.epsilon, report.epsilonSharpness->loss,
                     report.epsilonSharpness->maxLoss, static_cast<long long>(report.epsilonSharpness->gradients),
                     report.epsilonSharpness->seconds);
+    if (report.noise) {
+        const core::NoiseGeometryReport& noise = *report.noise;
+        for (size_t k = 0; k < noise.topEigenvalues.size(); ++k)
+            std::printf("grad cov lambda_%zu %.6g  (residual %.2g)\n", k + 1, noise.topEigenvalues[k],
+                        noise.topResiduals[k]);
+        if (noise.overlap)
+            std::printf("subspace overlap %.6g  (H top-%lld in grad cov top-%lld)\n", *noise.overlap,
+                        static_cast<long long>(noise.k), static_cast<long long>(noise.k));
+        if (noise.gradientShare)
+            std::printf("gradient share   %.6g  (of |g|^2 = %.6g in H top-%lld)\n", *noise.gradientShare,
+                        noise.gradientNorm * noise.gradientNorm, static_cast<long long>(noise.k));
+        if (noise.density)
+            std::printf("grad cov density %zu grid points, sigma %.3g\n", noise.density->grid.size(),
+                        noise.density->sigma);
+    }
 
     nlohmann::json json = report.toJson();
     json["run"] = a.runDir;

@@ -58,6 +58,7 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         return report;
     };
 
+    std::vector<EigenPair> hessianPairs;   // kept for the noise geometry's overlap
     if (request.sharpness || request.topK > 1) {
         const auto start = Clock::now();
         LanczosOptions options;
@@ -74,6 +75,8 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
             report.topEigenvector = result.pairs.front().vector;
         if (result.status != RunStatus::Finished)
             return stop(result.status);
+        if (request.noise.overlap)
+            hessianPairs = result.pairs;
     }
     if (request.lambdaMin) {
         const auto start = Clock::now();
@@ -151,6 +154,17 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         if (report.epsilonSharpness->status != RunStatus::Finished)
             return stop(report.epsilonSharpness->status);
     }
+    if (request.noise.top || request.noise.density || request.noise.overlap) {
+        NoiseGeometryRequest noise = request.noise;
+        noise.k = std::max<int64_t>(1, request.topK);
+        noise.tolerance = request.tolerance;
+        noise.maxSteps = request.maxSteps;
+        noise.seed = request.seed + 8;
+        report.noise = measureNoiseGeometry(network, parameters, data, operators.hessian(), noise, hessianPairs,
+                                            cancel, forward(progress, "gradient_noise"));
+        if (report.noise->status != RunStatus::Finished)
+            return stop(report.noise->status);
+    }
     return report;
 }
 
@@ -199,6 +213,8 @@ nlohmann::json CurvatureReport::toJson() const
                                      {"max_loss", finite(epsilonSharpness->maxLoss)},
                                      {"gradients", epsilonSharpness->gradients},
                                      {"seconds", finite(epsilonSharpness->seconds)}};
+    if (noise)
+        json["gradient_noise"] = noise->toJson();
     return json;
 }
 

@@ -2,13 +2,14 @@
 // The curvature numbers of one parameter vector, as `minimascope-cli analyze` and the trainer's
 // tracking hook compute them: sharpness a (top-k eigenpairs of H), lambda_min, non-uniformity
 // s = sqrt(lambda_max(Sigma)), the stability verdict for (eta, B), the Hutchinson trace and the
-// SLQ density, the per-layer sharpness lambda_max(H_LL) of each layer and the epsilon-sharpness
-// of Keskar et al. Each number carries its residual (where it has one), the products it cost and
+// SLQ density, the per-layer sharpness lambda_max(H_LL) of each layer, the epsilon-sharpness
+// of Keskar et al. and the gradient-noise geometry (NoiseGeometry.h). Each number carries its residual (where it has one), the products it cost and
 // its wall time. Everything is exact over the chosen data (no mini-batch estimates) except the
 // trace and the density, which are stochastic by nature.
 #include "analysis/EpsilonSharpness.h"
 #include "analysis/Lanczos.h"
 #include "analysis/LinearStability.h"
+#include "analysis/NoiseGeometry.h"
 #include "analysis/SpectralDensity.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -44,6 +45,9 @@ struct CurvatureRequest {
     uint64_t seed = 0;
     at::Tensor warmStartHessian;    // previous top eigenvector of H (tracking), optional
     at::Tensor warmStartCovariance; // previous top eigenvector of Sigma, optional
+    // The gradient covariance's spectrum and its overlap with H (NoiseGeometry.h); nothing when
+    // none of top/density/overlap is set. Its k, tolerance and seed follow this request's.
+    NoiseGeometryRequest noise;
 };
 
 struct MeasuredValue {
@@ -72,6 +76,7 @@ struct CurvatureReport {
     std::optional<SpectralDensity> density;
     std::vector<LayerSharpness> layers;
     std::optional<EpsilonSharpnessResult> epsilonSharpness;
+    std::optional<NoiseGeometryReport> noise;
     at::Tensor topEigenvector;               // for warm starts and landscape directions
     at::Tensor covarianceEigenvector;
 
