@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh           build + run: compilers, Qt6, LibTorch, VTK, QCustomPlot, CLI11,
 #                                     OpenBLAS (OpenMP), zlib, nlohmann-json, Fashion-MNIST, Xvfb
 #   scripts/install-deps.sh --tests   the same plus what the tests use (python3-numpy for the
-#                                     .npy interoperability test)
+#                                     .npy interoperability test, python3-torch for the TorchScript
+#                                     models the own-model tests save)
 #   scripts/install-deps.sh --bench   the same plus python3-torch for the Python reference loops
 # libopenblas0-openmp is listed on purpose: without it libblas.so.3 is the reference BLAS and
 # every torch matmul runs ~40x slower; --no-install-recommends would otherwise skip it.
@@ -15,7 +16,7 @@ packages=(build-essential cmake ninja-build ccache git
           xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(python3-numpy) ;;
+    --tests) packages+=(python3-numpy python3-torch) ;;
     --bench) packages+=(python3-numpy python3-torch) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
