@@ -4,7 +4,8 @@
 #                                     OpenBLAS (OpenMP), zlib, nlohmann-json, Fashion-MNIST, Xvfb
 #   scripts/install-deps.sh --tests   the same plus what the tests use (python3-numpy for the
 #                                     .npy interoperability test, python3-torch for the TorchScript
-#                                     models the own-model tests save)
+#                                     models the own-model tests save; lintian, desktop-file-utils
+#                                     and appstream for the package test)
 #   scripts/install-deps.sh --bench   the same plus python3-torch for the Python reference loops
 # libopenblas0-openmp is listed on purpose: without it libblas.so.3 is the reference BLAS and
 # every torch matmul runs ~40x slower; --no-install-recommends would otherwise skip it.
@@ -12,11 +13,11 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build ccache git
           qt6-base-dev libqt6opengl6-dev qt6-svg-dev libtorch-dev libopenblas0-openmp libsqlite3-dev
           libopenmpi-dev openmpi-bin
-          libvtk9-dev libqcustomplot-dev nlohmann-json3-dev libcli11-dev zlib1g-dev help2man
+          libvtk9-dev libqcustomplot-dev nlohmann-json3-dev libcli11-dev zlib1g-dev help2man librsvg2-bin
           xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(python3-numpy python3-torch) ;;
+    --tests) packages+=(python3-numpy python3-torch lintian desktop-file-utils appstream) ;;
     --bench) packages+=(python3-numpy python3-torch) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
