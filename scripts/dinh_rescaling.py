@@ -22,10 +22,11 @@ What the script does:
      sharpness; the training loss over all n comes with the epsilon-sharpness record);
   4. checks the function itself in NumPy: the logits of the original and of the rescaled network on a 200 x 200 grid
      of inputs covering the data (and beyond), and whether every predicted class agrees;
-  5. prints a Markdown table and writes it, with the raw numbers, to OUT/dinh_table.md and OUT/dinh.json.
+  5. prints a Markdown table and writes it, with the raw numbers, to OUT/dinh_table.md and OUT/dinh.json
+     (and to --csv FILE).
 
 Usage: /usr/bin/python3 scripts/dinh_rescaling.py [--cli build/ci/app/minimascope-cli] [--out /tmp/dinh]
-                                                   [--alphas 1,10,100,1000]
+                                                   [--alphas 1,10,100,1000] [--csv FILE]
 """
 import argparse
 import json
@@ -82,6 +83,7 @@ def main():
     ap.add_argument("--out", default="/tmp/dinh")
     ap.add_argument("--alphas", default="1,10,100,1000")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--csv", default="", help="also write the raw numbers of the table to this CSV file")
     args = ap.parse_args()
     alphas = [float(a) for a in args.alphas.split(",")]
     os.makedirs(args.out, exist_ok=True)
@@ -164,6 +166,12 @@ def main():
         f.write(head + "\n\n" + table + "\n")
     with open(os.path.join(args.out, "dinh.json"), "w") as f:
         json.dump({"summary": summary, "rows": rows}, f, indent=2)
+    if args.csv:
+        with open(args.csv, "w") as f:
+            keys = list(rows[0].keys())
+            f.write(",".join(keys) + "\n")
+            for r in rows:
+                f.write(",".join(repr(r[k]) if isinstance(r[k], float) else str(r[k]) for k in keys) + "\n")
     if r1 is not None:
         worst = max(abs(r["train_loss"] - r1["train_loss"]) for r in rows)
         print(f"\nlargest change of the training loss over the alphas: {worst:.3g}", file=sys.stderr)
