@@ -179,8 +179,9 @@ DatasetPair loadArrayDatasets(const ArraySource& source)
 
     if (pair.test.size() > 0) {
         if (pair.test.inputShape != pair.train.inputShape)
-            throw InputError(pair.test.name + ": held-out examples have shape " + c10::str(pair.test.inputShape) +
-                             " but training examples " + c10::str(pair.train.inputShape));
+            throw InputError(pair.test.name + ": held-out examples have shape " +
+                             c10::str(at::IntArrayRef(pair.test.inputShape)) + " but training examples " +
+                             c10::str(at::IntArrayRef(pair.train.inputShape)));
         // Without a fixed count both sets must agree on k, so that one model fits both.
         const int64_t k = std::max(pair.train.numClasses, pair.test.numClasses);
         pair.train.numClasses = k;

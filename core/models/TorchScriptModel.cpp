@@ -64,8 +64,9 @@ std::string lastLine(const std::string& text)
     const size_t end = text.find_last_not_of("\n ");
     if (end == std::string::npos)
         return text;
-    const size_t start = text.rfind('\n', end);
-    return text.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+    const size_t newline = text.rfind('\n', end);
+    const size_t start = newline == std::string::npos ? 0 : newline + 1;
+    return text.substr(start, end - start + 1);
 }
 
 } // namespace
