@@ -57,6 +57,8 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     trackingSpec.every = args.track.every;
     trackingSpec.atEnd = true;
     trackingSpec.subset = args.track.subset;
+    // On the core training leaves idle, so that tracking costs the training (almost) nothing.
+    trackingSpec.background = true;
     core::CurvatureTracker tracker(trackingSpec);
     std::unique_ptr<core::CurvatureLogWriter> curvatureLog;
     if (tracking) {
@@ -71,6 +73,10 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     const core::TrainResult result = trainer.run(cancel);
     printer.finish();
     folder.finish(trainer, result);
+    if (tracking && !tracker.skipped().empty() && !args.quiet)
+        std::fprintf(stderr, "curvature: %zu measurements; %zu due points skipped because the measurement before "
+                             "them was still running on the other core\n",
+                     tracker.samples().size(), tracker.skipped().size());
 
     std::printf("%s (%s) after %lld iterations in %.1f s: train loss %.6g", core::toString(result.status),
                 result.reason.c_str(), static_cast<long long>(result.iterations), result.seconds,

@@ -8,7 +8,7 @@ set -uo pipefail
 cli="$1"
 gui="${2:-}"
 here=$(cd "$(dirname "$0")" && pwd)
-bad="$here/../data/bad"
+bad=$(realpath "$here/../data/bad")   # the paths messages name are absolute
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$here/checks.sh"

@@ -21,6 +21,10 @@ namespace {
 
 // The toy's parameter is float32 and its constants 0.1, 1.9 are not exact in binary.
 constexpr double kToyTolerance = 1e-4;
+// Two certified solves of the same operator from different starts: each within its tolerance
+// (residual <= 1e-6 |lambda|) of the true eigenvalue, so within a few times that of each other.
+constexpr double kCertifiedTolerance = 1e-6;
+constexpr double kAgreement = 1e-4;
 
 } // namespace
 
@@ -55,6 +59,51 @@ private Q_SLOTS:
             QVERIFY(std::abs(samples[i].nonUniformity - 1.8) < kToyTolerance);
             QVERIFY(samples[i].hessianProducts > 0 && samples[i].covarianceProducts > 0);
             QVERIFY(!samples[i].density);
+        }
+    }
+
+    // In the background the samples are those of the parameters at their own iteration: the same
+    // numbers as measuring synchronously (training is deterministic and untouched by tracking), and
+    // every due point is either measured or listed as skipped.
+    void backgroundSamplesMatchSynchronousOnes()
+    {
+        const json config{{"dataset", {{"name", "blobs"}, {"n", 64}, {"test_n", 8}, {"seed", 1}}},
+                          {"model", {{"kind", "mlp"}, {"widths", {16}}, {"activation", "tanh"}}},
+                          {"optimizer", {{"name", "sgd"}, {"lr", 0.05}, {"batch_size", 8}}},
+                          {"stop", {{"loss_below", 0.0}, {"max_iterations", 400}}},
+                          {"seed", 3}};
+        const RunConfig c = RunConfig::fromJson(config);
+        const auto trackedRun = [&](bool background, std::vector<int64_t>* skipped) {
+            Trainer trainer(c, loadDatasets(c.dataset));
+            CurvatureTracking tracking;
+            tracking.every = 4;
+            tracking.atEnd = true;
+            tracking.tolerance = kCertifiedTolerance;
+            tracking.background = background;
+            CurvatureTracker tracker(tracking);
+            tracker.attach(trainer);
+            CancelToken token;
+            trainer.run(token);
+            if (skipped)
+                *skipped = tracker.skipped();
+            return tracker.samples();
+        };
+        const std::vector<CurvatureSample> reference = trackedRun(false, nullptr);
+        std::vector<int64_t> skipped;
+        const std::vector<CurvatureSample> background = trackedRun(true, &skipped);
+        QCOMPARE(reference.size(), size_t(400 / 4));   // every 4th iteration; the end is one of them
+        QCOMPARE(background.back().iteration, int64_t(400));   // the end is always measured
+        QCOMPARE(background.size() + skipped.size(), reference.size());
+        QVERIFY(background.size() >= 2);
+        size_t next = 0;
+        for (const CurvatureSample& sample : background) {
+            while (next < reference.size() && reference[next].iteration != sample.iteration)
+                ++next;
+            QVERIFY2(next < reference.size(), "a background sample at an iteration that was not due");
+            const CurvatureSample& expected = reference[next];
+            QVERIFY(std::abs(sample.sharpness - expected.sharpness) <= kAgreement * std::abs(expected.sharpness));
+            QVERIFY(std::abs(sample.nonUniformity - expected.nonUniformity) <=
+                    kAgreement * std::abs(expected.nonUniformity));
         }
     }
 

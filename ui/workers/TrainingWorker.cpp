@@ -275,6 +275,7 @@ void TrainingWorker::train(const TrainingRequest& request)
         tracking.atEnd = request.curvatureAtEnd;
         tracking.nonUniformity = request.nonUniformity;
         tracking.subset = request.curvatureSubset;
+        tracking.background = true;   // on the other core: the training does not wait for it
         core::CurvatureTracker tracker(tracking);
         const bool tracked = tracking.every > 0 || tracking.atEnd;
         if (tracked) {
