@@ -14,6 +14,7 @@ measurement against how far the parameters moved. --track-every K trains the wor
 from scratch with the curvature tracked every K steps (`train --track-every`).
 """
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -76,8 +77,11 @@ def train(args, extra):
 
 
 def tracking_summary(run, every):
-    with open(os.path.join(run, "curvature.json")) as f:
-        samples = json.load(f)
+    with open(os.path.join(run, "curvature.csv")) as f:
+        rows = list(csv.DictReader(f))
+    # Complete rows only (a torn last row has empty fields); numbers as floats.
+    samples = [{k: float(v) for k, v in r.items() if k != "run_id" and v != ""} for r in rows
+               if r.get("run_id")]
     warm = samples[1:]
     late = warm[len(warm) // 2:]
 
