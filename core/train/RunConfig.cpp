@@ -140,6 +140,7 @@ ScheduleSpec parseSchedule(ConfigObject o)
     s.snapshotEvery = o.integer("snapshot_every", s.snapshotEvery, 0, kMaxInt);
     s.snapshotAt = o.integers("snapshot_at", s.snapshotAt, 0, std::numeric_limits<int64_t>::max() / 2);
     std::sort(s.snapshotAt.begin(), s.snapshotAt.end());
+    s.averageFrom = o.integer("average_from", s.averageFrom, -1, std::numeric_limits<int64_t>::max() / 2);
     o.finish();
     return s;
 }
@@ -210,13 +211,16 @@ nlohmann::json RunConfig::toJson() const
         {"lr_decay", o.lrDecay}, {"beta1", o.beta1}, {"beta2", o.beta2}, {"eps", o.eps},
         {"history_size", o.historySize}, {"inner_iterations", o.lbfgsInnerIterations},
         {"line_search", o.lineSearch}, {"rho", o.rho}, {"hessian_power", o.hessianPower}};
+    nlohmann::json scheduleJson{{"eval_every", schedule.evalEvery}, {"snapshot_every", schedule.snapshotEvery},
+                                {"snapshot_at", schedule.snapshotAt}};
+    if (schedule.averageFrom >= 0)   // only when on, so that configs without it read as before
+        scheduleJson["average_from"] = schedule.averageFrom;
     return nlohmann::json{
         {"format", "minimascope-run"}, {"version", 1}, {"seed", seed}, {"threads", threads},
         {"dataset", dataset}, {"model", modelJson}, {"optimizer", optimizerJson},
         {"stop", {{"loss_below", stop.lossBelow}, {"max_iterations", stop.maxIterations},
                   {"max_seconds", stop.maxSeconds}, {"divergence_loss", stop.divergenceLoss}}},
-        {"schedule", {{"eval_every", schedule.evalEvery}, {"snapshot_every", schedule.snapshotEvery},
-                      {"snapshot_at", schedule.snapshotAt}}}};
+        {"schedule", scheduleJson}};
 }
 
 int64_t RunConfig::effectiveBatchSize(int64_t n) const

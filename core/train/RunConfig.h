@@ -54,6 +54,9 @@ struct ScheduleSpec {
     int64_t evalEvery = 0;            // full train/test evaluation; 0 = once per epoch (every step for full batch)
     int64_t snapshotEvery = 0;        // save parameters every k iterations; 0 = never
     std::vector<int64_t> snapshotAt;  // and at these iterations
+    // SWA-style averaging: the running mean of the parameters at every iteration >= averageFrom
+    // (iteration 0 = the initial parameters), written as average/ beside parameters/; -1 = off.
+    int64_t averageFrom = -1;
 };
 
 struct RunConfig {

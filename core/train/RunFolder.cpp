@@ -7,6 +7,7 @@
 #include "io/NumberFormat.h"
 #include "io/StrictJson.h"
 #include "io/TensorFolder.h"
+#include "models/FlatParameters.h"
 #include "models/Network.h"
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ bool isOwnedOutput(const std::string& name)
 {
     static const char* const owned[] = {"summary.json", "config.json", "metrics.csv", "metrics.json",
                                         "curvature.csv", "curvature.json", "analysis.json", "parameters",
-                                        "checkpoint", "snapshots", "figures", "point.json"};
+                                        "checkpoint", "snapshots", "figures", "point.json", "average"};
     for (const char* o : owned) {
         const std::string prefix = std::string(o) + ".tmp-";
         if (name == o || name.compare(0, prefix.size(), prefix) == 0)
@@ -320,10 +321,23 @@ void RunFolderWriter::finish(Trainer& trainer, const TrainResult& result)
 {
     replaceDirectoryAtomically(m_dir + "/parameters",
                                [&](const std::string& temp) { saveNetworkTensors(temp, trainer.network(), m_runId); });
+    writeAverage(trainer);
     m_impl->metrics->sync();
     writeSummary(toString(result.status), &result);
     std::error_code ignored;
     fs::remove_all(m_dir + "/checkpoint", ignored);   // the final parameters supersede it
+}
+
+void RunFolderWriter::writeAverage(Trainer& trainer)
+{
+    const at::Tensor average = trainer.averagedParameters();
+    if (!average.defined())
+        return;
+    FlatParameters& parameters = trainer.parameters();
+    ParameterRestorer restorer(parameters);   // the final iterate is back afterwards, whatever happens
+    parameters.set(average);
+    replaceDirectoryAtomically(m_dir + "/average",
+                               [&](const std::string& temp) { saveNetworkTensors(temp, trainer.network(), m_runId); });
 }
 
 void RunFolderWriter::writeSummary(const std::string& status, const TrainResult* result)
@@ -344,6 +358,8 @@ void RunFolderWriter::writeSummary(const std::string& status, const TrainResult*
         summary["threads"] = result->threads;
         summary["gradient_path"] = result->gradientPath;
         summary["final"] = rowJson(result->final);
+        if (result->averagedIterates > 0)
+            summary["average"] = {{"from", d.config.schedule.averageFrom}, {"iterates", result->averagedIterates}};
     }
     writeFileAtomically(m_dir + "/summary.json", summary.dump(2) + "\n");
 }

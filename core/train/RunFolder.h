@@ -9,6 +9,8 @@
 //                    replaced as a unit; removed when the run ends
 //   parameters/      the final parameters and buffers, written as a unit at the end
 //   snapshots/iter_NNNNNNNN/  parameters at the scheduled iterations
+//   average/         the running mean of the iterates from schedule.average_from on, when set
+//                    (buffers such as BatchNorm statistics: the last iterate's), written at the end
 //   analysis.json, landscape_*  what analyze and landscape add later
 // Every file carries the run id and every reader here refuses a file of another run. Errors throw
 // InputError naming the path.
@@ -82,6 +84,8 @@ public:
 
 private:
     void writeCheckpoint(const TrainerState& state);
+    // average/: the trainer's averaged parameters (and the network's buffers), when it has any.
+    void writeAverage(Trainer& trainer);
     void writeSummary(const std::string& status, const TrainResult* result);
 
     struct Impl;

@@ -6,6 +6,7 @@
 #include "models/Network.h"
 #include "train/AdaHessian.h"
 #include "train/BatchSampler.h"
+#include "train/IterateAverage.h"
 #include "train/LossGradient.h"
 #include "train/MlpBackprop.h"
 #include "train/Objective.h"
@@ -52,6 +53,7 @@ struct Trainer::Impl {
     std::function<void(const TrainerState&)> snapshotSink;
     std::function<void(const MetricsRow&)> metricsSink;
     std::vector<Hook> hooks;
+    IterateAverage average;   // schedule.average_from
 };
 
 Trainer::Trainer(RunConfig config, DatasetPair data)
@@ -83,6 +85,8 @@ Trainer::~Trainer() = default;
 
 Network& Trainer::network() { return *m_impl->network; }
 FlatParameters& Trainer::parameters() { return *m_impl->parameters; }
+at::Tensor Trainer::averagedParameters() const { return m_impl->average.mean(); }
+int64_t Trainer::averagedIterates() const { return m_impl->average.count(); }
 
 void Trainer::setProgressCallback(std::function<void(const TrainProgress&)> callback)
 {
@@ -209,6 +213,11 @@ TrainResult Trainer::run(const CancelToken& cancel)
     std::ostringstream bound;
     bound << stop.divergenceLoss;
     const std::string divergenceBound = bound.str();
+    d.average.reset();
+    const auto addToAverage = [&] {
+        if (m_config.schedule.averageFrom >= 0 && iteration >= m_config.schedule.averageFrom)
+            d.average.add(d.parameters->values());
+    };
     const auto diverged = [&](const std::string& why) {
         result.status = RunStatus::Diverged;
         result.reason = why + " at iteration " + std::to_string(iteration);
@@ -216,6 +225,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
 
     if (snapshotDue())
         d.snapshotSink(state());
+    addToAverage();
     evaluateNow(&cancel);
     while (true) {
         if (cancel.isCancelled()) {
@@ -255,6 +265,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
             diverged("the batch loss became " + std::string(std::isnan(batchLoss) ? "NaN" : "infinite"));
             break;
         }
+        addToAverage();
         // A full batch's loss is the training loss (of the parameters before the step).
         if (fullBatch && batchLoss > stop.divergenceLoss) {
             diverged("the training loss exceeded " + divergenceBound);
@@ -285,6 +296,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
     result.iterations = iteration;
     result.seconds = secondsSince(start);
     result.final = lastRow;
+    result.averagedIterates = d.average.count();
     return result;
 }
 

@@ -33,6 +33,7 @@ struct TrainResult {
     MetricsRow final;          // evaluation of the parameters the run ends with
     int64_t threads = 1;
     std::string gradientPath;  // "fused-sgd-mlp", "mlp-backprop" or "autograd"
+    int64_t averagedIterates = 0;    // iterates in the schedule.average_from average (0 = off)
 };
 
 // What a hook or snapshot sink sees: the live network and its flat parameters.
@@ -65,6 +66,10 @@ public:
     Network& network();
     FlatParameters& parameters();
     const std::vector<MetricsRow>& metrics() const { return m_metrics; }
+    // The running mean of the parameters from schedule.average_from on (flat, like
+    // FlatParameters::values()); undefined when averaging is off or no iterate reached it.
+    at::Tensor averagedParameters() const;
+    int64_t averagedIterates() const;
 
     // The torch thread count the trainer uses for a config: the config's when set; otherwise
     // one thread for batches below 64 examples (per-op overhead dominates and a second
