@@ -37,9 +37,10 @@ PY
 common=(--set stop.loss_below=0 --set schedule.eval_every=10 --checkpoint-every 0 --quiet)
 "$cli" train --preset sgd-fashion-mnist --set dataset.name=arrays --set "dataset.path=$work/own/data.npz" \
   --set dataset.n=200 --set model.kind=torchscript --set "model.path=$work/own/mlp.pt" --max-iterations 40 \
-  "${common[@]}" --out "$work/mlp" > "$work/mlp.txt" 2>&1
-check "train a TorchScript MLP on .npz arrays" 0 $?
+  --track-every 20 "${common[@]}" --out "$work/mlp" > "$work/mlp.txt" 2>&1
+check "train a TorchScript MLP on .npz arrays, tracking a and s" 0 $?
 contains "the held-out arrays are used" "test accuracy" "$work/mlp.txt"
+check "a and s tracked at iterations 20 and 40" 3 "$(wc -l < "$work/mlp/curvature.csv")"
 "$cli" analyze --run "$work/mlp" --quantities sharpness,non_uniformity,stability > "$work/analyze.txt" 2>&1
 check "analyze it" 0 $?
 contains "analyze says the general path ran" "curvature by autograd" "$work/analyze.txt"
