@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -37,6 +38,18 @@ inline double numberFromCsv(const std::string& text, const std::string& where)
     } catch (const std::exception&) {
     }
     throw InputError(where + ": '" + text + "' is not a number");
+}
+
+// A size for a message: "512.0 MB" below a gigabyte, "34.4 GB" above (decimal units, as df prints).
+inline std::string byteCount(int64_t bytes)
+{
+    char buffer[32];
+    const double value = static_cast<double>(bytes);
+    if (value < 1e9)
+        std::snprintf(buffer, sizeof buffer, "%.1f MB", value / 1e6);
+    else
+        std::snprintf(buffer, sizeof buffer, "%.1f GB", value / 1e9);
+    return buffer;
 }
 
 inline std::string csvNumber(double value)

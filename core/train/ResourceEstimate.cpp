@@ -1,6 +1,7 @@
 #include "train/ResourceEstimate.h"
 
 #include "common/InputError.h"
+#include "io/NumberFormat.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -61,13 +62,6 @@ InputShape inputShapeOf(const DatasetSpec& d)
         s.classes = d.syntheticClasses;
     }
     return s;
-}
-
-std::string gigabytes(int64_t bytes)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f GB", static_cast<double>(bytes) / 1e9);
-    return text;
 }
 
 } // namespace
@@ -137,10 +131,10 @@ void requireRunFitsInMemory(const RunConfig& config)
     if (available < 0 || e.total() <= available)
         return;
     std::ostringstream message;
-    message << "the run needs about " << gigabytes(e.total()) << " of memory (data " << gigabytes(e.dataBytes)
+    message << "the run needs about " << byteCount(e.total()) << " of memory (data " << byteCount(e.dataBytes)
             << ", " << e.parameters << " parameters with their gradients and solver state "
-            << gigabytes(e.parameterBytes) << ", activations " << gigabytes(e.activationBytes) << "), "
-            << gigabytes(available) << " are available: make the model (model.widths), the data (dataset.n) or "
+            << byteCount(e.parameterBytes) << ", activations " << byteCount(e.activationBytes) << "), "
+            << byteCount(available) << " are available: make the model (model.widths), the data (dataset.n) or "
             << "the batch smaller";
     throw InputError(message.str());
 }
