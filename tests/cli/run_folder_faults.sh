@@ -67,5 +67,31 @@ for seed in $(seq 1 20); do
   fi
 done
 
+# kill -9 of analyze and landscape on a finished run (10 random moments each): what they leave is
+# either absent or whole (they write each file atomically), and the run folder stays readable.
+"$cli" train --preset two-moons-quick --out "$work/done" --max-iterations 300 --quiet > /dev/null 2>&1
+check "a finished run to analyze" 0 $?
+for seed in $(seq 1 10); do
+  delay=$(awk -v s="$seed" 'BEGIN { srand(100 + s); printf "%.2f", 0.05 + 1.5 * rand() }')
+  "$cli" analyze --run "$work/done" --quantities sharpness,non_uniformity,density --quiet > /dev/null 2>&1 &
+  pid=$!; sleep "$delay"; kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
+  "$cli" landscape --run "$work/done" --resolution 41 --quiet > /dev/null 2>&1 &
+  pid=$!; sleep "$delay"; kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
+  /usr/bin/python3 - "$work/done" <<'EOF2'
+import glob, json, os, sys
+import numpy as np
+run = sys.argv[1]
+for path in glob.glob(os.path.join(run, "*.json")):
+    json.load(open(path))
+for path in glob.glob(os.path.join(run, "landscape_*.npy")):
+    np.load(path)
+# A kill between writing a temporary file and renaming it may leave "<name>.tmp-*" behind: never
+# read, and removed with the run's other outputs by train --overwrite.
+EOF2
+  check "seed $seed: analyze and landscape killed after ${delay} s leave only whole files" 0 $?
+done
+"$cli" analyze --run "$work/done" --quantities sharpness > /dev/null 2>&1
+check "the run still analyzes after the kills" 0 $?
+
 echo "$failures failures"
 [ "$failures" -eq 0 ]
