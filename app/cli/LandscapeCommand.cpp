@@ -14,7 +14,9 @@
 #include "landscape/RunTrajectory.h"
 #include "landscape/SurfaceExport.h"
 #include "landscape/TrajectoryPca.h"
+#include "landscape/WeightSymmetry.h"
 #include "models/FlatParameters.h"
+#include "models/Mlp.h"
 #include "models/Network.h"
 #include "train/Objective.h"
 #include "train/RunConfig.h"
@@ -168,6 +170,27 @@ Plane interpolationPlane(const LandscapeArguments& a, const std::string& centreD
     return plane;
 }
 
+// The line to the MLP's symmetric twin (WeightSymmetry.h): hidden units permuted (seeded), signs
+// flipped too for tanh; alpha = 1 is the same function at another point.
+Plane permutationPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
+                       const at::Tensor& origin)
+{
+    auto* mlp = dynamic_cast<core::Mlp*>(&network);
+    if (!mlp)
+        throw core::InputError("--directions permutation needs an MLP, not " + network.describe());
+    if (mlp->options().batchNorm && !a.recomputeBatchNorm)
+        throw core::InputError("--directions permutation on a BatchNorm MLP needs --recompute-bn (the twin's "
+                               "running statistics are permuted, the centre's would not fit it)");
+    const bool flip = mlp->options().activation == core::Activation::Tanh;
+    const core::SymmetricTwin twin = core::symmetricTwin(*mlp, parameters, core::randomHiddenSymmetry(*mlp, a.seed, flip));
+    Plane plane;
+    plane.direction1 = core::parameterDifference(origin, twin.parameters);
+    plane.description = {{"symmetry", flip ? "hidden units permuted and sign-flipped" : "hidden units permuted"},
+                         {"seed", a.seed},
+                         {"alpha_1", "the symmetric twin (same function, same loss)"}};
+    return plane;
+}
+
 Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, core::Network& network,
                   core::FlatParameters& parameters, const core::Dataset& data, const at::Tensor& origin,
                   const core::CancelToken& cancel)
@@ -196,8 +219,11 @@ Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, cor
         return pcaPlane(a, network, parameters, data, origin, cancel);
     if (a.directions == "interpolate" || a.directions == "barycentric" || a.directions == "bilinear")
         return interpolationPlane(a, centreDir, network, parameters, origin);
+    if (a.directions == "permutation")
+        return permutationPlane(a, network, parameters, origin);
     throw core::InputError("unknown --directions '" + a.directions +
-                           "' (expected random, eigen, gradient, pca, interpolate, barycentric or bilinear)");
+                           "' (expected random, eigen, gradient, pca, interpolate, barycentric, bilinear or "
+                           "permutation)");
 }
 
 // Li et al.'s convexity map on an n x n grid over the surface's plane and ranges, written beside
@@ -232,7 +258,7 @@ core::RunStatus writeConvexityMap(int64_t n, core::Network& network, core::FlatP
 int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
 {
     LandscapeArguments a = args.landscape;
-    if (a.directions == "interpolate")
+    if (a.directions == "interpolate" || a.directions == "permutation")
         a.dimensions = 1;
     if (a.directions == "barycentric" || a.directions == "bilinear")
         a.dimensions = 2;
@@ -284,6 +310,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     const std::array<double, 4> defaultRange =
         a.directions == "pca" ? plane.fittedRange
         : a.directions == "interpolate" ? std::array<double, 4>{-0.5, 1.5, 0.0, 0.0}
+        : a.directions == "permutation" ? std::array<double, 4>{0.0, 1.0, 0.0, 0.0}
         : plane.crossDirection.defined() || plane.triangle ? std::array<double, 4>{0.0, 1.0, 0.0, 1.0}
                                         : std::array<double, 4>{-1.0, 1.0, -1.0, 1.0};
     request.xMin = a.rangeGiven ? a.rangeMin : defaultRange[0];
@@ -344,6 +371,14 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                           (a.convexity > 0 ? " --convexity " + std::to_string(a.convexity) : std::string()) +
                           (a.recomputeBatchNorm ? " --recompute-bn" : "") + toFlags},
     };
+    if (a.directions == "permutation" && request.xMin == 0.0 && request.xMax == 1.0 &&
+        status == core::RunStatus::Finished) {
+        double where = 0.0;
+        const double barrier = core::lineBarrier(grid.xs, grid.loss, &where);
+        description["barrier"] = {{"value", barrier}, {"alpha", where}};
+        std::printf("barrier between the twins: %.6g at alpha = %.3g (loss %.6g at both ends)\n", barrier, where,
+                    grid.loss.front());
+    }
     std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
     const core::RunStatus convexityStatus =
         a.convexity > 0 && status == core::RunStatus::Finished
