@@ -4,6 +4,7 @@
 
 #include "controllers/ExportController.h"
 #include "controllers/ProjectFile.h"
+#include "controllers/RecentFiles.h"
 #include "controllers/RunController.h"
 #include "controllers/RunFolderReader.h"
 #include "controllers/RunRecorder.h"
@@ -74,6 +75,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     setObjectName(QStringLiteral("MainWindow"));
     m_runs = new RunController(this);
     m_export = new ExportController(this);
+    m_recent = new RecentFiles(this);
     buildDocks();
     buildActions();
 
@@ -302,6 +304,17 @@ void MainWindow::buildActions()
     file->addAction(m_saveRunAction);
     file->addSeparator();
     file->addActions({openStudyAction, newStudyAction});
+    file->addSeparator();
+    QMenu* recentMenu = file->addMenu(tr("Open &recent"));
+    recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    m_recent->attach(recentMenu);
+    connect(m_recent, &RecentFiles::openRequested, this, [this](RecentFiles::Kind kind, const QString& path) {
+        const bool opened = kind == RecentFiles::Kind::Project ? openProject(path)
+                            : kind == RecentFiles::Kind::Study ? openStudy(path) != nullptr
+                                                               : openRunFolder(path);
+        if (!opened)
+            QMessageBox::warning(this, tr("Cannot open %1").arg(path), runStatusText());
+    });
     file->addSeparator();
     file->addAction(quit);
     QMenu* run = menuBar()->addMenu(tr("&Run"));
@@ -581,6 +594,7 @@ bool MainWindow::openRunFolder(const QString& dir)
         setRunStatus(error, true);
         return false;
     }
+    m_recent->add(RecentFiles::Kind::RunFolder, dir);
     if (!run.configJson.isEmpty() && !m_setup->loadConfig(run.configJson, &error))
         log(tr("The run's config.json was not loaded: %1").arg(error));
     m_loss->clear();
@@ -613,6 +627,8 @@ StudyWindow* MainWindow::openStudy(const QString& path)
         setRunStatus(error, true);
         return nullptr;
     }
+    if (!path.isEmpty())
+        m_recent->add(RecentFiles::Kind::Study, path);
     m_study->show();
     m_study->raise();
     return m_study;
@@ -642,6 +658,7 @@ bool MainWindow::openProject(const QString& path)
         setRunStatus(error, true);
         return false;
     }
+    m_recent->add(RecentFiles::Kind::Project, path);
     if (!record.configJson.isEmpty() && !m_setup->loadConfig(record.configJson, &error))
         log(tr("The project's config was not loaded: %1").arg(error));
     m_recorder->restore(record);

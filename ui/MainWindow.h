@@ -19,6 +19,7 @@ namespace minimascope::ui {
 class ExportController;
 class LossPlot;
 class PlotPanel;
+class RecentFiles;
 class RunController;
 class RunRecorder;
 class SetupPanel;
@@ -107,6 +108,7 @@ private:
     QAction* m_saveRunAction = nullptr;
     QAction* m_darkAction = nullptr;
     QMenu* m_viewMenu = nullptr;
+    RecentFiles* m_recent = nullptr;
     StudyWindow* m_study = nullptr;
     // Surface updates arrive ~30 a second; a 3D render costs ~100 ms in software GL on a busy
     // machine, so the surface is drawn when a level (coarse, finer, ...) completes and otherwise

@@ -22,11 +22,13 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -790,8 +792,16 @@ void TestMainWindow::runFolderSaveAndOpen()
         QCOMPARE(again[i].x(), trainLoss[i].x());
         QVERIFY(std::abs(again[i].y() - trainLoss[i].y()) <= kCsvRelTolerance * std::abs(trainLoss[i].y()));
     }
+    // The opened folder heads File → Open recent (a failed open adds nothing).
     QVERIFY(!reopened.openRunFolder(dir.filePath(QStringLiteral("missing"))));
     QVERIFY(reopened.runStatusText().contains(QStringLiteral("not a run folder")));
+    const QStringList recent = QSettings().value(QStringLiteral("recent/entries")).toStringList();
+    QCOMPARE(recent.value(0), QStringLiteral("run|") + QFileInfo(dir.path()).absoluteFilePath());
+    auto* recentMenu = reopened.findChild<QMenu*>(QStringLiteral("recentMenu"));
+    QVERIFY(recentMenu);
+    Q_EMIT recentMenu->aboutToShow();
+    QVERIFY(!recentMenu->actions().isEmpty());
+    QVERIFY(recentMenu->actions().front()->text().contains(QDir::toNativeSeparators(dir.path())));
 
     // The folder now holds a run; saving again replaces it when asked to (the window asks the
     // user first; a refusal without asking is TestRunFolder's).
