@@ -64,6 +64,20 @@ check "LeNet-5 on deflated .npz arrays" 0 $?
   --out "$work/csv" > /dev/null 2>&1
 check "an MLP on a CSV with the label in the middle" 0 $?
 
+# BatchNorm and Dropout inside a TorchScript module: its running statistics are saved with the run
+# and come back for landscape (the centre's loss is the run's final training loss).
+"$py" -c 'import sys, torch; from torch import nn
+torch.jit.script(nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Dropout(0.1),
+                               nn.Linear(32, 10))).save(sys.argv[1])' "$work/own/bn.pt"
+"$cli" train --preset sgd-fashion-mnist --set dataset.name=arrays --set "dataset.path=$work/own/data" \
+  --set dataset.n=100 --set model.kind=torchscript --set "model.path=$work/own/bn.pt" --max-iterations 30 \
+  "${common[@]}" --out "$work/bn" > /dev/null 2>&1
+check "train a TorchScript module with BatchNorm and Dropout" 0 $?
+contains "its BatchNorm statistics are saved" '"2.running_var"' "$work/bn/parameters/index.json"
+"$cli" landscape --run "$work/bn" --resolution 3 > "$work/bn.txt" 2>&1
+check "landscape of it" 0 $?
+contains "the centre is the run's final loss" "loss $(printf '%.6g' "$(json_value "$work/bn/summary.json" final train_loss)") at (0, 0)" "$work/bn.txt"
+
 # A state_dict imported for the built-in MLP gives the numbers of the TorchScript copy of it.
 "$py" "$scripts/import_state_dict.py" --cli "$cli" --state-dict "$work/own/mlp_state_dict.pt" \
   --preset gd-fashion-mnist --set model.widths=[32,32] --set dataset.n=100 --set dataset.test_n=0 \
