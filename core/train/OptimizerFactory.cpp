@@ -1,6 +1,7 @@
 #include "train/OptimizerFactory.h"
 
 #include "train/AdaHessian.h"
+#include "train/Rk2.h"
 #include "train/RunConfig.h"
 #include "train/Sam.h"
 
@@ -56,6 +57,8 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSpec& spec
             values, shapes, AdaHessianOptions(spec.lr).beta1(spec.beta1).beta2(spec.beta2).eps(spec.eps)
                                 .weight_decay(spec.weightDecay).hessian_power(spec.hessianPower)
                                 .seed(seed));
+    if (spec.name == "rk2")
+        return std::make_unique<Rk2>(params, Rk2Options(spec.lr).alpha(spec.rk2Alpha).weight_decay(spec.weightDecay));
     throw std::invalid_argument("unknown optimizer '" + spec.name + "'");
 }
 

@@ -97,7 +97,7 @@ Sampling parseSampling(const std::string& name)
 OptimizerSpec parseOptimizer(ConfigObject o)
 {
     OptimizerSpec s;
-    s.name = o.choice("name", s.name, {"gd", "sgd", "adagrad", "adam", "lbfgs", "sam", "adahessian"});
+    s.name = o.choice("name", s.name, {"gd", "sgd", "adagrad", "adam", "lbfgs", "sam", "adahessian", "rk2"});
     // Each optimizer's usual defaults (adahessian's from Yao et al.'s code).
     const double defaultLr = s.name == "adam" ? 1e-3 : s.name == "lbfgs" ? 1.0 : s.name == "adahessian" ? 0.15 : 0.1;
     s.lr = o.positive("lr", defaultLr, 0.0, kMaxOptimizerScale);
@@ -116,6 +116,7 @@ OptimizerSpec parseOptimizer(ConfigObject o)
     s.lineSearch = o.boolean("line_search", s.lineSearch);
     s.rho = o.positive("rho", s.rho, 0.0, kMaxOptimizerScale);
     s.hessianPower = o.number("hessian_power", s.hessianPower, 0.0, 1.0);
+    s.rk2Alpha = o.positive("rk2_alpha", s.rk2Alpha, 0.0, 1.0);
     o.finish();
     if (s.nesterov && s.momentum == 0.0)
         throw InputError("optimizer.nesterov", "config key 'optimizer.nesterov' needs optimizer.momentum > 0");
@@ -210,7 +211,7 @@ nlohmann::json RunConfig::toJson() const
         {"momentum", o.momentum}, {"nesterov", o.nesterov}, {"weight_decay", o.weightDecay},
         {"lr_decay", o.lrDecay}, {"beta1", o.beta1}, {"beta2", o.beta2}, {"eps", o.eps},
         {"history_size", o.historySize}, {"inner_iterations", o.lbfgsInnerIterations},
-        {"line_search", o.lineSearch}, {"rho", o.rho}, {"hessian_power", o.hessianPower}};
+        {"line_search", o.lineSearch}, {"rho", o.rho}, {"hessian_power", o.hessianPower}, {"rk2_alpha", o.rk2Alpha}};
     nlohmann::json scheduleJson{{"eval_every", schedule.evalEvery}, {"snapshot_every", schedule.snapshotEvery},
                                 {"snapshot_at", schedule.snapshotAt}};
     if (schedule.averageFrom >= 0)   // only when on, so that configs without it read as before

@@ -24,7 +24,7 @@ namespace minimascope::core {
 enum class Sampling { Shuffle, Subset, Replacement };
 
 struct OptimizerSpec {
-    // "gd", "sgd", "adagrad", "adam", "lbfgs", "sam" or "adahessian".
+    // "gd", "sgd", "adagrad", "adam", "lbfgs", "sam", "adahessian" or "rk2".
     std::string name = "sgd";
     double lr = 0.1;                  // eta
     int64_t batchSize = 10;           // B; gd and lbfgs always use the whole training set
@@ -39,6 +39,7 @@ struct OptimizerSpec {
     bool lineSearch = true;           // lbfgs strong Wolfe line search
     double rho = 0.05;                // sam neighbourhood radius
     double hessianPower = 1.0;        // adahessian: k in (sqrt(v))^k
+    double rk2Alpha = 1.0;            // rk2: the stage parameter (1 Heun, 0.5 midpoint; train/Rk2.h)
 
     bool fullBatch() const { return name == "gd" || name == "lbfgs"; }
 };
