@@ -9,6 +9,8 @@
 #include "controllers/RunFolderReader.h"
 #include "controllers/RunRecorder.h"
 #include "controllers/SnapshotPicker.h"
+#include "demos/DemoController.h"
+#include "demos/ExplanationDock.h"
 #include "panels/SetupPanel.h"
 #include "panels/StatusLine.h"
 #include "panels/SurfacePanel.h"
@@ -77,6 +79,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_export = new ExportController(this);
     m_recent = new RecentFiles(this);
     buildDocks();
+    m_demos = new DemoController(this);
     buildActions();
 
     connect(m_runs, &RunController::trainingStarted, this, &MainWindow::onTrainingStarted);
@@ -98,6 +101,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(m_runs, &RunController::slicesReady, this, [this](const SliceResult& slices) {
         m_slices->setSlices(slices.t, slices.alongTopEigenvector, slices.alongRandom);
+        // A one-parameter model has a loss curve instead of a surface: show it in place of the 3D panel.
+        if (slices.alongRandom.empty()) {
+            findChild<QDockWidget*>(QStringLiteral("surfaceDock"))->hide();
+            auto* dock = findChild<QDockWidget*>(QStringLiteral("slicesDock"));
+            dock->show();
+            dock->raise();
+        }
     });
     connect(m_runs, &RunController::surfaceFinished, this, &MainWindow::onSurfaceFinished);
     connect(m_surface, &SurfacePanel::computeRequested, this, &MainWindow::computeSurface);
@@ -126,6 +136,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         });
     }
     setDarkTheme(settings.value(QStringLiteral("window/dark"), false).toBool());
+    m_demos->explanationDock()->hide();   // restored visible from a session that had a demo open
     updateActions();
     setRunStatus(tr("Ready: choose a preset and press Run (Ctrl+R)."), false);
 }
@@ -327,6 +338,9 @@ void MainWindow::buildActions()
     m_viewMenu->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>())
         m_viewMenu->addAction(d->toggleViewAction());
+    QAction* demosAction = action(QStringLiteral("demosAction"), tr("&Demos…"), QKeySequence(Qt::Key_F1));
+    connect(demosAction, &QAction::triggered, m_demos, &DemoController::showStartPage);
+    menuBar()->addMenu(tr("&Help"))->addAction(demosAction);
 
     QToolBar* bar = addToolBar(tr("Run"));
     bar->setObjectName(QStringLiteral("runToolBar"));
@@ -554,6 +568,7 @@ void MainWindow::setDarkTheme(bool dark)
         plot->setTheme(theme);
     if (m_study)
         m_study->setPlotTheme(theme);
+    m_demos->setTheme(theme);
     m_surface->setColors(theme.background, theme.foreground);
 }
 
@@ -632,6 +647,11 @@ StudyWindow* MainWindow::openStudy(const QString& path)
     m_study->show();
     m_study->raise();
     return m_study;
+}
+
+bool MainWindow::openDemo(const QString& name, QString* error)
+{
+    return m_demos->openDemo(name, error);
 }
 
 bool MainWindow::saveProject(const QString& path)

@@ -16,6 +16,7 @@ class QToolButton;
 
 namespace minimascope::ui {
 
+class DemoController;
 class ExportController;
 class LossPlot;
 class PlotPanel;
@@ -45,6 +46,8 @@ public:
     SpectrumPlot* spectrumPlot() const { return m_spectrum; }
     SurfacePanel* surfacePanel() const { return m_surface; }
     SlicePlot* slicePlot() const { return m_slices; }
+    // The teaching demos: the start page, the explanation dock, the escape-toy lesson (demos/).
+    DemoController* demos() const { return m_demos; }
     // The status bar's run line: iteration, loss, accuracy, elapsed, ETA (or how the run ended).
     QString runStatusText() const;
 
@@ -63,6 +66,8 @@ public Q_SLOTS:
     // Shows the study window (one, made on first use) on a study folder or study file
     // (study/StudyWindow.h); nullptr with the message in the status bar when it cannot open it.
     StudyWindow* openStudy(const QString& path);
+    // Opens the teaching demo NAME (resources/demos) and starts its runs; false with *error.
+    bool openDemo(const QString& name, QString* error = nullptr);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -110,6 +115,7 @@ private:
     QMenu* m_viewMenu = nullptr;
     RecentFiles* m_recent = nullptr;
     StudyWindow* m_study = nullptr;
+    DemoController* m_demos = nullptr;
     // Surface updates arrive ~30 a second; a 3D render costs ~100 ms in software GL on a busy
     // machine, so the surface is drawn when a level (coarse, finer, ...) completes and otherwise
     // at most every kSurfaceRedrawMs, always with the latest update.

@@ -7,6 +7,7 @@
 #include "common/AllocatorSettings.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "demos/Demo.h"
 #include "io/AtomicFile.h"
 #include "io/ResourceLibrary.h"
 #include "train/RunFolder.h"
@@ -162,6 +163,12 @@ int runCommand(const CliArguments& args)
 {
     if (args.command == "presets") {
         printPresets(args.verbose);
+        return kSuccess;
+    }
+    // The teaching demos (resources/demos), one line each: name, seconds, title.
+    if (args.command == "demos") {
+        for (const core::Demo& demo : core::listDemos())
+            std::cout << demo.name << '\t' << demo.seconds << " s\t" << demo.title << '\n';
         return kSuccess;
     }
     std::signal(SIGINT, onSignal);

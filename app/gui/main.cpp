@@ -1,12 +1,14 @@
 // minimascope: the desktop application.
 //   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca] [--centre ITER]]]
-//               [--study DIR] [--screenshot PATH [--screenshot-delay MS]]
+//               [--study DIR] [--demo NAME] [--screenshot PATH [--screenshot-delay MS]]
 // --run starts the preset at once, --surface computes the loss surface when it has finished
 // (in the plane --directions names: random, top eigenvectors or PCA of the trajectory; centred
 // on the kept snapshot nearest iteration ITER, as a click on the loss curve picks it);
 // --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
 // runs) and quits: for documentation and checks. --study opens the study window on a study
-// folder (or study file); --screenshot then grabs that window.
+// folder (or study file); --screenshot then grabs that window. --demo opens a teaching demo
+// (resources/demos) and runs it; without any of these options the demos' start page shows, unless
+// the user turned it off.
 // A step of --run that fails ends what waits for it: the run could not start or diverged, or
 // the surface was not computed. The failure goes to stderr and the program quits (with the
 // picture, if asked for; a plain --run keeps the window open on the message instead), exiting
@@ -20,6 +22,7 @@
 #include "common/ExitCode.h"
 #include "controllers/RunController.h"
 #include "controllers/SnapshotPicker.h"
+#include "demos/DemoController.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
 #include "study/StudyWindow.h"
@@ -87,6 +90,10 @@ struct CommandLine {
     const QCommandLineOption centre{QStringLiteral("centre"),
                                     QStringLiteral("With --surface: centre it on the snapshot nearest ITER."),
                                     QStringLiteral("ITER")};
+    const QCommandLineOption demo{QStringLiteral("demo"),
+                                  QStringLiteral("Open the teaching demo NAME and start it (see minimascope-cli demos); "
+                                                 "with --screenshot, the picture is taken when its runs have ended."),
+                                  QStringLiteral("NAME")};
     const QCommandLineOption study{QStringLiteral("study"),
                                    QStringLiteral("Open the study window on the study folder DIR (or a study file); "
                                                   "with --screenshot, the picture is of that window."),
@@ -98,7 +105,7 @@ struct CommandLine {
                                                         "Exit codes: 0 done, 2 bad input (options, preset, the run's "
                                                         "config or data), 3 the run diverged, 5 the surface --surface "
                                                         "asked for failed."));
-        parser.addOptions({preset, run, surface, directions, centre, study, screenshot, delay});
+        parser.addOptions({preset, run, surface, directions, centre, study, demo, screenshot, delay});
     }
 
     // Parses `arguments`; an error goes to stderr and returns false.
@@ -255,6 +262,23 @@ int main(int argc, char** argv)
             QTimer::singleShot(0, &window, &QWidget::close);
     };
 
+    const bool wantsDemo = parser.isSet(commandLine.demo);
+    if (wantsDemo) {
+        QString error;
+        if (!window.openDemo(parser.value(commandLine.demo), &error)) {
+            std::fprintf(stderr, "minimascope: %s\n", qPrintable(error));
+            return kBadInput;
+        }
+        QObject::connect(window.demos(), &minimascope::ui::DemoController::demoFinished, &window,
+                         [&](const QString&, bool ok, const QString& message) {
+                             if (!ok)
+                                 fail(kBadInput, QStringLiteral("the demo: %1").arg(message));
+                             else if (wantsScreenshot)
+                                 grabAndQuit();
+                         });
+    } else if (!parser.isSet(preset) && !parser.isSet(run) && !parser.isSet(commandLine.study) && !wantsScreenshot) {
+        window.demos()->showStartPageIfWanted();
+    }
     if (parser.isSet(run)) {
         using minimascope::ui::JobStatus;
         using minimascope::ui::RunController;
@@ -287,7 +311,7 @@ int main(int argc, char** argv)
             if (!window.startRun())
                 fail(kBadInput, QStringLiteral("the run could not start: %1").arg(window.runStatusText()));
         });
-    } else if (wantsScreenshot) {
+    } else if (wantsScreenshot && !wantsDemo) {
         grabAndQuit();
     }
     const int qtStatus = QApplication::exec();

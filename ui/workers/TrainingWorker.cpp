@@ -380,11 +380,28 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         core::Trainer& trainer = *d.trainer;
         core::Network& network = trainer.network();
         core::FlatParameters& parameters = trainer.parameters();
+        const core::Dataset data = analysisData(trainer, request.subset);
         if (parameters.size() < 2) {
-            finish(JobStatus::Failed, tr("A surface needs a model with at least two parameters."));
+            // One parameter (the escape toy): no plane to draw a surface in, so the loss along that
+            // parameter instead, x* - range .. x* + range, shown as the 1D slice (its only direction
+            // is also the top eigenvector).
+            core::SurfaceRequest line;
+            line.origin = parameters.get();
+            line.direction1 = at::ones_like(line.origin);
+            line.xMin = -request.range;
+            line.xMax = request.range;
+            line.nx = 2 * request.resolution + 1;
+            line.progressive = false;
+            line.threads = 1;
+            line.accuracy = false;
+            core::LandscapeGrid curve;
+            const core::RunStatus status = core::evaluateSurface(network, parameters, data, line, curve, &d.token);
+            if (status == core::RunStatus::Finished)
+                Q_EMIT slicesReady({request.jobId, curve.xs, curve.loss, {}});
+            finish(toJobStatus(status), tr("one parameter: a loss curve of %1 points instead of a surface")
+                                            .arg(line.nx));
             return;
         }
-        const core::Dataset data = analysisData(trainer, request.subset);
         // A snapshot centre: the network holds it for the whole computation (directions are
         // normalized, and the Hessian taken, there), and the run's own parameters come back after.
         const core::ParameterRestorer restorer(parameters);

@@ -1,0 +1,278 @@
+#include "demos/DemoController.h"
+
+#include "LossPlot.h"
+#include "MainWindow.h"
+#include "controllers/RunController.h"
+#include "demos/EscapeDemoView.h"
+#include "demos/ExplanationDock.h"
+#include "demos/StartPage.h"
+#include "panels/SetupPanel.h"
+
+#include "demos/Demo.h"
+
+#include <QCheckBox>
+#include <QDockWidget>
+#include <QSpinBox>
+#include <QTimer>
+
+#include <exception>
+#include <functional>
+#include <memory>
+
+namespace minimascope::ui {
+
+namespace {
+
+// A run that just ended may keep the controller busy for a moment; the next one is started again
+// after this many ms, at most kStartAttempts times.
+constexpr int kStartRetryMs = 100;
+constexpr int kStartAttempts = 50;
+
+QString qs(const std::string& text)
+{
+    return QString::fromStdString(text);
+}
+
+} // namespace
+
+DemoController::DemoController(MainWindow* window) : QObject(window), m_window(window)
+{
+    setObjectName(QStringLiteral("demoController"));
+    m_explanation = new ExplanationDock(window);
+    window->addDockWidget(Qt::LeftDockWidgetArea, m_explanation);
+    m_explanation->hide();
+    connect(m_explanation, &ExplanationDock::tryNextRequested, this, &DemoController::tryNext);
+    connect(window->runController(), &RunController::trainingFinished, this, &DemoController::onTrainingFinished);
+}
+
+DemoController::~DemoController() = default;
+
+QString DemoController::currentDemo() const
+{
+    return m_demo ? qs(m_demo->name) : QString();
+}
+
+StartPage* DemoController::showStartPage()
+{
+    if (!m_startPage) {
+        m_startPage = new StartPage(m_window);
+        m_startPage->setWindowFlag(Qt::Window);
+        QList<DemoCard> cards;
+        try {
+            for (const core::Demo& demo : core::listDemos())
+                cards.push_back({qs(demo.name), qs(demo.title), qs(demo.summary), qs(demo.picturePath), demo.seconds});
+        } catch (const std::exception& e) {
+            // A broken demo file is a packaging error: say so on the page instead of hiding the others.
+            cards.push_back({QString(), tr("The demos could not be read"), qs(e.what()), QString(), 0.0});
+        }
+        m_startPage->setDemos(cards);
+        connect(m_startPage, &StartPage::demoChosen, this, [this](const QString& name) {
+            QString error;
+            if (openDemo(name, &error))
+                m_startPage->close();
+        });
+    }
+    m_startPage->show();
+    m_startPage->raise();
+    m_startPage->activateWindow();
+    return m_startPage;
+}
+
+void DemoController::showStartPageIfWanted()
+{
+    if (StartPage::showsAtStart())
+        showStartPage();
+}
+
+bool DemoController::openDemo(const QString& name, QString* error)
+{
+    const auto failWith = [error](const QString& message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (m_window->runController()->isTraining() || m_window->runController()->isAnalyzing())
+        return failWith(tr("Stop the run (or analysis) in progress before opening a demo."));
+    std::unique_ptr<core::Demo> demo;
+    QString markdown;
+    try {
+        demo = std::make_unique<core::Demo>(core::findDemo(name.toStdString()));
+        markdown = qs(core::readDemoExplanation(*demo));
+    } catch (const std::exception& e) {
+        return failWith(qs(e.what()));
+    }
+    m_demo = std::move(demo);
+    QString loadError;
+    if (!loadRun(0, &loadError)) {
+        m_demo.reset();
+        return failWith(loadError);
+    }
+    m_explanation->setDemo(qs(m_demo->title), markdown, qs(m_demo->tryNext.text));
+    if (!m_explanationPlaced) {   // once a session: in the setup panel's place, a tab away from it
+        if (auto* setup = m_window->findChild<QDockWidget*>(QStringLiteral("setupDock"))) {
+            m_explanation->setFloating(false);
+            m_window->tabifyDockWidget(setup, m_explanation);
+        }
+        m_explanationPlaced = true;
+    }
+    m_explanation->show();
+    m_explanation->raise();
+    if (m_demo->view == "escape-toy")
+        showEscapeLesson();
+    else
+        hideEscapeLesson();
+    m_ok = true;
+    m_message.clear();
+    m_runsDone = false;
+    QTimer::singleShot(0, this, [this] { startCurrentRun(); });
+    return true;
+}
+
+bool DemoController::loadRun(int index, QString* error)
+{
+    const core::DemoRun& run = m_demo->runs.at(static_cast<size_t>(index));
+    SetupPanel* setup = m_window->setupPanel();
+    const bool loaded = run.preset.empty() ? setup->loadConfig(qs(run.config.dump()), error)
+                                           : setup->selectPreset(qs(run.preset), error);
+    if (!loaded)
+        return false;
+    // The demo's curvature cadence (the setup panel's own field; a preset sets its default first).
+    if (auto* every = setup->findChild<QSpinBox*>(QStringLiteral("curvatureEvery")))
+        every->setValue(static_cast<int>(m_demo->measureEvery));
+    if (auto* subset = setup->findChild<QSpinBox*>(QStringLiteral("curvatureSubset")))
+        subset->setValue(0);   // exact, over every training example
+    if (auto* s = setup->findChild<QCheckBox*>(QStringLiteral("nonUniformity")))
+        s->setChecked(m_demo->measureNonUniformity);
+    if (auto* atEnd = setup->findChild<QCheckBox*>(QStringLiteral("curvatureAtEnd")))
+        atEnd->setChecked(true);
+    m_run = index;
+    return true;
+}
+
+void DemoController::startCurrentRun()
+{
+    // The previous run's worker may still be winding down: try again shortly.
+    auto attempts = std::make_shared<int>(0);
+    auto tryStart = std::make_shared<std::function<void()>>();
+    *tryStart = [this, attempts, tryStart] {
+        if (!m_demo || m_runsDone)
+            return;
+        if (m_window->startRun())
+            return;
+        if (++*attempts < kStartAttempts && (m_window->runController()->isTraining() ||
+                                             m_window->runController()->isAnalyzing())) {
+            QTimer::singleShot(kStartRetryMs, this, [tryStart] { (*tryStart)(); });
+            return;
+        }
+        m_ok = false;
+        m_message = tr("the run could not start: %1").arg(m_window->runStatusText());
+        m_runsDone = true;
+        maybeFinish();
+    };
+    (*tryStart)();
+}
+
+void DemoController::onTrainingFinished(const TrainingOutcome& outcome)
+{
+    if (!m_demo || m_runsDone)
+        return;
+    if (outcome.status != JobStatus::Finished) {
+        m_ok = false;
+        m_message = tr("run %1 (%2) %3: %4")
+                        .arg(m_run + 1)
+                        .arg(qs(m_demo->runs.at(size_t(m_run)).label), toString(outcome.status), outcome.reason);
+        m_runsDone = true;
+        maybeFinish();
+        return;
+    }
+    if (m_run + 1 < static_cast<int>(m_demo->runs.size())) {
+        QString error;
+        if (!loadRun(m_run + 1, &error)) {
+            m_ok = false;
+            m_message = error;
+            m_runsDone = true;
+            maybeFinish();
+            return;
+        }
+        QTimer::singleShot(0, this, [this] { startCurrentRun(); });
+        return;
+    }
+    m_runsDone = true;
+    maybeFinish();
+}
+
+void DemoController::maybeFinish()
+{
+    if (!m_runsDone || m_lessonPending || !m_demo)
+        return;
+    Q_EMIT demoFinished(qs(m_demo->name), m_ok, m_message);
+}
+
+void DemoController::tryNext()
+{
+    if (!m_demo || m_window->runController()->isTraining())
+        return;
+    QString error;
+    if (!m_window->setupPanel()->loadConfig(qs(core::tryNextConfig(*m_demo).dump()), &error))
+        return;
+    if (m_escapeView && m_demo->view == "escape-toy") {
+        const nlohmann::json config = core::tryNextConfig(*m_demo);
+        const nlohmann::json& optimizer = config.at("optimizer");
+        m_escapeView->setLesson(optimizer.value("lr", m_escapeView->eta()),
+                                optimizer.value("name", "sgd") == "gd" ? 2 : optimizer.value("batch_size", 1));
+    }
+    m_run = 0;
+    m_runsDone = true;   // a single run, not the demo's chain
+    m_window->startRun();
+}
+
+void DemoController::showEscapeLesson()
+{
+    if (!m_escapeView) {
+        m_escapeView = new EscapeDemoView;
+        m_escapeView->setTheme(m_window->lossPlot()->theme());
+        m_escapeDock = new QDockWidget(tr("Escape toy"), m_window);
+        m_escapeDock->setObjectName(QStringLiteral("escapeDemoDock"));
+        m_escapeDock->setWidget(m_escapeView);
+        m_window->addDockWidget(Qt::RightDockWidgetArea, m_escapeDock);
+        if (auto* loss = m_window->findChild<QDockWidget*>(QStringLiteral("lossDock")))
+            m_window->tabifyDockWidget(loss, m_escapeDock);
+        connect(m_escapeView, &EscapeDemoView::lessonReady, this, [this] {
+            m_lessonPending = false;
+            maybeFinish();
+        });
+    }
+    const nlohmann::json& optimizer = m_demo->runs.front().config.at("optimizer");
+    m_lessonPending = true;
+    m_escapeView->setLesson(optimizer.value("lr", 0.7), optimizer.value("batch_size", 1));
+    m_escapeView->recompute();
+    m_escapeDock->show();
+    m_escapeDock->raise();
+    // One parameter: the sharpness is a flat line at 2 and the spectrum one number. The lesson
+    // takes their room (the loss stays a tab away); they come back with the next demo.
+    for (const char* name : {"sharpnessDock", "slicesDock", "spectrumDock"}) {
+        auto* dock = m_window->findChild<QDockWidget*>(QString::fromLatin1(name));
+        if (dock && dock->isVisible()) {
+            dock->hide();
+            m_hiddenDocks << dock;
+        }
+    }
+}
+
+void DemoController::hideEscapeLesson()
+{
+    if (m_escapeDock)
+        m_escapeDock->hide();
+    for (QDockWidget* dock : m_hiddenDocks)
+        dock->show();
+    m_hiddenDocks.clear();
+    m_lessonPending = false;
+}
+
+void DemoController::setTheme(const PlotTheme& theme)
+{
+    if (m_escapeView)
+        m_escapeView->setTheme(theme);
+}
+
+} // namespace minimascope::ui

@@ -1,0 +1,84 @@
+#pragma once
+// Opens the teaching demos in the main window: reads a demo (core/demos/Demo.h), loads its first
+// run into the setup panel (a shipped preset by name, or the demo's own config), sets the
+// curvature cadence, shows the explanation dock and, for the escape toy, the animated lesson
+// dock, then starts the runs one after the other (each finished run stays on the stability
+// diagram as a session point). Owns the start page (Help → Demos, shown at launch until turned
+// off). The main window only creates it and adds the menu entry. GUI thread only.
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+class QDockWidget;
+
+namespace minimascope::core {
+struct Demo;
+}
+
+namespace minimascope::ui {
+
+class EscapeDemoView;
+class ExplanationDock;
+class MainWindow;
+class StartPage;
+struct PlotTheme;
+struct TrainingOutcome;
+
+class DemoController : public QObject {
+    Q_OBJECT
+public:
+    explicit DemoController(MainWindow* window);
+    ~DemoController() override;
+
+    // Opens demo `name` and starts its runs; false with *error (nothing changed) when the demo
+    // cannot be read or its first run not loaded.
+    bool openDemo(const QString& name, QString* error = nullptr);
+    // The demo being shown ("" before any).
+    QString currentDemo() const;
+
+    // The gallery (made on first use), shown and raised.
+    StartPage* showStartPage();
+    // At launch: the gallery when the user has not turned it off.
+    void showStartPageIfWanted();
+    StartPage* startPage() const { return m_startPage; }
+    ExplanationDock* explanationDock() const { return m_explanation; }
+    // The escape-toy lesson (made when the escape demo first opens), or nullptr.
+    EscapeDemoView* escapeView() const { return m_escapeView; }
+
+    void setTheme(const PlotTheme& theme);
+
+public Q_SLOTS:
+    // Applies the demo's "try next" change to its first run and starts it.
+    void tryNext();
+
+Q_SIGNALS:
+    // Every run of the demo has ended (and the escape lesson is computed): `ok` false when a run
+    // failed or diverged or was stopped, with the reason.
+    void demoFinished(const QString& name, bool ok, const QString& message);
+
+private:
+    void onTrainingFinished(const TrainingOutcome& outcome);
+    bool loadRun(int index, QString* error);
+    void startCurrentRun();
+    void showEscapeLesson();
+    void hideEscapeLesson();
+    void maybeFinish();
+
+    MainWindow* m_window;
+    std::unique_ptr<core::Demo> m_demo;
+    int m_run = -1;            // index of the run in progress; -1 = none
+    bool m_runsDone = true;
+    bool m_lessonPending = false;
+    bool m_ok = true;
+    QString m_message;
+    StartPage* m_startPage = nullptr;   // a child window of the main window: hidden, never deleted, when closed
+    ExplanationDock* m_explanation = nullptr;
+    QDockWidget* m_escapeDock = nullptr;
+    EscapeDemoView* m_escapeView = nullptr;
+    QList<QDockWidget*> m_hiddenDocks;   // hidden while the escape lesson shows
+    bool m_explanationPlaced = false;
+};
+
+} // namespace minimascope::ui
