@@ -14,6 +14,7 @@
 //  - stopRequeuesRunsInFlight: Stop ends endless runs promptly and puts them back to "to do".
 #include "LossPlot.h"
 #include "MainWindow.h"
+#include "study/NewStudyDialog.h"
 #include "study/QuantityAxisPlot.h"
 #include "study/RunCurvesPlot.h"
 #include "study/StudyConfig.h"
@@ -30,10 +31,13 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
+#include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -169,6 +173,7 @@ private Q_SLOTS:
     void runPauseResumeAndOverlay();
     void watchAStudyTheCliWrites();
     void stopRequeuesRunsInFlight();
+    void newStudyFormValidatesAndWrites();
 };
 
 void TestStudyWindow::initTestCase()
@@ -541,4 +546,41 @@ void TestStudyWindow::stopRequeuesRunsInFlight()
 }
 
 QTEST_MAIN(TestStudyWindow)
+// The New study form: its study is validated by core's parser (every point) before it can be
+// created, and the file it writes is the study it showed.
+void TestStudyWindow::newStudyFormValidatesAndWrites()
+{
+    QTemporaryDir tmp;
+    NewStudyDialog dialog;
+    auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    auto* status = dialog.findChild<QLabel*>(QStringLiteral("newStudyStatus"));
+    dialog.nameField()->setText(QStringLiteral("form"));
+    dialog.baseField()->setCurrentText(QStringLiteral("escape-toy-sgd"));
+    dialog.axisKeyField(0)->setCurrentText(QStringLiteral("optimizer.lr"));
+    dialog.axisValuesField(0)->setText(QStringLiteral("0.3, 0.5"));
+    dialog.axisKeyField(1)->setCurrentText(QStringLiteral("optimizer.name"));
+    dialog.axisValuesField(1)->setText(QStringLiteral("gd, sgd"));
+    dialog.folderField()->setText(tmp.filePath(QStringLiteral("form")));
+    QVERIFY2(status->text().contains(QStringLiteral("4 run")), qPrintable(status->text()));
+    QVERIFY(ok->isEnabled());
+
+    // A value no run config accepts names the key, and blocks Create.
+    dialog.axisValuesField(0)->setText(QStringLiteral("0.3, -1"));
+    QVERIFY2(status->text().contains(QStringLiteral("optimizer.lr")), qPrintable(status->text()));
+    QVERIFY(!ok->isEnabled());
+    dialog.axisValuesField(0)->setText(QString());
+    QVERIFY2(status->text().contains(QStringLiteral("Axis 1")), qPrintable(status->text()));
+    QVERIFY(!ok->isEnabled());
+
+    dialog.axisValuesField(0)->setText(QStringLiteral("0.3, 0.5, 0.7"));
+    QString error;
+    const QString file = dialog.writeStudyFile(&error);
+    QVERIFY2(!file.isEmpty(), qPrintable(error));
+    const core::StudyConfig study = core::loadStudyConfig(file.toStdString());
+    QCOMPARE(study.name, std::string("form"));
+    QCOMPARE(study.points.size(), size_t(6));
+    QCOMPARE(study.points[0].config.optimizer.lr, 0.3);
+    QCOMPARE(study.points[1].config.optimizer.name, std::string("sgd"));
+}
+
 #include "TestStudyWindow.moc"

@@ -3,6 +3,7 @@
 #include "PlotPanel.h"
 #include "PlotTheme.h"
 #include "controllers/ExportController.h"
+#include "study/NewStudyDialog.h"
 #include "study/StudyPlots.h"
 #include "study/StudyStore.h"
 #include "study/StudyTableModel.h"
@@ -115,6 +116,9 @@ StudyWindow::~StudyWindow()
 
 void StudyWindow::buildActions()
 {
+    m_newAction = new QAction(tr("&New study…"), this);
+    m_newAction->setObjectName(QStringLiteral("newStudyAction"));
+    m_newAction->setToolTip(tr("Define the axes in a form"));
     m_openFileAction = new QAction(tr("Open study &file…"), this);
     m_openFileAction->setObjectName(QStringLiteral("openStudyFileAction"));
     m_openFolderAction = new QAction(tr("Open study f&older…"), this);
@@ -129,6 +133,7 @@ void StudyWindow::buildActions()
     m_stopAction = new QAction(tr("S&top"), this);
     m_stopAction->setObjectName(QStringLiteral("stopStudyAction"));
     m_stopAction->setToolTip(tr("Stop the runs in flight (they are redone by the next Start)"));
+    connect(m_newAction, &QAction::triggered, this, &StudyWindow::defineStudy);
     connect(m_openFileAction, &QAction::triggered, this, &StudyWindow::chooseStudyFile);
     connect(m_openFolderAction, &QAction::triggered, this, &StudyWindow::chooseStudyFolder);
     connect(m_startAction, &QAction::triggered, this, &StudyWindow::start);
@@ -144,14 +149,14 @@ void StudyWindow::buildActions()
     QToolBar* bar = addToolBar(tr("Study"));
     bar->setObjectName(QStringLiteral("studyToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    bar->addActions({m_openFileAction, m_openFolderAction});
+    bar->addActions({m_newAction, m_openFileAction, m_openFolderAction});
     bar->addSeparator();
     bar->addActions({m_startAction, m_pauseAction, m_stopAction});
     bar->addWidget(new QLabel(tr(" Runs at once: "), bar));
     bar->addWidget(m_workersBox);
 
     QMenu* file = menuBar()->addMenu(tr("&Study"));
-    file->addActions({m_openFileAction, m_openFolderAction});
+    file->addActions({m_newAction, m_openFileAction, m_openFolderAction});
     file->addSeparator();
     file->addActions({m_startAction, m_pauseAction, m_stopAction});
     file->addSeparator();
@@ -325,6 +330,17 @@ bool StudyWindow::openStudyFile(const QString& file, const QString& outDir, QStr
     return true;
 }
 
+void StudyWindow::defineStudy()
+{
+    NewStudyDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    const QString file = dialog.writeStudyFile(&error);
+    if (file.isEmpty() || !openStudyFile(file, QFileInfo(file).absolutePath(), &error))
+        QMessageBox::warning(this, tr("Cannot create the study"), error);
+}
+
 void StudyWindow::chooseStudyFile()
 {
     const QString file = QFileDialog::getOpenFileName(this, tr("Open a study file"), QString(),
@@ -455,6 +471,7 @@ void StudyWindow::updateActions()
     m_stopAction->setEnabled(m_running);
     m_workersBox->setEnabled(!m_running);
     m_openFileAction->setEnabled(!m_running);
+    m_newAction->setEnabled(!m_running);
     m_openFolderAction->setEnabled(!m_running);
 }
 

@@ -75,6 +75,8 @@ public Q_SLOTS:
     // Rereads the store now (the timer does it every second while a study is open).
     void refresh();
     void chooseStudyFile();
+    // A study defined in a form (NewStudyDialog), written to its folder's study.json and opened.
+    void defineStudy();
     void chooseStudyFolder();
 
 Q_SIGNALS:
@@ -102,6 +104,7 @@ private:
     QLabel* m_progressLabel = nullptr;
     QProgressBar* m_progressBar = nullptr;
     QSpinBox* m_workersBox = nullptr;
+    QAction* m_newAction = nullptr;
     QAction* m_openFileAction = nullptr;
     QAction* m_openFolderAction = nullptr;
     QAction* m_startAction = nullptr;
