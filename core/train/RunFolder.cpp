@@ -89,13 +89,6 @@ int64_t tensorBytes(Network& network)
     return bytes;
 }
 
-std::string megabytes(int64_t bytes)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
-    return text;
-}
-
 } // namespace
 
 // ---- Reading ----
@@ -265,8 +258,8 @@ RunFolderWriter::RunFolderWriter(std::string dir, Trainer& trainer, RunFolderOpt
     const int64_t needed = tensorBytes(trainer.network()) * (3 + snapshots) + (1 << 20);
     const int64_t available = availableBytes(m_dir);
     if (available >= 0 && available < needed)
-        throw InputError(m_dir + ": the disk has " + megabytes(available) + " free, the run needs about " +
-                         megabytes(needed) + " (parameters, checkpoints and snapshots)");
+        throw InputError(m_dir + ": the disk has " + byteCount(available) + " free, the run needs about " +
+                         byteCount(needed) + " (parameters, checkpoints and snapshots)");
 
     // summary.json last: a folder that has it has every file a reader needs.
     ensureDirectory(m_dir);
