@@ -583,6 +583,8 @@ CliArguments parseArguments(int argc, char** argv)
     addLandscape(app, args);
     CLI::App* presets = app.add_subcommand("presets", "list the shipped presets, each with what it shows");
     addVerbosity(presets, args);
+    CLI::App* demos = app.add_subcommand("demos", "list the teaching demos: name, seconds, title");
+    addVerbosity(demos, args);
     addStudy(app, args);
     app.footer(std::string("Every command takes --help, e.g. 'minimascope-cli train --help'.\n"
                            "Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.\n"

@@ -84,7 +84,7 @@ struct StudyArguments {
 
 struct CliArguments {
     std::string command;                      // "train", "analyze", "figures", "landscape", "presets",
-                                              // "study" or "help"
+                                              // "demos", "study" or "help"
     AnalyzeArguments analyze;
     FiguresArguments figures;
     LandscapeArguments landscape;
