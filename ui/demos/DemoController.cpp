@@ -12,6 +12,7 @@
 
 #include <QCheckBox>
 #include <QDockWidget>
+#include <QEvent>
 #include <QSpinBox>
 #include <QTimer>
 
@@ -43,6 +44,18 @@ DemoController::DemoController(MainWindow* window) : QObject(window), m_window(w
     m_explanation->hide();
     connect(m_explanation, &ExplanationDock::tryNextRequested, this, &DemoController::tryNext);
     connect(window->runController(), &RunController::trainingFinished, this, &DemoController::onTrainingFinished);
+    // The window saves its layout when it closes: without the docks the lesson hid for itself.
+    window->installEventFilter(this);
+}
+
+bool DemoController::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_window && event->type() == QEvent::Close) {
+        for (QDockWidget* dock : m_hiddenDocks)
+            dock->show();
+        m_hiddenDocks.clear();
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 DemoController::~DemoController() = default;
@@ -267,6 +280,14 @@ void DemoController::hideEscapeLesson()
         dock->show();
     m_hiddenDocks.clear();
     m_lessonPending = false;
+    // Every demo but the escape toy is read off these: bring them back even when a previous
+    // session left them closed, with the sharpness (not the slices) on top of its tab.
+    for (const char* name : {"lossDock", "stabilityDock", "sharpnessDock"}) {
+        if (auto* dock = m_window->findChild<QDockWidget*>(QString::fromLatin1(name))) {
+            dock->show();
+            dock->raise();
+        }
+    }
 }
 
 void DemoController::setTheme(const PlotTheme& theme)

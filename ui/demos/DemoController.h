@@ -53,6 +53,9 @@ public Q_SLOTS:
     // Applies the demo's "try next" change to its first run and starts it.
     void tryNext();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 Q_SIGNALS:
     // Every run of the demo has ended (and the escape lesson is computed): `ok` false when a run
     // failed or diverged or was stopped, with the reason.

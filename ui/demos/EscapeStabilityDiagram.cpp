@@ -46,8 +46,8 @@ void EscapeStabilityDiagram::setMinima(const std::vector<Minimum>& minima)
     m_labels.clear();
     for (size_t i = 0; i < m_minima.size(); ++i) {
         auto* label = new QCPItemText(customPlot());
-        // Left of the point: the stable region has room there, the a bound's line is to the right.
-        label->setPositionAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        // Above left of the point: the stable region has room there, the a bound's line is to the right.
+        label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);   // above the bound labels
         label->position->setCoords(m_minima[i].a, m_minima[i].s);
         label->setPadding(QMargins(0, 0, 12, 0));
         label->setTextAlignment(Qt::AlignRight);
