@@ -1,7 +1,6 @@
 // `minimascope-cli asymmetry`: the asymmetric-valley scan of He, Huang & Yuan (2019) at a run's
 // parameters (core/landscape/AsymmetricValleys.h: the definition, the sampled slopes, the verdict).
-// Entry point: runAsymmetry(arguments after the subcommand name, cancel token). It parses its own
-// options (it is not wired into CliArguments: the CLI's parser is being rewritten):
+// main() hands it the words after "asymmetry"; it parses its own options:
 //   --run DIR (required)  --params DIR (default: the run's final parameters)
 //   --count K (10)        --range ZETA,R (0.1,1: distances in units of the direction)
 //   --points M (10)       --p P (0 = any p)   --c C (2)
@@ -9,6 +8,8 @@
 //   --subset N (all)      --split train|test (train)   --threads T (2)
 //   --out PREFIX (RUN/asymmetry): PREFIX.json (everything) and PREFIX.csv (the 1D curves)
 // Returns the exit code; throws InputError for bad input (exit code 2).
+#include "Commands.h"
+
 #include "common/CancelToken.h"
 #include "common/ExitCode.h"
 #include "common/InputError.h"
@@ -34,8 +35,6 @@
 #include <vector>
 
 namespace minimascope::cli {
-
-int runAsymmetry(const std::vector<std::string>& arguments, const core::CancelToken& cancel);
 
 namespace {
 

@@ -588,7 +588,9 @@ CliArguments parseArguments(int argc, char** argv)
     addStudy(app, args);
     app.footer(std::string("Every command takes --help, e.g. 'minimascope-cli train --help'.\n"
                            "Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.\n"
-                           "Ctrl-C stops the run cleanly and still writes what was measured.\n\n") +
+                           "Ctrl-C stops the run cleanly and still writes what was measured.\n"
+                           "'minimascope-cli asymmetry --run DIR [--count K] ...' scans a minimum for asymmetric\n"
+                           "valleys (docs/landscape.md).\n\n") +
                kExitCodes);
     for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
         command->allow_extras();

@@ -43,7 +43,7 @@ bool isOwnedOutput(const std::string& name)
         if (name == o || name.compare(0, prefix.size(), prefix) == 0)
             return true;
     }
-    return name.compare(0, 10, "landscape_") == 0;
+    return name.compare(0, 10, "landscape_") == 0 || name.compare(0, 9, "asymmetry") == 0;
 }
 
 std::vector<fs::path> ownedOutputs(const std::string& dir)

@@ -116,5 +116,12 @@ kill -INT $pid
 wait $pid; check "SIGINT exits 4" 4 $?
 contains "summary says cancelled" '"status": "cancelled"' "$work/int/summary.json"
 
+# asymmetry: the asymmetric-valley scan at a run's minimum writes its JSON and CSV.
+"$cli" train --preset two-moons-quick --out "$work/moons" --max-iterations 200 --quiet > /dev/null
+"$cli" asymmetry --run "$work/moons" --count 2 > "$work/asym.txt" 2>&1; check "asymmetry exits 0" 0 $?
+[ -s "$work/moons/asymmetry.json" ] && [ -s "$work/moons/asymmetry.csv" ] && echo "ok: asymmetry wrote its files" ||
+  { echo "FAIL: asymmetry files missing"; failures=$((failures + 1)); }
+"$cli" asymmetry --run "$work/moons" --count 0 2> "$work/asym.txt"; check "asymmetry --count 0 exits 2" 2 $?
+
 echo "$failures failures"
 [ "$failures" -eq 0 ]
