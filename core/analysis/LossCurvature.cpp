@@ -1,6 +1,7 @@
 #include "analysis/LossCurvature.h"
 
 #include "common/CancelToken.h"
+#include "models/EvalModeScope.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/Objective.h"
@@ -9,26 +10,6 @@
 #include <torch/csrc/autograd/autograd.h>
 
 namespace minimascope::core {
-
-namespace {
-
-// Keeps the network in eval mode for the duration of a product and restores it after.
-class EvalModeScope {
-public:
-    explicit EvalModeScope(Network& network) : m_network(network), m_wasTraining(network.is_training())
-    {
-        m_network.eval();
-    }
-    ~EvalModeScope() { m_network.train(m_wasTraining); }
-    EvalModeScope(const EvalModeScope&) = delete;
-    EvalModeScope& operator=(const EvalModeScope&) = delete;
-
-private:
-    Network& m_network;
-    bool m_wasTraining;
-};
-
-} // namespace
 
 LossCurvature::LossCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
                              const CancelToken* cancel, int64_t chunk)
