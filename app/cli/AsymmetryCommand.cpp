@@ -9,12 +9,11 @@
 //   --out PREFIX (RUN/asymmetry): PREFIX.json (everything) and PREFIX.csv (the 1D curves)
 // Returns the exit code; throws InputError for bad input (exit code 2).
 #include "Commands.h"
+#include "RunAtParameters.h"
 
 #include "common/CancelToken.h"
 #include "common/ExitCode.h"
 #include "common/InputError.h"
-#include "data/DatasetSpec.h"
-#include "data/DatasetTransforms.h"
 #include "io/AtomicFile.h"
 #include "landscape/AsymmetricValleys.h"
 #include "landscape/Directions.h"
@@ -166,18 +165,14 @@ std::string curvesCsv(const core::AsymmetryScan& scan)
 int runAsymmetry(const std::vector<std::string>& arguments, const core::CancelToken& cancel)
 {
     AsymmetryArguments a = parseArguments(arguments);
-    const core::RunFolderInfo run = core::readRunFolderInfo(a.runDir);
-    const core::RunConfig config = core::readRunConfig(run);
+    const RunAtParameters loaded = openRunAtParameters(a.runDir, a.parametersDir, a.split, a.subset);
+    const core::RunFolderInfo& run = loaded.run;
+    const core::RunConfig& config = loaded.config;
     if (!a.seedGiven)
         a.options.seed = config.seed;
-    const core::DatasetPair data = core::loadDatasets(config.dataset);
-    const core::Dataset& split = a.split == "test" ? data.test : data.train;
-    if (split.size() == 0)
-        throw core::InputError(a.runDir + ": the run's data set has no " + a.split + " split");
-    const core::Dataset examples = a.subset > 0 ? core::takeFirst(split, a.subset) : split;
-    const auto network = core::buildModel(config.model, data.train, config.seed);
-    const std::string parametersDir = a.parametersDir.empty() ? core::finalParametersDir(run) : a.parametersDir;
-    core::loadNetworkTensors(parametersDir, *network, core::expectedRunIdFor(run, parametersDir));
+    const core::Dataset& examples = loaded.examples;
+    const std::shared_ptr<core::Network>& network = loaded.network;
+    const std::string& parametersDir = loaded.parametersDir;
     core::FlatParameters parameters(*network);
     core::requireFiniteParameters(parameters, parametersDir);
     at::set_num_threads(a.threads > 0 ? a.threads : 2);

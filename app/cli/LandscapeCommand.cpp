@@ -1,8 +1,8 @@
 #include "Commands.h"
+#include "RunAtParameters.h"
 
 #include "common/CancelToken.h"
 #include "common/InputError.h"
-#include "data/DatasetSpec.h"
 #include "data/DatasetTransforms.h"
 #include "io/AtomicFile.h"
 #include "landscape/ConvexityMap.h"
@@ -264,18 +264,15 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         a.dimensions = 2;
     if (a.convexity > 0 && (a.dimensions == 1 || a.directions == "bilinear"))
         throw core::InputError("--convexity needs a plane: not with --dims 1, interpolate or bilinear");
-    const core::RunFolderInfo run = core::readRunFolderInfo(a.runDir);
-    const core::RunConfig config = core::readRunConfig(run);
+    const RunAtParameters loaded = openRunAtParameters(a.runDir, a.parametersDir, a.split, a.subset);
+    const core::RunFolderInfo& run = loaded.run;
+    const core::RunConfig& config = loaded.config;
     if (!a.seedGiven)
         a.seed = config.seed;
-    const core::DatasetPair data = core::loadDatasets(config.dataset);
-    const core::Dataset& split = a.split == "test" ? data.test : data.train;
-    if (split.size() == 0)
-        throw core::InputError(a.runDir + ": the run's data set has no " + a.split + " split");
-    const core::Dataset examples = a.subset > 0 ? core::takeFirst(split, a.subset) : split;
-    const auto network = core::buildModel(config.model, data.train, config.seed);
-    const std::string parametersDir = a.parametersDir.empty() ? core::finalParametersDir(run) : a.parametersDir;
-    core::loadNetworkTensors(parametersDir, *network, core::expectedRunIdFor(run, parametersDir));
+    const core::DatasetPair& data = loaded.data;
+    const core::Dataset& examples = loaded.examples;
+    const std::shared_ptr<core::Network>& network = loaded.network;
+    const std::string& parametersDir = loaded.parametersDir;
     core::FlatParameters parameters(*network);
     core::requireFiniteParameters(parameters, parametersDir);
     at::set_num_threads(a.threads > 0 ? a.threads : 2);
