@@ -46,9 +46,13 @@ DatasetPair loadDatasets(const DatasetSpec& spec)
         return pair;
     }
     if (spec.name == "fashion-mnist" || spec.name == "arrays") {
+        // The first n examples of all classes are the files' first n: nothing after them is read.
+        const bool leadingExamples = spec.subset == "first" && spec.classes.empty();
         DatasetPair full = spec.name == "arrays"
                                ? loadArrayDatasets({spec.path, spec.labelColumn, spec.testPath, spec.numClasses})
-                               : loadFashionMnist(spec.path.empty() ? defaultFashionMnistDir() : spec.path);
+                               : loadFashionMnist(spec.path.empty() ? defaultFashionMnistDir() : spec.path,
+                                                  leadingExamples ? spec.n : kAllRecords,
+                                                  leadingExamples ? spec.testN : kAllRecords);
         if (!spec.classes.empty()) {
             full.train = filterClasses(full.train, spec.classes);
             if (full.test.size() > 0)

@@ -1,7 +1,6 @@
 #include "data/FashionMnist.h"
 
 #include "common/InputError.h"
-#include "data/IdxFile.h"
 
 #include <filesystem>
 #include <string>
@@ -36,7 +35,7 @@ std::string defaultFashionMnistDir()
     return "/usr/share/datasets/fashion-mnist";
 }
 
-DatasetPair loadFashionMnist(const std::string& dir)
+DatasetPair loadFashionMnist(const std::string& dir, int64_t maxTrain, int64_t maxTest)
 {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec))
@@ -48,8 +47,8 @@ DatasetPair loadFashionMnist(const std::string& dir)
     const std::string testLabels = locate(dir, "t10k-labels-idx1-ubyte");
 
     DatasetPair pair;
-    pair.train = readIdxClassification(trainImages, trainLabels, kFashionMnistClasses, kName);
-    pair.test = readIdxClassification(testImages, testLabels, kFashionMnistClasses, kName);
+    pair.train = readIdxClassification(trainImages, trainLabels, kFashionMnistClasses, kName, maxTrain);
+    pair.test = readIdxClassification(testImages, testLabels, kFashionMnistClasses, kName, maxTest);
     // The image size is the IDX header's (MNIST, KMNIST and Fashion-MNIST are 28x28, other sets
     // may differ: the models size themselves from it); the two halves must agree.
     if (pair.test.inputShape != pair.train.inputShape)

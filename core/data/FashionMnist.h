@@ -3,6 +3,7 @@
 // The Debian package dataset-fashion-mnist installs it in defaultFashionMnistDir(); a user
 // may point elsewhere. Accepts the standard file names, gzip-compressed or not.
 #include "data/Dataset.h"
+#include "data/IdxFile.h"
 
 #include <string>
 
@@ -10,7 +11,8 @@ namespace minimascope::core {
 
 std::string defaultFashionMnistDir();   // "/usr/share/datasets/fashion-mnist"
 
-// Throws InputError naming the directory and the missing file when it is not there.
-DatasetPair loadFashionMnist(const std::string& dir);
+// Throws InputError naming the directory and the missing file when it is not there. With limits,
+// only the first maxTrain training and maxTest test examples are read (readIdx).
+DatasetPair loadFashionMnist(const std::string& dir, int64_t maxTrain = kAllRecords, int64_t maxTest = kAllRecords);
 
 } // namespace minimascope::core

@@ -47,7 +47,34 @@ std::string hexByte(uint8_t b)
     return text;
 }
 
-std::vector<uint8_t> readFileBytes(const std::string& path)
+// How many leading bytes of an IDX file hold its header and its first `maxRecords` records (the
+// first dimension), so that a reader can stop there; 0 while `bytes` is too short to tell, and
+// for kAllRecords. A header that makes no sense gives 0 too: parseIdx reports it.
+size_t idxPrefixBytes(const std::vector<uint8_t>& bytes, size_t size, int64_t maxRecords)
+{
+    if (maxRecords == kAllRecords || size < 4)
+        return 0;
+    const size_t ndims = bytes[3];
+    const size_t headerSize = 4 + 4 * ndims;
+    if (ndims < 1 || static_cast<int64_t>(ndims) > kMaxDims || size < headerSize)
+        return 0;
+    uint64_t records = 0;
+    uint64_t recordBytes = 1;
+    for (size_t d = 0; d < ndims; ++d) {
+        const uint8_t* p = bytes.data() + 4 + 4 * d;
+        const uint64_t dim = (uint64_t{p[0]} << 24) | (uint64_t{p[1]} << 16) | (uint64_t{p[2]} << 8) | p[3];
+        if (d == 0)
+            records = std::min<uint64_t>(dim, static_cast<uint64_t>(maxRecords));
+        else if (dim > 0 && recordBytes > (uint64_t{1} << 40) / dim)
+            return 0;
+        else
+            recordBytes *= dim;
+    }
+    return headerSize + static_cast<size_t>(records * recordBytes);
+}
+
+// The whole file, or from the first read on which its first `maxRecords` records are complete.
+std::vector<uint8_t> readFileBytes(const std::string& path, int64_t maxRecords)
 {
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (!file)
@@ -64,6 +91,10 @@ std::vector<uint8_t> readFileBytes(const std::string& path)
             fail(path, "larger than the limit of " + std::to_string(kMaxBytes) + " bytes for an IDX file");
         }
         bytes.insert(bytes.end(), buffer, buffer + got);
+        // A gzip file's prefix is decided by its inflated bytes (gunzip), not here.
+        const size_t prefix = hasGzipMagic(bytes, 0) ? 0 : idxPrefixBytes(bytes, bytes.size(), maxRecords);
+        if (prefix > 0 && bytes.size() >= prefix)
+            break;
     }
     // fopen succeeds on a directory on Linux; the read error shows up here.
     const bool readError = std::ferror(file) != 0;
@@ -74,10 +105,10 @@ std::vector<uint8_t> readFileBytes(const std::string& path)
     return bytes;
 }
 
-// Inflates a whole gzip file (possibly several concatenated members). The output grows with
-// the real data, never with sizes claimed by a header, so a lying file cannot force a huge
-// allocation.
-std::vector<uint8_t> gunzip(const std::string& path, const std::vector<uint8_t>& in)
+// Inflates a whole gzip file (possibly several concatenated members), or until its first
+// `maxRecords` IDX records are out. The output grows with the real data, never with sizes claimed
+// by a header, so a lying file cannot force a huge allocation.
+std::vector<uint8_t> gunzip(const std::string& path, const std::vector<uint8_t>& in, int64_t maxRecords)
 {
     z_stream zs{};
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
@@ -104,6 +135,9 @@ std::vector<uint8_t> gunzip(const std::string& path, const std::vector<uint8_t>&
         zs.avail_out = static_cast<uInt>(room);
         const int ret = inflate(&zs, Z_NO_FLUSH);
         produced += room - zs.avail_out;
+        const size_t prefix = idxPrefixBytes(out, produced, maxRecords);
+        if (prefix > 0 && produced >= prefix)
+            break;
 
         if (ret == Z_STREAM_END) {
             const size_t consumed = fed - zs.avail_in;
@@ -134,7 +168,9 @@ std::string dimsText(const std::vector<int64_t>& dims)
     return text;
 }
 
-at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes)
+// The file's tensor, or its first `maxRecords` records when `bytes` may stop after them (then the
+// bytes after those records are neither needed nor checked).
+at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes, int64_t maxRecords)
 {
     if (bytes.size() < 4)
         fail(path, "truncated: " + std::to_string(bytes.size())
@@ -161,6 +197,9 @@ at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes)
         dims.push_back((int64_t{p[0]} << 24) | (int64_t{p[1]} << 16) | (int64_t{p[2]} << 8)
                        | int64_t{p[3]});
     }
+    const bool head = maxRecords != kAllRecords && maxRecords < dims[0];
+    if (head)
+        dims[0] = maxRecords;
     // Checked before each multiplication, so that a lying header can neither overflow the
     // product nor get anything allocated.
     const bool empty = std::count(dims.begin(), dims.end(), 0) > 0;
@@ -176,7 +215,7 @@ at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes)
         fail(path, "truncated: dimensions " + dimsText(dims) + " need "
                        + (overflow ? "more than 2^64" : std::to_string(needed))
                        + " data bytes, the file has " + std::to_string(payload));
-    if (needed < payload)
+    if (needed < payload && !head)
         fail(path, "trailing bytes: dimensions " + dimsText(dims) + " need "
                        + std::to_string(needed) + " data bytes, the file has "
                        + std::to_string(payload));
@@ -189,14 +228,16 @@ at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes)
 
 } // namespace
 
-at::Tensor readIdx(const std::string& path)
+at::Tensor readIdx(const std::string& path, int64_t maxRecords)
 {
-    std::vector<uint8_t> bytes = readFileBytes(path);
+    if (maxRecords < 0 && maxRecords != kAllRecords)
+        throw std::invalid_argument("readIdx: maxRecords must be >= 0 or kAllRecords");
+    std::vector<uint8_t> bytes = readFileBytes(path, maxRecords);
     if (hasGzipMagic(bytes, 0))
-        return parseIdx(path, gunzip(path, bytes));
+        return parseIdx(path, gunzip(path, bytes, maxRecords), maxRecords);
     if (endsWithGz(path))
         fail(path, "named .gz but is not gzip data");
-    return parseIdx(path, bytes);
+    return parseIdx(path, bytes, maxRecords);
 }
 
 void writeIdx(const std::string& path, const at::Tensor& data)
@@ -241,16 +282,16 @@ void writeIdx(const std::string& path, const at::Tensor& data)
 }
 
 Dataset readIdxClassification(const std::string& imagesPath, const std::string& labelsPath,
-                              int64_t numClasses, const std::string& name)
+                              int64_t numClasses, const std::string& name, int64_t maxExamples)
 {
     if (numClasses < 1)
         throw InputError(name + ": number of classes must be positive, got "
                          + std::to_string(numClasses));
-    const at::Tensor images = readIdx(imagesPath);
+    const at::Tensor images = readIdx(imagesPath, maxExamples);
     if (images.dim() != 3)
         fail(imagesPath, "images need 3 dimensions (count, rows, cols), the file has "
                              + std::to_string(images.dim()));
-    const at::Tensor labels = readIdx(labelsPath);
+    const at::Tensor labels = readIdx(labelsPath, maxExamples);
     if (labels.dim() != 1)
         fail(labelsPath, "labels need 1 dimension (count), the file has "
                              + std::to_string(labels.dim()));

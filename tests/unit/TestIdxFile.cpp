@@ -124,6 +124,42 @@ private Q_SLOTS:
         QVERIFY(at::equal(back, original));
     }
 
+    // A run on the first n examples reads only those: the same records as the whole file's
+    // first n, from raw and gzip files, even when what follows them is cut off.
+    void readsOnlyTheLeadingRecords_data()
+    {
+        QTest::addColumn<QString>("fileName");
+        QTest::newRow("raw") << "head.idx";
+        QTest::newRow("gz") << "head.idx.gz";
+    }
+    void readsOnlyTheLeadingRecords()
+    {
+        QFETCH(QString, fileName);
+        const at::Tensor original = pattern({500, 28, 28});
+        writeIdx(path(fileName), original);
+        for (int64_t count : {int64_t(0), int64_t(1), int64_t(7), int64_t(499), int64_t(500), int64_t(10000)}) {
+            const at::Tensor head = readIdx(path(fileName), count);
+            const int64_t expected = std::min<int64_t>(count, 500);
+            QCOMPARE(head.sizes().vec(), (std::vector<int64_t>{expected, 28, 28}));
+            QVERIFY(at::equal(head, original.slice(0, 0, expected)));
+        }
+        // 20 records claimed, 3 and a half present: the first 3 are intact, the 4th is not.
+        const QByteArray cut = idxBytes({20, 28, 28}, 3 * 784 + 400);
+        writeBytes(fileName, fileName.endsWith(".gz") ? gzipped(cut) : cut);
+        QCOMPARE(readIdx(path(fileName), 3).size(0), int64_t(3));
+        const QString message = inputErrorOf([&] { readIdx(path(fileName), 4); });
+        QVERIFY2(message.contains("truncated"), qPrintable(message));
+    }
+
+    void classificationReadsTheFirstExamples()
+    {
+        writeIdx(path("head-images.idx"), pattern({6, 3, 4}));
+        writeIdx(path("head-labels.idx.gz"), at::tensor({2, 1, 0, 2, 1, 0}, at::kByte));
+        const Dataset d = readIdxClassification(path("head-images.idx"), path("head-labels.idx.gz"), 3, "toy", 4);
+        QCOMPARE(d.inputs.sizes().vec(), (std::vector<int64_t>{4, 1, 3, 4}));
+        QVERIFY(at::equal(d.targets, at::tensor({2, 1, 0, 2}, at::kLong)));
+    }
+
     // gzip -c a b > ab.gz makes a file of two members; zlib readers must continue after the
     // first.
     void readsConcatenatedGzipMembers()
@@ -348,6 +384,13 @@ private Q_SLOTS:
         QCOMPARE(pair.test.targets[0].item<int64_t>(), int64_t(9));
         QVERIFY(at::equal(pair.train.targets.slice(0, 0, 4), at::tensor({9, 0, 0, 3}, at::kLong)));
         QCOMPARE(qRound(pair.train.inputs[0].sum().item<double>() * 255), 76247);
+
+        // The first 1000 and 100 alone, as a run with dataset.n = 1000 and test_n = 100 reads them.
+        const DatasetPair head = loadFashionMnist(dir, 1000, 100);
+        QCOMPARE(head.train.inputs.sizes().vec(), (std::vector<int64_t>{1000, 1, 28, 28}));
+        QCOMPARE(head.test.inputs.sizes().vec(), (std::vector<int64_t>{100, 1, 28, 28}));
+        QVERIFY(at::equal(head.train.inputs, pair.train.inputs.slice(0, 0, 1000)));
+        QVERIFY(at::equal(head.test.targets, pair.test.targets.slice(0, 0, 100)));
     }
 };
 
