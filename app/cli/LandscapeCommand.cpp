@@ -1,4 +1,5 @@
 #include "Commands.h"
+#include "Mpi.h"
 #include "RunAtParameters.h"
 
 #include "common/CancelToken.h"
@@ -267,6 +268,12 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     const RunAtParameters loaded = openRunAtParameters(a.runDir, a.parametersDir, a.split, a.subset);
     const core::RunFolderInfo& run = loaded.run;
     const core::RunConfig& config = loaded.config;
+    // Under mpirun every rank loads the run and finds the plane; rank 0's directions go to all, each
+    // rank evaluates its shard of the grid, and rank 0 gathers and writes them (Mpi.h).
+    const std::unique_ptr<MpiSession> mpi = launchedUnderMpi() ? std::make_unique<MpiSession>("a landscape") : nullptr;
+    const bool writer = mpi == nullptr || mpi->rank() == 0;
+    if (mpi && a.convexity > 0)
+        throw core::InputError("--convexity is not split across mpirun's ranks: run it without mpirun");
     if (!a.seedGiven)
         a.seed = config.seed;
     const core::DatasetPair& data = loaded.data;
@@ -276,13 +283,15 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     core::FlatParameters parameters(*network);
     core::requireFiniteParameters(parameters, parametersDir);
     at::set_num_threads(a.threads > 0 ? a.threads : 2);
-    std::fprintf(stderr, "%s: %s, %lld %s examples\n", parametersDir.c_str(), network->describe().c_str(),
-                 static_cast<long long>(examples.size()), a.split.c_str());
+    if (writer)
+        std::fprintf(stderr, "%s: %s, %lld %s examples%s\n", parametersDir.c_str(), network->describe().c_str(),
+                     static_cast<long long>(examples.size()), a.split.c_str(),
+                     mpi ? (", the grid split over " + std::to_string(mpi->ranks()) + " MPI ranks").c_str() : "");
 
     // An unusable output folder fails now, not after the computation.
     const std::string prefix = a.outPrefix.empty() ? a.runDir + "/landscape_" + a.directions : a.outPrefix;
     const std::string outDir = std::filesystem::path(prefix).parent_path().string();
-    if (!outDir.empty())
+    if (!outDir.empty() && writer)
         core::ensureDirectory(outDir);
 
     const at::Tensor origin = parameters.get();
@@ -290,6 +299,11 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     if (cancel.isCancelled()) {
         std::printf("cancelled while finding the directions\n");
         return kCancelled;
+    }
+    if (mpi) {
+        shareFromRankZero(*mpi, plane.direction1);
+        shareFromRankZero(*mpi, plane.direction2);
+        shareFromRankZero(*mpi, plane.crossDirection);
     }
 
     core::SurfaceRequest request;
@@ -300,6 +314,10 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     request.triangle = plane.triangle;
     request.nx = request.ny = a.resolution;
     request.threads = a.threads;
+    if (mpi) {
+        request.shardCount = mpi->ranks();
+        request.shardIndex = mpi->rank();
+    }
     const core::Dataset statisticsData =
         a.split == "train" ? examples : a.subset > 0 ? core::takeFirst(data.train, a.subset) : data.train;
     if (a.recomputeBatchNorm)
@@ -314,17 +332,24 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     request.xMax = a.rangeGiven ? a.rangeMax : defaultRange[1];
     request.yMin = a.rangeGiven ? a.rangeMin : defaultRange[2];
     request.yMax = a.rangeGiven ? a.rangeMax : defaultRange[3];
+    if (mpi) {   // pca fits the range to rank 0's path
+        at::Tensor range = at::tensor({request.xMin, request.xMax, request.yMin, request.yMax}, at::kDouble);
+        shareFromRankZero(*mpi, range);
+        const auto* values = range.data_ptr<double>();
+        request.xMin = values[0], request.xMax = values[1], request.yMin = values[2], request.yMax = values[3];
+    }
 
     const core::DirectionReport report = core::describeDirections(plane.direction1, plane.direction2);
-    std::fprintf(stderr, "directions: %s, |d1| = %.6g, |d2| = %.6g, cos = %.3g\n", a.directions.c_str(),
+    if (writer)
+        std::fprintf(stderr, "directions: %s, |d1| = %.6g, |d2| = %.6g, cos = %.3g\n", a.directions.c_str(),
                  report.norm1, report.norm2, report.cosine);
 
     const auto start = Clock::now();
     auto lastPrint = start - std::chrono::seconds(1);
     const core::SurfaceSink sink = [&](const core::LandscapeGrid&, const core::SurfaceProgress& p) {
-        // At most two lines a second, plus one per finished level.
+        // At most two lines a second, plus one per finished level; rank 0's share under mpirun.
         const auto now = Clock::now();
-        if (!p.levelFinished && now - lastPrint < std::chrono::milliseconds(500))
+        if (!writer || (!p.levelFinished && now - lastPrint < std::chrono::milliseconds(500)))
             return;
         lastPrint = now;
         std::fprintf(stderr, "  level %d/%d (stride %lld): %lld/%lld points, %.1f s%s\n", p.level + 1, p.levels,
@@ -333,8 +358,12 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                      p.levelFinished ? " (level done)" : "");
     };
     core::LandscapeGrid grid;
-    const core::RunStatus status = core::evaluateSurface(*network, parameters, examples, request, grid, &cancel, sink);
+    core::RunStatus status = core::evaluateSurface(*network, parameters, examples, request, grid, &cancel, sink);
+    if (mpi)
+        status = gatherSurface(*mpi, grid, status);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!writer)
+        return status == core::RunStatus::Cancelled ? kCancelled : kSuccess;   // rank 0 writes and reports
 
     std::string toFlags;
     for (const std::string& dir : a.toDirs)
@@ -380,7 +409,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     const core::RunStatus convexityStatus =
         a.convexity > 0 && status == core::RunStatus::Finished
             ? writeConvexityMap(a.convexity, *network, parameters, examples, request, description, prefix, cancel, written)
-            : status;    const size_t centre = grid.index(grid.xs.size() / 2, grid.ys.size() / 2);
+            : status;
+    const size_t centre = grid.index(grid.xs.size() / 2, grid.ys.size() / 2);
     std::printf("%s after %.2f s: %zu x %zu grid, loss %.6g at (%.3g, %.3g)\n", core::toString(status), seconds,
                 grid.xs.size(), grid.ys.size(), grid.loss[centre], grid.xs[grid.xs.size() / 2],
                 grid.ys[grid.ys.size() / 2]);

@@ -1,7 +1,8 @@
 #include "MpiStudy.h"
 
+#include "Mpi.h"
+
 #include "common/CancelToken.h"
-#include "common/InputError.h"
 #include "study/RunSlots.h"
 
 #include <cstdlib>
@@ -16,14 +17,6 @@
 #endif
 
 namespace minimascope::cli {
-
-bool launchedUnderMpi()
-{
-    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"})
-        if (const char* value = std::getenv(name); value && std::atoi(value) > 1)
-            return true;
-    return false;
-}
 
 #ifdef MINIMASCOPE_HAVE_MPI
 
@@ -131,31 +124,15 @@ void serveRuns(int workers, const std::string& executable)
     }
 }
 
-// MPI_Init once, MPI_Finalize on the way out, however the study ends.
-class MpiSession {
-public:
-    MpiSession()
-    {
-        int initialized = 0;
-        MPI_Initialized(&initialized);
-        if (!initialized)
-            MPI_Init(nullptr, nullptr);
-    }
-    ~MpiSession() { MPI_Finalize(); }
-    MpiSession(const MpiSession&) = delete;
-    MpiSession& operator=(const MpiSession&) = delete;
-};
-
 } // namespace
 
 core::RunStatus runStudyMpi(const core::StudyConfig& study, const std::string& dir, core::StudyRunnerOptions options,
                             const core::CancelToken& cancel,
                             const std::function<void(const core::StudyProgress&)>& progress, int& rank)
 {
-    const MpiSession session;
-    int ranks = 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    const MpiSession session("a study");
+    rank = session.rank();
+    const int ranks = session.ranks();
     if (options.workers <= 0)
         options.workers = 1;
     if (options.threadsPerWorker <= 0)
@@ -180,6 +157,15 @@ core::RunStatus runStudyMpi(const core::StudyConfig& study, const std::string& d
         quitOthers();
         throw;
     }
+}
+
+#else
+
+core::RunStatus runStudyMpi(const core::StudyConfig&, const std::string&, core::StudyRunnerOptions,
+                            const core::CancelToken&, const std::function<void(const core::StudyProgress&)>&, int&)
+{
+    const MpiSession unavailable("a study");   // throws: no MPI in this build
+    return core::RunStatus::Finished;
 }
 
 #endif

@@ -1,6 +1,7 @@
 // minimascope-cli study: run a study (many runs as child processes), show its table, export it.
 // The options are parsed with the others in CliArguments.cpp.
 #include "Commands.h"
+#include "Mpi.h"
 #include "MpiStudy.h"
 
 #include "common/CancelToken.h"
@@ -99,16 +100,10 @@ int studyRun(const CliArguments& args, const core::CancelToken& cancel)
     };
     core::RunStatus status = core::RunStatus::Finished;
     if (launchedUnderMpi()) {
-#ifdef MINIMASCOPE_HAVE_MPI
         int rank = 0;
         status = runStudyMpi(study, outDir, options, cancel, progress, rank);
         if (rank != 0)
             return kSuccess;   // rank 0 reports
-#else
-        throw core::InputError("this minimascope-cli was built without MPI, so it cannot share a study among "
-                               "mpirun's ranks: install libopenmpi-dev and openmpi-bin, then build again (CMake "
-                               "finds MPI and sets MINIMASCOPE_MPI), or run the study without mpirun");
-#endif
     } else {
         status = core::runStudy(study, outDir, options, cancel, progress);
     }

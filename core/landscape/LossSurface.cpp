@@ -53,15 +53,30 @@ bool inTriangle(double alpha, double beta)
     return alpha >= -kTriangleSlack && beta >= -kTriangleSlack && alpha + beta <= 1.0 + kTriangleSlack;
 }
 
-// Grid indices (j * nx + i) of each level, coarsest first; only the triangle's points if asked.
-std::vector<std::vector<int64_t>> levelPoints(const LandscapeGrid& grid, bool triangle,
+void checkShard(int64_t count, int64_t index)
+{
+    if (count < 1 || index < 0 || index >= count)
+        throw InputError("surface request: shard " + std::to_string(index) + " of " + std::to_string(count) +
+                         " does not exist");
+}
+
+bool inShard(int64_t index, const SurfaceRequest& request)
+{
+    return index % request.shardCount == request.shardIndex;
+}
+
+// Grid indices (j * nx + i) of each level, coarsest first; only the triangle's points if asked,
+// and only the request's shard.
+std::vector<std::vector<int64_t>> levelPoints(const LandscapeGrid& grid, const SurfaceRequest& request,
                                               const std::vector<int64_t>& strides)
 {
     const auto nx = static_cast<int64_t>(grid.xs.size()), ny = static_cast<int64_t>(grid.ys.size());
     std::vector<std::vector<int64_t>> levels(strides.size());
     for (int64_t j = 0; j < ny; ++j)
         for (int64_t i = 0; i < nx; ++i) {
-            if (triangle && !inTriangle(grid.xs[static_cast<size_t>(i)], grid.ys[static_cast<size_t>(j)]))
+            if (request.triangle && !inTriangle(grid.xs[static_cast<size_t>(i)], grid.ys[static_cast<size_t>(j)]))
+                continue;
+            if (!inShard(j * nx + i, request))
                 continue;
             for (size_t l = 0; l < strides.size(); ++l)
                 if (onStride(i, nx, strides[l]) && onStride(j, ny, strides[l])) {
@@ -145,6 +160,7 @@ void validate(const FlatParameters& parameters, const SurfaceRequest& request)
     }
     if (request.nx < 1 || (request.direction2.defined() && request.ny < 1))
         throw InputError("surface request: the grid needs at least one point a side");
+    checkShard(request.shardCount, request.shardIndex);
 }
 
 } // namespace
@@ -158,6 +174,18 @@ std::vector<int64_t> progressiveStrides(int64_t n)
     for (; stride >= 1; stride /= 2)
         strides.push_back(stride);
     return strides;
+}
+
+void mergeSurfaceShard(LandscapeGrid& into, const LandscapeGrid& shard, int64_t shardCount, int64_t shardIndex)
+{
+    checkShard(shardCount, shardIndex);
+    if (into.loss.size() != shard.loss.size() || into.accuracy.size() != shard.accuracy.size())
+        throw InputError("surface shards of different grids: " + std::to_string(into.loss.size()) + " and " +
+                         std::to_string(shard.loss.size()) + " points");
+    for (size_t k = static_cast<size_t>(shardIndex); k < into.loss.size(); k += static_cast<size_t>(shardCount)) {
+        into.loss[k] = shard.loss[k];
+        into.accuracy[k] = shard.accuracy[k];
+    }
 }
 
 RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Dataset& data,
@@ -203,7 +231,7 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
 
     const std::vector<int64_t> strides = request.progressive ? progressiveStrides(std::max(nx, ny))
                                                              : std::vector<int64_t>{1};
-    const std::vector<std::vector<int64_t>> levels = levelPoints(out, request.triangle, strides);
+    const std::vector<std::vector<int64_t>> levels = levelPoints(out, request, strides);
     SurfaceProgress progress;
     for (const std::vector<int64_t>& points : levels)
         progress.pointsTotal += static_cast<int64_t>(points.size());

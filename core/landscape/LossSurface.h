@@ -61,6 +61,10 @@ struct SurfaceRequest {
     // BatchNormStatistics.h), then the point is evaluated in eval mode; the stored statistics are
     // back on return. Costs one more forward pass over this data a point (generic path).
     const Dataset* batchNormData = nullptr;
+    // One grid split across processes (landscape under mpirun): this evaluation computes only the
+    // points whose row-major index is shardIndex modulo shardCount; the others stay NaN.
+    // mergeSurfaceShard puts the shards together. Each point's value does not depend on the split.
+    int64_t shardCount = 1, shardIndex = 0;
 };
 
 struct SurfaceProgress {
@@ -79,6 +83,11 @@ using SurfaceSink = std::function<void(const LandscapeGrid& partial, const Surfa
 RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Dataset& data,
                           const SurfaceRequest& request, LandscapeGrid& out, const CancelToken* cancel = nullptr,
                           const SurfaceSink& sink = {});
+
+// Copies the points of shard `shardIndex` of `shardCount` (SurfaceRequest) from `shard` into
+// `into`; both must come from the same request but for the shard. Throws InputError when the
+// grids differ in size.
+void mergeSurfaceShard(LandscapeGrid& into, const LandscapeGrid& shard, int64_t shardCount, int64_t shardIndex);
 
 // The grid strides of a progressive evaluation of a grid whose longer axis has n points,
 // coarsest first, ending with 1 (e.g. 51 -> {8, 4, 2, 1}: the coarse level has at least 6

@@ -71,6 +71,25 @@ check "MPI ran the same six points" 6 "$(wc -l < "$work/joined.txt")"
 diff <(same_numbers "$work/mpi.csv") <(same_numbers "$work/escape.csv" | grep -F -f <(cut -d' ' -f1 "$work/joined.txt")) > /dev/null
 check "MPI's store equals the local one" 0 $?
 
+# A surface's grid split over 2 ranks: the same numbers as one process, byte for byte, for
+# random directions and for pca's fitted range; only rank 0 writes.
+"$cli" train --preset two-moons-quick --snapshot-every 100 --out "$work/moons" --quiet > /dev/null
+check "a two-moons run trains" 0 $?
+for directions in random pca; do
+  "$cli" landscape --run "$work/moons" --directions "$directions" --resolution 9 --out "$work/one_$directions" \
+    --quiet > /dev/null 2> "$work/one.err"
+  check "landscape --directions $directions in one process" 0 $?
+  mpirun --oversubscribe -np 2 "$cli" landscape --run "$work/moons" --directions "$directions" --resolution 9 \
+    --out "$work/mpi_$directions" > "$work/mpi_landscape.txt" 2> "$work/mpi_landscape.err"
+  check "landscape --directions $directions on 2 MPI ranks" 0 $?
+  contains "the split is reported" "the grid split over 2 MPI ranks" "$work/mpi_landscape.err"
+  for suffix in npy csv vts; do
+    cmp -s "$work/one_$directions.$suffix" "$work/mpi_$directions.$suffix"
+    check "$directions $suffix is the same under MPI" 0 $?
+  done
+  check "rank 0 alone reports" 1 "$(grep -c 'grid, loss' "$work/mpi_landscape.txt")"
+done
+
 # Bad study files: exit 2, a message naming the problem, nothing written.
 echo '{"base": "escape-toy-sgd", "gird": {}}' > "$work/typo.json"
 "$cli" study run --config "$work/typo.json" --out "$work/typo" 2> "$work/typo.err"; check "an unknown key exits 2" 2 $?

@@ -289,6 +289,47 @@ private Q_SLOTS:
         QVERIFY(*std::max_element(fast.loss.begin(), fast.loss.end()) > 1.5 * unperturbed.loss);
     }
 
+    // landscape under mpirun: three shards, each with NaN outside its points, merge into exactly
+    // the grid of one evaluation, on both paths.
+    void shardsMergeIntoTheWholeGrid()
+    {
+        const Dataset data = makeBlobs(60, 3, 0.8, 7);
+        auto mlp = smallMlp(5);
+        FlatParameters parameters(*mlp);
+        for (const bool fastPath : {true, false}) {
+            SurfaceRequest request;
+            request.origin = parameters.get();
+            request.direction1 = randomDirection(parameters, DirectionNormalization::Filter, true, 1);
+            request.direction2 = randomDirection(parameters, DirectionNormalization::Filter, true, 2);
+            request.nx = 7;
+            request.ny = 5;
+            request.fastPath = fastPath;
+            LandscapeGrid whole, merged;
+            QCOMPARE(evaluateSurface(*mlp, parameters, data, request, whole), RunStatus::Finished);
+            for (int64_t shard = 0; shard < 3; ++shard) {
+                request.shardCount = 3;
+                request.shardIndex = shard;
+                LandscapeGrid part;
+                QCOMPARE(evaluateSurface(*mlp, parameters, data, request, part), RunStatus::Finished);
+                // 35 points: shards 0 and 1 hold 12, shard 2 holds 11; the rest is NaN.
+                QCOMPARE(std::count_if(part.loss.begin(), part.loss.end(), [](double v) { return !std::isnan(v); }),
+                         std::ptrdiff_t(shard < 2 ? 12 : 11));
+                if (shard == 0)
+                    merged = part;
+                else
+                    mergeSurfaceShard(merged, part, 3, shard);
+            }
+            QCOMPARE(merged.loss, whole.loss);
+            QCOMPARE(merged.accuracy, whole.accuracy);
+        }
+        SurfaceRequest bad;
+        bad.origin = bad.direction1 = parameters.get();
+        bad.shardCount = 2;
+        bad.shardIndex = 2;
+        LandscapeGrid grid;
+        QVERIFY(inputErrorOf([&] { evaluateSurface(*mlp, parameters, data, bad, grid); }).contains("shard 2 of 2"));
+    }
+
     void progressiveLevelsAndRestoredParameters()
     {
         const Dataset data = makeBlobs(60, 3, 0.8, 6);
