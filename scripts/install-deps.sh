@@ -2,7 +2,8 @@
 # Installs what MinimaScope needs on Debian 12 (bookworm) from Debian's own packages.
 #   scripts/install-deps.sh           build + run: compilers, Qt6, LibTorch, VTK, QCustomPlot, CLI11,
 #                                     OpenBLAS (OpenMP), zlib, nlohmann-json, Fashion-MNIST, Xvfb
-#   scripts/install-deps.sh --tests   the same plus what the tests use (python3-numpy for the
+#   scripts/install-deps.sh --tests   the same plus what the tests use (python3-numpy and
+#                                     python3-vtk9 for the Python snippets of docs/exports.md and the
 #                                     .npy interoperability test, python3-torch for the TorchScript
 #                                     models the own-model tests save; lintian, desktop-file-utils
 #                                     and appstream for the package test)
@@ -17,7 +18,7 @@ packages=(build-essential cmake ninja-build ccache git
           xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(python3-numpy python3-torch lintian desktop-file-utils appstream) ;;
+    --tests) packages+=(python3-numpy python3-vtk9 python3-torch lintian desktop-file-utils appstream) ;;
     --bench) packages+=(python3-numpy python3-torch) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac

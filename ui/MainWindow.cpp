@@ -11,6 +11,7 @@
 #include "controllers/SnapshotPicker.h"
 #include "demos/DemoController.h"
 #include "demos/ExplanationDock.h"
+#include "help/HelpController.h"
 #include "panels/SetupPanel.h"
 #include "panels/StatusLine.h"
 #include "panels/SurfacePanel.h"
@@ -39,6 +40,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoStack>
 
 #include <cmath>
 
@@ -328,6 +330,20 @@ void MainWindow::buildActions()
     });
     file->addSeparator();
     file->addAction(quit);
+    // The setup form's history. The form is read-only while a run uses it, and so is its history.
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QUndoStack* setupHistory = m_setup->undoStack();
+    QAction* undo = setupHistory->createUndoAction(this, tr("&Undo"));
+    undo->setObjectName(QStringLiteral("undoAction"));
+    undo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+    QAction* redo = setupHistory->createRedoAction(this, tr("&Redo"));
+    redo->setObjectName(QStringLiteral("redoAction"));
+    redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    edit->addActions({undo, redo});
+    connect(m_runs, &RunController::busyChanged, this, [this, setupHistory, undo, redo] {
+        undo->setEnabled(!m_runs->isTraining() && setupHistory->canUndo());
+        redo->setEnabled(!m_runs->isTraining() && setupHistory->canRedo());
+    });
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addActions({m_runAction, m_pauseAction, m_stopAction});
     run->addSeparator();
@@ -340,7 +356,10 @@ void MainWindow::buildActions()
         m_viewMenu->addAction(d->toggleViewAction());
     QAction* demosAction = action(QStringLiteral("demosAction"), tr("&Demos…"), QKeySequence(Qt::Key_F1));
     connect(demosAction, &QAction::triggered, m_demos, &DemoController::showStartPage);
-    menuBar()->addMenu(tr("&Help"))->addAction(demosAction);
+    QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->setObjectName(QStringLiteral("helpMenu"));
+    m_help = new HelpController(this);
+    m_help->populate(helpMenu, demosAction);
 
     QToolBar* bar = addToolBar(tr("Run"));
     bar->setObjectName(QStringLiteral("runToolBar"));

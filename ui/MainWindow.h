@@ -18,6 +18,7 @@ namespace minimascope::ui {
 
 class DemoController;
 class ExportController;
+class HelpController;
 class LossPlot;
 class PlotPanel;
 class RecentFiles;
@@ -48,6 +49,8 @@ public:
     SlicePlot* slicePlot() const { return m_slices; }
     // The teaching demos: the start page, the explanation dock, the escape-toy lesson (demos/).
     DemoController* demos() const { return m_demos; }
+    // The Help menu's windows: the user guide, the science page, About (help/).
+    HelpController* help() const { return m_help; }
     // The status bar's run line: iteration, loss, accuracy, elapsed, ETA (or how the run ended).
     QString runStatusText() const;
 
@@ -116,6 +119,7 @@ private:
     RecentFiles* m_recent = nullptr;
     StudyWindow* m_study = nullptr;
     DemoController* m_demos = nullptr;
+    HelpController* m_help = nullptr;
     // Surface updates arrive ~30 a second; a 3D render costs ~100 ms in software GL on a busy
     // machine, so the surface is drawn when a level (coarse, finer, ...) completes and otherwise
     // at most every kSurfaceRedrawMs, always with the latest update.

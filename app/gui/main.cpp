@@ -23,6 +23,7 @@
 #include "controllers/RunController.h"
 #include "controllers/SnapshotPicker.h"
 #include "demos/DemoController.h"
+#include "help/ApplicationIcon.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
 #include "study/StudyWindow.h"
@@ -181,6 +182,8 @@ int main(int argc, char** argv)
     minimascope::ui::setDefaultSurfaceFormat();
     QApplication app(argc, argv);
     setApplicationNames();
+    // Every window's icon (title bar, task bar), the one the .desktop file names.
+    QApplication::setWindowIcon(minimascope::ui::applicationIcon());
 
     CommandLine commandLine;
     if (!commandLine.parse(QApplication::arguments()))

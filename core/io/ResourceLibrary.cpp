@@ -39,7 +39,9 @@ std::vector<std::string> resourceDirectories(const std::string& kind)
     const fs::path exe = fs::read_symlink("/proc/self/exe", error);
     if (!error)
         dirs.push_back((exe.parent_path().parent_path() / "share" / "minimascope" / kind).string());
-    dirs.push_back((fs::path(MINIMASCOPE_SOURCE_RESOURCES) / kind).string());
+    // The documentation is the source tree's docs/, beside resources/.
+    const fs::path sourceResources(MINIMASCOPE_SOURCE_RESOURCES);
+    dirs.push_back((kind == "docs" ? sourceResources.parent_path() / "docs" : sourceResources / kind).string());
     return dirs;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Finds the JSON resources shipped with MinimaScope (resources/<kind>/NAME.json), for the CLI and
-// the desktop application alike. `kind` is the subfolder name: "presets", "studies" or "demos".
+// the desktop application alike. `kind` is the subfolder name: "presets", "studies" or "demos";
+// "docs" is the folder of the Markdown user documentation (docs/ of the source tree), which the
+// help window reads with resourceDirectories().
 // Search order: $MINIMASCOPE_PRESETS (presets only), $MINIMASCOPE_RESOURCES/<kind>, the installed
 // <dir of the running executable>/../share/minimascope/<kind>, then the source tree the program
 // was built from. Folders that do not exist are skipped. Reads the environment and the file

@@ -45,6 +45,11 @@ desktop="$root/usr/share/applications/io.github.minimascope.MinimaScope.desktop"
 if [ -f "$desktop" ]; then
   [ -f "$root/usr/share/man/man1/minimascope.1.gz" ] && echo "ok: minimascope has a man page" \
     || { echo "FAIL: no man page for minimascope"; failures=$((failures + 1)); }
+  # The Help menu's pages, where the installed program looks for them (ResourceLibrary, "docs").
+  for f in guide.md science.md images/window.png; do
+    [ -f "$root/usr/share/minimascope/docs/$f" ] && echo "ok: the package has the help page $f" \
+      || { echo "FAIL: the package lacks /usr/share/minimascope/docs/$f"; failures=$((failures + 1)); }
+  done
   if command -v desktop-file-validate > /dev/null; then
     desktop-file-validate "$desktop"; check "desktop-file-validate passes" 0 $?
   fi

@@ -370,7 +370,7 @@ void TestMainWindow::invalidFieldsBlockRun()
     lr->setText(QStringLiteral("0.2"));
     QVERIFY(run->isEnabled());
     QVERIFY(message->isHidden());
-    QVERIFY(lr->toolTip().isEmpty());
+    QVERIFY(lr->toolTip().startsWith(QStringLiteral("Learning rate η")));   // its help again
 
     // A rule across fields: B larger than n.
     findField<QSpinBox*>(window, "batchSize")->setValue(500);

@@ -1,66 +1,67 @@
 #include "panels/SetupPanel.h"
 
 #include "common/InputError.h"
+#include "data/DatasetSpec.h"
 #include "io/AtomicFile.h"
 #include "io/ResourceLibrary.h"
 #include "models/ModelSpec.h"
+#include "panels/FormHistory.h"
+#include "panels/SetupFieldHelp.h"
+#include "panels/SetupFields.h"
 #include "train/RunConfig.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
-#include <QGroupBox>
-#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
-#include <QVBoxLayout>
+#include <QToolButton>
+#include <QUndoStack>
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
+#include <utility>
 
 namespace minimascope::ui {
 
 namespace {
 
-const QString kCustomMlp = QStringLiteral("custom MLP");
 const QString kInvalidStyle = QStringLiteral("border: 1px solid #d0342c;");
 
-QStringList presetNamesFound()
-{
-    QStringList names;
-    for (const std::string& name : core::listResources("presets"))
-        names << QString::fromStdString(name);
-    return names;
-}
+// Keeps the changes made inside it to one undo step (SetupPanel::commit waits for depth 0).
+class StepScope {
+public:
+    explicit StepScope(int& depth) : m_depth(depth) { ++m_depth; }
+    ~StepScope() { --m_depth; }
+    StepScope(const StepScope&) = delete;
+    StepScope& operator=(const StepScope&) = delete;
 
-// A number field: text, so that out-of-range values reach the core and get its message.
-QLineEdit* numberField(const QString& objectName)
-{
-    auto* edit = new QLineEdit;
-    edit->setObjectName(objectName);
-    return edit;
-}
+private:
+    int& m_depth;
+};
 
-QSpinBox* integerField(const QString& objectName, int min, int max)
+// Own files are what a run loads first: the data set, then the model on its training set (the
+// Trainer and minimascope-cli do the same), so their errors are the core's own. The message and
+// the config key it names; empty when the files are fine.
+std::pair<QString, QString> ownFilesError(const core::RunConfig& config)
 {
-    auto* spin = new QSpinBox;
-    spin->setObjectName(objectName);
-    spin->setRange(min, max);
-    spin->setAccelerated(true);
-    return spin;
-}
-
-QComboBox* choiceField(const QString& objectName, const QStringList& items)
-{
-    auto* combo = new QComboBox;
-    combo->setObjectName(objectName);
-    combo->addItems(items);
-    return combo;
+    try {
+        const core::DatasetPair data = core::loadDatasets(config.dataset);
+        core::buildModel(config.model, data.train, config.seed);
+    } catch (const core::InputError& e) {
+        return {QString::fromStdString(e.what()), QString::fromStdString(e.key())};
+    } catch (const std::exception& e) {
+        return {QString::fromStdString(e.what()), QString()};
+    }
+    return {};
 }
 
 QString number(double value)
@@ -92,51 +93,25 @@ QString joinIntegers(const std::vector<int64_t>& values)
 
 } // namespace
 
-struct SetupPanel::Impl {
-    QComboBox* preset = nullptr;
-    QComboBox* dataset = nullptr;
-    QSpinBox* n = nullptr;
-    QSpinBox* testN = nullptr;
-    QLineEdit* classes = nullptr;
-    QLineEdit* noise = nullptr;
-    QSpinBox* seed = nullptr;
-    QComboBox* model = nullptr;
-    QLineEdit* widths = nullptr;
-    QComboBox* activation = nullptr;
-    QLineEdit* x0 = nullptr;
-    QComboBox* optimizer = nullptr;
-    QLineEdit* lr = nullptr;
-    QSpinBox* batchSize = nullptr;
-    QComboBox* sampling = nullptr;
-    QLineEdit* momentum = nullptr;
-    QLineEdit* weightDecay = nullptr;
-    QLineEdit* beta1 = nullptr;
-    QLineEdit* beta2 = nullptr;
-    QLineEdit* rho = nullptr;
-    QSpinBox* historySize = nullptr;
-    QLineEdit* lossBelow = nullptr;
-    QSpinBox* maxIterations = nullptr;
-    QLineEdit* maxSeconds = nullptr;
-    QSpinBox* curvatureEvery = nullptr;
-    QSpinBox* curvatureSubset = nullptr;
-    QCheckBox* nonUniformity = nullptr;
-    QCheckBox* curvatureAtEnd = nullptr;
-    QLabel* message = nullptr;
-    QFormLayout* dataForm = nullptr;
-    QFormLayout* modelForm = nullptr;
-    QFormLayout* optimizerForm = nullptr;
-
-    QHash<QString, QWidget*> fieldForKey;  // "optimizer.lr" -> its editor
-    QList<QWidget*> editors;
+struct SetupPanel::Impl : SetupFields {
     QWidget* invalidField = nullptr;
     nlohmann::json base = nlohmann::json::object();  // the loaded config: keys the form does not show
     QString resolved;
     QString error;
     bool filling = false;
+
+    QUndoStack* undoStack = nullptr;
+    FormSnapshot committed;   // the form as of the last command
+    int stepDepth = 0;
+    // Own files are loaded only when the data or model section changes (or a path is entered anew).
+    std::string checkedFiles;
+    QString filesError;
+    QString filesErrorKey;
 };
 
 SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent), m_impl(std::make_unique<Impl>())
 {
+    m_impl->undoStack = new QUndoStack(this);
     buildForm();
     const QStringList presets = presetNames();
     const QString initial = presets.contains(QStringLiteral("two-moons-quick")) ? QStringLiteral("two-moons-quick")
@@ -146,176 +121,78 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent), m_impl(std::make_uniq
         selectPreset(initial);
     else
         revalidate();
+    resetHistory();
 }
 
-SetupPanel::~SetupPanel() = default;
+SetupPanel::~SetupPanel()
+{
+    // Closing the window takes the focus from a field, which then reports its edit finished:
+    // nothing may reach the form once m_impl is gone.
+    for (QWidget* field : m_impl->historyFields)
+        field->disconnect(this);
+}
 
 void SetupPanel::buildForm()
 {
     Impl& d = *m_impl;
-    auto* outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto* scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* content = new QWidget;
-    auto* column = new QVBoxLayout(content);
-    scroll->setWidget(content);
-    outer->addWidget(scroll);
+    buildSetupFields(d, this);
 
-    const auto group = [column](const QString& title) {
-        auto* box = new QGroupBox(title);
-        auto* form = new QFormLayout(box);
-        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-        column->addWidget(box);
-        return form;
-    };
-    constexpr int kMaxInt = std::numeric_limits<int>::max();
-
-    QFormLayout* presetForm = group(tr("Preset"));
-    d.preset = choiceField(QStringLiteral("preset"), presetNamesFound());
-    d.preset->setToolTip(tr("Shipped run configurations (resources/presets)"));
-    presetForm->addRow(tr("Preset"), d.preset);
-
-    d.dataForm = group(tr("Data"));
-    d.dataset = choiceField(QStringLiteral("dataset"), {QStringLiteral("fashion-mnist"), QStringLiteral("two-moons"),
-                                                        QStringLiteral("spirals"), QStringLiteral("xor"),
-                                                        QStringLiteral("blobs"), QStringLiteral("teacher-student"),
-                                                        QStringLiteral("escape-toy")});
-    d.n = integerField(QStringLiteral("n"), 1, kMaxInt);
-    d.testN = integerField(QStringLiteral("testN"), 0, kMaxInt);
-    d.classes = new QLineEdit;
-    d.classes->setObjectName(QStringLiteral("classes"));
-    d.classes->setPlaceholderText(tr("all, or e.g. 0, 1"));
-    d.noise = numberField(QStringLiteral("noise"));
-    d.seed = integerField(QStringLiteral("seed"), 0, kMaxInt);
-    d.dataForm->addRow(tr("Data set"), d.dataset);
-    d.dataForm->addRow(tr("Training examples n"), d.n);
-    d.dataForm->addRow(tr("Test examples"), d.testN);
-    d.dataForm->addRow(tr("Classes"), d.classes);
-    d.dataForm->addRow(tr("Noise"), d.noise);
-    d.dataForm->addRow(tr("Seed"), d.seed);
-
-    d.modelForm = group(tr("Model"));
-    QStringList models{kCustomMlp};
-    for (const std::string& name : core::modelPresetNames())
-        models << QString::fromStdString(name);
-    d.model = choiceField(QStringLiteral("model"), models);
-    d.widths = new QLineEdit;
-    d.widths->setObjectName(QStringLiteral("widths"));
-    d.widths->setPlaceholderText(tr("hidden widths, e.g. 256, 256"));
-    d.activation = choiceField(QStringLiteral("activation"),
-                               {QStringLiteral("relu"), QStringLiteral("tanh"), QStringLiteral("gelu")});
-    d.x0 = numberField(QStringLiteral("x0"));
-    d.modelForm->addRow(tr("Model"), d.model);
-    d.modelForm->addRow(tr("Hidden widths"), d.widths);
-    d.modelForm->addRow(tr("Activation"), d.activation);
-    d.modelForm->addRow(tr("Start x₀"), d.x0);
-
-    d.optimizerForm = group(tr("Optimizer"));
-    d.optimizer = choiceField(QStringLiteral("optimizer"), {QStringLiteral("gd"), QStringLiteral("sgd"),
-                                                            QStringLiteral("adagrad"), QStringLiteral("adam"),
-                                                            QStringLiteral("lbfgs"), QStringLiteral("sam"),
-                                                            QStringLiteral("adahessian")});
-    d.lr = numberField(QStringLiteral("lr"));
-    d.batchSize = integerField(QStringLiteral("batchSize"), 1, kMaxInt);
-    d.sampling = choiceField(QStringLiteral("sampling"),
-                             {QStringLiteral("shuffle"), QStringLiteral("subset"), QStringLiteral("replacement")});
-    d.sampling->setToolTip(tr("shuffle: once per epoch (everyday practice; the stability diagram bounds it as "
-                              "B-subsets); subset: a fresh uniform B-subset every step (the sampling of the "
-                              "stability theorem, s ≤ √(B(n−1)/(n−B))/η); replacement: B indices drawn "
-                              "independently (s ≤ √B/η)"));
-    d.momentum = numberField(QStringLiteral("momentum"));
-    d.weightDecay = numberField(QStringLiteral("weightDecay"));
-    d.beta1 = numberField(QStringLiteral("beta1"));
-    d.beta2 = numberField(QStringLiteral("beta2"));
-    d.rho = numberField(QStringLiteral("rho"));
-    d.historySize = integerField(QStringLiteral("historySize"), 1, 1000);
-    d.optimizerForm->addRow(tr("Optimizer"), d.optimizer);
-    d.optimizerForm->addRow(tr("Learning rate η"), d.lr);
-    d.optimizerForm->addRow(tr("Batch size B"), d.batchSize);
-    d.optimizerForm->addRow(tr("Sampling"), d.sampling);
-    d.optimizerForm->addRow(tr("Momentum"), d.momentum);
-    d.optimizerForm->addRow(tr("Weight decay"), d.weightDecay);
-    d.optimizerForm->addRow(tr("β₁"), d.beta1);
-    d.optimizerForm->addRow(tr("β₂"), d.beta2);
-    d.optimizerForm->addRow(tr("SAM radius ρ"), d.rho);
-    d.optimizerForm->addRow(tr("L-BFGS history"), d.historySize);
-
-    QFormLayout* stopForm = group(tr("Stop when"));
-    d.lossBelow = numberField(QStringLiteral("lossBelow"));
-    d.maxIterations = integerField(QStringLiteral("maxIterations"), 0, kMaxInt);
-    d.maxSeconds = numberField(QStringLiteral("maxSeconds"));
-    d.maxSeconds->setToolTip(tr("0 = no time limit"));
-    stopForm->addRow(tr("Training loss below"), d.lossBelow);
-    stopForm->addRow(tr("Iterations reach"), d.maxIterations);
-    stopForm->addRow(tr("Seconds reach"), d.maxSeconds);
-
-    QFormLayout* analysisForm = group(tr("Curvature (a, s)"));
-    d.curvatureEvery = integerField(QStringLiteral("curvatureEvery"), 0, kMaxInt);
-    d.curvatureEvery->setValue(50);
-    d.curvatureEvery->setSpecialValueText(tr("only at the end"));
-    d.curvatureSubset = integerField(QStringLiteral("curvatureSubset"), 0, kMaxInt);
-    d.curvatureSubset->setSpecialValueText(tr("all training examples"));
-    d.nonUniformity = new QCheckBox(tr("non-uniformity s too"));
-    d.nonUniformity->setObjectName(QStringLiteral("nonUniformity"));
-    d.nonUniformity->setChecked(true);
-    d.curvatureAtEnd = new QCheckBox(tr("measure at the end of the run"));
-    d.curvatureAtEnd->setObjectName(QStringLiteral("curvatureAtEnd"));
-    d.curvatureAtEnd->setChecked(true);
-    analysisForm->addRow(tr("Measure every k iterations"), d.curvatureEvery);
-    analysisForm->addRow(tr("On the first N examples"), d.curvatureSubset);
-    analysisForm->addRow(d.nonUniformity);
-    analysisForm->addRow(d.curvatureAtEnd);
-
-    d.message = new QLabel;
-    d.message->setObjectName(QStringLiteral("setupMessage"));
-    d.message->setWordWrap(true);
-    d.message->setStyleSheet(QStringLiteral("color: #d0342c;"));
-    d.message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    column->addWidget(d.message);
-    column->addStretch(1);
-
-    d.fieldForKey = {{QStringLiteral("dataset.name"), d.dataset},    {QStringLiteral("dataset.n"), d.n},
-                     {QStringLiteral("dataset.test_n"), d.testN},    {QStringLiteral("dataset.classes"), d.classes},
-                     {QStringLiteral("dataset.noise"), d.noise},     {QStringLiteral("seed"), d.seed},
-                     {QStringLiteral("model.preset"), d.model},      {QStringLiteral("model.kind"), d.model},
-                     {QStringLiteral("model.widths"), d.widths},     {QStringLiteral("model.activation"), d.activation},
-                     {QStringLiteral("model.x0"), d.x0},             {QStringLiteral("optimizer.name"), d.optimizer},
-                     {QStringLiteral("optimizer.lr"), d.lr},         {QStringLiteral("optimizer.batch_size"), d.batchSize},
-                     {QStringLiteral("optimizer.sampling"), d.sampling},
-                     {QStringLiteral("optimizer.momentum"), d.momentum},
-                     {QStringLiteral("optimizer.weight_decay"), d.weightDecay},
-                     {QStringLiteral("optimizer.beta1"), d.beta1},   {QStringLiteral("optimizer.beta2"), d.beta2},
-                     {QStringLiteral("optimizer.rho"), d.rho},
-                     {QStringLiteral("optimizer.history_size"), d.historySize},
-                     {QStringLiteral("stop.loss_below"), d.lossBelow},
-                     {QStringLiteral("stop.max_iterations"), d.maxIterations},
-                     {QStringLiteral("stop.max_seconds"), d.maxSeconds}};
-    d.editors = {d.dataset, d.n, d.testN, d.classes, d.noise, d.seed, d.model, d.widths, d.activation, d.x0,
-                 d.optimizer, d.lr, d.batchSize, d.sampling, d.momentum, d.weightDecay, d.beta1, d.beta2, d.rho,
-                 d.historySize, d.lossBelow, d.maxIterations, d.maxSeconds, d.curvatureEvery, d.curvatureSubset,
-                 d.nonUniformity, d.curvatureAtEnd};
-
-    for (QWidget* editor : d.editors) {
-        if (auto* edit = qobject_cast<QLineEdit*>(editor))
-            connect(edit, &QLineEdit::textChanged, this, &SetupPanel::revalidate);
-        else if (auto* spin = qobject_cast<QSpinBox*>(editor))
-            connect(spin, &QSpinBox::valueChanged, this, &SetupPanel::revalidate);
-        else if (auto* combo = qobject_cast<QComboBox*>(editor))
-            connect(combo, &QComboBox::currentIndexChanged, this, &SetupPanel::revalidate);
-        else if (auto* check = qobject_cast<QCheckBox*>(editor))
-            connect(check, &QCheckBox::toggled, this, &SetupPanel::revalidate);
-    }
-    // The escape toy's data and model only exist together: switch the partner along.
-    connect(d.dataset, &QComboBox::currentTextChanged, this, [this](const QString& name) {
+    // The escape toy's data and model only exist together: switch the partner along, in the
+    // same undo step as the data set (connected before the commit below).
+    connect(d.dataset, &QComboBox::currentIndexChanged, this, [this] {
         Impl& p = *m_impl;
         if (p.filling)
             return;
-        if (name == QStringLiteral("escape-toy"))
+        const StepScope step(p.stepDepth);
+        if (p.datasetName() == QStringLiteral("escape-toy"))
             p.model->setCurrentText(QStringLiteral("escape-toy"));
         else if (p.model->currentText() == QStringLiteral("escape-toy"))
-            p.model->setCurrentText(kCustomMlp);
+            p.model->setCurrentText(kCustomMlpEntry);
+    });
+    // Text and number fields commit when their editing is finished; a change made while they
+    // have no focus (by a program, a test, an undo) is finished at once.
+    for (QWidget* editor : d.editors) {
+        const QString what = tr("Set %1").arg(d.labels.value(editor));
+        const auto changed = [this, editor, what] {
+            revalidate();
+            if (!editor->hasFocus())
+                commit(what);
+        };
+        if (auto* edit = qobject_cast<QLineEdit*>(editor)) {
+            connect(edit, &QLineEdit::textChanged, this, changed);
+            connect(edit, &QLineEdit::editingFinished, this, [this, what] { commit(what); });
+        } else if (auto* spin = qobject_cast<QSpinBox*>(editor)) {
+            connect(spin, &QSpinBox::valueChanged, this, changed);
+            connect(spin, &QSpinBox::editingFinished, this, [this, what] { commit(what); });
+        } else if (auto* combo = qobject_cast<QComboBox*>(editor)) {
+            connect(combo, &QComboBox::currentIndexChanged, this, [this, what] {
+                revalidate();
+                commit(what);
+            });
+        } else if (auto* check = qobject_cast<QCheckBox*>(editor)) {
+            connect(check, &QCheckBox::toggled, this, [this, what] {
+                revalidate();
+                commit(what);
+            });
+        }
+    }
+    // A path entered again is read again (the file may have been fixed meanwhile).
+    for (QLineEdit* path : {d.dataPath, d.testPath, d.modelPath})
+        connect(path, &QLineEdit::editingFinished, this, [this] {
+            m_impl->checkedFiles.clear();
+            revalidate();
+        });
+    connect(d.dataBrowse, &QToolButton::clicked, this, &SetupPanel::browseData);
+    connect(d.testBrowse, &QToolButton::clicked, this, &SetupPanel::browseTestCsv);
+    connect(d.modelBrowse, &QToolButton::clicked, this, &SetupPanel::browseModel);
+    // Choosing an own entry by hand asks for its file when there is none yet.
+    connect(d.dataset, &QComboBox::activated, this, [this] {
+        if (m_impl->datasetName() == kArraysName && m_impl->dataPath->text().trimmed().isEmpty())
+            browseData();
+    });
+    connect(d.model, &QComboBox::activated, this, [this] {
+        if (m_impl->model->currentText() == kTorchScriptEntry && m_impl->modelPath->text().trimmed().isEmpty())
+            browseModel();
     });
     connect(d.preset, &QComboBox::textActivated, this, [this](const QString& name) { selectPreset(name); });
 }
@@ -338,13 +215,23 @@ bool SetupPanel::selectPreset(const QString& name, QString* error)
             *error = QString::fromStdString(e.what());
         return false;
     }
-    m_impl->preset->setCurrentText(name);
-    if (!loadConfig(text, error))
-        return false;
-    // About a hundred (a, s) measurements over the longest run the preset allows: enough for
-    // the trajectory on the stability diagram (the escape toy: every 2 of its 200 steps).
-    m_impl->curvatureEvery->setValue(static_cast<int>(std::max<qint64>(1, m_impl->maxIterations->value() / 100)));
-    return true;
+    bool loaded = false;
+    {
+        const StepScope step(m_impl->stepDepth);
+        const int previous = m_impl->preset->currentIndex();
+        m_impl->preset->setCurrentText(name);
+        loaded = loadConfig(text, error);
+        if (loaded) {
+            // About a hundred (a, s) measurements over the longest run the preset allows: enough for
+            // the trajectory on the stability diagram (the escape toy: every 2 of its 200 steps).
+            m_impl->curvatureEvery->setValue(
+                static_cast<int>(std::max<qint64>(1, m_impl->maxIterations->value() / 100)));
+        } else {
+            m_impl->preset->setCurrentIndex(previous);
+        }
+    }
+    commit(tr("Load preset %1").arg(name));
+    return loaded;
 }
 
 bool SetupPanel::loadConfig(const QString& json, QString* error)
@@ -352,8 +239,12 @@ bool SetupPanel::loadConfig(const QString& json, QString* error)
     try {
         nlohmann::json document = nlohmann::json::parse(json.toStdString());
         const core::RunConfig config = core::RunConfig::fromJson(document);
-        m_impl->base = config.toJson();
-        fillFields(QString::fromStdString(m_impl->base.dump()));
+        {
+            const StepScope step(m_impl->stepDepth);
+            m_impl->base = config.toJson();
+            fillFields(QString::fromStdString(m_impl->base.dump()));
+        }
+        commit(tr("Load config"));
         return true;
     } catch (const std::exception& e) {
         if (error)
@@ -367,18 +258,26 @@ void SetupPanel::fillFields(const QString& resolvedJson)
     Impl& d = *m_impl;
     const core::RunConfig c = core::RunConfig::fromJson(nlohmann::json::parse(resolvedJson.toStdString()));
     d.filling = true;
-    d.dataset->setCurrentText(QString::fromStdString(c.dataset.name));
+    d.dataset->setCurrentIndex(d.dataset->findData(QString::fromStdString(c.dataset.name)));
+    const bool arrays = c.dataset.name == "arrays";
+    d.dataPath->setText(arrays ? QString::fromStdString(c.dataset.path) : QString());
+    d.labelColumn->setText(QString::fromStdString(c.dataset.labelColumn));
+    d.testPath->setText(QString::fromStdString(c.dataset.testPath));
+    d.numClasses->setValue(static_cast<int>(c.dataset.numClasses));
     d.n->setValue(static_cast<int>(c.dataset.n));
     d.testN->setValue(static_cast<int>(c.dataset.testN));
     d.classes->setText(joinIntegers(c.dataset.classes));
     d.noise->setText(number(c.dataset.noise));
     d.seed->setValue(static_cast<int>(c.seed));
+    d.modelPath->setText(QString::fromStdString(c.model.path));
     if (!c.modelPreset.empty())
         d.model->setCurrentText(QString::fromStdString(c.modelPreset));
+    else if (c.model.kind == "torchscript")
+        d.model->setCurrentText(kTorchScriptEntry);
     else if (c.model.kind == "escape-toy")
         d.model->setCurrentText(QStringLiteral("escape-toy"));
     else
-        d.model->setCurrentText(kCustomMlp);
+        d.model->setCurrentText(kCustomMlpEntry);
     d.widths->setText(joinIntegers(c.model.widths));
     d.activation->setCurrentText(QString::fromStdString(core::toString(c.model.activation)));
     d.x0->setText(number(c.model.initialPosition));
@@ -403,14 +302,22 @@ void SetupPanel::fillFields(const QString& resolvedJson)
 void SetupPanel::updateVisibility()
 {
     Impl& d = *m_impl;
-    const QString dataset = d.dataset->currentText();
-    const bool synthetic = dataset != QStringLiteral("fashion-mnist") && dataset != QStringLiteral("escape-toy");
-    d.dataForm->setRowVisible(d.classes, dataset == QStringLiteral("fashion-mnist"));
+    const QString dataset = d.datasetName();
+    const bool arrays = dataset == kArraysName;
+    const bool synthetic =
+        dataset != QStringLiteral("fashion-mnist") && dataset != QStringLiteral("escape-toy") && !arrays;
+    const bool csv = arrays && d.dataPath->text().trimmed().endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive);
+    d.dataForm->setRowVisible(d.dataPathRow, arrays);
+    d.dataForm->setRowVisible(d.labelColumn, csv);
+    d.dataForm->setRowVisible(d.testPathRow, csv);
+    d.dataForm->setRowVisible(d.numClasses, arrays);
+    d.dataForm->setRowVisible(d.classes, dataset == QStringLiteral("fashion-mnist") || arrays);
     d.dataForm->setRowVisible(d.noise, synthetic);
     d.dataForm->setRowVisible(d.testN, dataset != QStringLiteral("escape-toy"));
     const QString model = d.model->currentText();
-    d.modelForm->setRowVisible(d.widths, model == kCustomMlp);
-    d.modelForm->setRowVisible(d.activation, model == kCustomMlp);
+    d.modelForm->setRowVisible(d.modelPathRow, model == kTorchScriptEntry);
+    d.modelForm->setRowVisible(d.widths, model == kCustomMlpEntry);
+    d.modelForm->setRowVisible(d.activation, model == kCustomMlpEntry);
     d.modelForm->setRowVisible(d.x0, model == QStringLiteral("escape-toy"));
     const QString opt = d.optimizer->currentText();
     const bool fullBatch = opt == QStringLiteral("gd") || opt == QStringLiteral("lbfgs");
@@ -433,7 +340,7 @@ void SetupPanel::revalidate()
     updateVisibility();
     if (d.invalidField) {
         d.invalidField->setStyleSheet({});
-        d.invalidField->setToolTip({});
+        d.invalidField->setToolTip(setupFieldHelp(d.invalidField->objectName()));
         d.invalidField = nullptr;
     }
     QString key;
@@ -451,7 +358,18 @@ void SetupPanel::revalidate()
     nlohmann::json j = d.base;
     j["seed"] = d.seed->value();
     nlohmann::json& data = j["dataset"];
-    data["name"] = d.dataset->currentText().toStdString();
+    const QString datasetName = d.datasetName();
+    if (datasetName == kArraysName) {
+        data["path"] = d.dataPath->text().trimmed().toStdString();
+        data["label_column"] = d.labelColumn->text().trimmed().toStdString();
+        data["test_path"] = d.testPath->text().trimmed().toStdString();
+        data["num_classes"] = d.numClasses->value();
+    } else if (data.value("name", std::string()) != datasetName.toStdString()) {
+        // Another data set than the loaded config's: its files are not this one's.
+        for (const char* fileKey : {"path", "label_column", "test_path", "num_classes"})
+            data.erase(fileKey);
+    }
+    data["name"] = datasetName.toStdString();
     data["n"] = d.n->value();
     data["test_n"] = d.testN->value();
     data["noise"] = numberAt(d.noise, "dataset.noise");
@@ -464,7 +382,10 @@ void SetupPanel::revalidate()
 
     nlohmann::json model = nlohmann::json::object();
     const QString modelName = d.model->currentText();
-    if (modelName == kCustomMlp) {
+    if (modelName == kTorchScriptEntry) {
+        model["kind"] = "torchscript";
+        model["path"] = d.modelPath->text().trimmed().toStdString();
+    } else if (modelName == kCustomMlpEntry) {
         model["kind"] = "mlp";
         if (!parseIntegers(d.widths->text(), list) && message.isEmpty()) {
             key = QStringLiteral("model.widths");
@@ -499,7 +420,19 @@ void SetupPanel::revalidate()
     if (message.isEmpty()) {
         try {
             const core::RunConfig config = core::RunConfig::fromJson(j);
-            d.resolved = QString::fromStdString(config.toJson().dump(2));
+            const nlohmann::json resolved = config.toJson();
+            if (config.dataset.name == "arrays" || config.model.kind == "torchscript") {
+                const std::string files =
+                    resolved["dataset"].dump() + resolved["model"].dump() + std::to_string(config.seed);
+                if (files != d.checkedFiles) {
+                    d.checkedFiles = files;
+                    std::tie(d.filesError, d.filesErrorKey) = ownFilesError(config);
+                }
+                message = d.filesError;
+                key = d.filesErrorKey;
+            }
+            if (message.isEmpty())
+                d.resolved = QString::fromStdString(resolved.dump(2));
         } catch (const core::InputError& e) {
             message = QString::fromStdString(e.what());
             key = QString::fromStdString(e.key());
@@ -552,7 +485,111 @@ void SetupPanel::setRunning(bool running)
 {
     for (QWidget* editor : m_impl->editors)
         editor->setEnabled(!running);
+    for (QToolButton* button : m_impl->browseButtons)
+        button->setEnabled(!running);
     m_impl->preset->setEnabled(!running);
+}
+
+QUndoStack* SetupPanel::undoStack() const
+{
+    return m_impl->undoStack;
+}
+
+FormSnapshot SetupPanel::snapshot() const
+{
+    return {readFields(m_impl->historyFields), QString::fromStdString(m_impl->base.dump())};
+}
+
+void SetupPanel::applySnapshot(const FormSnapshot& state)
+{
+    Impl& d = *m_impl;
+    d.filling = true;
+    writeFields(d.historyFields, state.values);
+    d.base = nlohmann::json::parse(state.extra.toStdString());
+    d.filling = false;
+    d.committed = state;
+    revalidate();
+}
+
+void SetupPanel::commit(const QString& what)
+{
+    Impl& d = *m_impl;
+    if (d.filling || d.stepDepth > 0)
+        return;
+    FormSnapshot now = snapshot();
+    if (now == d.committed)
+        return;
+    d.undoStack->push(new FormEditCommand(d.committed, now, [this](const FormSnapshot& s) { applySnapshot(s); }, what));
+    d.committed = std::move(now);
+}
+
+void SetupPanel::resetHistory()
+{
+    m_impl->undoStack->clear();
+    m_impl->committed = snapshot();
+}
+
+void SetupPanel::setArraysPath(const QString& path)
+{
+    Impl& d = *m_impl;
+    // The core reads a folder of .npy files: a picked X.npy stands for its folder.
+    const QFileInfo picked(path);
+    const QString chosen = QDir::toNativeSeparators(
+        picked.suffix().compare(QStringLiteral("npy"), Qt::CaseInsensitive) == 0 ? picked.absolutePath() : path);
+    {
+        const StepScope step(d.stepDepth);
+        d.checkedFiles.clear();
+        const bool unchanged = d.dataPath->text() == chosen && d.datasetName() == kArraysName;
+        d.dataPath->setText(chosen);
+        d.dataset->setCurrentIndex(d.dataset->findData(kArraysName));
+        if (unchanged)
+            revalidate();
+    }
+    commit(tr("Set %1").arg(d.labels.value(d.dataPath)));
+}
+
+void SetupPanel::setTorchScriptPath(const QString& path)
+{
+    Impl& d = *m_impl;
+    const QString chosen = QDir::toNativeSeparators(path);
+    {
+        const StepScope step(d.stepDepth);
+        d.checkedFiles.clear();
+        const bool unchanged = d.modelPath->text() == chosen && d.model->currentText() == kTorchScriptEntry;
+        d.modelPath->setText(chosen);
+        d.model->setCurrentText(kTorchScriptEntry);
+        if (unchanged)
+            revalidate();
+    }
+    commit(tr("Set %1").arg(d.labels.value(d.modelPath)));
+}
+
+void SetupPanel::browseData()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Own data: a .npz, a .csv, or the X.npy of a folder with X.npy and y.npy"), m_impl->dataPath->text(),
+        tr("Arrays (*.npz *.npy *.csv);;All files (*)"));
+    if (!path.isEmpty())
+        setArraysPath(path);
+}
+
+void SetupPanel::browseTestCsv()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Held-out examples (a CSV with the same columns)"),
+                                                      m_impl->testPath->text(), tr("CSV (*.csv);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_impl->checkedFiles.clear();
+    m_impl->testPath->setText(QDir::toNativeSeparators(path));
+}
+
+void SetupPanel::browseModel()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Own model: a TorchScript file"),
+                                                      m_impl->modelPath->text(),
+                                                      tr("TorchScript (*.pt *.pth);;All files (*)"));
+    if (!path.isEmpty())
+        setTorchScriptPath(path);
 }
 
 void SetupPanel::saveSettings(QSettings& settings) const
@@ -580,6 +617,7 @@ void SetupPanel::restoreSettings(const QSettings& settings)
     const QString config = settings.value(QStringLiteral("setup/config")).toString();
     if (config.isEmpty() || !loadConfig(config))
         revalidate();
+    resetHistory();
 }
 
 } // namespace minimascope::ui

@@ -12,8 +12,11 @@
 #include <memory>
 
 class QSettings;
+class QUndoStack;
 
 namespace minimascope::ui {
+
+struct FormSnapshot;
 
 class SetupPanel : public QWidget {
     Q_OBJECT
@@ -25,6 +28,16 @@ public:
     // Fills the fields from a shipped preset / from a run config's JSON; false and *error on failure.
     bool selectPreset(const QString& name, QString* error = nullptr);
     bool loadConfig(const QString& json, QString* error = nullptr);
+    // Own data / own model (docs/own-model.md), as the Browse buttons set them: chooses the
+    // "Own arrays" / "TorchScript file" entry with this path (a picked .npy file stands for its
+    // folder) and checks the files anew. One undoable step each.
+    void setArraysPath(const QString& path);
+    void setTorchScriptPath(const QString& path);
+
+    // The form's history: one command per committed edit (a text or number field on Return or
+    // when it loses focus, a programmatic change at once, a choice at once); loading a preset
+    // or a config is one command. Starts empty after construction and restoreSettings().
+    QUndoStack* undoStack() const;
 
     bool isValid() const;
     QString errorMessage() const;
@@ -46,6 +59,14 @@ private:
     void fillFields(const QString& resolvedJson);
     void updateVisibility();
     void revalidate();
+    FormSnapshot snapshot() const;
+    void applySnapshot(const FormSnapshot& state);
+    // Pushes the change since the last commit as one command (nothing while filling or inside a step).
+    void commit(const QString& what);
+    void resetHistory();
+    void browseData();
+    void browseTestCsv();
+    void browseModel();
 
     struct Impl;
     std::unique_ptr<Impl> m_impl;

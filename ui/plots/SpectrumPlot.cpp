@@ -3,6 +3,9 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
+#include <QGridLayout>
+#include <QLabel>
+
 #include <algorithm>
 #include <cmath>
 
@@ -33,6 +36,18 @@ SpectrumPlot::SpectrumPlot(QWidget* parent)
     m_density = plot->addGraph();
     m_density->setName(QStringLiteral("SLQ density"));
     m_ticksEntry = addLegendEntry(QStringLiteral("top eigenvalues"));
+    // A label over the plot rather than a plot item: a GUI instruction has no place in exported
+    // figures (minimascope-cli figures renders this panel too).
+    m_emptyHint = new QLabel(tr("No spectrum yet.\nAfter a run, or with a run folder open,\n"
+                                "press Analyze spectrum (Run menu)."),
+                             plot);
+    m_emptyHint->setObjectName(QStringLiteral("spectrumEmptyHint"));
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setWordWrap(true);
+    m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);  // zoom and pan go to the plot
+    auto* overlay = new QGridLayout(plot);
+    overlay->setSizeConstraint(QLayout::SetNoConstraint);  // the hint never holds the plot's size up
+    overlay->addWidget(m_emptyHint, 0, 0, Qt::AlignCenter);
     showPresentSeries();
     applyTheme(theme());
 }
@@ -44,6 +59,7 @@ void SpectrumPlot::showPresentSeries()
     setInLegend(m_ticksEntry, false);
     setInLegend(m_density, m_density->dataCount() > 0);
     setInLegend(m_ticksEntry, !m_eigenvalues.empty());
+    m_emptyHint->setVisible(m_density->dataCount() == 0 && m_eigenvalues.empty());
 }
 
 void SpectrumPlot::setDensity(const std::vector<double>& grid, const std::vector<double>& density)
@@ -122,6 +138,9 @@ void SpectrumPlot::applyTheme(const PlotTheme& t)
     fill.setAlpha(40);
     m_density->setBrush(fill);
     m_ticksEntry->setPen(QPen(t.seriesColor(1), 2.0));
+    QPalette hintPalette = m_emptyHint->palette();
+    hintPalette.setColor(QPalette::WindowText, t.foreground);
+    m_emptyHint->setPalette(hintPalette);
     for (int i = 0; i < m_ticks.size(); ++i) {
         QColor c = t.seriesColor(1);
         if (i % 2 == 1)

@@ -1,13 +1,15 @@
 #pragma once
 // SpectrumPlot: the Hessian eigenvalue density from stochastic Lanczos quadrature on a log density
 // axis (Ghorbani, Krishnan & Xiao 2019; PyHessian), with the top-k eigenvalues as ticks along the
-// eigenvalue axis. GUI thread only.
+// eigenvalue axis. While it has neither, a hint over the middle says how to fill it (on screen
+// only: exported figures do not show it). GUI thread only.
 #include "PlotPanel.h"
 
 #include <vector>
 
 class QCPGraph;
 class QCPItemLine;
+class QLabel;
 
 namespace minimascope::ui {
 
@@ -25,6 +27,8 @@ public:
 
     QCPGraph* densityGraph() const { return m_density; }
     const std::vector<double>& topEigenvalues() const { return m_eigenvalues; }
+    // How to fill the empty plot; hidden once a density or an eigenvalue is shown.
+    QLabel* emptyHint() const { return m_emptyHint; }
 
     // kind,lambda,density: "density" rows (grid, φ) then "eigenvalue" rows (λ, empty).
     QString toCsv() const override;
@@ -35,11 +39,13 @@ protected:
     void applyTheme(const PlotTheme& theme) override;
 
 private:
-    // Legend entries for what is shown only (none for an empty density or no eigenvalues).
+    // Legend entries for what is shown only (none for an empty density or no eigenvalues), and
+    // the empty plot's hint when neither is.
     void showPresentSeries();
 
     QCPGraph* m_density = nullptr;
     QCPGraph* m_ticksEntry = nullptr;  // legend entry of the eigenvalue ticks
+    QLabel* m_emptyHint = nullptr;
     std::vector<double> m_grid;
     std::vector<double> m_values;
     std::vector<double> m_eigenvalues;

@@ -1,0 +1,311 @@
+// The setup form (issues 13 and 14): every field explains itself in a tooltip; edits, presets
+// and loaded configs undo and redo as whole steps; own arrays and own TorchScript models are
+// chosen in the form and checked by the core as a run would load them, so a bad file blocks Run
+// with the core's message. Offscreen; no file dialog is ever opened (paths are set directly).
+#include "io/Npy.h"
+#include "panels/SetupPanel.h"
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <QAbstractSpinBox>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace minimascope;
+using namespace minimascope::ui;
+
+namespace {
+
+constexpr int64_t kExamples = 20;
+
+template <typename T>
+T field(const SetupPanel& panel, const char* name)
+{
+    auto* widget = panel.findChild<T>(QString::fromLatin1(name));
+    if (!widget)
+        qFatal("no setup field named %s", name);
+    return widget;
+}
+
+nlohmann::json config(const SetupPanel& panel)
+{
+    return nlohmann::json::parse(panel.configJson().toStdString());
+}
+
+// Two features, labels 0 and 1 alternating: the folder of .npy files "arrays" reads.
+void writeArrays(const QString& dir, int64_t labels)
+{
+    const at::Tensor x = at::arange(2 * kExamples, at::kFloat).reshape({kExamples, 2});
+    const at::Tensor y = at::arange(labels, at::kLong).remainder(2);
+    core::writeNpy((dir + QStringLiteral("/X.npy")).toStdString(), x);
+    core::writeNpy((dir + QStringLiteral("/y.npy")).toStdString(), y);
+}
+
+void writeText(const QString& path, const QByteArray& text)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text);
+}
+
+} // namespace
+
+class TestSetupPanel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyFieldHasATooltip();
+    void tooltipsNameTheBoundsTheyEnter();
+    void invalidFieldShowsTheErrorThenItsHelp();
+    void undoRestoresExactValuesAndRedoReappliesThem();
+    void typingIsOneStepWhenFinished();
+    void presetIsOneStep();
+    void ownArraysFromANpyPair();
+    void badArraysBlockRunWithTheCoreMessage();
+    void notTorchScriptBlocksRun();
+    void ownTorchScriptModel();
+};
+
+void TestSetupPanel::everyFieldHasATooltip()
+{
+    SetupPanel panel;
+    int fields = 0;
+    const auto check = [&fields](QWidget* w) {
+        // A spin box's own line edit is part of it: the spin box carries the tooltip.
+        if (qobject_cast<QAbstractSpinBox*>(w->parentWidget()))
+            return;
+        ++fields;
+        QVERIFY2(!w->toolTip().trimmed().isEmpty(), qPrintable(w->objectName()));
+    };
+    for (QWidget* w : panel.findChildren<QAbstractSpinBox*>())
+        check(w);
+    for (QWidget* w : panel.findChildren<QComboBox*>())
+        check(w);
+    for (QWidget* w : panel.findChildren<QLineEdit*>())
+        check(w);
+    for (QWidget* w : panel.findChildren<QCheckBox*>())
+        check(w);
+    // preset; 10 data (4 of them for own arrays); 5 model; 10 optimizer; 3 stop; 4 curvature.
+    QCOMPARE(fields, 33);
+}
+
+void TestSetupPanel::tooltipsNameTheBoundsTheyEnter()
+{
+    SetupPanel panel;
+    const QString subsetBound = QStringLiteral("s ≤ √(B(n−1)/(n−B))/η");
+    QVERIFY(field<QLineEdit*>(panel, "lr")->toolTip().contains(QStringLiteral("a ≤ 2/η")));
+    QVERIFY(field<QLineEdit*>(panel, "lr")->toolTip().contains(subsetBound));
+    QVERIFY(field<QSpinBox*>(panel, "batchSize")->toolTip().contains(subsetBound));
+    QVERIFY(field<QSpinBox*>(panel, "n")->toolTip().contains(subsetBound));
+    const QString sampling = field<QComboBox*>(panel, "sampling")->toolTip();
+    QVERIFY(sampling.contains(subsetBound));
+    QVERIFY(sampling.contains(QStringLiteral("s ≤ √B/η")));
+    QVERIFY(field<QLineEdit*>(panel, "rho")->toolTip().contains(QStringLiteral("SAM")));
+}
+
+void TestSetupPanel::invalidFieldShowsTheErrorThenItsHelp()
+{
+    SetupPanel panel;
+    auto* lr = field<QLineEdit*>(panel, "lr");
+    const QString help = lr->toolTip();
+    lr->setText(QStringLiteral("-1"));
+    QVERIFY(!panel.isValid());
+    QVERIFY(panel.errorMessage().contains(QStringLiteral("optimizer.lr")));
+    QCOMPARE(lr->toolTip(), panel.errorMessage());
+    lr->setText(QStringLiteral("0.3"));
+    QVERIFY(panel.isValid());
+    QCOMPARE(lr->toolTip(), help);
+}
+
+void TestSetupPanel::undoRestoresExactValuesAndRedoReappliesThem()
+{
+    SetupPanel panel;
+    QUndoStack* history = panel.undoStack();
+    QCOMPARE(history->count(), 0);   // the start-up preset is where history begins
+    auto* lr = field<QLineEdit*>(panel, "lr");
+    auto* batch = field<QSpinBox*>(panel, "batchSize");
+    const QString lr0 = lr->text();
+    const int batch0 = batch->value();
+    QCOMPARE(lr0, QStringLiteral("0.2"));   // two-moons-quick
+    QCOMPARE(batch0, 10);
+
+    lr->setText(QStringLiteral("0.0375"));
+    batch->setValue(7);
+    QCOMPARE(history->count(), 2);
+    QCOMPARE(history->undoText(), QStringLiteral("Set Batch size B"));
+
+    history->undo();
+    QCOMPARE(batch->value(), batch0);
+    QCOMPARE(lr->text(), QStringLiteral("0.0375"));
+    history->undo();
+    QCOMPARE(lr->text(), lr0);
+    QCOMPARE(config(panel)["optimizer"]["lr"].get<double>(), 0.2);
+    QCOMPARE(config(panel)["optimizer"]["batch_size"].get<int>(), 10);
+    QCOMPARE(history->count(), 2);   // undo moves the index, it does not add steps
+
+    history->redo();
+    QCOMPARE(lr->text(), QStringLiteral("0.0375"));
+    QCOMPARE(batch->value(), batch0);
+    history->redo();
+    QCOMPARE(batch->value(), 7);
+    QCOMPARE(config(panel)["optimizer"]["lr"].get<double>(), 0.0375);
+    QCOMPARE(config(panel)["optimizer"]["batch_size"].get<int>(), 7);
+    QVERIFY(!history->canRedo());
+}
+
+void TestSetupPanel::typingIsOneStepWhenFinished()
+{
+    SetupPanel panel;
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    auto* lr = field<QLineEdit*>(panel, "lr");
+    lr->setFocus();
+    QVERIFY(lr->hasFocus());
+    lr->selectAll();
+    QTest::keyClicks(lr, QStringLiteral("0.05"));
+    QCOMPARE(lr->text(), QStringLiteral("0.05"));
+    QCOMPARE(panel.undoStack()->count(), 0);   // still editing
+    QCOMPARE(config(panel)["optimizer"]["lr"].get<double>(), 0.05);   // validated as typed
+    QTest::keyClick(lr, Qt::Key_Return);
+    QCOMPARE(panel.undoStack()->count(), 1);
+    panel.undoStack()->undo();
+    QCOMPARE(lr->text(), QStringLiteral("0.2"));
+}
+
+void TestSetupPanel::presetIsOneStep()
+{
+    SetupPanel panel;
+    auto* dataset = field<QComboBox*>(panel, "dataset");
+    auto* every = field<QSpinBox*>(panel, "curvatureEvery");
+    const int every0 = every->value();
+    QVERIFY(panel.selectPreset(QStringLiteral("escape-toy-sgd")));
+    QCOMPARE(dataset->currentText(), QStringLiteral("escape-toy"));
+    QCOMPARE(panel.undoStack()->count(), 1);
+    QCOMPARE(panel.undoStack()->undoText(), QStringLiteral("Load preset escape-toy-sgd"));
+    panel.undoStack()->undo();
+    QCOMPARE(dataset->currentText(), QStringLiteral("two-moons"));
+    QCOMPARE(field<QComboBox*>(panel, "model")->currentText(), QStringLiteral("custom MLP"));
+    QCOMPARE(field<QComboBox*>(panel, "preset")->currentText(), QStringLiteral("two-moons-quick"));
+    QCOMPARE(every->value(), every0);
+    QCOMPARE(config(panel)["dataset"]["name"], "two-moons");
+}
+
+void TestSetupPanel::ownArraysFromANpyPair()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeArrays(dir.path(), kExamples);
+    SetupPanel panel;
+    field<QSpinBox*>(panel, "n")->setValue(kExamples);
+    const int steps = panel.undoStack()->count();
+    // As the Browse button would: the picked X.npy stands for its folder.
+    panel.setArraysPath(dir.filePath(QStringLiteral("X.npy")));
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(field<QComboBox*>(panel, "dataset")->currentData().toString(), QStringLiteral("arrays"));
+    QCOMPARE(field<QLineEdit*>(panel, "dataPath")->text(), dir.path());
+    const nlohmann::json data = config(panel)["dataset"];
+    QCOMPARE(data["name"], "arrays");
+    QCOMPARE(QString::fromStdString(data["path"].get<std::string>()), dir.path());
+    QCOMPARE(data["n"].get<int64_t>(), kExamples);
+    QCOMPARE(panel.undoStack()->count(), steps + 1);
+    QVERIFY(field<QWidget*>(panel, "dataPath")->isVisibleTo(&panel));
+    QVERIFY(!field<QWidget*>(panel, "labelColumn")->isVisibleTo(&panel));   // CSV only
+    QVERIFY(!field<QWidget*>(panel, "noise")->isVisibleTo(&panel));         // synthetic sets only
+
+    panel.undoStack()->undo();
+    QCOMPARE(config(panel)["dataset"]["name"], "two-moons");
+    QVERIFY(!config(panel)["dataset"].contains("path") || config(panel)["dataset"]["path"] == "");
+}
+
+void TestSetupPanel::badArraysBlockRunWithTheCoreMessage()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeArrays(dir.path(), kExamples - 1);
+    SetupPanel panel;
+    field<QSpinBox*>(panel, "n")->setValue(kExamples);
+    QSignalSpy validity(&panel, &SetupPanel::validityChanged);
+    panel.setArraysPath(dir.path());
+    QVERIFY(!panel.isValid());
+    QVERIFY2(panel.errorMessage().contains(QStringLiteral("X holds 20 examples but y holds 19 labels")),
+             qPrintable(panel.errorMessage()));
+    QVERIFY(panel.configJson().isEmpty());
+    QVERIFY(!validity.isEmpty());
+    QCOMPARE(validity.last().at(0).toBool(), false);
+    QCOMPARE(panel.findChild<QLabel*>(QStringLiteral("setupMessage"))->text(), panel.errorMessage());
+
+    // Fixed on disk and chosen again: read again, and valid.
+    writeArrays(dir.path(), kExamples);
+    panel.setArraysPath(dir.path());
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+}
+
+void TestSetupPanel::notTorchScriptBlocksRun()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("model.pt"));
+    writeText(path, "not a model\n");
+    SetupPanel panel;
+    panel.setTorchScriptPath(path);
+    QCOMPARE(field<QComboBox*>(panel, "model")->currentText(), QStringLiteral("TorchScript file (.pt)…"));
+    QVERIFY(!panel.isValid());
+    QVERIFY2(panel.errorMessage().startsWith(path + QStringLiteral(": not a TorchScript file")),
+             qPrintable(panel.errorMessage()));
+    QVERIFY(panel.configJson().isEmpty());
+    auto* modelPath = field<QLineEdit*>(panel, "modelPath");
+    QCOMPARE(modelPath->toolTip(), panel.errorMessage());   // marked at its field
+    QVERIFY(!modelPath->styleSheet().isEmpty());
+
+    // Back to the built-in model: valid again, in one undo.
+    panel.undoStack()->undo();
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QVERIFY(modelPath->styleSheet().isEmpty());
+}
+
+void TestSetupPanel::ownTorchScriptModel()
+{
+    // TorchScript files come from Python (Debian's python3-torch, the same 1.13 as LibTorch).
+    const QString script = QStringLiteral(
+        "import sys, torch\n"
+        "from torch import nn\n"
+        "torch.jit.script(nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))).save(sys.argv[1])\n"
+        "torch.jit.script(nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 3))).save(sys.argv[2])\n");
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString good = dir.filePath(QStringLiteral("two.pt"));
+    const QString three = dir.filePath(QStringLiteral("three.pt"));
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script, good, three});
+    if (!python.waitForFinished(120000) || python.exitStatus() != QProcess::NormalExit || python.exitCode() != 0)
+        QSKIP("no /usr/bin/python3 with torch to make TorchScript files");
+    writeArrays(dir.path(), kExamples);
+
+    SetupPanel panel;
+    field<QSpinBox*>(panel, "n")->setValue(kExamples);
+    panel.setArraysPath(dir.path());
+    panel.setTorchScriptPath(good);
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    const nlohmann::json model = config(panel)["model"];
+    QCOMPARE(model["kind"], "torchscript");
+    QCOMPARE(QString::fromStdString(model["path"].get<std::string>()), good);
+
+    // Three outputs for two classes: the core's message, Run blocked.
+    panel.setTorchScriptPath(three);
+    QVERIFY(!panel.isValid());
+    QVERIFY2(panel.errorMessage().contains(QStringLiteral("the data set has 2 classes (expected [2, 2])")),
+             qPrintable(panel.errorMessage()));
+}
+
+QTEST_MAIN(TestSetupPanel)
+#include "TestSetupPanel.moc"
