@@ -443,6 +443,44 @@ void addStudy(CLI::App& app, CliArguments& args)
     addVerbosity(runOne, args);
 }
 
+void addReproduce(CLI::App& app, CliArguments& args)
+{
+    ReproduceArguments& r = args.reproduce;
+    CLI::App* reproduce = app.add_subcommand(
+        "reproduce",
+        "one of the seed papers' studies end to end into a folder: the study (resumable), its CSV,\n"
+        "the stability diagrams with their data, and a README (docs/reproductions.md)");
+    setUsage(reproduce, std::string(kProgram) + " reproduce (NAME [--quick] --out DIR [OPTIONS] | --list)");
+    reproduce->add_option("name", r.name, "the reproduction (see --list)")->type_name("NAME");
+    reproduce->add_flag("--list", r.list, "list the reproductions, with the points of their quick and full studies");
+    reproduce->add_flag("--quick", r.quick, "the quick study (NAME-quick.json: a smaller grid, minutes) instead of the full one");
+    reproduce->add_option("--out", r.dir,
+                          "the folder: study/ (the study folder; run again to resume), study.csv,\n"
+                          "figures/ (PNG with the CSV of each) and README.md")
+        ->type_name("DIR");
+    addCount(reproduce, "--workers", "K", "runs at once (default: one per core)", r.workers, 1, kMaxWorkers);
+    reproduce->add_flag("--overwrite", r.overwrite, "remove what an earlier reproduce wrote in DIR and start again");
+    // For tests (docs/reproductions.md), hence not in --help: the same command on a smaller study.
+    addChecked(reproduce, "--shrink", "P,I[,N]", "keep P points, at most I iterations and N examples each",
+               [&r](const std::string& text) {
+                   std::vector<std::string> parts{""};
+                   for (const char c : text) {
+                       if (c == ',')
+                           parts.emplace_back();
+                       else
+                           parts.back() += c;
+                   }
+                   if (parts.size() < 2 || parts.size() > 3)
+                       throw InputError("option --shrink needs POINTS,ITERATIONS[,EXAMPLES], got '" +
+                                        core::excerptForMessage(text) + "'");
+                   r.shrinkPoints = parseInteger("--shrink POINTS", parts[0], 1);
+                   r.shrinkIterations = parseInteger("--shrink ITERATIONS", parts[1], 1);
+                   r.shrinkExamples = parts.size() == 3 ? parseInteger("--shrink EXAMPLES", parts[2], 1) : 0;
+               })
+        ->group("");
+    addVerbosity(reproduce, args);
+}
+
 // Levenshtein distance, for "did you mean".
 size_t editDistance(const std::string& a, const std::string& b)
 {
@@ -534,6 +572,8 @@ void checkRequired(const CliArguments& args)
         throw InputError("landscape needs --run DIR");
     if (args.command == "figures" && args.figures.runDir.empty())
         throw InputError("figures needs --run DIR");
+    if (args.command == "reproduce" && !args.reproduce.list && (args.reproduce.name.empty() || args.reproduce.dir.empty()))
+        throw InputError("reproduce needs NAME and --out DIR (or --list) (see 'minimascope-cli reproduce --help')");
     if (args.command != "study")
         return;
     const StudyArguments& s = args.study;
@@ -586,6 +626,7 @@ CliArguments parseArguments(int argc, char** argv)
     CLI::App* demos = app.add_subcommand("demos", "list the teaching demos: name, seconds, title");
     addVerbosity(demos, args);
     addStudy(app, args);
+    addReproduce(app, args);
     app.footer(std::string("Every command takes --help, e.g. 'minimascope-cli train --help'.\n"
                            "Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.\n"
                            "Ctrl-C stops the run cleanly and still writes what was measured.\n"

@@ -82,14 +82,27 @@ struct StudyArguments {
     bool retryFailed = false;                 // run: --retry-failed
 };
 
+// Options of `reproduce`.
+struct ReproduceArguments {
+    std::string name;                         // the reproduction (a study file NAME.json with NAME-quick.json)
+    bool quick = false;                       // --quick: NAME-quick.json
+    bool list = false;                        // --list: the names, nothing run
+    std::string dir;                          // --out
+    int workers = 0;                          // --workers (0 = one per core)
+    bool overwrite = false;                   // --overwrite: start again in DIR
+    // --shrink POINTS,ITERATIONS[,EXAMPLES] (for tests; core::StudyShrink): 0 = not shrunk.
+    int64_t shrinkPoints = 0, shrinkIterations = 0, shrinkExamples = 0;
+};
+
 struct CliArguments {
     std::string command;                      // "train", "analyze", "figures", "landscape", "presets",
-                                              // "demos", "study" or "help"
+                                              // "demos", "study", "reproduce" or "help"
     AnalyzeArguments analyze;
     FiguresArguments figures;
     LandscapeArguments landscape;
     TrackArguments track;
     StudyArguments study;
+    ReproduceArguments reproduce;
     std::string configPath;                   // --config
     std::string presetName;                   // --preset
     std::string outDir;                       // --out

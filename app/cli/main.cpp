@@ -2,6 +2,7 @@
 // CliArguments.cpp (`minimascope-cli --help`, `minimascope-cli COMMAND --help`).
 #include "Commands.h"
 #include "ProgressPrinter.h"
+#include "ReproduceCommand.h"
 
 #include "analysis/CurvatureLog.h"
 #include "common/AllocatorSettings.h"
@@ -175,6 +176,8 @@ int runCommand(const CliArguments& args)
     std::signal(SIGTERM, onSignal);
     if (args.command == "study")
         return cli::runStudyCommand(args, g_cancel);
+    if (args.command == "reproduce")
+        return cli::runReproduce(args, g_cancel);
     if (args.command == "landscape")
         return cli::runLandscape(args, g_cancel);
     if (args.command == "analyze")

@@ -8,6 +8,7 @@
 #include "study/StudyStore.h"
 #include "train/ResourceEstimate.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -186,6 +187,56 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
     study.document = document;
     study.document["base"] = base;   // resolved: a stored study does not change with a preset file
     return study;
+}
+
+StudyConfig shrinkStudy(const StudyConfig& study, const StudyShrink& shrink)
+{
+    const int64_t count = static_cast<int64_t>(study.points.size());
+    const int64_t kept = shrink.maxPoints > 0 ? std::min(count, shrink.maxPoints) : count;
+    std::string name = study.name + "-shrunk";
+    std::string what;
+    if (shrink.maxPoints > 0) {
+        name += "-p" + std::to_string(shrink.maxPoints);
+        what += ", " + std::to_string(kept) + " of its " + std::to_string(count) + " points";
+    }
+    if (shrink.maxIterations > 0) {
+        name += "-i" + std::to_string(shrink.maxIterations);
+        what += ", at most " + std::to_string(shrink.maxIterations) + " iterations";
+    }
+    if (shrink.maxExamples > 0) {
+        name += "-n" + std::to_string(shrink.maxExamples);
+        what += ", at most " + std::to_string(shrink.maxExamples) + " training and test examples";
+    }
+
+    nlohmann::json runs = nlohmann::json::array();
+    for (int64_t i = 0; i < kept; ++i) {
+        // Rounded i (count - 1) / (kept - 1): the grid's first axis varies slowest and the
+        // explicit runs come last, so an even spread reaches both.
+        const int64_t index = kept == 1 ? 0 : (2 * i * (count - 1) + kept - 1) / (2 * (kept - 1));
+        const StudyPoint& point = study.points[static_cast<size_t>(index)];
+        const RunConfig& config = point.config;
+        // Object keys apply in sorted order, so a cap ("stop.max_iterations") comes after an axis
+        // that sets its whole section ("stop").
+        nlohmann::json axes = point.axes;
+        if (shrink.maxIterations > 0 && config.stop.maxIterations > shrink.maxIterations)
+            axes["stop.max_iterations"] = shrink.maxIterations;
+        if (shrink.maxExamples > 0) {
+            const int64_t n = config.optimizer.fullBatch() ? shrink.maxExamples
+                                                           : std::max(shrink.maxExamples, config.optimizer.batchSize);
+            if (config.dataset.n > n)
+                axes["dataset.n"] = n;
+            if (config.dataset.testN > shrink.maxExamples)
+                axes["dataset.test_n"] = shrink.maxExamples;
+        }
+        runs.push_back(std::move(axes));
+    }
+    nlohmann::json document = study.document;
+    document.erase("grid");
+    document["runs"] = std::move(runs);
+    document["name"] = name;
+    document["description"] = study.description + (study.description.empty() ? "" : " ") + "Shrunk for a test" +
+                              (what.empty() ? "" : ":" + what.substr(1)) + ".";
+    return parseStudyConfig(document, "the shrunk study '" + name + "'");
 }
 
 StudyConfig loadStudyConfig(const std::string& path)

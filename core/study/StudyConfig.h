@@ -49,6 +49,20 @@ StudyConfig loadStudyConfig(const std::string& path);
 // when the folder has no store or the store no study file.
 StudyConfig loadStoredStudy(const std::string& studyDir);
 
+// A smaller version of a study, for tests of the commands that run whole studies (reproduce
+// --shrink). Each limit applies when positive. The result is itself a valid study file (its
+// `document`: the resolved base and the kept points as "runs"), so a folder it ran in resumes it
+// from the store alone, and its name says how it was shrunk, so that the folder of the real
+// study is never mixed with it.
+struct StudyShrink {
+    int64_t maxPoints = 0;      // keep this many points, spread evenly over the study's list
+                                // (the first and the last among them)
+    int64_t maxIterations = 0;  // cap stop.max_iterations
+    int64_t maxExamples = 0;    // cap dataset.n (never below a point's batch size) and dataset.test_n
+};
+// Throws InputError when a shrunk point is not a valid run config.
+StudyConfig shrinkStudy(const StudyConfig& study, const StudyShrink& shrink);
+
 // The point key of a resolved config.
 std::string studyPointKey(const RunConfig& config);
 // "optimizer.lr=0.1, optimizer.batch_size=10" for messages and tables.
