@@ -12,7 +12,7 @@ It also reports the per-run overhead of the process model: the 1-worker wall tim
 runs spent training and measuring, per run, against the time of a full run of the preset.
 
 Usage: /usr/bin/python3 bench/run_study_bench.py [--cli build/release/app/minimascope-cli]
-       [--python-runs 8] [--full-run-seconds S]
+       [--python-runs 8] [--full-run-seconds S] [--overhead-only]
 Prints one JSON object per configuration and a summary table.
 """
 import argparse
@@ -150,10 +150,13 @@ def main():
                         help="points the Python reference runs (its time is scaled to 8)")
     parser.add_argument("--full-run-seconds", type=float, default=0.0,
                         help="wall time of a full run of the preset (default: measured with train)")
+    parser.add_argument("--overhead-only", action="store_true",
+                        help="only the 1-worker study and the full run: the process-model overhead (~2 min)")
     args = parser.parse_args()
     results = {}
-    for name, workers, threads, ranks in [("1 worker x 1 thread", 1, 1, 0), ("1 worker x 2 threads", 1, 2, 0),
-                                          ("2 workers x 1 thread", 2, 1, 0), ("2 MPI ranks x 1 worker", 1, 1, 2)]:
+    configurations = [("1 worker x 1 thread", 1, 1, 0), ("1 worker x 2 threads", 1, 2, 0),
+                      ("2 workers x 1 thread", 2, 1, 0), ("2 MPI ranks x 1 worker", 1, 1, 2)]
+    for name, workers, threads, ranks in configurations[:1] if args.overhead_only else configurations:
         out = tempfile.mkdtemp()
         try:
             results[name] = run_study(args.cli, out, workers, threads, ranks)
@@ -173,6 +176,10 @@ def main():
             shutil.rmtree(out)
     one = results["1 worker x 1 thread"]
     overhead = (one["wall_seconds"] - one["train_seconds"] - one["measure_seconds"]) / one["runs"]
+    if args.overhead_only:
+        print(f"process-model overhead per run: {overhead:.2f} s = {100 * overhead / full:.1f}% of a full run "
+              f"of the preset ({full:.1f} s)")
+        return 0
     python_seconds = python_reference(args.python_runs) * 8 / args.python_runs
     best = min(r["wall_seconds"] for r in results.values())
     print(json.dumps({"python_reference_seconds": python_seconds, "full_run_seconds": full,

@@ -46,22 +46,8 @@ struct Plane {
     bool triangle = false;
     nlohmann::json description;
     core::ProjectedTrajectory trajectory;
-    std::array<double, 4> fittedRange{};   // xMin, xMax, yMin, yMax of the path, for pca
+    std::array<double, 4> fittedRange{};   // xMin, xMax, yMin, yMax around the path, for pca
 };
-
-// A range that holds every point of the path with a 10 % margin and the centre.
-std::array<double, 4> rangeAround(const std::vector<std::array<double, 2>>& points)
-{
-    std::array<double, 4> r{0.0, 0.0, 0.0, 0.0};
-    for (const auto& p : points) {
-        r[0] = std::min(r[0], p[0]);
-        r[1] = std::max(r[1], p[0]);
-        r[2] = std::min(r[2], p[1]);
-        r[3] = std::max(r[3], p[1]);
-    }
-    const double mx = 0.1 * (r[1] - r[0]) + 1e-12, my = 0.1 * (r[3] - r[2]) + 1e-12;
-    return {r[0] - mx, r[1] + mx, r[2] - my, r[3] + my};
-}
 
 Plane pcaPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
                const core::Dataset& data, const at::Tensor& origin, const core::CancelToken& cancel)
@@ -71,7 +57,7 @@ Plane pcaPlane(const LandscapeArguments& a, core::Network& network, core::FlatPa
     Plane plane;
     plane.direction1 = pca.direction1;
     plane.direction2 = pca.direction2;
-    plane.fittedRange = rangeAround(pca.projected);
+    plane.fittedRange = core::trajectoryRange(pca);
     plane.description = {{"snapshots", snapshots.iterations}, {"explained_variance", {pca.explained1, pca.explained2}}};
     std::fprintf(stderr, "pca of %zu snapshots: explained variance %.3f, %.3f\n", snapshots.parameters.size(),
                  pca.explained1, pca.explained2);

@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -80,6 +81,22 @@ TrajectoryPca trajectoryPca(const std::vector<at::Tensor>& snapshots, const at::
     pca.explained1 = explained[0];
     pca.explained2 = explained[1];
     return pca;
+}
+
+std::array<double, 4> trajectoryRange(const TrajectoryPca& pca)
+{
+    constexpr double kMargin = 1.25;
+    constexpr double kMinAxisRatio = 0.25;
+    double xExtent = 0.0, yExtent = 0.0;
+    for (const std::array<double, 2>& p : pca.projected) {
+        xExtent = std::max(xExtent, std::abs(p[0]));
+        yExtent = std::max(yExtent, std::abs(p[1]));
+    }
+    if (!(xExtent > 0.0))
+        throw InputError("the parameters did not move along the trajectory: it spans no plane");
+    const double xMax = kMargin * xExtent;
+    const double yMax = std::max(kMargin * yExtent, kMinAxisRatio * xMax);
+    return {-xMax, xMax, -yMax, yMax};
 }
 
 } // namespace minimascope::core

@@ -30,4 +30,11 @@ struct TrajectoryPca {
 // direction1, with explained2 = 0.
 TrajectoryPca trajectoryPca(const std::vector<at::Tensor>& snapshots, const at::Tensor& origin);
 
+// The range of the trajectory plane's surface, {xMin, xMax, yMin, yMax}, one rule for the app and
+// the CLI: symmetric about the centre (an odd grid has the final parameters at its middle),
+// covering the projected path with a 25 % margin, the shorter axis at least a quarter of the
+// longer (a nearly straight path would otherwise give a sliver). Throws InputError when the path
+// has no extent (the parameters did not move).
+std::array<double, 4> trajectoryRange(const TrajectoryPca& pca);
+
 } // namespace minimascope::core

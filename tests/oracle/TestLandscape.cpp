@@ -258,6 +258,19 @@ private Q_SLOTS:
         QVERIFY(!inputErrorOf([&] { trajectoryPca({origin}, origin); }).isEmpty());
     }
 
+    // The app and the CLI draw a trajectory's plane over the same range: symmetric, the path's
+    // extent plus 25 %, the shorter axis at least a quarter of the longer.
+    void trajectoryRangeIsOneRule()
+    {
+        TrajectoryPca pca;
+        pca.projected = {{-2.0, 0.4}, {-1.0, -0.8}, {0.0, 0.0}};
+        QCOMPARE(trajectoryRange(pca), (std::array<double, 4>{-2.5, 2.5, -1.0, 1.0}));
+        pca.projected = {{-4.0, 0.1}, {0.0, 0.0}};   // nearly straight: y widened to 5 / 4
+        QCOMPARE(trajectoryRange(pca), (std::array<double, 4>{-5.0, 5.0, -1.25, 1.25}));
+        pca.projected = {{0.0, 0.0}, {0.0, 0.0}};
+        QVERIFY(inputErrorOf([&] { trajectoryRange(pca); }).contains("did not move"));
+    }
+
     void gridCentreIsTheUnperturbedLossAndFastEqualsGeneric()
     {
         const Dataset data = makeBlobs(90, 3, 0.8, 5);

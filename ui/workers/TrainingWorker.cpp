@@ -11,6 +11,7 @@
 #include "analysis/LinearStability.h"
 #include "data/DatasetTransforms.h"
 #include "landscape/Directions.h"
+#include "landscape/EigenDirections.h"
 #include "landscape/LossSurface.h"
 #include "landscape/TrajectoryPca.h"
 #include "models/FlatParameters.h"
@@ -46,11 +47,6 @@ constexpr qint64 kUpdateIntervalMs = 100;
 // Parameter snapshots kept for the trajectory plane (plus the final parameters): enough for a
 // smooth path, and 61 copies of the canonical 784-256x4-10 MLP are ~100 MB.
 constexpr size_t kMaxSnapshots = 60;
-// The PCA surface covers the projected path with this margin on each side, and its shorter
-// axis spans at least this fraction of the longer one (a nearly straight path would otherwise
-// give a sliver of a plane).
-constexpr double kTrajectoryMargin = 1.25;
-constexpr double kMinAxisRatio = 0.25;
 
 JobStatus toJobStatus(core::RunStatus status)
 {
@@ -427,10 +423,10 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         update.jobId = request.jobId;
         if (request.directions == SurfaceDirections::TopEigenvectors) {
             Q_EMIT analysisProgress({request.jobId, 0.0, tr("top two Hessian eigenvectors")});
-            core::CurvatureOperators operators(network, parameters, data, &d.token);
-            core::LanczosOptions options;
+            core::EigenDirectionOptions options;   // as the CLI's --directions eigen
             options.k = 2;
-            const core::EigenResult eigen = core::lanczos(operators.hessian(), options, &d.token);
+            options.seed = request.seed;
+            const core::EigenResult eigen = core::hessianEigenDirections(network, parameters, data, options, &d.token);
             if (eigen.status != core::RunStatus::Finished) {
                 finish(toJobStatus(eigen.status), tr("the top two Hessian eigenvectors were not computed"));
                 return;
@@ -460,23 +456,12 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             // Around the centre (by default the final parameters, the last snapshot): the path
             // passes through (0, 0) there.
             const core::TrajectoryPca pca = core::trajectoryPca(trail.parameters, surface.origin);
-            double xExtent = 0.0, yExtent = 0.0;
-            for (const std::array<double, 2>& p : pca.projected) {
+            for (const std::array<double, 2>& p : pca.projected)
                 frame.trajectory.emplace_back(p[0], p[1]);
-                xExtent = std::max(xExtent, std::abs(p[0]));
-                yExtent = std::max(yExtent, std::abs(p[1]));
-            }
-            if (!(xExtent > 0.0)) {
-                finish(JobStatus::Failed, tr("The parameters did not move during the run: no trajectory plane."));
-                return;
-            }
             surface.direction1 = pca.direction1;
             surface.direction2 = pca.direction2;
-            // Symmetric about the final parameters: an odd grid has them at its centre.
-            surface.xMax = kTrajectoryMargin * xExtent;
-            surface.yMax = std::max(kTrajectoryMargin * yExtent, kMinAxisRatio * surface.xMax);
-            surface.xMin = -surface.xMax;
-            surface.yMin = -surface.yMax;
+            const std::array<double, 4> range = core::trajectoryRange(pca);   // throws if the path has no extent
+            surface.xMin = range[0], surface.xMax = range[1], surface.yMin = range[2], surface.yMax = range[3];
             frame.xLabel = QStringLiteral("PC1 (%1%)").arg(100.0 * pca.explained1, 0, 'f', 0);
             frame.yLabel = QStringLiteral("PC2 (%1%)").arg(100.0 * pca.explained2, 0, 'f', 0);
             update.trajectoryIterations = trail.iterations;

@@ -64,7 +64,7 @@ struct LandscapeRequest {
     // all taken there.
     qint64 centreIteration = -1;
     qint64 subset = 0;            // first N training examples; 0 = all
-    quint64 seed = 0;             // of the random directions
+    quint64 seed = 0;             // of the random directions and of Lanczos for the eigenvector plane
 };
 
 // One progressive step of a surface: the grid so far (NaN where not computed yet).
