@@ -39,6 +39,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 namespace {
@@ -310,9 +311,24 @@ int main(int argc, char** argv)
                                  else if (wantsScreenshot)
                                      grabAndQuit();
                              });
-        QTimer::singleShot(0, &window, [&] {
+        const auto start = [&] {
             if (!window.startRun())
                 fail(kBadInput, QStringLiteral("the run could not start: %1").arg(window.runStatusText()));
+        };
+        // The user's own files are checked on a worker (SetupPanel): the run starts on the verdict.
+        QTimer::singleShot(0, &window, [&, start] {
+            minimascope::ui::SetupPanel* setup = window.setupPanel();
+            if (!setup->isChecking()) {
+                start();
+                return;
+            }
+            auto verdict = std::make_shared<QMetaObject::Connection>();
+            *verdict = QObject::connect(setup, &minimascope::ui::SetupPanel::validityChanged, &window, [setup, verdict, start] {
+                if (setup->isChecking())
+                    return;
+                QObject::disconnect(*verdict);
+                start();
+            });
         });
     } else if (wantsScreenshot && !wantsDemo) {
         grabAndQuit();

@@ -1,7 +1,8 @@
 // The setup form (issues 13 and 14): every field explains itself in a tooltip; edits, presets
 // and loaded configs undo and redo as whole steps; own arrays and own TorchScript models are
-// chosen in the form and checked by the core as a run would load them, so a bad file blocks Run
-// with the core's message. Offscreen; no file dialog is ever opened (paths are set directly).
+// chosen in the form and checked by the core as a run would load them, on the panel's own thread
+// (the GUI thread stays free; a newer edit's verdict wins), so a bad file blocks Run with the core's
+// message. Offscreen; no file dialog is ever opened (paths are set directly).
 #include "io/Npy.h"
 #include "panels/SetupPanel.h"
 
@@ -11,6 +12,7 @@
 #include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -18,8 +20,11 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QUndoStack>
 #include <QtTest>
+
+#include <memory>
 
 using namespace minimascope;
 using namespace minimascope::ui;
@@ -27,6 +32,13 @@ using namespace minimascope::ui;
 namespace {
 
 constexpr int64_t kExamples = 20;
+// Own files are loaded off the GUI thread; a TorchScript model on a machine busy with a build can
+// take seconds, a verdict slower than this is a hang.
+constexpr int kCheckTimeoutMs = 60000;
+// Arrays big enough that loading them takes a while (float64 features, 128 MB: read, converted
+// to float32, checked finite), so that a check on the GUI thread would freeze it visibly.
+constexpr int64_t kSlowExamples = 1000000;
+constexpr int64_t kSlowFeatures = 16;
 
 template <typename T>
 T field(const SetupPanel& panel, const char* name)
@@ -49,6 +61,19 @@ void writeArrays(const QString& dir, int64_t labels)
     const at::Tensor y = at::arange(labels, at::kLong).remainder(2);
     core::writeNpy((dir + QStringLiteral("/X.npy")).toStdString(), x);
     core::writeNpy((dir + QStringLiteral("/y.npy")).toStdString(), y);
+}
+
+void writeSlowArrays(const QString& dir, int64_t labels)
+{
+    const at::Tensor x = at::rand({kSlowExamples, kSlowFeatures}, at::kDouble);
+    const at::Tensor y = at::arange(labels, at::kLong).remainder(2);
+    core::writeNpy((dir + QStringLiteral("/X.npy")).toStdString(), x);
+    core::writeNpy((dir + QStringLiteral("/y.npy")).toStdString(), y);
+}
+
+QString checkingMessage(const QString& paths)
+{
+    return QStringLiteral("checking %1…").arg(paths);
 }
 
 void writeText(const QString& path, const QByteArray& text)
@@ -74,6 +99,9 @@ private Q_SLOTS:
     void badArraysBlockRunWithTheCoreMessage();
     void notTorchScriptBlocksRun();
     void ownTorchScriptModel();
+    void guiThreadRunsWhileASlowCheckRuns();
+    void twoQuickEditsEndWithTheSecondVerdict();
+    void closingDuringACheckWaitsOnlyForItsRest();
 };
 
 void TestSetupPanel::everyFieldHasATooltip()
@@ -209,10 +237,21 @@ void TestSetupPanel::ownArraysFromANpyPair()
     field<QSpinBox*>(panel, "n")->setValue(kExamples);
     const int steps = panel.undoStack()->count();
     // As the Browse button would: the picked X.npy stands for its folder.
+    auto* dataPath = field<QLineEdit*>(panel, "dataPath");
+    const QString help = dataPath->toolTip();
     panel.setArraysPath(dir.filePath(QStringLiteral("X.npy")));
+    // Until the checker answers, Run is blocked and the field and the form say why.
+    QVERIFY(panel.isChecking());
+    QVERIFY(!panel.isValid());
+    QCOMPARE(panel.errorMessage(), checkingMessage(dir.path()));
+    QCOMPARE(dataPath->toolTip(), panel.errorMessage());
+    QCOMPARE(panel.findChild<QLabel*>(QStringLiteral("setupMessage"))->text(), panel.errorMessage());
+    QVERIFY(panel.configJson().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
     QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(dataPath->toolTip(), help);
     QCOMPARE(field<QComboBox*>(panel, "dataset")->currentData().toString(), QStringLiteral("arrays"));
-    QCOMPARE(field<QLineEdit*>(panel, "dataPath")->text(), dir.path());
+    QCOMPARE(dataPath->text(), dir.path());
     const nlohmann::json data = config(panel)["dataset"];
     QCOMPARE(data["name"], "arrays");
     QCOMPARE(QString::fromStdString(data["path"].get<std::string>()), dir.path());
@@ -221,7 +260,13 @@ void TestSetupPanel::ownArraysFromANpyPair()
     QVERIFY(field<QWidget*>(panel, "dataPath")->isVisibleTo(&panel));
     QVERIFY(!field<QWidget*>(panel, "labelColumn")->isVisibleTo(&panel));   // CSV only
     QVERIFY(!field<QWidget*>(panel, "noise")->isVisibleTo(&panel));         // synthetic sets only
+    // The verdict is kept: an edit outside the data and model sections loads nothing again.
+    field<QLineEdit*>(panel, "lr")->setText(QStringLiteral("0.1"));
+    QVERIFY(!panel.isChecking());
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(config(panel)["optimizer"]["lr"].get<double>(), 0.1);
 
+    panel.undoStack()->undo();
     panel.undoStack()->undo();
     QCOMPARE(config(panel)["dataset"]["name"], "two-moons");
     QVERIFY(!config(panel)["dataset"].contains("path") || config(panel)["dataset"]["path"] == "");
@@ -236,18 +281,25 @@ void TestSetupPanel::badArraysBlockRunWithTheCoreMessage()
     field<QSpinBox*>(panel, "n")->setValue(kExamples);
     QSignalSpy validity(&panel, &SetupPanel::validityChanged);
     panel.setArraysPath(dir.path());
-    QVERIFY(!panel.isValid());
-    QVERIFY2(panel.errorMessage().contains(QStringLiteral("X holds 20 examples but y holds 19 labels")),
-             qPrintable(panel.errorMessage()));
-    QVERIFY(panel.configJson().isEmpty());
-    QVERIFY(!validity.isEmpty());
+    QCOMPARE(validity.count(), 1);
     QCOMPARE(validity.last().at(0).toBool(), false);
+    QCOMPARE(validity.last().at(1).toString(), checkingMessage(dir.path()));
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
+    QVERIFY(!panel.isValid());
+    QCOMPARE(panel.errorMessage(), dir.path() + QStringLiteral("/X.npy / y.npy: X holds 20 examples but y holds 19 labels"));
+    QVERIFY(panel.configJson().isEmpty());
+    QCOMPARE(validity.count(), 2);
+    QCOMPARE(validity.last().at(0).toBool(), false);
+    QCOMPARE(validity.last().at(1).toString(), panel.errorMessage());
     QCOMPARE(panel.findChild<QLabel*>(QStringLiteral("setupMessage"))->text(), panel.errorMessage());
 
     // Fixed on disk and chosen again: read again, and valid.
     writeArrays(dir.path(), kExamples);
     panel.setArraysPath(dir.path());
+    QVERIFY(panel.isChecking());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
     QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(validity.last().at(0).toBool(), true);
 }
 
 void TestSetupPanel::notTorchScriptBlocksRun()
@@ -259,11 +311,13 @@ void TestSetupPanel::notTorchScriptBlocksRun()
     SetupPanel panel;
     panel.setTorchScriptPath(path);
     QCOMPARE(field<QComboBox*>(panel, "model")->currentText(), QStringLiteral("TorchScript file (.pt)…"));
+    auto* modelPath = field<QLineEdit*>(panel, "modelPath");
+    QCOMPARE(modelPath->toolTip(), checkingMessage(path));
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
     QVERIFY(!panel.isValid());
     QVERIFY2(panel.errorMessage().startsWith(path + QStringLiteral(": not a TorchScript file")),
              qPrintable(panel.errorMessage()));
     QVERIFY(panel.configJson().isEmpty());
-    auto* modelPath = field<QLineEdit*>(panel, "modelPath");
     QCOMPARE(modelPath->toolTip(), panel.errorMessage());   // marked at its field
     QVERIFY(!modelPath->styleSheet().isEmpty());
 
@@ -295,6 +349,8 @@ void TestSetupPanel::ownTorchScriptModel()
     field<QSpinBox*>(panel, "n")->setValue(kExamples);
     panel.setArraysPath(dir.path());
     panel.setTorchScriptPath(good);
+    QCOMPARE(panel.errorMessage(), checkingMessage(dir.path() + QStringLiteral(" and ") + good));
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
     QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
     const nlohmann::json model = config(panel)["model"];
     QCOMPARE(model["kind"], "torchscript");
@@ -302,9 +358,113 @@ void TestSetupPanel::ownTorchScriptModel()
 
     // Three outputs for two classes: the core's message, Run blocked.
     panel.setTorchScriptPath(three);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
     QVERIFY(!panel.isValid());
     QVERIFY2(panel.errorMessage().contains(QStringLiteral("the data set has 2 classes (expected [2, 2])")),
              qPrintable(panel.errorMessage()));
+}
+
+void TestSetupPanel::guiThreadRunsWhileASlowCheckRuns()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeSlowArrays(dir.path(), kSlowExamples);
+    SetupPanel panel;
+    field<QSpinBox*>(panel, "n")->setValue(kExamples);
+    int ticksWhileChecking = 0;
+    QTimer timer;
+    timer.setInterval(10);
+    connect(&timer, &QTimer::timeout, this, [&] {
+        if (panel.isChecking())
+            ++ticksWhileChecking;
+    });
+    timer.start();
+    QElapsedTimer clock;
+    clock.start();
+    panel.setArraysPath(dir.path());
+    QVERIFY(clock.elapsed() < 100);   // only queued: loading 128 MB takes longer than that
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
+    const qint64 checkMs = clock.elapsed();
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(config(panel)["dataset"]["n"].get<int64_t>(), kExamples);
+    // The GUI thread served its timer all along; on the GUI thread the check would have let it
+    // fire only after the verdict.
+    QVERIFY2(ticksWhileChecking >= 3,
+             qPrintable(QStringLiteral("%1 ticks in a %2 ms check").arg(ticksWhileChecking).arg(checkMs)));
+}
+
+void TestSetupPanel::twoQuickEditsEndWithTheSecondVerdict()
+{
+    QTemporaryDir slowBad;
+    QTemporaryDir bad;
+    QTemporaryDir good;
+    QVERIFY(slowBad.isValid() && bad.isValid() && good.isValid());
+    writeSlowArrays(slowBad.path(), kSlowExamples - 1);
+    writeArrays(bad.path(), kExamples - 1);
+    writeArrays(good.path(), kExamples);
+    const QString badMessage = bad.path() + QStringLiteral("/X.npy / y.npy: X holds 20 examples but y holds 19 labels");
+    SetupPanel panel;
+    field<QSpinBox*>(panel, "n")->setValue(kExamples);
+    auto* dataPath = field<QLineEdit*>(panel, "dataPath");
+    QSignalSpy validity(&panel, &SetupPanel::validityChanged);
+
+    // Slow bad files, then good ones while the first are being read: the first verdict arrives
+    // first and is dropped; the form ends valid and never showed it.
+    panel.setArraysPath(slowBad.path());
+    QTest::qWait(100);   // the checker has started on them
+    QVERIFY(panel.isChecking());
+    panel.setArraysPath(good.path());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(dataPath->text(), good.path());
+    QCOMPARE(QString::fromStdString(config(panel)["dataset"]["path"].get<std::string>()), good.path());
+    QList<QString> messages;
+    for (const QList<QVariant>& change : std::as_const(validity))
+        messages << change.at(1).toString();
+    QCOMPARE(messages, (QList<QString>{checkingMessage(slowBad.path()), checkingMessage(good.path()), QString()}));
+
+    // Good, then bad at once: the bad verdict, and no moment of validity on the way.
+    validity.clear();
+    panel.setArraysPath(good.path());
+    panel.setArraysPath(bad.path());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
+    QCOMPARE(panel.errorMessage(), badMessage);
+    QCOMPARE(panel.findChild<QLabel*>(QStringLiteral("setupMessage"))->text(), badMessage);
+    messages.clear();
+    for (const QList<QVariant>& change : std::as_const(validity)) {
+        QCOMPARE(change.at(0).toBool(), false);
+        messages << change.at(1).toString();
+    }
+    QCOMPARE(messages, (QList<QString>{checkingMessage(good.path()), checkingMessage(bad.path()), badMessage}));
+}
+
+void TestSetupPanel::closingDuringACheckWaitsOnlyForItsRest()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeSlowArrays(dir.path(), kSlowExamples);
+    auto panel = std::make_unique<SetupPanel>();
+    field<QSpinBox*>(*panel, "n")->setValue(kExamples);
+    QElapsedTimer clock;
+    clock.start();
+    panel->setArraysPath(dir.path());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->isChecking(), kCheckTimeoutMs);
+    const qint64 oneCheckMs = clock.elapsed();
+    QVERIFY(panel->isValid());
+
+    // Chosen again (the files are read anew), and again halfway through that check: closing then
+    // waits for the running check's second half (~oneCheckMs / 2), never for the queued one (which
+    // would add ~oneCheckMs), and does not crash on the thread or on the answer left behind.
+    panel->setArraysPath(dir.path());
+    QTest::qWait(static_cast<int>(oneCheckMs / 2));
+    panel->setArraysPath(dir.path());
+    QVERIFY(panel->isChecking());
+    clock.restart();
+    panel.reset();
+    const qint64 closeMs = clock.elapsed();
+    QVERIFY2(closeMs < oneCheckMs,
+             qPrintable(QStringLiteral("closing took %1 ms, one check %2 ms").arg(closeMs).arg(oneCheckMs)));
+    QTest::qWait(50);   // the answer that was queued to the panel went with it
 }
 
 QTEST_MAIN(TestSetupPanel)

@@ -229,7 +229,6 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     d.message = new QLabel;
     d.message->setObjectName(QStringLiteral("setupMessage"));
     d.message->setWordWrap(true);
-    d.message->setStyleSheet(QStringLiteral("color: #d0342c;"));
     d.message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     column->addWidget(d.message);
     column->addStretch(1);

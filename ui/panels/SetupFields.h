@@ -61,7 +61,7 @@ struct SetupFields {
     QSpinBox* curvatureSubset = nullptr;
     QCheckBox* nonUniformity = nullptr;
     QCheckBox* curvatureAtEnd = nullptr;
-    QLabel* message = nullptr;   // the core's message under the form
+    QLabel* message = nullptr;   // under the form: the core's message, or which files are checked
     QFormLayout* dataForm = nullptr;
     QFormLayout* modelForm = nullptr;
     QFormLayout* optimizerForm = nullptr;

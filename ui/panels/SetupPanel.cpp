@@ -1,11 +1,10 @@
 #include "panels/SetupPanel.h"
 
 #include "common/InputError.h"
-#include "data/DatasetSpec.h"
 #include "io/AtomicFile.h"
 #include "io/ResourceLibrary.h"
-#include "models/ModelSpec.h"
 #include "panels/FormHistory.h"
+#include "panels/OwnFilesChecker.h"
 #include "panels/SetupFieldHelp.h"
 #include "panels/SetupFields.h"
 #include "train/RunConfig.h"
@@ -22,12 +21,12 @@
 #include <QLineEdit>
 #include <QSettings>
 #include <QSpinBox>
+#include <QThread>
 #include <QToolButton>
 #include <QUndoStack>
 
 #include <algorithm>
 #include <limits>
-#include <tuple>
 #include <utility>
 
 namespace minimascope::ui {
@@ -35,6 +34,9 @@ namespace minimascope::ui {
 namespace {
 
 const QString kInvalidStyle = QStringLiteral("border: 1px solid #d0342c;");
+const QString kCheckingStyle = QStringLiteral("border: 1px dashed #808080;");
+const QString kErrorTextStyle = QStringLiteral("color: #d0342c;");
+const QString kCheckingTextStyle = QStringLiteral("color: #808080;");
 
 // Keeps the changes made inside it to one undo step (SetupPanel::commit waits for depth 0).
 class StepScope {
@@ -47,22 +49,6 @@ public:
 private:
     int& m_depth;
 };
-
-// Own files are what a run loads first: the data set, then the model on its training set (the
-// Trainer and minimascope-cli do the same), so their errors are the core's own. The message and
-// the config key it names; empty when the files are fine.
-std::pair<QString, QString> ownFilesError(const core::RunConfig& config)
-{
-    try {
-        const core::DatasetPair data = core::loadDatasets(config.dataset);
-        core::buildModel(config.model, data.train, config.seed);
-    } catch (const core::InputError& e) {
-        return {QString::fromStdString(e.what()), QString::fromStdString(e.key())};
-    } catch (const std::exception& e) {
-        return {QString::fromStdString(e.what()), QString()};
-    }
-    return {};
-}
 
 QString number(double value)
 {
@@ -94,7 +80,7 @@ QString joinIntegers(const std::vector<int64_t>& values)
 } // namespace
 
 struct SetupPanel::Impl : SetupFields {
-    QWidget* invalidField = nullptr;
+    QList<QWidget*> markedFields;   // styled and tooltipped with the message: the invalid or checked ones
     nlohmann::json base = nlohmann::json::object();  // the loaded config: keys the form does not show
     QString resolved;
     QString error;
@@ -103,10 +89,26 @@ struct SetupPanel::Impl : SetupFields {
     QUndoStack* undoStack = nullptr;
     FormSnapshot committed;   // the form as of the last command
     int stepDepth = 0;
-    // Own files are loaded only when the data or model section changes (or a path is entered anew).
+    // Own files are loaded only when the data or model section changes (or a path is entered anew),
+    // by the checker on its thread. The verdict on `checkedFiles` is kept; `pendingFiles` are being
+    // checked as job `pendingJob` (0: none), and an answer to any other job is dropped.
     std::string checkedFiles;
     QString filesError;
     QString filesErrorKey;
+    std::string pendingFiles;
+    quint64 pendingJob = 0;
+    quint64 lastJob = 0;
+    bool checking = false;     // the form's own files are the pending ones
+    QString uncheckedConfig;   // the form's config while they are: what the settings keep
+    QThread* checkThread = nullptr;   // started with the first own files
+    OwnFilesChecker* checker = nullptr;
+
+    void forgetCheckedFiles()
+    {
+        checkedFiles.clear();
+        pendingFiles.clear();
+        pendingJob = 0;
+    }
 };
 
 SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent), m_impl(std::make_unique<Impl>())
@@ -130,6 +132,14 @@ SetupPanel::~SetupPanel()
     // nothing may reach the form once m_impl is gone.
     for (QWidget* field : m_impl->historyFields)
         field->disconnect(this);
+    // Loading cannot be interrupted: this waits for the check that is running, if any (at most its
+    // remaining time). No request queued behind it starts (quit() alone would still run those Qt
+    // has already taken for delivery), and its answer, queued to this panel, goes with it.
+    if (m_impl->checkThread) {
+        m_impl->checker->supersede(std::numeric_limits<quint64>::max());
+        m_impl->checkThread->quit();
+        m_impl->checkThread->wait();
+    }
 }
 
 void SetupPanel::buildForm()
@@ -179,7 +189,7 @@ void SetupPanel::buildForm()
     // A path entered again is read again (the file may have been fixed meanwhile).
     for (QLineEdit* path : {d.dataPath, d.testPath, d.modelPath})
         connect(path, &QLineEdit::editingFinished, this, [this] {
-            m_impl->checkedFiles.clear();
+            m_impl->forgetCheckedFiles();
             revalidate();
         });
     connect(d.dataBrowse, &QToolButton::clicked, this, &SetupPanel::browseData);
@@ -338,11 +348,11 @@ void SetupPanel::revalidate()
     if (d.filling)
         return;
     updateVisibility();
-    if (d.invalidField) {
-        d.invalidField->setStyleSheet({});
-        d.invalidField->setToolTip(setupFieldHelp(d.invalidField->objectName()));
-        d.invalidField = nullptr;
+    for (QWidget* field : std::as_const(d.markedFields)) {
+        field->setStyleSheet({});
+        field->setToolTip(setupFieldHelp(field->objectName()));
     }
+    d.markedFields.clear();
     QString key;
     QString message;
     // Fields the core cannot name (text that is not a number at all) are checked here.
@@ -417,19 +427,36 @@ void SetupPanel::revalidate()
     stop["max_seconds"] = numberAt(d.maxSeconds, "stop.max_seconds");
 
     d.resolved.clear();
+    d.checking = false;
+    QList<QWidget*> checkedFields;
     if (message.isEmpty()) {
         try {
             const core::RunConfig config = core::RunConfig::fromJson(j);
             const nlohmann::json resolved = config.toJson();
-            if (config.dataset.name == "arrays" || config.model.kind == "torchscript") {
+            const bool ownData = config.dataset.name == "arrays";
+            const bool ownModel = config.model.kind == "torchscript";
+            if (ownData || ownModel) {
                 const std::string files =
                     resolved["dataset"].dump() + resolved["model"].dump() + std::to_string(config.seed);
-                if (files != d.checkedFiles) {
-                    d.checkedFiles = files;
-                    std::tie(d.filesError, d.filesErrorKey) = ownFilesError(config);
+                if (files == d.checkedFiles) {
+                    message = d.filesError;
+                    key = d.filesErrorKey;
+                } else {
+                    if (files != d.pendingFiles)
+                        checkOwnFiles(files, QString::fromStdString(resolved.dump()));
+                    d.checking = true;
+                    QStringList paths;
+                    if (ownData) {
+                        checkedFields << d.dataPath;
+                        paths << QString::fromStdString(config.dataset.path);
+                    }
+                    if (ownModel) {
+                        checkedFields << d.modelPath;
+                        paths << QString::fromStdString(config.model.path);
+                    }
+                    message = tr("checking %1…").arg(paths.join(tr(" and ")));
+                    d.uncheckedConfig = QString::fromStdString(resolved.dump(2));
                 }
-                message = d.filesError;
-                key = d.filesErrorKey;
             }
             if (message.isEmpty())
                 d.resolved = QString::fromStdString(resolved.dump(2));
@@ -439,24 +466,69 @@ void SetupPanel::revalidate()
         }
     }
     const bool valid = message.isEmpty();
-    if (!valid) {
+    if (d.checking) {
+        for (QWidget* field : std::as_const(checkedFields)) {
+            field->setStyleSheet(kCheckingStyle);
+            field->setToolTip(message);
+            d.markedFields << field;
+        }
+    } else if (!valid) {
         if (QWidget* field = d.fieldForKey.value(key)) {
             field->setStyleSheet(kInvalidStyle);
             field->setToolTip(message);
-            d.invalidField = field;
+            d.markedFields << field;
         }
     }
     const bool changed = message != d.error;
     d.error = message;
     d.message->setText(message);
+    d.message->setStyleSheet(d.checking ? kCheckingTextStyle : kErrorTextStyle);
     d.message->setVisible(!valid);
     if (changed)
         Q_EMIT validityChanged(valid, message);
 }
 
+void SetupPanel::checkOwnFiles(const std::string& files, const QString& configJson)
+{
+    Impl& d = *m_impl;
+    if (!d.checker) {
+        d.checkThread = new QThread(this);
+        d.checkThread->setObjectName(QStringLiteral("minimascope-own-files"));
+        d.checker = new OwnFilesChecker;
+        d.checker->moveToThread(d.checkThread);
+        connect(d.checkThread, &QThread::finished, d.checker, &QObject::deleteLater);
+        connect(d.checker, &OwnFilesChecker::checked, this, &SetupPanel::onOwnFilesChecked, Qt::QueuedConnection);
+        d.checkThread->start();
+    }
+    d.pendingFiles = files;
+    d.pendingJob = ++d.lastJob;
+    d.checker->supersede(d.pendingJob);
+    QMetaObject::invokeMethod(
+        d.checker, [checker = d.checker, job = d.pendingJob, configJson] { checker->check(job, configJson); },
+        Qt::QueuedConnection);
+}
+
+void SetupPanel::onOwnFilesChecked(quint64 jobId, const QString& message, const QString& key)
+{
+    Impl& d = *m_impl;
+    if (jobId != d.pendingJob)
+        return;   // superseded by a later edit (or forgotten): its verdict is about other files
+    d.checkedFiles = std::move(d.pendingFiles);
+    d.pendingFiles.clear();
+    d.pendingJob = 0;
+    d.filesError = message;
+    d.filesErrorKey = key;
+    revalidate();
+}
+
 bool SetupPanel::isValid() const
 {
     return m_impl->error.isEmpty();
+}
+
+bool SetupPanel::isChecking() const
+{
+    return m_impl->checking;
 }
 
 QString SetupPanel::errorMessage() const
@@ -538,7 +610,7 @@ void SetupPanel::setArraysPath(const QString& path)
         picked.suffix().compare(QStringLiteral("npy"), Qt::CaseInsensitive) == 0 ? picked.absolutePath() : path);
     {
         const StepScope step(d.stepDepth);
-        d.checkedFiles.clear();
+        d.forgetCheckedFiles();
         const bool unchanged = d.dataPath->text() == chosen && d.datasetName() == kArraysName;
         d.dataPath->setText(chosen);
         d.dataset->setCurrentIndex(d.dataset->findData(kArraysName));
@@ -554,7 +626,7 @@ void SetupPanel::setTorchScriptPath(const QString& path)
     const QString chosen = QDir::toNativeSeparators(path);
     {
         const StepScope step(d.stepDepth);
-        d.checkedFiles.clear();
+        d.forgetCheckedFiles();
         const bool unchanged = d.modelPath->text() == chosen && d.model->currentText() == kTorchScriptEntry;
         d.modelPath->setText(chosen);
         d.model->setCurrentText(kTorchScriptEntry);
@@ -579,7 +651,7 @@ void SetupPanel::browseTestCsv()
                                                       m_impl->testPath->text(), tr("CSV (*.csv);;All files (*)"));
     if (path.isEmpty())
         return;
-    m_impl->checkedFiles.clear();
+    m_impl->forgetCheckedFiles();
     m_impl->testPath->setText(QDir::toNativeSeparators(path));
 }
 
@@ -596,7 +668,7 @@ void SetupPanel::saveSettings(QSettings& settings) const
 {
     const Impl& d = *m_impl;
     settings.setValue(QStringLiteral("setup/preset"), d.preset->currentText());
-    settings.setValue(QStringLiteral("setup/config"), d.resolved);
+    settings.setValue(QStringLiteral("setup/config"), d.checking ? d.uncheckedConfig : d.resolved);
     settings.setValue(QStringLiteral("setup/curvatureEvery"), d.curvatureEvery->value());
     settings.setValue(QStringLiteral("setup/curvatureSubset"), d.curvatureSubset->value());
     settings.setValue(QStringLiteral("setup/nonUniformity"), d.nonUniformity->isChecked());

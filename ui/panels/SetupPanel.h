@@ -4,12 +4,18 @@
 // The fields are turned into a run config's JSON and validated by the core itself
 // (RunConfig::fromJson) at every edit, so that the GUI and minimascope-cli accept exactly the
 // same configs; the core's message is shown under the form and at the field it names.
-// GUI thread only.
+// The user's own files (dataset "arrays", a TorchScript model) are loaded as a run would load
+// them, on a thread of the panel's (OwnFilesChecker.h), never on the GUI thread: meanwhile the form
+// is not valid, its message and the path fields say "checking …", and an edit that changes the
+// files supersedes the check (the older verdict is dropped). The verdict on the files last checked
+// is kept. Destroying the panel waits for the check that is running, if any: at most its remaining
+// time (loading cannot be interrupted). GUI thread only.
 #include "workers/WorkerTypes.h"
 
 #include <QWidget>
 
 #include <memory>
+#include <string>
 
 class QSettings;
 class QUndoStack;
@@ -39,8 +45,11 @@ public:
     // or a config is one command. Starts empty after construction and restoreSettings().
     QUndoStack* undoStack() const;
 
+    // False while the own files are being checked; errorMessage() then says so.
     bool isValid() const;
     QString errorMessage() const;
+    // The form's own files are being checked: validityChanged() brings the verdict.
+    bool isChecking() const;
     // The resolved config (every default filled in by the core); empty while invalid.
     QString configJson() const;
     // The config and the curvature cadence; the job id is left for the caller.
@@ -59,6 +68,9 @@ private:
     void fillFields(const QString& resolvedJson);
     void updateVisibility();
     void revalidate();
+    // Starts the check of the own files `files` stand for (the cache key), superseding any other.
+    void checkOwnFiles(const std::string& files, const QString& configJson);
+    void onOwnFilesChecked(quint64 jobId, const QString& message, const QString& key);
     FormSnapshot snapshot() const;
     void applySnapshot(const FormSnapshot& state);
     // Pushes the change since the last commit as one command (nothing while filling or inside a step).
