@@ -1,4 +1,5 @@
 #include "Commands.h"
+#include "ProgressPrinter.h"
 
 #include "analysis/CurvatureReport.h"
 #include "analysis/LinearStability.h"
@@ -107,18 +108,27 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     std::fprintf(stderr, "%s: %s, %lld examples, %lld parameters\n", parametersDir.c_str(),
                  network->describe().c_str(), static_cast<long long>(examples.size()),
                  static_cast<long long>(parameters.size()));
-    auto lastPrint = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-    const auto progress = [&lastPrint](const std::string& quantity, const core::SolverProgress& p) {
-        // At most two lines a second keep logs readable.
+    // A bar per quantity; its ETA runs to the solver's step cap (it usually converges sooner).
+    ProgressPrinter printer(stderr);
+    std::string current;
+    auto quantityStart = std::chrono::steady_clock::now();
+    const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
         const auto now = std::chrono::steady_clock::now();
-        if (now - lastPrint < std::chrono::milliseconds(500))
-            return;
-        lastPrint = now;
-        std::fprintf(stderr, "  %s: step %lld/%lld, estimate %.6g\n", quantity.c_str(),
-                     static_cast<long long>(p.step), static_cast<long long>(p.total), p.estimate);
+        if (quantity != current) {
+            printer.finish();
+            current = quantity;
+            quantityStart = now;
+        }
+        const double seconds = std::chrono::duration<double>(now - quantityStart).count();
+        char estimate[48] = "";
+        if (std::isfinite(p.estimate))
+            std::snprintf(estimate, sizeof estimate, "estimate %.6g", p.estimate);
+        printer.update(WorkProgress{quantity + " step", p.step, p.total, seconds,
+                                    ProgressPrinter::steadyEta(p.step, p.total, seconds), estimate});
     };
     const core::CurvatureReport report =
         core::measureCurvature(*network, parameters, examples, request, &cancel, progress);
+    printer.finish();
 
     for (size_t k = 0; k < report.topEigenvalues.size(); ++k)
         printValue(k == 0 ? "sharpness a" : ("lambda_" + std::to_string(k + 1)).c_str(), report.topEigenvalues[k]);

@@ -1,5 +1,6 @@
 #include "Commands.h"
 #include "Mpi.h"
+#include "ProgressPrinter.h"
 #include "RunAtParameters.h"
 
 #include "common/CancelToken.h"
@@ -331,20 +332,19 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                  report.norm1, report.norm2, report.cosine);
 
     const auto start = Clock::now();
-    auto lastPrint = start - std::chrono::seconds(1);
+    ProgressPrinter printer(stderr);
     const core::SurfaceSink sink = [&](const core::LandscapeGrid&, const core::SurfaceProgress& p) {
-        // At most two lines a second, plus one per finished level; rank 0's share under mpirun.
-        const auto now = Clock::now();
-        if (!writer || (!p.levelFinished && now - lastPrint < std::chrono::milliseconds(500)))
+        if (!writer)   // rank 0's share stands for all under mpirun
             return;
-        lastPrint = now;
-        std::fprintf(stderr, "  level %d/%d (stride %lld): %lld/%lld points, %.1f s%s\n", p.level + 1, p.levels,
-                     static_cast<long long>(p.stride), static_cast<long long>(p.pointsDone),
-                     static_cast<long long>(p.pointsTotal), std::chrono::duration<double>(now - start).count(),
-                     p.levelFinished ? " (level done)" : "");
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        printer.update(WorkProgress{"points", p.pointsDone, p.pointsTotal, seconds,
+                                    ProgressPrinter::steadyEta(p.pointsDone, p.pointsTotal, seconds),
+                                    "level " + std::to_string(p.level + 1) + "/" + std::to_string(p.levels) +
+                                        " (stride " + std::to_string(p.stride) + ")"});
     };
     core::LandscapeGrid grid;
     core::RunStatus status = core::evaluateSurface(*network, parameters, examples, request, grid, &cancel, sink);
+    printer.finish();
     if (mpi)
         status = gatherSurface(*mpi, grid, status);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();

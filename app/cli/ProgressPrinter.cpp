@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -50,31 +51,40 @@ void ProgressPrinter::setVerbose(bool verbose)
     g_verbose = verbose;
 }
 
-void ProgressPrinter::update(const core::TrainProgress& p)
+void ProgressPrinter::update(const WorkProgress& p)
 {
-    const double fraction = p.maxIterations > 0
-                                ? std::min(1.0, static_cast<double>(p.iteration) / static_cast<double>(p.maxIterations))
-                                : 1.0;
-    const bool last = p.maxIterations > 0 && p.iteration >= p.maxIterations;
+    const double fraction =
+        p.total > 0 ? std::min(1.0, static_cast<double>(p.done) / static_cast<double>(p.total)) : 1.0;
+    const bool last = p.total > 0 && p.done >= p.total;
     if (m_terminal) {
         if (p.seconds - m_lastDrawSeconds < 0.1 && !last)
             return;
         m_lastDrawSeconds = p.seconds;
         constexpr int kWidth = 24;
         const int filled = static_cast<int>(fraction * kWidth);
-        std::fprintf(m_stream, "\r[%s%s] %3d%% it %lld/%lld  %s  %s ETA %s\x1b[K",
+        std::fprintf(m_stream, "\r[%s%s] %3d%% %s %lld/%lld  %s  %s ETA %s\x1b[K",
                      std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
-                     static_cast<int>(100 * fraction), static_cast<long long>(p.iteration),
-                     static_cast<long long>(p.maxIterations), metrics(p).c_str(),
-                     formatSeconds(p.seconds).c_str(), formatSeconds(p.etaSeconds).c_str());
+                     static_cast<int>(100 * fraction), p.what.c_str(), static_cast<long long>(p.done),
+                     static_cast<long long>(p.total), p.detail.c_str(), formatSeconds(p.seconds).c_str(),
+                     formatSeconds(p.etaSeconds).c_str());
         m_barShown = true;
-    } else if (p.seconds - m_lastLineSeconds >= (g_verbose ? 0.5 : 2.0)) {
-        std::fprintf(m_stream, "iteration %lld/%lld  %s  elapsed %s  eta %s\n",
-                     static_cast<long long>(p.iteration), static_cast<long long>(p.maxIterations),
-                     metrics(p).c_str(), formatSeconds(p.seconds).c_str(), formatSeconds(p.etaSeconds).c_str());
+    } else if (p.seconds - m_lastLineSeconds >= (g_verbose ? 0.5 : 2.0) || last) {
+        std::fprintf(m_stream, "%s %lld/%lld  %s  elapsed %s  eta %s\n", p.what.c_str(),
+                     static_cast<long long>(p.done), static_cast<long long>(p.total), p.detail.c_str(),
+                     formatSeconds(p.seconds).c_str(), formatSeconds(p.etaSeconds).c_str());
         m_lastLineSeconds = p.seconds;
     }
     std::fflush(m_stream);
+}
+
+void ProgressPrinter::update(const core::TrainProgress& p)
+{
+    update(WorkProgress{"iteration", p.iteration, p.maxIterations, p.seconds, p.etaSeconds, metrics(p)});
+}
+
+double ProgressPrinter::steadyEta(int64_t done, int64_t total, double seconds)
+{
+    return done > 0 && total >= done ? seconds * static_cast<double>(total - done) / static_cast<double>(done) : -1.0;
 }
 
 void ProgressPrinter::finish()
