@@ -5,9 +5,12 @@
 // engine's R-operator passes (the first one, which also computes the cached forward pass, and the
 // following ones) and by autograd's double backward, Sigma products (and, at n <= 2000, the
 // per-example loop), with peak memory. At the first n also the certified sharpness, top-5, the SLQ
-// density and s, each on fresh operators (cold caches), as `minimascope-cli analyze` runs them.
-// Then the convolutional presets (LeNet-5, VGG- and ResNet-style) at the first n.
-// BENCH_THREADS sets torch's thread count (default 1).
+// density, s and the trace, each on fresh operators (cold caches), as `minimascope-cli analyze`
+// runs them. The trace: Hutchinson with 100 probes (its spread per probe, which gives the standard
+// error of BENCH_TRACE_PROBES probes, default 34, the Python tool's count), then Hutch++ with a
+// Krylov sketch of BENCH_TRACE_SKETCH steps (default 8) asked for that standard error.
+// Then the convolutional presets (LeNet-5, VGG- and ResNet-style) at the first n, unless
+// BENCH_CONV=0. BENCH_THREADS sets torch's thread count (default 1).
 #include "analysis/CurvatureOperators.h"
 #include "analysis/Lanczos.h"
 #include "analysis/SpectralDensity.h"
@@ -41,6 +44,12 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start)
 {
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+int envInt(const char* name, int fallback)
+{
+    const char* value = std::getenv(name);
+    return value ? std::atoi(value) : fallback;
 }
 
 // Median wall time of `repeats` calls.
@@ -138,6 +147,34 @@ void addSolves(nlohmann::json& row, Network& network, FlatParameters& parameters
         row["non_uniformity"] = pairJson(s, secondsSince(start));
         row["non_uniformity"]["s"] = std::sqrt(std::max(0.0, s.pairs.front().value));
     }
+    const auto traceJson = [](const TraceEstimate& t, double seconds) {
+        return nlohmann::json{{"value", t.trace}, {"standard_error", t.standardError}, {"samples", t.samples},
+                              {"products", t.products}, {"sketch_size", t.sketchSize}, {"seconds", seconds}};
+    };
+    start = Clock::now();
+    double targetError = 0.0;
+    double hutchinsonTrace100 = 0.0;
+    {
+        CurvatureOperators operators(network, parameters, data);
+        const TraceEstimate plain = hutchinsonTrace(operators.hessian(), 100, 4);
+        row["trace_hutchinson100"] = traceJson(plain, secondsSince(start));
+        hutchinsonTrace100 = plain.trace;
+        // The sample standard deviation of one probe, sqrt(100) standard errors.
+        targetError = plain.standardError * 10.0 / std::sqrt(static_cast<double>(envInt("BENCH_TRACE_PROBES", 34)));
+    }
+    start = Clock::now();
+    {
+        CurvatureOperators operators(network, parameters, data);
+        TraceOptions options;
+        options.sketchSize = envInt("BENCH_TRACE_SKETCH", 8);
+        options.samples = 6;
+        options.relativeStandardError = targetError / std::abs(hutchinsonTrace100);
+        options.maxSamples = 1000;
+        options.seed = 4;
+        const TraceEstimate plusPlus = estimateTrace(operators.hessian(), options);
+        row["trace_hutchpp"] = traceJson(plusPlus, secondsSince(start));
+        row["trace_hutchpp"]["target_standard_error"] = targetError;
+    }
 }
 
 // The canonical MLP on the first n examples.
@@ -218,7 +255,7 @@ int main(int argc, char** argv)
         sizes.push_back(std::atoll(argv[i]));
     if (sizes.empty())
         sizes = {1000};
-    const int threads = std::getenv("BENCH_THREADS") ? std::atoi(std::getenv("BENCH_THREADS")) : 1;
+    const int threads = envInt("BENCH_THREADS", 1);
     at::set_num_threads(threads);
     at::NoGradGuard noGrad;
 
@@ -227,6 +264,8 @@ int main(int argc, char** argv)
     std::cout << nlohmann::json{{"measure", "matmul_peak"}, {"threads", threads}, {"gflops", peak}}.dump() << std::endl;
     for (const int64_t n : sizes)
         std::cout << mlpRow(paramsDir, full, n, n == sizes.front(), peak).dump() << std::endl;
+    if (envInt("BENCH_CONV", 1) == 0)
+        return 0;
     for (const char* preset : {"lenet5", "vgg-small", "resnet-small"})
         std::cout << convolutionalRow(preset, full, sizes.front()).dump() << std::endl;
 }

@@ -2,12 +2,14 @@
 """Curvature engine cost: minimascope against PyHessian-style Python loops, in one run.
 
 Usage: /usr/bin/python3 bench/run_curvature_bench.py [--build build/release] [--sizes 1000 10000 60000]
-           [--repeats 3] [--track-iterations 1000] [--track-every 200] [--run DIR]
+           [--repeats 3] [--track-iterations 1000] [--track-every 200] [--run DIR] [--mlp-only]
 
 Trains the canonical workload first (784-256x4-10 MLP, first 1000 Fashion-MNIST examples, SGD
 eta = 0.1, B = 10 until the training loss is below 1e-3; --run reuses such a run folder), then
 times both sides on its parameters, --repeats times, keeping the best time of each quantity (the
-machine is shared). The C++ side also times the convolutional presets (LeNet-5, VGG, ResNet).
+machine is shared). The trace: PyHessian's Hutchinson (as many probes as its stopping rule draws)
+against Hutch++ asked for the standard error that Hutchinson has with that many probes. The C++
+side also times the convolutional presets (LeNet-5, VGG, ResNet; not with --mlp-only).
 --track-iterations N continues training from those parameters for N steps with a and s measured
 every 10, 50 and 200 steps (warm-started, as the application does) and reports the products per
 measurement against how far the parameters moved. --track-every K trains the workload once more
@@ -108,16 +110,19 @@ def main():
     parser.add_argument("--run", help="a run folder of the canonical workload, instead of training one")
     parser.add_argument("--track-iterations", type=int, default=0)
     parser.add_argument("--track-every", type=int, default=0)
+    parser.add_argument("--mlp-only", action="store_true", help="skip the convolutional presets")
     args = parser.parse_args()
     run = args.run or train(args, [])
     params = os.path.join(run, "parameters")
-    env = dict(os.environ, BENCH_THREADS=str(args.threads))
+    env = dict(os.environ, BENCH_THREADS=str(args.threads), BENCH_CONV="0" if args.mlp_only else "1")
     cpp_runs, python_runs = [], []
     for _ in range(args.repeats):
-        cpp_runs.append(json_lines([os.path.join(args.build, "bench", "minimascope-bench-curvature"), params]
-                                   + [str(n) for n in args.sizes], env))
         python_runs.append(json_lines(["/usr/bin/python3", os.path.join(HERE, "python", "curvature_reference.py"),
                                        params, "--threads", str(args.threads)]))
+        # Hutch++ is asked for the standard error of Hutchinson with as many probes as PyHessian's rule drew.
+        env["BENCH_TRACE_PROBES"] = str(python_runs[-1][0]["trace"]["probes"])
+        cpp_runs.append(json_lines([os.path.join(args.build, "bench", "minimascope-bench-curvature"), params]
+                                   + [str(n) for n in args.sizes], env))
     cpp, python = best_of(cpp_runs), best_of(python_runs)
     tracking = []
     if args.track_iterations > 0:
@@ -144,6 +149,12 @@ def main():
           f"{p['top5_power']['seconds']:.2f} s ({p['top5_power']['seconds'] / c['top5']['seconds']:.1f}x)")
     print(f"SLQ 100 steps: {c['slq100']['seconds']:.2f} s vs python {p['slq100']['seconds']:.2f} s "
           f"({p['slq100']['seconds'] / c['slq100']['seconds']:.1f}x)")
+    h, pp, pt = c["trace_hutchinson100"], c["trace_hutchpp"], p["trace"]
+    print(f"trace: python (PyHessian's rule) {pt['probes']} probes, {pt['seconds']:.2f} s, {pt['value']:.4g} +- "
+          f"{pt['standard_error']:.2g} | Hutch++ {pp['products']} products ({pp['sketch_size']} Krylov + "
+          f"{pp['samples']} probes), {pp['seconds']:.2f} s, {pp['value']:.4g} +- {pp['standard_error']:.2g} (asked "
+          f"{pp['target_standard_error']:.2g}): {pp['seconds'] / pt['seconds']:.2f} of the time | Hutchinson 100 "
+          f"probes {h['seconds']:.2f} s, {h['value']:.4g} +- {h['standard_error']:.2g}")
     print(f"Sigma product: {c['sigma_s']*1e3:.1f} ms = {c['sigma_over_hvp']:.2f} H products "
           f"({c['sigma_over_autograd_hvp']:.2f} double-backward ones); naive loop {c['sigma_naive_s']:.2f} s "
           f"({c['sigma_speedup_over_naive']:.0f}x); python naive {p['sigma_naive_s']:.2f} s "

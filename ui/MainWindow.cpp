@@ -9,12 +9,14 @@
 #include "controllers/RunFolderReader.h"
 #include "controllers/RunRecorder.h"
 #include "controllers/SnapshotPicker.h"
+#include "controllers/WhatIfController.h"
 #include "demos/DemoController.h"
 #include "demos/ExplanationDock.h"
 #include "help/HelpController.h"
 #include "panels/SetupPanel.h"
 #include "panels/StatusLine.h"
 #include "panels/SurfacePanel.h"
+#include "panels/WhatIfPanel.h"
 #include "study/StudyWindow.h"
 #include "theme/AppTheme.h"
 
@@ -41,6 +43,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 #include <cmath>
 
@@ -175,7 +178,16 @@ void MainWindow::buildDocks()
     m_stability->setTitle(tr("Stability diagram"));
     m_spectrum->setTitle(tr("Hessian spectrum"));
     QDockWidget* loss = dock(QStringLiteral("lossDock"), tr("Loss"), m_loss, Qt::RightDockWidgetArea);
-    QDockWidget* stability = dock(QStringLiteral("stabilityDock"), tr("Stability diagram"), m_stability,
+    // The what-if controls sit under the diagram they move.
+    auto* whatIfPanel = new WhatIfPanel;
+    auto* stabilityBox = new QWidget;
+    auto* stabilityLayout = new QVBoxLayout(stabilityBox);
+    stabilityLayout->setContentsMargins(0, 0, 0, 0);
+    stabilityLayout->setSpacing(0);
+    stabilityLayout->addWidget(m_stability, 1);
+    stabilityLayout->addWidget(whatIfPanel);
+    m_whatIf = new WhatIfController(m_runs, m_stability, whatIfPanel, this);
+    QDockWidget* stability = dock(QStringLiteral("stabilityDock"), tr("Stability diagram"), stabilityBox,
                                   Qt::RightDockWidgetArea);
     QDockWidget* sharpness = dock(QStringLiteral("sharpnessDock"), tr("Sharpness"), m_sharpness,
                                   Qt::RightDockWidgetArea);
@@ -404,6 +416,7 @@ bool MainWindow::startRun()
     if (m_runs->isTraining() || m_runs->isAnalyzing())
         return false;
     m_recorder->beginRun(m_setup->configJson());
+    m_whatIf->clearRun();
     m_spectrum->clear();
     m_slices->clear();
     m_pauseAction->setChecked(false);
@@ -461,6 +474,10 @@ void MainWindow::onTrainingFinished(const TrainingOutcome& outcome)
         return;
     }
     m_recorder->finishRun(outcome);
+    if (m_runs->hasTrainedRun())
+        m_whatIf->setTrainedRun();
+    else
+        m_whatIf->clearRun();
     QString text;
     switch (outcome.status) {
     case JobStatus::Finished:
@@ -636,6 +653,7 @@ bool MainWindow::openRunFolder(const QString& dir)
         m_loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
                                  row.testAccuracy);
     m_loss->resetView();
+    m_whatIf->setRunFolder(dir);
     setRunStatus(tr("Opened %1: %2 evaluations").arg(dir).arg(run.metrics.size()), false);
     log(runStatusText());
     return true;
@@ -701,6 +719,7 @@ bool MainWindow::openProject(const QString& path)
     if (!record.configJson.isEmpty() && !m_setup->loadConfig(record.configJson, &error))
         log(tr("The project's config was not loaded: %1").arg(error));
     m_recorder->restore(record);
+    m_whatIf->clearRun();   // a project keeps the plots, not the parameters the what-if tests
     setRunStatus(tr("Opened %1: %2 evaluations, %3 curvature samples, %4 session points")
                      .arg(path)
                      .arg(record.metrics.size())

@@ -32,6 +32,7 @@ class StatusLine;
 class SurfacePanel;
 class StabilityDiagram;
 class StudyWindow;
+class WhatIfController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -44,6 +45,8 @@ public:
     LossPlot* lossPlot() const { return m_loss; }
     SharpnessPlot* sharpnessPlot() const { return m_sharpness; }
     StabilityDiagram* stabilityDiagram() const { return m_stability; }
+    // The what-if under the stability diagram: η and B moved on a finished run (controllers/WhatIfController.h).
+    WhatIfController* whatIf() const { return m_whatIf; }
     SpectrumPlot* spectrumPlot() const { return m_spectrum; }
     SurfacePanel* surfacePanel() const { return m_surface; }
     SlicePlot* slicePlot() const { return m_slices; }
@@ -101,6 +104,7 @@ private:
     LossPlot* m_loss = nullptr;
     SharpnessPlot* m_sharpness = nullptr;
     StabilityDiagram* m_stability = nullptr;
+    WhatIfController* m_whatIf = nullptr;
     SpectrumPlot* m_spectrum = nullptr;
     SlicePlot* m_slices = nullptr;
     SurfacePanel* m_surface = nullptr;

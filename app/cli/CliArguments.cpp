@@ -273,7 +273,7 @@ void addAnalyze(CLI::App& app, CliArguments& args)
              a.batchSize, 1);
     addChecked(analyze, "--tolerance", "X", "certify eigenvalues to |Hv - lambda v| <= X |lambda| (default 1e-3)",
                [&a](const std::string& text) { a.tolerance = parseAbove("--tolerance", text, 0.0, 1.0); });
-    addCount(analyze, "--trace-samples", "K", "Hutchinson probes (default 100)", a.traceSamples, 1, kMaxSolverSteps);
+    addCount(analyze, "--trace-samples", "K", "Hessian products for the trace (Hutch++: a third sketch, the rest probes; default 100)", a.traceSamples, 1, kMaxSolverSteps);
     addCount(analyze, "--density-steps", "M", "Lanczos steps of the spectral density (default 100)", a.densitySteps, 2,
              kMaxSolverSteps);
     addChecked(analyze, "--epsilon", "X", "epsilon-sharpness box half-width X (|theta| + 1) (default 1e-3)",

@@ -3,7 +3,8 @@
 Loads a MinimaScope parameter folder (index.json + .npy) into the same 784-256x4-10 MLP and
 times, in PyHessian's manner: a Hessian-vector product (double backward over the full batch),
 power iteration with PyHessian's stopping rule (relative change < 1e-3, at most 100 steps),
-deflated power iteration for the top 5, stochastic Lanczos quadrature with 100 steps, and one
+deflated power iteration for the top 5, stochastic Lanczos quadrature with 100 steps, PyHessian's
+Hutchinson trace (through the retained graph of one gradient, as PyHessian computes it), and one
 naive Sigma product (the per-example loop of the Wu-Ma-E reference code). Prints JSON lines.
 """
 import argparse
@@ -103,6 +104,24 @@ def slq(c, steps=100):
     return torch.linalg.eigh(t)
 
 
+def pyhessian_trace(c, max_iter=100, tol=1e-3):
+    """PyHessian's hessian.trace: Rademacher probes, each product a backward through the retained
+    graph of one gradient (built once, create_graph=True), until the mean moves by less than tol
+    (relative) or max_iter probes. Returns the samples z^T H z."""
+    loss = torch.nn.functional.cross_entropy(c.model(c.x), c.y)
+    grads = torch.autograd.grad(loss, c.params, create_graph=True)
+    samples, trace = [], 0.0
+    for _ in range(max_iter):
+        v = [torch.randint_like(p, high=2) * 2 - 1 for p in c.params]
+        hv = torch.autograd.grad(grads, c.params, grad_outputs=v, retain_graph=True)
+        samples.append(inner(hv, v))
+        mean = float(np.mean(samples))
+        if abs(mean - trace) / (abs(trace) + 1e-6) < tol:
+            break
+        trace = mean
+    return samples
+
+
 def naive_sigma(c, v):
     n = c.x.shape[0]
     total = [torch.zeros_like(p) for p in c.params]
@@ -155,6 +174,10 @@ def main():
     c.products = 0
     _, seconds = timed(lambda: slq(c, 100))
     row["slq100"] = {"products": c.products, "seconds": seconds}
+
+    samples, seconds = timed(lambda: pyhessian_trace(c))
+    row["trace"] = {"probes": len(samples), "seconds": seconds, "value": float(np.mean(samples)),
+                    "standard_error": float(np.std(samples, ddof=1) / np.sqrt(len(samples)))}
 
     _, seconds = timed(lambda: naive_sigma(c, v))
     row["sigma_naive_s"] = seconds

@@ -108,18 +108,17 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         report.covarianceEigenvector = top.vector;
     }
     if (request.stability) {
-        LanczosOptions options;
-        options.tolerance = request.tolerance;
-        options.maxSteps = request.maxSteps;
-        options.seed = request.seed + 3;
         report.stability = testLinearStability(operators.hessian(), operators.covariance(), request.eta,
-                                               request.batchSize, data.size(), request.draw, options, cancel);
+                                               request.batchSize, data.size(), request.draw,
+                                               stabilityTestOptions(request.tolerance, request.maxSteps, request.seed),
+                                               cancel);
         if (report.stability->status != RunStatus::Finished)
             return stop(report.stability->status);
     }
     if (request.traceSamples > 0) {
-        report.trace = hutchinsonTrace(operators.hessian(), request.traceSamples, request.seed + 4, cancel,
-                                       forward(progress, "trace"));
+        TraceOptions options = hutchPlusPlusOptions(request.traceSamples);
+        options.seed = request.seed + 4;
+        report.trace = estimateTrace(operators.hessian(), options, cancel, forward(progress, "trace"));
         if (report.trace->status != RunStatus::Finished)
             return stop(report.trace->status);
     }
@@ -190,9 +189,17 @@ nlohmann::json CurvatureReport::toJson() const
                              {"sharpness_bound", finite(stability->sharpnessBound)},
                              {"non_uniformity_bound", finite(stability->nonUniformityBound)}};
     }
-    if (trace)
+    if (trace) {
+        // "estimator" and the sketch's fields are new: files without them hold a plain Hutchinson estimate.
         json["trace"] = {{"value", finite(trace->trace)}, {"standard_error", finite(trace->standardError)},
-                         {"samples", trace->samples}, {"products", trace->products}};
+                         {"samples", trace->samples}, {"products", trace->products},
+                         {"estimator", trace->estimator()}};
+        if (trace->sketchSize > 0) {
+            json["trace"]["sketch"] = toString(trace->sketch);
+            json["trace"]["sketch_size"] = trace->sketchSize;
+            json["trace"]["sketch_trace"] = finite(trace->sketchTrace);
+        }
+    }
     if (density)
         json["density"] = {{"grid", density->grid}, {"density", density->density}, {"sigma", density->sigma},
                            {"nodes", density->nodes}, {"weights", density->weights},

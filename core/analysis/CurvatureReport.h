@@ -1,11 +1,12 @@
 #pragma once
 // The curvature numbers of one parameter vector, as `minimascope-cli analyze` and the trainer's
 // tracking hook compute them: sharpness a (top-k eigenpairs of H), lambda_min, non-uniformity
-// s = sqrt(lambda_max(Sigma)), the stability verdict for (eta, B), the Hutchinson trace and the
-// SLQ density, the per-layer sharpness lambda_max(H_LL) of each layer, the epsilon-sharpness
-// of Keskar et al. and the gradient-noise geometry (NoiseGeometry.h). Each number carries its residual (where it has one), the products it cost and
-// its wall time. Everything is exact over the chosen data (no mini-batch estimates) except the
-// trace and the density, which are stochastic by nature.
+// s = sqrt(lambda_max(Sigma)), the stability verdict for (eta, B), the trace (Hutch++ with a
+// Krylov sketch, SpectralDensity.h) and the SLQ density, the per-layer sharpness lambda_max(H_LL)
+// of each layer, the epsilon-sharpness of Keskar et al. and the gradient-noise geometry
+// (NoiseGeometry.h). Each number carries its residual (where it has one), the products it cost
+// and its wall time. Everything is exact over the chosen data (no mini-batch estimates) except
+// the trace and the density, which are stochastic by nature.
 #include "analysis/EpsilonSharpness.h"
 #include "analysis/Lanczos.h"
 #include "analysis/LinearStability.h"
@@ -33,7 +34,7 @@ struct CurvatureRequest {
     double eta = 0.0;
     int64_t batchSize = 0;
     BatchDraw draw = BatchDraw::WithoutReplacement;   // how the run drew its batches
-    int64_t traceSamples = 0;       // 0 = no trace
+    int64_t traceSamples = 0;       // products for the trace (hutchPlusPlusOptions); 0 = no trace
     bool density = false;
     SpectralDensityOptions densityOptions;
     bool layerSharpness = false;    // lambda_max of each layer's diagonal block of H

@@ -64,6 +64,8 @@ public:
     // kept products (keepImages), in double; coefficients: steps() values (double).
     at::Tensor combineBasis(const at::Tensor& coefficients) const;
     at::Tensor combineImages(const at::Tensor& coefficients) const;
+    // The basis vectors q_1 .. q_steps (operator dtype), orthonormal to rounding.
+    const std::vector<at::Tensor>& basis() const { return m_basis; }
 
 private:
     void orthogonalizeAgainstBasis(at::Tensor& w) const;

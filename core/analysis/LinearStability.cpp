@@ -42,6 +42,16 @@ SymmetricOperator stabilityOperator(const SymmetricOperator& hessian, const Symm
     return op;
 }
 
+LanczosOptions stabilityTestOptions(double tolerance, int64_t maxSteps, uint64_t seed)
+{
+    LanczosOptions options;
+    options.tolerance = tolerance;
+    options.maxSteps = maxSteps;
+    // measureCurvature's quantities each take their own offset of the seed; the test's is 3.
+    options.seed = seed + 3;
+    return options;
+}
+
 StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
                                      double eta, int64_t batchSize, int64_t n, BatchDraw draw,
                                      const LanczosOptions& options, const CancelToken* cancel)
@@ -59,6 +69,7 @@ StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const Sym
     if (!result.pairs.empty()) {
         verdict.lambdaMax = result.pairs.front().value;
         verdict.residual = result.pairs.front().residual;
+        verdict.vector = result.pairs.front().vector;
         // Directions flat for both H and Sigma give exactly 1 (marginal stability); allow the
         // solver's own relative accuracy so that rounding does not decide the verdict.
         verdict.certified = result.converged;

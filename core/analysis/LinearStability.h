@@ -28,8 +28,12 @@ struct StabilityVerdict {
     double lambdaMax = std::numeric_limits<double>::quiet_NaN();
     double residual = 0.0;
     int64_t products = 0;       // products of the Theorem's operator (each 2 H + 1 Sigma products; 2 H when c = 0)
-    // lambdaMax is a Ritz value, a lower bound of the true one: above 1 it proves instability;
-    // at or below 1 it proves stability only once certified (residual within the tolerance).
+    // lambdaMax is a Ritz value, a lower bound of the true one: above 1 it proves instability.
+    // At or below 1, "certified" means only that it is near *an* eigenvalue (small residual):
+    // every flat direction has eigenvalue exactly 1, a random start lies almost wholly in them,
+    // and Lanczos can stop there after a step or two while an eigenvalue just above 1 (a weakly
+    // unstable direction) stays unseen. A borderline "stable" needs a tighter tolerance to confirm
+    // (docs/science.md, "How sure is the verdict").
     bool certified = false;
     double tolerance = 0.0;     // the solver's relative tolerance, also the margin above 1 still called stable
     bool stable = false;        // certified and lambdaMax <= 1 + tolerance (flat directions give exactly 1)
@@ -40,7 +44,15 @@ struct StabilityVerdict {
     }
     double sharpnessBound = 0.0;
     double nonUniformityBound = 0.0;
+    // The Ritz vector of lambdaMax (unit norm, operator dtype; undefined when none): the warm
+    // start of the next test at a nearby (eta, B), whose operator differs only by its weights.
+    at::Tensor vector;
 };
+
+// The solver options measureCurvature, and so `minimascope-cli analyze`, runs the test with for
+// a measurement's tolerance, Lanczos step cap and seed: a caller passing the same three numbers
+// and no warm start gets analyze's lambda_max (same start vector, same products).
+LanczosOptions stabilityTestOptions(double tolerance, int64_t maxSteps, uint64_t seed);
 
 StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
                                      double eta, int64_t batchSize, int64_t n, BatchDraw draw,

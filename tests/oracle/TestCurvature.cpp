@@ -146,6 +146,52 @@ private Q_SLOTS:
             QVERIFY(std::abs(verdict.nonUniformityBound - sBound) < 1e-12);
     }
 
+    void escapeToyVerdictFlipsAtTheCriticalEta_data()
+    {
+        QTest::addColumn<double>("x");
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<double>("criticalEta");
+        // In one dimension the Theorem reads (1 - eta a)^2 + eta^2 c s^2 <= 1, i.e.
+        // eta <= 2a / (a^2 + c s^2); c = (n - B) / (B (n - 1)) = 0 for GD (B = n = 2), 1 for B = 1.
+        QTest::newRow("GD at x = 1: 2/a") << 1.0 << 2 << 1.0;
+        QTest::newRow("SGD B=1 at x = 0: 2/a (s = 0)") << 0.0 << 1 << 1.0;
+        QTest::newRow("SGD B=1 at x = 1: 2a/(a^2 + s^2)") << 1.0 << 1 << 4.0 / (4.0 + 3.24);
+    }
+
+    // What the what-if panel relies on: moving eta across the critical value flips the verdict
+    // there and nowhere else, and the verdict's vector warm-starts the next test to the same value.
+    void escapeToyVerdictFlipsAtTheCriticalEta()
+    {
+        QFETCH(double, x);
+        QFETCH(int, batch);
+        QFETCH(double, criticalEta);
+        // Lanczos is exact in one dimension; a tolerance this small keeps the solver's margin
+        // above 1 (verdict.tolerance) far below the 1e-6 steps of eta tried here.
+        constexpr double kExactTolerance = 1e-10;
+        constexpr double kStep = 1e-6;
+        const Dataset data = makeEscapeToy();
+        EscapeToyModel model(x);
+        FlatParameters flat(model);
+        LossCurvature curvature(model, flat, data);
+        const LanczosOptions options = stabilityTestOptions(kExactTolerance, 10, 0);
+        const auto test = [&](double eta, const LanczosOptions& o) {
+            return testLinearStability(curvature.hessian(), curvature.covariance(), eta, batch, 2,
+                                       BatchDraw::WithoutReplacement, o);
+        };
+        const StabilityVerdict below = test(criticalEta * (1.0 - kStep), options);
+        const StabilityVerdict above = test(criticalEta * (1.0 + kStep), options);
+        QCOMPARE(QString::fromLatin1(below.verdict()), QStringLiteral("stable"));
+        QCOMPARE(QString::fromLatin1(above.verdict()), QStringLiteral("unstable"));
+        QVERIFY2(below.lambdaMax < 1.0 && above.lambdaMax > 1.0,
+                 qPrintable(QStringLiteral("%1 %2").arg(below.lambdaMax, 0, 'g', 17).arg(above.lambdaMax, 0, 'g', 17)));
+        QVERIFY(below.vector.defined());
+        QVERIFY(std::abs(below.vector.norm().item<double>() - 1.0) < kDoubleTolerance);
+        LanczosOptions warm = options;
+        warm.start = below.vector;
+        const StabilityVerdict warmAbove = test(criticalEta * (1.0 + kStep), warm);
+        QVERIFY(std::abs(warmAbove.lambdaMax - above.lambdaMax) < kDoubleTolerance);
+    }
+
     void boundsHaveTheirClosedForms()
     {
         QCOMPARE(sharpnessBound(0.1), 20.0);

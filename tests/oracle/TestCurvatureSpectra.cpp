@@ -1,8 +1,8 @@
 // Everything measureCurvature reports against the dense matrices of tiny networks (Linear and
 // Conv layers, ReLU and tanh, softmax cross-entropy), in double precision: the top-k
 // eigenvalues, lambda_min, s, the stability Theorem's lambda_max, the per-layer sharpness, the
-// Hutchinson trace and the SLQ density's moments (the engine's products themselves are checked in
-// TestGraphCurvature and TestCurvature).
+// Hutchinson and Hutch++ traces and the SLQ density's moments (the engine's products themselves
+// are checked in TestGraphCurvature and TestCurvature).
 #include "oracle/DenseCurvature.h"
 
 #include "analysis/CurvatureOperators.h"
@@ -14,6 +14,7 @@
 #include "models/FlatParameters.h"
 
 #include <QTest>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <memory>
@@ -111,6 +112,8 @@ private Q_SLOTS:
         request.tolerance = kSolverTolerance;
         request.maxSteps = p;
         request.forceNaive = kind.endsWith("autograd");
+        // Hutch++ with k = p Krylov steps: Q spans the whole space, so the trace is exact.
+        request.traceSamples = 3 * p;
         const CurvatureReport report = measureCurvature(*network, flat, data, request);
         QCOMPARE(report.status, RunStatus::Finished);
         QCOMPARE(report.path, std::string(request.forceNaive ? "autograd" : "r-operator"));
@@ -126,6 +129,16 @@ private Q_SLOTS:
         QVERIFY2(relative(report.stability->lambdaMax, theorem) < kDoubleTolerance,
                  qPrintable(QStringLiteral("%1 vs %2").arg(report.stability->lambdaMax).arg(theorem)));
         QVERIFY(!report.stability->stable);
+        QVERIFY2(relative(report.trace->trace, dense.hessian.trace().item<double>()) < kDoubleTolerance,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(report.trace->trace).arg(dense.hessian.trace().item<double>())));
+        QCOMPARE(report.trace->products, p);
+        QCOMPARE(report.trace->samples, int64_t(0));
+        const nlohmann::json traceJson = report.toJson()["trace"];
+        QCOMPARE(traceJson["estimator"].get<std::string>(), std::string("hutch++"));
+        QCOMPARE(traceJson["sketch"].get<std::string>(), std::string("krylov"));
+        QCOMPARE(traceJson["sketch_size"].get<int64_t>(), p);
+        QCOMPARE(traceJson["products"].get<int64_t>(), p);
+        QCOMPARE(traceJson["standard_error"].get<double>(), 0.0);
 
         // Per-layer sharpness: lambda_max of the dense diagonal block.
         const auto layers = parameterLayers(flat);

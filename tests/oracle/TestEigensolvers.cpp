@@ -1,6 +1,7 @@
 // The eigen-solvers against dense matrices with a known spectrum: Lanczos and power iteration
 // against at::linalg_eigh, Hutchinson against the exact trace/diagonal and the estimator's
-// known variance, stochastic Lanczos quadrature against its Gauss-quadrature identities.
+// known variance, Hutch++ against the exact trace over many seeds and against Hutchinson,
+// stochastic Lanczos quadrature against its Gauss-quadrature identities.
 #include "analysis/Lanczos.h"
 #include "analysis/SpectralDensity.h"
 #include "common/CancelToken.h"
@@ -15,11 +16,13 @@
 #include <memory>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 using namespace minimascope::core;
 
 Q_DECLARE_METATYPE(at::ScalarType)
+Q_DECLARE_METATYPE(TraceSketch)
 
 namespace {
 
@@ -49,6 +52,16 @@ at::Tensor referenceSpectrum()
     std::vector<double> values{10.0, 8.0, 6.5, 5.5, 5.0, -3.0};
     for (int i = 0; i < 194; ++i)
         values.push_back(-1.0 + 3.0 * i / 193.0);
+    return at::tensor(values, at::TensorOptions(at::kDouble));
+}
+
+// A Hessian-like spectrum of 300: ten outliers from 100 down to 12 that carry most of the
+// Frobenius norm (so most of Hutchinson's variance) and a bulk of 290 in [-0.2, 1].
+at::Tensor outlierSpectrum()
+{
+    std::vector<double> values{100.0, 80.0, 60.0, 45.0, 35.0, 28.0, 22.0, 18.0, 15.0, 12.0};
+    for (int i = 0; i < 290; ++i)
+        values.push_back(-0.2 + 1.2 * i / 289.0);
     return at::tensor(values, at::TensorOptions(at::kDouble));
 }
 
@@ -127,6 +140,12 @@ private Q_SLOTS:
     void lanczosProgressAndMidwayCancel();
     void powerIterationWithDeflation();
     void hutchinsonTrace();
+    void hutchPlusPlusAgainstHutchinson_data();
+    void hutchPlusPlusAgainstHutchinson();
+    void hutchPlusPlusIsExactOnLowRank_data();
+    void hutchPlusPlusIsExactOnLowRank();
+    void hutchPlusPlusToARelativeError();
+    void hutchPlusPlusMidwayCancel();
     void hutchinsonDiagonal();
     void slqFullKrylovSpaceIsExact();
     void slqFirstMomentAndDensity();
@@ -391,6 +410,192 @@ void TestEigensolvers::hutchinsonTrace()
     QVERIFY(std::abs(floatEstimate.trace - trueTrace) <= 4.0 * floatEstimate.standardError);
 }
 
+void TestEigensolvers::hutchPlusPlusAgainstHutchinson_data()
+{
+    QTest::addColumn<TraceSketch>("sketch");
+    QTest::newRow("krylov") << TraceSketch::Krylov;
+    QTest::newRow("random signs") << TraceSketch::RandomSigns;
+}
+
+void TestEigensolvers::hutchPlusPlusAgainstHutchinson()
+{
+    QFETCH(TraceSketch, sketch);
+    const at::Tensor a = matrixWithSpectrum(outlierSpectrum(), 5);
+    const double trueTrace = a.trace().item<double>();
+    const DenseOperator dense = denseOperator(a, at::kDouble);
+    // 60 products each: Hutch++ takes k = 20 (Krylov: 20 + 40 probes; random signs: 20 + 20 + 20).
+    constexpr int64_t kProducts = 60;
+    const TraceOptions options = hutchPlusPlusOptions(kProducts, sketch);
+    QCOMPARE(options.sketchSize, int64_t(20));
+    QCOMPARE(options.samples, sketch == TraceSketch::Krylov ? int64_t(40) : int64_t(20));
+
+    // Over 200 seeds: the mean error, the observed spread and the reported standard errors.
+    constexpr int kSeeds = 200;
+    std::vector<double> plusPlus, plain;
+    double meanSquaredReportedError = 0.0;
+    for (int seed = 0; seed < kSeeds; ++seed) {
+        TraceOptions seeded = options;
+        seeded.seed = static_cast<uint64_t>(seed);
+        int64_t reports = 0;
+        const TraceEstimate estimate = estimateTrace(dense.op(), seeded, nullptr, [&](const SolverProgress& p) {
+            ++reports;
+            QCOMPARE(p.products, reports);
+            QCOMPARE(p.total, kProducts);
+        });
+        QCOMPARE(estimate.status, RunStatus::Finished);
+        QCOMPARE(estimate.products, kProducts);
+        QCOMPARE(reports, kProducts);
+        QCOMPARE(estimate.samples, options.samples);
+        QCOMPARE(estimate.sketchSize, int64_t(20));
+        QCOMPARE(std::string(estimate.estimator()), std::string("hutch++"));
+        plusPlus.push_back(estimate.trace);
+        meanSquaredReportedError += estimate.standardError * estimate.standardError / kSeeds;
+        plain.push_back(minimascope::core::hutchinsonTrace(dense.op(), kProducts, static_cast<uint64_t>(seed)).trace);
+    }
+    QVERIFY(!*dense.wrongDtype);
+    const auto meanAndSpread = [](const std::vector<double>& values) {
+        const at::Tensor t = at::tensor(values, at::TensorOptions(at::kDouble));
+        return std::make_pair(t.mean().item<double>(), t.std().item<double>());
+    };
+    const auto [mean, spread] = meanAndSpread(plusPlus);
+    const auto [plainMean, plainSpread] = meanAndSpread(plain);
+    // Unbiased: the mean of 200 estimates within 4 of its standard errors of the trace.
+    QVERIFY2(std::abs(mean - trueTrace) <= 4.0 * spread / std::sqrt(double(kSeeds)),
+             qPrintable(QStringLiteral("mean %1 vs %2, spread %3").arg(mean).arg(trueTrace).arg(spread)));
+    QVERIFY(std::abs(plainMean - trueTrace) <= 4.0 * plainSpread / std::sqrt(double(kSeeds)));
+    // The reported error is the observed one: 200 seeds pin the spread to ~5%, and one estimate's
+    // sample error from 20-40 probes to ~15%, so 0.5-2 fails only for a wrong formula.
+    const double reported = std::sqrt(meanSquaredReportedError);
+    QVERIFY2(reported > 0.5 * spread && reported < 2.0 * spread,
+             qPrintable(QStringLiteral("reported %1, observed %2").arg(reported).arg(spread)));
+    // The outliers' variance is gone: at equal products the error is at least 3x smaller than
+    // Hutchinson's (about 19x for the Krylov sketch and 13x for random signs in a NumPy replica).
+    QVERIFY2(plainSpread > 3.0 * spread,
+             qPrintable(QStringLiteral("Hutchinson %1, Hutch++ %2").arg(plainSpread).arg(spread)));
+}
+
+void TestEigensolvers::hutchPlusPlusIsExactOnLowRank_data()
+{
+    QTest::addColumn<TraceSketch>("sketch");
+    QTest::addColumn<int64_t>("sketchSize");
+    QTest::addColumn<bool>("repeated");
+    // Rank 6, distinct eigenvalues: A S spans the range for k = 6; a start's Krylov space holds
+    // the range and the start's own null-space part, k = 7.
+    QTest::newRow("random signs, rank 6") << TraceSketch::RandomSigns << int64_t(6) << false;
+    QTest::newRow("krylov, rank 6") << TraceSketch::Krylov << int64_t(7) << false;
+    // Rank 6 with eigenvalue 3 four times: each Krylov start sees one direction of it, so the
+    // sketch restarts after each breakdown (<= 2 steps per direction).
+    QTest::newRow("random signs, repeated") << TraceSketch::RandomSigns << int64_t(6) << true;
+    QTest::newRow("krylov, repeated") << TraceSketch::Krylov << int64_t(12) << true;
+}
+
+void TestEigensolvers::hutchPlusPlusIsExactOnLowRank()
+{
+    QFETCH(TraceSketch, sketch);
+    QFETCH(int64_t, sketchSize);
+    QFETCH(bool, repeated);
+    std::vector<double> values = repeated ? std::vector<double>{7.0, 3.0, 3.0, 3.0, 3.0, -2.0}
+                                          : std::vector<double>{7.0, 5.0, 3.0, 1.5, -1.0, -2.0};
+    values.resize(60, 0.0);
+    const at::Tensor a = matrixWithSpectrum(at::tensor(values, at::TensorOptions(at::kDouble)), 3);
+    const double trueTrace = a.trace().item<double>();   // 13.5
+    TraceOptions options;
+    options.sketch = sketch;
+    options.sketchSize = sketchSize;
+    options.samples = 5;
+    options.seed = 2;
+    const DenseOperator dense = denseOperator(a, at::kDouble);
+    const TraceEstimate estimate = estimateTrace(dense.op(), options);
+    QCOMPARE(estimate.status, RunStatus::Finished);
+    const int64_t sketchProducts = sketch == TraceSketch::Krylov ? sketchSize : 2 * sketchSize;
+    QCOMPARE(estimate.products, sketchProducts + 5);
+    QCOMPARE(*dense.calls, sketchProducts + 5);
+    // P A P = 0: exact to rounding (|A| = 7, 60 dimensions), with a zero standard error.
+    QVERIFY2(std::abs(estimate.trace - trueTrace) < 1e-12 * 7.0 * 60.0,
+             qPrintable(QStringLiteral("%1 vs %2").arg(estimate.trace, 0, 'g', 17).arg(trueTrace, 0, 'g', 17)));
+    QVERIFY2(std::abs(estimate.sketchTrace - trueTrace) < 1e-12 * 7.0 * 60.0,
+             qPrintable(QString::number(estimate.sketchTrace, 'g', 17)));
+    QVERIFY2(estimate.standardError < 1e-12, qPrintable(QString::number(estimate.standardError)));
+
+    // A sketch as large as the space: Q Q^T = I, the trace is exact without probes.
+    const at::Tensor small = matrixWithSpectrum(referenceSpectrum().slice(0, 0, 10), 4);
+    const DenseOperator whole = denseOperator(small, at::kDouble);
+    options.sketchSize = 12;   // more than the 10 dimensions: k is capped
+    const TraceEstimate full = estimateTrace(whole.op(), options);
+    QCOMPARE(full.sketchSize, int64_t(10));
+    QCOMPARE(full.samples, int64_t(0));
+    QCOMPARE(full.products, sketch == TraceSketch::Krylov ? int64_t(10) : int64_t(20));
+    QCOMPARE(full.standardError, 0.0);
+    QVERIFY(std::abs(full.trace - small.trace().item<double>()) < 1e-12 * 10.0 * 10.0);
+}
+
+void TestEigensolvers::hutchPlusPlusToARelativeError()
+{
+    const at::Tensor a = matrixWithSpectrum(outlierSpectrum(), 5);
+    const DenseOperator dense = denseOperator(a, at::kDouble);
+    TraceOptions options;
+    options.sketchSize = 15;
+    options.samples = 4;
+    options.relativeStandardError = 0.002;
+    options.maxSamples = 500;
+    options.seed = 9;
+    const TraceEstimate estimate = estimateTrace(dense.op(), options);
+    QCOMPARE(estimate.status, RunStatus::Finished);
+    // It stopped at the first probe count (at least 4) whose error met the target: with a probe's
+    // standard deviation ~8.3 once the outliers are deflated and a trace of 531, about 60 probes.
+    QVERIFY(estimate.samples >= 4 && estimate.samples < options.maxSamples);
+    QCOMPARE(estimate.products, 15 + estimate.samples);
+    QVERIFY2(estimate.standardError <= 0.002 * std::abs(estimate.trace),
+             qPrintable(QStringLiteral("%1 of %2").arg(estimate.standardError).arg(estimate.trace)));
+    // The same seed without the target draws the same probes: its estimate after as many probes
+    // is the adaptive one, and one probe fewer had not reached the target.
+    TraceOptions fixed = options;
+    fixed.relativeStandardError = 0.0;
+    fixed.samples = estimate.samples;
+    QCOMPARE(estimateTrace(dense.op(), fixed).trace, estimate.trace);
+    fixed.samples = estimate.samples - 1;
+    const TraceEstimate before = estimateTrace(dense.op(), fixed);
+    QVERIFY(before.samples < 4 || before.standardError > 0.002 * std::abs(before.trace));
+
+    // An unreachable target stops at maxSamples.
+    options.relativeStandardError = 1e-9;
+    options.maxSamples = 30;
+    const TraceEstimate capped = estimateTrace(dense.op(), options);
+    QCOMPARE(capped.samples, int64_t(30));
+    QCOMPARE(capped.products, int64_t(45));
+}
+
+void TestEigensolvers::hutchPlusPlusMidwayCancel()
+{
+    const at::Tensor a = matrixWithSpectrum(outlierSpectrum(), 5);
+    for (TraceSketch sketch : {TraceSketch::Krylov, TraceSketch::RandomSigns}) {
+        TraceOptions options;
+        options.sketch = sketch;
+        options.sketchSize = 5;
+        options.samples = 20;
+        const int64_t sketchProducts = sketch == TraceSketch::Krylov ? 5 : 10;
+        // Cancelled inside the sketch: no estimate; after 4 probes: the estimate of those 4.
+        for (int64_t cancelAfter : {int64_t(3), sketchProducts + 4}) {
+            const DenseOperator dense = denseOperator(a, at::kDouble);
+            CancelToken token;
+            const TraceEstimate estimate = estimateTrace(dense.op(), options, &token, [&](const SolverProgress& p) {
+                if (p.products == cancelAfter)
+                    token.requestCancel();
+            });
+            QCOMPARE(estimate.status, RunStatus::Cancelled);
+            QCOMPARE(estimate.products, cancelAfter);
+            QCOMPARE(*dense.calls, cancelAfter);
+            if (cancelAfter < sketchProducts) {
+                QVERIFY(std::isnan(estimate.trace));
+                QCOMPARE(estimate.samples, int64_t(0));
+            } else {
+                QCOMPARE(estimate.samples, int64_t(4));
+                QVERIFY(std::isfinite(estimate.trace) && std::isfinite(estimate.standardError));
+            }
+        }
+    }
+}
+
 void TestEigensolvers::hutchinsonDiagonal()
 {
     // Diagonal matrix: z .* (D z) = z^2 .* d = d exactly, from a single probe.
@@ -526,6 +731,12 @@ void TestEigensolvers::cancelBeforeStart()
     QCOMPARE(trace.products, int64_t(0));
     QCOMPARE(trace.samples, int64_t(0));
 
+    const TraceOptions plusPlus = hutchPlusPlusOptions(30);
+    const TraceEstimate sketched = estimateTrace(dense.op(), plusPlus, &token);
+    QCOMPARE(sketched.status, RunStatus::Cancelled);
+    QCOMPARE(sketched.products, int64_t(0));
+    QVERIFY(std::isnan(sketched.trace));
+
     const DiagonalEstimate diagonal = minimascope::core::hutchinsonDiagonal(dense.op(), 10, 0, &token);
     QCOMPARE(diagonal.status, RunStatus::Cancelled);
     QCOMPARE(diagonal.products, int64_t(0));
@@ -552,6 +763,17 @@ void TestEigensolvers::invalidArguments()
     options.start = at::ones({9}, at::TensorOptions(at::kDouble));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, lanczos(dense.op(), options));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, minimascope::core::hutchinsonTrace(dense.op(), 0, 0));
+    TraceOptions trace;
+    trace.samples = 1;
+    trace.relativeStandardError = 0.01;   // an error needs two probes
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateTrace(dense.op(), trace));
+    trace.samples = 5;
+    trace.maxSamples = 4;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateTrace(dense.op(), trace));
+    trace.maxSamples = 10;
+    trace.sketchSize = -1;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, estimateTrace(dense.op(), trace));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, hutchPlusPlusOptions(0));
     SpectralDensityOptions slq;
     slq.gridPoints = 1;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, stochasticLanczosQuadrature(dense.op(), slq));

@@ -72,6 +72,10 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
         if (jobId == m_saveJob)
             Q_EMIT runFolderSaved(ok, message);
     });
+    connect(m_worker, &TrainingWorker::stabilityTested, this, [this](const StabilityTestResult& result) {
+        if (result.jobId == m_stabilityJob)
+            Q_EMIT stabilityTested(result);
+    });
     m_thread->start();
 }
 
@@ -87,7 +91,7 @@ void RunController::shutdown()
     // The jobs still live, running or queued: every other one has ended or was cancelled when
     // a newer job replaced it (saving a folder is not cancellable).
     m_worker->setPaused(false);
-    for (quint64 job : {m_trainingJob, m_analysisJob})
+    for (quint64 job : {m_trainingJob, m_analysisJob, m_stabilityJob})
         if (job != 0)
             m_worker->cancel(job);
     m_thread->quit();
@@ -98,6 +102,7 @@ void RunController::shutdown()
     m_worker = nullptr;
     m_trainingJob = 0;
     m_analysisJob = 0;
+    m_stabilityJob = 0;
 }
 
 quint64 RunController::startTraining(TrainingRequest request)
@@ -106,6 +111,8 @@ quint64 RunController::startTraining(TrainingRequest request)
         return 0;
     if (m_trainingJob != 0)
         stopTraining();
+    if (m_stabilityJob != 0)   // the new run replaces the one the what-if asks about
+        m_worker->cancel(m_stabilityJob);
     request.jobId = nextJob();
     m_trainingJob = request.jobId;
     m_worker->setPaused(false);
@@ -168,6 +175,19 @@ void RunController::cancelAnalysis()
         return;
     // The job stays current until the worker reports it Cancelled (within one step).
     m_worker->cancel(m_analysisJob);
+}
+
+quint64 RunController::startStabilityTest(StabilityTestRequest request)
+{
+    if (!m_worker)
+        return 0;
+    if (m_stabilityJob != 0)
+        m_worker->cancel(m_stabilityJob);
+    request.jobId = nextJob();
+    m_stabilityJob = request.jobId;
+    QMetaObject::invokeMethod(m_worker, "testStability", Qt::QueuedConnection,
+                              Q_ARG(minimascope::ui::StabilityTestRequest, request));
+    return request.jobId;
 }
 
 void RunController::saveRunFolder(const QString& dir, bool overwrite)

@@ -39,6 +39,11 @@ public:
     void cancelAnalysis();
     bool isAnalyzing() const { return m_analysisJob != 0; }
 
+    // A what-if of the stability test (StabilityTestRequest): cancels the previous one, running
+    // or queued, and forwards only the result of the latest. Not counted as busy: each answers
+    // within about a second, and a queued one waits behind a running spectrum or surface.
+    quint64 startStabilityTest(StabilityTestRequest request);
+
     // overwrite: replace a run the folder holds (the caller asked the user).
     void saveRunFolder(const QString& dir, bool overwrite = false);
     // Cancels everything and joins the worker thread; idempotent.
@@ -54,6 +59,7 @@ Q_SIGNALS:
     void slicesReady(const minimascope::ui::SliceResult& slices);
     void surfaceFinished(minimascope::ui::JobStatus status, const QString& message);
     void runFolderSaved(bool ok, const QString& message);
+    void stabilityTested(const minimascope::ui::StabilityTestResult& result);
     // Training or an analysis started or ended.
     void busyChanged();
 
@@ -66,6 +72,7 @@ private:
     quint64 m_trainingJob = 0;   // 0 = none running
     quint64 m_analysisJob = 0;
     quint64 m_saveJob = 0;
+    quint64 m_stabilityJob = 0;
     QString m_noRunReason;   // empty when the last run can be analyzed
 };
 

@@ -4,6 +4,7 @@
 #include "QCustomPlotInclude.h"
 
 #include <QFontMetrics>
+#include <QMouseEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -26,6 +27,10 @@ constexpr int maxTrajectoryMarkers = 400;
 constexpr double trajectoryTolerancePx = 0.75;
 // Room (pixels) between the s bound's label and the a bound's.
 constexpr double boundLabelGapPx = 6.0;
+// A press this close (pixels) to the a bound's line drags the line rather than the view.
+constexpr double boundGrabPx = 6.0;
+// The what-if ring: larger than the run's markers, so that it circles the run's last point.
+constexpr double whatIfRingSize = 18.0;
 // Session groups take colors after the trajectory (0), the bounds (1) and the region (2).
 constexpr int firstSessionColor = 3;
 
@@ -79,10 +84,22 @@ StabilityDiagram::StabilityDiagram(QWidget* parent)
     m_current->setLineStyle(QCPGraph::lsNone);
     m_current->removeFromLegend();
     m_regionEntry = addLegendEntry(QStringLiteral("linearly stable region"));
+    m_whatIf = plot->addGraph();
+    m_whatIf->setLineStyle(QCPGraph::lsNone);
+    m_whatIf->setName(QStringLiteral("what if: the run's minimum"));
+    m_whatIf->removeFromLegend();
+    m_whatIfLabel = new QCPItemText(plot);
+    m_whatIfLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+    m_whatIfLabel->setPadding(QMargins(int(whatIfRingSize / 2) + 2, 0, 0, int(whatIfRingSize / 2)));
+    m_whatIfLabel->setVisible(false);
 
     // Redone after every layout: the view (ranges, size) decides which points are a pixel apart.
     connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::redrawTrajectory);
     connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::fitSBoundLabel);
+    // Before the axis rect sees the press: a grab of the a bound turns panning off for the drag.
+    connect(plot, &QCustomPlot::mousePress, this, &StabilityDiagram::onBoundPress);
+    connect(plot, &QCustomPlot::mouseMove, this, &StabilityDiagram::onBoundMove);
+    connect(plot, &QCustomPlot::mouseRelease, this, &StabilityDiagram::onBoundRelease);
 
     updateTitle();
     applyTheme(theme());
@@ -126,6 +143,92 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n, core:
     if (followsData())
         fitView();
     scheduleReplot();
+}
+
+void StabilityDiagram::setWhatIfPoint(double a, double s, Verdict verdict, const QString& text)
+{
+    if (!std::isfinite(a) || !std::isfinite(s)) {
+        clearWhatIfPoint();
+        return;
+    }
+    m_whatIfVerdict = verdict;
+    m_whatIf->setData(QVector<double>{a}, QVector<double>{s}, true);
+    m_whatIfLabel->position->setCoords(a, s);
+    m_whatIfLabel->setText(text);
+    m_whatIfLabel->setVisible(true);
+    applyWhatIfColors();
+    if (followsData())
+        fitView();
+    scheduleReplot();
+}
+
+void StabilityDiagram::clearWhatIfPoint()
+{
+    m_whatIf->data()->clear();
+    m_whatIfLabel->setVisible(false);
+    m_whatIfVerdict = Verdict::Pending;
+    scheduleReplot();
+}
+
+void StabilityDiagram::applyWhatIfColors()
+{
+    // Fixed meanings in both themes: green stable, red unstable, the text colour while unknown.
+    QColor color = theme().foreground;
+    if (m_whatIfVerdict == Verdict::Stable)
+        color = QColor(0x2e, 0x9d, 0x3a);
+    else if (m_whatIfVerdict == Verdict::Unstable)
+        color = QColor(0xd3, 0x2f, 0x2f);
+    const Qt::PenStyle style = m_whatIfVerdict == Verdict::Pending ? Qt::DotLine : Qt::SolidLine;
+    m_whatIf->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(color, 2.5, style), Qt::NoBrush,
+                                              whatIfRingSize));
+    m_whatIfLabel->setColor(color);
+}
+
+void StabilityDiagram::setBoundDragEnabled(bool enabled)
+{
+    m_boundDragEnabled = enabled;
+    if (!enabled) {
+        onBoundRelease();
+        customPlot()->unsetCursor();
+    }
+}
+
+bool StabilityDiagram::nearSharpnessBound(double x) const
+{
+    return m_boundDragEnabled && m_aLine->visible()
+           && std::abs(x - customPlot()->xAxis->coordToPixel(m_aBound)) <= boundGrabPx;
+}
+
+void StabilityDiagram::onBoundPress(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton || !nearSharpnessBound(event->position().x())
+        || !customPlot()->axisRect()->rect().contains(event->position().toPoint()))
+        return;
+    m_draggingBound = true;
+    customPlot()->setInteraction(QCP::iRangeDrag, false);
+}
+
+void StabilityDiagram::onBoundMove(QMouseEvent* event)
+{
+    const double x = event->position().x();
+    if (!m_draggingBound) {
+        if (nearSharpnessBound(x))
+            customPlot()->setCursor(Qt::SizeHorCursor);
+        else if (m_boundDragEnabled)
+            customPlot()->unsetCursor();
+        return;
+    }
+    const double a = customPlot()->xAxis->pixelToCoord(x);
+    if (a > 0.0)
+        Q_EMIT sharpnessBoundDragged(2.0 / a);
+}
+
+void StabilityDiagram::onBoundRelease()
+{
+    if (!m_draggingBound)
+        return;
+    m_draggingBound = false;
+    customPlot()->setInteraction(QCP::iRangeDrag, true);
 }
 
 void StabilityDiagram::fitSBoundLabel()
@@ -338,6 +441,8 @@ void StabilityDiagram::fitView() const
         include(p.x(), p.y());
     for (const SessionPoint& p : m_session)
         include(p.a, p.s);
+    if (!m_whatIf->data()->isEmpty())
+        include(m_whatIf->data()->constBegin()->key, m_whatIf->data()->constBegin()->value);
     if (sMax <= 0.0)  // GD without data: a square view of the a range
         sMax = any ? 1.0 : (aMax > 0.0 ? aMax : 1.0);
     if (aMax <= 0.0)
@@ -372,6 +477,7 @@ void StabilityDiagram::applyTheme(const PlotTheme& t)
     m_trajectory->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, t.seriesColor(0), 4));
     m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
                                                QPen(t.foreground, 1.5), QBrush(t.seriesColor(0)), 10));
+    applyWhatIfColors();
     for (int i = 0; i < m_sessionGraphs.size(); ++i) {
         QCPGraph* g = m_sessionGraphs[i];
         const QColor c = t.seriesColor(firstSessionColor + i);

@@ -10,7 +10,9 @@
 // session stay as points colored by η or by B, one legend entry per value. The drawn trajectory
 // leaves out points closer than a pixel to the previous drawn one (exact values, no averaging;
 // the latest point is always drawn), so that 20,000 measurements replot within 10 ms; it is
-// redone whenever the view changes. GUI thread only.
+// redone whenever the view changes. The what-if (WhatIfController) marks the run's own minimum
+// with the Theorem's verdict at the drawn (η, B) and may let the user drag the a bound's line.
+// GUI thread only.
 #include "PlotPanel.h"
 
 #include "analysis/StabilityBounds.h"
@@ -25,6 +27,7 @@ class QCPGraph;
 class QCPItemRect;
 class QCPItemStraightLine;
 class QCPItemText;
+class QMouseEvent;
 
 namespace minimascope::ui {
 
@@ -63,6 +66,20 @@ public:
     void clearSession();
     int sessionPointCount() const { return int(m_session.size()); }
 
+    // The what-if: the run's own minimum (a, s) ringed in the colour of the Theorem's verdict at
+    // the drawn bounds' (η, B), with `text` beside it; Pending while that verdict is computed.
+    enum class Verdict { Pending, Stable, Unstable, Undetermined };
+    void setWhatIfPoint(double a, double s, Verdict verdict, const QString& text);
+    void clearWhatIfPoint();
+    Verdict whatIfVerdict() const { return m_whatIfVerdict; }
+    QCPGraph* whatIfPoint() const { return m_whatIf; }
+    QCPItemText* whatIfLabel() const { return m_whatIfLabel; }
+    // Lets a left drag that starts within a few pixels of the a = 2/η line move it (instead of
+    // panning): sharpnessBoundDragged(2/a) follows the mouse; the bounds move when the receiver
+    // calls setBounds().
+    void setBoundDragEnabled(bool enabled);
+    bool isBoundDragEnabled() const { return m_boundDragEnabled; }
+
     // For tests and the window: the drawn items and series.
     QCPItemStraightLine* sharpnessBoundLine() const { return m_aLine; }
     QCPItemStraightLine* nonUniformityBoundLine() const { return m_sLine; }
@@ -80,6 +97,9 @@ public:
     QString toCsv() const override;
     // Removes the current trajectory; bounds and session points stay (see clearSession()).
     void clear() override;
+
+Q_SIGNALS:
+    void sharpnessBoundDragged(double eta);
 
 protected:
     void fitView() const override;
@@ -106,6 +126,12 @@ private:
     void updateTitle();
     // The s bound's label: with its formula when that fits beside the a bound's label.
     void fitSBoundLabel();
+    void applyWhatIfColors();
+    // Whether a press at pixel x grabs the a bound's line.
+    bool nearSharpnessBound(double x) const;
+    void onBoundPress(QMouseEvent* event);
+    void onBoundMove(QMouseEvent* event);
+    void onBoundRelease();
 
     QCPCurve* m_trajectory = nullptr;
     QCPGraph* m_current = nullptr;  // the latest measurement, drawn larger
@@ -130,6 +156,11 @@ private:
     int64_t m_n = 0;
     core::BatchDraw m_draw = core::BatchDraw::WithoutReplacement;
     bool m_runFinished = false;
+    QCPGraph* m_whatIf = nullptr;
+    QCPItemText* m_whatIfLabel = nullptr;
+    Verdict m_whatIfVerdict = Verdict::Pending;
+    bool m_boundDragEnabled = false;
+    bool m_draggingBound = false;
 };
 
 }  // namespace minimascope::ui

@@ -1,5 +1,7 @@
 #include "workers/TrainingWorker.h"
 
+#include "workers/StabilitySubject.h"
+
 #include "analysis/CurvatureLog.h"
 #include "analysis/CurvatureReport.h"
 #include "analysis/CurvatureTracker.h"
@@ -74,22 +76,6 @@ SurfaceData toSurfaceData(const core::LandscapeGrid& grid, SurfaceData frame)
     return frame;
 }
 
-// A run's shape from its config and the n examples it trains on.
-RunShape runShapeOf(const core::RunConfig& config, int64_t n)
-{
-    RunShape shape;
-    shape.eta = config.optimizer.lr;
-    shape.batchSize = config.effectiveBatchSize(n);
-    shape.trainSize = n;
-    shape.draw = core::batchDrawOf(config.optimizer);
-    const QString optimizer = QString::fromStdString(config.optimizer.name);
-    const double eta = config.optimizer.lr;
-    shape.label = config.optimizer.fullBatch()
-                      ? TrainingWorker::tr("%1 η=%2").arg(optimizer).arg(eta)
-                      : TrainingWorker::tr("%1 η=%2 B=%3").arg(optimizer).arg(eta).arg(shape.batchSize);
-    return shape;
-}
-
 // The first `subset` training examples of a run (all of them for 0).
 core::Dataset analysisData(const core::Trainer& trainer, qint64 subset)
 {
@@ -159,6 +145,10 @@ struct TrainingWorker::Impl {
     // Its (a, s) measurements, for the run folder's curvature log; none when it was not tracked.
     std::optional<std::vector<core::CurvatureSample>> lastCurvature;
     SnapshotTrail snapshots;
+    // The run the what-if panel asks about (the last trained one or a saved folder), kept between
+    // its tests; whatIfDir names the folder, empty for the trained run.
+    std::unique_ptr<StabilitySubject> whatIf;
+    QString whatIfDir;
 
     // Starts job `id`: a cancel that arrived while it was queued still applies. Jobs start in
     // the order of their ids, so cancels of lower ids are of jobs that are over.
@@ -226,6 +216,7 @@ void TrainingWorker::train(const TrainingRequest& request)
 {
     Impl& d = *m_impl;
     d.begin(request.jobId);
+    d.whatIf.reset();   // it may refer to the trainer's network
     d.trainer.reset();
     d.lastCurvature.reset();
     d.snapshots.clear();
@@ -513,6 +504,32 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
     } catch (const std::exception& e) {
         finish(JobStatus::Failed, QString::fromStdString(e.what()));
     }
+}
+
+void TrainingWorker::testStability(const StabilityTestRequest& request)
+{
+    Impl& d = *m_impl;
+    d.begin(request.jobId);
+    StabilityTestResult out;
+    out.jobId = request.jobId;
+    try {
+        if (!d.whatIf || d.whatIfDir != request.runDir || request.reload) {
+            d.whatIf.reset();
+            if (request.runDir.isEmpty() && !d.trainer)
+                throw core::InputError(tr("Train a run first: the what-if tests the minimum a run ends at.").toStdString());
+            d.whatIf = request.runDir.isEmpty() ? StabilitySubject::ofTrainedRun(*d.trainer, &d.token)
+                                                : StabilitySubject::openRunFolder(request.runDir, &d.token);
+            d.whatIfDir = request.runDir;
+        }
+        // The user waits for this answer with the GUI idle: analyze's threads, not the one of training.
+        at::set_num_threads(d.whatIf->threads());
+        out = d.whatIf->test(request);
+    } catch (const std::exception& e) {
+        d.whatIf.reset();
+        out.status = JobStatus::Failed;
+        out.message = QString::fromStdString(e.what());
+    }
+    Q_EMIT stabilityTested(out);
 }
 
 void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir, bool overwrite)

@@ -36,6 +36,9 @@ public Q_SLOTS:
     // Writes the last run's folder (config, metrics, summary, final parameters and, when a and s
     // were tracked, the curvature log curvature.csv/json).
     void saveRunFolder(quint64 jobId, const QString& dir, bool overwrite);
+    // The what-if of the stability diagram: the Theorem's test of a finished run's minimum at
+    // another (eta, B) (StabilityTestRequest), with the run kept loaded for the next one.
+    void testStability(const minimascope::ui::StabilityTestRequest& request);
 
 Q_SIGNALS:
     // Once a run's data is loaded, before its first step and its first update.
@@ -49,6 +52,7 @@ Q_SIGNALS:
     // How a surface computation ended (the spectrum reports through spectrumReady).
     void analysisFinished(quint64 jobId, minimascope::ui::JobStatus status, const QString& message);
     void runFolderSaved(quint64 jobId, bool ok, const QString& message);
+    void stabilityTested(const minimascope::ui::StabilityTestResult& result);
 
 private:
     struct Impl;

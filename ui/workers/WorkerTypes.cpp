@@ -42,6 +42,8 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<LandscapeRequest>();
     qRegisterMetaType<SurfaceUpdate>();
     qRegisterMetaType<SliceResult>();
+    qRegisterMetaType<StabilityTestRequest>();
+    qRegisterMetaType<StabilityTestResult>();
 }
 
 } // namespace minimascope::ui

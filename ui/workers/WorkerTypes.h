@@ -159,6 +159,41 @@ struct SpectrumResult {
     std::vector<double> topEigenvalues;
 };
 
+// A what-if of Wu, Ma & E's Theorem: the linear stability test of a finished run's minimum at
+// another (eta, B), the number `minimascope-cli analyze --quantities stability --eta --batch-size`
+// computes. runDir names a saved run folder (its final parameters over its training set, loaded
+// as analyze loads them); empty = the run last trained in the app. eta <= 0 or batchSize <= 0:
+// the run's own. The first test of a run starts Lanczos as analyze does (so it repeats analyze's
+// number); later ones start from the previous test's top eigenvector.
+struct StabilityTestRequest {
+    quint64 jobId = 0;
+    QString runDir;
+    double eta = 0.0;
+    qint64 batchSize = 0;
+    // Load the run afresh, as the first request for a run does: a folder opened again may hold
+    // another run by now, and the first test starts as analyze's does.
+    bool reload = false;
+};
+
+// The answer: the run's own shape and (a, s) (measured once a run, as analyze measures them) and
+// the Theorem's lambda_max{(I - eta H)^2 + eta^2 c Sigma} at the asked (eta, B).
+struct StabilityTestResult {
+    quint64 jobId = 0;
+    JobStatus status = JobStatus::Finished;
+    QString message;                // the error for Failed
+    RunShape run;                   // the run's own eta, B, n and draw
+    double sharpness = std::numeric_limits<double>::quiet_NaN();       // a of the run's minimum
+    double nonUniformity = std::numeric_limits<double>::quiet_NaN();   // s
+    double eta = 0.0;               // the (eta, B) tested
+    qint64 batchSize = 0;
+    double lambdaMax = std::numeric_limits<double>::quiet_NaN();
+    double residual = std::numeric_limits<double>::quiet_NaN();
+    QString verdict;                // "stable", "unstable" or "undetermined" (core::StabilityVerdict)
+    qint64 products = 0;            // of the Theorem's operator
+    bool warmStarted = false;
+    double seconds = 0.0;           // wall time of the test alone
+};
+
 QString toString(JobStatus status);
 QString toString(SurfaceDirections directions);
 void registerWorkerMetaTypes();
@@ -176,3 +211,5 @@ Q_DECLARE_METATYPE(minimascope::ui::TrainingOutcome)
 Q_DECLARE_METATYPE(minimascope::ui::AnalysisProgress)
 Q_DECLARE_METATYPE(minimascope::ui::SpectrumResult)
 Q_DECLARE_METATYPE(minimascope::ui::JobStatus)
+Q_DECLARE_METATYPE(minimascope::ui::StabilityTestRequest)
+Q_DECLARE_METATYPE(minimascope::ui::StabilityTestResult)
