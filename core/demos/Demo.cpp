@@ -20,7 +20,7 @@ using nlohmann::json;
 
 constexpr int kFormatVersion = 1;
 // A demo is a lesson of seconds to about a minute; a few runs at most.
-constexpr std::size_t kMaxRuns = 4;
+constexpr std::size_t kMaxRuns = 5;
 constexpr double kMaxSeconds = 600.0;
 
 // Errors name the demo file and carry the key (as ConfigObject's do for run configs).
@@ -149,8 +149,10 @@ Demo readDemoFile(const std::string& path)
         demo.picturePath = siblingFile(path, document, "picture");
     if (document.contains("view")) {
         demo.view = text(path, document, "view", "view");
-        if (demo.view != "runs" && demo.view != "escape-toy")
-            fail(path, "view", "must be \"runs\" or \"escape-toy\", got '" + excerptForMessage(demo.view) + "'");
+        static const std::set<std::string> kViews{"runs", "escape-toy", "normalization", "compare", "boundary"};
+        if (kViews.count(demo.view) == 0)
+            fail(path, "view", "must be \"runs\", \"escape-toy\", \"normalization\", \"compare\" or \"boundary\", got '" +
+                                   excerptForMessage(demo.view) + "'");
     }
     if (document.contains("measure_every")) {
         const json& every = document.at("measure_every");

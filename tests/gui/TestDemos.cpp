@@ -2,19 +2,27 @@
 // setup panel; the start page lists every demo; the escape demo computes the exact (a, s) of the
 // toy's two minima, (2, 0) at x = 0 and (2, 1.8) at x = 1, moves its bounds and verdicts with
 // the η and B sliders, animates GD staying at 1 and SGD leaving for 0, and runs both presets;
-// the one-parameter model gets a loss curve where a surface is asked for; and
-// `minimascope --demo escape --screenshot` writes a PNG.
+// the one-parameter model gets a loss curve where a surface is asked for; the
+// filter-normalization demo draws each minimum's raw and normalized planes on one color scale,
+// centred on the minimum's loss, with the normalized directions' filter norms equal to the
+// minimum's; the optimizers demo trains exactly SGD, Adam, AdaGrad, AdaHessian and SAM and
+// tabulates each end point's measured a and s; the 2-D toy demo redraws each network's decision
+// regions from the worker's snapshots, and the map classifies the training points as the
+// network does; and `minimascope --demo escape --screenshot` writes a PNG.
 #include "MainWindow.h"
 #include "QCustomPlotInclude.h"
 #include "SlicePlot.h"
 #include "StabilityDiagram.h"
 #include "controllers/RunController.h"
 #include "demos/Demo.h"
+#include "demos/BoundaryDemoView.h"
 #include "demos/DemoController.h"
 #include "demos/EscapeCurvePlot.h"
 #include "demos/EscapeDemoView.h"
 #include "demos/EscapeStabilityDiagram.h"
 #include "demos/ExplanationDock.h"
+#include "demos/NormalizationDemoView.h"
+#include "demos/RunComparisonTable.h"
 #include "demos/StartPage.h"
 #include "io/ResourceLibrary.h"
 #include "panels/SetupPanel.h"
@@ -196,6 +204,158 @@ private Q_SLOTS:
             lowest = std::min(lowest, it->value);
         QVERIFY(std::abs(lowest) < 1e-6);
         QCOMPARE(window.slicePlot()->randomGraph()->dataCount(), 0);
+    }
+
+    void filterNormalizationDemo()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(window.demos(), &DemoController::demoFinished);
+        QString error;
+        QVERIFY2(window.openDemo(QStringLiteral("filter-normalization"), &error), qPrintable(error));
+        QVERIFY(window.demos()->explanationDock()->browser()->toPlainText().contains(QStringLiteral("arXiv:1712.09913")));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeoutMs);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(window.stabilityDiagram()->sessionPointCount(), 2);   // SGD's and GD's minima
+
+        NormalizationDemoView* view = window.demos()->normalizationView();
+        QVERIFY(view && view->hasResult() && view->isVisible());
+        const NormalizationLessonResult& result = view->result();
+        QCOMPARE(result.minima.size(), size_t(2));
+        constexpr int n = NormalizationDemoView::kResolution;
+        constexpr int centre = n / 2;
+        for (int row = 0; row < 2; ++row) {
+            const NormalizationMinimumResult& minimum = result.minima[size_t(row)];
+            QCOMPARE(minimum.normalizedFilterNorms.size(), minimum.parameterFilterNorms.size());
+            for (size_t i = 0; i < minimum.parameterFilterNorms.size(); ++i)
+                QVERIFY(std::abs(minimum.normalizedFilterNorms[i] - minimum.parameterFilterNorms[i]) <=
+                        1e-5 * minimum.parameterFilterNorms[i]);
+            for (bool normalized : {false, true}) {
+                QCPColorMap* map = view->colorMap(row, normalized);
+                QVERIFY(map);
+                QCOMPARE(map->colorScale(), view->colorScale());   // one color scale for all four
+                QCOMPARE(map->data()->keySize(), n);
+                QCOMPARE(map->data()->valueSize(), n);
+                // The plane's centre is the minimum: its loss is the run's final training loss.
+                const double atCentre = map->data()->cell(centre, centre);
+                QVERIFY2(std::abs(atCentre - minimum.trainLoss) <= 1e-4 * minimum.trainLoss + 1e-7,
+                         qPrintable(QStringLiteral("%1 vs %2").arg(atCentre).arg(minimum.trainLoss)));
+                const std::vector<double>& loss = normalized ? minimum.normalizedLoss : minimum.rawLoss;
+                QCOMPARE(map->data()->cell(n - 1, 0), loss[size_t(n - 1)]);
+                QVERIFY(view->colorScale()->dataRange().contains(atCentre));
+            }
+        }
+        QVERIFY(view->summaryText().contains(QStringLiteral("filter-normalized")));
+
+        // Try next: SGD trained on to 1e-3 grows its weights; the panel redraws with that minimum.
+        const double sgdWeightNorm = result.minima[0].weightNorm;
+        QSignalSpy ready(view, &NormalizationDemoView::lessonReady);
+        window.demos()->tryNext();
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, kTimeoutMs);
+        QVERIFY2(ready.at(0).at(0).toString().isEmpty(), qPrintable(ready.at(0).at(0).toString()));
+        QVERIFY(view->result().minima[0].trainLoss < 1e-3);
+        QVERIFY(view->result().minima[0].weightNorm > sgdWeightNorm);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.runController()->isTraining(), kTimeoutMs);
+    }
+
+    void optimizersDemo()
+    {
+        const core::Demo demo = core::findDemo("optimizers");
+        QStringList optimizers;
+        QStringList labels;
+        for (const core::DemoRun& run : demo.runs) {
+            optimizers << QString::fromStdString(run.config.at("optimizer").at("name").get<std::string>());
+            labels << QString::fromStdString(run.label);
+            // One problem: every run differs from the first in its optimizer settings only.
+            nlohmann::json rest = run.config;
+            nlohmann::json first = demo.runs.front().config;
+            rest.erase("optimizer");
+            first.erase("optimizer");
+            QCOMPARE(rest, first);
+        }
+        QCOMPARE(optimizers, (QStringList{QStringLiteral("sgd"), QStringLiteral("adam"), QStringLiteral("adagrad"),
+                                          QStringLiteral("adahessian"), QStringLiteral("sam")}));
+
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(window.demos(), &DemoController::demoFinished);
+        QString error;
+        QVERIFY2(window.openDemo(QStringLiteral("optimizers"), &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 2 * kTimeoutMs);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(window.stabilityDiagram()->sessionPointCount(), 5);
+
+        RunComparisonTable* table = window.demos()->comparisonTable();
+        QVERIFY(table && table->isVisible());
+        QCOMPARE(table->rowCount(), 5);
+        for (int row = 0; row < 5; ++row) {
+            const RunComparisonRow& run = table->runs().at(row);
+            QCOMPARE(run.label, labels.at(row));
+            QCOMPARE(table->item(row, 0)->text(), labels.at(row));
+            QCOMPARE(run.iterations, qint64(3000));   // the same budget for all
+            // a and s were measured at the end point (exact, over the 200 examples).
+            QVERIFY2(std::isfinite(run.sharpness) && run.sharpness > 0.0, qPrintable(run.label));
+            QVERIFY2(std::isfinite(run.nonUniformity) && run.nonUniformity > 0.0, qPrintable(run.label));
+            QCOMPARE(table->item(row, 4)->text(), QString::number(run.sharpness, 'g', 3));
+            QVERIFY(run.testAccuracy > 0.5 && run.testAccuracy <= 1.0);
+        }
+        // Every run stays under its own GD bound a <= 2/eta.
+        for (int row = 0; row < 5; ++row) {
+            const double eta = demo.runs[size_t(row)].config.at("optimizer").at("lr").get<double>();
+            if (optimizers.at(row) == QStringLiteral("sgd") || optimizers.at(row) == QStringLiteral("sam"))
+                QVERIFY(table->runs().at(row).sharpness <= 2.0 / eta);
+        }
+    }
+
+    void toy2dDemo()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(window.demos(), &DemoController::demoFinished);
+        QString error;
+        QVERIFY2(window.openDemo(QStringLiteral("toy-2d"), &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 2 * kTimeoutMs);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(window.stabilityDiagram()->sessionPointCount(), 3);
+
+        BoundaryDemoView* view = window.demos()->boundaryView();
+        QVERIFY(view && view->isFinished() && view->isVisible());
+        constexpr int n = BoundaryDemoView::kGridPoints;
+        for (int run = 0; run < 3; ++run) {
+            const BoundaryFrame& frame = view->lastFrame(run);
+            QVERIFY(view->frameCount(run) >= 3);   // iteration 0, snapshots while training, the end
+            QCOMPARE(view->lossGraph(run)->dataCount(), view->frameCount(run));
+            QCPColorMap* map = view->colorMap(run);
+            QCOMPARE(map->data()->keySize(), n);
+            QCOMPARE(map->data()->valueSize(), n);
+            // The map is the last snapshot, cell for cell.
+            for (int j = 0; j < n; j += 7)
+                for (int i = 0; i < n; i += 7)
+                    QCOMPARE(map->data()->cell(i, j), double(frame.gridClass[size_t(j * n + i)]));
+            // The map classifies the training points as the network does: the cell nearest to a
+            // point has the network's class for it, except within a cell of the boundary. The
+            // grid spacing is 1/80 of the data's span (plus margins), so few points are that close.
+            const QCPRange keys = map->data()->keyRange();
+            const QCPRange values = map->data()->valueRange();
+            int agree = 0;
+            const int points = static_cast<int>(frame.pointX.size());
+            QVERIFY(points >= 200);
+            QCOMPARE(frame.predicted.size(), frame.pointX.size());
+            for (int k = 0; k < points; ++k) {
+                int i = 0;
+                int j = 0;
+                map->data()->coordToCell(frame.pointX[size_t(k)], frame.pointY[size_t(k)], &i, &j);
+                QVERIFY(keys.contains(frame.pointX[size_t(k)]) && values.contains(frame.pointY[size_t(k)]));
+                if (map->data()->cell(i, j) == double(frame.predicted[size_t(k)]))
+                    ++agree;
+            }
+            QVERIFY2(agree >= 0.95 * points, qPrintable(QStringLiteral("run %1: %2 of %3").arg(run).arg(agree).arg(points)));
+            // The network learned: its classes match the labels on most training points.
+            int correct = 0;
+            for (int k = 0; k < points; ++k)
+                correct += frame.predicted[size_t(k)] == frame.pointLabel[size_t(k)] ? 1 : 0;
+            QVERIFY2(correct >= 0.85 * points, qPrintable(QStringLiteral("run %1: %2 of %3").arg(run).arg(correct).arg(points)));
+        }
     }
 
     void screenshotOfTheEscapeDemo()

@@ -3,8 +3,11 @@
 #include "LossPlot.h"
 #include "MainWindow.h"
 #include "controllers/RunController.h"
+#include "demos/BoundaryDemoView.h"
 #include "demos/EscapeDemoView.h"
 #include "demos/ExplanationDock.h"
+#include "demos/NormalizationDemoView.h"
+#include "demos/RunComparisonTable.h"
 #include "demos/StartPage.h"
 #include "panels/SetupPanel.h"
 
@@ -18,6 +21,7 @@
 
 #include <exception>
 #include <functional>
+#include <limits>
 #include <memory>
 
 namespace minimascope::ui {
@@ -44,6 +48,12 @@ DemoController::DemoController(MainWindow* window) : QObject(window), m_window(w
     m_explanation->hide();
     connect(m_explanation, &ExplanationDock::tryNextRequested, this, &DemoController::tryNext);
     connect(window->runController(), &RunController::trainingFinished, this, &DemoController::onTrainingFinished);
+    connect(window->runController(), &RunController::trainingUpdate, this, [this](const TrainingUpdate& update) {
+        if (!update.samples.isEmpty()) {
+            m_lastSharpness = update.samples.back().sharpness;
+            m_lastNonUniformity = update.samples.back().nonUniformity;
+        }
+    });
     // The window saves its layout when it closes: without the docks the lesson hid for itself.
     window->installEventFilter(this);
 }
@@ -134,6 +144,18 @@ bool DemoController::openDemo(const QString& name, QString* error)
         showEscapeLesson();
     else
         hideEscapeLesson();
+    if (m_demo->view == "normalization")
+        showNormalizationLesson();
+    else if (m_normalizationDock)
+        m_normalizationDock->hide();
+    if (m_demo->view == "compare")
+        showComparison();
+    else if (m_comparisonDock)
+        m_comparisonDock->hide();
+    if (m_demo->view == "boundary")
+        showBoundaryLesson();
+    else if (m_boundaryDock)
+        m_boundaryDock->hide();
     m_ok = true;
     m_message.clear();
     m_runsDone = false;
@@ -159,6 +181,8 @@ bool DemoController::loadRun(int index, QString* error)
     if (auto* atEnd = setup->findChild<QCheckBox*>(QStringLiteral("curvatureAtEnd")))
         atEnd->setChecked(true);
     m_run = index;
+    m_comparisonLabel = m_demo->view == "compare" ? qs(run.label) : QString();
+    m_lastSharpness = m_lastNonUniformity = std::numeric_limits<double>::quiet_NaN();
     return true;
 }
 
@@ -187,6 +211,7 @@ void DemoController::startCurrentRun()
 
 void DemoController::onTrainingFinished(const TrainingOutcome& outcome)
 {
+    recordComparison(outcome);
     if (!m_demo || m_runsDone)
         return;
     if (outcome.status != JobStatus::Finished) {
@@ -233,6 +258,29 @@ void DemoController::tryNext()
         const nlohmann::json& optimizer = config.at("optimizer");
         m_escapeView->setLesson(optimizer.value("lr", m_escapeView->eta()),
                                 optimizer.value("name", "sgd") == "gd" ? 2 : optimizer.value("batch_size", 1));
+    }
+    if (m_normalizationView && m_demo->view == "normalization") {
+        // The lesson compares the changed first run's minimum with the others, as they were.
+        QStringList labels;
+        QStringList configs;
+        for (size_t i = 0; i < m_demo->runs.size(); ++i) {
+            labels << qs(m_demo->runs[i].label) + (i == 0 ? tr(" (try next)") : QString());
+            configs << qs(i == 0 ? core::tryNextConfig(*m_demo).dump() : m_demo->runs[i].config.dump());
+        }
+        m_normalizationView->setLesson(labels, configs);
+    }
+    if (m_boundaryView && m_demo->view == "boundary") {
+        QStringList labels;
+        QStringList configs;
+        for (size_t i = 0; i < m_demo->runs.size(); ++i) {
+            labels << qs(m_demo->runs[i].label) + (i == 0 ? tr(" (try next)") : QString());
+            configs << qs(i == 0 ? core::tryNextConfig(*m_demo).dump() : m_demo->runs[i].config.dump());
+        }
+        m_boundaryView->setLesson(labels, configs);
+    }
+    if (m_demo->view == "compare") {
+        m_comparisonLabel = qs(m_demo->runs.front().label) + tr(" (try next)");
+        m_lastSharpness = m_lastNonUniformity = std::numeric_limits<double>::quiet_NaN();
     }
     m_run = 0;
     m_runsDone = true;   // a single run, not the demo's chain
@@ -290,10 +338,108 @@ void DemoController::hideEscapeLesson()
     }
 }
 
+void DemoController::showNormalizationLesson()
+{
+    if (!m_normalizationView) {
+        m_normalizationView = new NormalizationDemoView;
+        m_normalizationView->setTheme(m_window->lossPlot()->theme());
+        m_normalizationDock = new QDockWidget(tr("Filter normalization"), m_window);
+        m_normalizationDock->setObjectName(QStringLiteral("normalizationDemoDock"));
+        m_normalizationDock->setWidget(m_normalizationView);
+        m_window->addDockWidget(Qt::RightDockWidgetArea, m_normalizationDock);
+        if (auto* loss = m_window->findChild<QDockWidget*>(QStringLiteral("lossDock")))
+            m_window->tabifyDockWidget(loss, m_normalizationDock);
+        connect(m_normalizationView, &NormalizationDemoView::lessonReady, this, [this](const QString& error) {
+            if (!m_lessonPending)
+                return;
+            m_lessonPending = false;
+            if (!error.isEmpty()) {
+                m_ok = false;
+                m_message = tr("the filter-normalization lesson: %1").arg(error);
+            }
+            maybeFinish();
+        });
+    }
+    QStringList labels;
+    QStringList configs;
+    for (const core::DemoRun& run : m_demo->runs) {
+        labels << qs(run.label);
+        configs << qs(run.config.dump());
+    }
+    m_lessonPending = true;
+    m_normalizationView->setLesson(labels, configs);
+    m_normalizationDock->show();
+    m_normalizationDock->raise();
+}
+
+void DemoController::showBoundaryLesson()
+{
+    if (!m_boundaryView) {
+        m_boundaryView = new BoundaryDemoView;
+        m_boundaryView->setTheme(m_window->lossPlot()->theme());
+        m_boundaryDock = new QDockWidget(tr("Decision regions"), m_window);
+        m_boundaryDock->setObjectName(QStringLiteral("boundaryDemoDock"));
+        m_boundaryDock->setWidget(m_boundaryView);
+        m_window->addDockWidget(Qt::RightDockWidgetArea, m_boundaryDock);
+        if (auto* loss = m_window->findChild<QDockWidget*>(QStringLiteral("lossDock")))
+            m_window->tabifyDockWidget(loss, m_boundaryDock);
+        connect(m_boundaryView, &BoundaryDemoView::lessonReady, this, [this](const QString& error) {
+            if (!m_lessonPending)
+                return;
+            m_lessonPending = false;
+            if (!error.isEmpty()) {
+                m_ok = false;
+                m_message = tr("the decision-region lesson: %1").arg(error);
+            }
+            maybeFinish();
+        });
+    }
+    QStringList labels;
+    QStringList configs;
+    for (const core::DemoRun& run : m_demo->runs) {
+        labels << qs(run.label);
+        configs << qs(run.config.dump());
+    }
+    m_lessonPending = true;
+    m_boundaryView->setLesson(labels, configs);
+    m_boundaryDock->show();
+    m_boundaryDock->raise();
+}
+
+void DemoController::showComparison()
+{
+    if (!m_comparison) {
+        m_comparison = new RunComparisonTable;
+        m_comparisonDock = new QDockWidget(tr("Comparison"), m_window);
+        m_comparisonDock->setObjectName(QStringLiteral("comparisonDemoDock"));
+        m_comparisonDock->setWidget(m_comparison);
+        m_window->addDockWidget(Qt::RightDockWidgetArea, m_comparisonDock);
+        if (auto* spectrum = m_window->findChild<QDockWidget*>(QStringLiteral("spectrumDock")))
+            m_window->tabifyDockWidget(spectrum, m_comparisonDock);
+    }
+    m_comparison->clearRuns();
+    m_comparisonDock->show();
+    m_comparisonDock->raise();
+}
+
+void DemoController::recordComparison(const TrainingOutcome& outcome)
+{
+    if (!m_comparison || m_comparisonLabel.isEmpty())
+        return;
+    if (outcome.status == JobStatus::Finished)
+        m_comparison->addRun({m_comparisonLabel, outcome.iterations, outcome.final.trainLoss,
+                              outcome.final.testAccuracy, m_lastSharpness, m_lastNonUniformity});
+    m_comparisonLabel.clear();
+}
+
 void DemoController::setTheme(const PlotTheme& theme)
 {
     if (m_escapeView)
         m_escapeView->setTheme(theme);
+    if (m_normalizationView)
+        m_normalizationView->setTheme(theme);
+    if (m_boundaryView)
+        m_boundaryView->setTheme(theme);
 }
 
 } // namespace minimascope::ui

@@ -2,7 +2,9 @@
 // Opens the teaching demos in the main window: reads a demo (core/demos/Demo.h), loads its first
 // run into the setup panel (a shipped preset by name, or the demo's own config), sets the
 // curvature cadence, shows the explanation dock and, for the escape toy, the animated lesson
-// dock, then starts the runs one after the other (each finished run stays on the stability
+// dock (for the filter-normalization demo, the raw and normalized surfaces of its minima; for a
+// "compare" demo, a table of every run's end point; for the 2-D toys, their decision
+// regions), then starts the runs one after the other (each finished run stays on the stability
 // diagram as a session point). Owns the start page (Help → Demos, shown at launch until turned
 // off). The main window only creates it and adds the menu entry. GUI thread only.
 #include <QList>
@@ -20,7 +22,10 @@ struct Demo;
 namespace minimascope::ui {
 
 class EscapeDemoView;
+class BoundaryDemoView;
 class ExplanationDock;
+class NormalizationDemoView;
+class RunComparisonTable;
 class MainWindow;
 class StartPage;
 struct PlotTheme;
@@ -46,6 +51,12 @@ public:
     ExplanationDock* explanationDock() const { return m_explanation; }
     // The escape-toy lesson (made when the escape demo first opens), or nullptr.
     EscapeDemoView* escapeView() const { return m_escapeView; }
+    // The filter-normalization lesson (made when that demo first opens), or nullptr.
+    NormalizationDemoView* normalizationView() const { return m_normalizationView; }
+    // The table of a "compare" demo's runs (made when such a demo first opens), or nullptr.
+    RunComparisonTable* comparisonTable() const { return m_comparison; }
+    // The 2-D toy lesson (made when the "boundary" demo first opens), or nullptr.
+    BoundaryDemoView* boundaryView() const { return m_boundaryView; }
 
     void setTheme(const PlotTheme& theme);
 
@@ -67,6 +78,10 @@ private:
     void startCurrentRun();
     void showEscapeLesson();
     void hideEscapeLesson();
+    void showNormalizationLesson();
+    void showComparison();
+    void showBoundaryLesson();
+    void recordComparison(const TrainingOutcome& outcome);
     void maybeFinish();
 
     MainWindow* m_window;
@@ -80,6 +95,14 @@ private:
     ExplanationDock* m_explanation = nullptr;
     QDockWidget* m_escapeDock = nullptr;
     EscapeDemoView* m_escapeView = nullptr;
+    QDockWidget* m_normalizationDock = nullptr;
+    NormalizationDemoView* m_normalizationView = nullptr;
+    QDockWidget* m_comparisonDock = nullptr;
+    RunComparisonTable* m_comparison = nullptr;
+    QDockWidget* m_boundaryDock = nullptr;
+    BoundaryDemoView* m_boundaryView = nullptr;
+    QString m_comparisonLabel;   // the label of the run in progress for the table; "" = none
+    double m_lastSharpness = 0.0, m_lastNonUniformity = 0.0;   // its latest curvature measurement
     QList<QDockWidget*> m_hiddenDocks;   // hidden while the escape lesson shows
     bool m_explanationPlaced = false;
 };

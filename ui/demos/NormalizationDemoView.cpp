@@ -1,0 +1,213 @@
+#include "demos/NormalizationDemoView.h"
+
+#include "QCustomPlotInclude.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace minimascope::ui {
+
+namespace {
+
+// The mean of the finite values (the loss over a plane; every point is computed when it finished).
+double finiteMean(const std::vector<double>& values)
+{
+    double sum = 0.0;
+    int count = 0;
+    for (double v : values)
+        if (std::isfinite(v)) {
+            sum += v;
+            ++count;
+        }
+    return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
+}
+
+} // namespace
+
+NormalizationDemoView::NormalizationDemoView(QWidget* parent) : QWidget(parent)
+{
+    qRegisterMetaType<NormalizationLessonRequest>();
+    qRegisterMetaType<NormalizationLessonResult>();
+    setObjectName(QStringLiteral("normalizationDemoView"));
+    m_plot = new QCustomPlot;
+    m_plot->setObjectName(QStringLiteral("normalizationMaps"));
+    m_plot->setMinimumSize(240, 200);
+    m_plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    m_summary = new QLabel(tr("Training the minima and evaluating their surfaces…"));
+    m_summary->setObjectName(QStringLiteral("normalizationSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_summary);
+
+    m_worker = new NormalizationLessonWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(this, &NormalizationDemoView::computeRequested, m_worker, &NormalizationLessonWorker::compute,
+            Qt::QueuedConnection);
+    connect(m_worker, &NormalizationLessonWorker::ready, this, &NormalizationDemoView::onReady, Qt::QueuedConnection);
+    m_thread.setObjectName(QStringLiteral("normalization lesson"));
+    m_thread.start();
+}
+
+NormalizationDemoView::~NormalizationDemoView()
+{
+    m_worker->cancelToken().requestCancel();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void NormalizationDemoView::setLesson(const QStringList& labels, const QStringList& runConfigs)
+{
+    m_labels = labels;
+    m_hasResult = false;
+    buildMaps(static_cast<int>(runConfigs.size()));
+    m_summary->setText(tr("Training the minima and evaluating their surfaces…"));
+    NormalizationLessonRequest request;
+    request.jobId = ++m_jobId;
+    request.runConfigs = runConfigs;
+    request.resolution = kResolution;
+    request.range = kRange;
+    Q_EMIT computeRequested(request);
+}
+
+void NormalizationDemoView::buildMaps(int rows)
+{
+    m_plot->clearPlottables();
+    m_plot->plotLayout()->clear();
+    m_maps.clear();
+    // Left: a grid of column titles over one axis rect a minimum and normalization; right: the
+    // one color scale all maps share.
+    auto* maps = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(0, 0, maps);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_scale->setDataScaleType(QCPAxis::stLogarithmic);
+    m_scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    m_scale->axis()->setLabel(tr("training loss (log scale, shared)"));
+    m_scale->setGradient(QCPColorGradient(QCPColorGradient::gpThermal));
+    auto* group = new QCPMarginGroup(m_plot);
+    maps->addElement(0, 0, new QCPTextElement(m_plot, tr("raw directions")));
+    maps->addElement(0, 1, new QCPTextElement(m_plot, tr("filter-normalized directions")));
+    for (int row = 0; row < rows; ++row) {
+        for (int column = 0; column < 2; ++column) {
+            auto* rect = new QCPAxisRect(m_plot);
+            maps->addElement(row + 1, column, rect);
+            rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+            rect->axis(QCPAxis::atBottom)->setLabel(QStringLiteral("α"));
+            rect->axis(QCPAxis::atLeft)->setLabel(
+                column == 0 && row < m_labels.size() ? m_labels.at(row) + QStringLiteral(": β") : QStringLiteral("β"));
+            auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            map->setColorScale(m_scale);
+            map->setInterpolate(false);
+            m_maps << map;
+        }
+    }
+    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    applyTheme();
+}
+
+QCPColorMap* NormalizationDemoView::colorMap(int row, bool normalized) const
+{
+    const int index = 2 * row + (normalized ? 1 : 0);
+    return index >= 0 && index < m_maps.size() ? m_maps.at(index) : nullptr;
+}
+
+QString NormalizationDemoView::summaryText() const
+{
+    return m_summary->text();
+}
+
+void NormalizationDemoView::onReady(const NormalizationLessonResult& result)
+{
+    if (result.jobId != m_jobId)
+        return;   // an answer to a request since replaced
+    m_result = result;
+    if (!result.error.isEmpty()) {
+        m_summary->setText(tr("The lesson could not be computed: %1").arg(result.error));
+        Q_EMIT lessonReady(result.error);
+        return;
+    }
+    double low = std::numeric_limits<double>::infinity();
+    double high = 0.0;
+    QStringList lines;
+    for (size_t row = 0; row < result.minima.size(); ++row) {
+        const NormalizationMinimumResult& minimum = result.minima[row];
+        const int nx = static_cast<int>(minimum.xs.size());
+        const int ny = static_cast<int>(minimum.ys.size());
+        for (bool normalized : {false, true}) {
+            QCPColorMap* map = colorMap(static_cast<int>(row), normalized);
+            if (!map || nx < 2 || ny < 2)
+                continue;
+            const std::vector<double>& loss = normalized ? minimum.normalizedLoss : minimum.rawLoss;
+            map->data()->setSize(nx, ny);
+            map->data()->setRange(QCPRange(minimum.xs.front(), minimum.xs.back()),
+                                  QCPRange(minimum.ys.front(), minimum.ys.back()));
+            for (int j = 0; j < ny; ++j)
+                for (int i = 0; i < nx; ++i) {
+                    const double value = loss[static_cast<size_t>(j * nx + i)];
+                    map->data()->setCell(i, j, value);
+                    if (std::isfinite(value) && value > 0.0) {
+                        low = std::min(low, value);
+                        high = std::max(high, value);
+                    }
+                }
+            map->rescaleAxes();
+        }
+        const QString label = row < size_t(m_labels.size()) ? m_labels.at(int(row)) : tr("run %1").arg(row + 1);
+        lines << tr("<b>%1</b>: %2 steps, loss %3, test %4%, |θ| = %5; mean loss over the plane: raw %6, "
+                    "filter-normalized %7.")
+                     .arg(label)
+                     .arg(minimum.iterations)
+                     .arg(minimum.trainLoss, 0, 'g', 3)
+                     .arg(100.0 * minimum.testAccuracy, 0, 'f', 1)
+                     .arg(minimum.weightNorm, 0, 'f', 1)
+                     .arg(finiteMean(minimum.rawLoss), 0, 'g', 3)
+                     .arg(finiteMean(minimum.normalizedLoss), 0, 'g', 3);
+    }
+    if (high > 0.0)
+        m_scale->setDataRange(QCPRange(low, high));
+    m_summary->setText(lines.join(QStringLiteral("<br>")));
+    m_hasResult = true;
+    m_plot->replot();
+    Q_EMIT lessonReady(QString());
+}
+
+void NormalizationDemoView::setTheme(const PlotTheme& theme)
+{
+    m_theme = theme;
+    applyTheme();
+}
+
+void NormalizationDemoView::applyTheme()
+{
+    const PlotTheme& theme = m_theme;
+    m_plot->setBackground(theme.background);
+    const QList<QCPAxisRect*> rects = m_plot->axisRects();
+    QList<QCPAxis*> axes;
+    for (QCPAxisRect* rect : rects)
+        axes << rect->axes();
+    if (m_scale)
+        axes << m_scale->axis();
+    for (QCPAxis* axis : axes) {
+        axis->setBasePen(QPen(theme.foreground));
+        axis->setTickPen(QPen(theme.foreground));
+        axis->setSubTickPen(QPen(theme.foreground));
+        axis->setTickLabelColor(theme.foreground);
+        axis->setLabelColor(theme.foreground);
+    }
+    for (int i = 0; i < m_plot->plotLayout()->elementCount(); ++i)
+        if (auto* grid = qobject_cast<QCPLayoutGrid*>(m_plot->plotLayout()->elementAt(i)))
+            for (int k = 0; k < grid->elementCount(); ++k)
+                if (auto* title = qobject_cast<QCPTextElement*>(grid->elementAt(k)))
+                    title->setTextColor(theme.foreground);
+    m_plot->replot();
+}
+
+} // namespace minimascope::ui
