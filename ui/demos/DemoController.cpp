@@ -338,28 +338,31 @@ void DemoController::hideEscapeLesson()
     }
 }
 
-void DemoController::showNormalizationLesson()
+QDockWidget* DemoController::addLessonDock(QWidget* view, const QString& title, const QString& objectName)
 {
-    if (!m_normalizationView) {
-        m_normalizationView = new NormalizationDemoView;
-        m_normalizationView->setTheme(m_window->lossPlot()->theme());
-        m_normalizationDock = new QDockWidget(tr("Filter normalization"), m_window);
-        m_normalizationDock->setObjectName(QStringLiteral("normalizationDemoDock"));
-        m_normalizationDock->setWidget(m_normalizationView);
-        m_window->addDockWidget(Qt::RightDockWidgetArea, m_normalizationDock);
-        if (auto* loss = m_window->findChild<QDockWidget*>(QStringLiteral("lossDock")))
-            m_window->tabifyDockWidget(loss, m_normalizationDock);
-        connect(m_normalizationView, &NormalizationDemoView::lessonReady, this, [this](const QString& error) {
-            if (!m_lessonPending)
-                return;
-            m_lessonPending = false;
-            if (!error.isEmpty()) {
-                m_ok = false;
-                m_message = tr("the filter-normalization lesson: %1").arg(error);
-            }
-            maybeFinish();
-        });
+    auto* dock = new QDockWidget(title, m_window);
+    dock->setObjectName(objectName);
+    dock->setWidget(view);
+    m_window->addDockWidget(Qt::RightDockWidgetArea, dock);
+    if (auto* loss = m_window->findChild<QDockWidget*>(QStringLiteral("lossDock")))
+        m_window->tabifyDockWidget(loss, dock);
+    return dock;
+}
+
+void DemoController::lessonReady(const QString& lesson, const QString& error)
+{
+    if (!m_lessonPending)
+        return;
+    m_lessonPending = false;
+    if (!error.isEmpty()) {
+        m_ok = false;
+        m_message = tr("the %1 lesson: %2").arg(lesson, error);
     }
+    maybeFinish();
+}
+
+void DemoController::runLessonIn(QDockWidget* dock, const std::function<void(const QStringList&, const QStringList&)>& setLesson)
+{
     QStringList labels;
     QStringList configs;
     for (const core::DemoRun& run : m_demo->runs) {
@@ -367,9 +370,24 @@ void DemoController::showNormalizationLesson()
         configs << qs(run.config.dump());
     }
     m_lessonPending = true;
-    m_normalizationView->setLesson(labels, configs);
-    m_normalizationDock->show();
-    m_normalizationDock->raise();
+    setLesson(labels, configs);
+    dock->show();
+    dock->raise();
+}
+
+void DemoController::showNormalizationLesson()
+{
+    if (!m_normalizationView) {
+        m_normalizationView = new NormalizationDemoView;
+        m_normalizationView->setTheme(m_window->lossPlot()->theme());
+        m_normalizationDock =
+            addLessonDock(m_normalizationView, tr("Filter normalization"), QStringLiteral("normalizationDemoDock"));
+        connect(m_normalizationView, &NormalizationDemoView::lessonReady, this,
+                [this](const QString& error) { lessonReady(tr("filter-normalization"), error); });
+    }
+    runLessonIn(m_normalizationDock, [this](const QStringList& labels, const QStringList& configs) {
+        m_normalizationView->setLesson(labels, configs);
+    });
 }
 
 void DemoController::showBoundaryLesson()
@@ -377,33 +395,13 @@ void DemoController::showBoundaryLesson()
     if (!m_boundaryView) {
         m_boundaryView = new BoundaryDemoView;
         m_boundaryView->setTheme(m_window->lossPlot()->theme());
-        m_boundaryDock = new QDockWidget(tr("Decision regions"), m_window);
-        m_boundaryDock->setObjectName(QStringLiteral("boundaryDemoDock"));
-        m_boundaryDock->setWidget(m_boundaryView);
-        m_window->addDockWidget(Qt::RightDockWidgetArea, m_boundaryDock);
-        if (auto* loss = m_window->findChild<QDockWidget*>(QStringLiteral("lossDock")))
-            m_window->tabifyDockWidget(loss, m_boundaryDock);
-        connect(m_boundaryView, &BoundaryDemoView::lessonReady, this, [this](const QString& error) {
-            if (!m_lessonPending)
-                return;
-            m_lessonPending = false;
-            if (!error.isEmpty()) {
-                m_ok = false;
-                m_message = tr("the decision-region lesson: %1").arg(error);
-            }
-            maybeFinish();
-        });
+        m_boundaryDock = addLessonDock(m_boundaryView, tr("Decision regions"), QStringLiteral("boundaryDemoDock"));
+        connect(m_boundaryView, &BoundaryDemoView::lessonReady, this,
+                [this](const QString& error) { lessonReady(tr("decision-region"), error); });
     }
-    QStringList labels;
-    QStringList configs;
-    for (const core::DemoRun& run : m_demo->runs) {
-        labels << qs(run.label);
-        configs << qs(run.config.dump());
-    }
-    m_lessonPending = true;
-    m_boundaryView->setLesson(labels, configs);
-    m_boundaryDock->show();
-    m_boundaryDock->raise();
+    runLessonIn(m_boundaryDock, [this](const QStringList& labels, const QStringList& configs) {
+        m_boundaryView->setLesson(labels, configs);
+    });
 }
 
 void DemoController::showComparison()

@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class QDockWidget;
@@ -78,6 +79,11 @@ private:
     void startCurrentRun();
     void showEscapeLesson();
     void hideEscapeLesson();
+    // The lesson docks of the demos with their own panel: a dock tabbed with the loss, one way to
+    // report the lesson's end, and the demo's runs handed to the view.
+    QDockWidget* addLessonDock(QWidget* view, const QString& title, const QString& objectName);
+    void lessonReady(const QString& lesson, const QString& error);
+    void runLessonIn(QDockWidget* dock, const std::function<void(const QStringList&, const QStringList&)>& setLesson);
     void showNormalizationLesson();
     void showComparison();
     void showBoundaryLesson();
