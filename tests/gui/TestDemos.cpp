@@ -27,6 +27,7 @@
 #include "io/ResourceLibrary.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
+#include "support/TestSuite.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -382,5 +383,5 @@ private:
     QTemporaryDir m_settingsDir;
 };
 
-QTEST_MAIN(TestDemos)
+MINIMASCOPE_TEST_WIDGETS(TestDemos)
 #include "TestDemos.moc"

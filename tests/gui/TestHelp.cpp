@@ -9,6 +9,7 @@
 #include "help/ApplicationIcon.h"
 #include "help/HelpController.h"
 #include "help/HelpWindow.h"
+#include "support/TestSuite.h"
 
 #include <QAction>
 #include <QDesktopServices>
@@ -264,5 +265,5 @@ private:
     QTemporaryDir m_settingsDir;
 };
 
-QTEST_MAIN(TestHelp)
+MINIMASCOPE_TEST_WIDGETS(TestHelp)
 #include "TestHelp.moc"

@@ -17,6 +17,7 @@
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
 #include "train/RunFolder.h"
+#include "support/TestSuite.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -939,5 +940,5 @@ void TestMainWindow::closingDuringRunDoesNotHang()
     window.reset();
 }
 
-QTEST_MAIN(TestMainWindow)
+MINIMASCOPE_TEST_WIDGETS(TestMainWindow)
 #include "TestMainWindow.moc"

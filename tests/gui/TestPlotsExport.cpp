@@ -6,6 +6,7 @@
 #include "SharpnessPlot.h"
 #include "SpectrumPlot.h"
 #include "StabilityDiagram.h"
+#include "support/TestSuite.h"
 
 #include <QRegularExpression>
 #include <QSvgRenderer>
@@ -258,5 +259,5 @@ void TestPlotsExport::figureSheetRejectsNoPanels()
     QVERIFY(error.contains(bad));
 }
 
-QTEST_MAIN(TestPlotsExport)
+MINIMASCOPE_TEST_WIDGETS(TestPlotsExport)
 #include "TestPlotsExport.moc"

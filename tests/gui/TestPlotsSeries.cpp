@@ -7,6 +7,7 @@
 #include "SpectrumPlot.h"
 
 #include "support/PlotItems.h"
+#include "support/TestSuite.h"
 
 #include <QToolTip>
 #include <QtTest>
@@ -407,5 +408,5 @@ void TestPlotsSeries::smallSharpnessPlotKeepsLabelClearOfLegend()
     QVERIFY(label.bottom() <= linePx + 1.0 && label.bottom() >= linePx - label.height());
 }
 
-QTEST_MAIN(TestPlotsSeries)
+MINIMASCOPE_TEST_WIDGETS(TestPlotsSeries)
 #include "TestPlotsSeries.moc"

@@ -4,6 +4,7 @@
 #include "StabilityDiagram.h"
 
 #include "support/PlotItems.h"
+#include "support/TestSuite.h"
 
 #include <QtTest>
 
@@ -447,5 +448,5 @@ void TestPlotsStability::smallPanelKeepsLabelsLegendAndTitleApart()
     QVERIFY(QFontMetrics(title->font()).boundingRect(QRect(), 0, title->text()).width() <= size.width());
 }
 
-QTEST_MAIN(TestPlotsStability)
+MINIMASCOPE_TEST_WIDGETS(TestPlotsStability)
 #include "TestPlotsStability.moc"

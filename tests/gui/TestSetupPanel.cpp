@@ -5,6 +5,7 @@
 // message. Offscreen; no file dialog is ever opened (paths are set directly).
 #include "io/Npy.h"
 #include "panels/SetupPanel.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -467,5 +468,5 @@ void TestSetupPanel::closingDuringACheckWaitsOnlyForItsRest()
     QTest::qWait(50);   // the answer that was queued to the panel went with it
 }
 
-QTEST_MAIN(TestSetupPanel)
+MINIMASCOPE_TEST_WIDGETS(TestSetupPanel)
 #include "TestSetupPanel.moc"

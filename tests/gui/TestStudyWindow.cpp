@@ -28,6 +28,7 @@
 #include "study/StudyWorker.h"
 
 #include "QCustomPlotInclude.h"
+#include "support/TestSuite.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -545,7 +546,7 @@ void TestStudyWindow::stopRequeuesRunsInFlight()
     QVERIFY(!window.worker()->isRunning());
 }
 
-QTEST_MAIN(TestStudyWindow)
+MINIMASCOPE_TEST_WIDGETS(TestStudyWindow)
 // The New study form: its study is validated by core's parser (every point) before it can be
 // created, and the file it writes is the study it showed.
 void TestStudyWindow::newStudyFormValidatesAndWrites()

@@ -6,6 +6,7 @@
 #include "SurfaceFormat.h"
 #include "SurfaceScene.h"
 #include "SurfaceView.h"
+#include "support/TestSuite.h"
 
 #include <QApplication>
 #include <QDir>
@@ -141,6 +142,10 @@ void drag(QWidget* widget, QPoint from, QPoint to)
 
 class TestSurfaceView : public QObject {
     Q_OBJECT
+public:
+    // The VTK panel's OpenGL format must be the default before the application exists.
+    static void initMain() { setDefaultSurfaceFormat(); }
+
 private Q_SLOTS:
     void fillOfCoarseLatticeIsBilinear();
     void emptyViewShowsOnlyBackground();
@@ -463,12 +468,6 @@ void TestSurfaceView::offscreenRendererWithoutXServerSaysSo()
              qPrintable(error));
 }
 
-int main(int argc, char** argv)
-{
-    setDefaultSurfaceFormat();
-    QApplication app(argc, argv);
-    TestSurfaceView suite;
-    return QTest::qExec(&suite, argc, argv);
-}
+MINIMASCOPE_TEST_WIDGETS(TestSurfaceView)
 
 #include "TestSurfaceView.moc"

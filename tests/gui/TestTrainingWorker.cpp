@@ -3,6 +3,7 @@
 // after it. Runs are the escape toy under GD (eta = 0.7 from x0 = 0.99), which reaches the
 // minimum x = 1 (loss < 1e-10) in a few dozen steps, or never stops when its loss goal is 0.
 #include "workers/TrainingWorker.h"
+#include "support/TestSuite.h"
 
 #include <QThread>
 #include <QtTest>
@@ -105,5 +106,5 @@ void TestTrainingWorker::cancelStopsOnlyTheJobItNames()
     QCOMPARE(m_outcomes[5].reason, QStringLiteral("loss_below"));
 }
 
-QTEST_GUILESS_MAIN(TestTrainingWorker)
+MINIMASCOPE_TEST_GUILESS(TestTrainingWorker)
 #include "TestTrainingWorker.moc"

@@ -13,6 +13,7 @@
 #include "controllers/WhatIfController.h"
 #include "panels/SetupPanel.h"
 #include "panels/WhatIfPanel.h"
+#include "support/TestSuite.h"
 
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -373,5 +374,5 @@ private:
     QString m_moons;
 };
 
-QTEST_MAIN(TestWhatIf)
+MINIMASCOPE_TEST_WIDGETS(TestWhatIf)
 #include "TestWhatIf.moc"

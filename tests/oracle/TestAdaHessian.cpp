@@ -14,6 +14,7 @@
 #include "train/Trainer.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -165,5 +166,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestAdaHessian)
+MINIMASCOPE_TEST_APPLESS(TestAdaHessian)
 #include "TestAdaHessian.moc"

@@ -8,6 +8,7 @@
 #include "data/Dataset.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -218,5 +219,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAsymmetricValleys)
+MINIMASCOPE_TEST_GUILESS(TestAsymmetricValleys)
 #include "TestAsymmetricValleys.moc"

@@ -11,6 +11,7 @@
 #include "models/Mlp.h"
 #include "models/SeededInit.h"
 #include "train/Objective.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -221,5 +222,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestCurvature)
+MINIMASCOPE_TEST_APPLESS(TestCurvature)
 #include "TestCurvature.moc"

@@ -12,6 +12,7 @@
 #include "analysis/SpectralDensity.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
+#include "support/TestSuite.h"
 
 #include <QTest>
 #include <nlohmann/json.hpp>
@@ -229,5 +230,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestCurvatureSpectra)
+MINIMASCOPE_TEST_APPLESS(TestCurvatureSpectra)
 #include "TestCurvatureSpectra.moc"

@@ -7,6 +7,7 @@
 #include "data/DatasetSpec.h"
 #include "train/RunConfig.h"
 #include "train/Trainer.h"
+#include "support/TestSuite.h"
 
 #include <nlohmann/json.hpp>
 
@@ -153,5 +154,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestCurvatureTracking)
+MINIMASCOPE_TEST_APPLESS(TestCurvatureTracking)
 #include "TestCurvatureTracking.moc"

@@ -5,6 +5,7 @@
 #include "analysis/Lanczos.h"
 #include "analysis/SpectralDensity.h"
 #include "common/CancelToken.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -780,5 +781,5 @@ void TestEigensolvers::invalidArguments()
     QCOMPARE(*dense.calls, int64_t(0));
 }
 
-QTEST_APPLESS_MAIN(TestEigensolvers)
+MINIMASCOPE_TEST_APPLESS(TestEigensolvers)
 #include "TestEigensolvers.moc"

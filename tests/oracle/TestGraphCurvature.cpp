@@ -17,6 +17,7 @@
 #include "models/LeNet5.h"
 #include "models/SmallResNet.h"
 #include "models/SmallVgg.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <torch/nn/modules/batchnorm.h>
@@ -343,5 +344,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestGraphCurvature)
+MINIMASCOPE_TEST_APPLESS(TestGraphCurvature)
 #include "TestGraphCurvature.moc"

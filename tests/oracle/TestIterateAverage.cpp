@@ -10,6 +10,7 @@
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -152,5 +153,5 @@ private:
     }
 };
 
-QTEST_GUILESS_MAIN(TestIterateAverage)
+MINIMASCOPE_TEST_GUILESS(TestIterateAverage)
 #include "TestIterateAverage.moc"

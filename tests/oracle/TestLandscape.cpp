@@ -19,6 +19,7 @@
 #include "support/InputErrorOf.h"
 #include "TestLandscapeQuadratic.h"
 #include "train/Objective.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -471,5 +472,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestLandscape)
+MINIMASCOPE_TEST_APPLESS(TestLandscape)
 #include "TestLandscape.moc"

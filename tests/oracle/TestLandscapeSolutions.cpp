@@ -12,6 +12,7 @@
 #include "models/SeededInit.h"
 #include "support/InputErrorOf.h"
 #include "train/Objective.h"
+#include "support/TestSuite.h"
 
 #include <QTest>
 
@@ -178,5 +179,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestLandscapeSolutions)
+MINIMASCOPE_TEST_APPLESS(TestLandscapeSolutions)
 #include "TestLandscapeSolutions.moc"

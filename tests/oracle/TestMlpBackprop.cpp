@@ -7,6 +7,7 @@
 #include "models/SeededInit.h"
 #include "train/LossGradient.h"
 #include "train/MlpBackprop.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -244,5 +245,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestMlpBackprop)
+MINIMASCOPE_TEST_APPLESS(TestMlpBackprop)
 #include "TestMlpBackprop.moc"

@@ -11,6 +11,7 @@
 #include "analysis/NoiseGeometry.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
+#include "support/TestSuite.h"
 
 #include <QTest>
 #include <nlohmann/json.hpp>
@@ -232,5 +233,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestNoiseGeometry)
+MINIMASCOPE_TEST_GUILESS(TestNoiseGeometry)
 #include "TestNoiseGeometry.moc"

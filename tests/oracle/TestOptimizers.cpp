@@ -3,6 +3,7 @@
 // flat parameter vector is). The reference arithmetic below uses plain doubles, not torch.
 #include "train/OptimizerFactory.h"
 #include "train/RunConfig.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <torch/optim/optimizer.h>
@@ -330,5 +331,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestOptimizers)
+MINIMASCOPE_TEST_APPLESS(TestOptimizers)
 #include "TestOptimizers.moc"

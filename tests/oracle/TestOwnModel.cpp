@@ -18,6 +18,7 @@
 #include "train/Objective.h"
 #include "train/RunConfig.h"
 #include "train/Trainer.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -278,5 +279,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestOwnModel)
+MINIMASCOPE_TEST_GUILESS(TestOwnModel)
 #include "TestOwnModel.moc"

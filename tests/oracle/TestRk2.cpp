@@ -7,6 +7,7 @@
 #include "train/Rk2.h"
 #include "train/RunConfig.h"
 #include "train/Trainer.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -110,5 +111,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRk2)
+MINIMASCOPE_TEST_GUILESS(TestRk2)
 #include "TestRk2.moc"

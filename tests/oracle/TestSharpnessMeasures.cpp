@@ -9,6 +9,7 @@
 #include "common/CancelToken.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
+#include "support/TestSuite.h"
 
 #include <QTest>
 
@@ -161,5 +162,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestSharpnessMeasures)
+MINIMASCOPE_TEST_APPLESS(TestSharpnessMeasures)
 #include "TestSharpnessMeasures.moc"

@@ -13,6 +13,7 @@
 #include "train/LossGradient.h"
 #include "train/RunConfig.h"
 #include "train/Trainer.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -322,5 +323,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestTrainer)
+MINIMASCOPE_TEST_APPLESS(TestTrainer)
 #include "TestTrainer.moc"

@@ -6,6 +6,7 @@
 #include "data/SyntheticDatasets.h"
 #include "landscape/WeightSymmetry.h"
 #include "models/FlatParameters.h"
+#include "support/TestSuite.h"
 
 #include <QTest>
 
@@ -143,5 +144,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestWeightSymmetry)
+MINIMASCOPE_TEST_GUILESS(TestWeightSymmetry)
 #include "TestWeightSymmetry.moc"

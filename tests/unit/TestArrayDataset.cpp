@@ -12,6 +12,7 @@
 #include "models/ModelSpec.h"
 #include "models/Network.h"
 #include "support/InputErrorOf.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <zlib.h>
@@ -279,5 +280,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestArrayDataset)
+MINIMASCOPE_TEST_GUILESS(TestArrayDataset)
 #include "TestArrayDataset.moc"

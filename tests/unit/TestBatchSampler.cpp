@@ -1,6 +1,7 @@
 // The three batch sampling rules: epochs of Shuffle, uniformity of Subset, repeats of
 // Replacement, and reproducibility from the seed.
 #include "train/BatchSampler.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 
@@ -187,5 +188,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestBatchSampler)
+MINIMASCOPE_TEST_APPLESS(TestBatchSampler)
 #include "TestBatchSampler.moc"

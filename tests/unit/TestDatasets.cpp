@@ -4,6 +4,7 @@
 #include "data/DatasetTransforms.h"
 #include "data/SyntheticDatasets.h"
 #include "support/InputErrorOf.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 
@@ -451,5 +452,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestDatasets)
+MINIMASCOPE_TEST_APPLESS(TestDatasets)
 #include "TestDatasets.moc"

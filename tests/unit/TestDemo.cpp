@@ -10,6 +10,7 @@
 #include "demos/EscapeToyLesson.h"
 #include "demos/NormalizationLesson.h"
 #include "train/RunConfig.h"
+#include "support/TestSuite.h"
 
 #include <QDir>
 #include <QFile>
@@ -254,5 +255,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDemo)
+MINIMASCOPE_TEST_GUILESS(TestDemo)
 #include "TestDemo.moc"

@@ -4,6 +4,7 @@
 #include "models/Mlp.h"
 #include "models/SeededInit.h"
 #include "support/InputErrorOf.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -210,5 +211,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestFlatParameters)
+MINIMASCOPE_TEST_APPLESS(TestFlatParameters)
 #include "TestFlatParameters.moc"

@@ -5,6 +5,7 @@
 #include "data/FashionMnist.h"
 #include "data/IdxFile.h"
 #include "support/InputErrorOf.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <zlib.h>
@@ -394,5 +395,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestIdxFile)
+MINIMASCOPE_TEST_APPLESS(TestIdxFile)
 #include "TestIdxFile.moc"

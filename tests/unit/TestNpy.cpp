@@ -3,6 +3,7 @@
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
 #include "io/Npy.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 
@@ -427,5 +428,5 @@ print('ok')
     QVERIFY(at::equal(loaded, sampleTensor(dtypeFromName(dtype), toShape(shape))));
 }
 
-QTEST_APPLESS_MAIN(TestNpy)
+MINIMASCOPE_TEST_APPLESS(TestNpy)
 #include "TestNpy.moc"

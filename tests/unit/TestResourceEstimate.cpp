@@ -2,6 +2,7 @@
 // counts of the papers' MLPs, and impossible configs refused with the numbers.
 #include "common/InputError.h"
 #include "train/ResourceEstimate.h"
+#include "support/TestSuite.h"
 
 #include <nlohmann/json.hpp>
 
@@ -89,5 +90,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestResourceEstimate)
+MINIMASCOPE_TEST_APPLESS(TestResourceEstimate)
 #include "TestResourceEstimate.moc"

@@ -3,6 +3,7 @@
 // the names there are. Every folder is a temporary one; the environment is restored after each test.
 #include "common/InputError.h"
 #include "io/ResourceLibrary.h"
+#include "support/TestSuite.h"
 
 #include <QDir>
 #include <QFile>
@@ -149,5 +150,5 @@ private:
     QByteArray m_savedResources;
 };
 
-QTEST_GUILESS_MAIN(TestResourceLibrary)
+MINIMASCOPE_TEST_GUILESS(TestResourceLibrary)
 #include "TestResourceLibrary.moc"

@@ -6,6 +6,7 @@
 #include "models/Network.h"
 #include "train/RunConfig.h"
 #include "support/InputErrorOf.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -295,5 +296,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestRunConfig)
+MINIMASCOPE_TEST_APPLESS(TestRunConfig)
 #include "TestRunConfig.moc"

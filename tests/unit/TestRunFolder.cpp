@@ -12,6 +12,7 @@
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -271,5 +272,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestRunFolder)
+MINIMASCOPE_TEST_APPLESS(TestRunFolder)
 #include "TestRunFolder.moc"

@@ -3,6 +3,7 @@
 // c = (n - B) / (B (n - 1)) and s <= sqrt(B (n - 1) / (n - B)) / eta, and B draws with
 // replacement, c = 1 / B and s <= sqrt(B) / eta (finite even for B = n).
 #include "analysis/StabilityBounds.h"
+#include "support/TestSuite.h"
 
 #include <QTest>
 
@@ -126,5 +127,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestStabilityBounds)
+MINIMASCOPE_TEST_APPLESS(TestStabilityBounds)
 #include "TestStabilityBounds.moc"

@@ -6,6 +6,7 @@
 #include "io/ConfigObject.h"
 #include "io/StrictJson.h"
 #include "support/InputErrorOf.h"
+#include "support/TestSuite.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -182,5 +183,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestStrictJson)
+MINIMASCOPE_TEST_APPLESS(TestStrictJson)
 #include "TestStrictJson.moc"

@@ -5,6 +5,7 @@
 #include "io/AtomicFile.h"
 #include "io/Npy.h"
 #include "io/TensorFolder.h"
+#include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -400,5 +401,5 @@ void TestTensorFolder::readWholeFileErrors()
         {QStringLiteral("cannot read ") + absent + QLatin1String(": No such file or directory")}));
 }
 
-QTEST_APPLESS_MAIN(TestTensorFolder)
+MINIMASCOPE_TEST_APPLESS(TestTensorFolder)
 #include "TestTensorFolder.moc"
