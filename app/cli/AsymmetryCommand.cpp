@@ -38,7 +38,7 @@ namespace minimascope::cli {
 namespace {
 
 // Caps that keep a typo from asking for hours of gradients.
-constexpr int64_t kMaxCount = 10000;
+constexpr int64_t kMaxDirections = 10000;
 constexpr int64_t kMaxPoints = 1001;
 constexpr double kMaxDistance = 1e6;
 
@@ -96,7 +96,7 @@ AsymmetryArguments parseArguments(const std::vector<std::string>& arguments)
         } else if (option == "--params") {
             a.parametersDir = value();
         } else if (option == "--count") {
-            a.options.count = parseCount(option, value(), 1, kMaxCount);
+            a.options.count = parseCount(option, value(), 1, kMaxDirections);
         } else if (option == "--points") {
             a.options.points = parseCount(option, value(), 2, kMaxPoints);
         } else if (option == "--range") {

@@ -10,6 +10,7 @@
 #include "common/InputError.h"
 #include "demos/Demo.h"
 #include "io/AtomicFile.h"
+#include "io/NumberFormat.h"
 #include "io/ResourceLibrary.h"
 #include "train/RunFolder.h"
 
@@ -127,10 +128,9 @@ nlohmann::json summaryOf(const CliArguments& args, const std::string& printed)
         const std::vector<core::CurvatureSample> samples = core::readCurvatureLog(core::readRunFolderInfo(dir));
         if (!samples.empty()) {
             const core::CurvatureSample& last = samples.back();
-            const auto number = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); };
             summary["curvature"] = {{"iteration", last.iteration},
-                                    {"sharpness", number(last.sharpness)},
-                                    {"non_uniformity", number(last.nonUniformity)}};
+                                    {"sharpness", core::jsonNumber(last.sharpness)},
+                                    {"non_uniformity", core::jsonNumber(last.nonUniformity)}};
         }
         return summary;
     }

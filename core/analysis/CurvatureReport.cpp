@@ -4,6 +4,7 @@
 #include "analysis/LayerBlock.h"
 #include "common/CancelToken.h"
 #include "data/Dataset.h"
+#include "io/NumberFormat.h"
 #include "models/FlatParameters.h"
 
 #include <ATen/ATen.h>
@@ -23,15 +24,10 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-nlohmann::json finite(double value)
-{
-    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-}
-
 nlohmann::json measured(const MeasuredValue& m)
 {
-    return {{"value", finite(m.value)}, {"residual", finite(m.residual)}, {"products", m.products},
-            {"seconds", finite(m.seconds)}};
+    return {{"value", jsonNumber(m.value)}, {"residual", jsonNumber(m.residual)}, {"products", m.products},
+            {"seconds", jsonNumber(m.seconds)}};
 }
 
 SolverProgressSink forward(const CurvatureProgressSink& progress, const std::string& quantity)
@@ -183,21 +179,21 @@ nlohmann::json CurvatureReport::toJson() const
     if (nonUniformity)
         json["non_uniformity"] = measured(*nonUniformity);
     if (stability) {
-        json["stability"] = {{"lambda_max", finite(stability->lambdaMax)}, {"residual", finite(stability->residual)},
+        json["stability"] = {{"lambda_max", jsonNumber(stability->lambdaMax)}, {"residual", jsonNumber(stability->residual)},
                              {"products", stability->products}, {"stable", stability->stable},
                              {"certified", stability->certified}, {"verdict", stability->verdict()},
-                             {"sharpness_bound", finite(stability->sharpnessBound)},
-                             {"non_uniformity_bound", finite(stability->nonUniformityBound)}};
+                             {"sharpness_bound", jsonNumber(stability->sharpnessBound)},
+                             {"non_uniformity_bound", jsonNumber(stability->nonUniformityBound)}};
     }
     if (trace) {
         // "estimator" and the sketch's fields are new: files without them hold a plain Hutchinson estimate.
-        json["trace"] = {{"value", finite(trace->trace)}, {"standard_error", finite(trace->standardError)},
+        json["trace"] = {{"value", jsonNumber(trace->trace)}, {"standard_error", jsonNumber(trace->standardError)},
                          {"samples", trace->samples}, {"products", trace->products},
                          {"estimator", trace->estimator()}};
         if (trace->sketchSize > 0) {
             json["trace"]["sketch"] = toString(trace->sketch);
             json["trace"]["sketch_size"] = trace->sketchSize;
-            json["trace"]["sketch_trace"] = finite(trace->sketchTrace);
+            json["trace"]["sketch_trace"] = jsonNumber(trace->sketchTrace);
         }
     }
     if (density)
@@ -215,11 +211,11 @@ nlohmann::json CurvatureReport::toJson() const
         json["layer_sharpness"] = perLayer;
     }
     if (epsilonSharpness)
-        json["epsilon_sharpness"] = {{"value", finite(epsilonSharpness->value)},
-                                     {"loss", finite(epsilonSharpness->loss)},
-                                     {"max_loss", finite(epsilonSharpness->maxLoss)},
+        json["epsilon_sharpness"] = {{"value", jsonNumber(epsilonSharpness->value)},
+                                     {"loss", jsonNumber(epsilonSharpness->loss)},
+                                     {"max_loss", jsonNumber(epsilonSharpness->maxLoss)},
                                      {"gradients", epsilonSharpness->gradients},
-                                     {"seconds", finite(epsilonSharpness->seconds)}};
+                                     {"seconds", jsonNumber(epsilonSharpness->seconds)}};
     if (noise)
         json["gradient_noise"] = noise->toJson();
     return json;

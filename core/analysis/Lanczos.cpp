@@ -2,6 +2,7 @@
 
 #include "analysis/LanczosProcess.h"
 #include "common/CancelToken.h"
+#include "io/NumberFormat.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -187,8 +188,6 @@ at::Tensor LanczosProcess::combineImages(const at::Tensor& coefficients) const
 } // namespace detail
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Indices (into linalg_eigh's ascending order) of the wanted Ritz values, in reporting order.
 std::vector<int64_t> wantedIndices(int64_t size, int64_t k, Spectrum which)

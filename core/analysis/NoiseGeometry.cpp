@@ -3,6 +3,7 @@
 #include "analysis/GradientCovariance.h"
 #include "common/CancelToken.h"
 #include "data/Dataset.h"
+#include "io/NumberFormat.h"
 #include "models/FlatParameters.h"
 
 #include <ATen/ATen.h>
@@ -50,11 +51,6 @@ double projectedShare(const at::Tensor& vector, const std::vector<at::Tensor>& r
         inside += c * c;
     }
     return inside / total;
-}
-
-nlohmann::json finite(double value)
-{
-    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
 }
 
 } // namespace
@@ -167,22 +163,22 @@ nlohmann::json NoiseGeometryReport::toJson() const
     nlohmann::json json{{"status", toString(status)},
                         {"matrix", centered ? "centered: (1/n) sum g_i g_i^T - g g^T" : "(1/n) sum g_i g_i^T"},
                         {"k", k},
-                        {"gradient_norm", finite(gradientNorm)},
+                        {"gradient_norm", jsonNumber(gradientNorm)},
                         {"products", products},
-                        {"seconds", finite(seconds)}};
+                        {"seconds", jsonNumber(seconds)}};
     if (!topEigenvalues.empty()) {
         nlohmann::json top = nlohmann::json::array();
         for (size_t i = 0; i < topEigenvalues.size(); ++i)
-            top.push_back({{"value", finite(topEigenvalues[i])}, {"residual", finite(topResiduals[i])}});
+            top.push_back({{"value", jsonNumber(topEigenvalues[i])}, {"residual", jsonNumber(topResiduals[i])}});
         json["top_eigenvalues"] = top;
         json["converged"] = topConverged;
     }
     if (overlap) {
-        json["subspace_overlap"] = finite(*overlap);
+        json["subspace_overlap"] = jsonNumber(*overlap);
         json["hessian_eigenvalues"] = hessianEigenvalues;
     }
     if (gradientShare)
-        json["gradient_share_in_hessian_top"] = finite(*gradientShare);
+        json["gradient_share_in_hessian_top"] = jsonNumber(*gradientShare);
     if (density)
         json["density"] = {{"grid", density->grid}, {"density", density->density}, {"sigma", density->sigma},
                            {"nodes", density->nodes}, {"weights", density->weights},

@@ -2,6 +2,7 @@
 
 #include "analysis/LanczosProcess.h"
 #include "common/CancelToken.h"
+#include "io/NumberFormat.h"
 
 #include <ATen/ATen.h>
 
@@ -19,7 +20,6 @@ namespace minimascope::core {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Called after each product with the products made so far.
 using ProductDone = std::function<void(int64_t products)>;

@@ -9,9 +9,13 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 
 namespace minimascope::core {
+
+// A value not measured: NaN in memory, null in JSON (jsonNumber), empty in CSV (csvNumber).
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 inline nlohmann::json jsonNumber(double value)
 {

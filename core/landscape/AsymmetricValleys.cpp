@@ -3,6 +3,7 @@
 #include "analysis/LossCurvature.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "io/NumberFormat.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 
@@ -21,16 +22,11 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-nlohmann::json finite(double value)
-{
-    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-}
-
 nlohmann::json finiteArray(const std::vector<double>& values)
 {
     nlohmann::json array = nlohmann::json::array();
     for (double v : values)
-        array.push_back(finite(v));
+        array.push_back(jsonNumber(v));
     return array;
 }
 
@@ -154,19 +150,19 @@ nlohmann::json AsymmetryScan::toJson() const
     nlohmann::json list = nlohmann::json::array();
     for (const DirectionAsymmetry& d : directions)
         list.push_back({{"seed", d.seed},
-                        {"norm", finite(d.norm)},
-                        {"centre_loss", finite(d.centreLoss)},
+                        {"norm", jsonNumber(d.norm)},
+                        {"centre_loss", jsonNumber(d.centreLoss)},
                         {"distances", finiteArray(d.distances)},
                         {"loss_plus", finiteArray(d.lossPlus)},
                         {"loss_minus", finiteArray(d.lossMinus)},
                         {"slope_plus", finiteArray(d.slopePlus)},
                         {"slope_minus", finiteArray(d.slopeMinus)},
                         {"flat_side", d.flatSide},
-                        {"flat_slope_max", finite(d.flatSlopeMax)},
-                        {"sharp_slope_min", finite(d.sharpSlopeMin)},
-                        {"mean_slope_flat", finite(d.meanSlopeFlat)},
-                        {"mean_slope_sharp", finite(d.meanSlopeSharp)},
-                        {"ratio", finite(d.ratio)},
+                        {"flat_slope_max", jsonNumber(d.flatSlopeMax)},
+                        {"sharp_slope_min", jsonNumber(d.sharpSlopeMin)},
+                        {"mean_slope_flat", jsonNumber(d.meanSlopeFlat)},
+                        {"mean_slope_sharp", jsonNumber(d.meanSlopeSharp)},
+                        {"ratio", jsonNumber(d.ratio)},
                         {"ratio_infinite", std::isinf(d.ratio)},
                         {"asymmetric", d.asymmetric}});
     nlohmann::json ranked = nlohmann::json::array();
@@ -186,7 +182,7 @@ nlohmann::json AsymmetryScan::toJson() const
             {"count", static_cast<int64_t>(directions.size())},
             {"asymmetric_count", asymmetricCount},
             {"gradients", gradients},
-            {"seconds", finite(seconds)},
+            {"seconds", jsonNumber(seconds)},
             {"most_asymmetric_first", ranked},
             {"directions", list}};
 }

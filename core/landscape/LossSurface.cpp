@@ -2,6 +2,7 @@
 
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "io/NumberFormat.h"
 #include "landscape/BatchNormStatistics.h"
 #include "landscape/MlpSurfacePath.h"
 #include "models/FlatParameters.h"
@@ -26,7 +27,6 @@ namespace minimascope::core {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // The coarse level has at least this many intervals along the longer axis.
 constexpr int64_t kCoarseIntervals = 6;
 // ~30 sink calls a second at most.

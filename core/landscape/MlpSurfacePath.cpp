@@ -1,6 +1,7 @@
 #include "landscape/MlpSurfacePath.h"
 
 #include "common/CancelToken.h"
+#include "io/NumberFormat.h"
 #include "models/FlatParameters.h"
 #include "models/Mlp.h"
 
@@ -13,8 +14,6 @@
 namespace minimascope::core {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // `base + a * one + b * two`, skipping the terms whose tensor is undefined (1D curves).
 at::Tensor combine(const at::Tensor& base, double a, const at::Tensor& one, double b, const at::Tensor& two)

@@ -3,6 +3,7 @@
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
 #include "io/Npy.h"
+#include "io/NumberFormat.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -26,8 +27,6 @@
 namespace minimascope::core {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void checkGrid(const LandscapeGrid& grid)
 {

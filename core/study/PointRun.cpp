@@ -23,8 +23,6 @@ namespace minimascope::core {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 nlohmann::json measuresJson(const StudyMeasures& m)
 {
     return {{"sharpness", m.sharpness}, {"non_uniformity", m.nonUniformity}, {"stability", m.stability},

@@ -1,6 +1,7 @@
 #include "study/StudyStore.h"
 
 #include "common/InputError.h"
+#include "io/NumberFormat.h"
 
 #include <sqlite3.h>
 
@@ -10,8 +11,6 @@
 namespace minimascope::core {
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const char* const kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -1,6 +1,7 @@
 #include "train/Objective.h"
 
 #include "common/CancelToken.h"
+#include "io/NumberFormat.h"
 #include "models/Network.h"
 
 #include <ATen/ATen.h>
@@ -9,10 +10,6 @@
 #include <limits>
 
 namespace minimascope::core {
-
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}
 
 at::Tensor objectiveLoss(Task task, const at::Tensor& output, const at::Tensor& targets)
 {

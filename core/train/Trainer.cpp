@@ -2,6 +2,7 @@
 
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "io/NumberFormat.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/AdaHessian.h"
@@ -27,7 +28,6 @@ namespace minimascope::core {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kProgressInterval = 1.0 / 30.0;
 
 double secondsSince(Clock::time_point start)
@@ -35,15 +35,15 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-struct Hook {
-    int64_t every;
-    bool atEnd;
-    std::function<void(const TrainerState&)> call;
-};
-
 } // namespace
 
 struct Trainer::Impl {
+    struct Hook {
+        int64_t every;
+        bool atEnd;
+        std::function<void(const TrainerState&)> call;
+    };
+
     std::shared_ptr<Network> network;
     std::unique_ptr<FlatParameters> parameters;
     std::unique_ptr<LossGradient> lossGradient;
@@ -196,7 +196,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
     const auto runHooks = [&](bool end) {
         const auto hookStart = Clock::now();
         bool ran = false;
-        for (const Hook& hook : d.hooks) {
+        for (const Impl::Hook& hook : d.hooks) {
             if ((end && hook.atEnd) || (!end && hook.every > 0 && iteration % hook.every == 0)) {
                 hook.call(state());
                 ran = true;

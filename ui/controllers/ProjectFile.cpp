@@ -20,7 +20,7 @@ namespace {
 
 const QString kFormat = QStringLiteral("minimascope-project");
 
-QString tr(const char* text)
+QString trProjectFile(const char* text)
 {
     return QCoreApplication::translate("ProjectFile", text);
 }
@@ -78,7 +78,7 @@ bool saveProject(const QString& path, const RunRecord& record, QString* error)
     // Written to a temporary file and renamed: a failed save never leaves half a project.
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson()) < 0 || !file.commit()) {
-        *error = tr("cannot write %1: %2").arg(path, file.errorString());
+        *error = trProjectFile("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
     return true;
@@ -99,12 +99,12 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &parseError);
     if (!document.isObject()) {
-        *error = tr("%1: not a JSON object (%2)").arg(path, parseError.errorString());
+        *error = trProjectFile("%1: not a JSON object (%2)").arg(path, parseError.errorString());
         return false;
     }
     const QJsonObject root = document.object();
     if (root.value(QStringLiteral("format")).toString() != kFormat || root.value(QStringLiteral("version")).toInt() != 1) {
-        *error = tr("%1: not a MinimaScope project (format \"%2\", version 1 expected)").arg(path, kFormat);
+        *error = trProjectFile("%1: not a MinimaScope project (format \"%2\", version 1 expected)").arg(path, kFormat);
         return false;
     }
     RunRecord out;
@@ -122,7 +122,7 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     const QJsonArray metrics = root.value(QStringLiteral("metrics")).toArray();
     for (qsizetype i = 0; i < metrics.size(); ++i) {
         if (!row(metrics[i], 7, &r)) {
-            *error = tr("%1: metrics row %2 is not 7 numbers").arg(path).arg(i + 1);
+            *error = trProjectFile("%1: metrics row %2 is not 7 numbers").arg(path).arg(i + 1);
             return false;
         }
         out.metrics.append({qint64(r[0].toDouble()), number(r[1]), number(r[2]), number(r[3]), number(r[4]),
@@ -131,7 +131,7 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     const QJsonArray curvature = root.value(QStringLiteral("curvature")).toArray();
     for (qsizetype i = 0; i < curvature.size(); ++i) {
         if (!row(curvature[i], 4, &r)) {
-            *error = tr("%1: curvature row %2 is not 4 numbers").arg(path).arg(i + 1);
+            *error = trProjectFile("%1: curvature row %2 is not 4 numbers").arg(path).arg(i + 1);
             return false;
         }
         out.samples.append({qint64(r[0].toDouble()), number(r[1]), number(r[2]), number(r[3])});

@@ -10,7 +10,7 @@ namespace minimascope::ui {
 
 namespace {
 
-QString number(double v)
+QString shortNumber(double v)
 {
     return QString::number(v, 'g', 6);
 }
@@ -99,7 +99,7 @@ void WhatIfController::showPending()
 {
     if (m_hasPoint)
         m_diagram->setWhatIfPoint(m_sharpness, m_nonUniformity, StabilityDiagram::Verdict::Pending, tr("testing…"));
-    m_panel->setVerdictText(tr("η = %1, B = %2: testing…").arg(number(m_panel->eta())).arg(m_panel->batchSize()));
+    m_panel->setVerdictText(tr("η = %1, B = %2: testing…").arg(shortNumber(m_panel->eta())).arg(m_panel->batchSize()));
 }
 
 bool WhatIfController::applyResult(const StabilityTestResult& result)
@@ -131,13 +131,13 @@ bool WhatIfController::applyResult(const StabilityTestResult& result)
     m_nonUniformity = result.nonUniformity;
     m_hasPoint = true;
     m_diagram->setWhatIfPoint(result.sharpness, result.nonUniformity, diagramVerdict(result.verdict),
-        tr("%1 (λmax = %2)").arg(result.verdict, number(result.lambdaMax)));
+        tr("%1 (λmax = %2)").arg(result.verdict, shortNumber(result.lambdaMax)));
     m_panel->setVerdictText(
         tr("η = %1, B = %2: λmax{(I − ηH)² + η²cΣ} = %3 → <b>%4</b> (a = %5, s = "
            "%6; %7, %8 s%9)")
-            .arg(number(result.eta))
+            .arg(shortNumber(result.eta))
             .arg(result.batchSize)
-            .arg(number(result.lambdaMax), result.verdict, number(result.sharpness), number(result.nonUniformity),
+            .arg(shortNumber(result.lambdaMax), result.verdict, shortNumber(result.sharpness), shortNumber(result.nonUniformity),
                 result.products == 1 ? tr("1 product") : tr("%1 products").arg(result.products))
             .arg(result.seconds, 0, 'f', 2)
             .arg(result.warmStarted ? tr(", warm start") : QString()));

@@ -50,7 +50,7 @@ private:
     int& m_depth;
 };
 
-QString number(double value)
+QString formNumber(double value)
 {
     return QString::number(value, 'g', 10);
 }
@@ -277,7 +277,7 @@ void SetupPanel::fillFields(const QString& resolvedJson)
     d.n->setValue(static_cast<int>(c.dataset.n));
     d.testN->setValue(static_cast<int>(c.dataset.testN));
     d.classes->setText(joinIntegers(c.dataset.classes));
-    d.noise->setText(number(c.dataset.noise));
+    d.noise->setText(formNumber(c.dataset.noise));
     d.seed->setValue(static_cast<int>(c.seed));
     d.modelPath->setText(QString::fromStdString(c.model.path));
     if (!c.modelPreset.empty())
@@ -290,21 +290,21 @@ void SetupPanel::fillFields(const QString& resolvedJson)
         d.model->setCurrentText(kCustomMlpEntry);
     d.widths->setText(joinIntegers(c.model.widths));
     d.activation->setCurrentText(QString::fromStdString(core::toString(c.model.activation)));
-    d.x0->setText(number(c.model.initialPosition));
+    d.x0->setText(formNumber(c.model.initialPosition));
     const core::OptimizerSpec& o = c.optimizer;
     d.optimizer->setCurrentText(QString::fromStdString(o.name));
-    d.lr->setText(number(o.lr));
+    d.lr->setText(formNumber(o.lr));
     d.batchSize->setValue(static_cast<int>(o.batchSize));
     d.sampling->setCurrentText(QString::fromUtf8(core::toString(o.sampling)));
-    d.momentum->setText(number(o.momentum));
-    d.weightDecay->setText(number(o.weightDecay));
-    d.beta1->setText(number(o.beta1));
-    d.beta2->setText(number(o.beta2));
-    d.rho->setText(number(o.rho));
+    d.momentum->setText(formNumber(o.momentum));
+    d.weightDecay->setText(formNumber(o.weightDecay));
+    d.beta1->setText(formNumber(o.beta1));
+    d.beta2->setText(formNumber(o.beta2));
+    d.rho->setText(formNumber(o.rho));
     d.historySize->setValue(static_cast<int>(o.historySize));
-    d.lossBelow->setText(number(c.stop.lossBelow));
+    d.lossBelow->setText(formNumber(c.stop.lossBelow));
     d.maxIterations->setValue(static_cast<int>(std::min<int64_t>(c.stop.maxIterations, std::numeric_limits<int>::max())));
-    d.maxSeconds->setText(number(c.stop.maxSeconds));
+    d.maxSeconds->setText(formNumber(c.stop.maxSeconds));
     d.filling = false;
     revalidate();
 }

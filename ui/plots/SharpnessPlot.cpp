@@ -12,7 +12,7 @@
 namespace minimascope::ui {
 namespace {
 // Room above the 2/η line so that its label and the curve approaching it stay readable.
-constexpr double headroom = 1.15;
+constexpr double kSharpnessHeadroom = 1.15;
 // Above this many points, only every k-th gets a marker (the line shows the rest).
 constexpr int maxMarkers = 300;
 }  // namespace
@@ -77,8 +77,8 @@ void SharpnessPlot::fitView() const
     QCPAxis* y = customPlot()->yAxis;
     double upper = y->range().upper;
     if (std::isfinite(m_threshold))
-        upper = m_graph->dataCount() > 0 ? std::max(upper, m_threshold * headroom)
-                                         : m_threshold * headroom;
+        upper = m_graph->dataCount() > 0 ? std::max(upper, m_threshold * kSharpnessHeadroom)
+                                         : m_threshold * kSharpnessHeadroom;
     // Sharpness is usually positive; start at 0 unless a negative value was measured.
     const double lower = std::min(0.0, y->range().lower);
     y->setRange(m_graph->dataCount() > 0 ? lower : 0.0, upper);

@@ -16,7 +16,7 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // Room beyond the larger of the data and the bounds.
-constexpr double headroom = 1.12;
+constexpr double kDiagramHeadroom = 1.12;
 // Room below the lower end, as a share of the range.
 constexpr double lowerPad = 0.03;
 // Transparency of the stable region's fill (0..255): visible in both themes, points stay readable.
@@ -454,8 +454,8 @@ void StabilityDiagram::fitView() const
         axis->setRange(lower - pad, upper);
     };
     QCustomPlot* plot = customPlot();
-    setRange(plot->xAxis, aMin * headroom, aMax * headroom);
-    setRange(plot->yAxis, sMin * headroom, sMax * headroom);
+    setRange(plot->xAxis, aMin * kDiagramHeadroom, aMax * kDiagramHeadroom);
+    setRange(plot->yAxis, sMin * kDiagramHeadroom, sMax * kDiagramHeadroom);
 }
 
 void StabilityDiagram::applyTheme(const PlotTheme& t)

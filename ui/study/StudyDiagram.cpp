@@ -14,7 +14,7 @@ namespace {
 constexpr double markerSize = 8.0;
 constexpr double ringSize = 15.0;
 // Room beyond the larger of the data and the bounds, and below the lower end (as the base).
-constexpr double headroom = 1.12;
+constexpr double kDiagramHeadroom = 1.12;
 constexpr double lowerPad = 0.03;
 
 // Categorical colors of the theme, skipping the bounds' red (1) and the region's green (2).
@@ -214,8 +214,8 @@ void StudyDiagram::fitView() const
     const auto setRange = [](QCPAxis* axis, double lower, double upper) {
         axis->setRange(lower - lowerPad * (upper - lower), upper);
     };
-    setRange(customPlot()->xAxis, aMin * headroom, aMax * headroom);
-    setRange(customPlot()->yAxis, sMin * headroom, sMax * headroom);
+    setRange(customPlot()->xAxis, aMin * kDiagramHeadroom, aMax * kDiagramHeadroom);
+    setRange(customPlot()->yAxis, sMin * kDiagramHeadroom, sMax * kDiagramHeadroom);
 }
 
 void StudyDiagram::applyTheme(const PlotTheme& t)

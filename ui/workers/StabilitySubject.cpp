@@ -20,16 +20,9 @@ namespace minimascope::ui {
 
 namespace {
 
-QString tr(const char* text)
+QString trStabilitySubject(const char* text)
 {
     return QCoreApplication::translate("StabilitySubject", text);
-}
-
-JobStatus toJobStatus(core::RunStatus status)
-{
-    return status == core::RunStatus::Finished ? JobStatus::Finished
-        : status == core::RunStatus::Cancelled ? JobStatus::Cancelled
-                                               : JobStatus::Failed;
 }
 
 }   // namespace
@@ -124,7 +117,7 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
     const int64_t n = d.data.size();
     if (out.batchSize > n || n < 2) {
         out.status = JobStatus::Failed;
-        out.message = tr("the stability test needs 2 <= B <= n (B = %1, n = %2)").arg(out.batchSize).arg(n);
+        out.message = trStabilitySubject("the stability test needs 2 <= B <= n (B = %1, n = %2)").arg(out.batchSize).arg(n);
         return out;
     }
     const core::CurvatureRequest defaults;   // analyze's tolerance and Lanczos step cap
@@ -136,8 +129,8 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
             = core::measureCurvature(*d.network, *d.parameters, d.data, curvature, d.cancel);
         if (report.status != core::RunStatus::Finished || report.topEigenvalues.empty() || !report.nonUniformity) {
             out.status
-                = toJobStatus(report.status == core::RunStatus::Finished ? core::RunStatus::Failed : report.status);
-            out.message = tr("a and s of the run were not measured");
+                = jobStatusOf(report.status == core::RunStatus::Finished ? core::RunStatus::Failed : report.status);
+            out.message = trStabilitySubject("a and s of the run were not measured");
             return out;
         }
         d.sharpness = report.topEigenvalues.front().value;
@@ -156,7 +149,7 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
     const core::StabilityVerdict verdict = core::testLinearStability(
         d.operators->hessian(), d.operators->covariance(), out.eta, out.batchSize, n, d.shape.draw, options, d.cancel);
     out.seconds = double(timer.nsecsElapsed()) * 1e-9;
-    out.status = toJobStatus(verdict.status);
+    out.status = jobStatusOf(verdict.status);
     out.lambdaMax = verdict.lambdaMax;
     out.residual = verdict.residual;
     out.products = verdict.products;

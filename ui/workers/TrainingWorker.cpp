@@ -50,17 +50,6 @@ constexpr qint64 kUpdateIntervalMs = 100;
 // smooth path, and 61 copies of the canonical 784-256x4-10 MLP are ~100 MB.
 constexpr size_t kMaxSnapshots = 60;
 
-JobStatus toJobStatus(core::RunStatus status)
-{
-    switch (status) {
-    case core::RunStatus::Finished: return JobStatus::Finished;
-    case core::RunStatus::Cancelled: return JobStatus::Cancelled;
-    case core::RunStatus::Diverged: return JobStatus::Diverged;
-    case core::RunStatus::Failed: return JobStatus::Failed;
-    }
-    return JobStatus::Failed;
-}
-
 MetricsPoint toPoint(const core::MetricsRow& row)
 {
     return {row.iteration, row.seconds, row.batchLoss, row.trainLoss, row.trainAccuracy, row.testLoss,
@@ -83,51 +72,51 @@ core::Dataset analysisData(const core::Trainer& trainer, qint64 subset)
     return subset > 0 && subset < train.size() ? core::takeFirst(train, subset) : train;
 }
 
-// The snapshots of one run, every `stride` iterations; when more than kMaxSnapshots are kept,
-// every other one is dropped and the stride doubles, so any run length fits.
-struct SnapshotTrail {
-    std::vector<at::Tensor> parameters;
-    std::vector<qint64> iterations;
-    qint64 stride = 1;
-
-    void clear()
-    {
-        parameters.clear();
-        iterations.clear();
-        stride = 1;
-    }
-    void offer(qint64 iteration, const core::FlatParameters& flat)
-    {
-        if (iteration % stride != 0)
-            return;
-        parameters.push_back(flat.get());
-        iterations.push_back(iteration);
-        if (parameters.size() <= kMaxSnapshots)
-            return;
-        stride *= 2;
-        size_t kept = 0;
-        for (size_t i = 0; i < iterations.size(); ++i) {
-            if (iterations[i] % stride == 0) {
-                parameters[kept] = parameters[i];
-                iterations[kept++] = iterations[i];
-            }
-        }
-        parameters.resize(kept);
-        iterations.resize(kept);
-    }
-    // The parameters the run ended with, whatever the stride: the origin of the PCA plane.
-    void finish(qint64 iteration, const core::FlatParameters& flat)
-    {
-        if (iterations.empty() || iterations.back() != iteration) {
-            parameters.push_back(flat.get());
-            iterations.push_back(iteration);
-        }
-    }
-};
-
 } // namespace
 
 struct TrainingWorker::Impl {
+    // The snapshots of one run, every `stride` iterations; when more than kMaxSnapshots are kept,
+    // every other one is dropped and the stride doubles, so any run length fits.
+    struct SnapshotTrail {
+        std::vector<at::Tensor> parameters;
+        std::vector<qint64> iterations;
+        qint64 stride = 1;
+
+        void clear()
+        {
+            parameters.clear();
+            iterations.clear();
+            stride = 1;
+        }
+        void offer(qint64 iteration, const core::FlatParameters& flat)
+        {
+            if (iteration % stride != 0)
+                return;
+            parameters.push_back(flat.get());
+            iterations.push_back(iteration);
+            if (parameters.size() <= kMaxSnapshots)
+                return;
+            stride *= 2;
+            size_t kept = 0;
+            for (size_t i = 0; i < iterations.size(); ++i) {
+                if (iterations[i] % stride == 0) {
+                    parameters[kept] = parameters[i];
+                    iterations[kept++] = iterations[i];
+                }
+            }
+            parameters.resize(kept);
+            iterations.resize(kept);
+        }
+        // The parameters the run ended with, whatever the stride: the origin of the PCA plane.
+        void finish(qint64 iteration, const core::FlatParameters& flat)
+        {
+            if (iterations.empty() || iterations.back() != iteration) {
+                parameters.push_back(flat.get());
+                iterations.push_back(iteration);
+            }
+        }
+    };
+
     // The running job's cancel flag, which the core polls. Which job it belongs to and the
     // cancels of queued jobs are kept under jobMutex: cancel() must decide "is job N the one
     // running?" and act on the token in one step, or a cancel of job N that arrives as N ends
@@ -285,7 +274,7 @@ void TrainingWorker::train(const TrainingRequest& request)
         outcome.snapshotIterations = QVector<qint64>(d.snapshots.iterations.begin(), d.snapshots.iterations.end());
         flush(true);
         const core::TrainResult& result = d.lastResult;
-        outcome.status = toJobStatus(result.status);
+        outcome.status = jobStatusOf(result.status);
         outcome.reason = QString::fromStdString(result.reason);
         outcome.iterations = result.iterations;
         outcome.seconds = result.seconds;
@@ -337,7 +326,7 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
         };
         const core::CurvatureReport report =
             core::measureCurvature(trainer.network(), trainer.parameters(), data, curvature, &d.token, progress);
-        out.status = toJobStatus(report.status);
+        out.status = jobStatusOf(report.status);
         for (const core::MeasuredValue& value : report.topEigenvalues)
             out.topEigenvalues.push_back(value.value);
         if (report.density) {
@@ -385,7 +374,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             const core::RunStatus status = core::evaluateSurface(network, parameters, data, line, curve, &d.token);
             if (status == core::RunStatus::Finished)
                 Q_EMIT slicesReady({request.jobId, curve.xs, curve.loss, {}});
-            finish(toJobStatus(status), tr("one parameter: a loss curve of %1 points instead of a surface")
+            finish(jobStatusOf(status), tr("one parameter: a loss curve of %1 points instead of a surface")
                                             .arg(line.nx));
             return;
         }
@@ -419,7 +408,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             options.seed = request.seed;
             const core::EigenResult eigen = core::hessianEigenDirections(network, parameters, data, options, &d.token);
             if (eigen.status != core::RunStatus::Finished) {
-                finish(toJobStatus(eigen.status), tr("the top two Hessian eigenvectors were not computed"));
+                finish(jobStatusOf(eigen.status), tr("the top two Hessian eigenvectors were not computed"));
                 return;
             }
             if (eigen.pairs.size() < 2) {
@@ -439,7 +428,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             frame.xLabel = QStringLiteral("v₁ (λ = %1)").arg(eigen.pairs[0].value, 0, 'g', 4);
             frame.yLabel = QStringLiteral("v₂ (λ = %1)").arg(eigen.pairs[1].value, 0, 'g', 4);
         } else if (request.directions == SurfaceDirections::TrajectoryPca) {
-            const SnapshotTrail& trail = d.snapshots;
+            const Impl::SnapshotTrail& trail = d.snapshots;
             if (trail.parameters.size() < 2) {
                 finish(JobStatus::Failed, tr("The run kept fewer than two snapshots: train a few iterations first."));
                 return;
@@ -480,7 +469,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         update.levelFinished = update.final = true;
         Q_EMIT surfaceUpdate(update);
         if (status != core::RunStatus::Finished || request.directions != SurfaceDirections::TopEigenvectors) {
-            finish(toJobStatus(status), tr("%1 × %1 points").arg(request.resolution));
+            finish(jobStatusOf(status), tr("%1 × %1 points").arg(request.resolution));
             return;
         }
 
@@ -500,7 +489,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         }
         if (lineStatus == core::RunStatus::Finished)
             Q_EMIT slicesReady({request.jobId, top.xs, top.loss, other.loss});
-        finish(toJobStatus(lineStatus), tr("%1 × %1 points and two slices").arg(request.resolution));
+        finish(jobStatusOf(lineStatus), tr("%1 × %1 points and two slices").arg(request.resolution));
     } catch (const std::exception& e) {
         finish(JobStatus::Failed, QString::fromStdString(e.what()));
     }

@@ -4,6 +4,17 @@
 
 namespace minimascope::ui {
 
+JobStatus jobStatusOf(core::RunStatus status)
+{
+    switch (status) {
+    case core::RunStatus::Finished: return JobStatus::Finished;
+    case core::RunStatus::Cancelled: return JobStatus::Cancelled;
+    case core::RunStatus::Diverged: return JobStatus::Diverged;
+    case core::RunStatus::Failed: return JobStatus::Failed;
+    }
+    return JobStatus::Failed;
+}
+
 QString toString(JobStatus status)
 {
     switch (status) {

@@ -6,6 +6,7 @@
 #include "SurfaceData.h"
 
 #include "analysis/StabilityBounds.h"
+#include "common/RunStatus.h"
 
 #include <QMetaType>
 #include <QString>
@@ -194,6 +195,8 @@ struct StabilityTestResult {
     double seconds = 0.0;           // wall time of the test alone
 };
 
+// The worker-side name of how the core says a computation ended.
+JobStatus jobStatusOf(core::RunStatus status);
 QString toString(JobStatus status);
 QString toString(SurfaceDirections directions);
 void registerWorkerMetaTypes();
