@@ -273,8 +273,9 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
     at::Generator generator = detail::makeGenerator(options.seed);
     // At least k steps: fewer cannot produce k Ritz pairs.
     const int64_t capacity = std::min(op.dimension, std::max(options.maxSteps, options.k));
-    detail::LanczosProcess process(op, mixedWarmStart(options.start, op.dimension, generator), capacity,
-                                   /*keepImages=*/true);
+    const at::Tensor start = options.mixStart ? mixedWarmStart(options.start, op.dimension, generator)
+                                              : startVector(options.start, op.dimension, generator);
+    detail::LanczosProcess process(op, start, capacity, /*keepImages=*/true);
 
     EigenResult result;
     at::Tensor values;

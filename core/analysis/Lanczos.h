@@ -38,6 +38,8 @@ struct LanczosOptions {
     uint64_t seed = 0;              // random start when no start vector
     at::Tensor start;               // optional warm start (e.g. the previous top eigenvector); a
                                     // random 10% is mixed in so that a crossing eigenvalue is not missed
+    bool mixStart = true;           // false: start exactly from `start`, for a start chosen to avoid
+                                    // a subspace (LinearStability's second search)
 };
 
 EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options,

@@ -1,5 +1,7 @@
 #include "analysis/LinearStability.h"
 
+#include "analysis/LanczosProcess.h"
+
 #include <ATen/ATen.h>
 
 #include <stdexcept>
@@ -62,10 +64,35 @@ StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const Sym
     LanczosOptions largest = options;
     largest.k = 1;
     largest.which = Spectrum::Largest;
-    const EigenResult result =
-        lanczos(stabilityOperator(hessian, covariance, eta, batchSize, n, draw), largest, cancel);
+    const SymmetricOperator op = stabilityOperator(hessian, covariance, eta, batchSize, n, draw);
+    EigenResult result = lanczos(op, largest, cancel);
+    int64_t products = result.products;
+    // A certified value at or below 1 may be the flat directions' exact 1, met before a weakly
+    // unstable direction showed (StabilityVerdict::certified). Search again from (A - I) v: the
+    // flat directions are not in it, and every other direction is weighted by its distance from 1,
+    // so neither the flat nor the barely curved ones can hide an eigenvalue above 1.
+    if (result.status == RunStatus::Finished && result.converged && !result.pairs.empty()
+        && result.pairs.front().value <= 1.0 + options.tolerance) {
+        at::Generator generator = detail::makeGenerator(options.seed);
+        const at::Tensor v = detail::randomUnitVector(op.dimension, generator).to(op.dtype);
+        const at::Tensor av = op.apply(v);
+        ++products;
+        if (!av.defined()) {
+            result.status = RunStatus::Cancelled;
+        } else {
+            LanczosOptions moved = largest;
+            moved.start = av - v;
+            moved.mixStart = false;
+            const EigenResult second = lanczos(op, moved, cancel);
+            products += second.products;
+            if (second.status != RunStatus::Finished)
+                result.status = second.status;
+            else if (!second.pairs.empty() && second.pairs.front().value > 1.0 + options.tolerance)
+                result = second;   // a Ritz value above 1 proves instability, certified or not
+        }
+    }
     verdict.status = result.status;
-    verdict.products = result.products;
+    verdict.products = products;
     if (!result.pairs.empty()) {
         verdict.lambdaMax = result.pairs.front().value;
         verdict.residual = result.pairs.front().residual;

@@ -27,12 +27,11 @@ struct StabilityVerdict {
     RunStatus status = RunStatus::Finished;
     double lambdaMax = std::numeric_limits<double>::quiet_NaN();
     double residual = 0.0;
-    int64_t products = 0;       // products of the Theorem's operator (each 2 H + 1 Sigma products; 2 H when c = 0)
+    int64_t products = 0;       // products of the Theorem's operator, both searches (each 2 H + 1 Sigma products; 2 H when c = 0)
     // lambdaMax is a Ritz value, a lower bound of the true one: above 1 it proves instability.
-    // At or below 1, "certified" means only that it is near *an* eigenvalue (small residual):
-    // every flat direction has eigenvalue exactly 1, a random start lies almost wholly in them,
-    // and Lanczos can stop there after a step or two while an eigenvalue just above 1 (a weakly
-    // unstable direction) stays unseen. A borderline "stable" needs a tighter tolerance to confirm
+    // At or below 1, "certified" means that it is near an eigenvalue (small residual) and that a
+    // second search, started away from the flat directions (eigenvalue exactly 1, where a random
+    // start mostly lies and Lanczos can stop after one product), found nothing above 1 either
     // (docs/science.md, "How sure is the verdict").
     bool certified = false;
     double tolerance = 0.0;     // the solver's relative tolerance, also the margin above 1 still called stable
