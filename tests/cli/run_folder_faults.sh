@@ -9,35 +9,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
 
-# Parses every file of a run folder as its format demands; prints the run's status.
-check_folder() {
-  /usr/bin/python3 - "$1" <<'EOF'
-import csv, json, os, sys
-run = sys.argv[1]
-summary = json.load(open(os.path.join(run, "summary.json")))
-run_id = summary["run_id"]
-config = json.load(open(os.path.join(run, "config.json")))
-assert config["run_id"] == run_id, "config.json of another run"
-for name in ("metrics.csv", "curvature.csv"):
-    path = os.path.join(run, name)
-    if not os.path.exists(path):
-        continue
-    text = open(path).read()
-    lines = text.split("\n")
-    complete = lines[:-1]   # the part after the last newline is a torn row at most
-    header = complete[0].split(",")
-    assert header[-1] == "run_id", name + ": header"
-    for line in complete[1:]:
-        fields = line.split(",")
-        assert len(fields) == len(header) and fields[-1] == run_id, name + ": bad row " + line
-for folder in ("parameters", "checkpoint"):
-    index = os.path.join(run, folder, "index.json")
-    if os.path.exists(index):
-        assert json.load(open(index))["run_id"] == run_id, folder + " of another run"
-print(summary["status"], "checkpoint" in summary)
-EOF
-}
-
 for seed in $(seq 1 20); do
   dir="$work/run$seed"
   "$cli" train --preset two-moons-quick --out "$dir" --max-iterations 1000000 --loss-below 0 --seed "$seed" \
@@ -55,7 +26,7 @@ for seed in $(seq 1 20); do
     contains "seed $seed: ... saying it is no run folder" "not a run folder" "$work/an.txt"
     continue
   fi
-  state=$(check_folder "$dir"); check "seed $seed: every file parses" 0 $?
+  state=$(check_run_folder "$dir"); check "seed $seed: every file parses" 0 $?
   check "seed $seed: the run says it is incomplete" incomplete "${state% *}"
   "$cli" analyze --run "$dir" --quantities sharpness > /dev/null 2> "$work/an.txt"
   check "seed $seed: analyze refuses an incomplete run" 2 $?
