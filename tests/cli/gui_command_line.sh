@@ -28,6 +28,11 @@ cat > "$MINIMASCOPE_PRESETS/quick.json" <<EOF
 {"dataset": {"name": "two-moons", "n": 100, "test_n": 0}, "model": {"kind": "mlp", "widths": [8]},
  "optimizer": {"name": "sgd", "lr": 0.2, "batch_size": 10}, "stop": {"max_iterations": 100}}
 EOF
+# No step at all: the run ends at once (Finished), with its starting point as its only snapshot.
+cat > "$MINIMASCOPE_PRESETS/no-steps.json" <<EOF
+{"dataset": {"name": "two-moons", "n": 100, "test_n": 0}, "model": {"kind": "mlp", "widths": [8]},
+ "optimizer": {"name": "sgd", "lr": 0.2, "batch_size": 10}, "stop": {"max_iterations": 0}}
+EOF
 # A hang ends as timeout's 124, not as ctest's timeout.
 launch() { timeout 60 "$gui" "$@"; }
 
@@ -40,6 +45,15 @@ check "diverging run with --surface --screenshot exits 3" 3 $?
 [ -s "$work/diverged.png" ] && echo "ok: the picture of the failure is saved" || { echo "FAIL: no picture"; failures=$((failures + 1)); }
 launch --preset diverges --run --screenshot "$work/run.png" --screenshot-delay 0 2> "$work/err.txt"
 check "diverging run with --screenshot exits 3" 3 $?
+launch --preset quick --run --surface --directions sideways 2> "$work/err.txt"
+check "an unknown --directions exits 2" 2 $?
+contains "message names the planes" "minimascope: --directions must be random, eigen or pca" "$work/err.txt"
+# The plane named pca needs two snapshots of the path: the run is fine, its surface fails, and
+# that is exit 5 of common/ExitCode.h (1 is an internal error).
+launch --preset no-steps --run --surface --directions pca 2> "$work/err.txt"
+check "a failed --surface exits 5" 5 $?
+contains "message says why" "minimascope: the loss surface failed: The run kept fewer than two snapshots" \
+  "$work/err.txt"
 # The escape toy has one parameter: no plane to draw a surface in, so its 1D loss curve instead.
 launch --preset escape-toy-gd --run --surface --screenshot "$work/toy.png" --screenshot-delay 0 2> "$work/err.txt"
 check "a one-parameter model's surface is its loss curve: exits 0" 0 $?

@@ -9,6 +9,7 @@
 #include "support/PlotItems.h"
 #include "support/TestSuite.h"
 
+#include <QLabel>
 #include <QToolTip>
 #include <QtTest>
 
@@ -68,6 +69,8 @@ private Q_SLOTS:
     void themeRecolorsAxesAndSeries();
     void lossLegendListsMeasuredSeriesOnly();
     void spectrumLegendListsPresentSeriesOnly();
+    void spectrumHintStaysInsideTheAxes_data();
+    void spectrumHintStaysInsideTheAxes();
     void smallLossPlotKeepsLegendOffTheData_data();
     void smallLossPlotKeepsLegendOffTheData();
     void smallSharpnessPlotKeepsLabelClearOfLegend_data();
@@ -334,6 +337,39 @@ void TestPlotsSeries::spectrumLegendListsPresentSeriesOnly()
     QCOMPARE(legendNames(custom), QStringList{QStringLiteral("SLQ density")});
     plot.clear();
     QCOMPARE(legendNames(custom), QStringList());
+}
+
+void TestPlotsSeries::spectrumHintStaysInsideTheAxes_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("narrow") << narrowPanel;
+    QTest::newRow("wide") << widePanel;
+    QTest::newRow("demo dock") << QSize(500, 330);   // the filter-normalization demo's spectrum dock
+}
+
+void TestPlotsSeries::spectrumHintStaysInsideTheAxes()
+{
+    QFETCH(QSize, size);
+    SpectrumPlot plot;
+    plot.setTitle(QStringLiteral("Hessian spectrum"));   // as the main window has it
+    plot.resize(size);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.replotNow();
+    const QLabel* hint = plot.emptyHint();
+    const QRect axes = plot.customPlot()->axisRect()->rect();
+    QVERIFY(hint->isVisible());
+    // Within the data area, so clear of the tick labels on both axes, and its whole text shown.
+    QVERIFY2(axes.contains(hint->geometry()), qPrintable(QStringLiteral("hint %1,%2 %3x%4 outside the axes %5,%6 %7x%8")
+                                                             .arg(hint->x())
+                                                             .arg(hint->y())
+                                                             .arg(hint->width())
+                                                             .arg(hint->height())
+                                                             .arg(axes.x())
+                                                             .arg(axes.y())
+                                                             .arg(axes.width())
+                                                             .arg(axes.height())));
+    QVERIFY(hint->heightForWidth(hint->width()) <= hint->height());
 }
 
 void TestPlotsSeries::smallLossPlotKeepsLegendOffTheData_data()

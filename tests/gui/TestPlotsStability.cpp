@@ -60,6 +60,8 @@ private Q_SLOTS:
     void csvListsTrajectoryAndSession();
     void smallPanelKeepsLabelsLegendAndTitleApart_data();
     void smallPanelKeepsLabelsLegendAndTitleApart();
+    void whatIfLabelStaysInView_data();
+    void whatIfLabelStaysInView();
 };
 
 void TestPlotsStability::bounds_data()
@@ -446,6 +448,66 @@ void TestPlotsStability::smallPanelKeepsLabelsLegendAndTitleApart()
     QCOMPARE(title->text().remove(QLatin1Char('\n')).remove(QLatin1Char(' ')),
              diagram.title().remove(QLatin1Char(' ')));
     QVERIFY(QFontMetrics(title->font()).boundingRect(QRect(), 0, title->text()).width() <= size.width());
+}
+
+void TestPlotsStability::whatIfLabelStaysInView_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<double>("eta");
+    QTest::addColumn<qint64>("batchSize");
+    QTest::addColumn<qint64>("n");
+    QTest::addColumn<QPointF>("minimum");
+    // The filter-normalization demo: GD's minimum is the highest point, so it sits under the top
+    // of the view (the view's headroom is a share of the range, the label's height is pixels).
+    // An MLP-like minimum just left of a = 2/eta: the label has no room on its right.
+    const QPointF demo(2.38984, 8.90462);
+    const QPointF nearBound(19.5, 28.0);
+    for (const QSize size : {QSize(280, 330), QSize(570, 290), QSize(450, 250)}) {
+        const QByteArray suffix = QByteArray::number(size.width()) + "x" + QByteArray::number(size.height());
+        QTest::newRow("demo minimum " + suffix) << size << 0.2 << qint64(200) << qint64(200) << demo;
+        QTest::newRow("near the a bound " + suffix) << size << 0.1 << qint64(10) << qint64(1000) << nearBound;
+    }
+}
+
+void TestPlotsStability::whatIfLabelStaysInView()
+{
+    QFETCH(QSize, size);
+    QFETCH(double, eta);
+    QFETCH(qint64, batchSize);
+    QFETCH(qint64, n);
+    QFETCH(QPointF, minimum);
+    StabilityDiagram diagram;
+    diagram.setBounds(eta, batchSize, n);
+    diagram.appendMeasurement(0.6 * minimum.x(), 0.8 * minimum.y());
+    diagram.finishRun(eta, batchSize, QStringLiteral("other run"));
+    diagram.appendMeasurement(minimum.x(), minimum.y());
+    diagram.finishRun(eta, batchSize, QStringLiteral("this run"));
+    diagram.setWhatIfPoint(minimum.x(), minimum.y(), StabilityDiagram::Verdict::Stable,
+                           QStringLiteral("stable (λmax = 0.999941)"));
+    showAt(diagram, size.width(), size.height());
+    diagram.replotNow();
+
+    const QCustomPlot* plot = diagram.customPlot();
+    const QCPItemText* label = diagram.whatIfLabel();
+    QVERIFY(label->visible());
+    const QRectF box = textRect(label);
+    const QRectF axes = plot->axisRect()->rect();
+    // Items are clipped to the axes: the whole label is inside them (one pixel for rounding).
+    QVERIFY2(axes.adjusted(-1, -1, 1, 1).contains(box),
+             qPrintable(QStringLiteral("label (%1, %2)-(%3, %4) outside the axes (%5, %6)-(%7, %8)")
+                            .arg(box.left())
+                            .arg(box.top())
+                            .arg(box.right())
+                            .arg(box.bottom())
+                            .arg(axes.left())
+                            .arg(axes.top())
+                            .arg(axes.right())
+                            .arg(axes.bottom())));
+    // Beside the ring, not over the minimum it marks.
+    const QPointF centre(plot->xAxis->coordToPixel(minimum.x()), plot->yAxis->coordToPixel(minimum.y()));
+    QVERIFY(!box.marginsRemoved(QMarginsF(label->padding())).contains(centre));
+    QVERIFY(std::abs(box.left() - centre.x()) <= 1.0 || std::abs(box.right() - centre.x()) <= 1.0);
+    QVERIFY(std::abs(box.top() - centre.y()) <= 1.0 || std::abs(box.bottom() - centre.y()) <= 1.0);
 }
 
 MINIMASCOPE_TEST_WIDGETS(TestPlotsStability)

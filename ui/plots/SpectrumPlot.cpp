@@ -3,7 +3,6 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
-#include <QGridLayout>
 #include <QLabel>
 
 #include <algorithm>
@@ -17,6 +16,8 @@ constexpr double tickLength = 0.06;
 constexpr int guideAlpha = 70;
 // The density axis spans at most this ratio (ten decades).
 constexpr double densityDecadesShown = 1e10;
+// Room (pixels) between the empty plot's hint and the axes around it.
+constexpr int emptyHintInsetPx = 4;
 }  // namespace
 
 SpectrumPlot::SpectrumPlot(QWidget* parent)
@@ -45,9 +46,13 @@ SpectrumPlot::SpectrumPlot(QWidget* parent)
     m_emptyHint->setAlignment(Qt::AlignCenter);
     m_emptyHint->setWordWrap(true);
     m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);  // zoom and pan go to the plot
-    auto* overlay = new QGridLayout(plot);
-    overlay->setSizeConstraint(QLayout::SetNoConstraint);  // the hint never holds the plot's size up
-    overlay->addWidget(m_emptyHint, 0, 0, Qt::AlignCenter);
+    // Over the axes' data area, laid out again with them: centred on the whole widget it ran into
+    // the tick labels of a small dock. Its geometry is set by hand, so it never holds the plot's
+    // size up.
+    connect(plot, &QCustomPlot::afterLayout, this, [this] {
+        m_emptyHint->setGeometry(customPlot()->axisRect()->rect().marginsRemoved(
+            QMargins(emptyHintInsetPx, emptyHintInsetPx, emptyHintInsetPx, emptyHintInsetPx)));
+    });
     showPresentSeries();
     applyTheme(theme());
 }

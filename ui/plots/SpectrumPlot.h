@@ -1,7 +1,7 @@
 #pragma once
 // SpectrumPlot: the Hessian eigenvalue density from stochastic Lanczos quadrature on a log density
 // axis (Ghorbani, Krishnan & Xiao 2019; PyHessian), with the top-k eigenvalues as ticks along the
-// eigenvalue axis. While it has neither, a hint over the middle says how to fill it (on screen
+// eigenvalue axis. While it has neither, a hint inside the axes says how to fill it (on screen
 // only: exported figures do not show it). GUI thread only.
 #include "PlotPanel.h"
 

@@ -89,13 +89,12 @@ StabilityDiagram::StabilityDiagram(QWidget* parent)
     m_whatIf->setName(QStringLiteral("what if: the run's minimum"));
     m_whatIf->removeFromLegend();
     m_whatIfLabel = new QCPItemText(plot);
-    m_whatIfLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-    m_whatIfLabel->setPadding(QMargins(int(whatIfRingSize / 2) + 2, 0, 0, int(whatIfRingSize / 2)));
     m_whatIfLabel->setVisible(false);
 
     // Redone after every layout: the view (ranges, size) decides which points are a pixel apart.
     connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::redrawTrajectory);
     connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::fitSBoundLabel);
+    connect(plot, &QCustomPlot::afterLayout, this, &StabilityDiagram::placeWhatIfLabel);
     // Before the axis rect sees the press: a grab of the a bound turns panning off for the drag.
     connect(plot, &QCustomPlot::mousePress, this, &StabilityDiagram::onBoundPress);
     connect(plot, &QCustomPlot::mouseMove, this, &StabilityDiagram::onBoundMove);
@@ -182,6 +181,30 @@ void StabilityDiagram::applyWhatIfColors()
     m_whatIf->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(color, 2.5, style), Qt::NoBrush,
                                               whatIfRingSize));
     m_whatIfLabel->setColor(color);
+}
+
+void StabilityDiagram::placeWhatIfLabel()
+{
+    // Above and right of the ring unless that side runs out of the axes, which clip items: the
+    // view's headroom is a share of the range, so a minimum at the top of a short panel, or just
+    // left of a = 2/η in a narrow one, has less room than the label's pixels. The other side
+    // then, or the roomier one when neither fits.
+    const QCPAxisRect* rect = customPlot()->axisRect();
+    const QPointF centre = m_whatIfLabel->position->pixelPosition();
+    const QFontMetrics metrics(m_whatIfLabel->font());
+    const QRect text = metrics.boundingRect(0, 0, 0, 0, Qt::TextDontClip | m_whatIfLabel->textAlignment(),
+                                            m_whatIfLabel->text());
+    const int beside = int(whatIfRingSize / 2) + 2;
+    const int over = int(whatIfRingSize / 2);
+    const double roomAbove = centre.y() - rect->top();
+    const double roomBelow = rect->bottom() - centre.y();
+    const double roomRight = rect->right() - centre.x();
+    const double roomLeft = centre.x() - rect->left();
+    const bool above = roomAbove >= over + text.height() || roomAbove >= roomBelow;
+    const bool right = roomRight >= beside + text.width() || roomRight >= roomLeft;
+    m_whatIfLabel->setPositionAlignment((right ? Qt::AlignLeft : Qt::AlignRight)
+                                        | (above ? Qt::AlignBottom : Qt::AlignTop));
+    m_whatIfLabel->setPadding(QMargins(right ? beside : 0, above ? 0 : over, right ? 0 : beside, above ? over : 0));
 }
 
 void StabilityDiagram::setBoundDragEnabled(bool enabled)

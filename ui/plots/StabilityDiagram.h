@@ -127,6 +127,8 @@ private:
     // The s bound's label: with its formula when that fits beside the a bound's label.
     void fitSBoundLabel();
     void applyWhatIfColors();
+    // Puts the what-if label on the side of its ring that keeps it inside the axes.
+    void placeWhatIfLabel();
     // Whether a press at pixel x grabs the a bound's line.
     bool nearSharpnessBound(double x) const;
     void onBoundPress(QMouseEvent* event);
