@@ -10,7 +10,8 @@
 //    "view": "runs" (default), "escape-toy" (the animated 1D curve of the escape toy),
 //            "normalization" (each run's minimum seen through raw and filter-normalized directions)
 //            "compare" (a table of every run's end point: loss, test accuracy, a and s) or
-//            "boundary" (the decision regions of 2-D classifiers, redrawn while they train),
+//            "boundary" (the decision regions of 2-D classifiers, redrawn while they train) or
+//            "rescaling" (the first run's minimum under Dinh et al.'s T_alpha, alpha on a slider),
 //    "measure_every": 2 (a and s every k iterations; 0 = only at the end; default 0),
 //    "measure_non_uniformity": false (measure a only: s costs more; default true),
 //    "runs": [{"label": "SGD, B = 1", "preset": "escape-toy-sgd"} or {"label": ..., "config": {...}}],
@@ -45,7 +46,7 @@ struct Demo {
     std::string title;
     std::string summary;           // one sentence
     double seconds = 0.0;          // expected wall time on a 2-core laptop
-    std::string view = "runs";     // "runs", "escape-toy", "normalization", "compare", "boundary"
+    std::string view = "runs";     // "runs", "escape-toy", "normalization", "compare", "boundary", "rescaling"
     int64_t measureEvery = 0;      // curvature cadence of the runs; 0 = at the end only
     bool measureNonUniformity = true;   // s as well as a
     std::vector<DemoRun> runs;     // one to five, run one after the other

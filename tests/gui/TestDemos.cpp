@@ -8,7 +8,11 @@
 // minimum's; the optimizers demo trains exactly SGD, Adam, AdaGrad, AdaHessian and SAM and
 // tabulates each end point's measured a and s; the 2-D toy demo redraws each network's decision
 // regions from the worker's snapshots, and the map classifies the training points as the
-// network does; and `minimascope --demo escape --screenshot` writes a PNG.
+// network does; the sharp-minima-generalize demo trains its ReLU network, draws a, the trace,
+// the epsilon-sharpness and the loss against alpha, and a move of the slider brings, within a
+// few seconds, the same loss and accuracy with a far larger a, and a filter-normalized plane
+// equal to the one at alpha = 1 while the raw one changes; and `minimascope --demo escape
+// --screenshot` writes a PNG.
 #include "MainWindow.h"
 #include "QCustomPlotInclude.h"
 #include "SlicePlot.h"
@@ -22,6 +26,7 @@
 #include "demos/EscapeStabilityDiagram.h"
 #include "demos/ExplanationDock.h"
 #include "demos/NormalizationDemoView.h"
+#include "demos/RescalingDemoView.h"
 #include "demos/RunComparisonTable.h"
 #include "demos/StartPage.h"
 #include "io/ResourceLibrary.h"
@@ -31,11 +36,13 @@
 
 #include <QAction>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QProcess>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QtTest>
@@ -51,6 +58,15 @@ namespace {
 // The tolerance for the escape toy's (a, s); the float32 products agree to ~1e-6.
 constexpr double kEscapeTolerance = 2e-3;
 constexpr int kTimeoutMs = 60000;
+// The rescaling demo's float32 network: T_alpha changes the loss by rounding only.
+constexpr double kRescalingFloatTolerance = 1e-5;
+// "Live": one alpha is measured in ~0.2 s; the slider's answer must come well within this.
+constexpr int kRescalingLiveMs = 5000;
+
+double relativeDifference(double actual, double expected)
+{
+    return std::abs(actual - expected) / std::max(1e-300, std::abs(expected));
+}
 
 } // namespace
 
@@ -256,6 +272,89 @@ private Q_SLOTS:
         QVERIFY2(ready.at(0).at(0).toString().isEmpty(), qPrintable(ready.at(0).at(0).toString()));
         QVERIFY(view->result().minima[0].trainLoss < 1e-3);
         QVERIFY(view->result().minima[0].weightNorm > sgdWeightNorm);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.runController()->isTraining(), kTimeoutMs);
+    }
+
+    void sharpMinimaGeneralizeDemo()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(window.demos(), &DemoController::demoFinished);
+        QString error;
+        QVERIFY2(window.openDemo(QStringLiteral("sharp-minima-generalize"), &error), qPrintable(error));
+        QVERIFY(window.demos()->explanationDock()->browser()->toPlainText().contains(QStringLiteral("arXiv:1703.04933")));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeoutMs);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+
+        RescalingDemoView* view = window.demos()->rescalingView();
+        QVERIFY(view && view->isReady() && view->hasPoint() && view->isVisible());
+        const RescalingPoint reference = view->reference();
+        QCOMPARE(reference.alpha, 1.0);
+        QCOMPARE(reference.outputChange, 0.0);
+        // The curves: nine alphas from 1/100 to 100, one function, sharpness far from its value at 1.
+        QCOMPARE(view->sweep().size(), size_t(9));
+        QCOMPARE(view->sweepGraph(RescalingDemoView::Quantity::Sharpness)->dataCount(), 9);
+        QCOMPARE(view->sweepGraph(RescalingDemoView::Quantity::TrainLoss)->dataCount(), 9);
+        for (const RescalingPoint& point : view->sweep()) {
+            QVERIFY(relativeDifference(point.trainLoss, reference.trainLoss) < kRescalingFloatTolerance);
+            QCOMPARE(point.testAccuracy, reference.testAccuracy);
+            QVERIFY(point.outputChange < kRescalingFloatTolerance);
+        }
+        QVERIFY(view->sweep().front().sharpness > 100.0 * reference.sharpness);   // alpha = 1/100
+        QVERIFY(view->sweep().back().sharpness > 100.0 * reference.sharpness);    // alpha = 100
+
+        // The slider: alpha = 10 is measured and drawn within a few seconds.
+        QSignalSpy measured(view, &RescalingDemoView::pointMeasured);
+        QElapsedTimer clock;
+        clock.start();
+        view->alphaSlider()->setValue(100);   // log10(alpha) in hundredths
+        QVERIFY(!view->hasPoint());
+        QTRY_COMPARE_WITH_TIMEOUT(measured.size(), 1, kRescalingLiveMs);
+        QVERIFY2(clock.elapsed() < kRescalingLiveMs, qPrintable(QString::number(clock.elapsed())));
+        const RescalingPoint current = view->current();
+        QCOMPARE(current.alpha, 10.0);
+        QVERIFY(relativeDifference(current.trainLoss, reference.trainLoss) < kRescalingFloatTolerance);
+        QCOMPARE(current.testAccuracy, reference.testAccuracy);
+        QVERIFY(current.sharpness > 10.0 * reference.sharpness);
+        // The same number as the curve's point at alpha = 10 (same operator, same solver seed).
+        const RescalingPoint& sweepTen = view->sweep()[6];
+        QCOMPARE(sweepTen.alpha, 10.0);
+        QVERIFY(relativeDifference(current.sharpness, sweepTen.sharpness) < 1e-9);
+        QCOMPARE(view->table()->item(4, 1)->text(), QString::number(current.sharpness, 'g', 4));
+        // One color scale; the filter-normalized plane is the one at alpha = 1, the raw one is not.
+        constexpr int n = RescalingDemoView::kResolution;
+        double rawChange = 0.0;
+        for (bool normalized : {false, true}) {
+            QCPColorMap* map = view->colorMap(normalized);
+            QCOMPARE(map->colorScale(), view->colorScale());
+            QCOMPARE(map->data()->keySize(), n);
+            const std::vector<double>& before = normalized ? reference.normalizedLoss : reference.rawLoss;
+            for (int j = 0; j < n; ++j)
+                for (int i = 0; i < n; ++i) {
+                    const double change = relativeDifference(map->data()->cell(i, j), before[size_t(j * n + i)]);
+                    if (normalized)
+                        QVERIFY2(change < kRescalingFloatTolerance, qPrintable(QString::number(change)));
+                    else
+                        rawChange = std::max(rawChange, change);
+                }
+        }
+        QVERIFY2(rawChange > 1.0, qPrintable(QString::number(rawChange)));
+
+        // A quick drag: only where it stops is measured and drawn.
+        view->alphaSlider()->setValue(-50);
+        view->alphaSlider()->setValue(-100);
+        QTRY_COMPARE_WITH_TIMEOUT(measured.size(), 2, kRescalingLiveMs);
+        QCOMPARE(view->current().alpha, 0.1);
+        QVERIFY(view->current().sharpness > 10.0 * reference.sharpness);
+
+        // Try next: GD's minimum, at alpha = 1 again, is the sharper of the two.
+        QSignalSpy ready(view, &RescalingDemoView::lessonReady);
+        window.demos()->tryNext();
+        QCOMPARE(view->alpha(), 1.0);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, kTimeoutMs);
+        QVERIFY2(ready.at(0).at(0).toString().isEmpty(), qPrintable(ready.at(0).at(0).toString()));
+        QVERIFY(view->trainedInfo().iterations != 0);
+        QVERIFY(view->reference().sharpness > reference.sharpness);
         QTRY_VERIFY_WITH_TIMEOUT(!window.runController()->isTraining(), kTimeoutMs);
     }
 

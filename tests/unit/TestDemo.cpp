@@ -4,11 +4,18 @@
 // the exact ones of SCIENCE.md section 1: (a, s) = (2, 0) at x = 0 and (2, 1.8) at x = 1, GD
 // from 0.99 stays at 1 and SGD with B = 1 leaves it for 0; the filter-normalization lesson's
 // normalized directions have the minimum's filter norms, its raw ones the N(0, 1) expectation,
-// and both planes pass through the minimum's loss.
+// and both planes pass through the minimum's loss; the rescaling lesson's T_alpha keeps a tiny
+// ReLU network's outputs and loss (double precision), its dense Hessian there is D H D, so the
+// trace is tr(H_11)/alpha^2 + alpha^2 tr(H_22) + tr(rest), the lesson's a is the dense
+// lambda_max of D H D and its filter-normalized plane does not move while the raw one does.
+#include "common/CancelToken.h"
 #include "common/InputError.h"
 #include "demos/Demo.h"
 #include "demos/EscapeToyLesson.h"
 #include "demos/NormalizationLesson.h"
+#include "demos/RescalingLesson.h"
+#include "models/FlatParameters.h"
+#include "oracle/DenseCurvature.h"
 #include "train/RunConfig.h"
 #include "support/TestSuite.h"
 
@@ -22,6 +29,7 @@
 
 using namespace minimascope::core;
 using nlohmann::json;
+namespace testing = minimascope::testing;
 
 namespace {
 
@@ -36,6 +44,26 @@ constexpr double kRawNormTolerance = 0.15;
 // The plane's centre is the minimum itself; the surface and the Trainer evaluate it in float32
 // along different paths (fused first layer vs module forward).
 constexpr double kCentreLossTolerance = 1e-4;
+// T_alpha in double precision: the function, D H D and an exact trace agree to rounding.
+constexpr double kRescalingDoubleTolerance = 1e-9;
+// Lanczos stops at residual <= tolerance * a, and an eigenvalue lies within the residual.
+constexpr double kRescalingSolverTolerance = 1e-8;
+// The demo's float32 network: T_alpha changes the loss by rounding only (alpha up to 10 here).
+constexpr double kRescalingFloatTolerance = 1e-5;
+
+double relativeTo(double actual, double expected)
+{
+    return std::abs(actual - expected) / std::max(1e-300, std::abs(expected));
+}
+
+// The largest relative difference of two planes over the same grid.
+double planeDifference(const LandscapeGrid& a, const LandscapeGrid& b)
+{
+    double worst = 0.0;
+    for (size_t k = 0; k < a.loss.size(); ++k)
+        worst = std::max(worst, relativeTo(a.loss[k], b.loss[k]));
+    return worst;
+}
 
 } // namespace
 
@@ -147,6 +175,116 @@ private Q_SLOTS:
                     QVERIFY(std::isfinite(grid->loss[k]) && grid->loss[k] >= centre * (1.0 - 1e-3));
             }
         }
+    }
+
+    void rescalingKeepsTheFunctionAndScalesTheHessian_data()
+    {
+        QTest::addColumn<int>("layer");
+        QTest::addColumn<double>("alpha");
+        QTest::newRow("layer 0, alpha = 1/100") << 0 << 0.01;
+        QTest::newRow("layer 0, alpha = 0.3") << 0 << 0.3;
+        QTest::newRow("layer 0, alpha = 7") << 0 << 7.0;
+        QTest::newRow("layer 0, alpha = 100") << 0 << 100.0;
+        QTest::newRow("layer 1, alpha = 20") << 1 << 20.0;
+    }
+
+    void rescalingKeepsTheFunctionAndScalesTheHessian()
+    {
+        QFETCH(int, layer);
+        QFETCH(double, alpha);
+        // 9-6-5-3 ReLU in double: 113 parameters, at its (untrained) initialization; T_alpha's
+        // identities hold at any parameters.
+        const auto network = testing::tinyMlp(9, {6, 5}, 3, Activation::Relu);
+        FlatParameters flat(*network);
+        const DatasetPair data{testing::tinyImages(24, 1, 3), testing::tinyImages(12, 2, 3)};
+        const at::Tensor theta = flat.get();
+        const int64_t p = flat.size();
+        const RescaledLayers layers = rescaledLayers(*network, flat, layer);
+        QCOMPARE(layers.first, "linear" + std::to_string(layer));
+        RescalingSettings settings;
+        settings.tolerance = kRescalingSolverTolerance;
+        settings.maxSteps = p;
+        settings.traceProducts = 3 * p;   // Hutch++ with a p-step Krylov sketch: Q spans, the trace is exact
+        settings.resolution = 5;
+        const RescaledMinimum one = measureRescaledMinimum(*network, flat, data, theta, layers, 1.0, settings);
+        const RescaledMinimum rescaled = measureRescaledMinimum(*network, flat, data, theta, layers, alpha, settings);
+        QVERIFY(one.status == RunStatus::Finished && rescaled.status == RunStatus::Finished);
+        QVERIFY(flat.get().equal(theta));   // the parameters are back
+
+        // The function: outputs, losses and accuracy.
+        QVERIFY2(rescaled.outputChange < kRescalingDoubleTolerance, qPrintable(QString::number(rescaled.outputChange)));
+        QVERIFY(relativeTo(rescaled.trainLoss, one.trainLoss) < kRescalingDoubleTolerance);
+        QVERIFY(relativeTo(rescaled.testLoss, one.testLoss) < kRescalingDoubleTolerance);
+        QCOMPARE(rescaled.testAccuracy, one.testAccuracy);
+        const double expectedNorm = (theta * rescalingFactors(flat, layers, alpha)).norm().item<double>();
+        QVERIFY(relativeTo(rescaled.weightNorm, expectedNorm) < kRescalingDoubleTolerance);
+
+        // The Hessian at T_alpha(theta) is D H D, D = diag(1 / factors).
+        const Dataset& train = data.train;
+        const at::Tensor hessian = testing::denseHessian(*network, train.task, train.inputs, train.targets);
+        const at::Tensor factors = rescalingFactors(flat, layers, alpha);
+        flat.set(theta * factors);
+        const at::Tensor moved = testing::denseHessian(*network, train.task, train.inputs, train.targets);
+        flat.set(theta);
+        const at::Tensor d = 1.0 / factors;
+        const double error = testing::relativeError(moved, d.unsqueeze(1) * hessian * d.unsqueeze(0));
+        QVERIFY2(error < kRescalingDoubleTolerance, qPrintable(QString::number(error)));
+        // So the trace: tr(H_11) / alpha^2 + alpha^2 tr(H_22) + tr(rest).
+        const at::Tensor diagonal = hessian.diagonal();
+        const auto blockTrace = [&](size_t slice) {
+            const ParameterSlice& s = flat.slices()[slice];
+            return diagonal.narrow(0, s.offset, s.numel).sum().item<double>();
+        };
+        const double first = blockTrace(layers.firstWeight) + blockTrace(layers.firstBias);
+        const double second = blockTrace(layers.secondWeight);
+        const double rest = hessian.trace().item<double>() - first - second;
+        const double trace = first / (alpha * alpha) + alpha * alpha * second + rest;
+        QVERIFY(relativeTo(moved.trace().item<double>(), trace) < kRescalingDoubleTolerance);
+        QVERIFY2(relativeTo(rescaled.trace, trace) < kRescalingDoubleTolerance,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(rescaled.trace).arg(trace)));
+        // The lesson's a is lambda_max(D H D) to the solver's tolerance.
+        const double lambdaMax = at::linalg_eigvalsh(moved)[p - 1].item<double>();
+        QVERIFY2(std::abs(rescaled.sharpness - lambdaMax) <= kRescalingSolverTolerance * std::abs(lambdaMax),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(rescaled.sharpness).arg(lambdaMax)));
+        QVERIFY(rescaled.sharpnessResidual <= kRescalingSolverTolerance * std::abs(rescaled.sharpness));
+
+        // Filter-normalized directions rescale with the weights (d' = T_alpha d): the same plane.
+        // Raw ones do not.
+        QCOMPARE(rescaled.filterNormalized.loss.size(), size_t(25));
+        QVERIFY2(planeDifference(rescaled.filterNormalized, one.filterNormalized) < kRescalingDoubleTolerance,
+                 qPrintable(QString::number(planeDifference(rescaled.filterNormalized, one.filterNormalized))));
+        QVERIFY(planeDifference(rescaled.raw, one.raw) > 1e-3);
+        // Both pass through the minimum (the centre).
+        QVERIFY(relativeTo(rescaled.raw.loss[12], one.trainLoss) < kRescalingDoubleTolerance);
+    }
+
+    void rescalingLessonOfTheDemo()
+    {
+        const Demo demo = findDemo("sharp-minima-generalize");
+        QCOMPARE(demo.runs.size(), size_t(1));
+        RescalingLesson lesson(demo.runs.front().config);
+        const CancelToken token;
+        QVERIFY(lesson.train(token).status == RunStatus::Finished);
+        RescalingSettings settings;
+        settings.resolution = 5;
+        const RescaledMinimum one = lesson.measure(1.0, settings);
+        const RescaledMinimum ten = lesson.measure(10.0, settings);
+        QVERIFY(one.status == RunStatus::Finished && ten.status == RunStatus::Finished);
+        // float32: the same function to rounding, a far sharper minimum.
+        QVERIFY2(ten.outputChange < kRescalingFloatTolerance, qPrintable(QString::number(ten.outputChange)));
+        QVERIFY(relativeTo(ten.trainLoss, one.trainLoss) < kRescalingFloatTolerance);
+        QCOMPARE(ten.testAccuracy, one.testAccuracy);
+        QVERIFY2(planeDifference(ten.filterNormalized, one.filterNormalized) < kRescalingFloatTolerance,
+                 qPrintable(QString::number(planeDifference(ten.filterNormalized, one.filterNormalized))));
+        QVERIFY(ten.sharpness > 10.0 * one.sharpness);
+        QVERIFY(ten.trace > 10.0 * one.trace);
+
+        // A cancelled measurement says so; the tanh network of another demo is refused.
+        CancelToken cancelled;
+        cancelled.requestCancel();
+        QVERIFY(lesson.measure(2.0, settings, &cancelled).status == RunStatus::Cancelled);
+        QVERIFY_THROWS_EXCEPTION(InputError, RescalingLesson(findDemo("filter-normalization").runs.front().config));
+        QVERIFY_THROWS_EXCEPTION(InputError, lesson.measure(0.0, settings));
     }
 
     void aMissingDemoListsTheKnownOnes()

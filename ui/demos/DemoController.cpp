@@ -7,6 +7,7 @@
 #include "demos/EscapeDemoView.h"
 #include "demos/ExplanationDock.h"
 #include "demos/NormalizationDemoView.h"
+#include "demos/RescalingDemoView.h"
 #include "demos/RunComparisonTable.h"
 #include "demos/StartPage.h"
 #include "panels/SetupPanel.h"
@@ -156,6 +157,10 @@ bool DemoController::openDemo(const QString& name, QString* error)
         showBoundaryLesson();
     else if (m_boundaryDock)
         m_boundaryDock->hide();
+    if (m_demo->view == "rescaling")
+        showRescalingLesson();
+    else if (m_rescalingDock)
+        m_rescalingDock->hide();
     m_ok = true;
     m_message.clear();
     m_runsDone = false;
@@ -278,6 +283,9 @@ void DemoController::tryNext()
         }
         m_boundaryView->setLesson(labels, configs);
     }
+    if (m_rescalingView && m_demo->view == "rescaling")
+        m_rescalingView->setLesson(qs(m_demo->runs.front().label) + tr(" (try next)"),
+                                   qs(core::tryNextConfig(*m_demo).dump()));
     if (m_demo->view == "compare") {
         m_comparisonLabel = qs(m_demo->runs.front().label) + tr(" (try next)");
         m_lastSharpness = m_lastNonUniformity = std::numeric_limits<double>::quiet_NaN();
@@ -311,7 +319,12 @@ void DemoController::showEscapeLesson()
     m_escapeDock->raise();
     // One parameter: the sharpness is a flat line at 2 and the spectrum one number. The lesson
     // takes their room (the loss stays a tab away); they come back with the next demo.
-    for (const char* name : {"sharpnessDock", "slicesDock", "spectrumDock"}) {
+    makeRoomForLesson({"sharpnessDock", "slicesDock", "spectrumDock"});
+}
+
+void DemoController::makeRoomForLesson(std::initializer_list<const char*> dockNames)
+{
+    for (const char* name : dockNames) {
         auto* dock = m_window->findChild<QDockWidget*>(QString::fromLatin1(name));
         if (dock && dock->isVisible()) {
             dock->hide();
@@ -404,6 +417,23 @@ void DemoController::showBoundaryLesson()
     });
 }
 
+void DemoController::showRescalingLesson()
+{
+    if (!m_rescalingView) {
+        m_rescalingView = new RescalingDemoView;
+        m_rescalingView->setTheme(m_window->lossPlot()->theme());
+        m_rescalingDock = addLessonDock(m_rescalingView, tr("Rescaling T_α"), QStringLiteral("rescalingDemoDock"));
+        connect(m_rescalingView, &RescalingDemoView::lessonReady, this,
+                [this](const QString& error) { lessonReady(tr("rescaling"), error); });
+    }
+    runLessonIn(m_rescalingDock, [this](const QStringList& labels, const QStringList& configs) {
+        m_rescalingView->setLesson(labels.front(), configs.front());
+    });
+    // One run and one minimum: the lesson's curves against alpha say more than the run's single
+    // sharpness point; the lesson takes the sharpness column's room until the next demo.
+    makeRoomForLesson({"sharpnessDock", "slicesDock"});
+}
+
 void DemoController::showComparison()
 {
     if (!m_comparison) {
@@ -438,6 +468,8 @@ void DemoController::setTheme(const PlotTheme& theme)
         m_normalizationView->setTheme(theme);
     if (m_boundaryView)
         m_boundaryView->setTheme(theme);
+    if (m_rescalingView)
+        m_rescalingView->setTheme(theme);
 }
 
 } // namespace minimascope::ui

@@ -4,14 +4,16 @@
 // curvature cadence, shows the explanation dock and, for the escape toy, the animated lesson
 // dock (for the filter-normalization demo, the raw and normalized surfaces of its minima; for a
 // "compare" demo, a table of every run's end point; for the 2-D toys, their decision
-// regions), then starts the runs one after the other (each finished run stays on the stability
-// diagram as a session point). Owns the start page (Help → Demos, shown at launch until turned
+// regions; for "sharp-minima-generalize", the rescaling T_alpha of its trained minimum), then
+// starts the runs one after the other (each finished run stays on the stability diagram as a
+// session point). Owns the start page (Help → Demos, shown at launch until turned
 // off). The main window only creates it and adds the menu entry. GUI thread only.
 #include <QList>
 #include <QObject>
 #include <QString>
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 
 class QDockWidget;
@@ -26,6 +28,7 @@ class EscapeDemoView;
 class BoundaryDemoView;
 class ExplanationDock;
 class NormalizationDemoView;
+class RescalingDemoView;
 class RunComparisonTable;
 class MainWindow;
 class StartPage;
@@ -58,6 +61,8 @@ public:
     RunComparisonTable* comparisonTable() const { return m_comparison; }
     // The 2-D toy lesson (made when the "boundary" demo first opens), or nullptr.
     BoundaryDemoView* boundaryView() const { return m_boundaryView; }
+    // The rescaling lesson (made when "sharp-minima-generalize" first opens), or nullptr.
+    RescalingDemoView* rescalingView() const { return m_rescalingView; }
 
     void setTheme(const PlotTheme& theme);
 
@@ -87,6 +92,10 @@ private:
     void showNormalizationLesson();
     void showComparison();
     void showBoundaryLesson();
+    void showRescalingLesson();
+    // Hides the named docks that are visible until the next demo opens (hideEscapeLesson shows
+    // them again), so that a lesson gets their room.
+    void makeRoomForLesson(std::initializer_list<const char*> dockNames);
     void recordComparison(const TrainingOutcome& outcome);
     void maybeFinish();
 
@@ -107,9 +116,11 @@ private:
     RunComparisonTable* m_comparison = nullptr;
     QDockWidget* m_boundaryDock = nullptr;
     BoundaryDemoView* m_boundaryView = nullptr;
+    QDockWidget* m_rescalingDock = nullptr;
+    RescalingDemoView* m_rescalingView = nullptr;
     QString m_comparisonLabel;   // the label of the run in progress for the table; "" = none
     double m_lastSharpness = 0.0, m_lastNonUniformity = 0.0;   // its latest curvature measurement
-    QList<QDockWidget*> m_hiddenDocks;   // hidden while the escape lesson shows
+    QList<QDockWidget*> m_hiddenDocks;   // hidden while the escape or rescaling lesson shows
     bool m_explanationPlaced = false;
 };
 
