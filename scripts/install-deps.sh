@@ -8,6 +8,7 @@
 #                                     models the own-model tests save; lintian, desktop-file-utils
 #                                     and appstream for the package test)
 #   scripts/install-deps.sh --bench   the same plus python3-torch for the Python reference loops
+#   scripts/install-deps.sh --fuzz    the same plus clang and libFuzzer for scripts/fuzz.sh
 # libopenblas0-openmp is listed on purpose: without it libblas.so.3 is the reference BLAS and
 # every torch matmul runs ~40x slower; --no-install-recommends would otherwise skip it.
 set -euo pipefail
@@ -20,6 +21,7 @@ for arg in "$@"; do
   case "$arg" in
     --tests) packages+=(python3-numpy python3-vtk9 python3-torch lintian desktop-file-utils appstream) ;;
     --bench) packages+=(python3-numpy python3-torch) ;;
+    --fuzz) packages+=(clang-14 libfuzzer-14-dev) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

@@ -2,6 +2,7 @@
 
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
+#include "io/StrictJson.h"
 
 #include <ATen/ops/tensor.h>
 
@@ -82,8 +83,9 @@ LabelledTable readLabelledCsv(const std::string& path, const std::string& labelC
         std::string names;
         for (const std::string& name : header)
             names += (names.empty() ? "'" : ", '") + name + "'";
-        throw InputError(path + ": no label column '" + labelColumn + "' in the header (columns: " + names +
-                         "; set dataset.label_column)");
+        // Fields and names are echoed cut short: a line may be megabytes long.
+        throw InputError(path + ": no label column '" + excerptForMessage(labelColumn) + "' in the header (columns: " +
+                         excerptForMessage(names, 200) + "; set dataset.label_column)");
     }
     if (header.size() < 2)
         throw InputError(path + ": the CSV file has a label column but no feature columns");
@@ -102,11 +104,13 @@ LabelledTable readLabelledCsv(const std::string& path, const std::string& labelC
         for (size_t i = 0; i < fields.size(); ++i) {
             double value = 0.0;
             if (!parseNumber(fields[i], value))
-                throw InputError(where + ", column '" + header[i] + "': '" + fields[i] + "' is not a number");
+                throw InputError(where + ", column '" + excerptForMessage(header[i]) + "': '" +
+                                 excerptForMessage(fields[i]) + "' is not a number");
             if (i != labelIndex) {
                 features.push_back(static_cast<float>(value));
             } else if (!(std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)) {
-                throw InputError(where + ": label '" + fields[i] + "' is not an integer (labels are classes 0..k-1)");
+                throw InputError(where + ": label '" + excerptForMessage(fields[i]) +
+                                 "' is not an integer (labels are classes 0..k-1)");
             } else {
                 labels.push_back(static_cast<int64_t>(value));
             }

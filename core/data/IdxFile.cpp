@@ -219,6 +219,18 @@ at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes, 
         fail(path, "trailing bytes: dimensions " + dimsText(dims) + " need "
                        + std::to_string(needed) + " data bytes, the file has "
                        + std::to_string(payload));
+    // An empty array still gets strides from its other dimensions (ATen throws when their
+    // product, zeros counted as ones, passes int64): found by fuzzing (fuzz/corpus/idx/).
+    if (empty) {
+        uint64_t extent = 1;
+        bool extentOverflow = false;
+        for (int64_t dim : dims)
+            extentOverflow = extentOverflow
+                             || __builtin_mul_overflow(extent, static_cast<uint64_t>(std::max<int64_t>(dim, 1)), &extent);
+        if (extentOverflow || extent > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            fail(path, "dimensions " + dimsText(dims) + " hold no data but are too large for an array"
+                           " (the product of the non-zero ones passes 2^63)");
+    }
 
     at::Tensor out = at::empty(dims, at::kByte);
     if (needed > 0)

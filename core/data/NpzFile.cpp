@@ -3,9 +3,11 @@
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
 #include "io/Npy.h"
+#include "io/StrictJson.h"
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -82,20 +84,36 @@ size_t findEndRecord(const Reader& in)
     in.fail("no zip directory (is it a zip file at all?)");
 }
 
+// The member's bytes, which must be exactly its recorded size. The output grows with what
+// inflates, never with the size the directory claims: a lying archive cannot force a huge
+// allocation (found by fuzzing, fuzz/corpus/npz/).
 std::string inflateRaw(const Reader& in, const std::string& member, const char* data, uint64_t compressed,
                        uint64_t size)
 {
     if (size > std::numeric_limits<uInt>::max() || compressed > std::numeric_limits<uInt>::max())
         in.fail("member " + member + " is too large to inflate");
-    std::string out(static_cast<size_t>(size), '\0');
     z_stream stream{};
     if (inflateInit2(&stream, -MAX_WBITS) != Z_OK)
         in.fail("zlib could not start");
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
     stream.avail_in = static_cast<uInt>(compressed);
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(size);
-    const int result = inflate(&stream, Z_FINISH);
+    constexpr uint64_t kFirstChunk = uint64_t{1} << 16;
+    std::string out;
+    Bytef spare = 0;   // where a stream longer than recorded shows itself once `out` is full
+    int result = Z_OK;
+    while (result == Z_OK && stream.total_out <= size) {
+        const uint64_t produced = stream.total_out;
+        if (produced == out.size() && out.size() < size)
+            out.resize(static_cast<size_t>(std::min(size, std::max<uint64_t>(2 * out.size(), kFirstChunk))));
+        if (produced < out.size()) {
+            stream.next_out = reinterpret_cast<Bytef*>(out.data()) + produced;
+            stream.avail_out = static_cast<uInt>(out.size() - produced);
+        } else {
+            stream.next_out = &spare;
+            stream.avail_out = 1;
+        }
+        result = inflate(&stream, Z_NO_FLUSH);
+    }
     const uLong produced = stream.total_out;
     inflateEnd(&stream);
     if (result != Z_STREAM_END || produced != size)
@@ -105,21 +123,23 @@ std::string inflateRaw(const Reader& in, const std::string& member, const char* 
 
 std::string memberBytes(const Reader& in, const Member& m)
 {
+    // Names are echoed cut short: a zip name may be 64 KiB of anything.
+    const std::string name = excerptForMessage(m.name);
     const size_t at = static_cast<size_t>(m.localOffset);
     if (in.u32(at) != kLocalHeader)
-        in.fail("member " + m.name + " has no local header where the directory says");
+        in.fail("member " + name + " has no local header where the directory says");
     const size_t data = at + 30 + in.u16(at + 26) + in.u16(at + 28);
     if (data > in.size() || in.size() - data < m.compressedSize)
-        in.fail("member " + m.name + " is truncated");
+        in.fail("member " + name + " is truncated");
     const char* begin = in.bytes().data() + data;
     if (m.method == kStored) {
         if (m.compressedSize != m.size)
-            in.fail("stored member " + m.name + " has different stored and recorded sizes");
+            in.fail("stored member " + name + " has different stored and recorded sizes");
         return std::string(begin, static_cast<size_t>(m.size));
     }
     if (m.method == kDeflated)
-        return inflateRaw(in, m.name, begin, m.compressedSize, m.size);
-    in.fail("member " + m.name + " uses zip compression method " + std::to_string(m.method) +
+        return inflateRaw(in, name, begin, m.compressedSize, m.size);
+    in.fail("member " + name + " uses zip compression method " + std::to_string(m.method) +
             " (only stored and deflated, as numpy.savez and savez_compressed write, are read)");
 }
 
@@ -176,7 +196,7 @@ std::map<std::string, at::Tensor> readNpz(const std::string& path)
         if (m.name.size() < 4 || m.name.compare(m.name.size() - 4, 4, ".npy") != 0)
             continue;   // numpy writes only .npy members; anything else is not an array
         const std::string key = m.name.substr(0, m.name.size() - 4);
-        arrays[key] = decodeNpy(memberBytes(in, m), path + " (member " + m.name + ")");
+        arrays[key] = decodeNpy(memberBytes(in, m), path + " (member " + excerptForMessage(m.name) + ")");
     }
     return arrays;
 }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -80,6 +81,19 @@ T field(const nlohmann::json& object, const char* key, const std::string& where)
     }
 }
 
+// A count or a dimension: get<int>() would truncate 1.5, wrap 2^32 + 1 into 1 and convert 1e300
+// with undefined behaviour (UBSan under the fuzz harness: fuzz/corpus/tensor_index/ubsan-*).
+int64_t naturalNumber(const nlohmann::json& value, const char* key, const std::string& where)
+{
+    const bool valid = value.is_number_unsigned()
+                           ? value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                           : value.is_number_integer() && value.get<int64_t>() >= 0;
+    if (!valid)
+        throw InputError(where + ": key '" + key + "' has the wrong type (it holds non-negative integers, got " +
+                         describeJsonValue(value) + ")");
+    return value.get<int64_t>();
+}
+
 } // namespace
 
 void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors, const std::string& runId)
@@ -129,15 +143,16 @@ std::vector<NamedTensor> readTensorFolder(const std::string& dir, const std::str
     if (field<std::string>(index, "format", indexPath) != kFormat)
         throw InputError(indexPath + ": not a MinimaScope tensor folder (format is not '"
                          + kFormat + "')");
-    const int version = field<int>(index, "version", indexPath);
+    const int64_t version = naturalNumber(field<nlohmann::json>(index, "version", indexPath), "version", indexPath);
     if (version != kVersion)
         throw InputError(indexPath + ": unsupported version " + std::to_string(version));
     if (!expectedRunId.empty()) {
         const auto runId = index.find("run_id");
         if (runId == index.end() || !runId->is_string() || runId->get<std::string>() != expectedRunId)
             throw InputError(indexPath + ": these tensors belong to " +
-                             (runId != index.end() && runId->is_string() ? "run " + runId->get<std::string>()
-                                                                          : std::string("no run")) +
+                             (runId != index.end() && runId->is_string()
+                                  ? "run " + excerptForMessage(runId->get<std::string>())
+                                  : std::string("no run")) +
                              ", not to run " + expectedRunId + " (files of two runs are mixed in this folder)");
     }
     const auto entries = field<std::vector<nlohmann::json>>(index, "tensors", indexPath);
@@ -153,21 +168,26 @@ std::vector<NamedTensor> readTensorFolder(const std::string& dir, const std::str
         tensor.name = field<std::string>(entry, "name", where);
         tensor.kind = field<std::string>(entry, "kind", where);
         const auto file = field<std::string>(entry, "file", where);
-        const auto shape = field<std::vector<int64_t>>(entry, "shape", where);
+        std::vector<int64_t> shape;
+        for (const nlohmann::json& dim : field<std::vector<nlohmann::json>>(entry, "shape", where))
+            shape.push_back(naturalNumber(dim, "shape", where));
         const auto dtype = field<std::string>(entry, "dtype", where);
+        // Names and files are echoed cut short: an index may hold anything.
+        const std::string fileText = excerptForMessage(file);
         // A plain name inside the folder: an index must not make us read files elsewhere.
         if (file.empty() || file == "." || file == ".." || file.find('/') != std::string::npos)
-            throw InputError(where + ": file '" + file + "' is not a file name in the folder");
+            throw InputError(where + ": file '" + fileText + "' is not a file name in the folder");
 
         tensor.value = readNpy(joinPath(dir, file));
+        const std::string nameText = excerptForMessage(tensor.name);
         if (tensor.value.sizes() != c10::IntArrayRef(shape))
-            throw InputError(where + ": '" + tensor.name + "' has shape "
+            throw InputError(where + ": '" + nameText + "' has shape "
                              + c10::str(c10::IntArrayRef(shape)) + " in the index but "
-                             + c10::str(tensor.value.sizes()) + " in " + file);
+                             + c10::str(tensor.value.sizes()) + " in " + fileText);
         if (dtypeName(tensor.value.scalar_type()) != dtype)
-            throw InputError(where + ": '" + tensor.name + "' has dtype " + dtype
+            throw InputError(where + ": '" + nameText + "' has dtype " + excerptForMessage(dtype)
                              + " in the index but " + dtypeName(tensor.value.scalar_type())
-                             + " in " + file);
+                             + " in " + fileText);
         tensors.push_back(std::move(tensor));
     }
     return tensors;

@@ -2,6 +2,7 @@
 
 #include "common/InputError.h"
 #include "data/Dataset.h"
+#include "io/StrictJson.h"
 #include "models/EscapeToyModel.h"
 #include "models/LeNet5.h"
 #include "models/Mlp.h"
@@ -52,7 +53,7 @@ ModelSpec modelPreset(const std::string& name)
         const auto names = modelPresetNames();
         std::string list = std::accumulate(std::next(names.begin()), names.end(), names.front(),
                                            [](std::string a, const std::string& b) { return a + ", " + b; });
-        throw InputError("unknown model preset '" + name + "' (known: " + list + ")");
+        throw InputError("unknown model preset '" + excerptForMessage(name) + "' (known: " + list + ")");
     }
     return it->second();
 }

@@ -164,7 +164,8 @@ RunConfig RunConfig::fromJson(const nlohmann::json& json)
     RunConfig c;
     const std::string format = root.string("format", "minimascope-run");
     if (format != "minimascope-run")
-        throw InputError("format", "config key 'format' must be \"minimascope-run\", got \"" + format + "\"");
+        throw InputError("format",
+                         "config key 'format' must be \"minimascope-run\", got \"" + excerptForMessage(format) + "\"");
     root.integer("version", 1, 1, 1);
     // A run folder's config.json names its run; it identifies the file, it configures nothing,
     // so that `train --config RUN/config.json` reruns it.
