@@ -3,7 +3,7 @@
 // MLPs, LeNet-5, the VGG- and ResNet-style CNNs, with or without BatchNorm, which counts with its
 // running statistics) on a classification or regression task. Instead of autograd's double
 // backward it runs Pearlmutter's R-operator written out layer by layer (analysis/LayerPasses,
-// SCIENCE.md section 1):
+// docs/science.md, "The escape toy"):
 //   - the forward values and back-propagated errors depend on the parameters only: they are
 //     computed once and reused by every product until the parameters (or BatchNorm's running
 //     statistics) change, which the tensors' version counters tell;

@@ -1,5 +1,5 @@
 #pragma once
-// The numbers behind the escape-toy demo (Wu, Ma & E's 1D example, SCIENCE.md section 1), all
+// The numbers behind the escape-toy demo (Wu, Ma & E's 1D example, docs/science.md, "The escape toy"), all
 // computed with the app's own code on the one-parameter EscapeToyModel: the two per-example
 // losses and their mean on a grid of x (the model's forward pass), the sharpness a and the
 // non-uniformity s at a point (LossCurvature's exact H and Sigma products: with one parameter

@@ -1,5 +1,5 @@
 #pragma once
-// The numbers behind the "filter-normalization" demo (Li et al. 2018, SCIENCE.md section 2):
+// The numbers behind the "filter-normalization" demo (Li et al. 2018, docs/science.md, "Loss-landscape pictures"):
 // each of the demo's runs is trained to its minimum with the app's Trainer, then the loss is
 // evaluated over the same plane twice, spanned by the same two seeded Gaussian draws once raw
 // (DirectionNormalization::None) and once filter-normalized (each row of a weight rescaled to the

@@ -1,5 +1,6 @@
 #pragma once
-// The numbers behind the "sharp-minima-generalize" demo (Dinh et al. 2017, SCIENCE.md section 5).
+// The numbers behind the "sharp-minima-generalize" demo (Dinh et al. 2017; docs/science.md,
+// "Sharpness is not invariant").
 // ReLU is non-negatively homogeneous, so the rescaling T_alpha that multiplies hidden layer k's
 // weight and bias by alpha and layer k + 1's weight by 1/alpha (alpha > 0) leaves the network's
 // function, hence its loss and accuracy, unchanged, while the Hessian at T_alpha(theta) is

@@ -1,5 +1,5 @@
 #pragma once
-// Directions for loss-landscape pictures (SCIENCE.md section 2): seeded Gaussian directions with
+// Directions for loss-landscape pictures (docs/science.md, "Loss-landscape pictures"): seeded Gaussian directions with
 // Li et al.'s filter normalization (or per-layer, or none), the difference of two parameter
 // vectors (Goodfellow et al.'s 1D interpolation), Gram-Schmidt orthogonalization of a pair, and
 // the norm/cosine report shown next to every picture.

@@ -1,7 +1,7 @@
 #pragma once
 // The one-parameter model of the 1D escape toy (Wu, Ma & E): for the example with constant c
 // its output is the example's loss f(x) = min{x^2, c (x-1)^2}. With c = 0.1 and 1.9 both x = 0
-// and x = 1 are global minima; see SCIENCE.md section 1.
+// and x = 1 are global minima; see docs/science.md, "The escape toy".
 #include "models/Network.h"
 
 namespace minimascope::core {

@@ -1,6 +1,6 @@
 // The main window driven as a user drives it: fill the setup form, Run, watch the plots fill
 // with the numbers the core computed on the worker thread, Stop, Pause, close mid-run.
-// The escape toy (SCIENCE.md section 1) gives exact answers: at x = 1, a = 2 and s = 1.8; at
+// The escape toy (docs/science.md, "The escape toy") gives exact answers: at x = 1, a = 2 and s = 1.8; at
 // x = 0, a = 2 and s = 0; GD with eta = 0.7 stays at x = 1, SGD with B = 1 escapes to x = 0.
 #include "LossPlot.h"
 #include "MainWindow.h"

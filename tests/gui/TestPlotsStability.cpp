@@ -75,7 +75,7 @@ void TestPlotsStability::bounds_data()
     // Expected values computed independently: sqrt(10*999/990)/0.1 etc. (Python).
     QTest::newRow("SGD eta=0.1 B=10 n=1000") << 0.1 << qint64(10) << qint64(1000) << 20.0 << 31.766191290283906;
     QTest::newRow("SGD eta=0.05 B=32 n=1000") << 0.05 << qint64(32) << qint64(1000) << 40.0 << 114.93440457657532;
-    // The escape toy of SCIENCE.md: n = 2, B = 1, eta = 0.7: s <= 1/eta.
+    // The escape toy of docs/science.md: n = 2, B = 1, eta = 0.7: s <= 1/eta.
     QTest::newRow("escape toy B=1 n=2") << 0.7 << qint64(1) << qint64(2) << 2.857142857142857 << 1.4285714285714286;
     QTest::newRow("GD B=n") << 0.1 << qint64(1000) << qint64(1000) << 20.0 << inf;
     QTest::newRow("B>n is GD") << 0.25 << qint64(2000) << qint64(1000) << 8.0 << inf;

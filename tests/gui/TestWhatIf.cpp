@@ -94,7 +94,7 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("MinimaScopeTest"));
         m_escape = m_dir.filePath(QStringLiteral("escape-gd"));
         m_moons = m_dir.filePath(QStringLiteral("two-moons"));
-        // GD on the escape toy stays at its x = 1 minimum: a = 2, s = 1.8 (SCIENCE.md).
+        // GD on the escape toy stays at its x = 1 minimum: a = 2, s = 1.8 (docs/science.md, "The escape toy").
         QVERIFY(runCli({QStringLiteral("train"), QStringLiteral("--preset"), QStringLiteral("escape-toy-gd"),
             QStringLiteral("--out"), m_escape}));
         QVERIFY(runCli({QStringLiteral("train"), QStringLiteral("--preset"), QStringLiteral("two-moons-quick"),

@@ -1,6 +1,6 @@
 // Curvature products against dense matrices built here from autograd, row by row:
 // H = (1/n) sum_i H_i, Sigma = (1/n) sum_i H_i^2 - H^2, for tiny networks in double precision;
-// and the 1D escape toy's exact answers (SCIENCE.md section 1).
+// and the 1D escape toy's exact answers (docs/science.md, "The escape toy").
 #include "oracle/DenseCurvature.h"
 
 #include "analysis/LinearStability.h"

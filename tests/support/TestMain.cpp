@@ -1,7 +1,6 @@
 // The main() of each test executable: runs the suite named by the first argument, passing the
 // rest to Qt Test (see TestSuite.h).
 #include "support/TestSuite.h"
-#include "support/TestSuite.h"
 
 #include <cstdio>
 #include <cstring>

@@ -1,7 +1,7 @@
 // The teaching demos' core (core/demos): every shipped demo file reads, its runs and its
 // try-next change are valid run configs, its explanation names a paper with an arXiv id;
 // broken demo files are InputErrors naming the key; and the escape-toy lesson's numbers are
-// the exact ones of SCIENCE.md section 1: (a, s) = (2, 0) at x = 0 and (2, 1.8) at x = 1, GD
+// the exact ones of docs/science.md, "The escape toy": (a, s) = (2, 0) at x = 0 and (2, 1.8) at x = 1, GD
 // from 0.99 stays at 1 and SGD with B = 1 leaves it for 0; the filter-normalization lesson's
 // normalized directions have the minimum's filter norms, its raw ones the N(0, 1) expectation,
 // and both planes pass through the minimum's loss; the rescaling lesson's T_alpha keeps a tiny

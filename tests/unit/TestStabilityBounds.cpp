@@ -54,7 +54,7 @@ private Q_SLOTS:
         // ... but n independent draws still miss some examples and repeat others: c = 1/n.
         QTest::newRow("replacement B=n") << replacement << 0.1 << qint64(1000) << qint64(1000) << 0.001
                                          << 316.2277660168379;
-        // The escape toy (SCIENCE.md section 1), eta = 0.7, n = 2: for B = 1 both draws are the
+        // The escape toy (docs/science.md, "The escape toy"), eta = 0.7, n = 2: for B = 1 both draws are the
         // same (one example a step), s <= 1/eta; for B = 2 only the draw with replacement is noisy.
         QTest::newRow("escape toy subsets B=1") << subsets << 0.7 << qint64(1) << qint64(2) << 1.0
                                                 << 1.4285714285714286;
