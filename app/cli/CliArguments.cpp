@@ -599,8 +599,12 @@ std::string versionText()
 
 CliArguments parseArguments(int argc, char** argv)
 {
+    return parseArgumentWords(std::vector<std::string>(argv + 1, argv + argc));
+}
+
+CliArguments parseArgumentWords(std::vector<std::string> words)
+{
     CliArguments args;
-    std::vector<std::string> words(argv + 1, argv + argc);
     if (words.empty())
         throw InputError("no command given (try 'minimascope-cli --help')");
     // `help` and `help COMMAND...` as `--help` and `COMMAND... --help`.

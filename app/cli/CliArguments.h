@@ -119,6 +119,8 @@ struct CliArguments {
 std::string versionText();
 
 CliArguments parseArguments(int argc, char** argv);
+// The same for the words after the program's name (reproduce's follow-up commands).
+CliArguments parseArgumentWords(std::vector<std::string> words);
 
 // Applies "a.b.c" = value overrides to a config document (creating objects as needed).
 void applyOverrides(nlohmann::json& config, const std::vector<std::pair<std::string, nlohmann::json>>& overrides);

@@ -8,6 +8,9 @@
 namespace minimascope::core {
 class CancelToken;
 }
+namespace minimascope::ui {
+class SpectrumPlot;
+}
 
 namespace minimascope::cli {
 
@@ -27,5 +30,8 @@ int runStudyCommand(const CliArguments& args, const core::CancelToken& cancel);
 int runAsymmetry(const std::vector<std::string>& arguments, const core::CancelToken& cancel);
 // Only in builds with the GUI libraries (MINIMASCOPE_HAVE_FIGURES).
 int runFigures(const CliArguments& args);
+// The density and top eigenvalues of an `analyze` report (analysis.json) into `plot`; throws
+// InputError when the file is not a report of the run runId.
+void fillSpectrum(const std::string& path, const std::string& runId, ui::SpectrumPlot& plot);
 
 } // namespace minimascope::cli

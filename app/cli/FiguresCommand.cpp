@@ -42,17 +42,15 @@ struct Figure {
     ui::PlotPanel* panel;
 };
 
-// The spectrum of the run's analysis.json ('analyze --quantities density'), when there is one.
-void fillSpectrum(const core::RunFolderInfo& run, ui::SpectrumPlot& plot)
+}   // namespace
+
+void fillSpectrum(const std::string& path, const std::string& runId, ui::SpectrumPlot& plot)
 {
-    const std::string path = run.dir + "/analysis.json";
-    if (!std::filesystem::exists(path))
-        return;
     try {
         const nlohmann::json analysis = core::parseStrictJson(core::readWholeFile(path), path);
-        if (analysis.value("run_id", "") != run.runId)
-            throw core::InputError(path + ": this analysis is of another run than " + run.runId +
-                                   " (files of two runs are mixed in this folder)");
+        if (analysis.value("run_id", "") != runId)
+            throw core::InputError(path + ": this analysis is of another run than " + runId
+                                   + " (files of two runs are mixed in this folder)");
         if (const auto density = analysis.find("density"); density != analysis.end())
             plot.setDensity(density->at("grid").get<std::vector<double>>(),
                             density->at("density").get<std::vector<double>>());
@@ -66,6 +64,8 @@ void fillSpectrum(const core::RunFolderInfo& run, ui::SpectrumPlot& plot)
     }
 }
 
+namespace {
+
 ui::SurfaceData surfaceData(const core::LandscapeGrid& grid)
 {
     ui::SurfaceData data;
@@ -75,7 +75,7 @@ ui::SurfaceData surfaceData(const core::LandscapeGrid& grid)
     return data;
 }
 
-} // namespace
+}   // namespace
 
 int runFigures(const CliArguments& args)
 {
@@ -128,7 +128,9 @@ int runFigures(const CliArguments& args)
         stability.appendMeasurement(sample.sharpness, sample.nonUniformity);
     }
     ui::SpectrumPlot spectrum;
-    fillSpectrum(runFolder, spectrum);
+    // The spectrum of the run's analysis.json ('analyze --quantities density'), when there is one.
+    if (const std::string analysis = run + "/analysis.json"; std::filesystem::exists(analysis))
+        fillSpectrum(analysis, runFolder.runId, spectrum);
 
     const QSize size(options.width, options.height);
     const std::vector<Figure> figures{

@@ -1,17 +1,25 @@
 // minimascope-cli reproduce NAME [--quick] --out DIR: `study run` and `study export` of a shipped
-// study file (StudyCommand.cpp, called as they are), the study window's plots (StudyFigures.cpp,
-// in builds with the GUI libraries) and DIR/README.md, which says what ran and how it ended.
+// study file (StudyCommand.cpp, called as they are), its follow-up analyses (`analyze` and
+// `landscape`, called as they are on the runs the study file picks), the figures
+// (StudyFigures.cpp, in builds with the GUI libraries) and DIR/README.md, which says what ran and
+// how it ended.
 #include "ReproduceCommand.h"
 
 #include "Commands.h"
 
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
+#include "io/NumberFormat.h"
 #include "io/ResourceLibrary.h"
+#include "io/StrictJson.h"
+#include "landscape/SurfaceExport.h"
+#include "study/FollowUp.h"
 #include "study/StudyConfig.h"
 #include "study/StudyStore.h"
+#include "train/RunFolder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -67,7 +75,7 @@ void printList()
 }
 
 // DIR/study must be new, empty, or this study's folder (then it resumes); --overwrite removes the
-// study folder and the figures of an earlier reproduce, and nothing that is not one.
+// study folder, the follow-ups and the figures of an earlier reproduce, and nothing that is not one.
 void prepareFolder(const std::string& dir, const std::string& studyName, bool overwrite)
 {
     const std::string studyDir = dir + "/study";
@@ -83,6 +91,8 @@ void prepareFolder(const std::string& dir, const std::string& studyName, bool ov
         fs::remove_all(studyDir, error);
         if (!error)
             fs::remove_all(dir + "/figures", error);
+        if (!error)
+            fs::remove_all(dir + "/follow-up", error);
         if (error)
             throw core::InputError("--overwrite: cannot remove what " + dir + " holds: " + error.message());
         return;
@@ -104,6 +114,218 @@ int64_t endedRuns(const std::string& studyDir)
     return ended;
 }
 
+// One follow-up applied to one run.
+struct FollowUpRun {
+    const core::StudyFollowUp* followUp = nullptr;
+    std::string group;   // the value of the selector's best_per the run stands for
+    std::string label;   // the group as a folder name, or "best"
+    core::StudyRunRecord run;
+    std::string partnerRunId;         // the run of --to, when the follow-up has one
+    std::vector<std::string> words;   // the command, as one would type it after minimascope-cli
+    std::string outDir;               // DIR/follow-up/NAME/LABEL
+    std::string output;               // its analysis.json, or its landscape's PREFIX
+    bool reused = false;              // an earlier invocation had done it
+    std::string error;
+};
+
+// Words of a command line as a reader copies them (quoted when they hold a space).
+std::string commandLine(const std::vector<std::string>& words)
+{
+    std::string line = "minimascope-cli";
+    for (const std::string& word : words)
+        line += " " + (word.find(' ') == std::string::npos ? word : "'" + word + "'");
+    return line;
+}
+
+std::vector<std::string> followUpWords(const core::StudyFollowUp& followUp, const std::string& runDir,
+                                       const std::string& partnerParameters, const std::string& output)
+{
+    std::vector<std::string> words = followUp.command;
+    words.insert(words.end(), {"--run", runDir});
+    if (!partnerParameters.empty())
+        words.insert(words.end(), {"--to", partnerParameters});
+    words.insert(words.end(), {"--out", output});
+    return words;
+}
+
+std::string outputOf(const core::StudyFollowUp& followUp, const std::string& outDir)
+{
+    return outDir + (followUp.command.front() == "analyze" ? "/analysis.json" : "/landscape");
+}
+
+// Each follow-up's command must parse before the study runs: a typo costs nothing.
+void checkFollowUps(const core::StudyConfig& study)
+{
+    for (const core::StudyFollowUp& followUp : study.followUps) {
+        try {
+            const CliArguments parsed = parseArgumentWords(
+                followUpWords(followUp, "RUN", followUp.hasPartner ? "OTHER/parameters" : "", "OUT/x"));
+            if (parsed.command != followUp.command.front())
+                throw core::InputError("it asks for help, not an analysis");
+        } catch (const core::InputError& e) {
+            throw core::InputError("the study file's follow-up '" + followUp.name + "': " + e.what());
+        }
+    }
+}
+
+std::string labelOf(const std::string& group)
+{
+    if (group.empty())
+        return "best";
+    std::string label;
+    for (const char c : group)
+        label += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '-';
+    return label;
+}
+
+// What each follow-up takes from the study: one FollowUpRun per selected run (nothing for a
+// follow-up whose selector matches no finished run; the README says so).
+std::vector<FollowUpRun> planFollowUps(const core::StudyConfig& study, const std::string& studyDir,
+                                       const std::string& dir)
+{
+    const std::vector<core::StudyRunRecord> runs = core::StudyStore(core::studyStorePath(studyDir), true).runs();
+    std::vector<FollowUpRun> plan;
+    for (const core::StudyFollowUp& followUp : study.followUps) {
+        std::string partnerParameters, partnerRunId;
+        if (followUp.hasPartner) {
+            const std::vector<core::SelectedRun> partner = core::selectRuns(runs, followUp.partner);
+            if (partner.empty())
+                continue;
+            const core::StudyRunRecord& other = runs[partner.front().index];
+            partnerParameters = core::finalParametersDir(core::readRunFolderInfo(studyDir + "/" + other.folder));
+            partnerRunId = other.runId;
+        }
+        for (const core::SelectedRun& selected : core::selectRuns(runs, followUp.runs)) {
+            FollowUpRun item;
+            item.followUp = &followUp;
+            item.group = selected.group;
+            item.label = labelOf(selected.group);
+            item.run = runs[selected.index];
+            item.partnerRunId = partnerRunId;
+            item.outDir = dir + "/follow-up/" + followUp.name + "/" + item.label;
+            item.output = outputOf(followUp, item.outDir);
+            item.words = followUpWords(followUp, studyDir + "/" + item.run.folder, partnerParameters, item.output);
+            plan.push_back(std::move(item));
+        }
+    }
+    return plan;
+}
+
+// The record of a finished follow-up: the same command on the same runs is not run again.
+nlohmann::json doneRecord(const FollowUpRun& item)
+{
+    return {{"command", item.words}, {"run_id", item.run.runId}, {"partner_run_id", item.partnerRunId}};
+}
+
+bool alreadyDone(const FollowUpRun& item)
+{
+    const std::string path = item.outDir + "/follow-up.json";
+    if (!fs::exists(path))
+        return false;
+    try {
+        return core::parseStrictJson(core::readWholeFile(path), path) == doneRecord(item);
+    } catch (const core::InputError&) {
+        return false;   // unreadable: do it again
+    }
+}
+
+// Runs the plan in order; returns kCancelled when Ctrl-C stopped it (what is done stays done).
+// A follow-up that fails is recorded in its item, and the others still run.
+int runFollowUps(std::vector<FollowUpRun>& plan, const core::CancelToken& cancel)
+{
+    for (size_t i = 0; i < plan.size(); ++i) {
+        FollowUpRun& item = plan[i];
+        if (alreadyDone(item)) {
+            item.reused = true;
+            continue;
+        }
+        std::printf("follow-up %zu/%zu: %s (%s): %s\n", i + 1, plan.size(), item.followUp->name.c_str(),
+                    item.label.c_str(), commandLine(item.words).c_str());
+        std::fflush(stdout);
+        try {
+            core::ensureDirectory(item.outDir);
+            const CliArguments args = parseArgumentWords(item.words);
+            const int code = args.command == "analyze" ? runAnalyze(args, cancel) : runLandscape(args, cancel);
+            if (code == kCancelled)
+                return kCancelled;
+            if (code != kSuccess)
+                throw core::InputError("exit code " + std::to_string(code));
+            core::writeFileAtomically(item.outDir + "/follow-up.json", doneRecord(item).dump(2) + "\n");
+        } catch (const std::exception& e) {
+            item.error = e.what();
+            std::fprintf(stderr, "follow-up %s (%s) failed: %s\n", item.followUp->name.c_str(), item.label.c_str(),
+                         e.what());
+        }
+    }
+    return kSuccess;
+}
+
+// What a figure calls a follow-up's run: the value it was picked for ("optimizer.name = adam"), or
+// its study axes when it is the one best run.
+std::string legendOf(const FollowUpRun& item)
+{
+    const std::string& bestPer = item.followUp->runs.bestPer;
+    if (!bestPer.empty())
+        return bestPer + " = " + item.group;
+    return core::describeAxes(nlohmann::json::parse(item.run.axesJson));
+}
+
+// A line of numbers about a follow-up's output for the README.
+std::string followUpSummary(const FollowUpRun& item)
+{
+    try {
+        if (item.followUp->command.front() == "analyze") {
+            const nlohmann::json report = core::parseStrictJson(core::readWholeFile(item.output), item.output);
+            std::string text;
+            if (const auto top = report.find("top_eigenvalues"); top != report.end()) {
+                text += "top eigenvalues";
+                for (const nlohmann::json& value : *top)
+                    text += " " + number(core::numberFromJson(value, "value"));
+            }
+            if (const auto trace = report.find("trace"); trace != report.end())
+                text += (text.empty() ? "" : "; ") + std::string("trace ")
+                        + number(core::numberFromJson(*trace, "value"));
+            if (const auto density = report.find("density"); density != report.end()) {
+                // The share of the spectrum's weight (SLQ's Ritz nodes) within 1 % of λmax of zero:
+                // how concentrated near 0 the eigenvalues are (the LeNet-5 report's reading).
+                const std::vector<double> nodes = density->at("nodes").get<std::vector<double>>();
+                const std::vector<double> weights = density->at("weights").get<std::vector<double>>();
+                const double largest = nodes.empty() ? 0.0 : *std::max_element(nodes.begin(), nodes.end());
+                double total = 0.0, nearZero = 0.0;
+                for (size_t k = 0; k < nodes.size() && k < weights.size(); ++k) {
+                    total += weights[k];
+                    if (std::abs(nodes[k]) <= 0.01 * largest)
+                        nearZero += weights[k];
+                }
+                if (total > 0)
+                    text += (text.empty() ? "" : "; ") + std::string("SLQ weight within 1 % of λmax of 0: ")
+                            + number(nearZero / total);
+            }
+            return text;
+        }
+        const core::LandscapeGrid grid = core::readSurfaceVts(item.output + ".vts");
+        double lowest = INFINITY, highest = -INFINITY, centre = NAN, nearest = INFINITY;
+        for (size_t j = 0; j < grid.ys.size(); ++j)
+            for (size_t i = 0; i < grid.xs.size(); ++i) {
+                const double loss = grid.loss[grid.index(i, j)];
+                if (!std::isfinite(loss))
+                    continue;
+                lowest = std::min(lowest, loss);
+                highest = std::max(highest, loss);
+                const double distance = std::hypot(grid.xs[i], grid.ys[j]);
+                if (distance < nearest) {
+                    nearest = distance;
+                    centre = loss;
+                }
+            }
+        return "loss at the centre " + number(centre) + ", lowest " + number(lowest) + ", highest " + number(highest)
+               + " over the " + std::to_string(grid.xs.size())
+               + (grid.ys.size() > 1 ? " x " + std::to_string(grid.ys.size()) : "") + " grid";
+    } catch (const std::exception& e) {
+        return std::string("(its output cannot be read: ") + e.what() + ")";
+    }
+}
+
 struct ReadmeInputs {
     std::string command;        // the reproduce command line
     std::string studyFile;      // the study file that ran
@@ -112,6 +334,7 @@ struct ReadmeInputs {
     double seconds = 0.0;       // wall time of this invocation
     int64_t endedBefore = 0;    // runs an earlier invocation had finished
     std::string figures;        // the figures section
+    std::string followUps;      // the follow-ups section
     std::string byHand;         // the equivalent commands
 };
 
@@ -187,7 +410,8 @@ std::string readme(const ReadmeInputs& in)
        << "- `study/`: the study folder (study.sqlite and runs/, docs/studies.md); `minimascope-cli study status "
        << in.studyDir << "` prints its table, `minimascope --study " << in.studyDir << "` opens the study window.\n"
        << "- `study.csv`: every run, one row (the columns of docs/studies.md).\n"
-       << in.figures << "\n## The same, step by step\n\n```sh\n" << in.byHand << "```\n";
+       << in.figures << in.followUps << "\n## The same, step by step\n\n```sh\n"
+       << in.byHand << "```\n";
     return md.str();
 }
 
@@ -220,6 +444,7 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
     const bool shrunk = r.shrinkPoints > 0;
     if (shrunk)
         study = core::shrinkStudy(study, {r.shrinkPoints, r.shrinkIterations, r.shrinkExamples});
+    checkFollowUps(study);
 
     const std::string& dir = r.dir;
     prepareFolder(dir, study.name, r.overwrite);
@@ -247,14 +472,50 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
     step.study.csvPath = dir + "/study.csv";
     runStudyCommand(step, cancel);
 
+    std::vector<FollowUpRun> followUps = planFollowUps(study, studyDir, dir);
+    if (runFollowUps(followUps, cancel) == kCancelled) {
+        std::printf("cancelled during the follow-ups: the same command resumes them\n");
+        return kCancelled;
+    }
+
     std::string figures;
+    std::map<const FollowUpRun*, std::string> followUpFigures;   // the figure's line for the README
 #ifdef MINIMASCOPE_HAVE_FIGURES
-    for (const StudyFigure& figure : writeStudyFigures(studyDir, dir + "/figures"))
-        figures += "- `figures/" + figure.name + ".png` (its data: `figures/" + figure.name + ".csv`): " +
-                   figure.caption + "\n";
+    const auto figureLine = [](const StudyFigure& figure) {
+        return "`figures/" + figure.name + ".png` (its data: `figures/" + figure.name + ".csv`): " + figure.caption;
+    };
+    {
+        ReproductionFigures drawer(dir + "/figures");
+        for (const StudyFigure& figure : drawer.writeStudy(studyDir))
+            figures += "- " + figureLine(figure) + "\n";
+        for (const core::StudyFollowUp& followUp : study.followUps) {
+            const std::string& name = followUp.name;
+            std::map<std::string, const FollowUpRun*> items;   // by label: those that succeeded
+            for (const FollowUpRun& item : followUps)
+                if (item.followUp == &followUp && item.error.empty())
+                    items[item.label] = &item;
+            try {
+                if (followUp.command.front() == "analyze") {
+                    for (const auto& [label, item] : items)
+                        followUpFigures[item] = figureLine(drawer.writeSpectrum(
+                            name + "-" + label, item->output, item->run.runId, name + ": " + legendOf(*item)));
+                } else {
+                    std::map<std::string, ReproductionFigures::Landscape> byLabel;
+                    for (const auto& [label, item] : items)
+                        byLabel[label] = {item->output + ".vts", legendOf(*item)};
+                    for (const auto& [label, figure] : drawer.writeLandscapes(name, byLabel, name))
+                        followUpFigures[items.at(label)] = figureLine(figure);
+                }
+            } catch (const core::InputError& e) {
+                for (const auto& [label, item] : items)
+                    followUpFigures[item] = std::string("no figure: ") + e.what();
+            }
+        }
+    }
     std::printf("figures -> %s/figures (PNG, with the CSV of each)\n", dir.c_str());
-    figures += "\nThe figures are the study window's plots (its Export menu writes the same PNG and CSV); the "
-               "bounds drawn are those of the first drawn run, as the window shows them until a run is selected.\n";
+    figures += "\nThe study's figures are the study window's plots (its Export menu writes the same PNG and CSV); "
+               "the bounds drawn are those of the first drawn run, as the window shows them until a run is "
+               "selected.\n";
 #else
     std::printf("no figures: this minimascope-cli was built without the GUI libraries; %s/study.csv holds their "
                 "data, and the desktop application draws them (minimascope --study %s)\n",
@@ -262,6 +523,43 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
     figures = "- no figures: this minimascope-cli was built without the GUI libraries. `study.csv` holds their "
               "data; `minimascope --study " + studyDir + "` draws them.\n";
 #endif
+
+    std::string followUpText, followUpCommands;
+    int64_t failedFollowUps = 0;
+    if (!study.followUps.empty()) {
+        followUpText = "\n## Follow-up analyses\n\nEach is a `minimascope-cli` command run on runs the study file "
+                       "picks: the best run (the highest test accuracy among the runs that reached the loss target; "
+                       "among the others when none did) overall, or of each value of a setting "
+                       "(docs/studies.md). Outputs are in `follow-up/NAME/LABEL/`.\n";
+        for (const core::StudyFollowUp& followUp : study.followUps) {
+            followUpText += "\n### " + followUp.name + "\n\n";
+            bool any = false;
+            for (const FollowUpRun& item : followUps) {
+                if (item.followUp != &followUp)
+                    continue;
+                any = true;
+                const core::StudyRunRecord& run = item.run;
+                followUpText += "- **" + item.label + "**: run #" + std::to_string(run.ordinal + 1) + " ("
+                                + core::describeAxes(nlohmann::json::parse(run.axesJson)) + "; "
+                                + (run.converged ? "reached the loss target" : "did not reach the loss target")
+                                + ", test accuracy " + number(run.testAccuracy) + ")"
+                                + (item.reused ? ", done by an earlier invocation" : "") + ". ";
+                if (!item.error.empty()) {
+                    ++failedFollowUps;
+                    followUpText += "**Failed:** " + item.error + "\n";
+                    continue;
+                }
+                followUpText += followUpSummary(item) + ".";
+                if (const auto figure = followUpFigures.find(&item); figure != followUpFigures.end())
+                    followUpText += " Figure " + figure->second + ".";
+                followUpText += "\n";
+                followUpCommands += commandLine(item.words) + "\n";
+            }
+            if (!any)
+                followUpText += "- no finished run matches its selection"
+                                + std::string(followUp.hasPartner ? " (or that of its second run)" : "") + ".\n";
+        }
+    }
 
     const std::string workers = r.workers > 0 ? " --workers " + std::to_string(r.workers) : "";
     ReadmeInputs in;
@@ -274,12 +572,16 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
     in.study = &study;
     in.endedBefore = endedBefore;
     in.figures = figures;
-    in.byHand = "minimascope-cli study run --config " + studyFile + " --out " + studyDir + workers + "\n" +
-                "minimascope-cli study export " + studyDir + " --csv " + dir + "/study.csv\n" +
-                "xvfb-run -a minimascope --study " + studyDir + " --screenshot " + dir + "/study-window.png\n";
+    in.followUps = followUpText;
+    in.byHand = "minimascope-cli study run --config " + studyFile + " --out " + studyDir + workers + "\n"
+                + "minimascope-cli study export " + studyDir + " --csv " + dir + "/study.csv\n" + followUpCommands
+                + "xvfb-run -a minimascope --study " + studyDir + " --screenshot " + dir + "/study-window.png\n";
     in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     core::writeFileAtomically(dir + "/README.md", readme(in));
     std::printf("%s: %s -> %s/README.md\n", r.name.c_str(), duration(in.seconds).c_str(), dir.c_str());
+    if (failedFollowUps > 0)
+        throw core::InputError(std::to_string(failedFollowUps) + " follow-up analyses failed (" + dir
+                               + "/README.md says why); the study and the other outputs are written");
     return kSuccess;
 }
 

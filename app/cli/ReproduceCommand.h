@@ -5,6 +5,8 @@
 // InputError (exit code 2); Ctrl-C returns kCancelled with the study folder ready to resume.
 #include "CliArguments.h"
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,15 +22,44 @@ std::vector<std::string> listReproductions();
 int runReproduce(const CliArguments& args, const core::CancelToken& cancel);
 
 #ifdef MINIMASCOPE_HAVE_FIGURES
-// One figure of a study, written as NAME.png and NAME.csv (its data).
+// One figure of a reproduction, written as NAME.png and NAME.csv (its data).
 struct StudyFigure {
     std::string name;
     std::string caption;
 };
-// The study window's stability diagram (colored by η, by B, and by optimizer when the study has
-// more than one) and a against η and against B, of the study folder studyDir, rendered headless
-// (Qt's offscreen platform) into outDir. Throws InputError when a file cannot be written.
-std::vector<StudyFigure> writeStudyFigures(const std::string& studyDir, const std::string& outDir);
+
+// Draws a reproduction's figures headless into outDir, with the panels of the desktop application
+// (Qt's offscreen platform: no display needed). It holds the QApplication they need: one object
+// at a time in a process. Throws InputError when a file cannot be read or written.
+class ReproductionFigures {
+public:
+    explicit ReproductionFigures(std::string outDir);
+    ~ReproductionFigures();
+    ReproductionFigures(const ReproductionFigures&) = delete;
+    ReproductionFigures& operator=(const ReproductionFigures&) = delete;
+
+    // The study window's stability diagram (colored by η, by B, and by optimizer when the study
+    // has more than one), a against η and against B, and with several optimizers each one's test
+    // accuracy and train loss against η, of the study folder studyDir.
+    std::vector<StudyFigure> writeStudy(const std::string& studyDir);
+    // The spectrum of an analysis.json of the run runId.
+    StudyFigure writeSpectrum(const std::string& name, const std::string& analysisPath, const std::string& runId,
+                              const std::string& title);
+    // One run's landscape: its PREFIX.vts and what the figure calls the run.
+    struct Landscape {
+        std::string vtsPath;
+        std::string legend;   // e.g. "optimizer.batch_size = 10"
+    };
+    // The landscapes of one follow-up, by label: 2D surfaces as color maps on one shared color
+    // scale, a figure each (NAME-LABEL); 1D curves of two runs on one figure (NAME), otherwise a
+    // figure each. Returns each label's figure.
+    std::map<std::string, StudyFigure>
+    writeLandscapes(const std::string& name, const std::map<std::string, Landscape>& byLabel, const std::string& title);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 #endif
 
 } // namespace minimascope::cli

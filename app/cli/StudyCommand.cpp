@@ -65,6 +65,8 @@ std::string csvQuoted(const std::string& text)
     return quoted + "\"";
 }
 
+int studyRunOne(const std::string& runDir, const core::CancelToken& cancel);
+
 int studyRun(const CliArguments& args, const core::CancelToken& cancel)
 {
     const StudyArguments& s = args.study;
@@ -74,6 +76,9 @@ int studyRun(const CliArguments& args, const core::CancelToken& cancel)
     options.workers = s.workers;
     options.threadsPerWorker = s.threadsPerWorker;
     options.retryFailed = s.retryFailed;
+    // Each run a fork of this process, which has loaded the libraries once (in the child,
+    // `cancel` is the child's copy, set by its copy of the signal handlers).
+    options.forkedRun = [&cancel](const std::string& runDir) { return studyRunOne(runDir, cancel); };
     const bool quiet = args.quiet;
     // Without --config, the study the folder was last run with (its store keeps the file).
     const core::StudyConfig study =

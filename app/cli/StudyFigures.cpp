@@ -1,13 +1,20 @@
-// The study window's plots of a study folder, rendered headless for `reproduce`: the same
-// StudyPlots the window lays out (its bounds: those of the first drawn run), switched through its
-// own combos, so that a figure here is the figure the window exports.
+// The figures of `reproduce`, rendered headless with the desktop application's own panels: the
+// study window's StudyPlots (its bounds: those of the first drawn run), switched through its own
+// combos, so that a figure here is the figure the window exports; the spectrum panel; and for the
+// follow-up landscapes a color map or the 1D slice panel.
+#include "Commands.h"
 #include "ReproduceCommand.h"
 
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
+#include "io/StrictJson.h"
+#include "landscape/SurfaceExport.h"
 #include "study/StudyStore.h"
 
 #include "PlotPanel.h"
+#include "SlicePlot.h"
+#include "SpectrumPlot.h"
+#include "SurfaceMapPlot.h"
 #include "study/QuantityAxisPlot.h"
 #include "study/StudyDiagram.h"
 #include "study/StudyPlots.h"
@@ -17,7 +24,13 @@
 #include <QComboBox>
 #include <QWidget>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
 #include <set>
+#include <tuple>
+#include <utility>
 #include <stdexcept>
 
 namespace minimascope::cli {
@@ -35,18 +48,72 @@ void choose(QComboBox* box, const QVariant& data)
     box->setCurrentIndex(index);
 }
 
+// The axes' names of a landscape, from its sidecar (PREFIX.json beside PREFIX.vts): what its
+// directions were. Plain α and β when the sidecar says nothing known.
+std::pair<QString, QString> axisNames(const std::string& vtsPath)
+{
+    const std::string sidecar = vtsPath.substr(0, vtsPath.size() - 4) + ".json";
+    std::string directions, normalization;
+    try {
+        const nlohmann::json json = core::parseStrictJson(core::readWholeFile(sidecar), sidecar);
+        directions = json.value("directions", "");
+        if (const auto details = json.find("direction_details"); details != json.end() && details->is_object())
+            normalization = details->value("normalization", "");
+    } catch (const std::exception&) {
+        return {QStringLiteral("α"), QStringLiteral("β")};
+    }
+    if (directions == "eigen")
+        return {QStringLiteral("α along v₁ (the top Hessian eigenvector)"), QStringLiteral("β along v₂")};
+    if (directions == "gradient")
+        return {QStringLiteral("α along the unit gradient"),
+                QStringLiteral("β along v₁ (the top Hessian eigenvector)")};
+    if (directions == "interpolate")
+        return {QStringLiteral("α (0: this run's parameters, 1: the other run's)"), QStringLiteral("β")};
+    if (directions == "random") {
+        const QString kind = normalization == "none"    ? QStringLiteral("a raw N(0, 1) direction")
+                             : normalization == "layer" ? QStringLiteral("a layer-normalized random direction")
+                                                        : QStringLiteral("a filter-normalized random direction");
+        return {QStringLiteral("α along ") + kind, QStringLiteral("β along another")};
+    }
+    return {QStringLiteral("α"), QStringLiteral("β")};
+}
+
 } // namespace
 
-std::vector<StudyFigure> writeStudyFigures(const std::string& studyDir, const std::string& outDir)
+struct ReproductionFigures::Impl {
+    std::string outDir;
+    int argc = 1;
+    char name[16] = "minimascope-cli";
+    char* argv[2] = {name, nullptr};
+    std::unique_ptr<QApplication> app;
+
+    StudyFigure save(ui::PlotPanel& panel, const std::string& figure, const std::string& caption) const
+    {
+        const QSize size(kWidth, kHeight);
+        panel.resize(size);
+        const QString base = QString::fromStdString(outDir + "/" + figure);
+        QString error;
+        if (!panel.exportImage(base + QStringLiteral(".png"), size, kDpi, &error)
+            || !panel.exportCsv(base + QStringLiteral(".csv"), &error))
+            throw core::InputError(error.toStdString());
+        return {figure, caption};
+    }
+};
+
+ReproductionFigures::ReproductionFigures(std::string outDir) : m_impl(std::make_unique<Impl>())
 {
     // 2D plots only: no display needed.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    int argc = 1;
-    char name[] = "minimascope-cli";
-    char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
+    m_impl->outDir = std::move(outDir);
+    m_impl->app = std::make_unique<QApplication>(m_impl->argc, m_impl->argv);
+    core::ensureDirectory(m_impl->outDir);
+}
 
+ReproductionFigures::~ReproductionFigures() = default;
+
+std::vector<StudyFigure> ReproductionFigures::writeStudy(const std::string& studyDir)
+{
     ui::StudyTableModel model;
     model.setRuns(core::StudyStore(core::studyStorePath(studyDir), true).runs());
     QWidget host;
@@ -57,17 +124,9 @@ std::vector<StudyFigure> writeStudyFigures(const std::string& studyDir, const st
         if (ui::StudyDiagram::isPlotted(run))
             optimizers.insert(run.optimizer);
 
-    core::ensureDirectory(outDir);
-    const QSize size(kWidth, kHeight);
     std::vector<StudyFigure> written;
     const auto save = [&](ui::PlotPanel* panel, const std::string& figure, const std::string& caption) {
-        panel->resize(size);
-        const QString base = QString::fromStdString(outDir + "/" + figure);
-        QString error;
-        if (!panel->exportImage(base + QStringLiteral(".png"), size, kDpi, &error) ||
-            !panel->exportCsv(base + QStringLiteral(".csv"), &error))
-            throw core::InputError(error.toStdString());
-        written.push_back({figure, caption});
+        written.push_back(m_impl->save(*panel, figure, caption));
     };
     using Grouping = ui::StudyDiagram::Grouping;
     choose(plots.colorByBox(), int(Grouping::LearningRate));
@@ -83,7 +142,108 @@ std::vector<StudyFigure> writeStudyFigures(const std::string& studyDir, const st
     save(plots.quantityPlot(), "sharpness-vs-eta", "a against η (every optimizer; means of the converged runs)");
     choose(plots.quantityXBox(), QStringLiteral("batch"));
     save(plots.quantityPlot(), "sharpness-vs-batch-size", "a against B (every optimizer; means of the converged runs)");
+
+    // The learning rates of different optimizers are different scales: one plot each.
+    if (optimizers.size() > 1) {
+        using Measure = ui::QuantityAxisPlot::Measure;
+        for (const std::string& optimizer : optimizers) {
+            std::vector<core::StudyRunRecord> runs;
+            for (const core::StudyRunRecord& run : model.runs())
+                if (run.optimizer == optimizer)
+                    runs.push_back(run);
+            ui::QuantityAxisPlot plot;
+            plot.setRuns(runs);
+            for (const auto& [measure, file, what] :
+                 {std::tuple{Measure::TestAccuracy, "test-accuracy", "test accuracy"},
+                  std::tuple{Measure::TrainLoss, "train-loss", "train loss"}}) {
+                plot.setChoice(ui::QuantityAxisPlot::XChoice{}, measure);
+                plot.setTitle(QString::fromStdString(optimizer) + QStringLiteral(": ")
+                              + ui::QuantityAxisPlot::measureName(measure) + QStringLiteral(" against η"));
+                save(&plot, std::string(file) + "-vs-eta-" + optimizer,
+                     optimizer + ": " + what
+                         + " against η (every finished run; hollow: did not reach the loss target)");
+            }
+        }
+    }
     return written;
+}
+
+StudyFigure ReproductionFigures::writeSpectrum(const std::string& name, const std::string& analysisPath,
+                                               const std::string& runId, const std::string& title)
+{
+    ui::SpectrumPlot plot;
+    fillSpectrum(analysisPath, runId, plot);
+    plot.setTitle(QString::fromStdString(title));
+    return m_impl->save(plot, name, title + ": the Hessian's SLQ density and top eigenvalues");
+}
+
+std::map<std::string, StudyFigure> ReproductionFigures::writeLandscapes(const std::string& name,
+                                                                        const std::map<std::string, Landscape>& byLabel,
+                                                                        const std::string& title)
+{
+    std::map<std::string, core::LandscapeGrid> grids;
+    bool curves = true;
+    double low = INFINITY, high = 0.0;
+    for (const auto& [label, landscape] : byLabel) {
+        const core::LandscapeGrid& grid = grids[label] = core::readSurfaceVts(landscape.vtsPath);
+        curves = curves && grid.ys.size() <= 1;
+        for (const double loss : grid.loss)
+            if (std::isfinite(loss) && loss > 0) {
+                low = std::min(low, loss);
+                high = std::max(high, loss);
+            }
+    }
+    std::map<std::string, StudyFigure> figures;
+    // A curve per run on the slice panel: its legend name and CSV column.
+    const auto curveLabels = [&](const std::string& figureTitle, const std::string& first, const std::string& second) {
+        ui::SlicePlot::Labels labels;
+        labels.title = QString::fromStdString(figureTitle);
+        labels.xLabel = axisNames(byLabel.at(first).vtsPath).first;
+        labels.yLabel = QStringLiteral("training loss");
+        labels.first = QString::fromStdString(byLabel.at(first).legend);
+        labels.firstColumn = QStringLiteral("loss_") + QString::fromStdString(first);
+        if (!second.empty()) {
+            labels.second = QString::fromStdString(byLabel.at(second).legend);
+            labels.secondColumn = QStringLiteral("loss_") + QString::fromStdString(second);
+        }
+        return labels;
+    };
+    if (curves && grids.size() == 2 && grids.begin()->second.xs == grids.rbegin()->second.xs) {
+        // Two runs along the same α grid: one figure, as the papers compare them.
+        const auto& [first, firstGrid] = *grids.begin();
+        const auto& [second, secondGrid] = *grids.rbegin();
+        ui::SlicePlot plot;
+        plot.setLabels(curveLabels(title, first, second));
+        plot.setSlices(firstGrid.xs, firstGrid.loss, secondGrid.loss);
+        plot.resetView();
+        const StudyFigure figure = m_impl->save(plot, name,
+                                                title + ": the loss along the line at " + byLabel.at(first).legend
+                                                    + " and at " + byLabel.at(second).legend);
+        figures[first] = figures[second] = figure;
+        return figures;
+    }
+    for (const auto& [label, grid] : grids) {
+        const std::string figureTitle = title + ": " + byLabel.at(label).legend;
+        if (grid.ys.size() <= 1) {
+            ui::SlicePlot plot;
+            plot.setLabels(curveLabels(figureTitle, label, ""));
+            plot.setSlices(grid.xs, grid.loss, {});
+            plot.resetView();
+            figures[label] = m_impl->save(plot, name + "-" + label, figureTitle + ": the loss along the line");
+            continue;
+        }
+        ui::SurfaceMapPlot plot;
+        plot.setTitle(QString::fromStdString(figureTitle));
+        const auto [alphaName, betaName] = axisNames(byLabel.at(label).vtsPath);
+        plot.setAxisLabels(alphaName, betaName);
+        plot.setColorRange(low, high);
+        plot.setSurface(grid.xs, grid.ys, grid.loss);
+        plot.resetView();
+        figures[label] = m_impl->save(plot, name + "-" + label,
+                                      figureTitle + ": the loss over the plane, seen from above (log color scale"
+                                          + (grids.size() > 1 ? ", shared by the follow-up's runs)" : ")"));
+    }
+    return figures;
 }
 
 } // namespace minimascope::cli

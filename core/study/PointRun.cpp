@@ -114,7 +114,15 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
         measure.sharpness = m.sharpness;
         measure.nonUniformity = m.nonUniformity;
         measure.lambdaMin = m.lambdaMin;
-        measure.stability = m.stability && n >= 2;
+        // The Theorem speaks of plain SGD and GD on a sum of per-example losses: an adaptive or
+        // momentum optimizer, or BatchNorm (whose training loss depends on the batch, and whose a is
+        // measured with running statistics), gets no verdict (a and s are still measured), rather
+        // than one about dynamics the run did not follow.
+        const bool theoremApplies = (config.optimizer.name == "sgd" || config.optimizer.name == "gd")
+                                    && config.optimizer.momentum == 0.0 && !config.model.batchNorm;
+        measure.stability = m.stability && n >= 2 && theoremApplies;
+        if (m.stability && !theoremApplies)
+            r.stability = kNoVerdict;
         measure.eta = r.eta;
         measure.batchSize = r.batchSize;
         measure.draw = draw;

@@ -1,8 +1,10 @@
 #include "study/RunSlots.h"
 
+#include "common/ExitCode.h"
 #include "common/InputError.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,6 +45,52 @@ pid_t spawnChild(const std::string& executable, const std::string& runDir)
     return pid;
 }
 
+// True when this process runs one thread (Linux: one entry in /proc/self/task).
+bool singleThreaded()
+{
+    std::error_code error;
+    int threads = 0;
+    for (std::filesystem::directory_iterator it("/proc/self/task", error), end; !error && it != end;
+         it.increment(error))
+        ++threads;
+    return !error && threads == 1;
+}
+
+pid_t forkChild(const ForkedRun& run, const std::string& runDir)
+{
+    const std::string log = runDir + "/log.txt";
+    std::fflush(nullptr);   // else the child would write this process's buffered output again
+    const pid_t pid = ::fork();
+    if (pid < 0)
+        throw InputError(std::string("cannot start a run (fork): ") + std::strerror(errno));
+    if (pid > 0)
+        return pid;
+    // The child: what `minimascope-cli study run-one DIR` started by exec does, output included.
+    // Its command line is the parent's; its name in ps and top says which run it is.
+    const std::string name = "run-" + std::filesystem::path(runDir).filename().string();
+    ::prctl(PR_SET_NAME, name.substr(0, 15).c_str());
+    int code = kInternalError;
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    const int in = ::open("/dev/null", O_RDONLY);
+    if (out >= 0 && in >= 0 && ::dup2(out, STDOUT_FILENO) >= 0 && ::dup2(out, STDERR_FILENO) >= 0
+        && ::dup2(in, STDIN_FILENO) >= 0) {
+        ::close(out);
+        ::close(in);
+        try {
+            code = run(runDir);
+        } catch (const InputError& e) {
+            std::fprintf(stderr, "minimascope-cli: %s\n", e.what());
+            code = kBadInput;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "minimascope-cli: internal error: %s\n", e.what());
+            code = kInternalError;
+        }
+    }
+    std::fflush(nullptr);
+    // No exit handlers or static destructors: they belong to the parent's state, copied.
+    ::_exit(code);
+}
+
 std::string lastLineOf(const std::string& path)
 {
     std::ifstream in(path);
@@ -54,12 +103,20 @@ std::string lastLineOf(const std::string& path)
 
 class LocalRunSlots : public RunSlots {
 public:
-    LocalRunSlots(int workers, std::string executable) : m_workers(workers), m_executable(std::move(executable)) {}
+    LocalRunSlots(int workers, std::string executable, ForkedRun forkedRun)
+        : m_workers(workers), m_executable(std::move(executable)), m_forkedRun(std::move(forkedRun))
+    {
+    }
     ~LocalRunSlots() override { stopAll(); }
 
     int capacity() const override { return m_workers; }
 
-    void start(const std::string& runDir) override { m_children[spawnChild(m_executable, runDir)] = runDir; }
+    void start(const std::string& runDir) override
+    {
+        const pid_t pid = m_forkedRun && singleThreaded() ? forkChild(m_forkedRun, runDir)
+                                                          : spawnChild(m_executable, runDir);
+        m_children[pid] = runDir;
+    }
 
     bool poll(std::string& runDir, int& waitStatus) override
     {
@@ -89,14 +146,15 @@ public:
 private:
     int m_workers;
     std::string m_executable;
+    ForkedRun m_forkedRun;
     std::map<pid_t, std::string> m_children;
 };
 
 } // namespace
 
-std::unique_ptr<RunSlots> localRunSlots(int workers, const std::string& executable)
+std::unique_ptr<RunSlots> localRunSlots(int workers, const std::string& executable, ForkedRun forkedRun)
 {
-    return std::make_unique<LocalRunSlots>(workers, executable);
+    return std::make_unique<LocalRunSlots>(workers, executable, std::move(forkedRun));
 }
 
 std::string selfExecutable()

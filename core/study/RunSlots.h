@@ -3,6 +3,7 @@
 // (its output in DIR/log.txt). LocalRunSlots runs them on this machine; MpiRunSlots
 // (study/MpiStudy.h) also hands them to the other ranks of an MPI job. One thread uses a slots
 // object; errors starting a process throw InputError.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,8 +24,16 @@ public:
     virtual void stopAll() = 0;
 };
 
-// `workers` child processes at once on this machine.
-std::unique_ptr<RunSlots> localRunSlots(int workers, const std::string& executable);
+// What a forked child runs for a run folder: `study run-one`'s work, returning its exit code.
+using ForkedRun = std::function<int(const std::string& runDir)>;
+
+// `workers` child processes at once on this machine. With `forkedRun`, each child is a fork of
+// this process that calls it and exits, without exec: Debian's libtorch brings ~290 shared
+// libraries, which a new program loads and binds again for every run (docs/benchmarks.md). A
+// fork copies only the calling thread, and a lock another thread held would stay locked in the
+// child, so a start that finds this process running more than one thread executes `executable`
+// instead. The child's output goes to DIR/log.txt either way.
+std::unique_ptr<RunSlots> localRunSlots(int workers, const std::string& executable, ForkedRun forkedRun = {});
 
 // The path of the running program (/proc/self/exe), the default study executable.
 std::string selfExecutable();

@@ -106,12 +106,12 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
 {
     if (!document.is_object())
         throw InputError(where + ": a study file is a JSON object");
-    static const std::set<std::string> known{"format", "version", "name", "description", "base",
-                                             "grid", "runs", "measure"};
+    static const std::set<std::string> known{"format", "version", "name",    "description", "base",
+                                             "grid",   "runs",    "measure", "follow_up"};
     for (const auto& [key, value] : document.items())
         if (known.count(key) == 0)
-            throw InputError(where + ": unknown key '" + excerptForMessage(key) +
-                             "' (known: format, version, name, description, base, grid, runs, measure)");
+            throw InputError(where + ": unknown key '" + excerptForMessage(key)
+                             + "' (known: format, version, name, description, base, grid, runs, measure, follow_up)");
     if (document.value("format", kFormat) != std::string(kFormat))
         throw InputError(where + ": 'format' must be \"" + kFormat + "\"");
     if (document.contains("version") && document["version"] != 1)
@@ -133,6 +133,8 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
     study.description = text("description");
     if (document.contains("measure"))
         study.measures = parseMeasures(document["measure"], where);
+    if (document.contains("follow_up"))
+        study.followUps = parseFollowUps(document["follow_up"], where);
 
     const nlohmann::json base = baseDocument(document["base"], where);
     std::vector<nlohmann::json> axesList;

@@ -4,6 +4,7 @@
 // points: the cartesian product of "grid" axes, an explicit "runs" list, or both. Every point is
 // resolved and validated before anything runs; parseStudyConfig throws InputError listing each
 // invalid point with its axis values, and naming unknown keys of the study file itself.
+#include "study/FollowUp.h"
 #include "train/RunConfig.h"
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,7 @@ struct StudyConfig {
     std::string description;
     StudyMeasures measures;
     std::vector<StudyPoint> points;
+    std::vector<StudyFollowUp> followUps;   // run by `reproduce` after the study
     nlohmann::json document;  // the study file as read, with its name: the store keeps it, so
                               // that a study folder alone can be resumed
 };

@@ -105,7 +105,7 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
     std::unique_ptr<RunSlots> ownSlots;
     RunSlots* slots = options.slots;
     if (!slots) {
-        ownSlots = localRunSlots(options.workers, options.executable);
+        ownSlots = localRunSlots(options.workers, options.executable, options.forkedRun);
         slots = ownSlots.get();
     }
 

@@ -29,6 +29,9 @@ struct StudyRunnerOptions {
     const std::atomic<bool>* hold = nullptr;
     // Where the runs execute; null = `workers` child processes on this machine (MPI passes its own).
     RunSlots* slots = nullptr;
+    // For those local children: a run as a fork of this process calling this (RunSlots.h), when
+    // set; the CLI sets it, the desktop application (many threads) does not.
+    std::function<int(const std::string& runDir)> forkedRun;
 };
 
 struct StudyProgress {

@@ -19,6 +19,10 @@ namespace minimascope::core {
 enum class StudyRunState { ToDo, Running, Done, Failed, Diverged };
 const char* toString(StudyRunState state);
 
+// The stability column of a run the Theorem does not cover (an optimizer other than plain SGD and
+// GD without momentum, or a network with BatchNorm).
+inline constexpr char kNoVerdict[] = "n/a";
+
 struct StudyRunRecord {
     std::string key;                 // StudyPoint::key
     int64_t ordinal = 0;
@@ -35,7 +39,8 @@ struct StudyRunRecord {
     int64_t iterations = 0;
     double seconds = 0.0;
     double sharpness = 0.0, nonUniformity = 0.0, lambdaMin = 0.0;   // NaN = not measured
-    std::string stability;           // the verdict ("stable", "unstable", ...) or empty
+    std::string stability;   // the verdict ("stable", "unstable", ...), kNoVerdict, or empty
+                             // when not measured
     double sharpnessBound = 0.0, nonUniformityBound = 0.0;          // 2/eta and the s bound
     bool converged = false;          // reached the loss target (a minimum, as the Theorem assumes)
     std::string folder;              // the run folder, relative to the study folder

@@ -2,10 +2,11 @@
 # minimascope-cli reproduce (docs/reproductions.md): every resources/studies/*-quick.json, found
 # here by globbing, runs end to end shrunk to 4 points of at most 1,200 iterations on 20 training
 # examples (B for a batch size B > 20) and 20 test examples (--shrink, the same code path as the
-# real command), each in under 60 s on 2 cores. Checked: the outputs, the rows of study.csv, that
+# real command), each in under 120 s on 2 cores. Checked: the outputs, the rows of study.csv, that
 # every a and s is finite, and the bounds of Wu, Ma & E (2018) where the Theorem speaks: at
-# converged SGD and GD runs (minima) without momentum, a <= 2/eta and, for B < n,
-# s <= sqrt(B(n-1)/(n-B))/eta (B-subsets and epoch shuffling) or sqrt(B)/eta (with replacement).
+# converged SGD and GD runs (minima) without momentum or BatchNorm, a <= 2/eta and, for B < n,
+# s <= sqrt(B(n-1)/(n-B))/eta (B-subsets and epoch shuffling) or sqrt(B)/eta (with replacement);
+# and the follow-up analyses against the study's own numbers (below).
 # Then a second invocation that runs nothing, Ctrl-C, and the errors of an unknown NAME and of a
 # folder that holds another study.
 # Usage: reproduce.sh path/to/minimascope-cli HAVE_FIGURES (1 when built with the GUI libraries)
@@ -13,11 +14,11 @@ set -uo pipefail
 cli="$1"
 have_figures="$2"
 work=$(mktemp -d)
-trap 'pkill -9 -f "study run-one $work" 2> /dev/null; rm -rf "$work"' EXIT
+trap 'pkill -9 -f "$work" 2> /dev/null; rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
 studies="$(cd "$(dirname "$0")/../../resources/studies" && pwd)"
 shrink=4,1200,20
-max_seconds=60
+max_seconds=120
 # The Lanczos estimates of a and s are certified to a relative 1e-3 (study runs measure with the
 # analyze defaults); a bound is met when the estimate is within that of it.
 bound_tolerance=1e-3
@@ -56,7 +57,7 @@ for quick in "${quick_files[@]}"; do
   else
     contains "$name: the output says there are no figures" "no figures" "$work/$name.txt"
   fi
-  /usr/bin/python3 - "$quick" "$out" "$shrink" "$bound_tolerance" > "$work/$name.checks" <<'PY'
+  /usr/bin/python3 - "$quick" "$out" "$shrink" "$bound_tolerance" "$have_figures" > "$work/$name.checks" <<'PY'
 import csv, json, math, os, sys
 quick, out, tolerance = sys.argv[1], sys.argv[2], float(sys.argv[4])
 max_points, max_iterations, max_examples = (int(x) for x in sys.argv[3].split(","))
@@ -90,9 +91,11 @@ a_checks = s_checks = 0
 for r in rows:
     if r["state"] != "done" or r["converged"] != "1" or r["optimizer"] not in ("sgd", "gd"):
         continue
-    optimizer = json.load(open(os.path.join(out, "study", r["folder"], "config.json")))["optimizer"]
-    if optimizer.get("momentum", 0) != 0:
-        continue   # the bounds are those of plain SGD
+    config = json.load(open(os.path.join(out, "study", r["folder"], "config.json")))
+    optimizer = config["optimizer"]
+    if optimizer.get("momentum", 0) != 0 or config["model"].get("batch_norm"):
+        continue   # the bounds are those of plain SGD on a sum of per-example losses
+    check(f"#{int(r['ordinal']) + 1}: a verdict, not n/a", r["stability"] in ("stable", "unstable"))
     run = f"#{int(r['ordinal']) + 1} ({r['optimizer']}, eta {r['eta']}, B {r['batch_size']} of n {r['n']})"
     eta, b, n = float(r["eta"]), int(r["batch_size"]), int(r["n"])
     a, s = float(r["sharpness"]), float(r["non_uniformity"])
@@ -108,6 +111,48 @@ check(f"at least one converged SGD or GD run to check a <= 2/eta against ({a_che
 converged = sum(r["state"] == "done" and r["converged"] == "1" for r in rows)
 readme = open(os.path.join(out, "README.md")).read()
 check("README counts the converged runs", f"{len(rows)} runs: {converged} reached the loss target" in readme)
+# The follow-ups (docs/studies.md): each ran on a run the study picked, and its numbers agree with
+# the study's at that run: analyze's a with the study's a (both certified to the tolerance), a
+# surface's loss at its centre with the run's final train loss (the same parameters and examples),
+# and an interpolation's loss at alpha = 1 with the other run's, when both trained on the same n.
+have_figures = sys.argv[5] == "1"
+by_run_id = {r["run_id"]: r for r in rows}
+def loss_at(grid, alpha, beta):
+    return [float(g["loss"]) for g in grid
+            if abs(float(g["alpha"]) - alpha) < 1e-9 and abs(float(g["beta"]) - beta) < 1e-9]
+follow_ups = study.get("follow_up", [])
+if follow_ups:
+    check("README has the follow-up section", "## Follow-up analyses" in readme)
+for f in follow_ups:
+    base = os.path.join(out, "follow-up", f["name"])
+    labels = sorted(os.listdir(base)) if os.path.isdir(base) else []
+    check(f"follow-up {f['name']} ran ({len(labels)} runs)", len(labels) >= 1)
+    for label in labels:
+        folder = os.path.join(base, label)
+        done = json.load(open(os.path.join(folder, "follow-up.json")))
+        r = by_run_id[done["run_id"]]
+        what = f"follow-up {f['name']} ({label}, run #{int(r['ordinal']) + 1})"
+        if f["command"][0] == "analyze":
+            top = json.load(open(os.path.join(folder, "analysis.json")))["top_eigenvalues"][0]["value"]
+            check(f"{what}: a = {top} is the study's a = {r['sharpness']}",
+                  math.isclose(top, float(r["sharpness"]), rel_tol=2 * tolerance))
+        else:
+            grid = list(csv.DictReader(open(os.path.join(folder, "landscape.csv"))))
+            centre = loss_at(grid, 0, 0)
+            check(f"{what}: the loss at the centre {centre} is the run's train loss {r['train_loss']}",
+                  len(centre) == 1 and math.isclose(centre[0], float(r["train_loss"]), rel_tol=1e-5))
+            partner = by_run_id.get(done["partner_run_id"])
+            if partner is not None and partner["n"] == r["n"]:
+                end = loss_at(grid, 1, 0)
+                check(f"{what}: the loss at alpha = 1 {end} is the other run's train loss {partner['train_loss']}",
+                      len(end) == 1 and math.isclose(end[0], float(partner["train_loss"]), rel_tol=1e-5))
+        if have_figures:
+            # Its own figure, or the one it shares with the other run of a pair of 1D curves.
+            names = [n for n in (f"{f['name']}-{label}.png", f"{f['name']}.png")
+                     if os.path.exists(os.path.join(out, "figures", n))]
+            check(f"{what}: its figure {names} is written",
+                  len(names) == 1 and os.path.getsize(os.path.join(out, "figures", names[0])) > 1000)
+            check(f"{what}: README links its figure", bool(names) and f"figures/{names[0]}" in readme)
 print(f"s checks: {s_checks}")
 sys.exit(min(failures, 100))
 PY

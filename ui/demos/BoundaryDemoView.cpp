@@ -182,13 +182,7 @@ void BoundaryDemoView::applyTheme()
     plots << m_lossPlot;
     for (QCustomPlot* plot : plots) {
         plot->setBackground(m_theme.background);
-        for (QCPAxis* axis : plot->axisRect()->axes()) {
-            axis->setBasePen(QPen(m_theme.foreground));
-            axis->setTickPen(QPen(m_theme.foreground));
-            axis->setSubTickPen(QPen(m_theme.foreground));
-            axis->setTickLabelColor(m_theme.foreground);
-            axis->setLabelColor(m_theme.foreground);
-        }
+        applyThemeToAxes(plot->axisRect()->axes(), m_theme);
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
     for (int run = 0; run < m_losses.size(); ++run)

@@ -1,6 +1,7 @@
 #include "demos/NormalizationDemoView.h"
 
 #include "QCustomPlotInclude.h"
+#include "demos/RawNormalizedMaps.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -79,37 +80,16 @@ void NormalizationDemoView::setLesson(const QStringList& labels, const QStringLi
 
 void NormalizationDemoView::buildMaps(int rows)
 {
-    m_plot->clearPlottables();
-    m_plot->plotLayout()->clear();
-    m_maps.clear();
-    // Left: a grid of column titles over one axis rect a minimum and normalization; right: the
-    // one color scale all maps share.
-    auto* maps = new QCPLayoutGrid;
-    m_plot->plotLayout()->addElement(0, 0, maps);
-    m_scale = new QCPColorScale(m_plot);
-    m_plot->plotLayout()->addElement(0, 1, m_scale);
-    m_scale->setDataScaleType(QCPAxis::stLogarithmic);
-    m_scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    m_scale->axis()->setLabel(tr("training loss (log scale, shared)"));
-    m_scale->setGradient(QCPColorGradient(QCPColorGradient::gpThermal));
-    auto* group = new QCPMarginGroup(m_plot);
-    maps->addElement(0, 0, new QCPTextElement(m_plot, tr("raw directions")));
-    maps->addElement(0, 1, new QCPTextElement(m_plot, tr("filter-normalized directions")));
-    for (int row = 0; row < rows; ++row) {
-        for (int column = 0; column < 2; ++column) {
-            auto* rect = new QCPAxisRect(m_plot);
-            maps->addElement(row + 1, column, rect);
-            rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
-            rect->axis(QCPAxis::atBottom)->setLabel(QStringLiteral("α"));
-            rect->axis(QCPAxis::atLeft)->setLabel(
-                column == 0 && row < m_labels.size() ? m_labels.at(row) + QStringLiteral(": β") : QStringLiteral("β"));
-            auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            map->setColorScale(m_scale);
-            map->setInterpolate(false);
-            m_maps << map;
-        }
-    }
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    RawNormalizedMapsLayout layout;
+    layout.rows = rows;
+    layout.rowLabels = m_labels;
+    layout.normalizedTitle = tr("filter-normalized directions");
+    layout.alphaLabel = QStringLiteral("α");
+    layout.betaLabel = QStringLiteral("β");
+    layout.scaleLabel = tr("training loss (log scale, shared)");
+    const RawNormalizedMaps maps = buildRawNormalizedMaps(m_plot, layout);
+    m_scale = maps.scale;
+    m_maps = maps.maps;
     applyTheme();
 }
 
@@ -187,26 +167,7 @@ void NormalizationDemoView::setTheme(const PlotTheme& theme)
 
 void NormalizationDemoView::applyTheme()
 {
-    const PlotTheme& theme = m_theme;
-    m_plot->setBackground(theme.background);
-    const QList<QCPAxisRect*> rects = m_plot->axisRects();
-    QList<QCPAxis*> axes;
-    for (QCPAxisRect* rect : rects)
-        axes << rect->axes();
-    if (m_scale)
-        axes << m_scale->axis();
-    for (QCPAxis* axis : axes) {
-        axis->setBasePen(QPen(theme.foreground));
-        axis->setTickPen(QPen(theme.foreground));
-        axis->setSubTickPen(QPen(theme.foreground));
-        axis->setTickLabelColor(theme.foreground);
-        axis->setLabelColor(theme.foreground);
-    }
-    for (int i = 0; i < m_plot->plotLayout()->elementCount(); ++i)
-        if (auto* grid = qobject_cast<QCPLayoutGrid*>(m_plot->plotLayout()->elementAt(i)))
-            for (int k = 0; k < grid->elementCount(); ++k)
-                if (auto* title = qobject_cast<QCPTextElement*>(grid->elementAt(k)))
-                    title->setTextColor(theme.foreground);
+    applyRawNormalizedMapsTheme(m_plot, m_scale, m_theme);
     m_plot->replot();
 }
 

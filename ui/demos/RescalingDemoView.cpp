@@ -1,6 +1,7 @@
 #include "demos/RescalingDemoView.h"
 
 #include "QCustomPlotInclude.h"
+#include "demos/RawNormalizedMaps.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -167,30 +168,15 @@ RescalingDemoView::RescalingDemoView(QWidget* parent) : QWidget(parent)
     m_mapsPlot = new QCustomPlot;
     m_mapsPlot->setObjectName(QStringLiteral("rescalingMaps"));
     m_mapsPlot->setMinimumSize(240, 160);
-    m_mapsPlot->plotLayout()->clear();
-    auto* maps = new QCPLayoutGrid;
-    m_mapsPlot->plotLayout()->addElement(0, 0, maps);
-    m_scale = new QCPColorScale(m_mapsPlot);
-    m_mapsPlot->plotLayout()->addElement(0, 1, m_scale);
-    m_scale->setDataScaleType(QCPAxis::stLogarithmic);
-    m_scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    m_scale->axis()->setLabel(tr("training loss (log)"));
-    m_scale->setGradient(QCPColorGradient(QCPColorGradient::gpThermal));
-    auto* group = new QCPMarginGroup(m_mapsPlot);
-    maps->addElement(0, 0, new QCPTextElement(m_mapsPlot, tr("raw directions")));
-    maps->addElement(0, 1, new QCPTextElement(m_mapsPlot, tr("filter-normalized")));
-    for (int column = 0; column < 2; ++column) {
-        auto* rect = new QCPAxisRect(m_mapsPlot);
-        maps->addElement(1, column, rect);
-        rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
-        rect->axis(QCPAxis::atBottom)->setLabel(tr("along d₁"));
-        rect->axis(QCPAxis::atLeft)->setLabel(tr("along d₂"));
-        auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-        map->setColorScale(m_scale);
-        map->setInterpolate(false);
-        (column == 0 ? m_rawMap : m_normalizedMap) = map;
-    }
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    RawNormalizedMapsLayout mapsLayout;
+    mapsLayout.normalizedTitle = tr("filter-normalized");
+    mapsLayout.alphaLabel = tr("along d₁");
+    mapsLayout.betaLabel = tr("along d₂");
+    mapsLayout.scaleLabel = tr("training loss (log)");
+    const RawNormalizedMaps maps = buildRawNormalizedMaps(m_mapsPlot, mapsLayout);
+    m_scale = maps.scale;
+    m_rawMap = maps.maps.at(0);
+    m_normalizedMap = maps.maps.at(1);
 
     m_table = new QTableWidget(RescalingRowCount, 3);
     m_table->setObjectName(QStringLiteral("rescalingTable"));
@@ -514,21 +500,9 @@ void RescalingDemoView::setTheme(const PlotTheme& theme)
 void RescalingDemoView::applyTheme()
 {
     const PlotTheme& theme = m_theme;
-    QList<QCPAxis*> axes;
-    for (QCustomPlot* plot : {m_sweepPlot, m_mapsPlot}) {
-        plot->setBackground(theme.background);
-        for (QCPAxisRect* rect : plot->axisRects())
-            axes << rect->axes();
-    }
-    axes << m_scale->axis();
-    for (QCPAxis* axis : axes) {
-        axis->setBasePen(QPen(theme.foreground));
-        axis->setTickPen(QPen(theme.foreground));
-        axis->setSubTickPen(QPen(theme.foreground));
-        axis->setTickLabelColor(theme.foreground);
-        axis->setLabelColor(theme.foreground);
-        axis->grid()->setPen(QPen(theme.grid, 0, Qt::DotLine));
-    }
+    m_sweepPlot->setBackground(theme.background);
+    applyThemeToAxes(m_sweepPlot->axisRect()->axes(), theme);
+    applyRawNormalizedMapsTheme(m_mapsPlot, m_scale, theme);
     for (int i = 0; i < m_sweepGraphs.size(); ++i) {
         const QColor color = theme.seriesColor(i);
         m_sweepGraphs.at(i)->setPen(QPen(color, 2));
@@ -537,11 +511,6 @@ void RescalingDemoView::applyTheme()
     }
     m_alphaLine->setPen(QPen(theme.foreground, 1, Qt::DashLine));
     m_sweepPlot->legend->setTextColor(theme.foreground);
-    for (int i = 0; i < m_mapsPlot->plotLayout()->elementCount(); ++i)
-        if (auto* grid = qobject_cast<QCPLayoutGrid*>(m_mapsPlot->plotLayout()->elementAt(i)))
-            for (int k = 0; k < grid->elementCount(); ++k)
-                if (auto* title = qobject_cast<QCPTextElement*>(grid->elementAt(k)))
-                    title->setTextColor(theme.foreground);
     m_sweepPlot->replot();
     m_mapsPlot->replot();
 }

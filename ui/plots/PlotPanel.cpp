@@ -114,17 +114,7 @@ void PlotPanel::applyBaseTheme()
     const QColor fg = m_theme.foreground;
     m_plot->setBackground(m_theme.background);
     m_plot->axisRect()->setBackground(m_theme.background);
-    const QList<QCPAxis*> axes = m_plot->axisRect()->axes();
-    for (QCPAxis* axis : axes) {
-        axis->setBasePen(QPen(fg, 1));
-        axis->setTickPen(QPen(fg, 1));
-        axis->setSubTickPen(QPen(fg, 1));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-        axis->grid()->setPen(QPen(m_theme.grid, 1, Qt::DotLine));
-        axis->grid()->setSubGridPen(Qt::NoPen);
-        axis->grid()->setZeroLinePen(QPen(m_theme.grid, 1));
-    }
+    applyThemeToAxes(m_plot->axisRect()->axes(), m_theme);
     m_plot->legend->setTextColor(fg);
     if (m_title)
         m_title->setTextColor(fg);

@@ -1,5 +1,7 @@
 #include "PlotTheme.h"
 
+#include "QCustomPlotInclude.h"
+
 namespace minimascope::ui {
 
 QColor PlotTheme::seriesColor(int i) const
@@ -25,6 +27,20 @@ PlotTheme PlotTheme::dark()
             {QColor(0x5d, 0xad, 0xf0), QColor(0xff, 0x6b, 0x6b), QColor(0x6b, 0xd9, 0x6b),
              QColor(0xff, 0xb0, 0x5c), QColor(0xc3, 0x9b, 0xff), QColor(0xd4, 0xa5, 0x8f),
              QColor(0xf7, 0x9c, 0xd4), QColor(0x4d, 0xdd, 0xee)}};
+}
+
+void applyThemeToAxes(const QList<QCPAxis*>& axes, const PlotTheme& theme)
+{
+    for (QCPAxis* axis : axes) {
+        axis->setBasePen(QPen(theme.foreground, 1));
+        axis->setTickPen(QPen(theme.foreground, 1));
+        axis->setSubTickPen(QPen(theme.foreground, 1));
+        axis->setTickLabelColor(theme.foreground);
+        axis->setLabelColor(theme.foreground);
+        axis->grid()->setPen(QPen(theme.grid, 1, Qt::DotLine));
+        axis->grid()->setSubGridPen(Qt::NoPen);
+        axis->grid()->setZeroLinePen(QPen(theme.grid, 1));
+    }
 }
 
 }  // namespace minimascope::ui

@@ -3,6 +3,8 @@
 #include <QColor>
 #include <QList>
 
+class QCPAxis;
+
 namespace minimascope::ui {
 
 struct PlotTheme {
@@ -17,5 +19,9 @@ struct PlotTheme {
     static PlotTheme light();
     static PlotTheme dark();
 };
+
+// The theme's pens and text colors on axes, their grids included: the panels' and the demos'
+// plots look alike.
+void applyThemeToAxes(const QList<QCPAxis*>& axes, const PlotTheme& theme);
 
 }  // namespace minimascope::ui

@@ -21,6 +21,16 @@ public:
     void setSlices(const std::vector<double>& t, const std::vector<double>& alongTopEigenvector,
                    const std::vector<double>& alongRandom);
 
+    // What the slices are: the title, the axes' labels and each slice's legend name and CSV
+    // column. The default is the main window's pair; reproduce's follow-ups draw other 1D curves
+    // with the same panel (e.g. the interpolation from one solution to another).
+    struct Labels {
+        QString title, xLabel, yLabel;
+        QString first, firstColumn, second, secondColumn;
+    };
+    static Labels defaultLabels();
+    void setLabels(const Labels& labels);
+
     QCPGraph* topEigenvectorGraph() const { return m_top; }
     QCPGraph* randomGraph() const { return m_random; }
 
@@ -32,6 +42,7 @@ protected:
     void applyTheme(const PlotTheme& theme) override;
 
 private:
+    Labels m_labels;
     std::vector<double> m_t;
     std::vector<double> m_alongTop;
     std::vector<double> m_alongRandom;

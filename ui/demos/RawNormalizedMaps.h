@@ -1,0 +1,37 @@
+#pragma once
+// The map grid of the demos that put a loss plane through raw directions beside the same plane
+// through filter-normalized ones (Li et al. 2018): the filter-normalization lesson (a row per
+// minimum) and the rescaling lesson (one row). Column titles over one axis rect per map, and one
+// logarithmic color scale on the right that every map shares, so that the pictures compare color
+// for color. GUI thread only.
+#include "PlotTheme.h"
+
+#include <QList>
+#include <QString>
+
+class QCPColorMap;
+class QCPColorScale;
+class QCustomPlot;
+
+namespace minimascope::ui {
+
+struct RawNormalizedMapsLayout {
+    int rows = 1;
+    QStringList rowLabels;     // prefixed to the left axis label of each row's raw map ("A: β")
+    QString normalizedTitle;   // the right column's title (the left one is "raw directions")
+    QString alphaLabel, betaLabel;
+    QString scaleLabel;
+};
+
+struct RawNormalizedMaps {
+    QCPColorScale* scale = nullptr;
+    QList<QCPColorMap*> maps;   // row-major: raw, normalized of row 0, then row 1, ...
+};
+
+// Replaces `plot`'s layout with the grid.
+RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedMapsLayout& layout);
+
+// The theme's colors on every axis of `plot` (with `scale`'s) and on the grid's column titles.
+void applyRawNormalizedMapsTheme(QCustomPlot* plot, QCPColorScale* scale, const PlotTheme& theme);
+
+}   // namespace minimascope::ui
