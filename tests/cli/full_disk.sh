@@ -2,8 +2,8 @@
 # A full disk (issue 15), on a 2 MiB tmpfs: a run that cannot fit is refused before anything is
 # written; a disk that fills during training stops the run with a clear message, exit 2, and
 # leaves a folder whose files all parse and whose last checkpoint analyzes; analyze and landscape
-# on a full disk fail the same way and leave no partial file. Mounting needs root: skipped (77)
-# otherwise.
+# on a full disk fail the same way and leave no partial file; a study that cannot create its store
+# exits 2 and resumes once there is room. Mounting needs root: skipped (77) otherwise.
 # Usage: full_disk.sh path/to/minimascope-cli
 set -uo pipefail
 cli="$1"
@@ -58,6 +58,20 @@ contains "... saying the disk is full" "No space left on device" "$work/err.txt"
 check "... and leaves no landscape file" "" "$(ls "$disk"/done/landscape* 2> /dev/null)"
 state=$(check_run_folder "$disk/done"); check "the run folder still parses" 0 $?
 check "... and is still finished" "finished False" "$state"
+
+# A study whose store cannot be created on the full disk: exit 2, and the same command finishes
+# it once there is room.
+cat > "$work/study.json" <<EOF
+{"format": "minimascope-study", "version": 1, "name": "disk", "base": "escape-toy-sgd",
+ "grid": {"optimizer.lr": [0.3]}, "measure": ["sharpness"]}
+EOF
+"$cli" study run --config "$work/study.json" --out "$disk/study" --quiet > /dev/null 2> "$work/err.txt"
+check "a study onto a full disk exits 2" 2 $?
+contains "... saying the disk is full" "disk is full" "$work/err.txt"
+rm -f "$disk/filler"
+"$cli" study run --config "$work/study.json" --out "$disk/study" --quiet > "$work/out.txt" 2> "$work/err.txt"
+check "... and the same command finishes it once there is room" 0 $?
+contains "... all of it" "1 done" "$work/out.txt"
 
 echo "$failures failures"
 [ "$failures" -eq 0 ]

@@ -124,6 +124,19 @@ sed 's/"name": "escape"/"name": "other"/' "$work/escape.json" > "$work/other.jso
 "$cli" study run --config "$work/other.json" --out "$work/escape" 2> "$work/other.err"; check "another study's folder exits 2" 2 $?
 contains "the message names both studies" "holds the study 'escape'" "$work/other.err"
 
+# A folder that cannot be created, and a store written by a newer MinimaScope: exit 2, named.
+"$cli" study run --config "$work/escape.json" --out /proc/minimascope-no-such/study 2> "$work/unwritable.err"
+check "an --out that cannot be created exits 2" 2 $?
+contains "... naming it" "cannot create directory /proc/minimascope-no-such/study" "$work/unwritable.err"
+cp -r "$work/escape" "$work/newer"
+/usr/bin/python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99"); c.commit()' \
+  "$work/newer/study.sqlite"
+"$cli" study run --config "$work/escape.json" --out "$work/newer" 2> "$work/newer.err"
+check "a store of a newer schema exits 2" 2 $?
+contains "... saying so" "a study store of schema version 99, newer than this MinimaScope reads" "$work/newer.err"
+"$cli" study status "$work/newer" > /dev/null 2> "$work/newer-status.err"
+check "... for status too" 2 $?
+
 # Runs long enough to be killed: two-moons, each a few seconds.
 cat > "$work/moons.json" <<EOF
 {"name": "moons", "base": "two-moons-quick",
