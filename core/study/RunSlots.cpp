@@ -85,6 +85,10 @@ pid_t forkChild(const ForkedRun& run, const std::string& runDir)
             std::fprintf(stderr, "minimascope-cli: internal error: %s\n", e.what());
             code = kInternalError;
         }
+    } else {
+        // Still the study's own stderr: say why this run has no log.
+        std::fprintf(stderr, "minimascope-cli: cannot write %s: %s\n", log.c_str(), std::strerror(errno));
+        code = kBadInput;
     }
     std::fflush(nullptr);
     // No exit handlers or static destructors: they belong to the parent's state, copied.
