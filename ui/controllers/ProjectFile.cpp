@@ -47,6 +47,19 @@ bool row(const QJsonValue& value, qsizetype size, QJsonArray* out)
     return true;
 }
 
+// A count (iteration, batch size, n) as JSON holds it: a whole number from 0 to 2^53, which a
+// double holds exactly. Anything else (1e300, -5, 2.5, text) is a damaged file: casting it to an
+// integer would be undefined.
+bool wholeCount(const QJsonValue& value, qint64* out)
+{
+    constexpr double kLargest = 9007199254740992.0;   // 2^53
+    const double d = value.toDouble(-1.0);
+    if (!value.isDouble() || !(d >= 0 && d <= kLargest) || d != std::floor(d))
+        return false;
+    *out = static_cast<qint64>(d);
+    return true;
+}
+
 } // namespace
 
 bool saveProject(const QString& path, const RunRecord& record, QString* error)
@@ -114,33 +127,44 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     // Projects saved before the batch draw was recorded are of the Theorem's own setting.
     const bool withReplacement = run.value(QStringLiteral("batch_draw")).toString() ==
                                  QLatin1String(core::toString(core::BatchDraw::WithReplacement));
-    out.shape = {run.value(QStringLiteral("eta")).toDouble(), qint64(run.value(QStringLiteral("batch_size")).toDouble()),
-                 qint64(run.value(QStringLiteral("n")).toDouble()),
+    qint64 batchSize = 0, trainSize = 0;
+    if (!wholeCount(run.value(QStringLiteral("batch_size")), &batchSize) || !wholeCount(run.value(QStringLiteral("n")), &trainSize)) {
+        *error = trProjectFile("%1: run.batch_size and run.n must be whole numbers from 0 to 2^53").arg(path);
+        return false;
+    }
+    out.shape = {run.value(QStringLiteral("eta")).toDouble(), batchSize, trainSize,
                  withReplacement ? core::BatchDraw::WithReplacement : core::BatchDraw::WithoutReplacement,
                  run.value(QStringLiteral("label")).toString()};
     QJsonArray r;
     const QJsonArray metrics = root.value(QStringLiteral("metrics")).toArray();
     for (qsizetype i = 0; i < metrics.size(); ++i) {
-        if (!row(metrics[i], 7, &r)) {
-            *error = trProjectFile("%1: metrics row %2 is not 7 numbers").arg(path).arg(i + 1);
+        qint64 iteration = 0;
+        if (!row(metrics[i], 7, &r) || !wholeCount(r[0], &iteration)) {
+            *error = trProjectFile("%1: metrics row %2 is not 7 numbers, the first an iteration").arg(path).arg(i + 1);
             return false;
         }
-        out.metrics.append({qint64(r[0].toDouble()), number(r[1]), number(r[2]), number(r[3]), number(r[4]),
+        out.metrics.append({iteration, number(r[1]), number(r[2]), number(r[3]), number(r[4]),
                             number(r[5]), number(r[6])});
     }
     const QJsonArray curvature = root.value(QStringLiteral("curvature")).toArray();
     for (qsizetype i = 0; i < curvature.size(); ++i) {
-        if (!row(curvature[i], 4, &r)) {
-            *error = trProjectFile("%1: curvature row %2 is not 4 numbers").arg(path).arg(i + 1);
+        qint64 iteration = 0;
+        if (!row(curvature[i], 4, &r) || !wholeCount(r[0], &iteration)) {
+            *error = trProjectFile("%1: curvature row %2 is not 4 numbers, the first an iteration").arg(path).arg(i + 1);
             return false;
         }
-        out.samples.append({qint64(r[0].toDouble()), number(r[1]), number(r[2]), number(r[3])});
+        out.samples.append({iteration, number(r[1]), number(r[2]), number(r[3])});
     }
-    for (const QJsonValue& value : root.value(QStringLiteral("session")).toArray()) {
-        const QJsonObject e = value.toObject();
+    const QJsonArray session = root.value(QStringLiteral("session")).toArray();
+    for (qsizetype i = 0; i < session.size(); ++i) {
+        const QJsonObject e = session[i].toObject();
+        qint64 pointBatchSize = 0;
+        if (!wholeCount(e.value(QStringLiteral("batch_size")), &pointBatchSize)) {
+            *error = trProjectFile("%1: session point %2 has no whole batch_size").arg(path).arg(i + 1);
+            return false;
+        }
         out.session.append({number(e.value(QStringLiteral("a"))), number(e.value(QStringLiteral("s"))),
-                            e.value(QStringLiteral("eta")).toDouble(),
-                            qint64(e.value(QStringLiteral("batch_size")).toDouble()),
+                            e.value(QStringLiteral("eta")).toDouble(), pointBatchSize,
                             e.value(QStringLiteral("label")).toString()});
     }
     *record = out;
