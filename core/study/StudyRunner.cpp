@@ -40,7 +40,10 @@ public:
             throw InputError("cannot write " + path + ": " + std::strerror(errno));
         if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
             ::close(m_fd);
-            throw InputError(dir + ": another process is running this study (wait for it, or stop it first)");
+            // Forked runs share the lock: after a kill -9 of the runner alone, its runs hold it
+            // until they end, rather than running again beside a new runner.
+            throw InputError(dir + ": another process is running this study, or runs of a killed one are still "
+                                   "ending (wait for them, or stop them first: pgrep -f " + dir + ")");
         }
     }
     ~StudyLock() { ::close(m_fd); }
