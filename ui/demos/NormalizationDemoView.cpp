@@ -12,23 +12,6 @@
 
 namespace minimascope::ui {
 
-namespace {
-
-// The mean of the finite values (the loss over a plane; every point is computed when it finished).
-double finiteMean(const std::vector<double>& values)
-{
-    double sum = 0.0;
-    int count = 0;
-    for (double v : values)
-        if (std::isfinite(v)) {
-            sum += v;
-            ++count;
-        }
-    return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
-}
-
-} // namespace
-
 NormalizationDemoView::NormalizationDemoView(QWidget* parent) : QWidget(parent)
 {
     qRegisterMetaType<NormalizationLessonRequest>();
@@ -148,8 +131,8 @@ void NormalizationDemoView::onReady(const NormalizationLessonResult& result)
                      .arg(minimum.trainLoss, 0, 'g', 3)
                      .arg(100.0 * minimum.testAccuracy, 0, 'f', 1)
                      .arg(minimum.weightNorm, 0, 'f', 1)
-                     .arg(finiteMean(minimum.rawLoss), 0, 'g', 3)
-                     .arg(finiteMean(minimum.normalizedLoss), 0, 'g', 3);
+                     .arg(meanOverPlane(minimum.rawLoss), 0, 'g', 3)
+                     .arg(meanOverPlane(minimum.normalizedLoss), 0, 'g', 3);
     }
     if (high > 0.0)
         m_scale->setDataRange(QCPRange(low, high));

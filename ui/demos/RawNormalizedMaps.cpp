@@ -2,6 +2,9 @@
 
 #include "QCustomPlotInclude.h"
 
+#include <cmath>
+#include <limits>
+
 namespace minimascope::ui {
 
 RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedMapsLayout& layout)
@@ -38,6 +41,18 @@ RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedM
     }
     result.scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     return result;
+}
+
+double meanOverPlane(const std::vector<double>& losses)
+{
+    double sum = 0.0;
+    int count = 0;
+    for (const double loss : losses)
+        if (std::isfinite(loss)) {
+            sum += loss;
+            ++count;
+        }
+    return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
 }
 
 void applyRawNormalizedMapsTheme(QCustomPlot* plot, QCPColorScale* scale, const PlotTheme& theme)

@@ -9,6 +9,8 @@
 #include <QList>
 #include <QString>
 
+#include <vector>
+
 class QCPColorMap;
 class QCPColorScale;
 class QCustomPlot;
@@ -30,6 +32,10 @@ struct RawNormalizedMaps {
 
 // Replaces `plot`'s layout with the grid.
 RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedMapsLayout& layout);
+
+// The mean loss over a plane: the mean of its finite values (a point not computed is NaN), NaN
+// when there are none.
+double meanOverPlane(const std::vector<double>& losses);
 
 // The theme's colors on every axis of `plot` (with `scale`'s) and on the grid's column titles.
 void applyRawNormalizedMapsTheme(QCustomPlot* plot, QCPColorScale* scale, const PlotTheme& theme);

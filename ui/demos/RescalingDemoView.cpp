@@ -39,18 +39,6 @@ enum RescalingTableRow {
     RescalingRowCount
 };
 
-double rescalingPlaneMean(const std::vector<double>& values)
-{
-    double sum = 0.0;
-    int count = 0;
-    for (double v : values)
-        if (std::isfinite(v)) {
-            sum += v;
-            ++count;
-        }
-    return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
-}
-
 QString rescalingNumber(double value)
 {
     return std::isfinite(value) ? QString::number(value, 'g', 4) : QStringLiteral("—");
@@ -74,8 +62,8 @@ double rescalingRowValue(const RescalingPoint& point, int row)
     case RescalingRowSharpness: return point.sharpness;
     case RescalingRowTrace: return point.trace;
     case RescalingRowEpsilon: return point.epsilonSharpness;
-    case RescalingRowRawPlane: return rescalingPlaneMean(point.rawLoss);
-    case RescalingRowNormalizedPlane: return rescalingPlaneMean(point.normalizedLoss);
+    case RescalingRowRawPlane: return meanOverPlane(point.rawLoss);
+    case RescalingRowNormalizedPlane: return meanOverPlane(point.normalizedLoss);
     default: return std::numeric_limits<double>::quiet_NaN();
     }
 }
