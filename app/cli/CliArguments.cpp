@@ -2,6 +2,7 @@
 
 #include "common/InputError.h"
 #include "io/ConfigOverrides.h"
+#include "io/NumberFormat.h"
 #include "io/StrictJson.h"
 
 #include <CLI/CLI.hpp>
@@ -110,9 +111,7 @@ int64_t parseInteger(const std::string& flag, const std::string& text, int64_t m
     } catch (const std::exception&) {
         throw fail();
     }
-    // Doubles are exact integers up to 2^53; larger ones could not name a value exactly.
-    if (used != text.size() || !std::isfinite(real) || real != std::floor(real) || std::fabs(real) > 0x1p53 ||
-        real < static_cast<double>(min) || real > static_cast<double>(max))
+    if (used != text.size() || !core::isExactCount(real, min, max))
         throw fail();
     return static_cast<int64_t>(real);
 }

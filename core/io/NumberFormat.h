@@ -29,6 +29,14 @@ inline double numberFromJson(const nlohmann::json& object, const char* key)
     return it == object.end() || it->is_null() ? std::nan("") : it->get<double>();
 }
 
+// True when `value` names the integer count in [lowest, highest] exactly: finite, whole, and within
+// 2^53, beyond which doubles skip integers.
+inline bool isExactCount(double value, int64_t lowest, int64_t highest)
+{
+    return std::isfinite(value) && value == std::floor(value) && std::fabs(value) <= 0x1p53 &&
+           value >= static_cast<double>(lowest) && value <= static_cast<double>(highest);
+}
+
 // The inverse of csvNumber: empty is NaN; anything but a whole number throws InputError naming `where`.
 inline double numberFromCsv(const std::string& text, const std::string& where)
 {

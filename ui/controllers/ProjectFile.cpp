@@ -2,6 +2,7 @@
 
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
+#include "io/NumberFormat.h"
 #include "io/StrictJson.h"
 
 #include <QCoreApplication>
@@ -52,11 +53,9 @@ bool row(const QJsonValue& value, qsizetype size, QJsonArray* out)
 // integer would be undefined.
 bool wholeCount(const QJsonValue& value, qint64* out)
 {
-    constexpr double kLargest = 9007199254740992.0;   // 2^53
-    const double d = value.toDouble(-1.0);
-    if (!value.isDouble() || !(d >= 0 && d <= kLargest) || d != std::floor(d))
+    if (!value.isDouble() || !core::isExactCount(value.toDouble(), 0, qint64(1) << 53))
         return false;
-    *out = static_cast<qint64>(d);
+    *out = static_cast<qint64>(value.toDouble());
     return true;
 }
 
