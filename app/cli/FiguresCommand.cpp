@@ -14,6 +14,7 @@
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
 
+#include "CurvesPlot.h"
 #include "FigureSheet.h"
 #include "LossPlot.h"
 #include "OffscreenSurfaceRenderer.h"
@@ -27,6 +28,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -127,15 +130,33 @@ int runFigures(const CliArguments& args)
         sharpness.appendSharpness(double(sample.iteration), sample.sharpness);
         stability.appendMeasurement(sample.sharpness, sample.nonUniformity);
     }
+    // The gradient norm over training, when the run measured it (schedule.gradient_norm).
+    ui::CurvesPlot gradientNorm;
+    std::vector<double> iterations, norms;
+    for (const core::MetricsRow& row : metrics) {
+        iterations.push_back(double(row.iteration));
+        norms.push_back(row.gradientNorm);
+    }
+    const bool hasGradientNorm = std::any_of(norms.begin(), norms.end(),
+                                             [](double norm) { return std::isfinite(norm); });
+    if (hasGradientNorm) {
+        gradientNorm.setTitle(QStringLiteral("Gradient norm |∇L(θ)| over the training set"));
+        gradientNorm.setAxisLabels(QStringLiteral("iteration"), QStringLiteral("|∇L(θ)|"));
+        gradientNorm.setLogY(true);
+        gradientNorm.addCurve(QStringLiteral("train"), iterations, norms);
+    }
     ui::SpectrumPlot spectrum;
     // The spectrum of the run's analysis.json ('analyze --quantities density'), when there is one.
     if (const std::string analysis = run + "/analysis.json"; std::filesystem::exists(analysis))
         fillSpectrum(analysis, runFolder.runId, spectrum);
 
     const QSize size(options.width, options.height);
-    const std::vector<Figure> figures{
-        {QStringLiteral("loss"), &loss}, {QStringLiteral("sharpness"), &sharpness},
-        {QStringLiteral("stability"), &stability}, {QStringLiteral("spectrum"), &spectrum}};
+    std::vector<Figure> figures{{QStringLiteral("loss"), &loss},
+                                {QStringLiteral("sharpness"), &sharpness},
+                                {QStringLiteral("stability"), &stability},
+                                {QStringLiteral("spectrum"), &spectrum}};
+    if (hasGradientNorm)
+        figures.push_back({QStringLiteral("gradient-norm"), &gradientNorm});
     const QString base = QString::fromStdString(outDir) + QLatin1Char('/');
     QString error;
     const auto check = [&error](bool ok) {

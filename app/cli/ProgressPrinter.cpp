@@ -35,7 +35,9 @@ std::string metrics(const core::TrainProgress& p)
     if (!std::isnan(e.trainAccuracy))
         used += std::snprintf(text + used, sizeof text - used, " acc %.1f%%", 100.0 * e.trainAccuracy);
     if (!std::isnan(e.testAccuracy))
-        std::snprintf(text + used, sizeof text - used, " test %.1f%%", 100.0 * e.testAccuracy);
+        used += std::snprintf(text + used, sizeof text - used, " test %.1f%%", 100.0 * e.testAccuracy);
+    if (!std::isnan(e.gradientNorm))
+        std::snprintf(text + used, sizeof text - used, " |grad| %.3g", e.gradientNorm);
     return text;
 }
 

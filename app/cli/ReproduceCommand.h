@@ -40,7 +40,8 @@ public:
 
     // The study window's stability diagram (colored by η, by B, and by optimizer when the study
     // has more than one), a against η and against B, and with several optimizers each one's test
-    // accuracy and train loss against η, of the study folder studyDir.
+    // accuracy and train loss against η, of the study folder studyDir; when its runs measured the
+    // gradient norm, it and the training loss over training of each optimizer's best run.
     std::vector<StudyFigure> writeStudy(const std::string& studyDir);
     // The spectrum of an analysis.json of the run runId.
     StudyFigure writeSpectrum(const std::string& name, const std::string& analysisPath, const std::string& runId,

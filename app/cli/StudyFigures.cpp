@@ -9,8 +9,11 @@
 #include "io/AtomicFile.h"
 #include "io/StrictJson.h"
 #include "landscape/SurfaceExport.h"
+#include "study/FollowUp.h"
 #include "study/StudyStore.h"
+#include "train/RunFolder.h"
 
+#include "CurvesPlot.h"
 #include "PlotPanel.h"
 #include "SlicePlot.h"
 #include "SpectrumPlot.h"
@@ -28,6 +31,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -163,6 +167,43 @@ std::vector<StudyFigure> ReproductionFigures::writeStudy(const std::string& stud
                      optimizer + ": " + what
                          + " against η (every finished run; hollow: did not reach the loss target)");
             }
+        }
+    }
+
+    // Runs that measured the gradient norm (schedule.gradient_norm): it and the training loss
+    // over training, of the best run of each optimizer (the follow-ups' choice of "best").
+    core::RunSelector best;
+    if (optimizers.size() > 1)
+        best.bestPer = "optimizer.name";
+    ui::CurvesPlot gradientNorms, trainLosses;
+    for (const core::SelectedRun& selected : core::selectRuns(model.runs(), best)) {
+        const core::StudyRunRecord& run = model.runs().at(selected.index);
+        const std::vector<core::MetricsRow> rows = core::readMetrics(
+            core::readRunFolderInfo(studyDir + "/" + run.folder));
+        if (std::none_of(rows.begin(), rows.end(),
+                         [](const core::MetricsRow& r) { return std::isfinite(r.gradientNorm); }))
+            continue;
+        std::vector<double> iterations, norms, losses;
+        for (const core::MetricsRow& row : rows) {
+            iterations.push_back(static_cast<double>(row.iteration));
+            norms.push_back(row.gradientNorm);
+            losses.push_back(row.trainLoss);
+        }
+        char name[96];
+        std::snprintf(name, sizeof name, "%s, η = %g (run #%lld)", run.optimizer.c_str(), run.eta,
+                      static_cast<long long>(run.ordinal + 1));
+        gradientNorms.addCurve(QString::fromUtf8(name), iterations, norms);
+        trainLosses.addCurve(QString::fromUtf8(name), iterations, losses);
+    }
+    if (gradientNorms.curveCount() > 0) {
+        const std::string whose = optimizers.size() > 1 ? "each optimizer's best run" : "the best run";
+        for (auto& [plot, file, quantity] :
+             {std::tuple{&gradientNorms, "gradient-norm", "|∇L(θ)| over the training set"},
+              std::tuple{&trainLosses, "train-loss-over-training", "training loss"}}) {
+            plot->setTitle(QString::fromUtf8(quantity) + QStringLiteral(" during training"));
+            plot->setAxisLabels(QStringLiteral("iteration"), QString::fromUtf8(quantity));
+            plot->setLogY(true);
+            save(plot, file, std::string(quantity) + " against iteration, at every evaluation of " + whose);
         }
     }
     return written;

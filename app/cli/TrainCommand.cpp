@@ -85,6 +85,8 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
         std::printf(", train accuracy %.4g", result.final.trainAccuracy);
     if (!std::isnan(result.final.testAccuracy))
         std::printf(", test accuracy %.4g", result.final.testAccuracy);
+    if (!std::isnan(result.final.gradientNorm))
+        std::printf(", gradient norm %.4g", result.final.gradientNorm);
     if (tracking && !tracker.samples().empty()) {
         const core::CurvatureSample& last = tracker.samples().back();
         std::printf(", sharpness a %.5g (2/eta = %.5g), non-uniformity s %.5g", last.sharpness,

@@ -106,24 +106,8 @@ SymmetricOperator LossCurvature::covariance()
 
 LossCurvature::LossAndGradient LossCurvature::lossAndGradient()
 {
-    EvalModeScope evalMode(m_network);
-    at::AutoGradMode gradMode(true);
-    const int64_t n = m_data.size();
-    LossAndGradient result;
-    at::Tensor sum = at::zeros({m_parameters.size()}, m_parameters.values().options());
-    for (int64_t start = 0; start < n; start += m_chunk) {
-        if (cancelled())
-            return {};
-        const int64_t size = std::min(m_chunk, n - start);
-        const at::Tensor output = m_network.forward(m_data.inputs.narrow(0, start, size));
-        const at::Tensor loss = objectiveLoss(m_data.task, output, m_data.targets.narrow(0, start, size)) *
-                                (static_cast<double>(size) / static_cast<double>(n));
-        result.loss += loss.item<double>();
-        sum += flatten(torch::autograd::grad({loss}, m_params, {}, /*retain_graph=*/false,
-                                             /*create_graph=*/false, /*allow_unused=*/true));
-    }
-    result.gradient = sum;
-    return result;
+    GradientEvaluation evaluation = evaluateWithGradient(m_network, m_data, m_cancel, m_chunk);
+    return {evaluation.loss, std::move(evaluation.gradient)};
 }
 
 } // namespace minimascope::core

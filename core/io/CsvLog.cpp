@@ -73,12 +73,13 @@ void CsvLogWriter::sync()
         throw InputError("cannot write " + m_path + ": " + std::strerror(errno));
 }
 
-CsvLog readCsvLog(const std::string& path, const std::string& header, const std::string& runId)
+CsvLog readCsvLog(const std::string& path, const std::string& header, const std::string& runId,
+                  const std::vector<std::string>& olderHeaders)
 {
     const std::string text = readWholeFile(path);
     CsvLog log;
     const std::string expectedHeader = header + "," + kRunIdColumn;
-    const size_t columns = splitFields(expectedHeader).size();
+    size_t columns = splitFields(expectedHeader).size();
     size_t begin = 0;
     int64_t lineNumber = 0;
     while (begin < text.size()) {
@@ -90,8 +91,13 @@ CsvLog readCsvLog(const std::string& path, const std::string& header, const std:
         const bool last = begin >= text.size();
         const std::string where = path + ", line " + std::to_string(lineNumber);
         if (lineNumber == 1) {
-            if (!complete || line != expectedHeader)
+            log.header = header;
+            for (const std::string& older : olderHeaders)
+                if (complete && line == older + "," + kRunIdColumn)
+                    log.header = older;
+            if (!complete || line != log.header + "," + kRunIdColumn)
                 throw InputError(path + ": not a log with the columns " + expectedHeader);
+            columns = splitFields(line).size();
             continue;
         }
         std::vector<std::string> fields = splitFields(line);

@@ -31,12 +31,16 @@ private:
 };
 
 struct CsvLog {
+    std::string header;                           // the header found (without run_id)
     std::vector<std::vector<std::string>> rows;   // fields of each complete row, run id removed
     bool tornLastLine = false;                    // the writer was stopped mid-row
 };
 
-// Reads a log CsvLogWriter wrote with this header. Throws InputError when the file is missing,
-// its header differs, a row other than the last is malformed, or a row's run id is not runId.
-CsvLog readCsvLog(const std::string& path, const std::string& header, const std::string& runId);
+// Reads a log CsvLogWriter wrote with `header`, or with one of `olderHeaders` (the layouts of
+// earlier versions, whose rows have their own number of fields). Throws InputError when the file
+// is missing, its header is none of these, a row other than the last is malformed, or a row's run
+// id is not runId.
+CsvLog readCsvLog(const std::string& path, const std::string& header, const std::string& runId,
+                  const std::vector<std::string>& olderHeaders = {});
 
 } // namespace minimascope::core

@@ -2,9 +2,11 @@
 
 #include "common/CancelToken.h"
 #include "io/NumberFormat.h"
+#include "models/EvalModeScope.h"
 #include "models/Network.h"
 
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
 
 #include <cmath>
 #include <limits>
@@ -34,34 +36,74 @@ double batchAccuracy(Task task, const at::Tensor& output, const at::Tensor& targ
     return output.argmax(1).eq(targets).to(at::kDouble).mean().item<double>();
 }
 
-Evaluation evaluate(Network& network, const Dataset& data, const CancelToken* cancel, int64_t chunk)
+namespace {
+
+// Loss and accuracy over the set, and with `gradient` non-null also the flat gradient of the
+// mean loss: the one loop behind evaluate() and evaluateWithGradient().
+Evaluation evaluateChunks(Network& network, const Dataset& data, const CancelToken* cancel, int64_t chunk,
+                          at::Tensor* gradient)
 {
     const int64_t n = data.size();
     if (n == 0)
         return {kNaN, kNaN};
-    at::NoGradGuard noGrad;
-    const bool wasTraining = network.is_training();
-    network.eval();
+    EvalModeScope evalMode(network);
+    at::AutoGradMode gradMode(gradient != nullptr);
+    const std::vector<at::Tensor> parameters = network.parameters();
+    std::vector<at::Tensor> sums;
+    if (gradient)
+        for (const at::Tensor& p : parameters)
+            sums.push_back(at::zeros_like(p));
     double lossSum = 0.0;
     int64_t correct = 0;
     for (int64_t start = 0; start < n; start += chunk) {
-        if (cancel && cancel->isCancelled()) {
-            network.train(wasTraining);
+        if (cancel && cancel->isCancelled())
             return {kNaN, kNaN};
-        }
         const int64_t size = std::min(chunk, n - start);
         const at::Tensor x = data.inputs.narrow(0, start, size);
         const at::Tensor y = data.targets.narrow(0, start, size);
         const at::Tensor output = network.forward(x);
-        lossSum += objectiveLoss(data.task, output, y).item<double>() * static_cast<double>(size);
+        // The chunk's share of the mean over all n examples.
+        const at::Tensor loss = objectiveLoss(data.task, output, y)
+                                * (static_cast<double>(size) / static_cast<double>(n));
+        lossSum += loss.item<double>();
         if (data.task == Task::Classification)
             correct += output.argmax(1).eq(y).sum().item<int64_t>();
+        if (gradient) {
+            const auto grads = torch::autograd::grad({loss}, parameters, {}, /*retain_graph=*/false,
+                                                     /*create_graph=*/false, /*allow_unused=*/true);
+            for (size_t i = 0; i < grads.size(); ++i)
+                if (grads[i].defined())
+                    sums[i] += grads[i];
+        }
     }
-    network.train(wasTraining);
+    if (gradient) {
+        std::vector<at::Tensor> flat;
+        flat.reserve(sums.size());
+        for (const at::Tensor& sum : sums)
+            flat.push_back(sum.reshape({-1}));
+        *gradient = flat.empty() ? at::zeros({0}) : at::cat(flat);
+    }
     const double accuracy = data.task == Task::Classification
                                 ? static_cast<double>(correct) / static_cast<double>(n)
                                 : kNaN;
-    return {lossSum / static_cast<double>(n), accuracy};
+    return {lossSum, accuracy};
+}
+
+}   // namespace
+
+Evaluation evaluate(Network& network, const Dataset& data, const CancelToken* cancel, int64_t chunk)
+{
+    return evaluateChunks(network, data, cancel, chunk, nullptr);
+}
+
+GradientEvaluation evaluateWithGradient(Network& network, const Dataset& data, const CancelToken* cancel, int64_t chunk)
+{
+    GradientEvaluation result;
+    at::Tensor gradient;
+    static_cast<Evaluation&>(result) = evaluateChunks(network, data, cancel, chunk, &gradient);
+    if (!(cancel && cancel->isCancelled()))
+        result.gradient = gradient;
+    return result;
 }
 
 } // namespace minimascope::core

@@ -23,6 +23,17 @@ struct Evaluation {
 Evaluation evaluate(Network& network, const Dataset& data, const CancelToken* cancel = nullptr,
                     int64_t chunk = 4096);
 
+// The same, and the gradient of the mean loss over the set with respect to network.parameters(),
+// concatenated into one flat vector (zeros for a parameter the loss does not reach), from the
+// same forward passes: one backward pass per chunk more than evaluate(). The parameters' own
+// .grad tensors are left untouched. An undefined gradient (and NaNs) when the set is empty or
+// the token cancels midway.
+struct GradientEvaluation : Evaluation {
+    at::Tensor gradient;
+};
+GradientEvaluation evaluateWithGradient(Network& network, const Dataset& data, const CancelToken* cancel = nullptr,
+                                        int64_t chunk = 1000);
+
 // Turns softmax probabilities [n, classes] into per-example cross-entropy errors d f_i / d logits
 // = p - onehot(target), in place. Shared by the hand-written backward and curvature passes.
 void subtractTargetOneHot(at::Tensor& probabilities, const at::Tensor& targets);

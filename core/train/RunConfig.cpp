@@ -142,6 +142,7 @@ ScheduleSpec parseSchedule(ConfigObject o)
     s.snapshotAt = o.integers("snapshot_at", s.snapshotAt, 0, std::numeric_limits<int64_t>::max() / 2);
     std::sort(s.snapshotAt.begin(), s.snapshotAt.end());
     s.averageFrom = o.integer("average_from", s.averageFrom, -1, std::numeric_limits<int64_t>::max() / 2);
+    s.gradientNorm = o.boolean("gradient_norm", s.gradientNorm);
     o.finish();
     return s;
 }
@@ -217,6 +218,8 @@ nlohmann::json RunConfig::toJson() const
                                 {"snapshot_at", schedule.snapshotAt}};
     if (schedule.averageFrom >= 0)   // only when on, so that configs without it read as before
         scheduleJson["average_from"] = schedule.averageFrom;
+    if (schedule.gradientNorm)
+        scheduleJson["gradient_norm"] = true;
     return nlohmann::json{
         {"format", "minimascope-run"}, {"version", 1}, {"seed", seed}, {"threads", threads},
         {"dataset", dataset}, {"model", modelJson}, {"optimizer", optimizerJson},

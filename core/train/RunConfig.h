@@ -58,6 +58,9 @@ struct ScheduleSpec {
     // SWA-style averaging: the running mean of the parameters at every iteration >= averageFrom
     // (iteration 0 = the initial parameters), written as average/ beside parameters/; -1 = off.
     int64_t averageFrom = -1;
+    // At every evaluation also the norm of the full training-set gradient (the metrics'
+    // gradient_norm column): one backward pass over the training set more per evaluation.
+    bool gradientNorm = false;
 };
 
 struct RunConfig {

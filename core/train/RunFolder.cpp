@@ -30,6 +30,9 @@ constexpr const char* kFormat = "minimascope-run-folder";
 constexpr int kVersion = 2;
 constexpr const char* kIncomplete = "incomplete";
 constexpr const char* kMetricsHeader =
+    "iteration,epoch,seconds,batch_loss,train_loss,train_accuracy,test_loss,test_accuracy,gradient_norm";
+// Written before schedule.gradient_norm existed: the same without gradient_norm.
+constexpr const char* kMetricsHeaderWithoutGradient =
     "iteration,epoch,seconds,batch_loss,train_loss,train_accuracy,test_loss,test_accuracy";
 
 // What the program writes into a run folder, and so may remove with --overwrite: nothing else.
@@ -61,16 +64,21 @@ std::string metricsLine(const MetricsRow& r)
     std::ostringstream line;
     line << r.iteration << ',' << r.epoch << ',' << csvNumber(r.seconds) << ',' << csvNumber(r.batchLoss) << ','
          << csvNumber(r.trainLoss) << ',' << csvNumber(r.trainAccuracy) << ',' << csvNumber(r.testLoss) << ','
-         << csvNumber(r.testAccuracy);
+         << csvNumber(r.testAccuracy) << ',' << csvNumber(r.gradientNorm);
     return line.str();
 }
 
 nlohmann::json rowJson(const MetricsRow& r)
 {
-    return {{"iteration", r.iteration}, {"epoch", r.epoch}, {"seconds", jsonNumber(r.seconds)},
-            {"batch_loss", jsonNumber(r.batchLoss)}, {"train_loss", jsonNumber(r.trainLoss)},
-            {"train_accuracy", jsonNumber(r.trainAccuracy)}, {"test_loss", jsonNumber(r.testLoss)},
-            {"test_accuracy", jsonNumber(r.testAccuracy)}};
+    return {{"iteration", r.iteration},
+            {"epoch", r.epoch},
+            {"seconds", jsonNumber(r.seconds)},
+            {"batch_loss", jsonNumber(r.batchLoss)},
+            {"train_loss", jsonNumber(r.trainLoss)},
+            {"train_accuracy", jsonNumber(r.trainAccuracy)},
+            {"test_loss", jsonNumber(r.testLoss)},
+            {"test_accuracy", jsonNumber(r.testAccuracy)},
+            {"gradient_norm", jsonNumber(r.gradientNorm)}};
 }
 
 
@@ -148,7 +156,7 @@ RunConfig readRunConfig(const RunFolderInfo& run)
 std::vector<MetricsRow> readMetrics(const RunFolderInfo& run)
 {
     const std::string path = run.dir + "/metrics.csv";
-    const CsvLog log = readCsvLog(path, kMetricsHeader, run.runId);
+    const CsvLog log = readCsvLog(path, kMetricsHeader, run.runId, {kMetricsHeaderWithoutGradient});
     std::vector<MetricsRow> rows;
     for (size_t i = 0; i < log.rows.size(); ++i) {
         const std::vector<std::string>& f = log.rows[i];
@@ -162,6 +170,7 @@ std::vector<MetricsRow> readMetrics(const RunFolderInfo& run)
         row.trainAccuracy = numberFromCsv(f[5], where);
         row.testLoss = numberFromCsv(f[6], where);
         row.testAccuracy = numberFromCsv(f[7], where);
+        row.gradientNorm = f.size() > 8 ? numberFromCsv(f[8], where) : kNaN;
         rows.push_back(row);
     }
     return rows;

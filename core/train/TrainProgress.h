@@ -2,6 +2,7 @@
 // Plain records the trainer reports: a progress event (throttled to ~30 a second, plus one at
 // every evaluation) and a metrics row (one per evaluation). NaN marks a value not measured.
 #include <cstdint>
+#include <limits>
 
 namespace minimascope::core {
 
@@ -14,6 +15,8 @@ struct MetricsRow {
     double trainAccuracy = 0.0;
     double testLoss = 0.0;
     double testAccuracy = 0.0;
+    // |grad L| over the training set; NaN unless schedule.gradient_norm
+    double gradientNorm = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct TrainProgress {

@@ -176,7 +176,15 @@ TrainResult Trainer::run(const CancelToken& cancel)
         row.iteration = iteration;
         row.epoch = fullBatch ? iteration : sampler.epoch();
         row.batchLoss = batchLoss;
-        const Evaluation trainEval = evaluate(*d.network, train, token);
+        Evaluation trainEval;
+        if (m_config.schedule.gradientNorm) {
+            const GradientEvaluation withGradient = evaluateWithGradient(*d.network, train, token);
+            trainEval = withGradient;
+            if (withGradient.gradient.defined())
+                row.gradientNorm = withGradient.gradient.norm().item<double>();
+        } else {
+            trainEval = evaluate(*d.network, train, token);
+        }
         const Evaluation testEval = evaluate(*d.network, m_data.test, token);
         result.evaluationSeconds += secondsSince(evaluationStart);
         if (token && token->isCancelled())

@@ -47,6 +47,17 @@ EOF
 contains "bounds for the n trained on" "B = 10 of n = 200 drawn without replacement" "$work/fig.txt"
 near "s bound for n = 200" 16.18153593646653 "$(grep -o 's <= [0-9.]*' "$work/fig.txt" | cut -d' ' -f3)" 1e-8
 
+# The gradient norm (schedule.gradient_norm): GD at eta 0.7 from x0 = 0.99 has x_k - 1 = -0.01 (-0.4)^k
+# on the toy's mean loss (x - 1)^2, so |grad| = 0.02 * 0.4^k at every iteration k.
+"$cli" train --preset escape-toy-gd --set schedule.gradient_norm=true --max-iterations 5 --out "$work/norm" --quiet > /dev/null
+check "GD run with gradient norms exits 0" 0 $?
+[ ! -e "$work/gd/figures/gradient-norm.png" ] && echo "ok: no gradient-norm figure for a run without them" || { echo "FAIL: gradient-norm.png of a run without gradient norms"; failures=$((failures + 1)); }
+"$cli" figures --run "$work/norm" --formats png > /dev/null; check "its figures exit 0" 0 $?
+[ -s "$work/norm/figures/gradient-norm.png" ] && echo "ok: gradient-norm.png" || { echo "FAIL: gradient-norm.png missing"; failures=$((failures + 1)); }
+near "gradient norm at iteration 0" 0.02 "$(grep '^train,0,' "$work/norm/figures/gradient-norm.csv" | cut -d, -f3)" 5e-7
+near "gradient norm at iteration 3" 0.00128 "$(grep '^train,3,' "$work/norm/figures/gradient-norm.csv" | cut -d, -f3)" 5e-7
+near "metrics.csv holds the same" 0.00128 "$(grep '^3,' "$work/norm/metrics.csv" | cut -d, -f9)" 5e-7
+
 "$cli" figures --run "$work/gd" --formats png,bmp 2> "$work/bad.txt"; check "unknown format exits 2" 2 $?
 contains "message names the format" "bmp" "$work/bad.txt"
 "$cli" figures --run "$work/nothing" 2> "$work/bad.txt"; check "missing run exits 2" 2 $?

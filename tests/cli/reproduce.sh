@@ -153,6 +153,20 @@ for f in follow_ups:
             check(f"{what}: its figure {names} is written",
                   len(names) == 1 and os.path.getsize(os.path.join(out, "figures", names[0])) > 1000)
             check(f"{what}: README links its figure", bool(names) and f"figures/{names[0]}" in readme)
+# schedule.gradient_norm in the study's base config: every finished run's metrics have a finite,
+# positive gradient norm at every evaluation, and the figure draws one curve per optimizer.
+if study.get("base", {}).get("schedule", {}).get("gradient_norm"):
+    finished = [r for r in rows if r["state"] == "done"]
+    for r in finished:
+        metrics = list(csv.DictReader(open(os.path.join(out, "study", r["folder"], "metrics.csv"))))
+        norms = [float(m["gradient_norm"]) for m in metrics]
+        check(f"#{int(r['ordinal']) + 1}: {len(norms)} gradient norms, all finite and positive",
+              len(norms) >= 2 and all(math.isfinite(g) and g > 0 for g in norms))
+    if have_figures:
+        curves = {c["curve"] for c in csv.DictReader(open(os.path.join(out, "figures", "gradient-norm.csv")))}
+        optimizers = {r["optimizer"] for r in finished}
+        check(f"gradient-norm.csv has a curve per optimizer ({sorted(curves)})", len(curves) == len(optimizers))
+        check("README links the gradient-norm figure", "figures/gradient-norm.png" in readme)
 print(f"s checks: {s_checks}")
 sys.exit(min(failures, 100))
 PY

@@ -1,5 +1,6 @@
 // The loss, sharpness, spectrum and slice panels: exact data in the graphs, NaN handling, axis
 // types, coalesced replots, view following, CSV.
+#include "CurvesPlot.h"
 #include "LossPlot.h"
 #include "QCustomPlotInclude.h"
 #include "SharpnessPlot.h"
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void sharpnessThresholdLine();
     void spectrumLogDensityAndTicks();
     void sliceDropsMismatchedSeries();
+    void curvesSkipWhatTheLogAxisCannotShow();
     void themeRecolorsAxesAndSeries();
     void lossLegendListsMeasuredSeriesOnly();
     void spectrumLegendListsPresentSeriesOnly();
@@ -279,6 +281,27 @@ void TestPlotsSeries::sliceDropsMismatchedSeries()
     QCOMPARE(plot.randomGraph()->dataCount(), 0);
     QCOMPARE(plot.toCsv(),
              QStringLiteral("t,loss_top_eigenvector,loss_random\n-0.5,1.5,\n0,0.25,\n0.5,1.25,\n"));
+}
+
+void TestPlotsSeries::curvesSkipWhatTheLogAxisCannotShow()
+{
+    CurvesPlot plot;
+    plot.addCurve(QStringLiteral("sgd, η = 0.1"), {0, 32, 64}, {0.5, NaN, 0.02});
+    plot.addCurve(QStringLiteral("adam"), {0, 32}, {1.0, 0.0});
+    plot.addCurve(QStringLiteral("mismatched"), {0, 32}, {1.0});
+    QCOMPARE(plot.curveCount(), 3);
+    QCOMPARE(points(plot.curveGraph(0)), (QList<QPointF>{{0, 0.5}, {64, 0.02}}));
+    QCOMPARE(points(plot.curveGraph(1)), (QList<QPointF>{{0, 1.0}, {32, 0.0}}));
+    QCOMPARE(plot.curveGraph(2)->dataCount(), 0);
+    // A log axis cannot show 0: the point leaves the graph, not the CSV.
+    plot.setLogY(true);
+    QCOMPARE(plot.customPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    QCOMPARE(points(plot.curveGraph(1)), (QList<QPointF>{{0, 1.0}}));
+    QCOMPARE(plot.toCsv(), QStringLiteral("curve,x,y\n\"sgd, η = 0.1\",0,0.5\n\"sgd, η = 0.1\",32,\n"
+                                          "\"sgd, η = 0.1\",64,0.02\nadam,0,1\nadam,32,0\n"));
+    plot.clear();
+    QCOMPARE(plot.curveCount(), 0);
+    QCOMPARE(plot.customPlot()->graphCount(), 0);
 }
 
 void TestPlotsSeries::themeRecolorsAxesAndSeries()

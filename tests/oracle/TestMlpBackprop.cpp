@@ -7,6 +7,7 @@
 #include "models/SeededInit.h"
 #include "train/LossGradient.h"
 #include "train/MlpBackprop.h"
+#include "train/Objective.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace minimascope::core;
@@ -149,6 +151,37 @@ private Q_SLOTS:
             QVERIFY2(at::allclose(backprop.lastOutput(), mlp->forward(x).detach(), 0, kFloatTol), describe(c));
             // Parameters are untouched by compute().
             QVERIFY2(at::equal(flat.values(), theta), describe(c));
+        }
+    }
+
+    void fullDataGradientInChunksEqualsOneBatch()
+    {
+        // evaluateWithGradient sums the chunks' gradients weighted by their share of n; over 20
+        // examples in chunks of 7, 7 and 6 it must equal the hand-written backward pass over
+        // all 20 at once, and its loss and accuracy those of evaluate().
+        uint64_t seed = 30;
+        for (const Case& c : allCases()) {
+            ++seed;
+            auto mlp = smallMlp(c.activation, seed);
+            FlatParameters flat(*mlp);
+            Dataset data;
+            data.task = c.task;
+            std::tie(data.inputs, data.targets) = batchFor(c.task, 20, seed + 100);
+            data.numClasses = c.task == Task::Classification ? 3 : 0;
+            const GradientEvaluation chunked = evaluateWithGradient(*mlp, data, nullptr, 7);
+            flat.gradients().fill_(12345.0f);
+            MlpBackprop backprop(*mlp, c.task);
+            const double loss = backprop.compute(data.inputs, data.targets).item<double>();
+            QVERIFY2(chunked.gradient.defined(), describe(c));
+            QVERIFY2(flat.gradients().abs().max().item<double>() > 1e-3, describe(c));
+            const double diff = maxDiff(chunked.gradient, flat.gradients());
+            QVERIFY2(diff <= kFloatTol, describe(c) + " max grad diff " + QByteArray::number(diff));
+            QVERIFY2(std::abs(chunked.loss - loss) <= kFloatTol * std::max(1.0, loss), describe(c));
+            const Evaluation plain = evaluate(*mlp, data, nullptr, 7);
+            QVERIFY2(std::abs(chunked.loss - plain.loss) <= kFloatTol * std::max(1.0, loss), describe(c));
+            QVERIFY2(std::isnan(plain.accuracy) == std::isnan(chunked.accuracy), describe(c));
+            if (!std::isnan(plain.accuracy))
+                QCOMPARE(chunked.accuracy, plain.accuracy);
         }
     }
 

@@ -145,6 +145,33 @@ private Q_SLOTS:
         QVERIFY(std::abs(positionOf(*train(gd).trainer) - 1.0) < 1e-3);
     }
 
+    void gradientNormOfTheEscapeToyUnderGd()
+    {
+        // GD from x0 = 0.99 stays on the branches c (x-1)^2 of both examples (c = 0.1, 1.9), so
+        // the mean loss is (x-1)^2 with gradient 2 (x-1), and x_k - 1 = -0.01 (1 - 2 eta)^k:
+        // |grad f(x_k)| = 0.02 |1 - 2 eta|^k = 0.02 * 0.4^k at eta = 0.7.
+        json config = escapeToyJson("gd", 0.7, 2);
+        config["stop"]["max_iterations"] = 8;
+        config["schedule"] = {{"eval_every", 1}, {"gradient_norm", true}};
+        const Run run = train(config);
+        const std::vector<MetricsRow>& rows = run.trainer->metrics();
+        QCOMPARE(rows.size(), size_t(9));
+        for (const MetricsRow& row : rows) {
+            const double expected = 0.02 * std::pow(0.4, static_cast<double>(row.iteration));
+            // x is float32: x - 1 carries about one ulp of 1 (1.2e-7) of rounding, doubled in 2 (x - 1).
+            QVERIFY2(std::abs(row.gradientNorm - expected) <= 5e-7,
+                     qPrintable(QStringLiteral("iteration %1: %2, expected %3")
+                                    .arg(row.iteration)
+                                    .arg(row.gradientNorm, 0, 'g', 9)
+                                    .arg(expected, 0, 'g', 9)));
+        }
+        // Off by default: the column holds NaN and no backward pass runs.
+        config["schedule"] = {{"eval_every", 1}};
+        const Run plain = train(config);
+        QVERIFY(std::isnan(plain.trainer->metrics().back().gradientNorm));
+        QCOMPARE(plain.result.final.trainLoss, run.result.final.trainLoss);
+    }
+
     void stopAtLossBelow()
     {
         json config = blobsJson();

@@ -150,6 +150,17 @@ private Q_SLOTS:
         QCOMPARE(RunConfig::fromJson(defaults.toJson()).toJson().dump(), defaults.toJson().dump());
         // The round trip is not vacuous: different configs dump differently.
         QVERIFY(defaults.toJson().dump() != c.toJson().dump());
+
+        // schedule.gradient_norm is written only when on, so that the configs (and the study run
+        // keys hashed from them) of runs without it stay what they were.
+        QVERIFY(!defaults.toJson()["schedule"].contains("gradient_norm"));
+        j["schedule"]["gradient_norm"] = true;
+        const RunConfig withNorm = RunConfig::fromJson(j);
+        QVERIFY(withNorm.schedule.gradientNorm);
+        QCOMPARE(withNorm.toJson()["schedule"]["gradient_norm"], json(true));
+        QVERIFY(RunConfig::fromJson(withNorm.toJson()).schedule.gradientNorm);
+        j["schedule"]["gradient_norm"] = 1;
+        QVERIFY(parseError(j).contains("schedule.gradient_norm"));
     }
 
     void unknownKeysAreRejectedByFullName()

@@ -201,12 +201,54 @@ private Q_SLOTS:
         writeText(dir + "/metrics.csv", "51,7,0.0", std::ios::app);   // killed mid-row
         QCOMPARE(readMetrics(info).size(), rows);
         QVERIFY(readCsvLog(dir + "/metrics.csv",
-                           "iteration,epoch,seconds,batch_loss,train_loss,train_accuracy,test_loss,test_accuracy",
+                           "iteration,epoch,seconds,batch_loss,train_loss,train_accuracy,test_loss,test_accuracy,"
+                           "gradient_norm",
                            info.runId)
                     .tornLastLine);
         // A malformed row that is not the last is an error, not silently dropped.
         writeText(dir + "/metrics.csv", "\n1,2,3\n", std::ios::app);
-        QVERIFY(contains(inputErrorOf([&] { readMetrics(info); }), "expected 9 fields"));
+        QVERIFY(contains(inputErrorOf([&] { readMetrics(info); }), "expected 10 fields"));
+    }
+
+    void gradientNormsReadBackAndOlderMetricsStillRead()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = tmp.filePath("run").toStdString();
+        RunConfig config = blobsConfig();
+        config.schedule.gradientNorm = true;
+        DatasetPair data = loadDatasets(config.dataset);
+        Trainer trainer(config, data);
+        {
+            RunFolderWriter writer(dir, trainer, {});
+            writer.attach(trainer);
+            CancelToken token;
+            writer.finish(trainer, trainer.run(token));
+        }
+        const RunFolderInfo info = readRunFolderInfo(dir);
+        const std::vector<MetricsRow> rows = readMetrics(info);
+        QCOMPARE(rows.size(), trainer.metrics().size());
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const double measured = trainer.metrics()[i].gradientNorm;
+            QVERIFY(measured > 1e-4);
+            QVERIFY(std::abs(rows[i].gradientNorm - measured) <= kCsvRelTol * measured);
+        }
+        QCOMPARE(readRunConfig(info).toJson().dump(), config.toJson().dump());
+
+        // metrics.csv as versions before gradient_norm wrote it: 8 columns, read with NaN norms.
+        const std::string text = readText(dir + "/metrics.csv");
+        std::istringstream lines(text);
+        std::string line, older;
+        while (std::getline(lines, line)) {
+            const size_t runIdComma = line.rfind(',');
+            const size_t normComma = line.rfind(',', runIdComma - 1);
+            older += line.substr(0, normComma) + line.substr(runIdComma) + "\n";
+        }
+        QVERIFY(contains(older, "test_accuracy,run_id\n"));
+        writeText(dir + "/metrics.csv", older, std::ios::trunc);
+        const std::vector<MetricsRow> olderRows = readMetrics(info);
+        QCOMPARE(olderRows.size(), rows.size());
+        QCOMPARE(olderRows.back().trainLoss, rows.back().trainLoss);
+        QVERIFY(std::isnan(olderRows.back().gradientNorm));
     }
 
     void anInterruptedRunOffersItsLastCheckpoint()

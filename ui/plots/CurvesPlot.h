@@ -1,0 +1,45 @@
+#pragma once
+// CurvesPlot: several named curves y(x) on one pair of axes, e.g. each optimizer's gradient norm
+// against iteration. The y axis may be logarithmic (then only positive values are drawn).
+// GUI thread only.
+#include "PlotPanel.h"
+
+#include <vector>
+
+namespace minimascope::ui {
+
+class CurvesPlot : public PlotPanel {
+    Q_OBJECT
+
+public:
+    explicit CurvesPlot(QWidget* parent = nullptr);
+
+    void setAxisLabels(const QString& x, const QString& y);
+    void setLogY(bool on);
+    // Adds a curve named `name` (its legend entry and its value in the CSV's curve column).
+    // Points whose x or y is not finite, or whose y is not positive on a log axis, are skipped;
+    // a curve of different-sized vectors is not drawn.
+    void addCurve(const QString& name, const std::vector<double>& xs, const std::vector<double>& ys);
+    int curveCount() const { return static_cast<int>(m_curves.size()); }
+    QCPGraph* curveGraph(int index) const { return m_curves.at(static_cast<size_t>(index)).graph; }
+
+    // curve,x,y: one row per point of every curve, as given (skipped points included).
+    QString toCsv() const override;
+    void clear() override;
+
+protected:
+    void applyTheme(const PlotTheme& theme) override;
+
+private:
+    struct Curve {
+        QString name;
+        std::vector<double> xs, ys;
+        QCPGraph* graph = nullptr;
+    };
+    void fill(const Curve& curve) const;
+
+    std::vector<Curve> m_curves;
+    bool m_logY = false;
+};
+
+}   // namespace minimascope::ui
