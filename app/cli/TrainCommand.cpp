@@ -81,6 +81,9 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     std::printf("%s (%s) after %lld iterations in %.1f s: train loss %.6g", core::toString(result.status),
                 result.reason.c_str(), static_cast<long long>(result.iterations), result.seconds,
                 result.final.trainLoss);
+    if (result.switchedAt >= 0)
+        std::printf(" (%s until iteration %lld, then %s)", config.optimizerSwitch.from.name.c_str(),
+                    static_cast<long long>(result.switchedAt), config.optimizer.name.c_str());
     if (!std::isnan(result.final.trainAccuracy))
         std::printf(", train accuracy %.4g", result.final.trainAccuracy);
     if (!std::isnan(result.final.testAccuracy))

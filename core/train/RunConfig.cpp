@@ -94,7 +94,7 @@ Sampling parseSampling(const std::string& name)
     return Sampling::Shuffle;
 }
 
-OptimizerSpec parseOptimizer(ConfigObject o)
+OptimizerSpec parseOptimizer(ConfigObject o, const std::string& path)
 {
     OptimizerSpec s;
     s.name = o.choice("name", s.name, {"gd", "sgd", "adagrad", "adam", "lbfgs", "sam", "adahessian", "rk2"});
@@ -119,7 +119,7 @@ OptimizerSpec parseOptimizer(ConfigObject o)
     s.rk2Alpha = o.positive("rk2_alpha", s.rk2Alpha, 0.0, 1.0);
     o.finish();
     if (s.nesterov && s.momentum == 0.0)
-        throw InputError("optimizer.nesterov", "config key 'optimizer.nesterov' needs optimizer.momentum > 0");
+        throw InputError(path + ".nesterov", "config key '" + path + ".nesterov' needs " + path + ".momentum > 0");
     return s;
 }
 
@@ -176,7 +176,16 @@ RunConfig RunConfig::fromJson(const nlohmann::json& json)
     c.threads = root.integer("threads", c.threads, 0, 256);
     c.dataset = parseDataset(root.object("dataset"));
     c.model = parseModel(root.object("model"), c.modelPreset);
-    c.optimizer = parseOptimizer(root.object("optimizer"));
+    c.optimizer = parseOptimizer(root.object("optimizer"), "optimizer");
+    if (root.has("switch")) {
+        ConfigObject change = root.object("switch");
+        c.optimizerSwitch.at = change.integer("at", 0, 1, kMaxInt);
+        if (!change.has("at") || !change.has("from"))
+            throw InputError("switch", "config key 'switch' needs \"at\" (the iteration) and \"from\" (the optimizer "
+                                       "before it)");
+        c.optimizerSwitch.from = parseOptimizer(change.object("from"), "switch.from");
+        change.finish();
+    }
     c.stop = parseStop(root.object("stop"));
     c.schedule = parseSchedule(root.object("schedule"));
     root.finish();
@@ -184,9 +193,19 @@ RunConfig RunConfig::fromJson(const nlohmann::json& json)
         throw InputError("model.kind", "config key 'model.kind' must be \"escape-toy\" for the escape-toy data set");
     if (c.model.kind == "escape-toy" && c.dataset.name != "escape-toy")
         throw InputError("dataset.name", "config key 'dataset.name' must be \"escape-toy\" for the escape-toy model");
-    if (!c.optimizer.fullBatch() && c.optimizer.batchSize > c.dataset.n)
-        throw InputError("optimizer.batch_size", "config key 'optimizer.batch_size' (" + std::to_string(c.optimizer.batchSize) +
-                         ") exceeds dataset.n (" + std::to_string(c.dataset.n) + ")");
+    for (const auto& [spec, key] :
+         {std::pair{&c.optimizer, "optimizer"}, std::pair{&c.optimizerSwitch.from, "switch.from"}}) {
+        if (spec == &c.optimizerSwitch.from && c.optimizerSwitch.at == 0)
+            continue;
+        if (!spec->fullBatch() && spec->batchSize > c.dataset.n)
+            throw InputError(std::string(key) + ".batch_size",
+                             "config key '" + std::string(key) + ".batch_size' (" + std::to_string(spec->batchSize)
+                                 + ") exceeds dataset.n (" + std::to_string(c.dataset.n) + ")");
+    }
+    if (c.optimizerSwitch.at >= c.stop.maxIterations && c.optimizerSwitch.at > 0)
+        throw InputError("switch.at", "config key 'switch.at' (" + std::to_string(c.optimizerSwitch.at)
+                                          + ") must be below stop.max_iterations ("
+                                          + std::to_string(c.stop.maxIterations) + "): the run would never switch");
     return c;
 }
 
@@ -207,30 +226,47 @@ nlohmann::json RunConfig::toJson() const
         {"path", model.path}};
     if (!modelPreset.empty())
         modelJson["preset"] = modelPreset;
-    const OptimizerSpec& o = optimizer;
-    nlohmann::json optimizerJson{
-        {"name", o.name}, {"lr", o.lr}, {"batch_size", o.batchSize}, {"sampling", toString(o.sampling)},
-        {"momentum", o.momentum}, {"nesterov", o.nesterov}, {"weight_decay", o.weightDecay},
-        {"lr_decay", o.lrDecay}, {"beta1", o.beta1}, {"beta2", o.beta2}, {"eps", o.eps},
-        {"history_size", o.historySize}, {"inner_iterations", o.lbfgsInnerIterations},
-        {"line_search", o.lineSearch}, {"rho", o.rho}, {"hessian_power", o.hessianPower}, {"rk2_alpha", o.rk2Alpha}};
+    const auto optimizerJson = [](const OptimizerSpec& o) {
+        return nlohmann::json{{"name", o.name},
+                              {"lr", o.lr},
+                              {"batch_size", o.batchSize},
+                              {"sampling", toString(o.sampling)},
+                              {"momentum", o.momentum},
+                              {"nesterov", o.nesterov},
+                              {"weight_decay", o.weightDecay},
+                              {"lr_decay", o.lrDecay},
+                              {"beta1", o.beta1},
+                              {"beta2", o.beta2},
+                              {"eps", o.eps},
+                              {"history_size", o.historySize},
+                              {"inner_iterations", o.lbfgsInnerIterations},
+                              {"line_search", o.lineSearch},
+                              {"rho", o.rho},
+                              {"hessian_power", o.hessianPower},
+                              {"rk2_alpha", o.rk2Alpha}};
+    };
     nlohmann::json scheduleJson{{"eval_every", schedule.evalEvery}, {"snapshot_every", schedule.snapshotEvery},
                                 {"snapshot_at", schedule.snapshotAt}};
     if (schedule.averageFrom >= 0)   // only when on, so that configs without it read as before
         scheduleJson["average_from"] = schedule.averageFrom;
     if (schedule.gradientNorm)
         scheduleJson["gradient_norm"] = true;
-    return nlohmann::json{
-        {"format", "minimascope-run"}, {"version", 1}, {"seed", seed}, {"threads", threads},
-        {"dataset", dataset}, {"model", modelJson}, {"optimizer", optimizerJson},
-        {"stop", {{"loss_below", stop.lossBelow}, {"max_iterations", stop.maxIterations},
-                  {"max_seconds", stop.maxSeconds}, {"divergence_loss", stop.divergenceLoss}}},
-        {"schedule", scheduleJson}};
-}
-
-int64_t RunConfig::effectiveBatchSize(int64_t n) const
-{
-    return optimizer.fullBatch() ? n : std::min(optimizer.batchSize, n);
+    nlohmann::json json{{"format", "minimascope-run"},
+                        {"version", 1},
+                        {"seed", seed},
+                        {"threads", threads},
+                        {"dataset", dataset},
+                        {"model", modelJson},
+                        {"optimizer", optimizerJson(optimizer)},
+                        {"stop",
+                         {{"loss_below", stop.lossBelow},
+                          {"max_iterations", stop.maxIterations},
+                          {"max_seconds", stop.maxSeconds},
+                          {"divergence_loss", stop.divergenceLoss}}},
+                        {"schedule", scheduleJson}};
+    if (optimizerSwitch.at > 0)   // only when on, as schedule.average_from
+        json["switch"] = {{"at", optimizerSwitch.at}, {"from", optimizerJson(optimizerSwitch.from)}};
+    return json;
 }
 
 RunConfig loadRunConfig(const std::string& path)

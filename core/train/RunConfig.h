@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +43,17 @@ struct OptimizerSpec {
     double rk2Alpha = 1.0;            // rk2: the stage parameter (1 Heun, 0.5 midpoint; train/Rk2.h)
 
     bool fullBatch() const { return name == "gd" || name == "lbfgs"; }
+    // The batch size actually used for n training examples.
+    int64_t effectiveBatchSize(int64_t n) const { return fullBatch() ? n : std::min(batchSize, n); }
+};
+
+// Switching optimizer during training (Im, Tao & Branson 2016: e.g. Adam first, then SGD): the
+// run starts with `from` and continues with the config's `optimizer` from iteration `at` on, so
+// that `optimizer` is always the one the run ends with, whose eta and B the stability bounds
+// of its minimum use.
+struct OptimizerSwitch {
+    int64_t at = 0;       // the first iteration of `optimizer`; 0 = no switch
+    OptimizerSpec from;   // the optimizer of iterations 0 .. at-1
 };
 
 struct StopSpec {
@@ -67,7 +79,8 @@ struct RunConfig {
     DatasetSpec dataset;
     ModelSpec model;
     std::string modelPreset;          // informational: the preset the model came from, if any
-    OptimizerSpec optimizer;
+    OptimizerSpec optimizer;          // with a switch, the optimizer the run ends with
+    OptimizerSwitch optimizerSwitch;   // "switch": {"at": K, "from": {...}}
     StopSpec stop;
     ScheduleSpec schedule;
     uint64_t seed = 0;                // initialization and batch sampling
@@ -75,8 +88,8 @@ struct RunConfig {
 
     static RunConfig fromJson(const nlohmann::json& json);
     nlohmann::json toJson() const;
-    // The batch size actually used for n training examples.
-    int64_t effectiveBatchSize(int64_t n) const;
+    // The batch size the run ends with for n training examples.
+    int64_t effectiveBatchSize(int64_t n) const { return optimizer.effectiveBatchSize(n); }
 };
 
 // Reads and parses a config file; errors name the file.

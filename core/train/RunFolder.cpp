@@ -262,8 +262,10 @@ RunFolderWriter::RunFolderWriter(std::string dir, Trainer& trainer, RunFolderOpt
     // The final parameters, a checkpoint and the checkpoint's replacement in flight, and the
     // scheduled snapshots.
     const ScheduleSpec& schedule = d.config.schedule;
-    const int64_t snapshots = (schedule.snapshotEvery > 0 ? d.config.stop.maxIterations / schedule.snapshotEvery + 1 : 0) +
-                              static_cast<int64_t>(schedule.snapshotAt.size());
+    const int64_t snapshots = (schedule.snapshotEvery > 0 ? d.config.stop.maxIterations / schedule.snapshotEvery + 1
+                                                          : 0)
+                              + static_cast<int64_t>(schedule.snapshotAt.size())
+                              + (d.config.optimizerSwitch.at > 0 ? 1 : 0);
     const int64_t needed = tensorBytes(trainer.network()) * (3 + snapshots) + (1 << 20);
     const int64_t available = availableBytes(m_dir);
     if (available >= 0 && available < needed)
@@ -287,7 +289,7 @@ void RunFolderWriter::attach(Trainer& trainer)
     d.start = d.lastCheckpoint = std::chrono::steady_clock::now();
     trainer.setMetricsSink([this](const MetricsRow& row) { appendMetrics(row); });
     const ScheduleSpec& schedule = d.config.schedule;
-    if (schedule.snapshotEvery > 0 || !schedule.snapshotAt.empty()) {
+    if (schedule.snapshotEvery > 0 || !schedule.snapshotAt.empty() || d.config.optimizerSwitch.at > 0) {
         trainer.setSnapshotSink([this](const TrainerState& state) {
             saveNetworkTensors(snapshotFolder(m_dir, state.iteration), state.network, m_runId);
         });
@@ -362,6 +364,10 @@ void RunFolderWriter::writeSummary(const std::string& status, const TrainResult*
         summary["final"] = rowJson(result->final);
         if (result->averagedIterates > 0)
             summary["average"] = {{"from", d.config.schedule.averageFrom}, {"iterates", result->averagedIterates}};
+        if (result->switchedAt >= 0)
+            summary["switched"] = {{"at", result->switchedAt},
+                                   {"from", d.config.optimizerSwitch.from.name},
+                                   {"to", d.config.optimizer.name}};
     }
     writeFileAtomically(m_dir + "/summary.json", summary.dump(2) + "\n");
 }

@@ -54,6 +54,25 @@ struct Trainer::Impl {
     std::function<void(const MetricsRow&)> metricsSink;
     std::vector<Hook> hooks;
     IterateAverage average;   // schedule.average_from
+
+    // Makes `spec` the optimizer of the following steps, with fresh state (a switch starts
+    // the new optimizer from scratch, as Im et al. do).
+    void useOptimizer(const OptimizerSpec& spec, Task task, uint64_t seed)
+    {
+        fusedSgd = nullptr;
+        optimizer = makeOptimizer(spec, parameters->values(), parameters->slices(), seed);
+        if (auto* adaHessian = dynamic_cast<AdaHessian*>(optimizer.get())) {
+            // The Hessian-vector product of each step needs the gradient's graph.
+            auto secondOrder = std::make_unique<SecondOrderLossGradient>(*network, *parameters, task);
+            adaHessian->setHessianProduct(
+                [g = secondOrder.get()](const at::Tensor& z) { return g->hessianProduct(z); });
+            lossGradient = std::move(secondOrder);
+        } else {
+            lossGradient = makeLossGradient(*network, *parameters, task);
+        }
+        if (isPlainSgd(spec))
+            fusedSgd = dynamic_cast<MlpBackprop*>(lossGradient.get());
+    }
 };
 
 Trainer::Trainer(RunConfig config, DatasetPair data)
@@ -61,24 +80,20 @@ Trainer::Trainer(RunConfig config, DatasetPair data)
 {
     if (m_data.train.size() == 0)
         throw InputError("the training set is empty");
-    if (m_config.model.batchNorm && m_config.effectiveBatchSize(m_data.train.size()) < 2)
-        throw InputError("BatchNorm needs batches of at least 2 examples (optimizer.batch_size is 1)");
+    const int64_t n = m_data.train.size();
+    if (m_config.model.batchNorm
+        && (m_config.effectiveBatchSize(n) < 2
+            || (m_config.optimizerSwitch.at > 0 && m_config.optimizerSwitch.from.effectiveBatchSize(n) < 2)))
+        throw InputError("BatchNorm needs batches of at least 2 examples (a batch_size is 1)");
     m_impl->network = buildModel(m_config.model, m_data.train, m_config.seed);
     m_impl->network->train();
     m_impl->parameters = std::make_unique<FlatParameters>(*m_impl->network);
-    m_impl->optimizer = makeOptimizer(m_config.optimizer, m_impl->parameters->values(), m_impl->parameters->slices(),
-                                      m_config.seed);
-    if (auto* adaHessian = dynamic_cast<AdaHessian*>(m_impl->optimizer.get())) {
-        // The Hessian-vector product of each step needs the gradient's graph.
-        auto secondOrder = std::make_unique<SecondOrderLossGradient>(*m_impl->network, *m_impl->parameters,
-                                                                     m_data.train.task);
-        adaHessian->setHessianProduct([g = secondOrder.get()](const at::Tensor& z) { return g->hessianProduct(z); });
-        m_impl->lossGradient = std::move(secondOrder);
-    } else {
-        m_impl->lossGradient = makeLossGradient(*m_impl->network, *m_impl->parameters, m_data.train.task);
-    }
-    if (isPlainSgd(m_config.optimizer))
-        m_impl->fusedSgd = dynamic_cast<MlpBackprop*>(m_impl->lossGradient.get());
+    m_impl->useOptimizer(firstOptimizer(), m_data.train.task, m_config.seed);
+}
+
+const OptimizerSpec& Trainer::firstOptimizer() const
+{
+    return m_config.optimizerSwitch.at > 0 ? m_config.optimizerSwitch.from : m_config.optimizer;
 }
 
 Trainer::~Trainer() = default;
@@ -121,26 +136,39 @@ TrainResult Trainer::run(const CancelToken& cancel)
     Impl& d = *m_impl;
     const Dataset& train = m_data.train;
     const int64_t n = train.size();
-    const OptimizerSpec& opt = m_config.optimizer;
     const StopSpec& stop = m_config.stop;
-    const bool fullBatch = opt.fullBatch() || m_config.effectiveBatchSize(n) == n;
-    const int64_t evalEvery = m_config.schedule.evalEvery > 0
-                                  ? m_config.schedule.evalEvery
-                                  : (fullBatch ? 10 : (n + m_config.effectiveBatchSize(n) - 1) / m_config.effectiveBatchSize(n));
-    const std::set<int64_t> snapshotAt(m_config.schedule.snapshotAt.begin(), m_config.schedule.snapshotAt.end());
-
+    const int64_t switchAt = m_config.optimizerSwitch.at;
+    // What depends on the optimizer of the current phase (all of the run without a switch).
+    const OptimizerSpec* opt = &firstOptimizer();
+    bool fullBatch = false;
+    int64_t evalEvery = 0;
+    std::unique_ptr<BatchSampler> sampler;
+    int64_t iteration = 0;
+    int64_t phaseStart = 0, epochsBefore = 0;   // where the current phase began
+    const auto epochNow = [&] { return epochsBefore + (fullBatch ? iteration - phaseStart : sampler->epoch()); };
     TrainResult result;
+    const auto startPhase = [&] {
+        const int64_t batchSize = opt->effectiveBatchSize(n);
+        fullBatch = opt->fullBatch() || batchSize == n;
+        evalEvery = m_config.schedule.evalEvery > 0 ? m_config.schedule.evalEvery
+                                                    : (fullBatch ? 10 : (n + batchSize - 1) / batchSize);
+        sampler = std::make_unique<BatchSampler>(n, batchSize, opt->sampling, m_config.seed);
+        result.gradientPath = d.fusedSgd                                         ? "fused-sgd-mlp"
+                              : dynamic_cast<MlpBackprop*>(d.lossGradient.get()) ? "mlp-backprop"
+                                                                                 : "autograd";
+    };
+    startPhase();
+    std::set<int64_t> snapshotAt(m_config.schedule.snapshotAt.begin(), m_config.schedule.snapshotAt.end());
+    if (switchAt > 0)
+        snapshotAt.insert(switchAt);
+
     result.threads = threadsFor(m_config, n);
-    result.gradientPath = d.fusedSgd ? "fused-sgd-mlp"
-                          : dynamic_cast<MlpBackprop*>(d.lossGradient.get()) ? "mlp-backprop" : "autograd";
     at::set_num_threads(static_cast<int>(result.threads));
     at::NoGradGuard noGrad;   // grad mode is thread-local; the loss closures enable it where needed
     d.network->train();
 
-    BatchSampler sampler(n, m_config.effectiveBatchSize(n), opt.sampling, m_config.seed);
     const auto start = Clock::now();
     double lastProgressSeconds = -1.0;
-    int64_t iteration = 0;
     double batchLoss = kNaN;
     MetricsRow lastRow;
     m_metrics.clear();
@@ -174,7 +202,7 @@ TrainResult Trainer::run(const CancelToken& cancel)
         const auto evaluationStart = Clock::now();
         MetricsRow row;
         row.iteration = iteration;
-        row.epoch = fullBatch ? iteration : sampler.epoch();
+        row.epoch = epochNow();
         row.batchLoss = batchLoss;
         Evaluation trainEval;
         if (m_config.schedule.gradientNorm) {
@@ -254,16 +282,24 @@ TrainResult Trainer::run(const CancelToken& cancel)
             break;
         }
 
+        if (switchAt > 0 && iteration == switchAt) {
+            epochsBefore = epochNow();
+            phaseStart = iteration;
+            opt = &m_config.optimizer;
+            d.useOptimizer(*opt, train.task, m_config.seed);
+            startPhase();
+            result.switchedAt = iteration;
+        }
         at::Tensor x = train.inputs;
         at::Tensor y = train.targets;
         if (!fullBatch) {
-            const at::Tensor batch = sampler.next();
+            const at::Tensor batch = sampler->next();
             x = x.index_select(0, batch);
             y = y.index_select(0, batch);
         }
         at::Tensor loss;
         if (d.fusedSgd) {
-            loss = d.fusedSgd->fusedSgdStep(x, y, opt.lr);
+            loss = d.fusedSgd->fusedSgdStep(x, y, opt->lr);
         } else {
             loss = d.optimizer->step([&] { return d.lossGradient->compute(x, y); });
         }

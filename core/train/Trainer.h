@@ -34,6 +34,7 @@ struct TrainResult {
     int64_t threads = 1;
     std::string gradientPath;  // "fused-sgd-mlp", "mlp-backprop" or "autograd"
     int64_t averagedIterates = 0;    // iterates in the schedule.average_from average (0 = off)
+    int64_t switchedAt = -1;         // the iteration the config's switch changed the optimizer at; -1 = none
 };
 
 // What a hook or snapshot sink sees: the live network and its flat parameters.
@@ -54,7 +55,9 @@ public:
     // Called after every `every` iterations (and, with atEnd, once when the run ends); its
     // wall time is reported in TrainResult::hookSeconds. This is where curvature tracking attaches.
     void addHook(int64_t every, bool atEnd, std::function<void(const TrainerState&)> hook);
-    // Called at schedule.snapshotAt / snapshotEvery iterations (iteration 0 included).
+    // Called at schedule.snapshotAt / snapshotEvery iterations (iteration 0 included), and at
+    // the iteration of an optimizer switch (switch.at), so that the basin before the switch can
+    // be compared with the one the run ends in.
     void setSnapshotSink(std::function<void(const TrainerState&)> sink);
     // Called with every metrics row as soon as it is measured (a run folder streams them).
     void setMetricsSink(std::function<void(const MetricsRow&)> sink);
@@ -77,6 +80,9 @@ public:
     static int64_t threadsFor(const RunConfig& config, int64_t n);
 
 private:
+    // The optimizer the run starts with: switch.from with a switch, otherwise the optimizer.
+    const OptimizerSpec& firstOptimizer() const;
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
     RunConfig m_config;

@@ -172,6 +172,44 @@ private Q_SLOTS:
         QCOMPARE(plain.result.final.trainLoss, run.result.final.trainLoss);
     }
 
+    void switchingOptimizerChangesTheStepAtTheSwitch()
+    {
+        // GD at eta 0.3 for 3 steps, then GD at eta 0.8: on the toy's mean loss (x-1)^2 each step
+        // multiplies x - 1 by 1 - 2 eta, 0.4 before the switch and -0.6 after it, so
+        // |grad f(x_k)| = 0.02 * 0.4^min(k, 3) * 0.6^max(k - 3, 0).
+        json config = escapeToyJson("gd", 0.8, 2);
+        config["stop"]["max_iterations"] = 6;
+        config["schedule"] = {{"eval_every", 1}, {"gradient_norm", true}};
+        config["switch"] = {{"at", 3}, {"from", {{"name", "gd"}, {"lr", 0.3}}}};
+        const RunConfig c = RunConfig::fromJson(config);
+        Trainer trainer(c, loadDatasets(c.dataset));
+        std::vector<int64_t> snapshots;
+        trainer.setSnapshotSink([&](const TrainerState& state) { snapshots.push_back(state.iteration); });
+        CancelToken token;
+        const TrainResult result = trainer.run(token);
+        QCOMPARE(result.switchedAt, int64_t(3));
+        QCOMPARE(snapshots, (std::vector<int64_t>{3}));   // the parameters the second optimizer starts from
+        QCOMPARE(trainer.metrics().size(), size_t(7));
+        for (const MetricsRow& row : trainer.metrics()) {
+            const double k = static_cast<double>(row.iteration);
+            const double expected = 0.02 * std::pow(0.4, std::min(k, 3.0)) * std::pow(0.6, std::max(k - 3.0, 0.0));
+            QVERIFY2(std::abs(row.gradientNorm - expected) <= 5e-7,
+                     qPrintable(QStringLiteral("iteration %1: %2, expected %3")
+                                    .arg(row.iteration)
+                                    .arg(row.gradientNorm, 0, 'g', 9)
+                                    .arg(expected, 0, 'g', 9)));
+        }
+        // x ends on the other side of 1: (-0.01) 0.4^3 (-0.6)^3 > 0.
+        QVERIFY2(std::abs(positionOf(trainer) - (1.0 + 0.01 * std::pow(0.4, 3) * std::pow(0.6, 3))) < 5e-7,
+                 QByteArray::number(positionOf(trainer), 'g', 9));
+
+        // Without the switch the same run never switches and takes 0.8 from the start.
+        config.erase("switch");
+        const Run plain = train(config);
+        QCOMPARE(plain.result.switchedAt, int64_t(-1));
+        QVERIFY(std::abs(plain.trainer->metrics()[1].gradientNorm - 0.02 * 0.6) <= 5e-7);
+    }
+
     void stopAtLossBelow()
     {
         json config = blobsJson();

@@ -163,6 +163,37 @@ private Q_SLOTS:
         QVERIFY(parseError(j).contains("schedule.gradient_norm"));
     }
 
+    void optimizerSwitch()
+    {
+        json j = validConfig();
+        QVERIFY(!RunConfig::fromJson(j).toJson().contains("switch"));   // only when on
+        QCOMPARE(RunConfig::fromJson(j).optimizerSwitch.at, int64_t(0));
+        j["switch"] = {{"at", 50}, {"from", {{"name", "adam"}, {"batch_size", 5}}}};
+        const RunConfig c = RunConfig::fromJson(j);
+        QCOMPARE(c.optimizerSwitch.at, int64_t(50));
+        QCOMPARE(c.optimizerSwitch.from.name, std::string("adam"));
+        QCOMPARE(c.optimizerSwitch.from.lr, 1e-3);   // adam's own default
+        QCOMPARE(c.optimizerSwitch.from.effectiveBatchSize(100), int64_t(5));
+        QCOMPARE(RunConfig::fromJson(c.toJson()).toJson().dump(), c.toJson().dump());
+        QCOMPARE(c.toJson()["switch"]["from"]["name"], json("adam"));
+
+        json missing = validConfig();
+        missing["switch"] = {{"at", 50}};
+        QVERIFY(parseError(missing).contains("\"from\""));
+        json never = j;
+        never["stop"]["max_iterations"] = 50;
+        QVERIFY(parseError(never).contains("switch.at"));
+        json tooLarge = j;
+        tooLarge["switch"]["from"]["batch_size"] = 1000;
+        QVERIFY(parseError(tooLarge).contains("switch.from.batch_size"));
+        json typo = j;
+        typo["switch"]["from"]["lrr"] = 0.1;
+        QVERIFY(parseError(typo).contains("switch.from.lrr"));
+        json nesterov = j;
+        nesterov["switch"]["from"] = {{"name", "sgd"}, {"nesterov", true}};
+        QVERIFY(parseError(nesterov).contains("switch.from.momentum"));
+    }
+
     void unknownKeysAreRejectedByFullName()
     {
         QVERIFY(parseError(validConfig()).isEmpty());
