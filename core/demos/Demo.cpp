@@ -149,11 +149,12 @@ Demo readDemoFile(const std::string& path)
         demo.picturePath = siblingFile(path, document, "picture");
     if (document.contains("view")) {
         demo.view = text(path, document, "view", "view");
-        static const std::set<std::string> kViews{"runs", "escape-toy", "normalization", "compare", "boundary",
-                                                   "rescaling"};
+        static const std::set<std::string> kViews{"runs",     "escape-toy", "normalization", "compare",
+                                                  "surfaces", "boundary",   "rescaling"};
         if (kViews.count(demo.view) == 0)
             fail(path, "view",
-                 "must be \"runs\", \"escape-toy\", \"normalization\", \"compare\", \"boundary\" or \"rescaling\", got '"
+                 "must be \"runs\", \"escape-toy\", \"normalization\", \"compare\", \"surfaces\", \"boundary\" or "
+                 "\"rescaling\", got '"
                      + excerptForMessage(demo.view) + "'");
     }
     if (document.contains("measure_every")) {

@@ -9,7 +9,10 @@
 //    "explanation": "escape.md", "picture": "escape.png" (optional),
 //    "view": "runs" (default), "escape-toy" (the animated 1D curve of the escape toy),
 //            "normalization" (each run's minimum seen through raw and filter-normalized directions)
-//            "compare" (a table of every run's end point: loss, test accuracy, a and s) or
+//            "compare" (a table of every run's end point: loss, test accuracy, a and s),
+//            "surfaces" (minima of different networks side by side: the lesson trains every run
+//            itself, nothing runs in the main window, and draws each minimum's filter-normalized
+//            plane on one color scale above a table of loss, test accuracy, a and s) or
 //            "boundary" (the decision regions of 2-D classifiers, redrawn while they train) or
 //            "rescaling" (the first run's minimum under Dinh et al.'s T_alpha, alpha on a slider),
 //    "measure_every": 2 (a and s every k iterations; 0 = only at the end; default 0),
@@ -46,7 +49,8 @@ struct Demo {
     std::string title;
     std::string summary;           // one sentence
     double seconds = 0.0;          // expected wall time on a 2-core laptop
-    std::string view = "runs";     // "runs", "escape-toy", "normalization", "compare", "boundary", "rescaling"
+    std::string view = "runs";     // "runs", "escape-toy", "normalization", "compare", "surfaces", "boundary",
+                                   // "rescaling"
     int64_t measureEvery = 0;      // curvature cadence of the runs; 0 = at the end only
     bool measureNonUniformity = true;   // s as well as a
     std::vector<DemoRun> runs;     // one to five, run one after the other

@@ -1,5 +1,6 @@
 #include "demos/NormalizationLesson.h"
 
+#include "analysis/CurvatureReport.h"
 #include "common/CancelToken.h"
 #include "data/DatasetSpec.h"
 #include "landscape/Directions.h"
@@ -11,6 +12,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <cmath>
+#include <stdexcept>
 
 namespace minimascope::core {
 
@@ -30,6 +32,24 @@ RunStatus evaluatePlane(Trainer& trainer, const at::Tensor& direction1, const at
     request.progressive = false;
     request.threads = 1;   // the demo's own runs train beside it on the second core
     return evaluateSurface(trainer.network(), trainer.parameters(), trainer.data().train, request, out, cancel);
+}
+
+// a and s of the trained minimum, exact over the training set, as the analyze command measures
+// them; Cancelled when the token was set.
+RunStatus measureMinimumCurvature(Trainer& trainer, NormalizationMinimum& minimum, const CancelToken* cancel)
+{
+    CurvatureRequest request;
+    request.sharpness = true;
+    request.nonUniformity = true;
+    const CurvatureReport report = measureCurvature(trainer.network(), trainer.parameters(), trainer.data().train,
+                                                    request, cancel);
+    if (report.status == RunStatus::Cancelled)
+        return RunStatus::Cancelled;
+    if (report.status != RunStatus::Finished || report.topEigenvalues.empty() || !report.nonUniformity)
+        throw std::runtime_error(std::string("the curvature of a minimum ended ") + toString(report.status));
+    minimum.sharpness = report.topEigenvalues.front().value;
+    minimum.nonUniformity = report.nonUniformity->value;
+    return RunStatus::Finished;
 }
 
 } // namespace
@@ -83,9 +103,11 @@ NormalizationLesson computeNormalizationLesson(const std::vector<nlohmann::json>
             randomDirection(parameters, DirectionNormalization::Filter, true, settings.seed + 1);
         minimum.rawFilterNorms = filterNorms(parameters, raw1);
         minimum.normalizedFilterNorms = filterNorms(parameters, normalized1);
-        if (evaluatePlane(trainer, raw1, raw2, settings, minimum.raw, cancel) == RunStatus::Cancelled ||
-            evaluatePlane(trainer, normalized1, normalized2, settings, minimum.filterNormalized, cancel) ==
-                RunStatus::Cancelled) {
+        if ((settings.curvature && measureMinimumCurvature(trainer, minimum, cancel) == RunStatus::Cancelled)
+            || (settings.rawPlane
+                && evaluatePlane(trainer, raw1, raw2, settings, minimum.raw, cancel) == RunStatus::Cancelled)
+            || evaluatePlane(trainer, normalized1, normalized2, settings, minimum.filterNormalized, cancel)
+                   == RunStatus::Cancelled) {
             lesson.status = RunStatus::Cancelled;
             return lesson;
         }

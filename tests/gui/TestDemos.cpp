@@ -11,8 +11,12 @@
 // network does; the sharp-minima-generalize demo trains its ReLU network, draws a, the trace,
 // the epsilon-sharpness and the loss against alpha, and a move of the slider brings, within a
 // few seconds, the same loss and accuracy with a far larger a, and a filter-normalized plane
-// equal to the one at alpha = 1 while the raw one changes; and `minimascope --demo escape
-// --screenshot` writes a PNG.
+// equal to the one at alpha = 1 while the raw one changes; the architectures demo opens its
+// "surfaces" view (the lesson trains its four ResNets itself, nothing in the main window) and,
+// on the demo's networks cut to a few seconds, draws one filter-normalized map a run on one
+// color scale that covers every map, each centred on its run's training loss, with a table of
+// the same end points and a and s; closing it mid-lesson stops the worker within 200 ms; and
+// `minimascope --demo escape --screenshot` writes a PNG.
 #include "MainWindow.h"
 #include "QCustomPlotInclude.h"
 #include "SlicePlot.h"
@@ -47,8 +51,10 @@
 #include <QTextBrowser>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 using namespace minimascope::ui;
 namespace core = minimascope::core;
@@ -62,6 +68,27 @@ constexpr int kTimeoutMs = 60000;
 constexpr double kRescalingFloatTolerance = 1e-5;
 // "Live": one alpha is measured in ~0.2 s; the slider's answer must come well within this.
 constexpr int kRescalingLiveMs = 5000;
+// The bound on a cancel: the worker's thread is joined within this after the request.
+constexpr qint64 kCancelMs = 200;
+// The surfaces' centre is the minimum: the plane and the Trainer evaluate it in float32 in eval
+// mode over the same examples, in chunks that may sum differently.
+constexpr double kSurfaceCentreTolerance = 1e-5;
+
+// The architectures demo's runs, cut to 32 training images and `steps` steps.
+QStringList shortArchitectureRuns(QStringList* labels, int steps)
+{
+    QStringList configs;
+    for (const core::DemoRun& run : core::findDemo("architectures").runs) {
+        nlohmann::json config = run.config;
+        config["dataset"]["n"] = 32;
+        config["dataset"]["test_n"] = 32;
+        config["stop"]["max_iterations"] = steps;
+        configs << QString::fromStdString(config.dump());
+        if (labels)
+            *labels << QString::fromStdString(run.label);
+    }
+    return configs;
+}
 
 double relativeDifference(double actual, double expected)
 {
@@ -273,6 +300,190 @@ private Q_SLOTS:
         QVERIFY(view->result().minima[0].trainLoss < 1e-3);
         QVERIFY(view->result().minima[0].weightNorm > sgdWeightNorm);
         QTRY_VERIFY_WITH_TIMEOUT(!window.runController()->isTraining(), kTimeoutMs);
+    }
+
+    void architecturesDemoOpensItsSurfaces()
+    {
+        MainWindow window;
+        window.show();
+        QString error;
+        QVERIFY2(window.openDemo(QStringLiteral("architectures"), &error), qPrintable(error));
+        QVERIFY(
+            window.demos()->explanationDock()->browser()->toPlainText().contains(QStringLiteral("arXiv:1712.09913")));
+        NormalizationDemoView* view = window.demos()->normalizationView();
+        QVERIFY(view && view->isVisible());
+        QVERIFY(view->normalizedOnly());
+        QCOMPARE(view->resolution(), NormalizationDemoView::kSurfacesResolution);
+        QVERIFY(view->table()->isVisible());
+        auto* dock = window.findChild<QDockWidget*>(QStringLiteral("normalizationDemoDock"));
+        QVERIFY(dock && dock->windowTitle() == QStringLiteral("Loss surfaces"));
+        for (int run = 0; run < 4; ++run) {
+            QVERIFY(view->colorMap(run, true));
+            QVERIFY(!view->colorMap(run, false));   // no raw planes
+        }
+        // The lesson trains the runs: the main window does not (its form cannot hold their models).
+        QTest::qWait(300);
+        QVERIFY(!window.runController()->isTraining());
+        for (const char* name : {"sharpnessDock", "stabilityDock"}) {
+            auto* hidden = window.findChild<QDockWidget*>(QString::fromLatin1(name));
+            QVERIFY2(hidden && !hidden->isVisible(), name);
+        }
+        // Try next (the plain network 32 layers deep) starts the lesson again, still not in the
+        // main window.
+        window.demos()->tryNext();
+        QVERIFY(!view->hasResult());
+        QTest::qWait(300);
+        QVERIFY(!window.runController()->isTraining());
+        // Another demo cancels the lesson and gets the docks back.
+        QSignalSpy finished(window.demos(), &DemoController::demoFinished);
+        QVERIFY2(window.openDemo(QStringLiteral("escape"), &error), qPrintable(error));
+        QVERIFY(!dock->isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeoutMs);
+        QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("escape"));
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+    }
+
+    void architecturesDemo()
+    {
+        // The whole demo as shipped (~55 s): the numbers docs/demos.md and the explanation cite.
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(window.demos(), &DemoController::demoFinished);
+        QString error;
+        QVERIFY2(window.openDemo(QStringLiteral("architectures"), &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 3 * kTimeoutMs);
+        QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QCOMPARE(window.stabilityDiagram()->sessionPointCount(), 0);   // nothing ran in the main window
+        NormalizationDemoView* view = window.demos()->normalizationView();
+        QVERIFY(view->hasResult());
+        const std::vector<NormalizationMinimumResult>& minima = view->result().minima;
+        QCOMPARE(minima.size(), size_t(4));
+        constexpr int n = NormalizationDemoView::kSurfacesResolution;
+        double low = std::numeric_limits<double>::infinity();
+        double high = 0.0;
+        for (int row = 0; row < 4; ++row) {
+            QCPColorMap* map = view->colorMap(row, true);
+            const double atCentre = map->data()->cell(n / 2, n / 2);
+            QVERIFY(std::abs(atCentre - minima[size_t(row)].trainLoss)
+                    <= kSurfaceCentreTolerance * minima[size_t(row)].trainLoss);
+            for (double value : minima[size_t(row)].normalizedLoss) {
+                low = std::min(low, value);
+                high = std::max(high, value);
+            }
+            QCOMPARE(view->table()->runs().at(row).trainLoss, minima[size_t(row)].trainLoss);
+        }
+        QCOMPARE(view->colorScale()->dataRange().lower, low);
+        QCOMPARE(view->colorScale()->dataRange().upper, high);
+        // Runs: no skips + BN, skips + BN (the ResNet), no skips without BN, skips without BN.
+        const NormalizationMinimumResult& plain = minima[0];
+        const NormalizationMinimumResult& resnet = minima[1];
+        for (const NormalizationMinimumResult* normalized : {&plain, &resnet}) {
+            QVERIFY(normalized->trainLoss < 0.01);   // both fit the 128 images (the stop rule)
+            QVERIFY(normalized->testAccuracy > 0.6);
+        }
+        // The plain network's minimum is the sharper and the less uniform one.
+        QVERIFY(plain.sharpness > 1.5 * resnet.sharpness);
+        QVERIFY(plain.nonUniformity > 2.0 * resnet.nonUniformity);
+        // Without either, SGD never leaves the plateau of guessing: the loss stays near ln 10 and
+        // the plane is flat; skips alone let it start to learn.
+        QVERIFY(minima[2].trainLoss > 2.2 && minima[2].testAccuracy < 0.15);
+        QVERIFY(*std::max_element(minima[2].normalizedLoss.begin(), minima[2].normalizedLoss.end())
+                < 1.01 * minima[2].trainLoss);
+        QVERIFY(minima[3].trainLoss < 0.8 * minima[2].trainLoss);
+    }
+
+    void architecturesSurfacesShareOneScale()
+    {
+        // The demo's four networks, cut to 32 images and 40 steps (the demo itself takes ~55 s).
+        QStringList labels;
+        const QStringList configs = shortArchitectureRuns(&labels, 40);
+        NormalizationDemoView view;
+        view.resize(900, 700);
+        view.show();
+        view.setNormalizedOnly(true, NormalizationDemoView::kSurfacesResolution);
+        QSignalSpy ready(&view, &NormalizationDemoView::lessonReady);
+        view.setLesson(labels, configs);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, kTimeoutMs);
+        QVERIFY2(ready.at(0).at(0).toString().isEmpty(), qPrintable(ready.at(0).at(0).toString()));
+        QVERIFY(view.hasResult());
+        const NormalizationLessonResult& result = view.result();
+        QCOMPARE(result.minima.size(), size_t(4));
+        constexpr int n = NormalizationDemoView::kSurfacesResolution;
+        constexpr int centre = n / 2;
+        double low = std::numeric_limits<double>::infinity();
+        double high = 0.0;
+        const RunComparisonTable* table = view.table();
+        QCOMPARE(table->rowCount(), 4);
+        for (int row = 0; row < 4; ++row) {
+            const NormalizationMinimumResult& minimum = result.minima[size_t(row)];
+            QVERIFY(minimum.rawLoss.empty());
+            QCPColorMap* map = view.colorMap(row, true);
+            QCOMPARE(map->colorScale(), view.colorScale());   // one color scale for the four
+            QCOMPARE(map->data()->keySize(), n);
+            QCOMPARE(map->data()->valueSize(), n);
+            const double atCentre = map->data()->cell(centre, centre);
+            QVERIFY2(
+                std::abs(atCentre - minimum.trainLoss) <= kSurfaceCentreTolerance * minimum.trainLoss,
+                qPrintable(QStringLiteral("%1: %2 vs %3").arg(labels.at(row)).arg(atCentre).arg(minimum.trainLoss)));
+            for (int j = 0; j < n; ++j)
+                for (int i = 0; i < n; ++i) {
+                    const double value = map->data()->cell(i, j);
+                    QVERIFY(std::isfinite(value) && value > 0.0);
+                    QCOMPARE(value, minimum.normalizedLoss[size_t(j * n + i)]);
+                    low = std::min(low, value);
+                    high = std::max(high, value);
+                }
+            // The table holds the same end point, and a and s measured there.
+            const RunComparisonRow& tabled = table->runs().at(row);
+            QCOMPARE(tabled.label, labels.at(row));
+            QCOMPARE(tabled.iterations, minimum.iterations);
+            QCOMPARE(tabled.trainLoss, minimum.trainLoss);
+            QCOMPARE(tabled.testAccuracy, minimum.testAccuracy);
+            QVERIFY(std::isfinite(tabled.sharpness) && tabled.sharpness > 0.0);
+            QVERIFY(std::isfinite(tabled.nonUniformity) && tabled.nonUniformity > 0.0);
+            QCOMPARE(tabled.sharpness, minimum.sharpness);
+            QCOMPARE(table->item(row, 4)->text(), QString::number(minimum.sharpness, 'g', 3));
+        }
+        // The shared range is exactly the span of every map's values: no map is clipped.
+        QCOMPARE(view.colorScale()->dataRange().lower, low);
+        QCOMPARE(view.colorScale()->dataRange().upper, high);
+        QVERIFY(view.colorScale()->dataScaleType() == QCPAxis::stLogarithmic);
+        QVERIFY(view.summaryText().contains(labels.at(1)));
+    }
+
+    void architecturesLessonCancelsWithin200Ms_data()
+    {
+        QTest::addColumn<int>("steps");
+        QTest::addColumn<int>("waitMs");
+        // The demo's networks on their 128 images: while training, and (after 5 steps) while a
+        // and s are measured or the plane is evaluated.
+        QTest::newRow("300 steps, 1.5 s in: training") << 300 << 1500;
+        QTest::newRow("5 steps, 0.8 s in: a and s") << 5 << 800;
+        QTest::newRow("5 steps, 4 s in: a plane or the next run") << 5 << 4000;
+    }
+
+    void architecturesLessonCancelsWithin200Ms()
+    {
+        QFETCH(int, steps);
+        QFETCH(int, waitMs);
+        QStringList labels;
+        QStringList configs;
+        for (const core::DemoRun& run : core::findDemo("architectures").runs) {
+            nlohmann::json config = run.config;
+            config["stop"]["max_iterations"] = steps;
+            configs << QString::fromStdString(config.dump());
+            labels << QString::fromStdString(run.label);
+        }
+        auto view = std::make_unique<NormalizationDemoView>();
+        view->setNormalizedOnly(true, NormalizationDemoView::kSurfacesResolution);
+        QSignalSpy ready(view.get(), &NormalizationDemoView::lessonReady);
+        view->setLesson(labels, configs);
+        QTest::qWait(waitMs);
+        QVERIFY(ready.isEmpty());   // still computing
+        QElapsedTimer clock;
+        clock.start();
+        view.reset();   // cancels the request and joins the worker's thread
+        QVERIFY2(clock.elapsed() <= kCancelMs, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
     }
 
     void sharpMinimaGeneralizeDemo()

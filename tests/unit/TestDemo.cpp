@@ -7,9 +7,15 @@
 // and both planes pass through the minimum's loss; the rescaling lesson's T_alpha keeps a tiny
 // ReLU network's outputs and loss (double precision), its dense Hessian there is D H D, so the
 // trace is tr(H_11)/alpha^2 + alpha^2 tr(H_22) + tr(rest), the lesson's a is the dense
-// lambda_max of D H D and its filter-normalized plane does not move while the raw one does.
+// lambda_max of D H D and its filter-normalized plane does not move while the raw one does; the
+// architectures demo is one ResNet in the four combinations of skip connections and BatchNorm,
+// everything else alike, and its lesson (normalized plane only, a and s measured) passes each
+// plane through its minimum's loss, with a at least the curvature the plane shows along d1 and
+// a and s those the analyze command's measureCurvature finds at the same trained network.
+#include "analysis/CurvatureReport.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "data/DatasetSpec.h"
 #include "demos/Demo.h"
 #include "demos/EscapeToyLesson.h"
 #include "demos/NormalizationLesson.h"
@@ -17,6 +23,7 @@
 #include "models/FlatParameters.h"
 #include "oracle/DenseCurvature.h"
 #include "train/RunConfig.h"
+#include "train/Trainer.h"
 #include "support/TestSuite.h"
 
 #include <QDir>
@@ -25,7 +32,9 @@
 #include <QtTest>
 
 #include <cmath>
+#include <set>
 #include <string>
+#include <utility>
 
 using namespace minimascope::core;
 using nlohmann::json;
@@ -50,6 +59,15 @@ constexpr double kRescalingDoubleTolerance = 1e-9;
 constexpr double kRescalingSolverTolerance = 1e-8;
 // The demo's float32 network: T_alpha changes the loss by rounding only (alpha up to 10 here).
 constexpr double kRescalingFloatTolerance = 1e-5;
+// The architectures lesson's convolutional networks: the surface and the Trainer evaluate the
+// centre in float32 over the same examples in eval mode, in chunks that may sum differently.
+constexpr double kConvCentreLossTolerance = 1e-5;
+// A second difference of the plane at alpha = +-h along d1 is d1' H d1 h^2 up to O(h^4) terms and
+// float32 rounding of the loss (about 1e-7 of it against a change of ~1e-4): <= a with 2% room.
+constexpr double kRayleighTolerance = 0.02;
+// Lanczos certifies each eigenvalue to |Hv - lambda v| <= 1e-3 |lambda| (CurvatureRequest); two
+// solves of the same operator agree within that.
+constexpr double kCurvatureAgreement = 2e-3;
 
 double relativeTo(double actual, double expected)
 {
@@ -175,6 +193,104 @@ private Q_SLOTS:
                     QVERIFY(std::isfinite(grid->loss[k]) && grid->loss[k] >= centre * (1.0 - 1e-3));
             }
         }
+    }
+
+    void architecturesDemoIsOneResNetFourWays()
+    {
+        const Demo demo = findDemo("architectures");
+        QCOMPARE(demo.view, std::string("surfaces"));
+        QCOMPARE(demo.runs.size(), size_t(4));
+        std::set<std::pair<bool, bool>> combinations;
+        for (const DemoRun& run : demo.runs) {
+            const RunConfig config = RunConfig::fromJson(run.config);
+            QCOMPARE(config.model.kind, std::string("resnet"));
+            QCOMPARE(config.dataset.name, std::string("fashion-mnist"));
+            QCOMPARE(config.threads, int64_t(1));   // the lesson's one core
+            combinations.insert({config.model.skipConnections, config.model.batchNorm});
+            // Only the architecture differs: the same data, seed, optimizer, widths and depth.
+            json rest = run.config;
+            json first = demo.runs.front().config;
+            for (json* document : {&rest, &first}) {
+                (*document)["model"].erase("skip_connections");
+                (*document)["model"].erase("batch_norm");
+            }
+            QCOMPARE(rest, first);
+        }
+        QCOMPARE(combinations.size(), size_t(4));   // every combination once
+        // The try-next change deepens the first run (no skips, BatchNorm) from 14 to 32 layers.
+        QCOMPARE(demo.tryNext.setting, std::string("model.blocks_per_stage"));
+        const RunConfig first = RunConfig::fromJson(demo.runs.front().config);
+        QVERIFY(!first.model.skipConnections && first.model.batchNorm);
+        QCOMPARE(first.model.blocksPerStage, int64_t(2));
+        QCOMPARE(RunConfig::fromJson(tryNextConfig(demo)).model.blocksPerStage, int64_t(5));
+    }
+
+    void architecturesLessonMeasuresEachMinimum()
+    {
+        // The demo's first two runs (no skips and skips, both with BatchNorm), cut to 32 images
+        // and 40 steps so that a unit test can afford them; a 3 x 3 plane of half-width h.
+        const Demo demo = findDemo("architectures");
+        std::vector<json> configs;
+        for (size_t i = 0; i < 2; ++i) {
+            json config = demo.runs[i].config;
+            config["dataset"]["n"] = 32;
+            config["dataset"]["test_n"] = 32;
+            config["stop"]["max_iterations"] = 40;
+            configs.push_back(config);
+        }
+        constexpr double h = 1e-3;
+        NormalizationLessonSettings settings;
+        settings.resolution = 3;
+        settings.range = h;
+        settings.rawPlane = false;
+        settings.curvature = true;
+        const NormalizationLesson lesson = computeNormalizationLesson(configs, settings);
+        QVERIFY(lesson.status == RunStatus::Finished);
+        QCOMPARE(lesson.minima.size(), size_t(2));
+        for (const NormalizationMinimum& minimum : lesson.minima) {
+            QCOMPARE(minimum.iterations, int64_t(40));
+            QVERIFY(minimum.raw.loss.empty());   // the raw plane was not asked for
+            const LandscapeGrid& plane = minimum.filterNormalized;
+            QCOMPARE(plane.xs.size(), size_t(3));
+            QCOMPARE(plane.xs[1], 0.0);
+            const double centre = plane.loss[plane.index(1, 1)];
+            QVERIFY2(relativeTo(centre, minimum.trainLoss) <= kConvCentreLossTolerance,
+                     qPrintable(QStringLiteral("%1 vs %2").arg(centre).arg(minimum.trainLoss)));
+            QVERIFY(std::isfinite(minimum.sharpness) && minimum.sharpness > 0.0);
+            QVERIFY(std::isfinite(minimum.nonUniformity) && minimum.nonUniformity > 0.0);
+            // |d1|^2: biases and BatchNorm are zero in the direction, every filter has the
+            // minimum's norm.
+            double squares = 0.0;
+            for (const double norm : minimum.normalizedFilterNorms)
+                squares += norm * norm;
+            const double along = (plane.loss[plane.index(0, 1)] + plane.loss[plane.index(2, 1)] - 2.0 * centre)
+                                 / (h * h * squares);
+            // A Rayleigh quotient of H: at most lambda_max (it may be negative off a true minimum).
+            QVERIFY2(along <= minimum.sharpness * (1.0 + kRayleighTolerance),
+                     qPrintable(QStringLiteral("d1'H d1/|d1|^2 = %1, a = %2").arg(along).arg(minimum.sharpness)));
+        }
+        // The same run trained again and measured as `minimascope-cli analyze` does.
+        const RunConfig config = RunConfig::fromJson(configs.front());
+        Trainer trainer(config, loadDatasets(config.dataset));
+        QVERIFY(trainer.run(CancelToken()).status == RunStatus::Finished);
+        const CurvatureReport report = measureCurvature(trainer.network(), trainer.parameters(), trainer.data().train,
+                                                        CurvatureRequest());
+        QVERIFY(report.status == RunStatus::Finished && report.nonUniformity);
+        QVERIFY2(relativeTo(lesson.minima.front().sharpness, report.topEigenvalues.front().value)
+                     <= kCurvatureAgreement,
+                 qPrintable(QStringLiteral("%1 vs %2")
+                                .arg(lesson.minima.front().sharpness)
+                                .arg(report.topEigenvalues.front().value)));
+        QVERIFY(relativeTo(lesson.minima.front().nonUniformity, report.nonUniformity->value) <= kCurvatureAgreement);
+        // Without curvature asked for, a and s stay NaN; a set token stops before the first step.
+        settings.curvature = false;
+        const NormalizationLesson plain = computeNormalizationLesson({configs.front()}, settings);
+        QVERIFY(std::isnan(plain.minima.front().sharpness) && std::isnan(plain.minima.front().nonUniformity));
+        CancelToken cancelled;
+        cancelled.requestCancel();
+        const NormalizationLesson stopped = computeNormalizationLesson(configs, settings, &cancelled);
+        QVERIFY(stopped.status == RunStatus::Cancelled);
+        QVERIFY(stopped.minima.empty());
     }
 
     void rescalingKeepsTheFunctionAndScalesTheHessian_data()
@@ -310,6 +426,8 @@ private Q_SLOTS:
         QTest::newRow("missing explanation") << "explanation" << R"({"explanation": "nothing.md"})";
         QTest::newRow("explanation outside") << "explanation" << R"({"explanation": "../demo.md"})";
         QTest::newRow("unknown view") << "view" << R"({"view": "movie"})";
+        QTest::newRow("view of another name") << "view"
+                                              << R"({"view": "surface"})";
         QTest::newRow("no runs") << "runs" << R"({"runs": []})";
         QTest::newRow("unknown preset") << "runs[0].preset" << R"({"runs": [{"label": "x", "preset": "nope"}]})";
         QTest::newRow("preset and config") << "runs[0]"
@@ -345,6 +463,9 @@ private Q_SLOTS:
         QCOMPARE(demo.name, std::string("demo"));
         QCOMPARE(demo.seconds, 5.0);
         QCOMPARE(demo.tryNext.setting, std::string("optimizer.lr"));
+        json surfaces = validDemo();
+        surfaces["view"] = "surfaces";
+        QCOMPARE(readWritten(surfaces).view, std::string("surfaces"));
     }
 
     void escapeToyMinimaAreExact_data()

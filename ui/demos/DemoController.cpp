@@ -39,6 +39,14 @@ QString qs(const std::string& text)
     return QString::fromStdString(text);
 }
 
+// The demo views drawn by NormalizationDemoView.
+bool demoViewDrawsPlanes(const std::string& view) { return view == "normalization" || view == "surfaces"; }
+
+// The "surfaces" lesson trains the demo's runs itself and measures their a and s: nothing runs in
+// the main window, whose setup form holds a model preset's name but not the options these runs
+// change (widths, skip connections, BatchNorm, blocks per stage).
+bool demoRunsInLessonOnly(const std::string& view) { return view == "surfaces"; }
+
 } // namespace
 
 DemoController::DemoController(MainWindow* window) : QObject(window), m_window(window)
@@ -127,7 +135,7 @@ bool DemoController::openDemo(const QString& name, QString* error)
     }
     m_demo = std::move(demo);
     QString loadError;
-    if (!loadRun(0, &loadError)) {
+    if (!demoRunsInLessonOnly(m_demo->view) && !loadRun(0, &loadError)) {
         m_demo.reset();
         return failWith(loadError);
     }
@@ -145,10 +153,12 @@ bool DemoController::openDemo(const QString& name, QString* error)
         showEscapeLesson();
     else
         hideEscapeLesson();
-    if (m_demo->view == "normalization")
+    if (demoViewDrawsPlanes(m_demo->view)) {
         showNormalizationLesson();
-    else if (m_normalizationDock)
+    } else if (m_normalizationDock) {
+        m_normalizationView->cancel();   // a minute of the architectures lesson may be left
         m_normalizationDock->hide();
+    }
     if (m_demo->view == "compare")
         showComparison();
     else if (m_comparisonDock)
@@ -163,6 +173,11 @@ bool DemoController::openDemo(const QString& name, QString* error)
         m_rescalingDock->hide();
     m_ok = true;
     m_message.clear();
+    if (demoRunsInLessonOnly(m_demo->view)) {
+        m_run = -1;
+        m_runsDone = true;   // the demo ends with its lesson
+        return true;
+    }
     m_runsDone = false;
     QTimer::singleShot(0, this, [this] { startCurrentRun(); });
     return true;
@@ -255,8 +270,9 @@ void DemoController::tryNext()
 {
     if (!m_demo || m_window->runController()->isTraining())
         return;
+    const bool lessonOnly = demoRunsInLessonOnly(m_demo->view);
     QString error;
-    if (!m_window->setupPanel()->loadConfig(qs(core::tryNextConfig(*m_demo).dump()), &error))
+    if (!lessonOnly && !m_window->setupPanel()->loadConfig(qs(core::tryNextConfig(*m_demo).dump()), &error))
         return;
     if (m_escapeView && m_demo->view == "escape-toy") {
         const nlohmann::json config = core::tryNextConfig(*m_demo);
@@ -264,7 +280,7 @@ void DemoController::tryNext()
         m_escapeView->setLesson(optimizer.value("lr", m_escapeView->eta()),
                                 optimizer.value("name", "sgd") == "gd" ? 2 : optimizer.value("batch_size", 1));
     }
-    if (m_normalizationView && m_demo->view == "normalization") {
+    if (m_normalizationView && demoViewDrawsPlanes(m_demo->view)) {
         // The lesson compares the changed first run's minimum with the others, as they were.
         QStringList labels;
         QStringList configs;
@@ -290,6 +306,8 @@ void DemoController::tryNext()
         m_comparisonLabel = qs(m_demo->runs.front().label) + tr(" (try next)");
         m_lastSharpness = m_lastNonUniformity = std::numeric_limits<double>::quiet_NaN();
     }
+    if (lessonOnly)
+        return;
     m_run = 0;
     m_runsDone = true;   // a single run, not the demo's chain
     m_window->startRun();
@@ -395,12 +413,23 @@ void DemoController::showNormalizationLesson()
         m_normalizationView->setTheme(m_window->lossPlot()->theme());
         m_normalizationDock =
             addLessonDock(m_normalizationView, tr("Filter normalization"), QStringLiteral("normalizationDemoDock"));
-        connect(m_normalizationView, &NormalizationDemoView::lessonReady, this,
-                [this](const QString& error) { lessonReady(tr("filter-normalization"), error); });
+        connect(m_normalizationView, &NormalizationDemoView::lessonReady, this, [this](const QString& error) {
+            lessonReady(m_normalizationView->normalizedOnly() ? tr("loss-surface") : tr("filter-normalization"), error);
+        });
     }
+    // "surfaces": minima of different networks, which only filter-normalized planes compare; the
+    // end points' table (showComparison) stands beside the maps.
+    const bool surfaces = m_demo->view == "surfaces";
+    m_normalizationView->setNormalizedOnly(surfaces, surfaces ? NormalizationDemoView::kSurfacesResolution
+                                                              : NormalizationDemoView::kResolution);
+    m_normalizationDock->setWindowTitle(surfaces ? tr("Loss surfaces") : tr("Filter normalization"));
     runLessonIn(m_normalizationDock, [this](const QStringList& labels, const QStringList& configs) {
         m_normalizationView->setLesson(labels, configs);
     });
+    // Nothing trains in the main window: its curves and diagram would stay empty. The maps and
+    // the table take their room until the next demo.
+    if (surfaces)
+        makeRoomForLesson({"sharpnessDock", "slicesDock", "stabilityDock", "spectrumDock"});
 }
 
 void DemoController::showBoundaryLesson()

@@ -3,7 +3,9 @@
 // run into the setup panel (a shipped preset by name, or the demo's own config), sets the
 // curvature cadence, shows the explanation dock and, for the escape toy, the animated lesson
 // dock (for the filter-normalization demo, the raw and normalized surfaces of its minima; for a
-// "compare" demo, a table of every run's end point; for the 2-D toys, their decision
+// "compare" demo, a table of every run's end point; for a "surfaces" demo, the lesson's own
+// training of its runs: each minimum's filter-normalized surface on one color scale and a table
+// of their end points, nothing run in the main window; for the 2-D toys, their decision
 // regions; for "sharp-minima-generalize", the rescaling T_alpha of its trained minimum), then
 // starts the runs one after the other (each finished run stays on the stability diagram as a
 // session point). Owns the start page (Help → Demos, shown at launch until turned
@@ -55,7 +57,8 @@ public:
     ExplanationDock* explanationDock() const { return m_explanation; }
     // The escape-toy lesson (made when the escape demo first opens), or nullptr.
     EscapeDemoView* escapeView() const { return m_escapeView; }
-    // The filter-normalization lesson (made when that demo first opens), or nullptr.
+    // The filter-normalization lesson, also the "surfaces" view's maps (made when such a demo first
+    // opens), or nullptr.
     NormalizationDemoView* normalizationView() const { return m_normalizationView; }
     // The table of a "compare" demo's runs (made when such a demo first opens), or nullptr.
     RunComparisonTable* comparisonTable() const { return m_comparison; }

@@ -12,6 +12,12 @@ void NormalizationLessonWorker::compute(const NormalizationLessonRequest& reques
 {
     NormalizationLessonResult result;
     result.jobId = request.jobId;
+    const core::CancelToken* cancel = request.cancel.get();
+    if (cancel && cancel->isCancelled()) {
+        result.error = tr("cancelled");   // replaced before it started
+        Q_EMIT ready(result);
+        return;
+    }
     try {
         std::vector<nlohmann::json> configs;
         for (const QString& text : request.runConfigs)
@@ -20,7 +26,9 @@ void NormalizationLessonWorker::compute(const NormalizationLessonRequest& reques
         settings.resolution = request.resolution;
         settings.range = request.range;
         settings.seed = request.seed;
-        const core::NormalizationLesson lesson = core::computeNormalizationLesson(configs, settings, &m_cancel);
+        settings.rawPlane = request.rawPlane;
+        settings.curvature = request.curvature;
+        const core::NormalizationLesson lesson = core::computeNormalizationLesson(configs, settings, cancel);
         if (lesson.status == core::RunStatus::Cancelled)
             result.error = tr("cancelled");
         for (const core::NormalizationMinimum& minimum : lesson.minima) {
@@ -29,8 +37,10 @@ void NormalizationLessonWorker::compute(const NormalizationLessonRequest& reques
             out.trainLoss = minimum.trainLoss;
             out.testAccuracy = minimum.testAccuracy;
             out.weightNorm = minimum.weightNorm;
-            out.xs = minimum.raw.xs;
-            out.ys = minimum.raw.ys;
+            out.sharpness = minimum.sharpness;
+            out.nonUniformity = minimum.nonUniformity;
+            out.xs = minimum.filterNormalized.xs;
+            out.ys = minimum.filterNormalized.ys;
             out.rawLoss = minimum.raw.loss;
             out.normalizedLoss = minimum.filterNormalized.loss;
             out.parameterFilterNorms = minimum.parameterFilterNorms;

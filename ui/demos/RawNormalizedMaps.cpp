@@ -2,6 +2,7 @@
 
 #include "QCustomPlotInclude.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -21,6 +22,28 @@ RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedM
     result.scale->axis()->setLabel(layout.scaleLabel);
     result.scale->setGradient(QCPColorGradient(QCPColorGradient::gpThermal));
     auto* group = new QCPMarginGroup(plot);
+    if (!layout.rawColumn) {
+        // One map a minimum, `columns` to a row, each under its label.
+        const int columns = std::max(1, layout.columns);
+        for (int row = 0; row < layout.rows; ++row) {
+            const int gridRow = 2 * (row / columns);
+            const int gridColumn = row % columns;
+            grid->addElement(
+                gridRow, gridColumn,
+                new QCPTextElement(plot, row < layout.rowLabels.size() ? layout.rowLabels.at(row) : QString()));
+            auto* rect = new QCPAxisRect(plot);
+            grid->addElement(gridRow + 1, gridColumn, rect);
+            rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+            rect->axis(QCPAxis::atBottom)->setLabel(layout.alphaLabel);
+            rect->axis(QCPAxis::atLeft)->setLabel(layout.betaLabel);
+            auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            map->setColorScale(result.scale);
+            map->setInterpolate(false);
+            result.maps << map;
+        }
+        result.scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+        return result;
+    }
     grid->addElement(0, 0, new QCPTextElement(plot, QObject::tr("raw directions")));
     grid->addElement(0, 1, new QCPTextElement(plot, layout.normalizedTitle));
     for (int row = 0; row < layout.rows; ++row) {
@@ -53,6 +76,18 @@ double meanOverPlane(const std::vector<double>& losses)
             ++count;
         }
     return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
+}
+
+bool widenToPositiveRange(const std::vector<double>& losses, double& low, double& high)
+{
+    bool any = false;
+    for (const double loss : losses)
+        if (std::isfinite(loss) && loss > 0.0) {
+            low = std::min(low, loss);
+            high = std::max(high, loss);
+            any = true;
+        }
+    return any;
 }
 
 void applyRawNormalizedMapsTheme(QCustomPlot* plot, QCPColorScale* scale, const PlotTheme& theme)
