@@ -8,6 +8,7 @@
 #include "data/DatasetSpec.h"
 #include "data/DatasetTransforms.h"
 #include "io/AtomicFile.h"
+#include "io/Directories.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/RunConfig.h"
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <set>
 #include <sstream>
+#include <vector>
 
 namespace minimascope::cli {
 
@@ -64,10 +66,27 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     core::DatasetPair data = core::loadDatasets(config.dataset);
     core::Dataset examples = a.subset > 0 ? core::takeFirst(data.train, a.subset) : data.train;
     const auto network = core::buildModel(config.model, examples, config.seed);
-    const std::string parametersDir = a.parametersDir.empty() ? core::finalParametersDir(run) : a.parametersDir;
-    core::loadNetworkTensors(parametersDir, *network, core::expectedRunIdFor(run, parametersDir));
-    core::FlatParameters parameters(*network);
-    core::requireFiniteParameters(parameters, parametersDir);
+    // What to analyze: one parameter folder, or with --snapshots every snapshot and the end.
+    std::vector<core::SnapshotFolder> points;
+    std::string outDir;
+    if (a.snapshots) {
+        if (!a.parametersDir.empty())
+            throw core::InputError("--snapshots analyzes the run's snapshots: it takes no --params");
+        points = core::listSnapshots(run.dir);
+        const std::vector<core::MetricsRow> metrics = core::readMetrics(run);
+        if (run.complete() && !metrics.empty()
+            && (points.empty() || points.back().iteration < metrics.back().iteration))
+            points.push_back({metrics.back().iteration, run.parametersDir()});
+        if (points.size() < 2)
+            throw core::InputError(run.dir + " has " + std::to_string(points.size())
+                                   + " snapshot(s) and final parameters to analyze: train with --snapshot-every K "
+                                     "(or schedule.snapshot_at) for spectra through training");
+        outDir = a.outFile.empty() ? run.dir + "/spectra" : a.outFile;
+        core::ensureDirectory(outDir);
+    } else {
+        points.push_back({-1, a.parametersDir.empty() ? core::finalParametersDir(run) : a.parametersDir});
+    }
+    core::FlatParameters parameters(*network);   // each point's tensors are loaded into it below
     if (a.topK > parameters.size())
         throw core::InputError("--top-k " + std::to_string(a.topK) + " exceeds the network's " +
                                std::to_string(parameters.size()) + " parameters (H has that many eigenvalues)");
@@ -105,84 +124,98 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     request.forceNaive = a.naive;
     request.seed = config.seed;
 
-    std::fprintf(stderr, "%s: %s, %lld examples, %lld parameters\n", parametersDir.c_str(),
-                 network->describe().c_str(), static_cast<long long>(examples.size()),
-                 static_cast<long long>(parameters.size()));
-    // A bar per quantity; its ETA runs to the solver's step cap (it usually converges sooner).
-    ProgressPrinter printer(stderr);
-    std::string current;
-    auto quantityStart = std::chrono::steady_clock::now();
-    const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
-        const auto now = std::chrono::steady_clock::now();
-        if (quantity != current) {
-            printer.finish();
-            current = quantity;
-            quantityStart = now;
+    for (const core::SnapshotFolder& point : points) {
+        const std::string& parametersDir = point.dir;
+        core::loadNetworkTensors(parametersDir, *network, core::expectedRunIdFor(run, parametersDir));
+        core::requireFiniteParameters(parameters, parametersDir);
+        std::fprintf(stderr, "%s: %s, %lld examples, %lld parameters\n", parametersDir.c_str(),
+                     network->describe().c_str(), static_cast<long long>(examples.size()),
+                     static_cast<long long>(parameters.size()));
+        // A bar per quantity; its ETA runs to the solver's step cap (it usually converges sooner).
+        ProgressPrinter printer(stderr);
+        std::string current;
+        auto quantityStart = std::chrono::steady_clock::now();
+        const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
+            const auto now = std::chrono::steady_clock::now();
+            if (quantity != current) {
+                printer.finish();
+                current = quantity;
+                quantityStart = now;
+            }
+            const double seconds = std::chrono::duration<double>(now - quantityStart).count();
+            char estimate[48] = "";
+            if (std::isfinite(p.estimate))
+                std::snprintf(estimate, sizeof estimate, "estimate %.6g", p.estimate);
+            printer.update(WorkProgress{quantity + " step", p.step, p.total, seconds,
+                                        ProgressPrinter::steadyEta(p.step, p.total, seconds), estimate});
+        };
+        const core::CurvatureReport report = core::measureCurvature(*network, parameters, examples, request, &cancel,
+                                                                    progress);
+        printer.finish();
+
+        for (size_t k = 0; k < report.topEigenvalues.size(); ++k)
+            printValue(k == 0 ? "sharpness a" : ("lambda_" + std::to_string(k + 1)).c_str(), report.topEigenvalues[k]);
+        if (report.lambdaMin)
+            printValue("lambda_min", *report.lambdaMin);
+        if (report.nonUniformity)
+            printValue("non-uniformity s", *report.nonUniformity);
+        if (report.stability)
+            std::printf("stability        lambda_max = %.6g -> %s for eta = %g, B = %lld drawn %s (bounds: a <= %.4g, "
+                        "s <= %.4g)\n",
+                        report.stability->lambdaMax, report.stability->verdict(), request.eta,
+                        static_cast<long long>(request.batchSize), core::toString(draw),
+                        report.stability->sharpnessBound, report.stability->nonUniformityBound);
+        if (report.trace)
+            std::printf("trace            %.6g +- %.2g (%lld probes)\n", report.trace->trace,
+                        report.trace->standardError, static_cast<long long>(report.trace->samples));
+        if (report.density)
+            std::printf("density          %zu grid points, sigma %.3g\n", report.density->grid.size(),
+                        report.density->sigma);
+        for (const core::LayerSharpness& layer : report.layers)
+            printValue(("a of " + layer.layer).c_str(), layer.sharpness);
+        if (report.epsilonSharpness)
+            std::printf("eps-sharpness    %.6g %% (eps = %g: loss %.6g -> %.6g in the box, %lld gradients, %.2f s)\n",
+                        report.epsilonSharpness->value, a.epsilon, report.epsilonSharpness->loss,
+                        report.epsilonSharpness->maxLoss, static_cast<long long>(report.epsilonSharpness->gradients),
+                        report.epsilonSharpness->seconds);
+        if (report.noise) {
+            const core::NoiseGeometryReport& noise = *report.noise;
+            for (size_t k = 0; k < noise.topEigenvalues.size(); ++k)
+                std::printf("grad cov lambda_%zu %.6g  (residual %.2g)\n", k + 1, noise.topEigenvalues[k],
+                            noise.topResiduals[k]);
+            if (noise.overlap)
+                std::printf("subspace overlap %.6g  (H top-%lld in grad cov top-%lld)\n", *noise.overlap,
+                            static_cast<long long>(noise.k), static_cast<long long>(noise.k));
+            if (noise.gradientShare)
+                std::printf("gradient share   %.6g  (of |g|^2 = %.6g in H top-%lld)\n", *noise.gradientShare,
+                            noise.gradientNorm * noise.gradientNorm, static_cast<long long>(noise.k));
+            if (noise.density)
+                std::printf("grad cov density %zu grid points, sigma %.3g\n", noise.density->grid.size(),
+                            noise.density->sigma);
         }
-        const double seconds = std::chrono::duration<double>(now - quantityStart).count();
-        char estimate[48] = "";
-        if (std::isfinite(p.estimate))
-            std::snprintf(estimate, sizeof estimate, "estimate %.6g", p.estimate);
-        printer.update(WorkProgress{quantity + " step", p.step, p.total, seconds,
-                                    ProgressPrinter::steadyEta(p.step, p.total, seconds), estimate});
-    };
-    const core::CurvatureReport report =
-        core::measureCurvature(*network, parameters, examples, request, &cancel, progress);
-    printer.finish();
 
-    for (size_t k = 0; k < report.topEigenvalues.size(); ++k)
-        printValue(k == 0 ? "sharpness a" : ("lambda_" + std::to_string(k + 1)).c_str(), report.topEigenvalues[k]);
-    if (report.lambdaMin)
-        printValue("lambda_min", *report.lambdaMin);
-    if (report.nonUniformity)
-        printValue("non-uniformity s", *report.nonUniformity);
-    if (report.stability)
-        std::printf("stability        lambda_max = %.6g -> %s for eta = %g, B = %lld drawn %s (bounds: a <= %.4g, "
-                    "s <= %.4g)\n",
-                    report.stability->lambdaMax, report.stability->verdict(), request.eta,
-                    static_cast<long long>(request.batchSize), core::toString(draw), report.stability->sharpnessBound,
-                    report.stability->nonUniformityBound);
-    if (report.trace)
-        std::printf("trace            %.6g +- %.2g (%lld probes)\n", report.trace->trace, report.trace->standardError,
-                    static_cast<long long>(report.trace->samples));
-    if (report.density)
-        std::printf("density          %zu grid points, sigma %.3g\n", report.density->grid.size(), report.density->sigma);
-    for (const core::LayerSharpness& layer : report.layers)
-        printValue(("a of " + layer.layer).c_str(), layer.sharpness);
-    if (report.epsilonSharpness)
-        std::printf("eps-sharpness    %.6g %% (eps = %g: loss %.6g -> %.6g in the box, %lld gradients, %.2f s)\n",
-                    report.epsilonSharpness->value, a.epsilon, report.epsilonSharpness->loss,
-                    report.epsilonSharpness->maxLoss, static_cast<long long>(report.epsilonSharpness->gradients),
-                    report.epsilonSharpness->seconds);
-    if (report.noise) {
-        const core::NoiseGeometryReport& noise = *report.noise;
-        for (size_t k = 0; k < noise.topEigenvalues.size(); ++k)
-            std::printf("grad cov lambda_%zu %.6g  (residual %.2g)\n", k + 1, noise.topEigenvalues[k],
-                        noise.topResiduals[k]);
-        if (noise.overlap)
-            std::printf("subspace overlap %.6g  (H top-%lld in grad cov top-%lld)\n", *noise.overlap,
-                        static_cast<long long>(noise.k), static_cast<long long>(noise.k));
-        if (noise.gradientShare)
-            std::printf("gradient share   %.6g  (of |g|^2 = %.6g in H top-%lld)\n", *noise.gradientShare,
-                        noise.gradientNorm * noise.gradientNorm, static_cast<long long>(noise.k));
-        if (noise.density)
-            std::printf("grad cov density %zu grid points, sigma %.3g\n", noise.density->grid.size(),
-                        noise.density->sigma);
+        nlohmann::json json = report.toJson();
+        json["run"] = a.runDir;
+        json["run_id"] = run.runId;
+        json["parameters_dir"] = parametersDir;
+        json["eta"] = request.eta;
+        json["batch_size"] = request.batchSize;
+        json["batch_draw"] = core::toString(draw);
+        if (report.epsilonSharpness)
+            json["epsilon_sharpness"]["epsilon"] = a.epsilon;
+        std::string out = a.outFile.empty() ? a.runDir + "/analysis.json" : a.outFile;
+        if (a.snapshots) {
+            json["iteration"] = point.iteration;
+            char name[32];
+            std::snprintf(name, sizeof name, "/iter_%08lld.json", static_cast<long long>(point.iteration));
+            out = outDir + name;
+        }
+        core::writeFileAtomically(out, json.dump(2) + "\n");
+        std::printf("%s -> %s\n", core::toString(report.status), out.c_str());
+        if (report.status == core::RunStatus::Cancelled)
+            return kCancelled;
     }
-
-    nlohmann::json json = report.toJson();
-    json["run"] = a.runDir;
-    json["run_id"] = run.runId;
-    json["parameters_dir"] = parametersDir;
-    json["eta"] = request.eta;
-    json["batch_size"] = request.batchSize;
-    json["batch_draw"] = core::toString(draw);
-    if (report.epsilonSharpness)
-        json["epsilon_sharpness"]["epsilon"] = a.epsilon;
-    const std::string out = a.outFile.empty() ? a.runDir + "/analysis.json" : a.outFile;
-    core::writeFileAtomically(out, json.dump(2) + "\n");
-    std::printf("%s -> %s\n", core::toString(report.status), out.c_str());
-    return report.status == core::RunStatus::Cancelled ? kCancelled : kSuccess;
+    return kSuccess;
 }
 
 } // namespace minimascope::cli

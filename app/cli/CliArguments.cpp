@@ -280,6 +280,9 @@ void addAnalyze(CLI::App& app, CliArguments& args)
     addCount(analyze, "--epsilon-steps", "K", "its projected ascent steps, one full gradient each (default 10)",
              a.epsilonSteps, 1, kMaxSolverSteps);
     analyze->add_flag("--naive", a.naive, "per-example loop for Sigma even where the fast exact path applies");
+    analyze->add_flag("--snapshots", a.snapshots,
+                      "every snapshot of the run (DIR/snapshots) and its final parameters, each into "
+                      "OUT/iter_NNNNNNNN.json (OUT: --out, default DIR/spectra); 'figures' draws them over training");
     analyze->add_option("--out", a.outFile, "JSON output (default DIR/analysis.json)")->type_name("FILE");
     addJson(analyze, args);
     addVerbosity(analyze, args);

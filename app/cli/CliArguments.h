@@ -26,7 +26,8 @@ struct AnalyzeArguments {
     double epsilon = 1e-3;                    // epsilon-sharpness box: eps (|theta| + 1)
     int64_t epsilonSteps = 10;                // its ascent steps
     bool naive = false;
-    std::string outFile;                      // --out (default: RUN/analysis.json)
+    bool snapshots = false;   // --snapshots: every snapshot and the end, into a folder
+    std::string outFile;      // --out (default: RUN/analysis.json; RUN/spectra with --snapshots)
 };
 
 // Options of `figures`.

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -411,6 +412,23 @@ std::string snapshotFolder(const std::string& dir, int64_t iteration)
     char name[32];
     std::snprintf(name, sizeof name, "iter_%08lld", static_cast<long long>(iteration));
     return dir + "/snapshots/" + name;
+}
+
+std::vector<SnapshotFolder> listSnapshots(const std::string& dir)
+{
+    const fs::path folder = fs::path(dir) / "snapshots";
+    std::vector<SnapshotFolder> found;
+    std::error_code error;
+    const std::string prefix = "iter_";
+    for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+        const std::string name = it->path().filename().string();
+        if (it->is_directory() && name.size() > prefix.size() && name.size() <= prefix.size() + 18
+            && name.rfind(prefix, 0) == 0 && name.find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+            found.push_back({std::stoll(name.substr(prefix.size())), it->path().string()});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const SnapshotFolder& a, const SnapshotFolder& b) { return a.iteration < b.iteration; });
+    return found;
 }
 
 } // namespace minimascope::core

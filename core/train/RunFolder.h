@@ -105,4 +105,12 @@ void loadNetworkTensors(const std::string& dir, Network& network, const std::str
 
 std::string snapshotFolder(const std::string& dir, int64_t iteration);
 
+// The snapshots of the run folder dir (dir/snapshots/iter_NNNNNNNN), in iteration order:
+// each one's iteration and folder. Empty when there are none.
+struct SnapshotFolder {
+    int64_t iteration = 0;
+    std::string dir;
+};
+std::vector<SnapshotFolder> listSnapshots(const std::string& dir);
+
 } // namespace minimascope::core

@@ -58,6 +58,35 @@ near "gradient norm at iteration 0" 0.02 "$(grep '^train,0,' "$work/norm/figures
 near "gradient norm at iteration 3" 0.00128 "$(grep '^train,3,' "$work/norm/figures/gradient-norm.csv" | cut -d, -f3)" 5e-7
 near "metrics.csv holds the same" 0.00128 "$(grep '^3,' "$work/norm/metrics.csv" | cut -d, -f9)" 5e-7
 
+# Spectra through training (analyze --snapshots): a linear least-squares model's Hessian is constant
+# (a multiple of X^T X for each output), so every snapshot's top eigenvalues are the same.
+cat > "$work/linear.json" <<EOF
+{"dataset": {"name": "teacher-student", "n": 200, "test_n": 0, "input_dim": 10}, "model": {"kind": "mlp", "widths": []},
+ "optimizer": {"name": "gd", "lr": 0.05}, "stop": {"max_iterations": 50, "loss_below": 0}, "schedule": {"snapshot_every": 20}}
+EOF
+"$cli" train --config "$work/linear.json" --out "$work/linear" --quiet > /dev/null; check "linear run exits 0" 0 $?
+"$cli" analyze --run "$work/linear" --snapshots --quantities sharpness,density --top-k 3 > /dev/null 2>&1
+check "analyze --snapshots exits 0" 0 $?
+check "one analysis a snapshot (0, 20, 40) and the end (50)" "iter_00000000.json iter_00000020.json iter_00000040.json iter_00000050.json" "$(cd "$work/linear/spectra" && echo *)"
+/usr/bin/python3 - "$work/linear/spectra" > "$work/linear.checks" <<'PY'
+import glob, json, math, sys
+reports = [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/iter_*.json"))]
+first = [e["value"] for e in reports[0]["top_eigenvalues"]]
+print(("ok" if len(first) == 3 and first[0] > first[1] > first[2] > 0 else "FAIL") + f": three distinct top eigenvalues {first}")
+for r in reports:
+    top = [e["value"] for e in r["top_eigenvalues"]]
+    same = all(math.isclose(x, y, rel_tol=1e-3) for x, y in zip(top, first))
+    print(("ok" if same and len(r["density"]["grid"]) > 2 else "FAIL") + f": iteration {r['iteration']}: {top} with a density")
+PY
+cat "$work/linear.checks"; failures=$((failures + $(grep -c '^FAIL' "$work/linear.checks")))
+"$cli" figures --run "$work/linear" --formats png > /dev/null; check "its figures exit 0" 0 $?
+for f in spectra-over-training top-eigenvalues-over-training; do
+  [ -s "$work/linear/figures/$f.png" ] && echo "ok: $f.png" || { echo "FAIL: $f.png missing"; failures=$((failures + 1)); }
+done
+check "the density figure has a curve per iteration" 4 "$(tail -n +2 "$work/linear/figures/spectra-over-training.csv" | cut -d, -f1 | sort -u | wc -l)"
+"$cli" analyze --run "$work/gd" --snapshots 2> "$work/bad.txt"; check "--snapshots without snapshots exits 2" 2 $?
+contains "the message says how to get them" "--snapshot-every" "$work/bad.txt"
+
 "$cli" figures --run "$work/gd" --formats png,bmp 2> "$work/bad.txt"; check "unknown format exits 2" 2 $?
 contains "message names the format" "bmp" "$work/bad.txt"
 "$cli" figures --run "$work/nothing" 2> "$work/bad.txt"; check "missing run exits 2" 2 $?

@@ -4,6 +4,7 @@
 #include "QCustomPlotInclude.h"
 
 #include <cmath>
+#include <limits>
 
 namespace minimascope::ui {
 
@@ -47,10 +48,11 @@ void CurvesPlot::fill(const Curve& curve) const
     if (curve.xs.size() == curve.ys.size()) {
         for (size_t i = 0; i < curve.xs.size(); ++i) {
             const double x = curve.xs[i], y = curve.ys[i];
-            if (std::isfinite(x) && std::isfinite(y) && (!m_logY || y > 0.0)) {
-                keys << x;
-                values << y;
-            }
+            if (!std::isfinite(x))
+                continue;
+            // A value the axis cannot show is a gap in the line (QCustomPlot breaks lines at NaN).
+            keys << x;
+            values << (std::isfinite(y) && (!m_logY || y > 0.0) ? y : std::numeric_limits<double>::quiet_NaN());
         }
     }
     curve.graph->setData(keys, values);

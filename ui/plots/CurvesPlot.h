@@ -17,8 +17,8 @@ public:
     void setAxisLabels(const QString& x, const QString& y);
     void setLogY(bool on);
     // Adds a curve named `name` (its legend entry and its value in the CSV's curve column).
-    // Points whose x or y is not finite, or whose y is not positive on a log axis, are skipped;
-    // a curve of different-sized vectors is not drawn.
+    // Points whose x is not finite are skipped; a y that is not finite, or not positive on a log
+    // axis, leaves a gap in the line; a curve of different-sized vectors is not drawn.
     void addCurve(const QString& name, const std::vector<double>& xs, const std::vector<double>& ys);
     int curveCount() const { return static_cast<int>(m_curves.size()); }
     QCPGraph* curveGraph(int index) const { return m_curves.at(static_cast<size_t>(index)).graph; }
