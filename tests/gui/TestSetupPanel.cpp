@@ -96,6 +96,7 @@ private Q_SLOTS:
     void undoRestoresExactValuesAndRedoReappliesThem();
     void typingIsOneStepWhenFinished();
     void presetIsOneStep();
+    void modelPresetKeepsItsLoadedOptions();
     void ownArraysFromANpyPair();
     void badArraysBlockRunWithTheCoreMessage();
     void notTorchScriptBlocksRun();
@@ -227,6 +228,39 @@ void TestSetupPanel::presetIsOneStep()
     QCOMPARE(field<QComboBox*>(panel, "preset")->currentText(), QStringLiteral("two-moons-quick"));
     QCOMPARE(every->value(), every0);
     QCOMPARE(config(panel)["dataset"]["name"], "two-moons");
+}
+
+void TestSetupPanel::modelPresetKeepsItsLoadedOptions()
+{
+    // A config that changes a model preset's options (the architectures demo's ResNets) runs
+    // those options, not the preset's defaults.
+    SetupPanel panel;
+    QString error;
+    QVERIFY2(panel.loadConfig(QStringLiteral(R"({"dataset": {"name": "fashion-mnist", "n": 64, "test_n": 0},
+        "model": {"preset": "resnet-small", "skip_connections": false, "batch_norm": true, "blocks_per_stage": 2,
+                  "widths": [4, 8, 16]},
+        "optimizer": {"name": "sgd", "lr": 0.05, "batch_size": 32}, "schedule": {"gradient_norm": true},
+        "switch": {"at": 10, "from": {"name": "adam"}}})"),
+                              &error),
+             qPrintable(error));
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(field<QComboBox*>(panel, "model")->currentText(), QStringLiteral("resnet-small"));
+    nlohmann::json model = config(panel)["model"];
+    QCOMPARE(model["skip_connections"], false);
+    QCOMPARE(model["batch_norm"], true);
+    QCOMPARE(model["blocks_per_stage"], 2);
+    QCOMPARE(model["widths"], nlohmann::json({4, 8, 16}));
+    // Keys the form does not show at all ride along too.
+    QCOMPARE(config(panel)["schedule"]["gradient_norm"], true);
+    QCOMPARE(config(panel)["switch"]["at"], 10);
+
+    // Another preset picked in the form comes with its own options.
+    field<QComboBox*>(panel, "model")->setCurrentText(QStringLiteral("resnet-small-noskip"));
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    model = config(panel)["model"];
+    QCOMPARE(model["preset"], "resnet-small-noskip");
+    QCOMPARE(model["blocks_per_stage"], 1);
+    QCOMPARE(model["widths"], nlohmann::json({16, 32, 64}));
 }
 
 void TestSetupPanel::ownArraysFromANpyPair()

@@ -404,6 +404,11 @@ void SetupPanel::revalidate()
         model["widths"] = list;
         model["activation"] = d.activation->currentText().toStdString();
     } else {
+        // The form shows a preset by its name only: the loaded config's own options of that preset
+        // (skip connections, BatchNorm, widths, blocks per stage, ...) stay as they were.
+        const auto loaded = d.base.find("model");
+        if (loaded != d.base.end() && loaded->is_object() && loaded->value("preset", "") == modelName.toStdString())
+            model = *loaded;
         model["preset"] = modelName.toStdString();
         if (modelName == QStringLiteral("escape-toy"))
             model["x0"] = numberAt(d.x0, "model.x0");
