@@ -35,6 +35,9 @@ constexpr char kProgram[] = "minimascope-cli";
 constexpr int64_t kMaxResolution = 2001;    // 4 million loss evaluations for a surface
 constexpr int64_t kMaxThreads = 256;        // system threads, started again at each level
 constexpr int64_t kMaxConvexity = 101;      // two Lanczos solves a point
+// Caps that keep a typo from asking for hours of gradients (asymmetry).
+constexpr int64_t kMaxAsymmetryDirections = 10000;
+constexpr int64_t kMaxAsymmetryPoints = 1001;
 constexpr int64_t kMaxTopK = 1000;          // each eigenpair keeps a vector as long as the parameters
 constexpr int64_t kMaxSolverSteps = 100000; // Hessian-vector products or ascent steps
 constexpr int64_t kMaxWorkers = 256;        // study child processes at once
@@ -405,6 +408,67 @@ void addLandscape(CLI::App& app, CliArguments& args)
     addVerbosity(landscape, args);
 }
 
+void addAsymmetry(CLI::App& app, CliArguments& args)
+{
+    AsymmetryArguments& a = args.asymmetry;
+    CLI::App* asymmetry = app.add_subcommand(
+        "asymmetry", "the asymmetric-valley scan of He, Huang & Yuan at a run's parameters (docs/landscape.md)");
+    setUsage(asymmetry, std::string(kProgram) + " asymmetry --run DIR [OPTIONS]");
+    asymmetry
+        ->add_option("--run", a.runDir, "a run folder written by 'train' (its config.json rebuilds data and model)")
+        ->type_name("DIR");
+    asymmetry->add_option("--params", a.parametersDir, "the point scanned (default DIR/parameters)")->type_name("DIR");
+    addCount(asymmetry, "--count", "K", "random directions scanned (default 10, at most 10000)", a.count, 1,
+             kMaxAsymmetryDirections);
+    addCount(asymmetry, "--points", "M", "distances sampled on each side (default 10, at most 1001)", a.points, 2,
+             kMaxAsymmetryPoints);
+    addChecked(asymmetry, "--range", "ZETA,R",
+               "the distances sampled, in units of the direction: from ZETA to R (default 0.1,1)",
+               [&a](const std::string& range) {
+                   double zeta = 0, radius = 0;
+                   char tail = 0;
+                   if (std::sscanf(range.c_str(), "%lf,%lf%c", &zeta, &radius, &tail) != 2 || !(zeta > 0.0)
+                       || !(radius > zeta) || !(radius <= 1e6))
+                       throw InputError("option --range needs ZETA,R with 0 < ZETA < R <= 1e6, got '"
+                                        + core::excerptForMessage(range) + "'");
+                   a.zeta = zeta;
+                   a.radius = radius;
+               });
+    addChecked(asymmetry, "--p", "P",
+               "the flat side's slope bound p of the (r, p, c, zeta)-asymmetry test\n(default 0: any p that works)",
+               [&a](const std::string& text) { a.p = parseFinite("--p", text); });
+    addChecked(asymmetry, "--c", "C", "the sharp side's slope must exceed c p (default 2, above 1)",
+               [&a](const std::string& text) { a.c = parseAbove("--c", text, 1.0, 1e6); });
+    addChecked(asymmetry, "--normalization", "MODE", "filter, layer or none (default filter)",
+               [&a](const std::string& mode) {
+                   if (mode != "filter" && mode != "layer" && mode != "none")
+                       throw InputError("option --normalization needs filter, layer or none, got '"
+                                        + core::excerptForMessage(mode) + "'");
+                   a.normalization = mode;
+               });
+    asymmetry->add_flag("--keep-bias-bn", a.keepBiasAndBatchNorm,
+                        "keep biases and BatchNorm parameters in the directions (default zeroed)");
+    addChecked(asymmetry, "--seed", "S", "seed of the directions (default: the run's)", [&a](const std::string& text) {
+        a.seed = static_cast<uint64_t>(parseInteger("--seed", text, 0, std::numeric_limits<int64_t>::max()));
+        a.seedGiven = true;
+    });
+    addCount(asymmetry, "--subset", "N", "evaluate on the first N examples (default: all)", a.subset, 1);
+    addChecked(asymmetry, "--split", "train|test", "the examples the loss is evaluated on (default train)",
+               [&a](const std::string& split) {
+                   if (split != "train" && split != "test")
+                       throw InputError("option --split needs train or test, got '" + core::excerptForMessage(split)
+                                        + "'");
+                   a.split = split;
+               });
+    addCount(asymmetry, "--threads", "T", "evaluation threads (default 0 = both cores)", a.threads, 0, kMaxThreads);
+    asymmetry
+        ->add_option("--out", a.outPrefix,
+                     "output prefix: PREFIX.json (everything) and PREFIX.csv (the 1D curves)\n"
+                     "(default DIR/asymmetry)")
+        ->type_name("PREFIX");
+    addVerbosity(asymmetry, args);
+}
+
 void addStudy(CLI::App& app, CliArguments& args)
 {
     StudyArguments& s = args.study;
@@ -572,6 +636,8 @@ void checkRequired(const CliArguments& args)
         throw InputError("analyze needs --run DIR");
     if (args.command == "landscape" && args.landscape.runDir.empty())
         throw InputError("landscape needs --run DIR");
+    if (args.command == "asymmetry" && args.asymmetry.runDir.empty())
+        throw InputError("asymmetry needs --run DIR");
     if (args.command == "figures" && args.figures.runDir.empty())
         throw InputError("figures needs --run DIR");
     if (args.command == "reproduce" && !args.reproduce.list && (args.reproduce.name.empty() || args.reproduce.dir.empty()))
@@ -627,6 +693,7 @@ CliArguments parseArgumentWords(std::vector<std::string> words)
     addAnalyze(app, args);
     addFigures(app, args);
     addLandscape(app, args);
+    addAsymmetry(app, args);
     CLI::App* presets = app.add_subcommand("presets", "list the shipped presets, each with what it shows");
     addVerbosity(presets, args);
     CLI::App* demos = app.add_subcommand("demos", "list the teaching demos: name, seconds, title");
@@ -635,10 +702,8 @@ CliArguments parseArgumentWords(std::vector<std::string> words)
     addReproduce(app, args);
     app.footer(std::string("Every command takes --help, e.g. 'minimascope-cli train --help'.\n"
                            "Progress goes to stderr: a bar with ETA on a terminal, plain lines otherwise.\n"
-                           "Ctrl-C stops the run cleanly and still writes what was measured.\n"
-                           "'minimascope-cli asymmetry --run DIR [--count K] ...' scans a minimum for asymmetric\n"
-                           "valleys (docs/landscape.md).\n\n") +
-               kExitCodes);
+                           "Ctrl-C stops the run cleanly and still writes what was measured.\n\n")
+               + kExitCodes);
     for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
         command->allow_extras();
         command->footer(kExitCodes);

@@ -65,6 +65,25 @@ struct LandscapeArguments {
     bool recomputeBatchNorm = false;          // --recompute-bn: BatchNorm statistics recomputed at each point
 };
 
+// Options of `asymmetry` (the asymmetric-valley scan, core/landscape/AsymmetricValleys.h).
+struct AsymmetryArguments {
+    std::string runDir;                     // --run
+    std::string parametersDir;              // --params (default: RUN/parameters)
+    int64_t count = 10;                     // --count K directions
+    int64_t points = 10;                    // --points M distances a side
+    double zeta = 0.1, radius = 1.0;        // --range ZETA,R: distances, in units of the direction
+    double p = 0.0;                         // --p (0 = any p)
+    double c = 2.0;                         // --c
+    std::string normalization = "filter";   // --normalization filter|layer|none
+    bool keepBiasAndBatchNorm = false;      // --keep-bias-bn
+    uint64_t seed = 0;                      // --seed (default: the run's)
+    bool seedGiven = false;
+    int64_t subset = 0;            // --subset: first N examples; 0 = all
+    std::string split = "train";   // --split train|test
+    int threads = 0;               // --threads (0 = both cores)
+    std::string outPrefix;         // --out PREFIX (default RUN/asymmetry)
+};
+
 // Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).
 struct TrackArguments {
     int64_t every = 0;                        // 0 = not during the run
@@ -96,11 +115,12 @@ struct ReproduceArguments {
 };
 
 struct CliArguments {
-    std::string command;                      // "train", "analyze", "figures", "landscape", "presets",
-                                              // "demos", "study", "reproduce" or "help"
+    std::string command;   // "train", "analyze", "figures", "landscape", "asymmetry",
+                           // "presets", "demos", "study", "reproduce" or "help"
     AnalyzeArguments analyze;
     FiguresArguments figures;
     LandscapeArguments landscape;
+    AsymmetryArguments asymmetry;
     TrackArguments track;
     StudyArguments study;
     ReproduceArguments reproduce;

@@ -27,7 +27,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel);
 // `study run|status|export|run-one` (args.study.action).
 int runStudyCommand(const CliArguments& args, const core::CancelToken& cancel);
 // `asymmetry`: asymmetric valleys along random filter-normalized directions; the words after it.
-int runAsymmetry(const std::vector<std::string>& arguments, const core::CancelToken& cancel);
+int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel);
 // Only in builds with the GUI libraries (MINIMASCOPE_HAVE_FIGURES).
 int runFigures(const CliArguments& args);
 // The density and top eigenvalues of an `analyze` report (analysis.json) into `plot`; throws

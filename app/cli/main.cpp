@@ -182,6 +182,8 @@ int runCommand(const CliArguments& args)
         return cli::runLandscape(args, g_cancel);
     if (args.command == "analyze")
         return cli::runAnalyze(args, g_cancel);
+    if (args.command == "asymmetry")
+        return cli::runAsymmetry(args, g_cancel);
     if (args.command == "figures") {
 #ifdef MINIMASCOPE_HAVE_FIGURES
         return cli::runFigures(args);
@@ -197,20 +199,6 @@ int runCommand(const CliArguments& args)
 int main(int argc, char** argv)
 {
     core::keepFreedMemoryForReuse();
-    // `asymmetry` parses its own options (AsymmetryCommand.cpp): the words after it.
-    if (argc >= 2 && std::string(argv[1]) == "asymmetry") {
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-        try {
-            return cli::runAsymmetry(std::vector<std::string>(argv + 2, argv + argc), g_cancel);
-        } catch (const core::InputError& e) {
-            std::cerr << "minimascope-cli: " << e.what() << '\n';
-            return kBadInput;
-        } catch (const std::exception& e) {
-            std::cerr << "minimascope-cli: internal error: " << e.what() << '\n';
-            return kInternalError;
-        }
-    }
     CliArguments args;
     try {
         args = cli::parseArguments(argc, argv);
