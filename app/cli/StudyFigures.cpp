@@ -228,11 +228,7 @@ std::map<std::string, StudyFigure> ReproductionFigures::writeLandscapes(const st
     for (const auto& [label, landscape] : byLabel) {
         const core::LandscapeGrid& grid = grids[label] = core::readSurfaceVts(landscape.vtsPath);
         curves = curves && grid.ys.size() <= 1;
-        for (const double loss : grid.loss)
-            if (std::isfinite(loss) && loss > 0) {
-                low = std::min(low, loss);
-                high = std::max(high, loss);
-            }
+        ui::widenToPositiveRange(grid.loss, low, high);
     }
     std::map<std::string, StudyFigure> figures;
     // A curve per run on the slice panel: its legend name and CSV column.

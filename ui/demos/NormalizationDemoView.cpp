@@ -1,6 +1,7 @@
 #include "demos/NormalizationDemoView.h"
 
 #include "QCustomPlotInclude.h"
+#include "SurfaceMapPlot.h"
 #include "demos/RawNormalizedMaps.h"
 #include "demos/RunComparisonTable.h"
 

@@ -78,18 +78,6 @@ double meanOverPlane(const std::vector<double>& losses)
     return count > 0 ? sum / count : std::numeric_limits<double>::quiet_NaN();
 }
 
-bool widenToPositiveRange(const std::vector<double>& losses, double& low, double& high)
-{
-    bool any = false;
-    for (const double loss : losses)
-        if (std::isfinite(loss) && loss > 0.0) {
-            low = std::min(low, loss);
-            high = std::max(high, loss);
-            any = true;
-        }
-    return any;
-}
-
 void applyRawNormalizedMapsTheme(QCustomPlot* plot, QCPColorScale* scale, const PlotTheme& theme)
 {
     plot->setBackground(theme.background);

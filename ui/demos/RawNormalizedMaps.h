@@ -42,10 +42,6 @@ RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedM
 // when there are none.
 double meanOverPlane(const std::vector<double>& losses);
 
-// The smallest and largest finite positive loss over a plane (what a logarithmic color scale can
-// show), widening [low, high]; false when the plane has none.
-bool widenToPositiveRange(const std::vector<double>& losses, double& low, double& high);
-
 // The theme's colors on every axis of `plot` (with `scale`'s) and on the grid's column titles.
 void applyRawNormalizedMapsTheme(QCustomPlot* plot, QCPColorScale* scale, const PlotTheme& theme);
 

@@ -1,6 +1,7 @@
 #include "demos/RescalingDemoView.h"
 
 #include "QCustomPlotInclude.h"
+#include "SurfaceMapPlot.h"
 #include "demos/RawNormalizedMaps.h"
 
 #include <QHBoxLayout>
@@ -336,11 +337,7 @@ void RescalingDemoView::onMeasured(const RescalingPoint& point)
         double low = std::numeric_limits<double>::infinity();
         double high = 0.0;
         for (const std::vector<double>* values : {&point.rawLoss, &point.normalizedLoss})
-            for (double v : *values)
-                if (std::isfinite(v) && v > 0.0) {
-                    low = std::min(low, v);
-                    high = std::max(high, v);
-                }
+            widenToPositiveRange(*values, low, high);
         if (high > low)
             m_scale->setDataRange(QCPRange(low, high));
     }

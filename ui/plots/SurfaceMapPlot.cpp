@@ -3,10 +3,23 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace minimascope::ui {
+
+bool widenToPositiveRange(const std::vector<double>& losses, double& low, double& high)
+{
+    bool any = false;
+    for (const double loss : losses)
+        if (std::isfinite(loss) && loss > 0.0) {
+            low = std::min(low, loss);
+            high = std::max(high, loss);
+            any = true;
+        }
+    return any;
+}
 
 SurfaceMapPlot::SurfaceMapPlot(QWidget* parent) : PlotPanel(parent)
 {

@@ -12,6 +12,11 @@ class QCPGraph;
 
 namespace minimascope::ui {
 
+// The smallest and largest finite positive loss over a plane (what a logarithmic color scale can
+// show), widening [low, high]; false when the plane has none. Several maps that share one color
+// scale (setColorRange) widen the same pair.
+bool widenToPositiveRange(const std::vector<double>& losses, double& low, double& high);
+
 class SurfaceMapPlot : public PlotPanel {
     Q_OBJECT
 
