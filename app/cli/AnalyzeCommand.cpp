@@ -90,7 +90,7 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     if (a.topK > parameters.size())
         throw core::InputError("--top-k " + std::to_string(a.topK) + " exceeds the network's " +
                                std::to_string(parameters.size()) + " parameters (H has that many eigenvalues)");
-    at::set_num_threads(static_cast<int>(core::Trainer::threadsFor(config, examples.size())));
+    at::set_num_threads(static_cast<int>(core::Trainer::analysisThreadsFor(config)));
 
     core::CurvatureRequest request;
     request.sharpness = quantities.count("sharpness") > 0;

@@ -123,6 +123,13 @@ void Trainer::setMetricsSink(std::function<void(const MetricsRow&)> sink)
     m_impl->metricsSink = std::move(sink);
 }
 
+int64_t Trainer::analysisThreadsFor(const RunConfig& config)
+{
+    if (config.threads > 0)
+        return config.threads;
+    return std::min<int64_t>(2, std::max<int64_t>(1, std::thread::hardware_concurrency()));
+}
+
 int64_t Trainer::threadsFor(const RunConfig& config, int64_t n)
 {
     if (config.threads > 0)

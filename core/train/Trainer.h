@@ -78,6 +78,10 @@ public:
     // one thread for batches below 64 examples (per-op overhead dominates and a second
     // thread only adds synchronisation) and two above (large matmuls scale).
     static int64_t threadsFor(const RunConfig& config, int64_t n);
+    // The torch threads for full-data products after a run (analyze, the what-if), with the
+    // cores free: the config's when set, otherwise two (each product is a pass over all n
+    // examples, large enough to scale).
+    static int64_t analysisThreadsFor(const RunConfig& config);
 
 private:
     // The optimizer the run starts with: switch.from with a switch, otherwise the optimizer.

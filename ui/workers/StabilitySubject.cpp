@@ -82,7 +82,7 @@ std::unique_ptr<StabilitySubject> StabilitySubject::openRunFolder(const QString&
     d->parameters = d->ownedParameters.get();
     d->shape = runShapeOf(config, d->data.size());
     d->seed = config.seed;
-    d->threads = int(core::Trainer::threadsFor(config, d->data.size()));
+    d->threads = int(core::Trainer::analysisThreadsFor(config));
     d->cancel = cancel;
     return std::unique_ptr<StabilitySubject>(new StabilitySubject(std::move(d)));
 }
@@ -96,7 +96,7 @@ std::unique_ptr<StabilitySubject> StabilitySubject::ofTrainedRun(
     d->data = trainer.data().train;
     d->shape = runShapeOf(trainer.config(), d->data.size());
     d->seed = trainer.config().seed;
-    d->threads = int(core::Trainer::threadsFor(trainer.config(), d->data.size()));
+    d->threads = int(core::Trainer::analysisThreadsFor(trainer.config()));
     d->cancel = cancel;
     return std::unique_ptr<StabilitySubject>(new StabilitySubject(std::move(d)));
 }

@@ -33,7 +33,7 @@ public:
     // The test at request's (eta, B) (the run's own when not set), with the run's shape and (a, s),
     // measured on the first call.
     StabilityTestResult test(const StabilityTestRequest& request);
-    // The torch threads `analyze` would use for this run (core::Trainer::threadsFor).
+    // The torch threads `analyze` uses for this run (core::Trainer::analysisThreadsFor).
     int threads() const;
 
 private:
