@@ -24,19 +24,7 @@ void CurvesPlot::setAxisLabels(const QString& x, const QString& y)
 void CurvesPlot::setLogY(bool on)
 {
     m_logY = on;
-    QCPAxis* axis = customPlot()->yAxis;
-    if (on) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        axis->setNumberFormat(QStringLiteral("eb"));
-        axis->setNumberPrecision(0);
-        axis->setRange(1e-3, 1.0);
-    } else {
-        axis->setScaleType(QCPAxis::stLinear);
-        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setNumberPrecision(6);
-    }
+    setAxisLogarithmic(customPlot()->yAxis, on);
     for (const Curve& curve : m_curves)
         fill(curve);
     resetView();

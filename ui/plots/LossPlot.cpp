@@ -77,20 +77,9 @@ void LossPlot::setLogScale(bool on)
 {
     m_logScale = on;
     QCPAxis* axis = customPlot()->yAxis;
-    if (on) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        axis->setNumberFormat(QStringLiteral("eb"));
-        axis->setNumberPrecision(0);
-        // A log axis cannot show 0: start from a range a training loss usually spans.
-        axis->setRange(1e-4, 10.0);
-    } else {
-        axis->setScaleType(QCPAxis::stLinear);
-        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setNumberPrecision(6);
-        axis->setRange(0.0, 2.5);
-    }
+    setAxisLogarithmic(axis, on);
+    // A log axis cannot show 0: start from a range a training loss usually spans.
+    axis->setRange(on ? QCPRange(1e-4, 10.0) : QCPRange(0.0, 2.5));
     resetView();
 }
 

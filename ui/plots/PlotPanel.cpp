@@ -429,4 +429,19 @@ bool PlotPanel::exportCsv(const QString& path, QString* error) const
     return plotexport::writeText(path, toCsv(), error);
 }
 
+void setAxisLogarithmic(QCPAxis* axis, bool on)
+{
+    if (on) {
+        axis->setScaleType(QCPAxis::stLogarithmic);
+        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+        axis->setNumberFormat(QStringLiteral("eb"));
+        axis->setNumberPrecision(0);
+    } else {
+        axis->setScaleType(QCPAxis::stLinear);
+        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        axis->setNumberFormat(QStringLiteral("gb"));
+        axis->setNumberPrecision(6);
+    }
+}
+
 }  // namespace minimascope::ui

@@ -17,6 +17,7 @@
 
 class QCustomPlot;
 class QCPAbstractPlottable;
+class QCPAxis;
 class QCPGraph;
 class QCPPainter;
 class QCPTextElement;
@@ -115,5 +116,9 @@ private:
     PlotTheme m_theme = PlotTheme::light();
     bool m_followData = true;
 };
+
+// Switches a value axis between a logarithmic scale (log ticker, "1e-4"-style labels) and a linear
+// one (plain numbers): the one way every panel with a log option does it.
+void setAxisLogarithmic(QCPAxis* axis, bool on);
 
 }  // namespace minimascope::ui

@@ -78,18 +78,7 @@ void RunCurvesPlot::setLogScale(bool on)
     if (on == m_logScale)
         return;
     m_logScale = on;
-    QCPAxis* axis = customPlot()->yAxis;
-    if (on) {
-        axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-        axis->setNumberFormat(QStringLiteral("eb"));
-        axis->setNumberPrecision(0);
-    } else {
-        axis->setScaleType(QCPAxis::stLinear);
-        axis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-        axis->setNumberFormat(QStringLiteral("gb"));
-        axis->setNumberPrecision(6);
-    }
+    setAxisLogarithmic(customPlot()->yAxis, on);
     setCurves(QList<Curve>(m_curves));
 }
 
