@@ -62,14 +62,14 @@ Evaluation evaluateChunks(Network& network, const Dataset& data, const CancelTok
         const at::Tensor x = data.inputs.narrow(0, start, size);
         const at::Tensor y = data.targets.narrow(0, start, size);
         const at::Tensor output = network.forward(x);
-        // The chunk's share of the mean over all n examples.
-        const at::Tensor loss = objectiveLoss(data.task, output, y)
-                                * (static_cast<double>(size) / static_cast<double>(n));
-        lossSum += loss.item<double>();
+        const at::Tensor chunkMean = objectiveLoss(data.task, output, y);
+        lossSum += chunkMean.item<double>() * static_cast<double>(size);   // summed in double
         if (data.task == Task::Classification)
             correct += output.argmax(1).eq(y).sum().item<int64_t>();
         if (gradient) {
-            const auto grads = torch::autograd::grad({loss}, parameters, {}, /*retain_graph=*/false,
+            // The gradient of the chunk's share of the mean over all n examples.
+            const at::Tensor share = chunkMean * (static_cast<double>(size) / static_cast<double>(n));
+            const auto grads = torch::autograd::grad({share}, parameters, {}, /*retain_graph=*/false,
                                                      /*create_graph=*/false, /*allow_unused=*/true);
             for (size_t i = 0; i < grads.size(); ++i)
                 if (grads[i].defined())
@@ -86,7 +86,7 @@ Evaluation evaluateChunks(Network& network, const Dataset& data, const CancelTok
     const double accuracy = data.task == Task::Classification
                                 ? static_cast<double>(correct) / static_cast<double>(n)
                                 : kNaN;
-    return {lossSum, accuracy};
+    return {lossSum / static_cast<double>(n), accuracy};
 }
 
 }   // namespace
