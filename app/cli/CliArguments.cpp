@@ -185,6 +185,18 @@ CLI::Option* addCount(CLI::App* command, const std::string& flag, const std::str
     });
 }
 
+// --split train|test: the examples a loss is evaluated on (landscape, asymmetry).
+void addSplit(CLI::App* command, std::string& target)
+{
+    addChecked(command, "--split", "train|test", "the examples the loss is evaluated on (default train)",
+               [&target](const std::string& split) {
+                   if (split != "train" && split != "test")
+                       throw InputError("option --split needs train or test, got '" + core::excerptForMessage(split)
+                                        + "'");
+                   target = split;
+               });
+}
+
 void addVerbosity(CLI::App* command, CliArguments& args)
 {
     command->add_flag("-q,--quiet", args.quiet, "print only the result: no progress");
@@ -386,13 +398,7 @@ void addLandscape(CLI::App& app, CliArguments& args)
                    l.seedGiven = true;
                });
     addCount(landscape, "--subset", "N", "evaluate on the first N examples (default: all)", l.subset, 1);
-    addChecked(landscape, "--split", "train|test", "the examples the loss is evaluated on (default train)",
-               [&l](const std::string& split) {
-                   if (split != "train" && split != "test")
-                       throw InputError("option --split needs train or test, got '" + core::excerptForMessage(split) +
-                                        "'");
-                   l.split = split;
-               });
+    addSplit(landscape, l.split);
     addCount(landscape, "--threads", "T", "evaluation threads (default 0 = both cores)", l.threads, 0, kMaxThreads);
     landscape->add_option("--out", l.outPrefix,
                           "output prefix: PREFIX.vts, .csv, .npy and .json (default DIR/landscape_<KIND>)")
@@ -453,13 +459,7 @@ void addAsymmetry(CLI::App& app, CliArguments& args)
         a.seedGiven = true;
     });
     addCount(asymmetry, "--subset", "N", "evaluate on the first N examples (default: all)", a.subset, 1);
-    addChecked(asymmetry, "--split", "train|test", "the examples the loss is evaluated on (default train)",
-               [&a](const std::string& split) {
-                   if (split != "train" && split != "test")
-                       throw InputError("option --split needs train or test, got '" + core::excerptForMessage(split)
-                                        + "'");
-                   a.split = split;
-               });
+    addSplit(asymmetry, a.split);
     addCount(asymmetry, "--threads", "T", "evaluation threads (default 0 = both cores)", a.threads, 0, kMaxThreads);
     asymmetry
         ->add_option("--out", a.outPrefix,

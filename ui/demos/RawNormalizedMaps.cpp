@@ -22,6 +22,18 @@ RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedM
     result.scale->axis()->setLabel(layout.scaleLabel);
     result.scale->setGradient(QCPColorGradient(QCPColorGradient::gpThermal));
     auto* group = new QCPMarginGroup(plot);
+    // One map in its own axes at (gridRow, gridColumn), on the shared color scale.
+    const auto addMap = [&](int gridRow, int gridColumn, const QString& betaLabel) {
+        auto* rect = new QCPAxisRect(plot);
+        grid->addElement(gridRow, gridColumn, rect);
+        rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
+        rect->axis(QCPAxis::atBottom)->setLabel(layout.alphaLabel);
+        rect->axis(QCPAxis::atLeft)->setLabel(betaLabel);
+        auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        map->setColorScale(result.scale);
+        map->setInterpolate(false);
+        result.maps << map;
+    };
     if (!layout.rawColumn) {
         // One map a minimum, `columns` to a row, each under its label.
         const int columns = std::max(1, layout.columns);
@@ -31,15 +43,7 @@ RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedM
             grid->addElement(
                 gridRow, gridColumn,
                 new QCPTextElement(plot, row < layout.rowLabels.size() ? layout.rowLabels.at(row) : QString()));
-            auto* rect = new QCPAxisRect(plot);
-            grid->addElement(gridRow + 1, gridColumn, rect);
-            rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
-            rect->axis(QCPAxis::atBottom)->setLabel(layout.alphaLabel);
-            rect->axis(QCPAxis::atLeft)->setLabel(layout.betaLabel);
-            auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            map->setColorScale(result.scale);
-            map->setInterpolate(false);
-            result.maps << map;
+            addMap(gridRow + 1, gridColumn, layout.betaLabel);
         }
         result.scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
         return result;
@@ -48,18 +52,10 @@ RawNormalizedMaps buildRawNormalizedMaps(QCustomPlot* plot, const RawNormalizedM
     grid->addElement(0, 1, new QCPTextElement(plot, layout.normalizedTitle));
     for (int row = 0; row < layout.rows; ++row) {
         for (int column = 0; column < 2; ++column) {
-            auto* rect = new QCPAxisRect(plot);
-            grid->addElement(row + 1, column, rect);
-            rect->setMarginGroup(QCP::msLeft | QCP::msRight, group);
-            rect->axis(QCPAxis::atBottom)->setLabel(layout.alphaLabel);
-            rect->axis(QCPAxis::atLeft)
-                ->setLabel(column == 0 && row < layout.rowLabels.size()
-                               ? layout.rowLabels.at(row) + QStringLiteral(": ") + layout.betaLabel
-                               : layout.betaLabel);
-            auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-            map->setColorScale(result.scale);
-            map->setInterpolate(false);
-            result.maps << map;
+            addMap(row + 1, column,
+                   column == 0 && row < layout.rowLabels.size()
+                       ? layout.rowLabels.at(row) + QStringLiteral(": ") + layout.betaLabel
+                       : layout.betaLabel);
         }
     }
     result.scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
