@@ -10,6 +10,7 @@
 #include "train/RunConfig.h"
 
 #include <limits>
+#include <memory>
 
 namespace minimascope::core {
 
@@ -48,13 +49,43 @@ struct StabilityVerdict {
     at::Tensor vector;
 };
 
+// The H, H^2 and Sigma products the stability tests at one set of parameters have computed. The
+// Theorem's operator at any (eta, B) is a fixed combination of them, so its Rayleigh-Ritz pair on
+// their span costs no product: a test handed this memory starts from that pair, and when the pair
+// already shows instability to the tolerance (or sits at 1, leaving only the second search) the
+// test spends no product on its first search. Keep one memory per set of parameters and data.
+// Holds at most `capacity` vectors, each with its three products (the newest), within `maxBytes`.
+class StabilityTestMemory {
+public:
+    explicit StabilityTestMemory(int64_t capacity = 24, int64_t maxBytes = int64_t(256) << 20);
+    ~StabilityTestMemory();
+    StabilityTestMemory(const StabilityTestMemory&) = delete;
+    StabilityTestMemory& operator=(const StabilityTestMemory&) = delete;
+
+    // Keeps v with H v, H^2 v and Sigma v (same dimension and dtype; another dimension or dtype
+    // starts the memory afresh).
+    void remember(const at::Tensor& v, const at::Tensor& hv, const at::Tensor& h2v, const at::Tensor& sv);
+    int64_t size() const;
+
+    // The largest Ritz pair of (I - eta H)^2 + noise Sigma on the span of the kept vectors, with
+    // its residual computed from the kept products; an empty pair (undefined vector) when nothing
+    // is kept. `noise` = eta^2 c (StabilityBounds.h, noiseFactor).
+    EigenPair bestPair(double eta, double noise) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
 // The solver options measureCurvature, and so `minimascope-cli analyze`, runs the test with for
 // a measurement's tolerance, Lanczos step cap and seed: a caller passing the same three numbers
 // and no warm start gets analyze's lambda_max (same start vector, same products).
 LanczosOptions stabilityTestOptions(double tolerance, int64_t maxSteps, uint64_t seed);
 
-StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
-                                     double eta, int64_t batchSize, int64_t n, BatchDraw draw,
-                                     const LanczosOptions& options, const CancelToken* cancel = nullptr);
+// With `memory`, the test starts from the memory's best pair (instead of options.start) and adds
+// its own products to it.
+StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance, double eta,
+                                     int64_t batchSize, int64_t n, BatchDraw draw, const LanczosOptions& options,
+                                     const CancelToken* cancel = nullptr, StabilityTestMemory* memory = nullptr);
 
 } // namespace minimascope::core

@@ -14,12 +14,15 @@
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <QTest>
 
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 using namespace minimascope::core;
 using namespace minimascope::testing;
@@ -222,6 +225,100 @@ private Q_SLOTS:
                                     .arg(verdict.products)));
             QCOMPARE(QString::fromLatin1(verdict.verdict()), QStringLiteral("unstable"));
         }
+    }
+
+    // A memory of earlier tests' products (what the what-if panel keeps for one run): on dense
+    // H and Sigma with flat directions, every verdict of a sequence of (eta, B) agrees with the
+    // Theorem's operator built densely, and an unstable test repeated at the same (eta, B) is
+    // answered from the kept products alone.
+    void stabilityMemoryKeepsVerdictsExact()
+    {
+        constexpr int64_t kDimension = 300;
+        constexpr int64_t kN = 100;
+        constexpr double kTolerance = 1e-6;
+        const auto options = at::TensorOptions().dtype(at::kDouble);
+        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
+        const at::Tensor q = std::get<0>(at::linalg_qr(at::randn({kDimension, kDimension}, generator, options)));
+        // 200 directions flat for both; H's curved ones from 0.01 to 3, Sigma of rank 40 inside them.
+        const at::Tensor h = at::cat(
+            {at::zeros({200}, options), at::linspace(0.01, 1.0, 99, options), at::full({1}, 3.0, options)});
+        const at::Tensor hessianMatrix = q.mm(at::diag(h)).mm(q.t());
+        const at::Tensor curved = q.slice(1, 200, kDimension);
+        const at::Tensor factor = curved.mm(at::randn({100, 40}, generator, options)) * 0.3;
+        const at::Tensor sigmaMatrix = factor.mm(factor.t());
+        const SymmetricOperator hessian{kDimension, at::kDouble,
+                                        [hessianMatrix](const at::Tensor& v) { return hessianMatrix.mv(v); }};
+        const SymmetricOperator covariance{kDimension, at::kDouble,
+                                           [sigmaMatrix](const at::Tensor& v) { return sigmaMatrix.mv(v); }};
+        const auto exactLambdaMax = [&](double eta, int64_t batch) {
+            const at::Tensor step = at::eye(kDimension, options) - eta * hessianMatrix;
+            const at::Tensor theorem = step.mm(step) + eta * eta * noiseFactor(batch, kN) * sigmaMatrix;
+            return at::linalg_eigvalsh(theorem).max().item<double>();
+        };
+        StabilityTestMemory memory(200);
+        const LanczosOptions lanczosOptions = stabilityTestOptions(kTolerance, 100, 3);
+        const auto test = [&](double eta, int64_t batch) {
+            return testLinearStability(hessian, covariance, eta, batch, kN, BatchDraw::WithoutReplacement,
+                                       lanczosOptions, nullptr, &memory);
+        };
+        const std::vector<std::pair<double, int64_t>> steps = {{0.1, 10}, {0.3, 10}, {0.6, 10}, {0.7, 10},
+                                                               {1.0, 10}, {0.6, 2},  {0.6, 50}, {0.1, 1}};
+        for (const auto& [eta, batch] : steps) {
+            const double exact = exactLambdaMax(eta, batch);
+            const StabilityVerdict verdict = test(eta, batch);
+            const QString where = QStringLiteral("eta %1, B %2: %3 against %4, %5 products")
+                                      .arg(eta)
+                                      .arg(batch)
+                                      .arg(verdict.lambdaMax, 0, 'g', 12)
+                                      .arg(exact, 0, 'g', 12)
+                                      .arg(verdict.products);
+            QCOMPARE(verdict.status, RunStatus::Finished);
+            QVERIFY2(std::abs(verdict.lambdaMax - exact) <= 10 * kTolerance * exact, qPrintable(where));
+            QCOMPARE(QString::fromLatin1(verdict.verdict()),
+                     exact > 1.0 + kTolerance ? QStringLiteral("unstable") : QStringLiteral("stable"));
+        }
+        QVERIFY(memory.size() > 0);
+        // eta = 1 was unstable; its eigenvector is in the memory now.
+        QVERIFY(exactLambdaMax(1.0, 10) > 1.1);
+        const StabilityVerdict again = test(1.0, 10);
+        QCOMPARE(again.products, int64_t(0));
+        QVERIFY(std::abs(again.lambdaMax - exactLambdaMax(1.0, 10)) <= 10 * kTolerance * again.lambdaMax);
+    }
+
+    // The memory's Rayleigh-Ritz pair from a kept eigenvector of the Theorem's operator is that
+    // eigenpair, with the residual computed from the kept products; the oldest vectors go first.
+    void stabilityMemoryRitzPairFromKeptProducts()
+    {
+        constexpr int64_t kDimension = 5;
+        const auto options = at::TensorOptions().dtype(at::kDouble);
+        const at::Tensor h = at::tensor({0.0, 0.5, 1.0, 2.0, 4.0}, options);
+        const at::Tensor sigma = at::tensor({0.0, 1.0, 0.0, 3.0, 0.0}, options);
+        // Diagonal H and Sigma: e_i has eigenvalue (1 - eta h_i)^2 + noise sigma_i.
+        StabilityTestMemory memory(3);
+        for (int64_t i = 0; i < kDimension; ++i) {
+            const at::Tensor e = at::eye(kDimension, options).select(0, i).contiguous();
+            memory.remember(e, h * e, h * h * e, sigma * e);
+        }
+        QCOMPARE(memory.size(), int64_t(3));   // e_2, e_3 and e_4 kept
+        const double eta = 0.6;
+        const double noise = 0.2;
+        // Kept: e_2 -> 0.16, e_3 -> 0.04 + 0.6 = 0.64, e_4 -> (1 - 2.4)^2 = 1.96.
+        const EigenPair pair = memory.bestPair(eta, noise);
+        QVERIFY(std::abs(pair.value - 1.96) < kDoubleTolerance);
+        QVERIFY(pair.residual < kDoubleTolerance);
+        QVERIFY(std::abs(std::abs(pair.vector[4].item<double>()) - 1.0) < kDoubleTolerance);
+        // At eta = 0.1, e_3 leads: (0.8)^2 + 0.6 = 1.24 against e_4's 0.36 and e_2's 0.81.
+        QVERIFY(std::abs(memory.bestPair(0.1, noise).value - 1.24) < kDoubleTolerance);
+        // A combination of two kept eigenvectors with different eigenvalues is not an eigenvector:
+        // Rayleigh-Ritz still separates them (the span is what counts), and the residual of a
+        // non-eigenvector shows when it is all there is.
+        StabilityTestMemory single(2);
+        const at::Tensor mixed = (at::eye(kDimension, options).select(0, 3) + at::eye(kDimension, options).select(0, 4))
+                                 / std::sqrt(2.0);
+        single.remember(mixed, h * mixed, h * h * mixed, sigma * mixed);
+        const EigenPair rough = single.bestPair(eta, noise);
+        QVERIFY(std::abs(rough.value - 0.5 * (0.64 + 1.96)) < kDoubleTolerance);
+        QVERIFY(std::abs(rough.residual - 0.5 * (1.96 - 0.64)) < kDoubleTolerance);
     }
 
     void boundsHaveTheirClosedForms()
