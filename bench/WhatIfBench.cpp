@@ -115,7 +115,7 @@ double waitForWhatIfVerdict(WhatIfController* whatIf, const QElapsedTimer& clock
     QEventLoop loop;
     const QMetaObject::Connection shown = QObject::connect(
         whatIf, &WhatIfController::verdictShown, &loop, [&](const StabilityTestResult& r) {
-            const bool failed = r.status != JobStatus::Finished;
+            const bool failed = r.status != minimascope::core::RunStatus::Finished;
             if (failed || eta == 0.0 || (r.eta == eta && r.batchSize == batchSize)) {
                 shownMs = double(clock.nsecsElapsed()) / 1e6;
                 loop.quit();
@@ -135,7 +135,7 @@ bool whatIfFailed(const WhatIfSample& s, double eta, qint64 batchSize)
                      kWhatIfTimeoutMs / 1000);
         return true;
     }
-    if (r.status != JobStatus::Finished) {
+    if (r.status != minimascope::core::RunStatus::Finished) {
         std::fprintf(stderr, "round %d %s: %s: %s\n", s.round, qPrintable(s.what), qPrintable(toString(r.status)),
                      qPrintable(r.message));
         return true;

@@ -453,12 +453,12 @@ void MainWindow::onTrainingUpdate(const TrainingUpdate& update)
                 .arg(value(sample.sharpness), value(sample.nonUniformity))
                 .arg(sample.seconds, 0, 'f', 2));
     }
-    static const MetricsPoint none{0, NAN, NAN, NAN, NAN, NAN, NAN};
-    const MetricsPoint& last = update.rows.isEmpty() ? none : update.rows.back();
     QString text = tr("iteration %1 / %2 · batch loss %3").arg(update.iteration).arg(update.maxIterations)
                        .arg(value(update.batchLoss));
-    if (!update.rows.isEmpty())
+    if (!update.rows.isEmpty()) {
+        const core::MetricsRow& last = update.rows.back();
         text += tr(" · train loss %1 · accuracy %2").arg(value(last.trainLoss), value(last.trainAccuracy));
+    }
     text += tr(" · %1 elapsed · ETA %2").arg(seconds(update.seconds), seconds(update.etaSeconds));
     if (m_runs->isPaused())
         text += tr(" · paused");
@@ -468,7 +468,7 @@ void MainWindow::onTrainingUpdate(const TrainingUpdate& update)
 void MainWindow::onTrainingFinished(const TrainingOutcome& outcome)
 {
     m_pauseAction->setChecked(false);
-    if (outcome.status == JobStatus::Failed) {
+    if (outcome.status == core::RunStatus::Failed) {
         setRunStatus(tr("The run could not start: %1").arg(outcome.reason), true);
         log(tr("Failed: %1").arg(outcome.reason));
         return;
@@ -480,21 +480,21 @@ void MainWindow::onTrainingFinished(const TrainingOutcome& outcome)
         m_whatIf->clearRun();
     QString text;
     switch (outcome.status) {
-    case JobStatus::Finished:
+    case core::RunStatus::Finished:
         text = tr("Finished (%1) after %2 iterations in %3: train loss %4, accuracy %5")
                    .arg(outcome.reason)
                    .arg(outcome.iterations)
                    .arg(seconds(outcome.seconds), value(outcome.final.trainLoss), value(outcome.final.trainAccuracy));
         break;
-    case JobStatus::Cancelled:
+    case core::RunStatus::Cancelled:
         text = tr("Stopped at iteration %1 after %2.").arg(outcome.iterations).arg(seconds(outcome.seconds));
         break;
-    case JobStatus::Diverged:
+    case core::RunStatus::Diverged:
         text = tr("Diverged: %1. Try a smaller learning rate η (now %2).").arg(outcome.reason).arg(outcome.eta);
         break;
-    case JobStatus::Failed: break;
+    case core::RunStatus::Failed: break;
     }
-    setRunStatus(text, outcome.status == JobStatus::Diverged);
+    setRunStatus(text, outcome.status == core::RunStatus::Diverged);
     log(text);
 }
 
@@ -534,11 +534,11 @@ void MainWindow::showSurfaceDock()
     dock->raise();
 }
 
-void MainWindow::onSurfaceFinished(JobStatus status, const QString& message)
+void MainWindow::onSurfaceFinished(core::RunStatus status, const QString& message)
 {
     showAnalysisProgress(false);
-    log(tr("Surface %1: %2").arg(toString(status), message));
-    if (status == JobStatus::Failed)
+    log(tr("Surface %1: %2").arg(QLatin1String(core::toString(status)), message));
+    if (status == core::RunStatus::Failed)
         statusBar()->showMessage(message, 8000);
 }
 
@@ -558,7 +558,7 @@ void MainWindow::onAnalysisProgress(const AnalysisProgress& progress)
 void MainWindow::onSpectrumReady(const SpectrumResult& result)
 {
     showAnalysisProgress(false);
-    if (result.status == JobStatus::Failed) {
+    if (result.status == core::RunStatus::Failed) {
         log(tr("Spectrum failed: %1").arg(result.message));
         statusBar()->showMessage(result.message, 8000);
         return;
@@ -568,8 +568,8 @@ void MainWindow::onSpectrumReady(const SpectrumResult& result)
     QStringList top;
     for (double v : result.topEigenvalues)
         top << value(v);
-    log(tr("Spectrum %1 (%2): top eigenvalues %3").arg(toString(result.status), result.message,
-                                                       top.join(QStringLiteral(", "))));
+    log(tr("Spectrum %1 (%2): top eigenvalues %3")
+            .arg(QLatin1String(core::toString(result.status)), result.message, top.join(QStringLiteral(", "))));
 }
 
 void MainWindow::showAnalysisProgress(bool visible)
@@ -649,7 +649,7 @@ bool MainWindow::openRunFolder(const QString& dir)
     if (!run.configJson.isEmpty() && !m_setup->loadConfig(run.configJson, &error))
         log(tr("The run's config.json was not loaded: %1").arg(error));
     m_loss->clear();
-    for (const MetricsPoint& row : run.metrics)
+    for (const core::MetricsRow& row : run.metrics)
         m_loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
                                  row.testAccuracy);
     m_loss->resetView();

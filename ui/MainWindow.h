@@ -87,7 +87,7 @@ private:
     void onTrainingFinished(const TrainingOutcome& outcome);
     void onAnalysisProgress(const AnalysisProgress& progress);
     void onSpectrumReady(const SpectrumResult& result);
-    void onSurfaceFinished(JobStatus status, const QString& message);
+    void onSurfaceFinished(core::RunStatus status, const QString& message);
     void startAnalysisProgress(const QString& format);
     void showSurfaceDock();
     void showAnalysisProgress(bool visible);

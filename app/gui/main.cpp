@@ -284,15 +284,16 @@ int main(int argc, char** argv)
         window.demos()->showStartPageIfWanted();
     }
     if (parser.isSet(run)) {
-        using minimascope::ui::JobStatus;
+        using minimascope::core::RunStatus;
         using minimascope::ui::RunController;
         QObject::connect(window.runController(), &RunController::trainingFinished, &window,
                          [&](const minimascope::ui::TrainingOutcome& outcome) {
                              // A stopped run still has parameters to look at; these have none.
-                             if (outcome.status == JobStatus::Failed || outcome.status == JobStatus::Diverged) {
-                                 fail(outcome.status == JobStatus::Failed ? kBadInput : kDiverged,
+                             if (outcome.status == RunStatus::Failed || outcome.status == RunStatus::Diverged) {
+                                 fail(outcome.status == RunStatus::Failed ? kBadInput : kDiverged,
                                       QStringLiteral("the run %1: %2")
-                                          .arg(minimascope::ui::toString(outcome.status), outcome.reason));
+                                          .arg(QLatin1String(minimascope::core::toString(outcome.status)),
+                                               outcome.reason));
                              } else if (wantsSurface) {
                                  auto* picker = window.findChild<minimascope::ui::SnapshotPicker*>();
                                  if (parser.isSet(centre))
@@ -304,10 +305,11 @@ int main(int argc, char** argv)
                          });
         if (wantsSurface)
             QObject::connect(window.runController(), &RunController::surfaceFinished, &window,
-                             [&](JobStatus status, const QString& message) {
-                                 if (status != JobStatus::Finished)
-                                     fail(kSurfaceFailed, QStringLiteral("the loss surface %1: %2")
-                                                              .arg(minimascope::ui::toString(status), message));
+                             [&](RunStatus status, const QString& message) {
+                                 if (status != RunStatus::Finished)
+                                     fail(kSurfaceFailed,
+                                          QStringLiteral("the loss surface %1: %2")
+                                              .arg(QLatin1String(minimascope::core::toString(status)), message));
                                  else if (wantsScreenshot)
                                      grabAndQuit();
                              });

@@ -239,7 +239,8 @@ private Q_SLOTS:
         QSignalSpy surface(window.runController(), &RunController::surfaceFinished);
         window.computeSurface(window.surfacePanel()->request());
         QTRY_COMPARE_WITH_TIMEOUT(surface.size(), 1, kTimeoutMs);
-        QVERIFY2(surface.at(0).at(0).value<JobStatus>() == JobStatus::Finished, qPrintable(surface.at(0).at(1).toString()));
+        QVERIFY2(surface.at(0).at(0).value<core::RunStatus>() == core::RunStatus::Finished,
+                 qPrintable(surface.at(0).at(1).toString()));
         QCPGraph* line = window.slicePlot()->topEigenvectorGraph();
         QVERIFY(line->dataCount() > 10);
         // The run ended at x = 1 (GD), a minimum: the curve's lowest value is there, f = 0.

@@ -166,7 +166,7 @@ void TestMainWindow::escapeToyMeasuresExactCurvature()
     action(window, "runAction")->trigger();
     QVERIFY(finished.wait(kRunTimeoutMs));
     const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
-    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(toString(outcome.status), toString(core::RunStatus::Finished));
     QCOMPARE(outcome.reason, QStringLiteral("loss_below"));
 
     QVector<CurvaturePoint> samples;
@@ -215,7 +215,7 @@ void TestMainWindow::adaHessianFromTheSetupPanel()
     action(window, "runAction")->trigger();
     QVERIFY(finished.wait(kRunTimeoutMs));
     const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
-    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(toString(outcome.status), toString(core::RunStatus::Finished));
     QCOMPARE(outcome.reason, QStringLiteral("loss_below"));   // reached the minimum, not the cap
     QVector<CurvaturePoint> samples;
     for (const TrainingUpdate& u : updates(progress))
@@ -240,10 +240,10 @@ void TestMainWindow::plotsHoldTheWorkersNumbers()
     QVERIFY(window.startRun());
     QVERIFY(finished.wait(kRunTimeoutMs));
     const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
-    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(toString(outcome.status), toString(core::RunStatus::Finished));
     QCOMPARE(outcome.iterations, qint64(300));
 
-    QVector<MetricsPoint> rows;
+    QVector<core::MetricsRow> rows;
     QVector<CurvaturePoint> samples;
     for (const TrainingUpdate& u : updates(progress)) {
         rows += u.rows;
@@ -305,7 +305,7 @@ void TestMainWindow::stopCancelsWithinLatency()
     qInfo("cancel latency: %lld ms", ms);
     QVERIFY2(ms <= kCancelLatencyMs, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
     const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
-    QCOMPARE(toString(outcome.status), toString(JobStatus::Cancelled));
+    QCOMPARE(toString(outcome.status), toString(core::RunStatus::Cancelled));
     QVERIFY(outcome.iterations > 0);
     QVERIFY(action(window, "runAction")->isEnabled());
     QVERIFY(!window.runController()->isTraining());
@@ -342,7 +342,7 @@ void TestMainWindow::pauseHoldsTheRunAndStopStillWorks()
     const qint64 ms = latency.elapsed();
     qInfo("cancel latency while paused: %lld ms", ms);
     QVERIFY2(ms <= kCancelLatencyMs, qPrintable(QStringLiteral("cancel while paused took %1 ms").arg(ms)));
-    QCOMPARE(toString(finished.at(0).at(0).value<TrainingOutcome>().status), toString(JobStatus::Cancelled));
+    QCOMPARE(toString(finished.at(0).at(0).value<TrainingOutcome>().status), toString(core::RunStatus::Cancelled));
     QVERIFY(!action(window, "pauseAction")->isChecked());
 }
 
@@ -395,7 +395,7 @@ void TestMainWindow::divergenceIsReportedNotFatal()
     QSignalSpy finished(window.runController(), &RunController::trainingFinished);
     QVERIFY(window.startRun());
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(toString(finished.at(0).at(0).value<TrainingOutcome>().status), toString(JobStatus::Diverged));
+    QCOMPARE(toString(finished.at(0).at(0).value<TrainingOutcome>().status), toString(core::RunStatus::Diverged));
     QVERIFY2(window.runStatusText().startsWith(QStringLiteral("Diverged")), qPrintable(window.runStatusText()));
     // Its parameters are no minimum: what needs one is disabled, and says why.
     for (const char* name : {"spectrumAction", "surfaceAction", "saveRunAction"}) {
@@ -407,7 +407,7 @@ void TestMainWindow::divergenceIsReportedNotFatal()
     findField<QLineEdit*>(window, "lr")->setText(QStringLiteral("0.7"));
     QVERIFY(window.startRun());
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(toString(finished.at(1).at(0).value<TrainingOutcome>().status), toString(JobStatus::Finished));
+    QCOMPARE(toString(finished.at(1).at(0).value<TrainingOutcome>().status), toString(core::RunStatus::Finished));
     for (const char* name : {"spectrumAction", "surfaceAction", "saveRunAction"}) {
         QAction* needsRun = action(window, name);
         QVERIFY2(needsRun->isEnabled(), name);
@@ -431,7 +431,7 @@ void TestMainWindow::eigenvectorPlaneOfNaNParametersFails()
     QVERIFY(window.startRun());
     QVERIFY(finished.wait(kRunTimeoutMs));
     const TrainingOutcome outcome = finished.at(0).at(0).value<TrainingOutcome>();
-    QCOMPARE(toString(outcome.status), toString(JobStatus::Diverged));
+    QCOMPARE(toString(outcome.status), toString(core::RunStatus::Diverged));
     QVERIFY2(outcome.reason.contains(QStringLiteral("NaN")) || outcome.reason.contains(QStringLiteral("infinite")),
              qPrintable(outcome.reason));
     QVERIFY(!action(window, "surfaceAction")->isEnabled());
@@ -444,7 +444,7 @@ void TestMainWindow::eigenvectorPlaneOfNaNParametersFails()
     window.runController()->startSurface(request);
     QVERIFY(surfaceFinished.wait(kRunTimeoutMs));
     const QString message = surfaceFinished.at(0).at(1).toString();
-    QCOMPARE(toString(surfaceFinished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Failed));
+    QCOMPARE(toString(surfaceFinished.at(0).at(0).value<core::RunStatus>()), toString(core::RunStatus::Failed));
     QVERIFY2(message.contains(QStringLiteral("eigenvalues are not finite")), qPrintable(message));
 }
 
@@ -478,7 +478,7 @@ void TestMainWindow::spectrumOfTheEscapeToy()
     spectrum->trigger();
     QVERIFY(ready.wait(kRunTimeoutMs));
     const auto result = ready.at(0).at(0).value<SpectrumResult>();
-    QCOMPARE(toString(result.status), toString(JobStatus::Finished));
+    QCOMPARE(toString(result.status), toString(core::RunStatus::Finished));
     // One parameter at x = 1: H = (0.2 + 3.8) / 2 = 2 is the whole spectrum.
     const std::vector<double>& top = window.spectrumPlot()->topEigenvalues();
     QCOMPARE(top.size(), size_t(1));
@@ -516,7 +516,7 @@ void TestMainWindow::surfaceIsCentredOnTheRun()
     window.findChild<QAction*>(QStringLiteral("surfaceAction"))->trigger();
     QVERIFY(window.runController()->isAnalyzing());
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(toString(finished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Finished));
+    QCOMPARE(toString(finished.at(0).at(0).value<core::RunStatus>()), toString(core::RunStatus::Finished));
     const auto last = updatesSpy.back().at(0).value<SurfaceUpdate>();
     QVERIFY(last.final);
     const SurfaceData& surface = last.surface;
@@ -618,7 +618,7 @@ void TestMainWindow::trajectoryPlaneHoldsTheRunsPath()
     QSignalSpy finished(window.runController(), &RunController::surfaceFinished);
     window.computeSurface(window.surfacePanel()->request());
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(toString(finished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Finished));
+    QCOMPARE(toString(finished.at(0).at(0).value<core::RunStatus>()), toString(core::RunStatus::Finished));
     const auto last = updatesSpy.back().at(0).value<SurfaceUpdate>();
     QVERIFY(last.final);
     const SurfaceData& surface = last.surface;
@@ -663,7 +663,7 @@ void TestMainWindow::clickOnTheLossCurveCentresTheSurface()
     qint64 chosen = -1;
     double lossThere = NAN;
     for (const TrainingUpdate& u : updates(progress)) {
-        for (const MetricsPoint& row : u.rows) {
+        for (const core::MetricsRow& row : u.rows) {
             if (row.iteration > 0 && row.iteration < outcome.iterations / 2 + 1 &&
                 outcome.snapshotIterations.contains(row.iteration)) {
                 chosen = row.iteration;
@@ -693,7 +693,7 @@ void TestMainWindow::clickOnTheLossCurveCentresTheSurface()
     QSignalSpy finished(window.runController(), &RunController::surfaceFinished);
     window.computeSurface(window.surfacePanel()->request());
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(toString(finished.at(0).at(0).value<JobStatus>()), toString(JobStatus::Finished));
+    QCOMPARE(toString(finished.at(0).at(0).value<core::RunStatus>()), toString(core::RunStatus::Finished));
     const SurfaceData surface = updatesSpy.back().at(0).value<SurfaceUpdate>().surface;
     // The centre of the surface is the snapshot: the training loss evaluated at that iteration.
     QCOMPARE(surface.xs[2], 0.0);
@@ -913,7 +913,7 @@ void TestMainWindow::boundsUseTheExamplesTheRunTrainsOn()
     QVERIFY(window.startRun());
     QVERIFY(finished.wait(kRunTimeoutMs));
     const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
-    QCOMPARE(toString(outcome.status), toString(JobStatus::Finished));
+    QCOMPARE(toString(outcome.status), toString(core::RunStatus::Finished));
     QCOMPARE(outcome.trainSize, qint64(200));
 
     StabilityDiagram* diagram = window.stabilityDiagram();

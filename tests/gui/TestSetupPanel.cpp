@@ -6,6 +6,7 @@
 #include "io/Npy.h"
 #include "panels/SetupPanel.h"
 #include "support/TestSuite.h"
+#include "train/RunConfig.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
@@ -97,6 +98,7 @@ private Q_SLOTS:
     void typingIsOneStepWhenFinished();
     void presetIsOneStep();
     void modelPresetKeepsItsLoadedOptions();
+    void requestCarriesTheValidatedConfig();
     void ownArraysFromANpyPair();
     void badArraysBlockRunWithTheCoreMessage();
     void notTorchScriptBlocksRun();
@@ -261,6 +263,27 @@ void TestSetupPanel::modelPresetKeepsItsLoadedOptions()
     QCOMPARE(model["preset"], "resnet-small-noskip");
     QCOMPARE(model["blocks_per_stage"], 1);
     QCOMPARE(model["widths"], nlohmann::json({16, 32, 64}));
+}
+
+void TestSetupPanel::requestCarriesTheValidatedConfig()
+{
+    // The worker trains the config the form validated, as it is: the same config as the resolved
+    // JSON (which the worker parsed before), so the run folder's config.json is unchanged.
+    SetupPanel panel;
+    int compared = 0;
+    for (const QString& preset : panel.presetNames()) {
+        QVERIFY2(panel.selectPreset(preset), qPrintable(preset));
+        if (!panel.isValid())
+            continue;   // own files being checked
+        const TrainingRequest request = panel.request();
+        QVERIFY2(request.config, qPrintable(preset));
+        QCOMPARE(request.config->toJson().dump(), core::RunConfig::fromJson(config(panel)).toJson().dump());
+        ++compared;
+    }
+    QVERIFY(compared > 0);
+    field<QLineEdit*>(panel, "lr")->setText(QStringLiteral("-1"));
+    QVERIFY(!panel.isValid());
+    QVERIFY(!panel.request().config);
 }
 
 void TestSetupPanel::ownArraysFromANpyPair()

@@ -383,7 +383,7 @@ void TestStudyWindow::runPauseResumeAndOverlay()
 
     window.setPaused(false);
     QVERIFY(finished.wait(kStudyTimeoutMs));
-    QVERIFY(finished.first().at(0).value<JobStatus>() == JobStatus::Finished);
+    QVERIFY(finished.first().at(0).value<core::RunStatus>() == core::RunStatus::Finished);
     window.refresh();
     runs = storeRuns(out);
     QCOMPARE(countState(runs, core::StudyRunState::ToDo) + countState(runs, core::StudyRunState::Running), 0);
@@ -540,7 +540,7 @@ void TestStudyWindow::stopRequeuesRunsInFlight()
     const qint64 elapsed = clock.elapsed();
     qInfo("Stop to the runner's end: %lld ms", elapsed);
     QVERIFY2(elapsed < kStopBoundMs, qPrintable(QString::number(elapsed)));
-    QVERIFY(finished.first().at(0).value<JobStatus>() == JobStatus::Cancelled);
+    QVERIFY(finished.first().at(0).value<core::RunStatus>() == core::RunStatus::Cancelled);
     const std::vector<core::StudyRunRecord> runs = storeRuns(out);
     QCOMPARE(countState(runs, core::StudyRunState::ToDo), 3);   // the stopped runs are to do again
     QVERIFY(!window.worker()->isRunning());

@@ -5,24 +5,31 @@
 #include "workers/TrainingWorker.h"
 #include "support/TestSuite.h"
 
+#include "train/RunConfig.h"
+
+#include <nlohmann/json.hpp>
+
 #include <QThread>
 #include <QtTest>
 
 #include <map>
 
 using namespace minimascope::ui;
+namespace core = minimascope::core;
 
 namespace {
 
 constexpr int kRunTimeoutMs = 30000;
 
-QString escapeToyGd(bool endless)
+// Validated by the core, as the setup panel validates the configs it hands to the worker.
+std::shared_ptr<const core::RunConfig> escapeToyGd(bool endless)
 {
-    return QStringLiteral(R"({"dataset": {"name": "escape-toy"}, "model": {"kind": "escape-toy", "x0": 0.99},
-                              "optimizer": {"name": "gd", "lr": 0.7},
-                              "stop": {"loss_below": %1, "max_iterations": %2}})")
-        .arg(endless ? QStringLiteral("0") : QStringLiteral("1e-10"))
-        .arg(endless ? 100000000 : 200);
+    const nlohmann::json config{
+        {"dataset", {{"name", "escape-toy"}}},
+        {"model", {{"kind", "escape-toy"}, {"x0", 0.99}}},
+        {"optimizer", {{"name", "gd"}, {"lr", 0.7}}},
+        {"stop", {{"loss_below", endless ? 0.0 : 1e-10}, {"max_iterations", endless ? 100000000 : 200}}}};
+    return std::make_shared<const core::RunConfig>(core::RunConfig::fromJson(config));
 }
 
 } // namespace
@@ -70,10 +77,10 @@ void TestTrainingWorker::train(quint64 jobId, bool endless)
 {
     TrainingRequest request;
     request.jobId = jobId;
-    request.configJson = escapeToyGd(endless);
+    request.config = escapeToyGd(endless);
     request.curvatureAtEnd = false;
-    QMetaObject::invokeMethod(m_worker, "train", Qt::QueuedConnection,
-                              Q_ARG(minimascope::ui::TrainingRequest, request));
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, request] { worker->train(request); }, Qt::QueuedConnection);
 }
 
 void TestTrainingWorker::cancelStopsOnlyTheJobItNames()
@@ -86,11 +93,11 @@ void TestTrainingWorker::cancelStopsOnlyTheJobItNames()
     m_worker->cancel(3);   // a queued job: it must stop when it starts ...
     m_worker->cancel(1);   // ... and the running one now; job 2 was not asked to stop.
     QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), size_t(3), kRunTimeoutMs);
-    QCOMPARE(toString(m_outcomes[1].status), toString(JobStatus::Cancelled));
+    QCOMPARE(toString(m_outcomes[1].status), toString(core::RunStatus::Cancelled));
     QVERIFY(m_outcomes[1].iterations > 0);
-    QCOMPARE(toString(m_outcomes[2].status), toString(JobStatus::Finished));
+    QCOMPARE(toString(m_outcomes[2].status), toString(core::RunStatus::Finished));
     QCOMPARE(m_outcomes[2].reason, QStringLiteral("loss_below"));
-    QCOMPARE(toString(m_outcomes[3].status), toString(JobStatus::Cancelled));
+    QCOMPARE(toString(m_outcomes[3].status), toString(core::RunStatus::Cancelled));
     QCOMPARE(m_outcomes[3].iterations, qint64(0));
 
     // A cancel of a job that has ended reaches neither the running job nor a later one.
@@ -101,8 +108,8 @@ void TestTrainingWorker::cancelStopsOnlyTheJobItNames()
     m_worker->cancel(3);
     m_worker->cancel(4);
     QTRY_COMPARE_WITH_TIMEOUT(m_outcomes.size(), size_t(5), kRunTimeoutMs);
-    QCOMPARE(toString(m_outcomes[4].status), toString(JobStatus::Cancelled));
-    QCOMPARE(toString(m_outcomes[5].status), toString(JobStatus::Finished));
+    QCOMPARE(toString(m_outcomes[4].status), toString(core::RunStatus::Cancelled));
+    QCOMPARE(toString(m_outcomes[5].status), toString(core::RunStatus::Finished));
     QCOMPARE(m_outcomes[5].reason, QStringLiteral("loss_below"));
 }
 

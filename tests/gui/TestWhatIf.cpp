@@ -30,6 +30,7 @@
 #include <cmath>
 
 using namespace minimascope::ui;
+namespace core = minimascope::core;
 
 namespace {
 
@@ -135,7 +136,7 @@ private Q_SLOTS:
         runs.startStabilityTest(request);
         QVERIFY(tested.wait(kTimeoutMs));
         const auto result = tested.first().first().value<StabilityTestResult>();
-        QCOMPARE(toString(result.status), toString(JobStatus::Finished));
+        QCOMPARE(toString(result.status), toString(core::RunStatus::Finished));
         QVERIFY(!result.warmStarted);
         QVERIFY2(relativelyEqual(result.lambdaMax, lambda, kSameComputation),
             qPrintable(QStringLiteral("GUI %1, analyze %2").arg(result.lambdaMax, 0, 'g', 17).arg(lambda, 0, 'g', 17)));
@@ -173,7 +174,7 @@ private Q_SLOTS:
         rig.controller.setRunFolder(m_escape);
         QVERIFY(rig.waitForVerdict());
         const StabilityTestResult own = rig.controller.lastResult();
-        QCOMPARE(toString(own.status), toString(JobStatus::Finished));
+        QCOMPARE(toString(own.status), toString(core::RunStatus::Finished));
         QCOMPARE(own.verdict,
             QStringLiteral("stable"));   // the run's own η = 0.7, B = 2
         QVERIFY(relativelyEqual(own.sharpness, 2.0, kFloatTolerance));
@@ -275,7 +276,7 @@ private Q_SLOTS:
         QVERIFY(!panel->isEnabled());
         QVERIFY(shown.wait(kTimeoutMs));
         const StabilityTestResult& result = window.whatIf()->lastResult();
-        QCOMPARE(toString(result.status), toString(JobStatus::Finished));
+        QCOMPARE(toString(result.status), toString(core::RunStatus::Finished));
         QCOMPARE(result.verdict, QStringLiteral("stable"));
         QVERIFY(relativelyEqual(result.sharpness, 2.0, kFloatTolerance));
         QVERIFY(relativelyEqual(result.nonUniformity, 1.8, kFloatTolerance));
@@ -306,7 +307,7 @@ private Q_SLOTS:
         const qint64 firstMs = clock.elapsed();
         auto* panel = window.findChild<WhatIfPanel*>();
         QVERIFY(panel && panel->isEnabled());
-        QCOMPARE(toString(window.whatIf()->lastResult().status), toString(JobStatus::Finished));
+        QCOMPARE(toString(window.whatIf()->lastResult().status), toString(core::RunStatus::Finished));
         QCOMPARE(window.stabilityDiagram()->whatIfVerdict(), StabilityDiagram::Verdict::Stable);
 
         // A drag of the η slider: many values, one verdict at the end.
@@ -316,7 +317,7 @@ private Q_SLOTS:
         clock.restart();
         QVERIFY(QTest::qWaitFor([&] { return window.whatIf()->lastResult().eta == panel->eta(); }, kTimeoutMs));
         const qint64 dragMs = clock.elapsed();
-        QCOMPARE(toString(window.whatIf()->lastResult().status), toString(JobStatus::Finished));
+        QCOMPARE(toString(window.whatIf()->lastResult().status), toString(core::RunStatus::Finished));
         QCOMPARE(panel->eta(), QString::number(runEta * 100.0, 'g', 4).toDouble());
 
         if (!measured.isEmpty()) {

@@ -64,7 +64,7 @@ bool wholeCount(const QJsonValue& value, qint64* out)
 bool saveProject(const QString& path, const RunRecord& record, QString* error)
 {
     QJsonArray metrics;
-    for (const MetricsPoint& m : record.metrics)
+    for (const core::MetricsRow& m : record.metrics)
         metrics.append(QJsonArray{double(m.iteration), number(m.seconds), number(m.batchLoss), number(m.trainLoss),
                                   number(m.trainAccuracy), number(m.testLoss), number(m.testAccuracy)});
     QJsonArray curvature;
@@ -142,8 +142,15 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
             *error = trProjectFile("%1: metrics row %2 is not 7 numbers, the first an iteration").arg(path).arg(i + 1);
             return false;
         }
-        out.metrics.append({iteration, number(r[1]), number(r[2]), number(r[3]), number(r[4]),
-                            number(r[5]), number(r[6])});
+        core::MetricsRow m;   // a project keeps 7 of its numbers: no epoch, gradient norm NaN
+        m.iteration = iteration;
+        m.seconds = number(r[1]);
+        m.batchLoss = number(r[2]);
+        m.trainLoss = number(r[3]);
+        m.trainAccuracy = number(r[4]);
+        m.testLoss = number(r[5]);
+        m.testAccuracy = number(r[6]);
+        out.metrics.append(m);
     }
     const QJsonArray curvature = root.value(QStringLiteral("curvature")).toArray();
     for (qsizetype i = 0; i < curvature.size(); ++i) {

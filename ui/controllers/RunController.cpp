@@ -28,13 +28,13 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
             return;
         m_trainingJob = 0;
         switch (outcome.status) {
-        case JobStatus::Finished:
-        case JobStatus::Cancelled: m_noRunReason.clear(); break;   // a stopped run has parameters too
-        case JobStatus::Diverged:
+        case core::RunStatus::Finished:
+        case core::RunStatus::Cancelled: m_noRunReason.clear(); break;   // a stopped run has parameters too
+        case core::RunStatus::Diverged:
             m_noRunReason = tr("The last run diverged: its parameters ran away (to NaN or past the loss bound), "
                                "so there is no minimum to analyze or save. Train a stable run first.");
             break;
-        case JobStatus::Failed: m_noRunReason = tr("The last run could not start: train a run first."); break;
+        case core::RunStatus::Failed: m_noRunReason = tr("The last run could not start: train a run first."); break;
         }
         if (m_worker)   // a result queued before shutdown() may arrive after it
             m_worker->setPaused(false);
@@ -61,7 +61,7 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
             Q_EMIT slicesReady(slices);
     });
     connect(m_worker, &TrainingWorker::analysisFinished, this,
-            [this](quint64 jobId, JobStatus status, const QString& message) {
+            [this](quint64 jobId, core::RunStatus status, const QString& message) {
                 if (jobId != m_analysisJob)
                     return;
                 m_analysisJob = 0;
@@ -116,8 +116,8 @@ quint64 RunController::startTraining(TrainingRequest request)
     request.jobId = nextJob();
     m_trainingJob = request.jobId;
     m_worker->setPaused(false);
-    QMetaObject::invokeMethod(m_worker, "train", Qt::QueuedConnection,
-                              Q_ARG(minimascope::ui::TrainingRequest, request));
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, request] { worker->train(request); }, Qt::QueuedConnection);
     Q_EMIT busyChanged();
     return request.jobId;
 }
@@ -150,8 +150,8 @@ quint64 RunController::startSpectrum(SpectrumRequest request)
     cancelAnalysis();
     request.jobId = nextJob();
     m_analysisJob = request.jobId;
-    QMetaObject::invokeMethod(m_worker, "analyzeSpectrum", Qt::QueuedConnection,
-                              Q_ARG(minimascope::ui::SpectrumRequest, request));
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, request] { worker->analyzeSpectrum(request); }, Qt::QueuedConnection);
     Q_EMIT busyChanged();
     return request.jobId;
 }
@@ -163,8 +163,8 @@ quint64 RunController::startSurface(LandscapeRequest request)
     cancelAnalysis();
     request.jobId = nextJob();
     m_analysisJob = request.jobId;
-    QMetaObject::invokeMethod(m_worker, "computeSurface", Qt::QueuedConnection,
-                              Q_ARG(minimascope::ui::LandscapeRequest, request));
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, request] { worker->computeSurface(request); }, Qt::QueuedConnection);
     Q_EMIT busyChanged();
     return request.jobId;
 }
@@ -185,8 +185,8 @@ quint64 RunController::startStabilityTest(StabilityTestRequest request)
         m_worker->cancel(m_stabilityJob);
     request.jobId = nextJob();
     m_stabilityJob = request.jobId;
-    QMetaObject::invokeMethod(m_worker, "testStability", Qt::QueuedConnection,
-                              Q_ARG(minimascope::ui::StabilityTestRequest, request));
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, request] { worker->testStability(request); }, Qt::QueuedConnection);
     return request.jobId;
 }
 

@@ -57,7 +57,7 @@ Q_SIGNALS:
     void spectrumReady(const minimascope::ui::SpectrumResult& result);
     void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
     void slicesReady(const minimascope::ui::SliceResult& slices);
-    void surfaceFinished(minimascope::ui::JobStatus status, const QString& message);
+    void surfaceFinished(minimascope::core::RunStatus status, const QString& message);
     void runFolderSaved(bool ok, const QString& message);
     void stabilityTested(const minimascope::ui::StabilityTestResult& result);
     // Training or an analysis started or ended.

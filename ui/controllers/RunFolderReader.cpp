@@ -12,10 +12,7 @@ bool readRunFolder(const QString& dir, SavedRun* run, QString* error)
         const core::RunFolderInfo folder = core::readRunFolderInfo(dir.toStdString());
         const std::vector<core::MetricsRow> rows = core::readMetrics(folder);
         run->configJson = QString::fromStdString(core::readRunConfig(folder).toJson().dump(2));
-        run->metrics.clear();
-        for (const core::MetricsRow& r : rows)
-            run->metrics.append({r.iteration, r.seconds, r.batchLoss, r.trainLoss, r.trainAccuracy, r.testLoss,
-                                 r.testAccuracy});
+        run->metrics = QVector<core::MetricsRow>(rows.begin(), rows.end());
         return true;
     } catch (const std::exception& e) {
         *error = QString::fromStdString(e.what());

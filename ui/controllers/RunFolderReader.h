@@ -7,7 +7,7 @@ namespace minimascope::ui {
 
 struct SavedRun {
     QString configJson;              // empty when the folder has no config.json
-    QVector<MetricsPoint> metrics;
+    QVector<core::MetricsRow> metrics;
 };
 
 // false and *error (naming the file and line) when the folder is not a run, is malformed, or mixes

@@ -10,9 +10,9 @@ namespace minimascope::ui {
 
 namespace {
 
-void plotRows(LossPlot* loss, const QVector<MetricsPoint>& rows)
+void plotRows(LossPlot* loss, const QVector<core::MetricsRow>& rows)
 {
-    for (const MetricsPoint& row : rows)
+    for (const core::MetricsRow& row : rows)
         loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
                                row.testAccuracy);
 }

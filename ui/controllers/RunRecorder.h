@@ -25,7 +25,7 @@ struct SessionEntry {
 struct RunRecord {
     QString configJson;            // the resolved config of the current (last) run
     RunShape shape;
-    QVector<MetricsPoint> metrics;
+    QVector<core::MetricsRow> metrics;
     QVector<CurvaturePoint> samples;
     QVector<SessionEntry> session; // oldest first
 };

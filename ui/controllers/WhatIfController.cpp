@@ -105,13 +105,13 @@ void WhatIfController::showPending()
 bool WhatIfController::applyResult(const StabilityTestResult& result)
 {
     // A newer request replaced this one; a cancelled one is always a replaced one.
-    if (result.jobId == 0 || result.jobId != m_latestJob || result.status == JobStatus::Cancelled)
+    if (result.jobId == 0 || result.jobId != m_latestJob || result.status == core::RunStatus::Cancelled)
         return false;
     // The panel moved on and its request is about to leave: this answer is for a stale (η, B).
     if (m_coalesce.isActive() && m_shape.trainSize > 0)
         return false;
     m_last = result;
-    if (result.status != JobStatus::Finished) {
+    if (result.status != core::RunStatus::Finished) {
         m_diagram->clearWhatIfPoint();
         m_hasPoint = false;
         m_panel->setEnabled(m_shape.trainSize > 0);

@@ -234,11 +234,12 @@ void DemoController::onTrainingFinished(const TrainingOutcome& outcome)
     recordComparison(outcome);
     if (!m_demo || m_runsDone)
         return;
-    if (outcome.status != JobStatus::Finished) {
+    if (outcome.status != core::RunStatus::Finished) {
         m_ok = false;
         m_message = tr("run %1 (%2) %3: %4")
                         .arg(m_run + 1)
-                        .arg(qs(m_demo->runs.at(size_t(m_run)).label), toString(outcome.status), outcome.reason);
+                        .arg(qs(m_demo->runs.at(size_t(m_run)).label), QLatin1String(core::toString(outcome.status)),
+                             outcome.reason);
         m_runsDone = true;
         maybeFinish();
         return;
@@ -483,7 +484,7 @@ void DemoController::recordComparison(const TrainingOutcome& outcome)
 {
     if (!m_comparison || m_comparisonLabel.isEmpty())
         return;
-    if (outcome.status == JobStatus::Finished)
+    if (outcome.status == core::RunStatus::Finished)
         m_comparison->addRun({m_comparisonLabel, outcome.iterations, outcome.final.trainLoss,
                               outcome.final.testAccuracy, m_lastSharpness, m_lastNonUniformity});
     m_comparisonLabel.clear();

@@ -83,6 +83,7 @@ struct SetupPanel::Impl : SetupFields {
     QList<QWidget*> markedFields;   // styled and tooltipped with the message: the invalid or checked ones
     nlohmann::json base = nlohmann::json::object();  // the loaded config: keys the form does not show
     QString resolved;
+    std::shared_ptr<const core::RunConfig> config;   // the valid config `resolved` writes; null while invalid
     QString error;
     bool filling = false;
 
@@ -252,7 +253,7 @@ bool SetupPanel::loadConfig(const QString& json, QString* error)
         {
             const StepScope step(m_impl->stepDepth);
             m_impl->base = config.toJson();
-            fillFields(QString::fromStdString(m_impl->base.dump()));
+            fillFields(config);
         }
         commit(tr("Load config"));
         return true;
@@ -263,10 +264,9 @@ bool SetupPanel::loadConfig(const QString& json, QString* error)
     }
 }
 
-void SetupPanel::fillFields(const QString& resolvedJson)
+void SetupPanel::fillFields(const core::RunConfig& c)
 {
     Impl& d = *m_impl;
-    const core::RunConfig c = core::RunConfig::fromJson(nlohmann::json::parse(resolvedJson.toStdString()));
     d.filling = true;
     d.dataset->setCurrentIndex(d.dataset->findData(QString::fromStdString(c.dataset.name)));
     const bool arrays = c.dataset.name == "arrays";
@@ -432,6 +432,7 @@ void SetupPanel::revalidate()
     stop["max_seconds"] = numberAt(d.maxSeconds, "stop.max_seconds");
 
     d.resolved.clear();
+    d.config.reset();
     d.checking = false;
     QList<QWidget*> checkedFields;
     if (message.isEmpty()) {
@@ -463,8 +464,10 @@ void SetupPanel::revalidate()
                     d.uncheckedConfig = QString::fromStdString(resolved.dump(2));
                 }
             }
-            if (message.isEmpty())
+            if (message.isEmpty()) {
                 d.resolved = QString::fromStdString(resolved.dump(2));
+                d.config = std::make_shared<const core::RunConfig>(config);
+            }
         } catch (const core::InputError& e) {
             message = QString::fromStdString(e.what());
             key = QString::fromStdString(e.key());
@@ -550,7 +553,7 @@ TrainingRequest SetupPanel::request() const
 {
     const Impl& d = *m_impl;
     TrainingRequest r;
-    r.configJson = d.resolved;
+    r.config = d.config;
     r.curvatureEvery = d.curvatureEvery->value();
     r.curvatureSubset = d.curvatureSubset->value();
     r.nonUniformity = d.nonUniformity->isChecked();

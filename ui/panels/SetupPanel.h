@@ -50,9 +50,10 @@ public:
     QString errorMessage() const;
     // The form's own files are being checked: validityChanged() brings the verdict.
     bool isChecking() const;
-    // The resolved config (every default filled in by the core); empty while invalid.
+    // The resolved config (every default filled in by the core) as JSON text; empty while invalid.
     QString configJson() const;
-    // The config and the curvature cadence; the job id is left for the caller.
+    // The validated config itself and the curvature cadence; the job id is left for the caller.
+    // Its config is null while the form is invalid.
     TrainingRequest request() const;
 
     // Fields are read-only while a run uses them.
@@ -65,7 +66,7 @@ Q_SIGNALS:
 
 private:
     void buildForm();
-    void fillFields(const QString& resolvedJson);
+    void fillFields(const core::RunConfig& c);
     void updateVisibility();
     void revalidate();
     // Starts the check of the own files `files` stand for (the cache key), superseding any other.

@@ -448,14 +448,14 @@ void StudyWindow::onProgress(const StudyProgressInfo& info)
     showCounts();
 }
 
-void StudyWindow::onFinished(JobStatus status, const QString& message)
+void StudyWindow::onFinished(core::RunStatus status, const QString& message)
 {
     m_running = false;
     m_etaSeconds = -1.0;
     refresh();
     updateActions();
     showCounts();
-    if (status == JobStatus::Failed)
+    if (status == core::RunStatus::Failed)
         QMessageBox::warning(this, tr("The study did not run"), message);
     statusBar()->showMessage(message);
     Q_EMIT studyFinished(status, message);

@@ -83,7 +83,7 @@ Q_SIGNALS:
     // The absolute path of a run folder the user double-clicked.
     void openRunRequested(const QString& folder);
     // A study this window ran has ended (Finished, Cancelled or Failed with the message).
-    void studyFinished(minimascope::ui::JobStatus status, const QString& message);
+    void studyFinished(minimascope::core::RunStatus status, const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -93,7 +93,7 @@ private:
     void buildLayout();
     void updateActions();
     void onProgress(const StudyProgressInfo& info);
-    void onFinished(JobStatus status, const QString& message);
+    void onFinished(core::RunStatus status, const QString& message);
     void onSelectionChanged();
     void showCounts();
     void setTitleFor(const QString& name);

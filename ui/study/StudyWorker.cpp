@@ -77,7 +77,7 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
 {
     m_impl->cancel.reset();
     m_impl->running.store(true);
-    JobStatus status = JobStatus::Failed;
+    core::RunStatus status = core::RunStatus::Failed;
     QString message;
     try {
         const QString program = executable();
@@ -114,11 +114,11 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
                 info.paused = m_impl->hold.load();
                 Q_EMIT progress(info);
             });
-        status = result == core::RunStatus::Cancelled ? JobStatus::Cancelled : JobStatus::Finished;
-        message = status == JobStatus::Cancelled ? tr("stopped: the runs in flight are to do again")
-                                                 : tr("every point has run");
+        status = result == core::RunStatus::Cancelled ? core::RunStatus::Cancelled : core::RunStatus::Finished;
+        message = status == core::RunStatus::Cancelled ? tr("stopped: the runs in flight are to do again")
+                                                       : tr("every point has run");
     } catch (const std::exception& e) {
-        status = JobStatus::Failed;
+        status = core::RunStatus::Failed;
         message = QString::fromStdString(e.what());
     }
     m_impl->running.store(false);
@@ -128,7 +128,7 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
 void registerStudyMetaTypes()
 {
     qRegisterMetaType<StudyProgressInfo>();
-    qRegisterMetaType<JobStatus>();
+    qRegisterMetaType<core::RunStatus>();
 }
 
 }  // namespace minimascope::ui

@@ -57,7 +57,7 @@ Q_SIGNALS:
     void progress(const minimascope::ui::StudyProgressInfo& info);
     // Finished (every point ran), Cancelled (Stop), or Failed with the message (a bad study
     // file, a folder of another study, no minimascope-cli, another process running the study).
-    void finished(minimascope::ui::JobStatus status, const QString& message);
+    void finished(minimascope::core::RunStatus status, const QString& message);
 
 private:
     struct Impl;

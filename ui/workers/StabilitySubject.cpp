@@ -58,8 +58,7 @@ struct StabilitySubject::Impl {
     bool measured = false;
     double sharpness = 0.0;
     double nonUniformity = 0.0;
-    at::Tensor lastVector;   // the previous test's top eigenvector: the next one
-        // starts there
+    core::StabilityTestMemory memory;   // the earlier tests' products: the next one starts there
 };
 
 StabilitySubject::StabilitySubject(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) { }
@@ -116,7 +115,7 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
     out.batchSize = request.batchSize > 0 ? request.batchSize : d.shape.batchSize;
     const int64_t n = d.data.size();
     if (out.batchSize > n || n < 2) {
-        out.status = JobStatus::Failed;
+        out.status = core::RunStatus::Failed;
         out.message = trStabilitySubject("the stability test needs 2 <= B <= n (B = %1, n = %2)").arg(out.batchSize).arg(n);
         return out;
     }
@@ -128,8 +127,7 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
         const core::CurvatureReport report
             = core::measureCurvature(*d.network, *d.parameters, d.data, curvature, d.cancel);
         if (report.status != core::RunStatus::Finished || report.topEigenvalues.empty() || !report.nonUniformity) {
-            out.status
-                = jobStatusOf(report.status == core::RunStatus::Finished ? core::RunStatus::Failed : report.status);
+            out.status = report.status == core::RunStatus::Finished ? core::RunStatus::Failed : report.status;
             out.message = trStabilitySubject("a and s of the run were not measured");
             return out;
         }
@@ -141,21 +139,19 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
     out.nonUniformity = d.nonUniformity;
     if (!d.operators)
         d.operators = std::make_unique<core::CurvatureOperators>(*d.network, *d.parameters, d.data, d.cancel);
-    core::LanczosOptions options = core::stabilityTestOptions(defaults.tolerance, defaults.maxSteps, d.seed);
-    options.start = d.lastVector;
-    out.warmStarted = d.lastVector.defined();
+    const core::LanczosOptions options = core::stabilityTestOptions(defaults.tolerance, defaults.maxSteps, d.seed);
+    out.warmStarted = d.memory.size() > 0;
     QElapsedTimer timer;
     timer.start();
-    const core::StabilityVerdict verdict = core::testLinearStability(
-        d.operators->hessian(), d.operators->covariance(), out.eta, out.batchSize, n, d.shape.draw, options, d.cancel);
+    const core::StabilityVerdict verdict = core::testLinearStability(d.operators->hessian(), d.operators->covariance(),
+                                                                     out.eta, out.batchSize, n, d.shape.draw, options,
+                                                                     d.cancel, &d.memory);
     out.seconds = double(timer.nsecsElapsed()) * 1e-9;
-    out.status = jobStatusOf(verdict.status);
+    out.status = verdict.status;
     out.lambdaMax = verdict.lambdaMax;
     out.residual = verdict.residual;
     out.products = verdict.products;
     out.verdict = QString::fromLatin1(verdict.verdict());
-    if (verdict.status == core::RunStatus::Finished && verdict.vector.defined())
-        d.lastVector = verdict.vector;
     return out;
 }
 

@@ -2,8 +2,8 @@
 // The finished run the what-if panel asks about, held by the TrainingWorker on its thread: the
 // network at the run's final parameters, its training set, the H and Sigma products over it (kept
 // between tests, so that each new (eta, B) costs only the Lanczos products of the Theorem's
-// operator, the forward pass being cached), the run's (a, s) and the top eigenvector of the
-// previous test, which starts the next one. Worker thread only. Errors (a folder that is not a run,
+// operator, the forward pass being cached), the run's (a, s) and the earlier tests' products
+// (core::StabilityTestMemory), from which the next one starts. Worker thread only. Errors (a folder that is not a run,
 // files of another run, NaN parameters) throw, with a message naming the folder; a cancel returns
 // status Cancelled.
 #include "workers/WorkerTypes.h"

@@ -24,7 +24,6 @@
 #include "train/Trainer.h"
 
 #include <ATen/Parallel.h>
-#include <nlohmann/json.hpp>
 
 #include <QElapsedTimer>
 
@@ -49,12 +48,6 @@ constexpr qint64 kUpdateIntervalMs = 100;
 // Parameter snapshots kept for the trajectory plane (plus the final parameters): enough for a
 // smooth path, and 61 copies of the canonical 784-256x4-10 MLP are ~100 MB.
 constexpr size_t kMaxSnapshots = 60;
-
-MetricsPoint toPoint(const core::MetricsRow& row)
-{
-    return {row.iteration, row.seconds, row.batchLoss, row.trainLoss, row.trainAccuracy, row.testLoss,
-            row.testAccuracy};
-}
 
 // `frame` carries the labels and the trajectory; the grid fills in the rest.
 SurfaceData toSurfaceData(const core::LandscapeGrid& grid, SurfaceData frame)
@@ -212,8 +205,10 @@ void TrainingWorker::train(const TrainingRequest& request)
     TrainingOutcome outcome;
     outcome.jobId = request.jobId;
     try {
-        core::RunConfig config = core::RunConfig::fromJson(nlohmann::json::parse(request.configJson.toStdString()));
-        config.threads = 1;
+        if (!request.config)
+            throw core::InputError(tr("no run config to train").toStdString());
+        core::RunConfig config = *request.config;
+        config.threads = 1;   // the other core stays with the GUI
         d.trainer = std::make_unique<core::Trainer>(config, core::loadRunDatasets(config));
         core::Trainer& trainer = *d.trainer;
         const RunShape shape = runShapeOf(config, trainer.data().train.size());
@@ -238,7 +233,7 @@ void TrainingWorker::train(const TrainingRequest& request)
             pending.etaSeconds = p.etaSeconds;
             pending.batchLoss = p.batchLoss;
             if (p.isEvaluation)
-                pending.rows.push_back(toPoint(p.lastEvaluation));
+                pending.rows.push_back(p.lastEvaluation);
             flush(false);
             if (d.paused.load()) {
                 flush(true);
@@ -274,11 +269,11 @@ void TrainingWorker::train(const TrainingRequest& request)
         outcome.snapshotIterations = QVector<qint64>(d.snapshots.iterations.begin(), d.snapshots.iterations.end());
         flush(true);
         const core::TrainResult& result = d.lastResult;
-        outcome.status = jobStatusOf(result.status);
+        outcome.status = result.status;
         outcome.reason = QString::fromStdString(result.reason);
         outcome.iterations = result.iterations;
         outcome.seconds = result.seconds;
-        outcome.final = toPoint(result.final);
+        outcome.final = result.final;
         outcome.eta = shape.eta;
         outcome.batchSize = shape.batchSize;
         outcome.trainSize = shape.trainSize;
@@ -286,7 +281,7 @@ void TrainingWorker::train(const TrainingRequest& request)
         // InputError (config, data files) and anything else: report it, never take the app down.
         d.trainer.reset();
         d.snapshots.clear();
-        outcome.status = JobStatus::Failed;
+        outcome.status = core::RunStatus::Failed;
         outcome.reason = QString::fromStdString(e.what());
     }
     Q_EMIT trainingFinished(outcome);
@@ -299,7 +294,7 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
     SpectrumResult out;
     out.jobId = request.jobId;
     if (!d.trainer) {
-        out.status = JobStatus::Failed;
+        out.status = core::RunStatus::Failed;
         out.message = tr("Train a run first: the spectrum is that of the parameters a run ends with.");
         Q_EMIT spectrumReady(out);
         return;
@@ -326,7 +321,7 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
         };
         const core::CurvatureReport report =
             core::measureCurvature(trainer.network(), trainer.parameters(), data, curvature, &d.token, progress);
-        out.status = jobStatusOf(report.status);
+        out.status = report.status;
         for (const core::MeasuredValue& value : report.topEigenvalues)
             out.topEigenvalues.push_back(value.value);
         if (report.density) {
@@ -335,7 +330,7 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
         }
         out.message = tr("%1 examples, %2 parameters").arg(report.examples).arg(report.parameters);
     } catch (const std::exception& e) {
-        out.status = JobStatus::Failed;
+        out.status = core::RunStatus::Failed;
         out.message = QString::fromStdString(e.what());
     }
     Q_EMIT spectrumReady(out);
@@ -345,11 +340,12 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
 {
     Impl& d = *m_impl;
     d.begin(request.jobId);
-    const auto finish = [&](JobStatus status, const QString& message) {
+    const auto finish = [&](core::RunStatus status, const QString& message) {
         Q_EMIT analysisFinished(request.jobId, status, message);
     };
     if (!d.trainer) {
-        finish(JobStatus::Failed, tr("Train a run first: the surface is centred on the parameters a run ends with."));
+        finish(core::RunStatus::Failed,
+               tr("Train a run first: the surface is centred on the parameters a run ends with."));
         return;
     }
     try {
@@ -374,8 +370,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             const core::RunStatus status = core::evaluateSurface(network, parameters, data, line, curve, &d.token);
             if (status == core::RunStatus::Finished)
                 Q_EMIT slicesReady({request.jobId, curve.xs, curve.loss, {}});
-            finish(jobStatusOf(status), tr("one parameter: a loss curve of %1 points instead of a surface")
-                                            .arg(line.nx));
+            finish(status, tr("one parameter: a loss curve of %1 points instead of a surface").arg(line.nx));
             return;
         }
         // A snapshot centre: the network holds it for the whole computation (directions are
@@ -385,7 +380,8 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             const std::vector<qint64>& kept = d.snapshots.iterations;
             const auto found = std::find(kept.begin(), kept.end(), request.centreIteration);
             if (found == kept.end()) {
-                finish(JobStatus::Failed, tr("No snapshot was kept at iteration %1.").arg(request.centreIteration));
+                finish(core::RunStatus::Failed,
+                       tr("No snapshot was kept at iteration %1.").arg(request.centreIteration));
                 return;
             }
             parameters.set(d.snapshots.parameters[size_t(found - kept.begin())]);
@@ -408,19 +404,22 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             options.seed = request.seed;
             const core::EigenResult eigen = core::hessianEigenDirections(network, parameters, data, options, &d.token);
             if (eigen.status != core::RunStatus::Finished) {
-                finish(jobStatusOf(eigen.status), tr("the top two Hessian eigenvectors were not computed"));
+                finish(eigen.status, tr("the top two Hessian eigenvectors were not computed"));
                 return;
             }
             if (eigen.pairs.size() < 2) {
-                finish(JobStatus::Failed, tr("Lanczos returned %n of the two top Hessian eigenvectors: no plane to "
-                                             "draw the surface in.", nullptr, int(eigen.pairs.size())));
+                finish(core::RunStatus::Failed,
+                       tr("Lanczos returned %n of the two top Hessian eigenvectors: no plane to "
+                          "draw the surface in.",
+                          nullptr, int(eigen.pairs.size())));
                 return;
             }
             if (!std::isfinite(eigen.pairs[0].value) || !std::isfinite(eigen.pairs[1].value)) {
-                finish(JobStatus::Failed, tr("The top Hessian eigenvalues are not finite (%1, %2): the parameters "
-                                             "are NaN or overflow, so there is no eigenvector plane.")
-                                              .arg(eigen.pairs[0].value)
-                                              .arg(eigen.pairs[1].value));
+                finish(core::RunStatus::Failed,
+                       tr("The top Hessian eigenvalues are not finite (%1, %2): the parameters "
+                          "are NaN or overflow, so there is no eigenvector plane.")
+                           .arg(eigen.pairs[0].value)
+                           .arg(eigen.pairs[1].value));
                 return;
             }
             surface.direction1 = eigen.pairs[0].vector;
@@ -430,7 +429,8 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         } else if (request.directions == SurfaceDirections::TrajectoryPca) {
             const Impl::SnapshotTrail& trail = d.snapshots;
             if (trail.parameters.size() < 2) {
-                finish(JobStatus::Failed, tr("The run kept fewer than two snapshots: train a few iterations first."));
+                finish(core::RunStatus::Failed,
+                       tr("The run kept fewer than two snapshots: train a few iterations first."));
                 return;
             }
             // Around the centre (by default the final parameters, the last snapshot): the path
@@ -469,7 +469,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         update.levelFinished = update.final = true;
         Q_EMIT surfaceUpdate(update);
         if (status != core::RunStatus::Finished || request.directions != SurfaceDirections::TopEigenvectors) {
-            finish(jobStatusOf(status), tr("%1 × %1 points").arg(request.resolution));
+            finish(status, tr("%1 × %1 points").arg(request.resolution));
             return;
         }
 
@@ -489,9 +489,9 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         }
         if (lineStatus == core::RunStatus::Finished)
             Q_EMIT slicesReady({request.jobId, top.xs, top.loss, other.loss});
-        finish(jobStatusOf(lineStatus), tr("%1 × %1 points and two slices").arg(request.resolution));
+        finish(lineStatus, tr("%1 × %1 points and two slices").arg(request.resolution));
     } catch (const std::exception& e) {
-        finish(JobStatus::Failed, QString::fromStdString(e.what()));
+        finish(core::RunStatus::Failed, QString::fromStdString(e.what()));
     }
 }
 
@@ -515,7 +515,7 @@ void TrainingWorker::testStability(const StabilityTestRequest& request)
         out = d.whatIf->test(request);
     } catch (const std::exception& e) {
         d.whatIf.reset();
-        out.status = JobStatus::Failed;
+        out.status = core::RunStatus::Failed;
         out.message = QString::fromStdString(e.what());
     }
     Q_EMIT stabilityTested(out);

@@ -1,8 +1,8 @@
 #pragma once
 // The worker that owns every torch object of the GUI: it lives on its own QThread, trains one
 // run at a time and analyses the parameters the last run ended with (spectrum, loss surface).
-// Requests arrive as queued slot calls; results leave as queued signals carrying plain records
-// (WorkerTypes.h) tagged with the request's job id.
+// Requests arrive as queued calls of its slots (functor invokeMethod); results leave as queued
+// signals carrying plain records (WorkerTypes.h) tagged with the request's job id.
 // Thread-safety: cancel() and setPaused() are called DIRECTLY from the GUI thread (an atomic
 // flag and a lock held for a few instructions: a queued call would wait behind the running job);
 // everything else runs on the worker thread.
@@ -50,7 +50,7 @@ Q_SIGNALS:
     void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
     void slicesReady(const minimascope::ui::SliceResult& slices);
     // How a surface computation ended (the spectrum reports through spectrumReady).
-    void analysisFinished(quint64 jobId, minimascope::ui::JobStatus status, const QString& message);
+    void analysisFinished(quint64 jobId, minimascope::core::RunStatus status, const QString& message);
     void runFolderSaved(quint64 jobId, bool ok, const QString& message);
     void stabilityTested(const minimascope::ui::StabilityTestResult& result);
 

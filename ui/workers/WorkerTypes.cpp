@@ -4,28 +4,6 @@
 
 namespace minimascope::ui {
 
-JobStatus jobStatusOf(core::RunStatus status)
-{
-    switch (status) {
-    case core::RunStatus::Finished: return JobStatus::Finished;
-    case core::RunStatus::Cancelled: return JobStatus::Cancelled;
-    case core::RunStatus::Diverged: return JobStatus::Diverged;
-    case core::RunStatus::Failed: return JobStatus::Failed;
-    }
-    return JobStatus::Failed;
-}
-
-QString toString(JobStatus status)
-{
-    switch (status) {
-    case JobStatus::Finished: return QCoreApplication::translate("JobStatus", "finished");
-    case JobStatus::Cancelled: return QCoreApplication::translate("JobStatus", "cancelled");
-    case JobStatus::Diverged: return QCoreApplication::translate("JobStatus", "diverged");
-    case JobStatus::Failed: return QCoreApplication::translate("JobStatus", "failed");
-    }
-    return QCoreApplication::translate("JobStatus", "failed");
-}
-
 QString toString(SurfaceDirections directions)
 {
     switch (directions) {
@@ -42,6 +20,8 @@ QString toString(SurfaceDirections directions)
 void registerWorkerMetaTypes()
 {
     // Queued connections copy their arguments through the meta-type system.
+    qRegisterMetaType<core::RunStatus>();
+    qRegisterMetaType<core::MetricsRow>();
     qRegisterMetaType<TrainingRequest>();
     qRegisterMetaType<SpectrumRequest>();
     qRegisterMetaType<TrainingStart>();
@@ -49,7 +29,6 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<TrainingOutcome>();
     qRegisterMetaType<AnalysisProgress>();
     qRegisterMetaType<SpectrumResult>();
-    qRegisterMetaType<JobStatus>();
     qRegisterMetaType<LandscapeRequest>();
     qRegisterMetaType<SurfaceUpdate>();
     qRegisterMetaType<SliceResult>();

@@ -1,19 +1,26 @@
 #pragma once
-// Plain records the worker thread hands to the GUI thread through queued signals: copies of
-// the core's numbers with no torch types, so that ui/ headers stay free of LibTorch. Every
-// record carries the job id of the request that produced it; the GUI drops stale ones.
+// Records the worker thread hands to the GUI thread through queued signals, and the meta-types
+// of the torch-free core records they carry as they are (core::RunStatus, core::MetricsRow), so
+// that ui/ headers stay free of LibTorch. Every record carries the job id of the request that
+// produced it; the GUI drops stale ones.
 // registerWorkerMetaTypes() must run once before the first queued connection.
 #include "SurfaceData.h"
 
 #include "analysis/StabilityBounds.h"
 #include "common/RunStatus.h"
+#include "train/TrainProgress.h"
 
 #include <QMetaType>
 #include <QString>
 #include <QVector>
 
 #include <limits>
+#include <memory>
 #include <vector>
+
+namespace minimascope::core {
+struct RunConfig;   // train/RunConfig.h: its header reaches torch through DatasetSpec.h and ModelSpec.h
+}   // namespace minimascope::core
 
 namespace minimascope::ui {
 
@@ -28,12 +35,14 @@ struct RunShape {
     QString label;           // e.g. "sgd η=0.2 B=10"
 };
 
-// What to train: the run config as JSON (validated again by the core on the worker) and the
-// curvature cadence: measure a and s every `curvatureEvery` iterations (0 = never) on the
-// first `curvatureSubset` training examples (0 = all), and once at the end.
+// What to train: the run config the setup panel validated, which the worker uses as it is
+// (shared and never changed, so that copies across threads are cheap and this header needs no
+// torch), and the curvature cadence: measure a and s every `curvatureEvery` iterations
+// (0 = never) on the first `curvatureSubset` training examples (0 = all), and once at the end.
+// A request without a config fails (status Failed).
 struct TrainingRequest {
     quint64 jobId = 0;
-    QString configJson;
+    std::shared_ptr<const core::RunConfig> config;
     qint64 curvatureEvery = 0;
     bool curvatureAtEnd = true;
     bool nonUniformity = true;
@@ -89,18 +98,8 @@ struct SliceResult {
     std::vector<double> alongRandom;
 };
 
-// One evaluation of the full training and test sets (core::MetricsRow). NaN = not measured.
-struct MetricsPoint {
-    qint64 iteration = 0;
-    double seconds = 0.0;
-    double batchLoss = 0.0;
-    double trainLoss = 0.0;
-    double trainAccuracy = 0.0;
-    double testLoss = 0.0;
-    double testAccuracy = 0.0;
-};
-
-// One curvature measurement during training (core::CurvatureSample): a and s.
+// One curvature measurement during training: a and s of a core::CurvatureSample, whose header
+// (analysis/CurvatureTracker.h) holds tensors and reaches torch, so the GUI gets this copy.
 struct CurvaturePoint {
     qint64 iteration = 0;
     double sharpness = 0.0;
@@ -116,7 +115,7 @@ struct TrainingUpdate {
     double seconds = 0.0;
     double etaSeconds = 0.0;      // NaN when unknown
     double batchLoss = 0.0;
-    QVector<MetricsPoint> rows;
+    QVector<core::MetricsRow> rows;   // one per evaluation; NaN = not measured
     QVector<CurvaturePoint> samples;
 };
 
@@ -126,16 +125,14 @@ struct TrainingStart {
     RunShape shape;
 };
 
-enum class JobStatus { Finished, Cancelled, Diverged, Failed };
-
 // How a training run ended, with the numbers the stability diagram needs.
 struct TrainingOutcome {
     quint64 jobId = 0;
-    JobStatus status = JobStatus::Finished;
+    core::RunStatus status = core::RunStatus::Finished;
     QString reason;               // the core's stop reason, or the error message for Failed
     qint64 iterations = 0;
     double seconds = 0.0;
-    MetricsPoint final;
+    core::MetricsRow final;
     double eta = 0.0;             // learning rate
     qint64 batchSize = 0;         // effective B
     qint64 trainSize = 0;         // n
@@ -153,7 +150,7 @@ struct AnalysisProgress {
 // The Hessian spectrum of the current parameters (SLQ density and the top eigenvalues).
 struct SpectrumResult {
     quint64 jobId = 0;
-    JobStatus status = JobStatus::Finished;
+    core::RunStatus status = core::RunStatus::Finished;
     QString message;
     std::vector<double> grid;
     std::vector<double> density;
@@ -165,7 +162,7 @@ struct SpectrumResult {
 // computes. runDir names a saved run folder (its final parameters over its training set, loaded
 // as analyze loads them); empty = the run last trained in the app. eta <= 0 or batchSize <= 0:
 // the run's own. The first test of a run starts Lanczos as analyze does (so it repeats analyze's
-// number); later ones start from the previous test's top eigenvector.
+// number); later ones start from the best vector in the span of the earlier tests' products.
 struct StabilityTestRequest {
     quint64 jobId = 0;
     QString runDir;
@@ -180,7 +177,7 @@ struct StabilityTestRequest {
 // the Theorem's lambda_max{(I - eta H)^2 + eta^2 c Sigma} at the asked (eta, B).
 struct StabilityTestResult {
     quint64 jobId = 0;
-    JobStatus status = JobStatus::Finished;
+    core::RunStatus status = core::RunStatus::Finished;
     QString message;                // the error for Failed
     RunShape run;                   // the run's own eta, B, n and draw
     double sharpness = std::numeric_limits<double>::quiet_NaN();       // a of the run's minimum
@@ -195,14 +192,13 @@ struct StabilityTestResult {
     double seconds = 0.0;           // wall time of the test alone
 };
 
-// The worker-side name of how the core says a computation ended.
-JobStatus jobStatusOf(core::RunStatus status);
-QString toString(JobStatus status);
 QString toString(SurfaceDirections directions);
 void registerWorkerMetaTypes();
 
 } // namespace minimascope::ui
 
+Q_DECLARE_METATYPE(minimascope::core::RunStatus)
+Q_DECLARE_METATYPE(minimascope::core::MetricsRow)
 Q_DECLARE_METATYPE(minimascope::ui::TrainingRequest)
 Q_DECLARE_METATYPE(minimascope::ui::SpectrumRequest)
 Q_DECLARE_METATYPE(minimascope::ui::LandscapeRequest)
@@ -213,6 +209,5 @@ Q_DECLARE_METATYPE(minimascope::ui::TrainingUpdate)
 Q_DECLARE_METATYPE(minimascope::ui::TrainingOutcome)
 Q_DECLARE_METATYPE(minimascope::ui::AnalysisProgress)
 Q_DECLARE_METATYPE(minimascope::ui::SpectrumResult)
-Q_DECLARE_METATYPE(minimascope::ui::JobStatus)
 Q_DECLARE_METATYPE(minimascope::ui::StabilityTestRequest)
 Q_DECLARE_METATYPE(minimascope::ui::StabilityTestResult)
