@@ -3,6 +3,7 @@
 // Its options are parsed with the other commands' (CliArguments.cpp, `asymmetry --help`).
 // Returns the exit code; throws InputError for bad input (exit code 2).
 #include "Commands.h"
+#include "ProgressPrinter.h"
 #include "RunAtParameters.h"
 
 #include "common/CancelToken.h"
@@ -19,7 +20,6 @@
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -83,16 +83,10 @@ int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel)
                  network->describe().c_str(), static_cast<long long>(examples.size()), a.split.c_str(),
                  static_cast<long long>(options.count), static_cast<long long>(options.points));
 
-    auto lastPrint = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-    const auto progress = [&lastPrint](int64_t done, int64_t total) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastPrint < std::chrono::milliseconds(500) && done < total)
-            return;
-        lastPrint = now;
-        std::fprintf(stderr, "  direction %lld/%lld\n", static_cast<long long>(done), static_cast<long long>(total));
-    };
+    ProgressPrinter printer(stderr);
     const core::AsymmetryScan scan = core::scanAsymmetricDirections(*network, parameters, examples, options, &cancel,
-                                                                    progress);
+                                                                    printer.countingSink("directions"));
+    printer.finish();
 
     std::printf("%lld of %lld directions (%g, %s, %g, %g)-asymmetric (r, p, c, zeta; p free when 0)\n",
                 static_cast<long long>(scan.asymmetricCount), static_cast<long long>(scan.directions.size()),

@@ -3,7 +3,9 @@
 #include "common/InputError.h"
 #include "io/ConfigOverrides.h"
 #include "io/NumberFormat.h"
+#include "io/ResourceLibrary.h"
 #include "io/StrictJson.h"
+#include "train/RunConfig.h"
 
 #include <CLI/CLI.hpp>
 
@@ -38,6 +40,10 @@ constexpr int64_t kMaxConvexity = 101;      // two Lanczos solves a point
 // Caps that keep a typo from asking for hours of gradients (asymmetry).
 constexpr int64_t kMaxAsymmetryDirections = 10000;
 constexpr int64_t kMaxAsymmetryPoints = 1001;
+// fdc: one full-data loss a point; a million points is far beyond any scatter plot.
+constexpr int64_t kMaxFdcPoints = 1000000;
+constexpr int64_t kMaxFdcDistances = 10001;
+constexpr double kMaxFdcDistance = 1e6;     // beyond it every float32 loss is inf or NaN
 constexpr int64_t kMaxTopK = 1000;          // each eigenpair keeps a vector as long as the parameters
 constexpr int64_t kMaxSolverSteps = 100000; // Hessian-vector products or ascent steps
 constexpr int64_t kMaxWorkers = 256;        // study child processes at once
@@ -210,6 +216,23 @@ void addJson(CLI::App* command, CliArguments& args)
                       "print the summary on stdout as one JSON object (the human-readable lines go to stderr)");
 }
 
+// --set KEY=VALUE: a config override (train, fdc), `example` shown in the help.
+void addSet(CLI::App* command, CliArguments& args, const std::string& example)
+{
+    addChecked(command, "--set", "KEY=VALUE",
+               "override any config key, e.g. --set " + example
+                   + " (VALUE is JSON\n"
+                     "when it parses as JSON, a string otherwise). Repeatable; applied in order.",
+               [&args](const std::string& assignment) {
+                   const size_t eq = assignment.find('=');
+                   if (eq == std::string::npos || eq == 0)
+                       throw InputError("--set needs KEY=VALUE, got '" + core::excerptForMessage(assignment) + "'");
+                   args.overrides.emplace_back(assignment.substr(0, eq),
+                                               parseValue("--set " + core::excerptForMessage(assignment.substr(0, eq)),
+                                                          assignment.substr(eq + 1)));
+               });
+}
+
 void addTrain(CLI::App& app, CliArguments& args)
 {
     CLI::App* train = app.add_subcommand("train", "train a network from a config file or a preset");
@@ -233,17 +256,7 @@ void addTrain(CLI::App& app, CliArguments& args)
                    if (!(args.checkpointSeconds >= 0.0 && args.checkpointSeconds <= 1e7))
                        throw InputError("option --checkpoint-every needs seconds between 0 and 1e7");
                });
-    addChecked(train, "--set", "KEY=VALUE",
-               "override any config key, e.g. --set optimizer.momentum=0.9 (VALUE is JSON\n"
-               "when it parses as JSON, a string otherwise). Repeatable; applied in order.",
-               [&args](const std::string& assignment) {
-                   const size_t eq = assignment.find('=');
-                   if (eq == std::string::npos || eq == 0)
-                       throw InputError("--set needs KEY=VALUE, got '" + core::excerptForMessage(assignment) + "'");
-                   args.overrides.emplace_back(
-                       assignment.substr(0, eq),
-                       parseValue("--set " + core::excerptForMessage(assignment.substr(0, eq)), assignment.substr(eq + 1)));
-               });
+    addSet(train, args, "optimizer.momentum=0.9");
     for (const Shortcut& s : kShortcuts) {
         const std::string flag = s.flag, key = s.key;
         addChecked(train, flag, s.type, "= --set " + key + "=" + s.type + " (" + s.description + ")",
@@ -410,6 +423,31 @@ void addLandscape(CLI::App& app, CliArguments& args)
     landscape->add_flag("--recompute-bn", l.recomputeBatchNorm,
                         "recompute BatchNorm statistics at each point (on the training subset) before\n"
                         "evaluating in eval mode; default: the stored running statistics");
+    addChecked(landscape, "--vary", "NAMES",
+               "random directions move only the parameters whose names start with one of\n"
+               "these (comma-separated, e.g. linear0 for an MLP's first layer: weight and\n"
+               "bias); the others stay at the centre (default: all)",
+               [&l](const std::string& text) {
+                   l.vary.clear();
+                   std::string word;
+                   for (size_t i = 0; i <= text.size(); ++i) {
+                       if (i < text.size() && text[i] != ',') {
+                           word += text[i];
+                           continue;
+                       }
+                       if (word.empty())
+                           throw InputError("option --vary needs comma-separated parameter names, got '"
+                                            + core::excerptForMessage(text) + "'");
+                       l.vary.push_back(word);
+                       word.clear();
+                   }
+               });
+    addChecked(
+        landscape, "--plateau-tolerance", "X",
+        "a point is flat when its in-plane slope is below X times the slope of a ramp\n"
+        "climbing the grid's whole loss range across it; the flat points above the\n"
+        "lowest tenth of the range are plateaus, counted in the .json (default 0.01)",
+        [&l](const std::string& text) { l.plateauTolerance = parseAbove("--plateau-tolerance", text, 0.0, 1e6); });
     addJson(landscape, args);
     addVerbosity(landscape, args);
 }
@@ -467,6 +505,95 @@ void addAsymmetry(CLI::App& app, CliArguments& args)
                      "(default DIR/asymmetry)")
         ->type_name("PREFIX");
     addVerbosity(asymmetry, args);
+}
+
+// --distances: "D1,D2,..." or "A:B:K" (K evenly spaced from A to B, both included).
+std::vector<double> parseDistances(const std::string& text)
+{
+    const auto fail = [&text]() {
+        return InputError("option --distances needs D1,D2,... or A:B:K with distances in [0, "
+                          + std::to_string(static_cast<int64_t>(kMaxFdcDistance)) + "] (and A < B, K in [2, "
+                          + std::to_string(kMaxFdcDistances) + "]), got '" + core::excerptForMessage(text) + "'");
+    };
+    const auto number = [&fail](const std::string& word) {
+        try {
+            size_t used = 0;
+            const double value = std::stod(word, &used);
+            if (used == word.size() && std::isfinite(value) && value >= 0.0 && value <= kMaxFdcDistance)
+                return value;
+        } catch (const std::exception&) {
+        }
+        throw fail();
+    };
+    const auto split = [](const std::string& all, char separator) {
+        std::vector<std::string> parts{""};
+        for (const char c : all) {
+            if (c == separator)
+                parts.emplace_back();
+            else
+                parts.back() += c;
+        }
+        return parts;
+    };
+    std::vector<double> distances;
+    if (text.find(':') != std::string::npos) {
+        const std::vector<std::string> parts = split(text, ':');
+        if (parts.size() != 3)
+            throw fail();
+        const double from = number(parts[0]), to = number(parts[1]);
+        int64_t count = 0;
+        try {
+            count = parseInteger("--distances K", parts[2], 2, kMaxFdcDistances);
+        } catch (const InputError&) {
+            throw fail();
+        }
+        if (!(from < to))
+            throw fail();
+        for (int64_t k = 0; k < count; ++k)
+            distances.push_back(from + (to - from) * static_cast<double>(k) / static_cast<double>(count - 1));
+        return distances;
+    }
+    for (const std::string& word : split(text, ','))
+        distances.push_back(number(word));
+    if (static_cast<int64_t>(distances.size()) > kMaxFdcDistances)
+        throw fail();
+    return distances;
+}
+
+void addFdc(CLI::App& app, CliArguments& args)
+{
+    FdcArguments& f = args.fdc;
+    CLI::App* fdc = app.add_subcommand(
+        "fdc", "fitness-distance correlation around the teacher of a teacher-student config (docs/landscape.md)");
+    setUsage(fdc, std::string(kProgram) + " fdc (--config FILE | --preset NAME) [OPTIONS]");
+    fdc->add_option("--config", args.configPath,
+                    "a run config on the teacher-student data set whose model has the teacher's\n"
+                    "architecture (a run folder's config.json works too)")
+        ->type_name("FILE");
+    fdc->add_option("--preset", args.presetName, "a shipped preset instead of --config (e.g. teacher-student-small)")
+        ->type_name("NAME");
+    addSet(fdc, args, "dataset.noise=0");
+    addChecked(fdc, "--distances", "LIST|A:B:K",
+               "distances |w - w*| from the teacher's weights, in parameter units: D1,D2,...\n"
+               "or K evenly spaced from A to B (default "
+                   + f.distancesText + ")",
+               [&f](const std::string& text) {
+                   f.distances = parseDistances(text);
+                   f.distancesText = text;
+               });
+    addCount(fdc, "--samples", "K", "random directions (points) per distance (default 20)", f.samples, 1,
+             kMaxFdcPoints);
+    addChecked(fdc, "--seed", "S", "seed of the directions (default: the config's)", [&f](const std::string& text) {
+        f.seed = static_cast<uint64_t>(parseInteger("--seed", text, 0, std::numeric_limits<int64_t>::max()));
+        f.seedGiven = true;
+    });
+    addCount(fdc, "--subset", "N", "evaluate on the first N training examples (default: all)", f.subset, 1);
+    addCount(fdc, "--threads", "T", "evaluation threads (default 0 = both cores)", f.threads, 0, kMaxThreads);
+    fdc->add_option("--out", f.outPrefix,
+                    "output prefix: PREFIX.json (everything, with r) and PREFIX.csv (the scatter:\n"
+                    "distance, seed, loss) (default runs/<config or preset name>-fdc)")
+        ->type_name("PREFIX");
+    addVerbosity(fdc, args);
 }
 
 void addStudy(CLI::App& app, CliArguments& args)
@@ -638,6 +765,14 @@ void checkRequired(const CliArguments& args)
         throw InputError("landscape needs --run DIR");
     if (args.command == "asymmetry" && args.asymmetry.runDir.empty())
         throw InputError("asymmetry needs --run DIR");
+    if (args.command == "fdc") {
+        if (args.configPath.empty() == args.presetName.empty())
+            throw InputError("fdc needs exactly one of --config FILE or --preset NAME");
+        const auto distances = static_cast<int64_t>(args.fdc.distances.size());
+        if (distances * args.fdc.samples > kMaxFdcPoints)
+            throw InputError("options --distances and --samples ask for " + std::to_string(distances) + " x "
+                             + std::to_string(args.fdc.samples) + " points, at most " + std::to_string(kMaxFdcPoints));
+    }
     if (args.command == "figures" && args.figures.runDir.empty())
         throw InputError("figures needs --run DIR");
     if (args.command == "reproduce" && !args.reproduce.list && (args.reproduce.name.empty() || args.reproduce.dir.empty()))
@@ -694,6 +829,7 @@ CliArguments parseArgumentWords(std::vector<std::string> words)
     addFigures(app, args);
     addLandscape(app, args);
     addAsymmetry(app, args);
+    addFdc(app, args);
     CLI::App* presets = app.add_subcommand("presets", "list the shipped presets, each with what it shows");
     addVerbosity(presets, args);
     CLI::App* demos = app.add_subcommand("demos", "list the teaching demos: name, seconds, title");
@@ -742,18 +878,27 @@ CliArguments parseArgumentWords(std::vector<std::string> words)
     }
     if (args.quiet && args.verbose)
         throw InputError("--quiet and --verbose exclude each other");
+    if (args.command == "fdc" && args.fdc.distances.empty())
+        args.fdc.distances = parseDistances(args.fdc.distancesText);
     checkRequired(args);
     return args;
 }
 
-void applyOverrides(nlohmann::json& config, const std::vector<std::pair<std::string, nlohmann::json>>& overrides)
+core::RunConfig loadRunConfig(const CliArguments& args, std::string& configPath)
 {
-    for (const auto& [key, value] : overrides) {
+    configPath = args.presetName.empty() ? args.configPath : core::findResource("presets", args.presetName);
+    nlohmann::json document = core::parseStrictJson(core::readWholeFile(configPath), configPath);
+    for (const auto& [key, value] : args.overrides) {
         try {
-            core::applyOverride(config, key, value);
+            core::applyOverride(document, key, value);
         } catch (const InputError& e) {
             throw InputError(std::string(e.what()) + " in an override");
         }
+    }
+    try {
+        return core::RunConfig::fromJson(document);
+    } catch (const InputError& e) {
+        throw InputError(configPath + ": " + e.what());
     }
 }
 

@@ -9,6 +9,10 @@
 #include <utility>
 #include <vector>
 
+namespace minimascope::core {
+struct RunConfig;
+}
+
 namespace minimascope::cli {
 
 // Options of `analyze`.
@@ -63,6 +67,8 @@ struct LandscapeArguments {
     std::string outPrefix;                    // --out PREFIX (default RUN/landscape_<directions>)
     int64_t convexity = 0;                    // --convexity N: an N x N convexity map too (0 = none)
     bool recomputeBatchNorm = false;          // --recompute-bn: BatchNorm statistics recomputed at each point
+    double plateauTolerance = 0.01;           // --plateau-tolerance: flat below this share of the range's ramp
+    std::vector<std::string> vary;            // --vary PREFIX,...: random directions only in these parameters
 };
 
 // Options of `asymmetry` (the asymmetric-valley scan, core/landscape/AsymmetricValleys.h).
@@ -82,6 +88,19 @@ struct AsymmetryArguments {
     std::string split = "train";   // --split train|test
     int threads = 0;               // --threads (0 = both cores)
     std::string outPrefix;         // --out PREFIX (default RUN/asymmetry)
+};
+
+// Options of `fdc` (fitness-distance correlation around the teacher of a teacher-student config,
+// core/landscape/FitnessDistance.h); the config comes from CliArguments' --config / --preset / --set.
+struct FdcArguments {
+    std::vector<double> distances;           // --distances LIST or A:B:K (empty = the default below)
+    std::string distancesText = "0:20:21";   // as given, for the recompute line
+    int64_t samples = 20;                    // --samples K points per distance
+    uint64_t seed = 0;                       // --seed (default: the config's)
+    bool seedGiven = false;
+    int64_t subset = 0;      // --subset: first N training examples; 0 = all
+    int threads = 0;         // --threads (0 = both cores)
+    std::string outPrefix;   // --out PREFIX (default runs/<config or preset name>-fdc)
 };
 
 // Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).
@@ -115,19 +134,20 @@ struct ReproduceArguments {
 };
 
 struct CliArguments {
-    std::string command;   // "train", "analyze", "figures", "landscape", "asymmetry",
+    std::string command;   // "train", "analyze", "figures", "landscape", "asymmetry", "fdc",
                            // "presets", "demos", "study", "reproduce" or "help"
     AnalyzeArguments analyze;
     FiguresArguments figures;
     LandscapeArguments landscape;
     AsymmetryArguments asymmetry;
+    FdcArguments fdc;
     TrackArguments track;
     StudyArguments study;
     ReproduceArguments reproduce;
-    std::string configPath;                   // --config
-    std::string presetName;                   // --preset
+    std::string configPath;                   // --config (train, fdc)
+    std::string presetName;                   // --preset (train, fdc)
     std::string outDir;                       // --out
-    std::vector<std::pair<std::string, nlohmann::json>> overrides;   // --set and the shortcut flags
+    std::vector<std::pair<std::string, nlohmann::json>> overrides;   // --set (train, fdc) and train's shortcut flags
     bool overwrite = false;                   // train: replace the run in --out
     double checkpointSeconds = 60.0;          // train: --checkpoint-every SECONDS (0 = none)
     bool quiet = false;                       // every command: --quiet (only the result on stdout)
@@ -143,7 +163,8 @@ CliArguments parseArguments(int argc, char** argv);
 // The same for the words after the program's name (reproduce's follow-up commands).
 CliArguments parseArgumentWords(std::vector<std::string> words);
 
-// Applies "a.b.c" = value overrides to a config document (creating objects as needed).
-void applyOverrides(nlohmann::json& config, const std::vector<std::pair<std::string, nlohmann::json>>& overrides);
+// The run config --config FILE or --preset NAME names, with the --set overrides applied, validated;
+// `configPath` receives the file it came from (for messages and default output names).
+core::RunConfig loadRunConfig(const CliArguments& args, std::string& configPath);
 
 } // namespace minimascope::cli

@@ -28,6 +28,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel);
 int runStudyCommand(const CliArguments& args, const core::CancelToken& cancel);
 // `asymmetry`: asymmetric valleys along random filter-normalized directions; the words after it.
 int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel);
+// `fdc`: the fitness-distance correlation around a teacher-student config's teacher.
+int runFitnessDistance(const CliArguments& args, const core::CancelToken& cancel);
 // Only in builds with the GUI libraries (MINIMASCOPE_HAVE_FIGURES).
 int runFigures(const CliArguments& args);
 // The density and top eigenvalues of an `analyze` report (analysis.json) into `plot`; throws

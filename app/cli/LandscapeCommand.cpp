@@ -15,6 +15,7 @@
 #include "landscape/LossSurface.h"
 #include "landscape/RunTrajectory.h"
 #include "landscape/SurfaceExport.h"
+#include "landscape/SurfacePlateaus.h"
 #include "landscape/TrajectoryPca.h"
 #include "landscape/WeightSymmetry.h"
 #include "models/FlatParameters.h"
@@ -179,6 +180,46 @@ Plane permutationPlane(const LandscapeArguments& a, core::Network& network, core
     return plane;
 }
 
+// --vary: zeroes a direction outside the parameters whose names start with one of the prefixes
+// (after its normalization), so that the plane moves only those: e.g. the hidden layer of the XOR
+// 2-2-1 net, whose saturating units make the plateaus a linear output layer would hide.
+at::Tensor restrictDirection(const core::FlatParameters& parameters, at::Tensor direction,
+                             const std::vector<std::string>& prefixes)
+{
+    std::vector<bool> used(prefixes.size(), false);
+    std::string names;
+    for (size_t k = 0; k < parameters.slices().size(); ++k) {
+        const std::string& name = parameters.slices()[k].name;
+        names += (k == 0 ? "" : ", ") + name;
+        bool kept = false;
+        for (size_t p = 0; p < prefixes.size(); ++p)
+            if (name.rfind(prefixes[p], 0) == 0)
+                kept = used[p] = true;
+        if (!kept)
+            parameters.slice(direction, k).zero_();
+    }
+    for (size_t p = 0; p < prefixes.size(); ++p)
+        if (!used[p])
+            throw core::InputError("option --vary: no parameter name starts with '" + prefixes[p]
+                                   + "' (the model's: " + names + ")");
+    return direction;
+}
+
+// --plateau-tolerance for the recompute line, when not the default.
+std::string plateauFlag(double tolerance)
+{
+    return tolerance != core::PlateauOptions{}.slopeTolerance ? " --plateau-tolerance " + std::to_string(tolerance)
+                                                              : std::string();
+}
+
+std::string varyFlag(const std::vector<std::string>& prefixes)
+{
+    std::string flag;
+    for (size_t p = 0; p < prefixes.size(); ++p)
+        flag += (p == 0 ? " --vary " : ",") + prefixes[p];
+    return flag;
+}
+
 Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, core::Network& network,
                   core::FlatParameters& parameters, const core::Dataset& data, const at::Tensor& origin,
                   const core::CancelToken& cancel)
@@ -186,10 +227,15 @@ Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, cor
     if (a.directions == "random") {
         const core::DirectionNormalization normalization = core::parseDirectionNormalization(a.normalization);
         const bool ignore = !a.keepBiasAndBatchNorm;
+        // Each draw restricted to the --vary parameters (if any) before the pair is orthogonalized.
+        const auto draw = [&](uint64_t seed) {
+            const at::Tensor d = core::randomDirection(parameters, normalization, ignore, seed);
+            return a.vary.empty() ? d : restrictDirection(parameters, d, a.vary);
+        };
         Plane plane;
-        plane.direction1 = core::randomDirection(parameters, normalization, ignore, a.seed);
+        plane.direction1 = draw(a.seed);
         if (a.dimensions == 2) {
-            plane.direction2 = core::randomDirection(parameters, normalization, ignore, a.seed + 1);
+            plane.direction2 = draw(a.seed + 1);
             if (a.orthogonalize)
                 plane.direction2 = core::orthogonalizeAgainst(plane.direction1, plane.direction2);
         }
@@ -197,6 +243,8 @@ Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, cor
                              {"bias_and_batchnorm", ignore ? "zeroed" : "kept"},
                              {"seeds", {a.seed, a.seed + 1}},
                              {"orthogonalized", a.orthogonalize}};
+        if (!a.vary.empty())
+            plane.description["varied"] = a.vary;
         return plane;
     }
     if (a.directions == "eigen")
@@ -250,6 +298,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         a.dimensions = 1;
     if (a.directions == "barycentric" || a.directions == "bilinear")
         a.dimensions = 2;
+    if (!a.vary.empty() && a.directions != "random")
+        throw core::InputError("--vary restricts random directions only, not --directions " + a.directions);
     if (a.convexity > 0 && (a.dimensions == 1 || a.directions == "bilinear"))
         throw core::InputError("--convexity needs a plane: not with --dims 1, interpolate or bilinear");
     const RunAtParameters loaded = openRunAtParameters(a.runDir, a.parametersDir, a.split, a.subset);
@@ -372,16 +422,18 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                                            : "eval (stored running statistics)"},
         {"status", core::toString(status)},
         {"seconds", seconds},
-        {"recompute", "minimascope-cli landscape --run " + a.runDir + " --params " + parametersDir + " --directions " +
-                          a.directions + " --dims " + std::to_string(a.dimensions) + " --resolution " +
-                          std::to_string(a.resolution) + " --seed " + std::to_string(a.seed) + " --split " + a.split +
-                          (a.subset > 0 ? " --subset " + std::to_string(a.subset) : std::string()) +
-                          (a.directions == "random" ? " --normalization " + a.normalization : std::string()) +
-                          (a.keepBiasAndBatchNorm ? " --keep-bias-bn" : "") + (a.orthogonalize ? " --orthogonalize" : "") +
-                          (a.rangeGiven ? " --range " + std::to_string(a.rangeMin) + "," + std::to_string(a.rangeMax)
-                                        : std::string()) +
-                          (a.convexity > 0 ? " --convexity " + std::to_string(a.convexity) : std::string()) +
-                          (a.recomputeBatchNorm ? " --recompute-bn" : "") + toFlags},
+        {"recompute", "minimascope-cli landscape --run " + a.runDir + " --params " + parametersDir + " --directions "
+                          + a.directions + " --dims " + std::to_string(a.dimensions) + " --resolution "
+                          + std::to_string(a.resolution) + " --seed " + std::to_string(a.seed) + " --split " + a.split
+                          + (a.subset > 0 ? " --subset " + std::to_string(a.subset) : std::string())
+                          + (a.directions == "random" ? " --normalization " + a.normalization : std::string())
+                          + (a.keepBiasAndBatchNorm ? " --keep-bias-bn" : "")
+                          + (a.orthogonalize ? " --orthogonalize" : "")
+                          + (a.rangeGiven ? " --range " + std::to_string(a.rangeMin) + "," + std::to_string(a.rangeMax)
+                                          : std::string())
+                          + (a.convexity > 0 ? " --convexity " + std::to_string(a.convexity) : std::string())
+                          + (a.recomputeBatchNorm ? " --recompute-bn" : "") + varyFlag(a.vary)
+                          + plateauFlag(a.plateauTolerance) + toFlags},
     };
     if (a.directions == "permutation" && request.xMin == 0.0 && request.xMax == 1.0 &&
         status == core::RunStatus::Finished) {
@@ -390,6 +442,17 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         description["barrier"] = {{"value", barrier}, {"alpha", where}};
         std::printf("barrier between the twins: %.6g at alpha = %.3g (loss %.6g at both ends)\n", barrier, where,
                     grid.loss.front());
+    }
+    if (status == core::RunStatus::Finished) {
+        // Flat regions of the picture above its lowest level (SurfacePlateaus.h): Hamey's and
+        // Gallagher's plateaus, counted on the grid.
+        core::PlateauOptions plateauOptions;
+        plateauOptions.slopeTolerance = a.plateauTolerance;
+        const core::PlateauSummary plateaus = core::measurePlateaus(grid, plateauOptions);
+        description["plateaus"] = plateaus.toJson();
+        std::printf("plateaus: %.1f %% of the points flat (slope <= %.3g), %.1f %% flat above the lowest tenth of "
+                    "the loss range\n",
+                    100.0 * plateaus.flatFraction, plateaus.slopeThreshold, 100.0 * plateaus.plateauFraction);
     }
     std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
     const core::RunStatus convexityStatus =

@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace minimascope::cli {
 
@@ -87,6 +89,15 @@ void ProgressPrinter::update(const core::TrainProgress& p)
 double ProgressPrinter::steadyEta(int64_t done, int64_t total, double seconds)
 {
     return done > 0 && total >= done ? seconds * static_cast<double>(total - done) / static_cast<double>(done) : -1.0;
+}
+
+core::CountProgress ProgressPrinter::countingSink(std::string what)
+{
+    const auto start = std::chrono::steady_clock::now();
+    return [this, what = std::move(what), start](int64_t done, int64_t total) {
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        update(WorkProgress{what, done, total, seconds, steadyEta(done, total, seconds), {}});
+    };
 }
 
 void ProgressPrinter::finish()

@@ -2,6 +2,7 @@
 // Prints the progress of long work to stderr (training, each analyze quantity, a landscape's
 // points): an updating bar with ETA on a terminal, redrawn at most 10 times a second, plain
 // lines (at most one every 2 s; with --verbose every 0.5 s) when stderr is a file or a pipe.
+#include "common/CountProgress.h"
 #include "train/TrainProgress.h"
 
 #include <cstdint>
@@ -25,6 +26,10 @@ public:
     void update(const WorkProgress& progress);
     void update(const core::TrainProgress& progress);
     void finish();   // ends the bar's line
+
+    // A sink for work counted in units of `what` (core::CountProgress): each report carries the
+    // time since this call and a steady ETA. The printer must outlive the sink.
+    core::CountProgress countingSink(std::string what);
 
     // The ETA of work that has gone at a steady pace: seconds * (total - done) / done.
     static double steadyEta(int64_t done, int64_t total, double seconds);

@@ -24,15 +24,8 @@ namespace minimascope::cli {
 
 int runTrain(const CliArguments& args, const core::CancelToken& cancel)
 {
-    const std::string configPath = args.presetName.empty() ? args.configPath : core::findResource("presets", args.presetName);
-    nlohmann::json document = core::parseStrictJson(core::readWholeFile(configPath), configPath);
-    applyOverrides(document, args.overrides);
-    core::RunConfig config;
-    try {
-        config = core::RunConfig::fromJson(document);
-    } catch (const core::InputError& e) {
-        throw core::InputError(configPath + ": " + e.what());
-    }
+    std::string configPath;
+    const core::RunConfig config = loadRunConfig(args, configPath);
     const std::string outDir = !args.outDir.empty()
                                    ? args.outDir
                                    : "runs/" + std::filesystem::path(configPath).stem().string();

@@ -184,6 +184,8 @@ int runCommand(const CliArguments& args)
         return cli::runAnalyze(args, g_cancel);
     if (args.command == "asymmetry")
         return cli::runAsymmetry(args, g_cancel);
+    if (args.command == "fdc")
+        return cli::runFitnessDistance(args, g_cancel);
     if (args.command == "figures") {
 #ifdef MINIMASCOPE_HAVE_FIGURES
         return cli::runFigures(args);

@@ -22,8 +22,10 @@ Dataset generate(const DatasetSpec& spec, int64_t n, uint64_t seed)
         return makeBlobs(n, spec.syntheticClasses, 1.0 + spec.noise, seed);
     if (spec.name == "teacher-student")
         return makeTeacherStudent(n, spec.inputDim, spec.teacherWidth, spec.noise, seed);
-    throw InputError("unknown data set '" + spec.name +
-                     "' (expected fashion-mnist, arrays, two-moons, spirals, xor, blobs, teacher-student or escape-toy)");
+    throw InputError(
+        "unknown data set '" + spec.name
+        + "' (expected fashion-mnist, arrays, two-moons, spirals, xor, xor-classic, blobs, teacher-student or "
+          "escape-toy)");
 }
 
 Dataset selectSubset(const Dataset& data, const DatasetSpec& spec, int64_t n)
@@ -43,6 +45,11 @@ DatasetPair loadDatasets(const DatasetSpec& spec)
     if (spec.name == "escape-toy") {
         // The toy is its two examples; there is nothing to hold out.
         pair.train = makeEscapeToy();
+        return pair;
+    }
+    if (spec.name == "xor-classic") {
+        // The four patterns are the whole problem; there is nothing to hold out either.
+        pair.train = makeXorClassic();
         return pair;
     }
     if (spec.name == "fashion-mnist" || spec.name == "arrays") {

@@ -11,8 +11,8 @@ namespace minimascope::core {
 
 struct DatasetSpec {
     // "fashion-mnist" (IDX files in `path`: Fashion-MNIST, MNIST, KMNIST, ...), "arrays" (the
-    // user's own, data/ArrayDataset.h), "two-moons", "spirals", "xor", "blobs",
-    // "teacher-student" or "escape-toy".
+    // user's own, data/ArrayDataset.h), "two-moons", "spirals", "xor", "xor-classic" (the four
+    // patterns, regression), "blobs", "teacher-student" or "escape-toy".
     std::string name = "fashion-mnist";
     std::string path;                 // IDX folder (empty = the Debian package's Fashion-MNIST);
                                       // arrays: .npz, .csv or a folder of .npy files

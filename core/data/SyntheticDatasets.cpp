@@ -193,29 +193,52 @@ Dataset makeBlobs(int64_t n, int64_t classes, double spread, uint64_t seed)
     return packClassification(name, classes, std::move(points), std::move(labels), spread, rng);
 }
 
-Dataset makeTeacherStudent(int64_t n, int64_t inputDim, int64_t teacherWidth, double noise,
-                           uint64_t seed)
+namespace {
+
+// The teacher's weights, the first draws of the generator that then draws the data, so that
+// makeTeacher and makeTeacherStudent agree for the same seed.
+TeacherWeights drawTeacher(int64_t inputDim, int64_t teacherWidth, Rng& rng)
 {
     const std::string name = "teacher-student";
-    require(n >= 1, name, "needs at least 1 example, got " + std::to_string(n));
     require(inputDim >= 1, name, "input dimension must be >= 1, got " + std::to_string(inputDim));
-    require(teacherWidth >= 1, name,
-            "teacher width must be >= 1, got " + std::to_string(teacherWidth));
-    requireNonNegative(noise, name, "noise");
-    Rng rng(seed);
+    require(teacherWidth >= 1, name, "teacher width must be >= 1, got " + std::to_string(teacherWidth));
     // Teacher weights scaled by 1/sqrt(fan-in) so that its output has order-one variance
     // whatever the sizes.
     const double inScale = 1.0 / std::sqrt(static_cast<double>(inputDim));
     const double outScale = 1.0 / std::sqrt(static_cast<double>(teacherWidth));
-    std::vector<double> w1(static_cast<size_t>(teacherWidth * inputDim));
-    std::vector<double> b1(static_cast<size_t>(teacherWidth));
-    std::vector<double> w2(static_cast<size_t>(teacherWidth));
-    for (double& w : w1)
+    TeacherWeights teacher;
+    teacher.inputDim = inputDim;
+    teacher.width = teacherWidth;
+    teacher.w1.resize(static_cast<size_t>(teacherWidth * inputDim));
+    teacher.b1.resize(static_cast<size_t>(teacherWidth));
+    teacher.w2.resize(static_cast<size_t>(teacherWidth));
+    for (double& w : teacher.w1)
         w = inScale * rng.normal();
-    for (double& b : b1)
+    for (double& b : teacher.b1)
         b = rng.normal();
-    for (double& w : w2)
+    for (double& w : teacher.w2)
         w = outScale * rng.normal();
+    return teacher;
+}
+
+}   // namespace
+
+TeacherWeights makeTeacher(int64_t inputDim, int64_t teacherWidth, uint64_t seed)
+{
+    Rng rng(seed);
+    return drawTeacher(inputDim, teacherWidth, rng);
+}
+
+Dataset makeTeacherStudent(int64_t n, int64_t inputDim, int64_t teacherWidth, double noise, uint64_t seed)
+{
+    const std::string name = "teacher-student";
+    require(n >= 1, name, "needs at least 1 example, got " + std::to_string(n));
+    requireNonNegative(noise, name, "noise");
+    Rng rng(seed);
+    const TeacherWeights teacher = drawTeacher(inputDim, teacherWidth, rng);
+    const std::vector<double>& w1 = teacher.w1;
+    const std::vector<double>& b1 = teacher.b1;
+    const std::vector<double>& w2 = teacher.w2;
 
     Dataset out;
     out.name = name;
@@ -242,6 +265,18 @@ Dataset makeTeacherStudent(int64_t n, int64_t inputDim, int64_t teacherWidth, do
     }
     out.numClasses = 0;
     out.inputShape = {inputDim};
+    return out;
+}
+
+Dataset makeXorClassic()
+{
+    Dataset out;
+    out.name = "xor-classic";
+    out.task = Task::Regression;
+    out.inputs = at::tensor({0.0f, 0.0f, 0.0f, 1.0f, 1.0f, 0.0f, 1.0f, 1.0f}, at::kFloat).reshape({4, 2});
+    out.targets = at::tensor({0.0f, 1.0f, 1.0f, 0.0f}, at::kFloat).reshape({4, 1});
+    out.numClasses = 0;
+    out.inputShape = {2};
     return out;
 }
 

@@ -103,7 +103,7 @@ std::vector<size_t> AsymmetryScan::byAsymmetry() const
 
 AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& parameters, const Dataset& data,
                                        const AsymmetryOptions& options, const CancelToken* cancel,
-                                       const AsymmetryProgressSink& progress)
+                                       const CountProgress& progress)
 {
     validateAsymmetryOptions(options);
     const auto start = std::chrono::steady_clock::now();

@@ -25,6 +25,7 @@
 // Cancel: checked before every sample; a cancelled scan returns status Cancelled with the
 // directions finished so far. The parameters are put back whatever happens. Not thread-safe
 // (it moves the network's weights).
+#include "common/CountProgress.h"
 #include "common/RunStatus.h"
 #include "data/Dataset.h"
 #include "landscape/Directions.h"
@@ -98,12 +99,11 @@ struct AsymmetryScan {
 };
 
 // Progress: directions done of `count`.
-using AsymmetryProgressSink = std::function<void(int64_t done, int64_t total)>;
 
 // K seeded random directions at the network's current parameters, exact loss and directional
 // derivative over `data` at each sample (eval mode: BatchNorm with its running statistics).
 AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& parameters, const Dataset& data,
                                        const AsymmetryOptions& options, const CancelToken* cancel = nullptr,
-                                       const AsymmetryProgressSink& progress = {});
+                                       const CountProgress& progress = {});
 
 } // namespace minimascope::core

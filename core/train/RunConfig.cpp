@@ -37,14 +37,17 @@ std::string userPath(const std::string& path)
 DatasetSpec parseDataset(ConfigObject o)
 {
     DatasetSpec d;
-    d.name = o.choice("name", d.name, {"fashion-mnist", "arrays", "two-moons", "spirals", "xor", "blobs",
-                                       "teacher-student", "escape-toy"});
+    d.name = o.choice("name", d.name,
+                      {"fashion-mnist", "arrays", "two-moons", "spirals", "xor", "xor-classic", "blobs",
+                       "teacher-student", "escape-toy"});
+    // The escape toy and the classic XOR problem are their few examples, with nothing held out.
+    const int64_t fixedN = d.name == "escape-toy" ? 2 : d.name == "xor-classic" ? 4 : 0;
     d.path = userPath(o.string("path", d.path));
-    d.n = o.integer("n", d.name == "escape-toy" ? 2 : d.n, 1, kMaxInt);
+    d.n = o.integer("n", fixedN > 0 ? fixedN : d.n, 1, kMaxInt);
     d.subset = o.choice("subset", d.subset, {"first", "stratified"});
     d.classes = o.integers("classes", d.classes, 0, 1000);
     d.standardize = o.boolean("standardize", d.standardize);
-    d.testN = o.integer("test_n", d.name == "escape-toy" ? 0 : d.testN, 0, kMaxInt);
+    d.testN = o.integer("test_n", fixedN > 0 ? 0 : d.testN, 0, kMaxInt);
     d.seed = static_cast<uint64_t>(o.integer("seed", 0, 0, std::numeric_limits<int64_t>::max()));
     d.noise = o.number("noise", d.noise, 0.0, 100.0);
     d.syntheticClasses = o.integer("synthetic_classes", d.syntheticClasses, 2, 100);
@@ -59,6 +62,8 @@ DatasetSpec parseDataset(ConfigObject o)
                                          "X.npy and y.npy, or a .csv file) for dataset 'arrays'");
     if (d.name == "escape-toy" && d.n != 2)
         throw InputError("dataset.n", "config key 'dataset.n' must be 2 for the escape toy (it has two examples)");
+    if (d.name == "xor-classic" && d.n != 4)
+        throw InputError("dataset.n", "config key 'dataset.n' must be 4 for xor-classic (it has four patterns)");
     return d;
 }
 

@@ -123,5 +123,31 @@ contains "summary says cancelled" '"status": "cancelled"' "$work/int/summary.jso
   { echo "FAIL: asymmetry files missing"; failures=$((failures + 1)); }
 "$cli" asymmetry --run "$work/moons" --count 0 2> "$work/asym.txt"; check "asymmetry --count 0 exits 2" 2 $?
 
+# fdc: the fitness-distance correlation around the teacher; noise 0 makes the teacher's loss 0.
+"$cli" fdc --preset teacher-student-small --set dataset.noise=0 --distances 0,1,2 --samples 3 --out "$work/fdc" \
+  > "$work/fdc.txt" 2> /dev/null; check "fdc exits 0" 0 $?
+contains "fdc prints r" "FDC r = 0\.[0-9]* over 9 points" "$work/fdc.txt"
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["centre_loss"] < 1e-10 and 0 < d["correlation"] <= 1, d' \
+  "$work/fdc.json"; check "fdc.json holds the teacher's loss and r" 0 $?
+[ "$(wc -l < "$work/fdc.csv")" -eq 10 ] && echo "ok: fdc.csv has the 9 points" || { echo "FAIL: fdc.csv rows"; failures=$((failures + 1)); }
+"$cli" fdc --preset teacher-student-small --samples 0 2> "$work/fdc.txt"; check "fdc --samples 0 exits 2" 2 $?
+contains "it names --samples" "--samples" "$work/fdc.txt"
+"$cli" fdc --preset teacher-student-small --distances 1,-2 2> "$work/fdc.txt"; check "fdc negative distance exits 2" 2 $?
+contains "it names --distances" "--distances" "$work/fdc.txt"
+"$cli" fdc --preset two-moons-quick --out "$work/nofdc" 2> "$work/fdc.txt"; check "fdc without a teacher exits 2" 2 $?
+contains "it says there is no teacher" "teacher-student" "$work/fdc.txt"
+"$cli" fdc --preset teacher-student-small --set 'model.widths=[5]' --out "$work/nofdc" 2> "$work/fdc.txt"
+check "fdc with another student exits 2" 2 $?
+contains "it names the teacher's architecture" "MLP 5-4-1 tanh" "$work/fdc.txt"
+
+# XOR 2-2-1: 9 weights; a hidden-layer slice reports its plateaus in the landscape's .json.
+"$cli" train --preset xor-2-2-1 --out "$work/xor" --quiet > /dev/null; check "XOR 2-2-1 trains" 0 $?
+"$cli" landscape --run "$work/xor" --vary linear0 --range -20,20 --resolution 21 --quiet > "$work/xor.txt"
+check "landscape --vary exits 0" 0 $?
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); p = d["plateaus"]; assert p["plateau_fraction"] > 0.1 and d["direction_details"]["varied"] == ["linear0"], p' \
+  "$work/xor/landscape_random.json"; check "the hidden-layer slice has plateaus" 0 $?
+"$cli" landscape --run "$work/xor" --vary linear9 2> "$work/xor.txt"; check "landscape --vary of no parameter exits 2" 2 $?
+contains "it lists the parameters" "linear0.weight" "$work/xor.txt"
+
 echo "$failures failures"
 [ "$failures" -eq 0 ]
