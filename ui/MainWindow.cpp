@@ -9,6 +9,7 @@
 #include "controllers/RunFolderReader.h"
 #include "controllers/RunRecorder.h"
 #include "controllers/SnapshotPicker.h"
+#include "controllers/TrainingViews.h"
 #include "controllers/WhatIfController.h"
 #include "demos/DemoController.h"
 #include "demos/ExplanationDock.h"
@@ -20,6 +21,7 @@
 #include "study/StudyWindow.h"
 #include "theme/AppTheme.h"
 
+#include "CurvesPlot.h"
 #include "LossPlot.h"
 #include "SharpnessPlot.h"
 #include "SlicePlot.h"
@@ -92,6 +94,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_runs, &RunController::trainingFinished, this, &MainWindow::onTrainingFinished);
     connect(m_runs, &RunController::analysisProgress, this, &MainWindow::onAnalysisProgress);
     connect(m_runs, &RunController::spectrumReady, this, &MainWindow::onSpectrumReady);
+    connect(m_runs, &RunController::spectraReady, this, &MainWindow::onSpectraReady);
     m_surfaceRedraw.setSingleShot(true);
     m_surfaceRedraw.setInterval(kSurfaceRedrawMs);
     connect(&m_surfaceRedraw, &QTimer::timeout, this, [this] { m_surface->setSurface(m_pendingSurface); });
@@ -142,6 +145,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     }
     setDarkTheme(settings.value(QStringLiteral("window/dark"), false).toBool());
     m_demos->explanationDock()->hide();   // restored visible from a session that had a demo open
+    m_views->clear();                     // likewise the docks of a run that had those views
     updateActions();
     setRunStatus(tr("Ready: choose a preset and press Run (Ctrl+R)."), false);
 }
@@ -208,7 +212,25 @@ void MainWindow::buildDocks()
     surface->setFloating(true);
     surface->hide();
     tabifyDockWidget(sharpness, slices);
+    // The views only some runs have share tabs with their neighbours and are hidden while the run
+    // has nothing to show in them (TrainingViews): the gradient norm with the sharpness, the
+    // spectra through training with the final spectrum.
+    m_gradientNorm = new CurvesPlot;
+    m_spectraDensities = new CurvesPlot;
+    m_spectraTop = new CurvesPlot;
+    QDockWidget* gradientNorm = dock(QStringLiteral("gradientNormDock"), tr("Gradient norm"), m_gradientNorm,
+                                     Qt::RightDockWidgetArea);
+    QDockWidget* spectra = dock(QStringLiteral("spectraDock"), tr("Spectra through training"), m_spectraDensities,
+                                Qt::RightDockWidgetArea);
+    QDockWidget* topEigenvalues = dock(QStringLiteral("topEigenvaluesDock"), tr("Top eigenvalues"), m_spectraTop,
+                                       Qt::RightDockWidgetArea);
+    tabifyDockWidget(sharpness, gradientNorm);
+    tabifyDockWidget(spectrum, spectra);
+    tabifyDockWidget(spectrum, topEigenvalues);
+    m_views = new TrainingViews(
+        m_runs, {m_gradientNorm, gradientNorm, m_spectraDensities, spectra, m_spectraTop, topEigenvalues}, this);
     sharpness->raise();
+    spectrum->raise();
 
     m_log = new QPlainTextEdit;
     m_log->setObjectName(QStringLiteral("log"));
@@ -225,6 +247,9 @@ void MainWindow::buildDocks()
     m_export->addPlot(tr("Stability diagram"), m_stability);
     m_export->addPlot(tr("Spectrum plot"), m_spectrum);
     m_export->addPlot(tr("Slice plot"), m_slices);
+    m_export->addPlot(tr("Gradient norm plot"), m_gradientNorm);
+    m_export->addPlot(tr("Spectra through training"), m_spectraDensities);
+    m_export->addPlot(tr("Top eigenvalues through training"), m_spectraTop);
     m_export->setSurfaceRenderer([this](const QSize& size) { return m_surface->surfaceView()->renderToImage(size); });
     m_export->setSurfaceSource([this] { return m_surface->surface(); });
 
@@ -258,6 +283,8 @@ void MainWindow::buildActions()
     m_stopAction = action(QStringLiteral("stopAction"), tr("&Stop"), QKeySequence(Qt::Key_Escape));
     m_spectrumAction = action(QStringLiteral("spectrumAction"), tr("Analyze &spectrum"),
                               QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    m_spectraAction = action(QStringLiteral("spectraOverTrainingAction"), tr("Spectra through &training"),
+                             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_surfaceAction = action(QStringLiteral("surfaceAction"), tr("Compute &loss surface"),
                              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     m_saveRunAction = action(QStringLiteral("saveRunAction"), tr("&Save run folder…"), QKeySequence::Save);
@@ -281,6 +308,7 @@ void MainWindow::buildActions()
     connect(m_pauseAction, &QAction::toggled, this, &MainWindow::setPaused);
     connect(m_stopAction, &QAction::triggered, this, &MainWindow::stopRun);
     connect(m_spectrumAction, &QAction::triggered, this, &MainWindow::analyzeSpectrum);
+    connect(m_spectraAction, &QAction::triggered, this, &MainWindow::analyzeSpectraOverTraining);
     connect(m_surfaceAction, &QAction::triggered, this, [this] { computeSurface(m_surface->request()); });
     connect(m_saveRunAction, &QAction::triggered, this, &MainWindow::saveRunFolder);
     connect(openRun, &QAction::triggered, this, &MainWindow::chooseRunFolder);
@@ -359,7 +387,7 @@ void MainWindow::buildActions()
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addActions({m_runAction, m_pauseAction, m_stopAction});
     run->addSeparator();
-    run->addActions({m_spectrumAction, m_surfaceAction});
+    run->addActions({m_spectrumAction, m_spectraAction, m_surfaceAction});
     m_export->populate(menuBar()->addMenu(tr("&Export")));
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addActions({m_darkAction, logLoss, colorByB, resetViews, clearSession});
@@ -378,7 +406,7 @@ void MainWindow::buildActions()
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addActions({m_runAction, m_pauseAction, m_stopAction});
     bar->addSeparator();
-    bar->addActions({m_spectrumAction, m_surfaceAction});
+    bar->addActions({m_spectrumAction, m_spectraAction, m_surfaceAction});
 }
 
 void MainWindow::updateActions()
@@ -397,6 +425,11 @@ void MainWindow::updateActions()
     // Without a run's parameters (none yet, or a diverged run's) the tooltip says why.
     for (QAction* a : {m_spectrumAction, m_saveRunAction, m_surfaceAction})
         a->setToolTip(hasRun ? standardToolTip(a) : m_runs->whyNoTrainedRun());
+    const bool hasSnapshots = m_runs->keptSnapshots() >= 2;
+    m_spectraAction->setEnabled(!training && !analyzing && hasRun && hasSnapshots);
+    m_spectraAction->setToolTip(!hasRun        ? m_runs->whyNoTrainedRun()
+                                : hasSnapshots ? standardToolTip(m_spectraAction)
+                                               : tr("The run kept fewer than two snapshots: train a few iterations."));
     m_setup->setRunning(training);
     if (!analyzing)
         showAnalysisProgress(false);
@@ -404,7 +437,7 @@ void MainWindow::updateActions()
 
 QList<PlotPanel*> MainWindow::plots() const
 {
-    return {m_loss, m_sharpness, m_stability, m_spectrum, m_slices};
+    return {m_loss, m_sharpness, m_stability, m_spectrum, m_slices, m_gradientNorm, m_spectraDensities, m_spectraTop};
 }
 
 bool MainWindow::startRun()
@@ -419,6 +452,7 @@ bool MainWindow::startRun()
     m_whatIf->clearRun();
     m_spectrum->clear();
     m_slices->clear();
+    m_views->clear();
     m_pauseAction->setChecked(false);
     m_runs->startTraining(m_setup->request());
     setRunStatus(tr("Starting…"), false);
@@ -508,6 +542,30 @@ void MainWindow::analyzeSpectrum()
     log(tr("Analyzing the Hessian spectrum (top %1 eigenvalues, SLQ density)…").arg(request.topK));
 }
 
+void MainWindow::analyzeSpectraOverTraining()
+{
+    if (!m_runs->hasTrainedRun() || m_runs->isTraining() || m_runs->keptSnapshots() < 2)
+        return;
+    SpectraRequest request;
+    m_runs->startSpectraOverTraining(request);
+    startAnalysisProgress(tr("spectra %p%"));
+    log(tr("Analyzing the Hessian spectrum at up to %1 of the run's %2 snapshots…")
+            .arg(request.maxSnapshots)
+            .arg(m_runs->keptSnapshots()));
+}
+
+void MainWindow::onSpectraReady(const SpectraResult& result)
+{
+    showAnalysisProgress(false);
+    QString line =
+        tr("Spectra through training %1: %2").arg(QLatin1String(core::toString(result.status)), result.message);
+    if (!result.writtenTo.isEmpty())
+        line += tr(", written to %1").arg(result.writtenTo);
+    log(line);
+    if (result.status == core::RunStatus::Failed)
+        statusBar()->showMessage(result.message, 8000);
+}
+
 void MainWindow::computeSurface(const LandscapeRequest& request)
 {
     if (!m_runs->hasTrainedRun() || m_runs->isTraining() || m_runs->isAnalyzing())
@@ -553,6 +611,8 @@ void MainWindow::onAnalysisProgress(const AnalysisProgress& progress)
 {
     m_analysisBar->setValue(static_cast<int>(progress.fraction * 1000));
     m_analysisBar->setToolTip(progress.text);
+    if (!progress.stage.isEmpty())
+        m_analysisBar->setFormat(progress.stage + QStringLiteral(" · %p%"));
 }
 
 void MainWindow::onSpectrumReady(const SpectrumResult& result)
@@ -653,6 +713,8 @@ bool MainWindow::openRunFolder(const QString& dir)
         m_loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
                                  row.testAccuracy);
     m_loss->resetView();
+    if (!m_views->showRunFolder(dir, run.runId, run.metrics, &error))
+        log(tr("The run's spectra through training were not all read: %1").arg(error));
     m_whatIf->setRunFolder(dir);
     setRunStatus(tr("Opened %1: %2 evaluations").arg(dir).arg(run.metrics.size()), false);
     log(runStatusText());
@@ -719,6 +781,8 @@ bool MainWindow::openProject(const QString& path)
     if (!record.configJson.isEmpty() && !m_setup->loadConfig(record.configJson, &error))
         log(tr("The project's config was not loaded: %1").arg(error));
     m_recorder->restore(record);
+    m_views->clear();
+    m_views->appendMetrics(record.metrics);
     m_whatIf->clearRun();   // a project keeps the plots, not the parameters the what-if tests
     setRunStatus(tr("Opened %1: %2 evaluations, %3 curvature samples, %4 session points")
                      .arg(path)

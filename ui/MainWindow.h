@@ -16,6 +16,7 @@ class QToolButton;
 
 namespace minimascope::ui {
 
+class CurvesPlot;
 class DemoController;
 class ExportController;
 class HelpController;
@@ -32,6 +33,7 @@ class StatusLine;
 class SurfacePanel;
 class StabilityDiagram;
 class StudyWindow;
+class TrainingViews;
 class WhatIfController;
 
 class MainWindow : public QMainWindow {
@@ -48,6 +50,12 @@ public:
     // The what-if under the stability diagram: η and B moved on a finished run (controllers/WhatIfController.h).
     WhatIfController* whatIf() const { return m_whatIf; }
     SpectrumPlot* spectrumPlot() const { return m_spectrum; }
+    // The views only some runs have (controllers/TrainingViews.h): the gradient norm over training,
+    // the spectral densities and the top eigenvalues through training, each in a dock of its own.
+    TrainingViews* trainingViews() const { return m_views; }
+    CurvesPlot* gradientNormPlot() const { return m_gradientNorm; }
+    CurvesPlot* spectraDensityPlot() const { return m_spectraDensities; }
+    CurvesPlot* topEigenvaluesPlot() const { return m_spectraTop; }
     SurfacePanel* surfacePanel() const { return m_surface; }
     SlicePlot* slicePlot() const { return m_slices; }
     // The teaching demos: the start page, the explanation dock, the escape-toy lesson (demos/).
@@ -63,6 +71,8 @@ public Q_SLOTS:
     void stopRun();
     void setPaused(bool paused);
     void analyzeSpectrum();
+    // The spectrum at the snapshots the last run kept (up to 12 of them), on the worker.
+    void analyzeSpectraOverTraining();
     void computeSurface(const minimascope::ui::LandscapeRequest& request);
     void setDarkTheme(bool dark);
     bool openRunFolder(const QString& dir);
@@ -87,6 +97,7 @@ private:
     void onTrainingFinished(const TrainingOutcome& outcome);
     void onAnalysisProgress(const AnalysisProgress& progress);
     void onSpectrumReady(const SpectrumResult& result);
+    void onSpectraReady(const SpectraResult& result);
     void onSurfaceFinished(core::RunStatus status, const QString& message);
     void startAnalysisProgress(const QString& format);
     void showSurfaceDock();
@@ -106,6 +117,10 @@ private:
     StabilityDiagram* m_stability = nullptr;
     WhatIfController* m_whatIf = nullptr;
     SpectrumPlot* m_spectrum = nullptr;
+    CurvesPlot* m_gradientNorm = nullptr;
+    CurvesPlot* m_spectraDensities = nullptr;
+    CurvesPlot* m_spectraTop = nullptr;
+    TrainingViews* m_views = nullptr;
     SlicePlot* m_slices = nullptr;
     SurfacePanel* m_surface = nullptr;
     QPlainTextEdit* m_log = nullptr;
@@ -116,6 +131,7 @@ private:
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
     QAction* m_spectrumAction = nullptr;
+    QAction* m_spectraAction = nullptr;
     QAction* m_surfaceAction = nullptr;
     QAction* m_saveRunAction = nullptr;
     QAction* m_darkAction = nullptr;

@@ -16,12 +16,15 @@
 
 #include "CurvesPlot.h"
 #include "FigureSheet.h"
+#include "GradientNormPlot.h"
 #include "LossPlot.h"
 #include "OffscreenSurfaceRenderer.h"
 #include "SharpnessPlot.h"
+#include "SpectraOverTraining.h"
 #include "SpectrumPlot.h"
 #include "StabilityDiagram.h"
 #include "XServerProbe.h"
+#include "controllers/SpectraFolder.h"
 
 #include <QApplication>
 #include <QStringList>
@@ -68,65 +71,6 @@ void fillSpectrum(const std::string& path, const std::string& runId, ui::Spectru
 }
 
 namespace {
-
-// The spectra through training that 'analyze --snapshots' wrote into RUN/spectra: the density at
-// each iteration on one figure (log density), and the top eigenvalues against iteration on another.
-// False when there are none.
-bool fillSpectraOverTraining(const std::string& runDir, const std::string& runId, ui::CurvesPlot& densities,
-                             ui::CurvesPlot& topEigenvalues)
-{
-    namespace fs = std::filesystem;
-    std::vector<std::string> files;
-    std::error_code error;
-    for (fs::directory_iterator it(runDir + "/spectra", error), end; !error && it != end; it.increment(error))
-        if (it->path().extension() == ".json" && it->path().filename().string().rfind("iter_", 0) == 0)
-            files.push_back(it->path().string());
-    std::sort(files.begin(), files.end());   // iter_NNNNNNNN: zero-padded, so in iteration order
-    std::vector<double> iterations;
-    std::vector<std::vector<double>> top;   // [k][file]
-    for (const std::string& path : files) {
-        try {
-            const nlohmann::json analysis = core::parseStrictJson(core::readWholeFile(path), path);
-            if (analysis.value("run_id", "") != runId)
-                throw core::InputError(path + ": this analysis is of another run than " + runId);
-            const double iteration = core::numberFromJson(analysis, "iteration");
-            if (const auto density = analysis.find("density"); density != analysis.end()) {
-                char name[48];
-                std::snprintf(name, sizeof name, "iteration %.0f", iteration);
-                // SLQ's Gaussian tails fall to 1e-150 between peaks: drawn (and in the CSV) only down
-                // to 1e-8 of the peak, which is all the eye reads on a log axis; spectra/*.json has
-                // every value.
-                std::vector<double> drawn = density->at("density").get<std::vector<double>>();
-                const double peak = drawn.empty() ? 0.0 : *std::max_element(drawn.begin(), drawn.end());
-                for (double& value : drawn)
-                    if (value < 1e-8 * peak)
-                        value = core::kNaN;
-                densities.addCurve(QString::fromUtf8(name), density->at("grid").get<std::vector<double>>(), drawn);
-            }
-            const nlohmann::json eigen = analysis.value("top_eigenvalues", nlohmann::json::array());
-            const size_t column = iterations.size();
-            iterations.push_back(iteration);
-            for (size_t k = 0; k < eigen.size(); ++k) {
-                if (top.size() <= k)
-                    top.emplace_back(column, core::kNaN);
-                top[k].push_back(core::numberFromJson(eigen[k], "value"));
-            }
-            for (std::vector<double>& values : top)
-                values.resize(iterations.size(), core::kNaN);
-        } catch (const nlohmann::json::exception& e) {
-            throw core::InputError(path + ": not an analysis report (" + e.what() + ")");
-        }
-    }
-    for (size_t k = 0; k < top.size(); ++k)
-        topEigenvalues.addCurve(QStringLiteral("λ%1").arg(k + 1), iterations, top[k]);
-    densities.setTitle(QStringLiteral("Hessian spectral density through training (SLQ)"));
-    densities.setAxisLabels(QStringLiteral("eigenvalue λ"), QStringLiteral("density"));
-    densities.setLogY(true);
-    topEigenvalues.setTitle(QStringLiteral("Top Hessian eigenvalues through training"));
-    topEigenvalues.setAxisLabels(QStringLiteral("iteration"), QStringLiteral("eigenvalue"));
-    topEigenvalues.resetView();
-    return !iterations.empty();
-}
 
 ui::SurfaceData surfaceData(const core::LandscapeGrid& grid)
 {
@@ -196,14 +140,7 @@ int runFigures(const CliArguments& args)
         iterations.push_back(double(row.iteration));
         norms.push_back(row.gradientNorm);
     }
-    const bool hasGradientNorm = std::any_of(norms.begin(), norms.end(),
-                                             [](double norm) { return std::isfinite(norm); });
-    if (hasGradientNorm) {
-        gradientNorm.setTitle(QStringLiteral("Gradient norm |∇L(θ)| over the training set"));
-        gradientNorm.setAxisLabels(QStringLiteral("iteration"), QStringLiteral("|∇L(θ)|"));
-        gradientNorm.setLogY(true);
-        gradientNorm.addCurve(QStringLiteral("train"), iterations, norms);
-    }
+    const bool hasGradientNorm = ui::fillGradientNorm(iterations, norms, gradientNorm);
     ui::SpectrumPlot spectrum;
     // The spectrum of the run's analysis.json ('analyze --quantities density'), when there is one.
     if (const std::string analysis = run + "/analysis.json"; std::filesystem::exists(analysis))
@@ -217,7 +154,9 @@ int runFigures(const CliArguments& args)
     if (hasGradientNorm)
         figures.push_back({QStringLiteral("gradient-norm"), &gradientNorm});
     ui::CurvesPlot spectraOverTraining, topEigenvaluesOverTraining;
-    if (fillSpectraOverTraining(run, runFolder.runId, spectraOverTraining, topEigenvaluesOverTraining)) {
+    // The spectra through training that 'analyze --snapshots' wrote into RUN/spectra, when there are any.
+    if (ui::fillSpectraOverTraining(ui::readSpectraFolder(run, runFolder.runId), spectraOverTraining,
+                                    topEigenvaluesOverTraining)) {
         figures.push_back({QStringLiteral("spectra-over-training"), &spectraOverTraining});
         figures.push_back({QStringLiteral("top-eigenvalues-over-training"), &topEigenvaluesOverTraining});
     }

@@ -1,11 +1,12 @@
 // minimascope: the desktop application.
 //   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca] [--centre ITER]]]
-//               [--study DIR] [--demo NAME] [--screenshot PATH [--screenshot-delay MS]]
+//               [--open RUN] [--study DIR] [--demo NAME] [--screenshot PATH [--screenshot-delay MS]]
 // --run starts the preset at once, --surface computes the loss surface when it has finished
 // (in the plane --directions names: random, top eigenvectors or PCA of the trajectory; centred
 // on the kept snapshot nearest iteration ITER, as a click on the loss curve picks it);
 // --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
-// runs) and quits: for documentation and checks. --study opens the study window on a study
+// runs) and quits: for documentation and checks. --open opens a saved run folder as File → Open
+// run folder does (a folder that is not a run exits 2). --study opens the study window on a study
 // folder (or study file); --screenshot then grabs that window. --demo opens a teaching demo
 // (resources/demos) and runs it; without any of these options the demos' start page shows, unless
 // the user turned it off.
@@ -96,6 +97,10 @@ struct CommandLine {
                                   QStringLiteral("Open the teaching demo NAME and start it (see minimascope-cli demos); "
                                                  "with --screenshot, the picture is taken when its runs have ended."),
                                   QStringLiteral("NAME")};
+    const QCommandLineOption open{QStringLiteral("open"),
+                                  QStringLiteral("Open the run folder RUN (its curves, gradient norm, spectra through "
+                                                 "training and what-if)."),
+                                  QStringLiteral("RUN")};
     const QCommandLineOption study{QStringLiteral("study"),
                                    QStringLiteral("Open the study window on the study folder DIR (or a study file); "
                                                   "with --screenshot, the picture is of that window."),
@@ -107,7 +112,7 @@ struct CommandLine {
                                                         "Exit codes: 0 done, 2 bad input (options, preset, the run's "
                                                         "config or data), 3 the run diverged, 5 the surface --surface "
                                                         "asked for failed."));
-        parser.addOptions({preset, run, surface, directions, centre, study, demo, screenshot, delay});
+        parser.addOptions({preset, run, surface, directions, centre, open, study, demo, screenshot, delay});
     }
 
     // Parses `arguments`; an error goes to stderr and returns false.
@@ -227,6 +232,10 @@ int main(int argc, char** argv)
     window.surfacePanel()->setDirections(*plane);
     window.show();
     QWidget* pictured = &window;
+    if (parser.isSet(commandLine.open) && !window.openRunFolder(parser.value(commandLine.open))) {
+        std::fprintf(stderr, "minimascope: %s\n", qPrintable(window.runStatusText()));
+        return kBadInput;
+    }
     if (parser.isSet(commandLine.study)) {
         QWidget* studyWindow = window.openStudy(parser.value(commandLine.study));
         if (!studyWindow) {
@@ -280,7 +289,8 @@ int main(int argc, char** argv)
                              else if (wantsScreenshot)
                                  grabAndQuit();
                          });
-    } else if (!parser.isSet(preset) && !parser.isSet(run) && !parser.isSet(commandLine.study) && !wantsScreenshot) {
+    } else if (!parser.isSet(preset) && !parser.isSet(run) && !parser.isSet(commandLine.study)
+               && !parser.isSet(commandLine.open) && !wantsScreenshot) {
         window.demos()->showStartPageIfWanted();
     }
     if (parser.isSet(run)) {

@@ -127,8 +127,8 @@ void TestSetupPanel::everyFieldHasATooltip()
         check(w);
     for (QWidget* w : panel.findChildren<QCheckBox*>())
         check(w);
-    // preset; 10 data (4 of them for own arrays); 5 model; 10 optimizer; 3 stop; 4 curvature.
-    QCOMPARE(fields, 33);
+    // preset; 10 data (4 of them for own arrays); 5 model; 10 optimizer; 3 stop; 4 curvature; 1 also measure.
+    QCOMPARE(fields, 34);
 }
 
 void TestSetupPanel::tooltipsNameTheBoundsTheyEnter()

@@ -4,6 +4,8 @@
 
 #include <QThread>
 
+#include <utility>
+
 namespace minimascope::ui {
 
 RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(tr("Train a run first."))
@@ -36,6 +38,7 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
             break;
         case core::RunStatus::Failed: m_noRunReason = tr("The last run could not start: train a run first."); break;
         }
+        m_keptSnapshots = int(outcome.snapshotIterations.size());
         if (m_worker)   // a result queued before shutdown() may arrive after it
             m_worker->setPaused(false);
         Q_EMIT trainingFinished(outcome);
@@ -50,6 +53,17 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
             return;
         m_analysisJob = 0;
         Q_EMIT spectrumReady(result);
+        Q_EMIT busyChanged();
+    });
+    connect(m_worker, &TrainingWorker::spectraUpdate, this, [this](const SpectraUpdate& update) {
+        if (update.jobId == m_analysisJob)
+            Q_EMIT spectraUpdate(update);
+    });
+    connect(m_worker, &TrainingWorker::spectraReady, this, [this](const SpectraResult& result) {
+        if (result.jobId != m_analysisJob)
+            return;
+        m_analysisJob = 0;
+        Q_EMIT spectraReady(result);
         Q_EMIT busyChanged();
     });
     connect(m_worker, &TrainingWorker::surfaceUpdate, this, [this](const SurfaceUpdate& update) {
@@ -115,6 +129,7 @@ quint64 RunController::startTraining(TrainingRequest request)
         m_worker->cancel(m_stabilityJob);
     request.jobId = nextJob();
     m_trainingJob = request.jobId;
+    m_keptSnapshots = 0;   // the worker drops the last run's
     m_worker->setPaused(false);
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, request] { worker->train(request); }, Qt::QueuedConnection);
@@ -143,7 +158,8 @@ bool RunController::isPaused() const
     return m_worker && m_worker->isPaused();
 }
 
-quint64 RunController::startSpectrum(SpectrumRequest request)
+template <typename Request>
+quint64 RunController::startAnalysis(Request request, void (TrainingWorker::*job)(const Request&))
 {
     if (!m_worker)
         return 0;
@@ -151,22 +167,24 @@ quint64 RunController::startSpectrum(SpectrumRequest request)
     request.jobId = nextJob();
     m_analysisJob = request.jobId;
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, request] { worker->analyzeSpectrum(request); }, Qt::QueuedConnection);
+        m_worker, [worker = m_worker, request, job] { (worker->*job)(request); }, Qt::QueuedConnection);
     Q_EMIT busyChanged();
     return request.jobId;
 }
 
+quint64 RunController::startSpectrum(SpectrumRequest request)
+{
+    return startAnalysis(std::move(request), &TrainingWorker::analyzeSpectrum);
+}
+
+quint64 RunController::startSpectraOverTraining(SpectraRequest request)
+{
+    return startAnalysis(std::move(request), &TrainingWorker::analyzeSpectraOverTraining);
+}
+
 quint64 RunController::startSurface(LandscapeRequest request)
 {
-    if (!m_worker)
-        return 0;
-    cancelAnalysis();
-    request.jobId = nextJob();
-    m_analysisJob = request.jobId;
-    QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, request] { worker->computeSurface(request); }, Qt::QueuedConnection);
-    Q_EMIT busyChanged();
-    return request.jobId;
+    return startAnalysis(std::move(request), &TrainingWorker::computeSurface);
 }
 
 void RunController::cancelAnalysis()

@@ -35,6 +35,10 @@ public:
     const QString& whyNoTrainedRun() const { return m_noRunReason; }
 
     quint64 startSpectrum(SpectrumRequest request);
+    // The spectra through training of the last run (SpectraRequest): an analysis like the spectrum.
+    quint64 startSpectraOverTraining(SpectraRequest request);
+    // The parameter snapshots the last trained run kept (TrainingOutcome::snapshotIterations).
+    int keptSnapshots() const { return m_keptSnapshots; }
     quint64 startSurface(LandscapeRequest request);
     void cancelAnalysis();
     bool isAnalyzing() const { return m_analysisJob != 0; }
@@ -55,6 +59,8 @@ Q_SIGNALS:
     void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
     void analysisProgress(const minimascope::ui::AnalysisProgress& progress);
     void spectrumReady(const minimascope::ui::SpectrumResult& result);
+    void spectraUpdate(const minimascope::ui::SpectraUpdate& update);
+    void spectraReady(const minimascope::ui::SpectraResult& result);
     void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
     void slicesReady(const minimascope::ui::SliceResult& slices);
     void surfaceFinished(minimascope::core::RunStatus status, const QString& message);
@@ -65,6 +71,8 @@ Q_SIGNALS:
 
 private:
     quint64 nextJob() { return ++m_lastJob; }
+    // Cancels the analysis under way and queues `job` with the request on the worker.
+    template <typename Request> quint64 startAnalysis(Request request, void (TrainingWorker::*job)(const Request&));
 
     QThread* m_thread = nullptr;
     TrainingWorker* m_worker = nullptr;
@@ -74,6 +82,7 @@ private:
     quint64 m_saveJob = 0;
     quint64 m_stabilityJob = 0;
     QString m_noRunReason;   // empty when the last run can be analyzed
+    int m_keptSnapshots = 0;
 };
 
 } // namespace minimascope::ui

@@ -6,6 +6,7 @@
 namespace minimascope::ui {
 
 struct SavedRun {
+    QString runId;
     QString configJson;              // empty when the folder has no config.json
     QVector<core::MetricsRow> metrics;
 };

@@ -76,8 +76,7 @@ QString setupFieldHelp(const QString& fieldName)
         {QStringLiteral("momentum"),
          tr("Heavy-ball momentum (0 = plain SGD or GD). The bounds drawn are those of plain SGD, without "
             "momentum.")},
-        {QStringLiteral("weightDecay"),
-         tr("L2 weight decay: adds weight_decay · x to every gradient; 0 = none.")},
+        {QStringLiteral("weightDecay"), tr("L2 weight decay: adds weight_decay · x to every gradient; 0 = none.")},
         {QStringLiteral("beta1"),
          tr("Adam's and AdaHessian's decay rate of the first moment, the running mean of the gradients.")},
         {QStringLiteral("beta2"),
@@ -107,6 +106,10 @@ QString setupFieldHelp(const QString& fieldName)
         {QStringLiteral("curvatureAtEnd"),
          tr("Measure a and s once more when the run stops: the run's point on the stability diagram, against "
             "a ≤ 2/η and s ≤ √(B(n−1)/(n−B))/η.")},
+        {QStringLiteral("gradientNorm"),
+         tr("At every evaluation also measure |∇L(θ)|, the norm of the gradient over the whole training set "
+            "(schedule.gradient_norm): how close to a stationary point the run is, drawn on its own plot. "
+            "Costs one backward pass over the training set per evaluation.")},
     };
     return help.value(fieldName);
 }

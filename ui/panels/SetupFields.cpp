@@ -119,7 +119,7 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     d.dataset = choiceField(QStringLiteral("dataset"), {});
     for (const QString& name : {QStringLiteral("fashion-mnist"), QStringLiteral("two-moons"), QStringLiteral("spirals"),
                                 QStringLiteral("xor"), QStringLiteral("blobs"), QStringLiteral("teacher-student"),
-                                QStringLiteral("escape-toy")})
+                                QStringLiteral("xor-classic"), QStringLiteral("escape-toy")})
         d.dataset->addItem(name, name);
     d.dataset->addItem(tr("Own arrays (.npy/.npz/.csv)…"), kArraysName);
     d.dataPath = numberField(QStringLiteral("dataPath"));
@@ -226,6 +226,12 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     d.labels.insert(d.nonUniformity, d.nonUniformity->text());
     d.labels.insert(d.curvatureAtEnd, d.curvatureAtEnd->text());
 
+    QFormLayout* measureForm = group(tr("Also measure"));
+    d.gradientNorm = new QCheckBox(tr("gradient norm |∇L| at every evaluation"));
+    d.gradientNorm->setObjectName(QStringLiteral("gradientNorm"));
+    measureForm->addRow(d.gradientNorm);
+    d.labels.insert(d.gradientNorm, d.gradientNorm->text());
+
     d.message = new QLabel;
     d.message->setObjectName(QStringLiteral("setupMessage"));
     d.message->setWordWrap(true);
@@ -233,32 +239,69 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     column->addWidget(d.message);
     column->addStretch(1);
 
-    d.fieldForKey = {{QStringLiteral("dataset.name"), d.dataset},    {QStringLiteral("dataset.n"), d.n},
-                     {QStringLiteral("dataset.test_n"), d.testN},    {QStringLiteral("dataset.classes"), d.classes},
-                     {QStringLiteral("dataset.noise"), d.noise},     {QStringLiteral("seed"), d.seed},
+    d.fieldForKey = {{QStringLiteral("dataset.name"), d.dataset},
+                     {QStringLiteral("dataset.n"), d.n},
+                     {QStringLiteral("dataset.test_n"), d.testN},
+                     {QStringLiteral("dataset.classes"), d.classes},
+                     {QStringLiteral("dataset.noise"), d.noise},
+                     {QStringLiteral("seed"), d.seed},
                      {QStringLiteral("dataset.path"), d.dataPath},
                      {QStringLiteral("dataset.label_column"), d.labelColumn},
                      {QStringLiteral("dataset.test_path"), d.testPath},
                      {QStringLiteral("dataset.num_classes"), d.numClasses},
                      {QStringLiteral("model.path"), d.modelPath},
-                     {QStringLiteral("model.preset"), d.model},      {QStringLiteral("model.kind"), d.model},
-                     {QStringLiteral("model.widths"), d.widths},     {QStringLiteral("model.activation"), d.activation},
-                     {QStringLiteral("model.x0"), d.x0},             {QStringLiteral("optimizer.name"), d.optimizer},
-                     {QStringLiteral("optimizer.lr"), d.lr},         {QStringLiteral("optimizer.batch_size"), d.batchSize},
+                     {QStringLiteral("model.preset"), d.model},
+                     {QStringLiteral("model.kind"), d.model},
+                     {QStringLiteral("model.widths"), d.widths},
+                     {QStringLiteral("model.activation"), d.activation},
+                     {QStringLiteral("model.x0"), d.x0},
+                     {QStringLiteral("optimizer.name"), d.optimizer},
+                     {QStringLiteral("optimizer.lr"), d.lr},
+                     {QStringLiteral("optimizer.batch_size"), d.batchSize},
                      {QStringLiteral("optimizer.sampling"), d.sampling},
                      {QStringLiteral("optimizer.momentum"), d.momentum},
                      {QStringLiteral("optimizer.weight_decay"), d.weightDecay},
-                     {QStringLiteral("optimizer.beta1"), d.beta1},   {QStringLiteral("optimizer.beta2"), d.beta2},
+                     {QStringLiteral("optimizer.beta1"), d.beta1},
+                     {QStringLiteral("optimizer.beta2"), d.beta2},
                      {QStringLiteral("optimizer.rho"), d.rho},
                      {QStringLiteral("optimizer.history_size"), d.historySize},
                      {QStringLiteral("stop.loss_below"), d.lossBelow},
                      {QStringLiteral("stop.max_iterations"), d.maxIterations},
-                     {QStringLiteral("stop.max_seconds"), d.maxSeconds}};
-    d.editors = {d.dataset, d.dataPath, d.labelColumn, d.testPath, d.numClasses, d.n, d.testN, d.classes, d.noise,
-                 d.seed, d.model, d.modelPath, d.widths, d.activation, d.x0, d.optimizer, d.lr, d.batchSize,
-                 d.sampling, d.momentum, d.weightDecay, d.beta1, d.beta2, d.rho, d.historySize, d.lossBelow,
-                 d.maxIterations, d.maxSeconds, d.curvatureEvery, d.curvatureSubset, d.nonUniformity,
-                 d.curvatureAtEnd};
+                     {QStringLiteral("stop.max_seconds"), d.maxSeconds},
+                     {QStringLiteral("schedule.gradient_norm"), d.gradientNorm}};
+    d.editors = {d.dataset,
+                 d.dataPath,
+                 d.labelColumn,
+                 d.testPath,
+                 d.numClasses,
+                 d.n,
+                 d.testN,
+                 d.classes,
+                 d.noise,
+                 d.seed,
+                 d.model,
+                 d.modelPath,
+                 d.widths,
+                 d.activation,
+                 d.x0,
+                 d.optimizer,
+                 d.lr,
+                 d.batchSize,
+                 d.sampling,
+                 d.momentum,
+                 d.weightDecay,
+                 d.beta1,
+                 d.beta2,
+                 d.rho,
+                 d.historySize,
+                 d.lossBelow,
+                 d.maxIterations,
+                 d.maxSeconds,
+                 d.curvatureEvery,
+                 d.curvatureSubset,
+                 d.nonUniformity,
+                 d.curvatureAtEnd,
+                 d.gradientNorm};
     d.historyFields = QList<QWidget*>{d.preset} + d.editors;
     d.browseButtons = {d.dataBrowse, d.testBrowse, d.modelBrowse};
     for (QWidget* field : d.historyFields)

@@ -1,8 +1,8 @@
 #pragma once
 // The setup form's widgets and their layout, without behaviour (SetupPanel wires them): every
 // editor named after its field (objectName "lr", "batchSize", ...) and carrying its tooltip
-// (SetupFieldHelp.h), the form rows grouped as Preset, Data, Model, Optimizer, Stop when and
-// Curvature. GUI thread only.
+// (SetupFieldHelp.h), the form rows grouped as Preset, Data, Model, Optimizer, Stop when,
+// Curvature and Also measure. GUI thread only.
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -61,6 +61,7 @@ struct SetupFields {
     QSpinBox* curvatureSubset = nullptr;
     QCheckBox* nonUniformity = nullptr;
     QCheckBox* curvatureAtEnd = nullptr;
+    QCheckBox* gradientNorm = nullptr;
     QLabel* message = nullptr;   // under the form: the core's message, or which files are checked
     QFormLayout* dataForm = nullptr;
     QFormLayout* modelForm = nullptr;

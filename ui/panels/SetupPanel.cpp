@@ -159,6 +159,11 @@ void SetupPanel::buildForm()
             p.model->setCurrentText(QStringLiteral("escape-toy"));
         else if (p.model->currentText() == QStringLiteral("escape-toy"))
             p.model->setCurrentText(kCustomMlpEntry);
+        // The classic XOR problem is its four patterns, all for training.
+        if (p.datasetName() == QStringLiteral("xor-classic")) {
+            p.n->setValue(4);
+            p.testN->setValue(0);
+        }
     });
     // Text and number fields commit when their editing is finished; a change made while they
     // have no focus (by a program, a test, an undo) is finished at once.
@@ -305,6 +310,7 @@ void SetupPanel::fillFields(const core::RunConfig& c)
     d.lossBelow->setText(formNumber(c.stop.lossBelow));
     d.maxIterations->setValue(static_cast<int>(std::min<int64_t>(c.stop.maxIterations, std::numeric_limits<int>::max())));
     d.maxSeconds->setText(formNumber(c.stop.maxSeconds));
+    d.gradientNorm->setChecked(c.schedule.gradientNorm);
     d.filling = false;
     revalidate();
 }
@@ -314,8 +320,9 @@ void SetupPanel::updateVisibility()
     Impl& d = *m_impl;
     const QString dataset = d.datasetName();
     const bool arrays = dataset == kArraysName;
-    const bool synthetic =
-        dataset != QStringLiteral("fashion-mnist") && dataset != QStringLiteral("escape-toy") && !arrays;
+    // The escape toy and the classic XOR problem are fixed examples: no noise, no test split.
+    const bool fixedExamples = dataset == QStringLiteral("escape-toy") || dataset == QStringLiteral("xor-classic");
+    const bool synthetic = dataset != QStringLiteral("fashion-mnist") && !fixedExamples && !arrays;
     const bool csv = arrays && d.dataPath->text().trimmed().endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive);
     d.dataForm->setRowVisible(d.dataPathRow, arrays);
     d.dataForm->setRowVisible(d.labelColumn, csv);
@@ -323,7 +330,7 @@ void SetupPanel::updateVisibility()
     d.dataForm->setRowVisible(d.numClasses, arrays);
     d.dataForm->setRowVisible(d.classes, dataset == QStringLiteral("fashion-mnist") || arrays);
     d.dataForm->setRowVisible(d.noise, synthetic);
-    d.dataForm->setRowVisible(d.testN, dataset != QStringLiteral("escape-toy"));
+    d.dataForm->setRowVisible(d.testN, !fixedExamples);
     const QString model = d.model->currentText();
     d.modelForm->setRowVisible(d.modelPathRow, model == kTorchScriptEntry);
     d.modelForm->setRowVisible(d.widths, model == kCustomMlpEntry);
@@ -430,6 +437,7 @@ void SetupPanel::revalidate()
     stop["loss_below"] = numberAt(d.lossBelow, "stop.loss_below");
     stop["max_iterations"] = d.maxIterations->value();
     stop["max_seconds"] = numberAt(d.maxSeconds, "stop.max_seconds");
+    j["schedule"]["gradient_norm"] = d.gradientNorm->isChecked();
 
     d.resolved.clear();
     d.config.reset();

@@ -30,6 +30,12 @@ void CurvesPlot::setLogY(bool on)
     resetView();
 }
 
+double CurvesPlot::drawnValue(double y) const
+{
+    // A value the axis cannot show is a gap in the line (QCustomPlot breaks lines at NaN).
+    return std::isfinite(y) && (!m_logY || y > 0.0) ? y : std::numeric_limits<double>::quiet_NaN();
+}
+
 void CurvesPlot::fill(const Curve& curve) const
 {
     QVector<double> keys, values;
@@ -38,9 +44,8 @@ void CurvesPlot::fill(const Curve& curve) const
             const double x = curve.xs[i], y = curve.ys[i];
             if (!std::isfinite(x))
                 continue;
-            // A value the axis cannot show is a gap in the line (QCustomPlot breaks lines at NaN).
             keys << x;
-            values << (std::isfinite(y) && (!m_logY || y > 0.0) ? y : std::numeric_limits<double>::quiet_NaN());
+            values << drawnValue(y);
         }
     }
     curve.graph->setData(keys, values);
@@ -54,6 +59,17 @@ void CurvesPlot::addCurve(const QString& name, const std::vector<double>& xs, co
     fill(curve);
     setInLegend(curve.graph, curve.graph->dataCount() > 0);
     m_curves.push_back(std::move(curve));
+    scheduleReplot();
+}
+
+void CurvesPlot::appendPoint(int index, double x, double y)
+{
+    Curve& curve = m_curves.at(static_cast<size_t>(index));
+    curve.xs.push_back(x);
+    curve.ys.push_back(y);
+    if (std::isfinite(x))
+        curve.graph->addData(x, drawnValue(y));
+    setInLegend(curve.graph, curve.graph->dataCount() > 0);
     scheduleReplot();
 }
 

@@ -20,6 +20,8 @@ public:
     // Points whose x is not finite are skipped; a y that is not finite, or not positive on a log
     // axis, leaves a gap in the line; a curve of different-sized vectors is not drawn.
     void addCurve(const QString& name, const std::vector<double>& xs, const std::vector<double>& ys);
+    // Appends a point to curve `index` (live data; x increasing), with addCurve's rules.
+    void appendPoint(int index, double x, double y);
     int curveCount() const { return static_cast<int>(m_curves.size()); }
     QCPGraph* curveGraph(int index) const { return m_curves.at(static_cast<size_t>(index)).graph; }
 
@@ -37,6 +39,7 @@ private:
         QCPGraph* graph = nullptr;
     };
     void fill(const Curve& curve) const;
+    double drawnValue(double y) const;
 
     std::vector<Curve> m_curves;
     bool m_logY = false;

@@ -7,11 +7,13 @@
 #include "analysis/CurvatureTracker.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "controllers/SpectraFolder.h"
 #include "data/DatasetSpec.h"
 #include "analysis/CurvatureOperators.h"
 #include "analysis/Lanczos.h"
 #include "analysis/LinearStability.h"
 #include "data/DatasetTransforms.h"
+#include "io/AtomicFile.h"
 #include "landscape/Directions.h"
 #include "landscape/EigenDirections.h"
 #include "landscape/LossSurface.h"
@@ -24,6 +26,7 @@
 #include "train/Trainer.h"
 
 #include <ATen/Parallel.h>
+#include <nlohmann/json.hpp>
 
 #include <QElapsedTimer>
 
@@ -63,6 +66,36 @@ core::Dataset analysisData(const core::Trainer& trainer, qint64 subset)
 {
     const core::Dataset& train = trainer.data().train;
     return subset > 0 && subset < train.size() ? core::takeFirst(train, subset) : train;
+}
+
+// What the spectrum (and the spectra through training) measure: the top-k eigenvalues and the SLQ
+// density, k and the Lanczos steps at most the parameters there are (the escape toy has one).
+core::CurvatureRequest spectrumCurvature(qint64 topK, qint64 lanczosSteps, int64_t parameters)
+{
+    core::CurvatureRequest curvature;
+    curvature.topK = std::min<int64_t>(topK, parameters);
+    curvature.densityOptions.steps = std::min<int64_t>(lanczosSteps, parameters);
+    curvature.nonUniformity = false;
+    curvature.density = true;
+    curvature.densityOptions.gridPoints = 400;
+    return curvature;
+}
+
+// `most` (>= 2) of `count` indices spread evenly, the first and the last included (all when count <= most).
+std::vector<size_t> spreadIndices(size_t count, size_t most)
+{
+    std::vector<size_t> chosen;
+    if (count <= most) {
+        for (size_t i = 0; i < count; ++i)
+            chosen.push_back(i);
+        return chosen;
+    }
+    for (size_t i = 0; i < most; ++i) {
+        const auto index = static_cast<size_t>(std::lround(double(i) * double(count - 1) / double(most - 1)));
+        if (chosen.empty() || chosen.back() != index)
+            chosen.push_back(index);
+    }
+    return chosen;
 }
 
 } // namespace
@@ -131,6 +164,29 @@ struct TrainingWorker::Impl {
     // its tests; whatIfDir names the folder, empty for the trained run.
     std::unique_ptr<StabilitySubject> whatIf;
     QString whatIfDir;
+    // The folder the last run was saved into (empty until then) and its run id, and the spectra
+    // through training computed for it: analysis reports as `analyze --snapshots` writes them,
+    // without the folder's fields, which writeSpectra() adds.
+    QString savedDir;
+    std::string savedRunId;
+    std::vector<nlohmann::json> spectra;
+
+    // Writes the spectra into savedDir/spectra (iter_NNNNNNNN.json); returns that folder.
+    QString writeSpectra() const
+    {
+        const std::string dir = savedDir.toStdString();
+        core::ensureDirectory(dir + "/spectra");
+        for (nlohmann::json json : spectra) {
+            const auto iteration = json.at("iteration").get<long long>();
+            json["run"] = dir;
+            json["run_id"] = savedRunId;
+            if (json.value("final", false))
+                json["parameters_dir"] = dir + "/parameters";
+            json.erase("final");
+            core::writeFileAtomically(spectrumFilePath(dir, iteration), json.dump(2) + "\n");
+        }
+        return savedDir + QStringLiteral("/spectra");
+    }
 
     // Starts job `id`: a cancel that arrived while it was queued still applies. Jobs start in
     // the order of their ids, so cancels of lower ids are of jobs that are over.
@@ -202,6 +258,9 @@ void TrainingWorker::train(const TrainingRequest& request)
     d.trainer.reset();
     d.lastCurvature.reset();
     d.snapshots.clear();
+    d.savedDir.clear();
+    d.savedRunId.clear();
+    d.spectra.clear();
     TrainingOutcome outcome;
     outcome.jobId = request.jobId;
     try {
@@ -302,13 +361,8 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
     try {
         core::Trainer& trainer = *d.trainer;
         const core::Dataset data = analysisData(trainer, request.subset);
-        core::CurvatureRequest curvature;
-        // A model with fewer parameters than k (the escape toy has one) has only that many.
-        curvature.topK = std::min<int64_t>(request.topK, trainer.parameters().size());
-        curvature.densityOptions.steps = std::min<int64_t>(request.lanczosSteps, trainer.parameters().size());
-        curvature.nonUniformity = false;
-        curvature.density = true;
-        curvature.densityOptions.gridPoints = 400;
+        const core::CurvatureRequest curvature = spectrumCurvature(request.topK, request.lanczosSteps,
+                                                                   trainer.parameters().size());
         QElapsedTimer sinceReport;
         sinceReport.start();
         const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
@@ -316,8 +370,11 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
                 return;
             sinceReport.restart();
             const double fraction = p.total > 0 ? std::clamp(double(p.step) / double(p.total), 0.0, 1.0) : 0.0;
-            Q_EMIT analysisProgress({request.jobId, fraction,
-                                     tr("%1: step %2 of %3").arg(QString::fromStdString(quantity)).arg(p.step).arg(p.total)});
+            Q_EMIT analysisProgress(
+                {request.jobId,
+                 fraction,
+                 tr("%1: step %2 of %3").arg(QString::fromStdString(quantity)).arg(p.step).arg(p.total),
+                 {}});
         };
         const core::CurvatureReport report =
             core::measureCurvature(trainer.network(), trainer.parameters(), data, curvature, &d.token, progress);
@@ -334,6 +391,96 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
         out.message = QString::fromStdString(e.what());
     }
     Q_EMIT spectrumReady(out);
+}
+
+void TrainingWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
+{
+    Impl& d = *m_impl;
+    d.begin(request.jobId);
+    SpectraResult out;
+    out.jobId = request.jobId;
+    const auto fail = [&](const QString& message) {
+        out.status = core::RunStatus::Failed;
+        out.message = message;
+        Q_EMIT spectraReady(out);
+    };
+    if (!d.trainer)
+        return fail(tr("Train a run first: the spectra are those of the snapshots a run keeps."));
+    const Impl::SnapshotTrail& trail = d.snapshots;
+    if (trail.iterations.size() < 2)
+        return fail(tr("The run kept fewer than two snapshots: train a few iterations first."));
+    try {
+        core::Trainer& trainer = *d.trainer;
+        core::FlatParameters& parameters = trainer.parameters();
+        const core::Dataset data = analysisData(trainer, request.subset);
+        const core::CurvatureRequest curvature = spectrumCurvature(request.topK, request.lanczosSteps,
+                                                                   parameters.size());
+        const RunShape shape = runShapeOf(trainer.config(), trainer.data().train.size());
+        const std::vector<size_t> chosen = spreadIndices(trail.iterations.size(),
+                                                         static_cast<size_t>(std::max(request.maxSnapshots, 2)));
+        const int count = static_cast<int>(chosen.size());
+        // Each snapshot is loaded into the network in turn; the run's own parameters come back after.
+        const core::ParameterRestorer restorer(parameters);
+        d.spectra.clear();
+        for (int n = 0; n < count; ++n) {
+            const size_t i = chosen[size_t(n)];
+            const qint64 iteration = trail.iterations[i];
+            parameters.set(trail.parameters[i]);
+            const QString stage = tr("snapshot %1 of %2").arg(n + 1).arg(count);
+            QElapsedTimer sinceReport;
+            sinceReport.start();
+            const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
+                if (sinceReport.elapsed() < kUpdateIntervalMs)
+                    return;
+                sinceReport.restart();
+                const double step = p.total > 0 ? std::clamp(double(p.step) / double(p.total), 0.0, 1.0) : 0.0;
+                Q_EMIT analysisProgress({request.jobId, (n + step) / count,
+                                         tr("snapshot %1 of %2 (iteration %3): %4 step %5 of %6")
+                                             .arg(n + 1)
+                                             .arg(count)
+                                             .arg(iteration)
+                                             .arg(QString::fromStdString(quantity))
+                                             .arg(p.step)
+                                             .arg(p.total),
+                                         stage});
+            };
+            Q_EMIT analysisProgress({request.jobId, double(n) / count,
+                                     tr("snapshot %1 of %2 (iteration %3)").arg(n + 1).arg(count).arg(iteration),
+                                     stage});
+            const core::CurvatureReport report = core::measureCurvature(trainer.network(), parameters, data, curvature,
+                                                                        &d.token, progress);
+            out.status = report.status;
+            if (report.status != core::RunStatus::Finished)
+                break;   // cancelled: the spectra done so far stay
+            SnapshotSpectrum spectrum;
+            spectrum.iteration = double(iteration);
+            for (const core::MeasuredValue& value : report.topEigenvalues)
+                spectrum.topEigenvalues.push_back(value.value);
+            if (report.density) {
+                spectrum.grid = report.density->grid;
+                spectrum.density = report.density->density;
+            }
+            out.spectra.push_back(spectrum);
+            Q_EMIT spectraUpdate({request.jobId, spectrum, n, count});
+            // The file analyze --snapshots writes, less the folder's fields (Impl::writeSpectra).
+            nlohmann::json json = report.toJson();
+            json["eta"] = shape.eta;
+            json["batch_size"] = shape.batchSize;
+            json["batch_draw"] = core::toString(shape.draw);
+            json["iteration"] = iteration;
+            json["final"] = i + 1 == trail.iterations.size();
+            d.spectra.push_back(std::move(json));
+        }
+        out.message = tr("%n snapshot(s), %1 examples, %2 parameters", nullptr, int(out.spectra.size()))
+                          .arg(data.size())
+                          .arg(parameters.size());
+        if (!d.savedDir.isEmpty() && !d.spectra.empty())
+            out.writtenTo = d.writeSpectra();
+    } catch (const std::exception& e) {
+        out.status = core::RunStatus::Failed;
+        out.message = QString::fromStdString(e.what());
+    }
+    Q_EMIT spectraReady(out);
 }
 
 void TrainingWorker::computeSurface(const LandscapeRequest& request)
@@ -398,7 +545,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
         SurfaceUpdate update;
         update.jobId = request.jobId;
         if (request.directions == SurfaceDirections::TopEigenvectors) {
-            Q_EMIT analysisProgress({request.jobId, 0.0, tr("top two Hessian eigenvectors")});
+            Q_EMIT analysisProgress({request.jobId, 0.0, tr("top two Hessian eigenvectors"), {}});
             core::EigenDirectionOptions options;   // as the CLI's --directions eigen
             options.k = 2;
             options.seed = request.seed;
@@ -460,8 +607,8 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             update.surface = toSurfaceData(partial, frame);
             update.levelFinished = p.levelFinished;
             Q_EMIT surfaceUpdate(update);
-            Q_EMIT analysisProgress({request.jobId, fraction,
-                                     tr("surface level %1 of %2").arg(p.level + 1).arg(p.levels)});
+            Q_EMIT analysisProgress(
+                {request.jobId, fraction, tr("surface level %1 of %2").arg(p.level + 1).arg(p.levels), {}});
         };
         const core::RunStatus status =
             core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
@@ -544,7 +691,12 @@ void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir, bool overw
                 curvature.append(sample);
         }
         folder.finish(*d.trainer, d.lastResult);
-        Q_EMIT runFolderSaved(jobId, true, tr("Run saved to %1").arg(dir));
+        d.savedDir = dir;
+        d.savedRunId = folder.runId();
+        QString message = tr("Run saved to %1").arg(dir);
+        if (!d.spectra.empty())
+            message += tr(" with its spectra through training in %1").arg(d.writeSpectra());
+        Q_EMIT runFolderSaved(jobId, true, message);
     } catch (const std::exception& e) {
         Q_EMIT runFolderSaved(jobId, false, QString::fromStdString(e.what()));
     }

@@ -30,6 +30,10 @@ public:
 public Q_SLOTS:
     void train(const minimascope::ui::TrainingRequest& request);
     void analyzeSpectrum(const minimascope::ui::SpectrumRequest& request);
+    // The spectrum at the snapshots the last run kept (SpectraRequest), one after the other, each
+    // reported as it is done; written to RUN/spectra as `analyze --snapshots` writes them when the
+    // run was saved into a folder (and, when it is saved later, then).
+    void analyzeSpectraOverTraining(const minimascope::ui::SpectraRequest& request);
     // A loss surface around the last run's parameters (or one of its kept snapshots), coarse
     // first; then, for the top-eigenvector view, the two 1D slices.
     void computeSurface(const minimascope::ui::LandscapeRequest& request);
@@ -47,6 +51,8 @@ Q_SIGNALS:
     void trainingFinished(const minimascope::ui::TrainingOutcome& outcome);
     void analysisProgress(const minimascope::ui::AnalysisProgress& progress);
     void spectrumReady(const minimascope::ui::SpectrumResult& result);
+    void spectraUpdate(const minimascope::ui::SpectraUpdate& update);
+    void spectraReady(const minimascope::ui::SpectraResult& result);
     void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
     void slicesReady(const minimascope::ui::SliceResult& slices);
     // How a surface computation ended (the spectrum reports through spectrumReady).

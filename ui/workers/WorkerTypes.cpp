@@ -29,6 +29,9 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<TrainingOutcome>();
     qRegisterMetaType<AnalysisProgress>();
     qRegisterMetaType<SpectrumResult>();
+    qRegisterMetaType<SpectraRequest>();
+    qRegisterMetaType<SpectraUpdate>();
+    qRegisterMetaType<SpectraResult>();
     qRegisterMetaType<LandscapeRequest>();
     qRegisterMetaType<SurfaceUpdate>();
     qRegisterMetaType<SliceResult>();

@@ -4,6 +4,7 @@
 // that ui/ headers stay free of LibTorch. Every record carries the job id of the request that
 // produced it; the GUI drops stale ones.
 // registerWorkerMetaTypes() must run once before the first queued connection.
+#include "SpectraOverTraining.h"
 #include "SurfaceData.h"
 
 #include "analysis/StabilityBounds.h"
@@ -55,6 +56,36 @@ struct SpectrumRequest {
     qint64 topK = 5;
     qint64 lanczosSteps = 80;
     qint64 subset = 0;            // first N training examples; 0 = all
+};
+
+// The Hessian spectra through training: the spectrum of SpectrumRequest at up to `maxSnapshots`
+// of the parameter snapshots the last run kept (TrainingOutcome::snapshotIterations), spread
+// evenly over them, the first (iteration 0) and the last (the final parameters) included.
+struct SpectraRequest {
+    quint64 jobId = 0;
+    qint64 topK = 5;
+    qint64 lanczosSteps = 80;
+    qint64 subset = 0;   // first N training examples; 0 = all
+    int maxSnapshots = 12;
+};
+
+// One snapshot's spectrum, sent as soon as it is computed: the `index`-th (from 0) of `count`.
+struct SpectraUpdate {
+    quint64 jobId = 0;
+    SnapshotSpectrum spectrum;
+    int index = 0;
+    int count = 0;
+};
+
+// How the spectra through training ended: the spectra computed (all of them when Finished, those
+// done before a cancel otherwise), in iteration order, and the folder they were written to (the
+// run's spectra/ when the run was saved into a folder; empty when not written).
+struct SpectraResult {
+    quint64 jobId = 0;
+    core::RunStatus status = core::RunStatus::Finished;
+    QString message;
+    std::vector<SnapshotSpectrum> spectra;
+    QString writtenTo;
 };
 
 // The plane of a loss surface: two filter-normalized random directions (Li et al. 2018), the
@@ -145,6 +176,7 @@ struct AnalysisProgress {
     quint64 jobId = 0;
     double fraction = 0.0;
     QString text;
+    QString stage;   // a short label for the progress bar, e.g. "snapshot 3 of 12"; empty = none
 };
 
 // The Hessian spectrum of the current parameters (SLQ density and the top eigenvalues).
@@ -209,5 +241,8 @@ Q_DECLARE_METATYPE(minimascope::ui::TrainingUpdate)
 Q_DECLARE_METATYPE(minimascope::ui::TrainingOutcome)
 Q_DECLARE_METATYPE(minimascope::ui::AnalysisProgress)
 Q_DECLARE_METATYPE(minimascope::ui::SpectrumResult)
+Q_DECLARE_METATYPE(minimascope::ui::SpectraRequest)
+Q_DECLARE_METATYPE(minimascope::ui::SpectraUpdate)
+Q_DECLARE_METATYPE(minimascope::ui::SpectraResult)
 Q_DECLARE_METATYPE(minimascope::ui::StabilityTestRequest)
 Q_DECLARE_METATYPE(minimascope::ui::StabilityTestResult)

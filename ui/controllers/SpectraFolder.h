@@ -1,0 +1,20 @@
+#pragma once
+// A run folder's spectra/: the analyses `minimascope-cli analyze --snapshots` (and the app's
+// Spectra through training) write there, one RUN/spectra/iter_NNNNNNNN.json a snapshot, in the
+// format of analysis.json plus "iteration". Only file reads and writes: any thread.
+#include "SpectraOverTraining.h"
+
+#include <string>
+#include <vector>
+
+namespace minimascope::ui {
+
+// The spectra of the run `runId` in runDir/spectra, in iteration order; empty when the folder
+// has none. Throws core::InputError naming the file when one is not an analysis report or is of
+// another run.
+std::vector<SnapshotSpectrum> readSpectraFolder(const std::string& runDir, const std::string& runId);
+
+// runDir/spectra/iter_NNNNNNNN.json, the file of the analysis at `iteration`.
+std::string spectrumFilePath(const std::string& runDir, long long iteration);
+
+}   // namespace minimascope::ui

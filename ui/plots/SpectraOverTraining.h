@@ -1,0 +1,26 @@
+#pragma once
+// The Hessian spectra through training on two CurvesPlots, as `minimascope-cli figures` and the
+// main window draw them: the SLQ density at each iteration (log density, one curve an
+// iteration) and the top eigenvalues against iteration. Plain data in, no torch, no files (the
+// run folder's spectra/ are read by controllers/SpectraFolder.h). GUI thread only.
+#include <vector>
+
+namespace minimascope::ui {
+
+class CurvesPlot;
+
+// One analysis of a run's parameters at `iteration`: the density on its grid (both empty when
+// none was computed) and the top eigenvalues, largest first.
+struct SnapshotSpectrum {
+    double iteration = 0.0;
+    std::vector<double> grid;
+    std::vector<double> density;
+    std::vector<double> topEigenvalues;
+};
+
+// Adds the spectra, in the order given (iteration order), to the two plots and sets their
+// titles, labels and scales; the plots should be empty. False when there are none.
+bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, CurvesPlot& densities,
+                             CurvesPlot& topEigenvalues);
+
+}   // namespace minimascope::ui
