@@ -10,10 +10,8 @@
 // filter-normalized directions) with the 3D dock in view, for at most `seconds`, and cancels it
 // the same way. Each phase runs `rounds` times; the best round (lowest p99) is printed, the
 // machine being shared and noisy.
-#include "AppEnvironment.h"
+#include "DesktopBench.h"
 #include "MainWindow.h"
-#include "SurfaceFormat.h"
-#include "common/AllocatorSettings.h"
 #include "controllers/RunController.h"
 #include "panels/SetupPanel.h"
 #include "panels/SurfacePanel.h"
@@ -22,9 +20,7 @@
 #include <QCommandLineParser>
 #include <QDockWidget>
 #include <QElapsedTimer>
-#include <QSettings>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QTimer>
 
 #include <algorithm>
@@ -113,14 +109,8 @@ Phase summarize(const std::vector<double>& stalls, double cancelMs, const QStrin
 
 int main(int argc, char** argv)
 {
-    ensurePassiveOpenMp(argv);
-    minimascope::core::keepFreedMemoryForReuse();
-    setDefaultSurfaceFormat();
-    QApplication app(argc, argv);
-    QTemporaryDir settingsDir;   // never the user's settings
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("MinimaScopeBench"));
+    DesktopBenchApplication bench(argc, argv);
+    QApplication& app = bench.app();
 
     QCommandLineParser parser;
     parser.addHelpOption();

@@ -13,11 +13,9 @@
 // signal back. "test s" is the worker's own time for the test. Every round reopens the run, so
 // each round has one cold first verdict. Exit codes: 0 done (whether or not the goal was met), 1 a
 // verdict failed, timed out or answered another (η, B), 2 bad input (options, training, the run).
-#include "AppEnvironment.h"
+#include "DesktopBench.h"
 #include "MainWindow.h"
 #include "StabilityDiagram.h"
-#include "SurfaceFormat.h"
-#include "common/AllocatorSettings.h"
 #include "controllers/WhatIfController.h"
 #include "panels/WhatIfPanel.h"
 
@@ -29,7 +27,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
-#include <QSettings>
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QThread>
@@ -164,14 +161,8 @@ void printWhatIfRow(const WhatIfSample& s)
 
 int main(int argc, char** argv)
 {
-    ensurePassiveOpenMp(argv);   // as the application: idle OpenMP threads must not spin
-    minimascope::core::keepFreedMemoryForReuse();
-    setDefaultSurfaceFormat();
-    QApplication app(argc, argv);
-    QTemporaryDir settingsDir;   // never the user's settings
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("MinimaScopeBench"));
+    DesktopBenchApplication bench(argc, argv);
+    QApplication& app = bench.app();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Time the stability diagram's what-if verdicts on a run."));
