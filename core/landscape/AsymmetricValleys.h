@@ -98,10 +98,9 @@ struct AsymmetryScan {
     nlohmann::json toJson() const;
 };
 
-// Progress: directions done of `count`.
-
 // K seeded random directions at the network's current parameters, exact loss and directional
 // derivative over `data` at each sample (eval mode: BatchNorm with its running statistics).
+// Progress: directions done of `count`.
 AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& parameters, const Dataset& data,
                                        const AsymmetryOptions& options, const CancelToken* cancel = nullptr,
                                        const CountProgress& progress = {});

@@ -73,9 +73,9 @@ struct FitnessDistanceSample {
 
 // The loss at a flat parameter vector; returns false when cancelled.
 using ParameterObjective = std::function<bool(const at::Tensor& point, double& loss)>;
-// Progress: points done of the total (the centre counts as one).
 
 // Any objective (the tests' closed forms, or a network below) around `centre` (flat, any dtype).
+// Progress: points done of the total (the centre counts as one).
 FitnessDistanceSample sampleFitnessDistance(const ParameterObjective& objective, const at::Tensor& centre,
                                             const FitnessDistanceOptions& options, const CancelToken* cancel = nullptr,
                                             const CountProgress& progress = {});
