@@ -6,7 +6,9 @@
 #                                     python3-vtk9 for the Python snippets of docs/exports.md and the
 #                                     .npy interoperability test, python3-torch for the TorchScript
 #                                     models the own-model tests save; lintian, desktop-file-utils
-#                                     and appstream for the package test)
+#                                     and appstream for the package test; clang-format-14 for
+#                                     scripts/format.sh, which .ci/run runs, and clang-tidy-14 for
+#                                     scripts/tidy.sh)
 #   scripts/install-deps.sh --bench   the same plus python3-torch for the Python reference loops
 #   scripts/install-deps.sh --fuzz    the same plus clang and libFuzzer for scripts/fuzz.sh
 # libopenblas0-openmp is listed on purpose: without it libblas.so.3 is the reference BLAS and
@@ -19,7 +21,8 @@ packages=(build-essential cmake ninja-build ccache git
           xvfb xauth libgl1-mesa-dri dataset-fashion-mnist)
 for arg in "$@"; do
   case "$arg" in
-    --tests) packages+=(python3-numpy python3-vtk9 python3-torch lintian desktop-file-utils appstream) ;;
+    --tests) packages+=(python3-numpy python3-vtk9 python3-torch lintian desktop-file-utils appstream
+                        clang-format-14 clang-tidy-14) ;;
     --bench) packages+=(python3-numpy python3-torch) ;;
     --fuzz) packages+=(clang-14 libfuzzer-14-dev) ;;
     *) echo "install-deps.sh: unknown option $arg" >&2; exit 2 ;;
