@@ -7,9 +7,14 @@ check() {   # check "description" expected actual
 contains() {   # contains "description" needle file
   if grep -q -- "$2" "$3"; then echo "ok: $1"; else echo "FAIL: $1: '$2' not in $(cat "$3")"; failures=$((failures + 1)); fi
 }
-near() {   # near "description" expected actual tolerance
+near() {   # near "description" expected actual tolerance: |actual - expected| <= tolerance
   if awk -v e="$2" -v a="$3" -v t="$4" 'BEGIN { d = a - e; if (d < 0) d = -d; exit !(a != "" && d <= t) }'; then
-    echo "ok: $1 ($3)"; else echo "FAIL: $1: expected $2 +- $4, got '$3'"; failures=$((failures + 1)); fi
+    echo "ok: $1 ($3)"
+  else
+    local off   # the difference, when there is a number to take it of
+    off=$(awk -v e="$2" -v a="$3" 'BEGIN { if (a == "") exit; d = a - e; if (d < 0) d = -d; printf "%.3g", d }')
+    echo "FAIL: $1: expected $2 +- $4, got '$3' (off by ${off:-?})"; failures=$((failures + 1))
+  fi
 }
 # Parses every file of a run folder as its format demands; prints the run's status.
 check_run_folder() {   # check_run_folder DIR (needs /usr/bin/python3)

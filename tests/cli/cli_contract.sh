@@ -7,6 +7,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
 
+# Tolerances. The escape toy's a and s at its minima are exact on its one-parameter quadratic
+# pieces: the measurement is off by double rounding and the sqrt of a rounding-level lambda(Sigma).
+toy_curvature_tolerance=1e-6
+# The Theorem's lambda_max from those a and s at a float32 x = 1: far inside 1e-4 of the closed form.
+lambda_max_tolerance=1e-4
+# The s bound is a closed form evaluated in double: rounding only.
+closed_form_tolerance=1e-9
+# With noise 0 the teacher's loss is 0 up to the float32 rounding of its targets (~1e-14).
+teacher_loss_bound=1e-10
+
 "$cli" --help > "$work/help.txt"; check "--help exits 0" 0 $?
 contains "--help lists exit codes" "Exit codes" "$work/help.txt"
 "$cli" presets > "$work/presets.txt"; check "presets exits 0" 0 $?
@@ -31,15 +41,17 @@ contains "it suggests the option" "did you mean '--lr'" "$work/typo.txt"
 "$cli" analyze --run "$work/none" --quiet --verbose 2> "$work/qv.txt"; check "--quiet with --verbose exits 2" 2 $?
 "$cli" train --preset=escape-toy-sgd --lr=0.7 --out="$work/json" --track-at-end --json --quiet > "$work/train.json"
 check "train --json exits 0" 0 $?
-/usr/bin/python3 - "$work/train.json" <<'PY'; check "train --json prints one JSON object with the run's a and s" 0 $?
+/usr/bin/python3 - "$work/train.json" "$toy_curvature_tolerance" <<'PY'; check "train --json prints one JSON object with the run's a and s" 0 $?
 import json, sys
 summary = json.load(open(sys.argv[1]))
+tolerance = float(sys.argv[2])
 assert summary["status"] == "finished" and summary["exit_code"] == 0, summary
-assert abs(summary["curvature"]["sharpness"] - 2.0) < 1e-6 and abs(summary["curvature"]["non_uniformity"]) < 1e-6, summary
+a, s = summary["curvature"]["sharpness"], summary["curvature"]["non_uniformity"]
+assert abs(a - 2.0) < tolerance and abs(s) < tolerance, f"a = {a!r} (expected 2), s = {s!r} (expected 0), +- {tolerance}"
 PY
 "$cli" analyze --run "$work/json" --json > "$work/analyze.json" 2> /dev/null; check "analyze --json exits 0" 0 $?
-/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert abs(d["sharpness"]["value"] - 2) < 1e-6' \
-  "$work/analyze.json"; check "analyze --json is the analysis" 0 $?
+/usr/bin/python3 -c 'import json, sys; a = json.load(open(sys.argv[1]))["sharpness"]["value"]; t = float(sys.argv[2]); assert abs(a - 2) < t, f"a = {a!r}, expected 2 +- {t}"' \
+  "$work/analyze.json" "$toy_curvature_tolerance"; check "analyze --json is the analysis" 0 $?
 "$cli" landscape --run "$work/json" --resolution 5 --json --quiet > "$work/landscape.json"; check "landscape --json exits 0" 0 $?
 /usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d["files"]) == 4 and d["alpha"]["points"] == 5, d' \
   "$work/landscape.json"; check "landscape --json lists the files and the axes" 0 $?
@@ -68,7 +80,7 @@ json_number() {   # json_number key file: the first number under "key"
 }
 "$cli" analyze --run "$work/gd" --quantities stability > "$work/an.txt"; check "analyze of GD exits 0" 0 $?
 contains "GD is tested without replacement" "B = 2 drawn without replacement" "$work/an.txt"
-near "GD lambda_max" 0.16 "$(json_number lambda_max "$work/gd/analysis.json")" 1e-4
+near "GD lambda_max" 0.16 "$(json_number lambda_max "$work/gd/analysis.json")" "$lambda_max_tolerance"
 contains "GD has no s bound" '"non_uniformity_bound": null' "$work/gd/analysis.json"
 cp -r "$work/gd" "$work/replacement"
 sed -i -e 's/"name": "gd"/"name": "sgd"/' -e 's/"sampling": "[a-z]*"/"sampling": "replacement"/' \
@@ -77,9 +89,9 @@ sed -i -e 's/"name": "gd"/"name": "sgd"/' -e 's/"sampling": "[a-z]*"/"sampling":
 check "analyze with replacement exits 0" 0 $?
 contains "verdict names the draw" "stable for eta = 0.7, B = 2 drawn with replacement" "$work/an.txt"
 contains "analysis.json names the draw" '"batch_draw": "with replacement"' "$work/replacement/analysis.json"
-near "lambda_max with replacement" 0.9538 "$(json_number lambda_max "$work/replacement/analysis.json")" 1e-4
+near "lambda_max with replacement" 0.9538 "$(json_number lambda_max "$work/replacement/analysis.json")" "$lambda_max_tolerance"
 near "s bound with replacement" 2.0203050891044216 \
-  "$(json_number non_uniformity_bound "$work/replacement/analysis.json")" 1e-9
+  "$(json_number non_uniformity_bound "$work/replacement/analysis.json")" "$closed_form_tolerance"
 
 # A folder holds one run: training into it again is refused unless --overwrite, which replaces it.
 "$cli" train --preset escape-toy-gd --out "$work/gd2" --quiet 2> "$work/again.txt"; check "a second run into a run folder exits 2" 2 $?
@@ -127,8 +139,8 @@ contains "summary says cancelled" '"status": "cancelled"' "$work/int/summary.jso
 "$cli" fdc --preset teacher-student-small --set dataset.noise=0 --distances 0,1,2 --samples 3 --out "$work/fdc" \
   > "$work/fdc.txt" 2> /dev/null; check "fdc exits 0" 0 $?
 contains "fdc prints r" "FDC r = 0\.[0-9]* over 9 points" "$work/fdc.txt"
-/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["centre_loss"] < 1e-10 and 0 < d["correlation"] <= 1, d' \
-  "$work/fdc.json"; check "fdc.json holds the teacher's loss and r" 0 $?
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["centre_loss"] < float(sys.argv[2]) and 0 < d["correlation"] <= 1, d' \
+  "$work/fdc.json" "$teacher_loss_bound"; check "fdc.json holds the teacher's loss and r" 0 $?
 [ "$(wc -l < "$work/fdc.csv")" -eq 10 ] && echo "ok: fdc.csv has the 9 points" || { echo "FAIL: fdc.csv rows"; failures=$((failures + 1)); }
 "$cli" fdc --preset teacher-student-small --samples 0 2> "$work/fdc.txt"; check "fdc --samples 0 exits 2" 2 $?
 contains "it names --samples" "--samples" "$work/fdc.txt"

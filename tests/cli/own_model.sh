@@ -10,6 +10,11 @@ scripts="$(cd "$(dirname "$0")/../../scripts" && pwd)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
+# Tolerances. Both analyses certify their eigenvalues to 1e-6 relative, and the two paths compute
+# the same float32 sums in different orders: they agree to the issue's bar, 1e-5 relative (as
+# tests/oracle/TestOwnModel.cpp's kSameNumbers).
+analysis_tolerance=1e-6
+same_numbers_tolerance=1e-5
 py=/usr/bin/python3
 json_value() {   # json_value FILE KEY...: a number from a JSON file
   "$py" -c 'import json, sys; v = json.load(open(sys.argv[1]))
@@ -89,14 +94,14 @@ check "metrics.csv holds only its header" 1 "$(wc -l < "$work/imported/metrics.c
   --set dataset.n=100 --set dataset.test_n=0 --max-iterations 0 "${common[@]}" --out "$work/script" > /dev/null 2>&1
 check "the same weights as TorchScript, untrained" 0 $?
 for run in imported script; do
-  "$cli" analyze --run "$work/$run" --quantities sharpness,non_uniformity --tolerance 1e-6 > /dev/null 2>&1
+  "$cli" analyze --run "$work/$run" --quantities sharpness,non_uniformity --tolerance "$analysis_tolerance" > /dev/null 2>&1
   check "analyze $run" 0 $?
 done
 check "imported weights take the R-operator" r-operator "$(json_value "$work/imported/analysis.json" path)"
 for q in "top_eigenvalues 0 value" "non_uniformity value"; do
   # shellcheck disable=SC2086
   d=$(relative "$(json_value "$work/imported/analysis.json" $q)" "$(json_value "$work/script/analysis.json" $q)")
-  near "imported and TorchScript agree on $q (relative)" 0 "$d" 1e-5
+  near "imported and TorchScript agree on $q (relative)" 0 "$d" "$same_numbers_tolerance"
 done
 "$cli" landscape --run "$work/imported" --resolution 5 > /dev/null 2>&1
 check "landscape of the imported run" 0 $?

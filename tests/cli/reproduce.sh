@@ -60,6 +60,13 @@ for quick in "${quick_files[@]}"; do
   /usr/bin/python3 - "$quick" "$out" "$shrink" "$bound_tolerance" "$have_figures" > "$work/$name.checks" <<'PY'
 import csv, json, math, os, sys
 quick, out, tolerance = sys.argv[1], sys.argv[2], float(sys.argv[4])
+# The store's bounds are closed forms in double: 1e-6 relative is far above their rounding.
+STORED_BOUND_REL_TOL = 1e-6
+# A grid coordinate is a decimal written back: it matches alpha, beta up to printing.
+GRID_COORDINATE_TOL = 1e-9
+# A surface evaluates the loss in float32 through its own path, the trainer through the network's
+# forward: they agree to float32 rounding of a mean over n (TestMainWindowAnalysis's kLossAgreement).
+SURFACE_LOSS_REL_TOL = 1e-5
 max_points, max_iterations, max_examples = (int(x) for x in sys.argv[3].split(","))
 failures = 0
 def check(what, ok):
@@ -99,12 +106,12 @@ for r in rows:
     run = f"#{int(r['ordinal']) + 1} ({r['optimizer']}, eta {r['eta']}, B {r['batch_size']} of n {r['n']})"
     eta, b, n = float(r["eta"]), int(r["batch_size"]), int(r["n"])
     a, s = float(r["sharpness"]), float(r["non_uniformity"])
-    check(f"{run}: the store's a bound is 2/eta", math.isclose(float(r["sharpness_bound"]), 2 / eta, rel_tol=1e-6))
+    check(f"{run}: the store's a bound is 2/eta", math.isclose(float(r["sharpness_bound"]), 2 / eta, rel_tol=STORED_BOUND_REL_TOL))
     check(f"{run}: a = {a} <= 2/eta = {2 / eta}", 0 <= a <= 2 / eta * (1 + tolerance))
     a_checks += 1
     if b < n:
         bound = (math.sqrt(b) if optimizer.get("sampling") == "replacement" else math.sqrt(b * (n - 1) / (n - b))) / eta
-        check(f"{run}: the store's s bound is {bound}", math.isclose(float(r["non_uniformity_bound"]), bound, rel_tol=1e-6))
+        check(f"{run}: the store's s bound is {bound}", math.isclose(float(r["non_uniformity_bound"]), bound, rel_tol=STORED_BOUND_REL_TOL))
         check(f"{run}: s = {s} <= {bound}", 0 <= s <= bound * (1 + tolerance))
         s_checks += 1
 check(f"at least one converged SGD or GD run to check a <= 2/eta against ({a_checks})", a_checks >= 1)
@@ -119,7 +126,7 @@ have_figures = sys.argv[5] == "1"
 by_run_id = {r["run_id"]: r for r in rows}
 def loss_at(grid, alpha, beta):
     return [float(g["loss"]) for g in grid
-            if abs(float(g["alpha"]) - alpha) < 1e-9 and abs(float(g["beta"]) - beta) < 1e-9]
+            if abs(float(g["alpha"]) - alpha) < GRID_COORDINATE_TOL and abs(float(g["beta"]) - beta) < GRID_COORDINATE_TOL]
 follow_ups = study.get("follow_up", [])
 if follow_ups:
     check("README has the follow-up section", "## Follow-up analyses" in readme)
@@ -140,12 +147,12 @@ for f in follow_ups:
             grid = list(csv.DictReader(open(os.path.join(folder, "landscape.csv"))))
             centre = loss_at(grid, 0, 0)
             check(f"{what}: the loss at the centre {centre} is the run's train loss {r['train_loss']}",
-                  len(centre) == 1 and math.isclose(centre[0], float(r["train_loss"]), rel_tol=1e-5))
+                  len(centre) == 1 and math.isclose(centre[0], float(r["train_loss"]), rel_tol=SURFACE_LOSS_REL_TOL))
             partner = by_run_id.get(done["partner_run_id"])
             if partner is not None and partner["n"] == r["n"]:
                 end = loss_at(grid, 1, 0)
                 check(f"{what}: the loss at alpha = 1 {end} is the other run's train loss {partner['train_loss']}",
-                      len(end) == 1 and math.isclose(end[0], float(partner["train_loss"]), rel_tol=1e-5))
+                      len(end) == 1 and math.isclose(end[0], float(partner["train_loss"]), rel_tol=SURFACE_LOSS_REL_TOL))
         if have_figures:
             # Its own figure, or the one it shares with the other run of a pair of 1D curves.
             names = [n for n in (f"{f['name']}-{label}.png", f"{f['name']}.png")

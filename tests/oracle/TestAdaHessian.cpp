@@ -14,6 +14,7 @@
 #include "train/Trainer.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -30,6 +31,8 @@ namespace {
 
 // A few double operations on O(1) numbers.
 constexpr double kDoubleTol = 1e-12;
+// The toy's float32 parameter after one step: one rounding of an O(1) value (~6e-8).
+constexpr double kFloatParameterTol = 1e-7;
 
 // theta: [3] plain parameters; kernel: [2, 1, 2, 2], two 2x2 convolution kernels whose
 // estimates AdaHessian averages over the 4 positions.
@@ -114,7 +117,7 @@ private Q_SLOTS:
         for (int t = 1; t <= 2; ++t) {
             const double expectedLoss = 0.5 * (h * (at::tensor(theta, at::kDouble) - c).square()).sum().item<double>();
             const at::Tensor loss = optimizer->step([&] { return lossGradient.compute(inputs, inputs); });
-            QVERIFY(std::abs(loss.item<double>() - expectedLoss) < kDoubleTol);
+            MS_COMPARE_NEAR(loss.item<double>(), expectedLoss, kDoubleTol);
             for (size_t j = 0; j < 11; ++j) {
                 const double g = h[static_cast<int64_t>(j)].item<double>() * (theta[j] - c[static_cast<int64_t>(j)].item<double>());
                 m[j] = beta1 * m[j] + (1 - beta1) * g;
@@ -125,11 +128,11 @@ private Q_SLOTS:
             }
             const at::Tensor actual = flat.get();
             for (size_t j = 0; j < 11; ++j)
-                QVERIFY2(std::abs(actual[static_cast<int64_t>(j)].item<double>() - theta[j]) < kDoubleTol,
-                         qPrintable(QStringLiteral("step %1, entry %2: %3 vs %4").arg(t).arg(j)
-                                        .arg(actual[static_cast<int64_t>(j)].item<double>()).arg(theta[j])));
+                MS_COMPARE_NEAR_AT(actual[static_cast<int64_t>(j)].item<double>(), theta[j], kDoubleTol,
+                                   qPrintable(QStringLiteral("step %1, entry %2").arg(t).arg(j)));
             for (size_t j = 0; j < 11; ++j)
-                QVERIFY(std::abs(adaHessian->lastDiagonal()[static_cast<int64_t>(j)].item<double>() - d[j]) < kDoubleTol);
+                MS_COMPARE_NEAR_AT(adaHessian->lastDiagonal()[static_cast<int64_t>(j)].item<double>(), d[j], kDoubleTol,
+                                   qPrintable(QStringLiteral("step %1, entry %2").arg(t).arg(j)));
         }
         // Without a Hessian product it cannot step.
         AdaHessian bare(flat.values(), flat.slices(), AdaHessianOptions());
@@ -156,9 +159,8 @@ private Q_SLOTS:
         QCOMPARE(result.iterations, int64_t(1));
         const double x0 = static_cast<double>(0.99f);   // the toy's parameter is float32
         const double expected = x0 - 0.15 * 2.0 * (x0 - 1.0) / (2.0 + 1e-4);
-        // float32 parameter: one rounding of an O(1) value.
         const double x = dynamic_cast<EscapeToyModel&>(trainer.network()).position();
-        QVERIFY2(std::abs(x - expected) < 1e-7, qPrintable(QStringLiteral("%1 vs %2").arg(x).arg(expected)));
+        MS_COMPARE_NEAR(x, expected, kFloatParameterTol);
 
         nlohmann::json bad = config;
         bad["optimizer"]["hessian_power"] = 2.0;

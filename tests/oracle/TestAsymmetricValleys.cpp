@@ -8,6 +8,7 @@
 #include "data/Dataset.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -29,10 +30,8 @@ constexpr double kExact = 1e-12;
 // Through the network: float64 forward/backward of one weight, the same rounding.
 constexpr double kNetwork = 1e-12;
 
-bool close(double actual, double expected, double tolerance)
-{
-    return std::abs(actual - expected) <= tolerance * std::max(1.0, std::abs(expected));
-}
+// The bound applied to |actual - expected|: relative for |expected| >= 1, absolute below.
+double scaled(double tolerance, double expected) { return tolerance * std::max(1.0, std::abs(expected)); }
 
 // phi(l) = a l for l >= 0, b (-l) for l < 0: outward slopes a (+ side) and b (- side).
 DirectionalProbe piecewiseLinear(double a, double b)
@@ -112,13 +111,13 @@ private Q_SLOTS:
         const double flat = std::min(a, b), sharp = std::max(a, b);
         QCOMPARE(result.flatSide, a <= b ? +1 : -1);
         QCOMPARE(result.distances.size(), size_t(7));
-        QVERIFY(close(result.distances.front(), 0.1, kExact));
-        QVERIFY(close(result.distances.back(), 1.0, kExact));
-        QVERIFY(close(result.flatSlopeMax, flat, kExact));
-        QVERIFY(close(result.sharpSlopeMin, sharp, kExact));
-        QVERIFY(close(result.meanSlopeFlat, flat, kExact));
-        QVERIFY(close(result.meanSlopeSharp, sharp, kExact));
-        QVERIFY(close(result.ratio, sharp / flat, kExact));
+        MS_COMPARE_NEAR(result.distances.front(), 0.1, scaled(kExact, 0.1));
+        MS_COMPARE_NEAR(result.distances.back(), 1.0, scaled(kExact, 1.0));
+        MS_COMPARE_NEAR(result.flatSlopeMax, flat, scaled(kExact, flat));
+        MS_COMPARE_NEAR(result.sharpSlopeMin, sharp, scaled(kExact, sharp));
+        MS_COMPARE_NEAR(result.meanSlopeFlat, flat, scaled(kExact, flat));
+        MS_COMPARE_NEAR(result.meanSlopeSharp, sharp, scaled(kExact, sharp));
+        MS_COMPARE_NEAR(result.ratio, sharp / flat, scaled(kExact, sharp / flat));
         QCOMPARE(result.asymmetric, asymmetric);
         QCOMPARE(result.centreLoss, 0.0);
     }
@@ -141,11 +140,11 @@ private Q_SLOTS:
         DirectionAsymmetry result;
         QVERIFY(measureDirectionAsymmetry(probe, options, result));
         QCOMPARE(result.flatSide, +1);
-        QVERIFY(close(result.flatSlopeMax, 2 * a * 2.0, kExact));
-        QVERIFY(close(result.sharpSlopeMin, 2 * b * 0.2, kExact));
-        QVERIFY(close(result.ratio, b * 0.2 / (a * 2.0), kExact));   // 8
-        QVERIFY(close(result.meanSlopeFlat, a * 2.2, kExact));
-        QVERIFY(close(result.meanSlopeSharp, b * 2.2, kExact));
+        MS_COMPARE_NEAR(result.flatSlopeMax, 2 * a * 2.0, scaled(kExact, 2 * a * 2.0));
+        MS_COMPARE_NEAR(result.sharpSlopeMin, 2 * b * 0.2, scaled(kExact, 2 * b * 0.2));
+        MS_COMPARE_NEAR(result.ratio, b * 0.2 / (a * 2.0), scaled(kExact, b * 0.2 / (a * 2.0)));   // 8
+        MS_COMPARE_NEAR(result.meanSlopeFlat, a * 2.2, scaled(kExact, a * 2.2));
+        MS_COMPARE_NEAR(result.meanSlopeSharp, b * 2.2, scaled(kExact, b * 2.2));
         QVERIFY(result.asymmetric);   // 8 > c = 2
         options.c = 9.0;
         QVERIFY(measureDirectionAsymmetry(probe, options, result));
@@ -202,16 +201,16 @@ private Q_SLOTS:
             // Filter normalization: d = +-1 (the weight's norm), so l moves w by +-l.
             const at::Tensor u = randomDirection(parameters, DirectionNormalization::Filter, true, d.seed);
             const double sign = u.item<double>();
-            QVERIFY(close(std::abs(sign), 1.0, kNetwork));
-            QVERIFY(close(d.norm, 1.0, kNetwork));
+            MS_COMPARE_NEAR(std::abs(sign), 1.0, scaled(kNetwork, 1.0));
+            MS_COMPARE_NEAR(d.norm, 1.0, scaled(kNetwork, 1.0));
             // w grows along +u when sign > 0: that side has slope a, the flat one.
             QCOMPARE(d.flatSide, sign > 0 ? +1 : -1);
-            QVERIFY(close(d.flatSlopeMax, a, kNetwork));
-            QVERIFY(close(d.sharpSlopeMin, b, kNetwork));
-            QVERIFY(close(d.ratio, b / a, kNetwork));
-            QVERIFY(close(d.centreLoss, 0.0, kNetwork));
+            MS_COMPARE_NEAR(d.flatSlopeMax, a, scaled(kNetwork, a));
+            MS_COMPARE_NEAR(d.sharpSlopeMin, b, scaled(kNetwork, b));
+            MS_COMPARE_NEAR(d.ratio, b / a, scaled(kNetwork, b / a));
+            MS_COMPARE_NEAR(d.centreLoss, 0.0, scaled(kNetwork, 0.0));
             const std::vector<double>& flatLoss = d.flatSide > 0 ? d.lossPlus : d.lossMinus;
-            QVERIFY(close(flatLoss.back(), a * 0.5, kNetwork));
+            MS_COMPARE_NEAR(flatLoss.back(), a * 0.5, scaled(kNetwork, a * 0.5));
         }
         const nlohmann::json json = scan.toJson();
         QCOMPARE(json["asymmetric_count"].get<int64_t>(), int64_t(6));

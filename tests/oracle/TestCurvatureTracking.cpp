@@ -7,6 +7,7 @@
 #include "data/DatasetSpec.h"
 #include "train/RunConfig.h"
 #include "train/Trainer.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,12 @@ constexpr double kToyTolerance = 1e-4;
 // (residual <= 1e-6 |lambda|) of the true eigenvalue, so within a few times that of each other.
 constexpr double kCertifiedTolerance = 1e-6;
 constexpr double kAgreement = 1e-4;
+// A warm-started tracker sample against a cold measurement, both certified to kCertifiedTolerance:
+// they agree far better than ten times it.
+constexpr double kCertifiedAgreement = 1e-5;
+// Lanczos quadrature weights are squares of a unit vector's components: they sum to 1 up to
+// double rounding over the steps.
+constexpr double kWeightSumTolerance = 1e-9;
 
 } // namespace
 
@@ -56,8 +63,8 @@ private Q_SLOTS:
         const int64_t iterations[] = {10, 20, 30, 35};
         for (size_t i = 0; i < samples.size(); ++i) {
             QCOMPARE(samples[i].iteration, iterations[i]);
-            QVERIFY(std::abs(samples[i].sharpness - 2.0) < kToyTolerance);
-            QVERIFY(std::abs(samples[i].nonUniformity - 1.8) < kToyTolerance);
+            MS_COMPARE_NEAR(samples[i].sharpness, 2.0, kToyTolerance);
+            MS_COMPARE_NEAR(samples[i].nonUniformity, 1.8, kToyTolerance);
             QVERIFY(samples[i].hessianProducts > 0 && samples[i].covarianceProducts > 0);
             QVERIFY(!samples[i].density);
         }
@@ -102,9 +109,8 @@ private Q_SLOTS:
                 ++next;
             QVERIFY2(next < reference.size(), "a background sample at an iteration that was not due");
             const CurvatureSample& expected = reference[next];
-            QVERIFY(std::abs(sample.sharpness - expected.sharpness) <= kAgreement * std::abs(expected.sharpness));
-            QVERIFY(std::abs(sample.nonUniformity - expected.nonUniformity) <=
-                    kAgreement * std::abs(expected.nonUniformity));
+            MS_COMPARE_RELATIVE(sample.sharpness, expected.sharpness, kAgreement);
+            MS_COMPARE_RELATIVE(sample.nonUniformity, expected.nonUniformity, kAgreement);
         }
     }
 
@@ -120,7 +126,7 @@ private Q_SLOTS:
         CurvatureTracking tracking;
         tracking.every = 5;
         tracking.atEnd = false;
-        tracking.tolerance = 1e-6;
+        tracking.tolerance = kCertifiedTolerance;
         tracking.spectrum = true;
         tracking.densityOptions.steps = 10;
         CurvatureTracker tracker(tracking);
@@ -131,13 +137,14 @@ private Q_SLOTS:
         const CurvatureSample& last = tracker.samples().back();
 
         CurvatureRequest cold;
-        cold.tolerance = 1e-6;
+        cold.tolerance = kCertifiedTolerance;
         const CurvatureReport reference =
             measureCurvature(trainer.network(), trainer.parameters(), trainer.data().train, cold);
         // Both certified to 1e-6 |lambda|: the eigenvalues agree far better than 1e-5.
-        QVERIFY(std::abs(last.sharpness - reference.topEigenvalues.front().value) <
-                1e-5 * reference.topEigenvalues.front().value);
-        QVERIFY(std::abs(last.nonUniformity - reference.nonUniformity->value) < 1e-5 * reference.nonUniformity->value);
+        MS_COMPARE_NEAR(last.sharpness, reference.topEigenvalues.front().value,
+                        kCertifiedAgreement * reference.topEigenvalues.front().value);
+        MS_COMPARE_NEAR(last.nonUniformity, reference.nonUniformity->value,
+                        kCertifiedAgreement * reference.nonUniformity->value);
         // eta = 0.01 moves the parameters little in 5 steps: the previous eigenvectors are
         // nearly converged starts.
         QVERIFY2(last.hessianProducts < reference.topEigenvalues.front().products,
@@ -150,7 +157,7 @@ private Q_SLOTS:
         double total = 0.0;
         for (double w : last.density->weights)
             total += w;
-        QVERIFY(std::abs(total - 1.0) < 1e-9);
+        MS_COMPARE_NEAR(total, 1.0, kWeightSumTolerance);
     }
 };
 

@@ -13,6 +13,7 @@
 #include "models/ModelSpec.h"
 #include "models/TeacherNetwork.h"
 #include "support/InputErrorOf.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 #include "train/Objective.h"
 
@@ -35,6 +36,14 @@ constexpr double kExact = 1e-12;
 // the teacher's exact weights misses each by at most half an ulp of float32 (6e-8 relative), so the
 // mean squared error is below 1e-14 for outputs of order one.
 constexpr double kFloatTargets = 1e-12;
+// A correlation computed from float32 points: distances carry ~1e-7 relative rounding.
+constexpr double kFloatCorrelation = 1e-6;
+// Noise of standard deviation sigma: the teacher's loss is sigma^2 up to the sampling error
+// sigma^2 sqrt(2/n); the bound is this many of them.
+constexpr double kNoiseStandardErrors = 5.0;
+
+// The bound applied to |actual - expected|: relative for |expected| >= 1, absolute below.
+double scaled(double tolerance, double expected) { return tolerance * std::max(1.0, expected); }
 
 FitnessDistanceOptions fdcOptions(std::vector<double> distances, int64_t samples, uint64_t seed = 7)
 {
@@ -95,11 +104,11 @@ private Q_SLOTS:
     void pearsonOfAHandSample()
     {
         // x = 1..4, y = 2, 4, 5, 4: sxy = 3.5, sxx = 5, syy = 4.75, r = 3.5 / sqrt(23.75).
-        QVERIFY(std::abs(pearsonCorrelation({1, 2, 3, 4}, {2, 4, 5, 4}) - 3.5 / std::sqrt(23.75)) < kExact);
-        QVERIFY(std::abs(pearsonCorrelation({1, 2, 3}, {6, 4, 2}) + 1.0) < kExact);
+        MS_COMPARE_NEAR(pearsonCorrelation({1, 2, 3, 4}, {2, 4, 5, 4}), 3.5 / std::sqrt(23.75), kExact);
+        MS_COMPARE_NEAR(pearsonCorrelation({1, 2, 3}, {6, 4, 2}), -1.0, kExact);
         // Non-finite pairs are left out: the same sample with a NaN appended.
-        QVERIFY(std::abs(pearsonCorrelation({1, 2, 3, 4, 5}, {2, 4, 5, 4, std::nan("")}) - 3.5 / std::sqrt(23.75))
-                < kExact);
+        MS_COMPARE_NEAR(pearsonCorrelation({1, 2, 3, 4, 5}, {2, 4, 5, 4, std::nan("")}), 3.5 / std::sqrt(23.75),
+                        kExact);
         QVERIFY(std::isnan(pearsonCorrelation({1}, {2})));
         QVERIFY(std::isnan(pearsonCorrelation({1, 1, 1}, {1, 2, 3})));
     }
@@ -108,7 +117,7 @@ private Q_SLOTS:
     {
         const at::Tensor like = at::zeros({40}, at::kDouble);
         const at::Tensor u = randomUnitDirection(like, 11);
-        QVERIFY(std::abs(u.norm().item<double>() - 1.0) < kExact);
+        MS_COMPARE_NEAR(u.norm().item<double>(), 1.0, kExact);
         QVERIFY(at::equal(u, randomUnitDirection(like, 11)));
         QVERIFY(!at::equal(u, randomUnitDirection(like, 12)));
         QCOMPARE(randomUnitDirection(at::zeros({40}, at::kFloat), 11).scalar_type(), at::kFloat);
@@ -127,9 +136,8 @@ private Q_SLOTS:
         QCOMPARE(s.loss.size(), size_t(50));
         QCOMPARE(s.centreLoss, 0.0);
         for (size_t i = 0; i < s.loss.size(); ++i)
-            QVERIFY2(std::abs(s.loss[i] - s.distance[i]) < kExact * std::max(1.0, s.distance[i]),
-                     qPrintable(QString::number(s.loss[i]) + " at " + QString::number(s.distance[i])));
-        QVERIFY2(std::abs(s.correlation - 1.0) < kExact, qPrintable(QString::number(s.correlation, 'g', 17)));
+            MS_COMPARE_NEAR(s.loss[i], s.distance[i], scaled(kExact, s.distance[i]));
+        MS_COMPARE_NEAR(s.correlation, 1.0, kExact);
         QVERIFY(s.toJson()["correlation_undefined"].is_null());
         // The same from a float32 centre: distances are still those asked for, to float rounding.
         const FitnessDistanceSample f = sampleFitnessDistance(
@@ -138,7 +146,7 @@ private Q_SLOTS:
                 return true;
             },
             centre.to(at::kFloat), fdcOptions({0.5, 1.0, 2.0}, 5));
-        QVERIFY(std::abs(f.correlation - 1.0) < 1e-6);   // float32 points: 1e-7 relative distances
+        MS_COMPARE_NEAR(f.correlation, 1.0, kFloatCorrelation);
     }
 
     void constantHasNoCorrelation()
@@ -185,8 +193,7 @@ private Q_SLOTS:
             const double d = s.distance[i];
             const at::Tensor u = randomUnitDirection(centre, s.seed[i]);
             const double expected = d == 0.0 ? 0.0 : 0.5 * d * d * (a * u * u).sum().item<double>();
-            QVERIFY2(std::abs(s.loss[i] - expected) <= kExact * std::max(1.0, expected),
-                     qPrintable(QString::number(s.loss[i]) + " vs " + QString::number(expected)));
+            MS_COMPARE_NEAR(s.loss[i], expected, scaled(kExact, expected));
         }
         // Isotropic A = c I: f = c d^2 / 2 whatever the direction, so r is Pearson's r of the pairs
         // (d, c d^2 / 2), here with every distance sampled equally: r of (d, d^2).
@@ -199,12 +206,12 @@ private Q_SLOTS:
         // d = 1, 2, 3 (4 times each) against d^2 = 1, 4, 9 (means 2 and 14/3): sxy = 4 (11/3 + 13/3)
         // = 32, sxx = 8, syy = 4 (121 + 4 + 169) / 9, r = 32 / sqrt(8 syy) = 0.98974331861078...
         const double r = 32.0 / std::sqrt(8.0 * 4.0 * 294.0 / 9.0);
-        QVERIFY2(std::abs(iso.correlation - r) < kExact, qPrintable(QString::number(iso.correlation, 'g', 17)));
-        QVERIFY(std::abs(r - 0.989743318610787) < kExact);
+        MS_COMPARE_NEAR(iso.correlation, r, kExact);
+        MS_COMPARE_NEAR(r, 0.989743318610787, kExact);
         // Per-distance rows: every point of a distance has the same loss.
         const std::vector<DistanceSummary> rows = iso.byDistance();
         QCOMPARE(rows.size(), size_t(3));
-        QVERIFY(std::abs(rows[2].meanLoss - 1.5 * 9.0) < kExact * 13.5);
+        MS_COMPARE_NEAR(rows[2].meanLoss, 1.5 * 9.0, kExact * 13.5);
         QCOMPARE(rows[2].points, int64_t(4));
     }
 
@@ -250,7 +257,7 @@ private Q_SLOTS:
         QCOMPARE(centre.numel(), int64_t(3 * 2 + 2 + 2 + 1));
         const FitnessDistanceSample s = sampleFitnessDistance(*student, flat, data, centre,
                                                               fdcOptions({0.0, 0.5, 1.0, 2.0}, 5));
-        QVERIFY2(s.centreLoss < kFloatTargets, qPrintable(QString::number(s.centreLoss)));
+        QCOMPARE_LT(s.centreLoss, kFloatTargets);
         for (size_t i = 0; i < s.loss.size(); ++i) {
             if (s.distance[i] == 0.0)
                 QCOMPARE(s.loss[i], s.centreLoss);
@@ -261,16 +268,15 @@ private Q_SLOTS:
         // The network's own parameters are back where they were.
         QVERIFY(!at::equal(flat.get(), centre));
 
-        // Noise sigma: the teacher's loss is the mean of n squared N(0, sigma^2) draws, sigma^2 up to
-        // the sampling error sigma^2 sqrt(2/n); five standard errors.
+        // Noise sigma: the teacher's loss is the mean of n squared N(0, sigma^2) draws.
         const double sigma = 0.1;
         const int64_t n = 4000;
         const DatasetSpec noisy = teacherSpec(sigma, n);
         const Dataset noisyData = toDouble(loadDatasets(noisy).train);
         const FitnessDistanceSample ns = sampleFitnessDistance(
             *student, flat, noisyData, teacherParametersFor(*student, teacherOf(noisy)), fdcOptions({0.0}, 1));
-        const double tolerance = 5.0 * sigma * sigma * std::sqrt(2.0 / static_cast<double>(n));
-        QVERIFY2(std::abs(ns.centreLoss - sigma * sigma) < tolerance, qPrintable(QString::number(ns.centreLoss)));
+        const double standardError = sigma * sigma * std::sqrt(2.0 / static_cast<double>(n));
+        MS_COMPARE_NEAR(ns.centreLoss, sigma * sigma, kNoiseStandardErrors * standardError);
     }
 
     void teacherNeedsItsArchitecture()

@@ -17,6 +17,7 @@
 #include "models/LeNet5.h"
 #include "models/SmallResNet.h"
 #include "models/SmallVgg.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -36,6 +37,11 @@ constexpr double kDoubleTolerance = 1e-9;
 // Float products summing ~1e5 terms a layer agree to ~1e-6 relative; 1e-4 still catches a
 // wrong term, which is O(1).
 constexpr double kFloatTolerance = 1e-4;
+// The primal pass is the network's own forward, in the same order in double: rounding only.
+constexpr double kForwardTolerance = 1e-12;
+// Sigma scales like H^2; a network whose ReLUs all died has Sigma = 0 up to rounding (~1e-17):
+// below this fraction of |H|^2 the products would compare nothing.
+constexpr double kLiveCovariance = 1e-6;
 
 // BatchNorm with statistics and affine parameters far from the identity, so that a wrong
 // scale or shift in the engine shows.
@@ -176,7 +182,7 @@ private Q_SLOTS:
         const minimascope::core::detail::LayerPasses passes(c.network->layerGraph(), flat, c.data.task);
         const at::Tensor expected = c.network->forward(c.data.inputs);
         const minimascope::core::detail::PrimalPass primal = passes.primal(c.data.inputs, c.data.targets);
-        QVERIFY(relativeError(primal.values.back(), expected) < 1e-12);
+        QCOMPARE_LT(relativeError(primal.values.back(), expected), kForwardTolerance);
     }
 
     void productsMatchDenseMatrices_data() { addTinyRows(); }
@@ -193,17 +199,17 @@ private Q_SLOTS:
         // A network whose ReLUs all died has Sigma = 0 (up to rounding, ~1e-17) and would compare
         // nothing; Sigma scales like H^2.
         const double hNorm = dense.hessian.norm().item<double>();
-        QVERIFY(dense.covariance.norm().item<double>() > 1e-6 * hNorm * hNorm);
+        QCOMPARE_GT(dense.covariance.norm().item<double>(), kLiveCovariance * hNorm * hNorm);
         // Chunks of 3 exercise the chunked sums; a zero cache recomputes every pass.
         for (int64_t cacheBytes : {int64_t{1} << 30, int64_t{0}}) {
             GraphCurvature curvature(*c.network, flat, c.data, nullptr, /*chunk=*/3, cacheBytes);
             const double hError = relativeError(curvature.hessian().apply(v), hv);
             const double sError = relativeError(curvature.covariance().apply(v), sv);
-            QVERIFY2(hError < kDoubleTolerance, qPrintable(QString::number(hError)));
-            QVERIFY2(sError < kDoubleTolerance, qPrintable(QString::number(sError)));
+            QCOMPARE_LT(hError, kDoubleTolerance);
+            QCOMPARE_LT(sError, kDoubleTolerance);
             // A second product reuses the cached passes: the same numbers for another vector.
             const at::Tensor w = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
-            QVERIFY(relativeError(curvature.hessian().apply(w), dense.hessian.mv(w)) < kDoubleTolerance);
+            QCOMPARE_LT(relativeError(curvature.hessian().apply(w), dense.hessian.mv(w)), kDoubleTolerance);
         }
     }
 
@@ -220,13 +226,13 @@ private Q_SLOTS:
         h.apply(v);
         flat.set(flat.get() + 0.3 * at::randn({flat.size()}, at::TensorOptions(at::kDouble)));
         DenseCurvature dense = denseCurvature(*c.network, c.data);
-        QVERIFY(relativeError(h.apply(v), dense.hessian.mv(v)) < kDoubleTolerance);
-        QVERIFY(relativeError(sigma.apply(v), dense.covariance.mv(v)) < kDoubleTolerance);
+        QCOMPARE_LT(relativeError(h.apply(v), dense.hessian.mv(v)), kDoubleTolerance);
+        QCOMPARE_LT(relativeError(sigma.apply(v), dense.covariance.mv(v)), kDoubleTolerance);
         randomizeBatchNorm(*c.network, 21);
         flat.set(flat.get());   // randomizeBatchNorm wrote the affine parameters through the module
         dense = denseCurvature(*c.network, c.data);
-        QVERIFY(relativeError(h.apply(v), dense.hessian.mv(v)) < kDoubleTolerance);
-        QVERIFY(relativeError(sigma.apply(v), dense.covariance.mv(v)) < kDoubleTolerance);
+        QCOMPARE_LT(relativeError(h.apply(v), dense.hessian.mv(v)), kDoubleTolerance);
+        QCOMPARE_LT(relativeError(sigma.apply(v), dense.covariance.mv(v)), kDoubleTolerance);
     }
 
     void cancelLeavesNoHalfPassBehind()
@@ -243,8 +249,8 @@ private Q_SLOTS:
         QVERIFY(!curvature.hessian().apply(v).defined());
         QVERIFY(!curvature.covariance().apply(v).defined());
         token.reset();
-        QVERIFY(relativeError(curvature.hessian().apply(v), dense.hessian.mv(v)) < kDoubleTolerance);
-        QVERIFY(relativeError(curvature.covariance().apply(v), dense.covariance.mv(v)) < kDoubleTolerance);
+        QCOMPARE_LT(relativeError(curvature.hessian().apply(v), dense.hessian.mv(v)), kDoubleTolerance);
+        QCOMPARE_LT(relativeError(curvature.covariance().apply(v), dense.covariance.mv(v)), kDoubleTolerance);
     }
 
     void parametersOutsideTheGraphAreRefused()
@@ -296,10 +302,10 @@ private Q_SLOTS:
             const at::Tensor kernel = kernels[i].view({4, 16, 3, 3});
             const auto [inputGradient, kernelGradient, unused] = at::convolution_backward(
                 ei, xi, kernel, c10::nullopt, {stride, stride}, {1, 1}, {1, 1}, false, {0, 0}, 1, {true, true, false});
-            QVERIFY(relativeError(gradients[i], kernelGradient.view({4, -1})) < kDoubleTolerance);
-            QVERIFY(relativeError(convolved[i], at::conv2d(xi, kernel, {}, {stride, stride}, {1, 1})[0]) <
-                    kDoubleTolerance);
-            QVERIFY(relativeError(transposed[i], inputGradient[0]) < kDoubleTolerance);
+            QCOMPARE_LT(relativeError(gradients[i], kernelGradient.view({4, -1})), kDoubleTolerance);
+            QCOMPARE_LT(relativeError(convolved[i], at::conv2d(xi, kernel, {}, {stride, stride}, {1, 1})[0]),
+                        kDoubleTolerance);
+            QCOMPARE_LT(relativeError(transposed[i], inputGradient[0]), kDoubleTolerance);
         }
     }
 
@@ -319,8 +325,8 @@ private Q_SLOTS:
             GraphCurvature curvature(*lenet, flat, data, nullptr, chunk);
             const double hError = relativeError(curvature.hessian().apply(v), hv);
             const double sError = relativeError(curvature.covariance().apply(v), sv);
-            QVERIFY2(hError < kFloatTolerance, qPrintable(QString::number(hError)));
-            QVERIFY2(sError < kFloatTolerance, qPrintable(QString::number(sError)));
+            QCOMPARE_LT(hError, kFloatTolerance);
+            QCOMPARE_LT(sError, kFloatTolerance);
         }
         CurvatureOperators operators(*lenet, flat, data);
         QCOMPARE(operators.path(), std::string("r-operator"));
@@ -339,8 +345,8 @@ private Q_SLOTS:
         LossCurvature autograd(*mlp, flat, data);
         const double hError = relativeError(fast.hessian().apply(v), autograd.hessian().apply(v));
         const double sError = relativeError(fast.covariance().apply(v), autograd.covariance().apply(v));
-        QVERIFY2(hError < kFloatTolerance, qPrintable(QString::number(hError)));
-        QVERIFY2(sError < kFloatTolerance, qPrintable(QString::number(sError)));
+        QCOMPARE_LT(hError, kFloatTolerance);
+        QCOMPARE_LT(sError, kFloatTolerance);
     }
 };
 

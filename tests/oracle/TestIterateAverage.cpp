@@ -10,6 +10,7 @@
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
 #include "train/Trainer.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -49,8 +50,8 @@ private Q_SLOTS:
         average.add(at::tensor({6.0, 1.0}, d));
         QCOMPARE(average.count(), int64_t(3));
         const at::Tensor mean = average.mean();
-        QVERIFY(std::abs(mean[0].item<double>() - 3.0) < kRounding);
-        QVERIFY(std::abs(mean[1].item<double>() - 1.0) < kRounding);
+        MS_COMPARE_NEAR(mean[0].item<double>(), 3.0, kRounding);
+        MS_COMPARE_NEAR(mean[1].item<double>(), 1.0, kRounding);
         average.reset();
         QCOMPARE(average.count(), int64_t(0));
         // The iterates' dtype comes back.
@@ -95,7 +96,7 @@ private Q_SLOTS:
             if (t + 1 >= from)
                 symmetric.add(at::tensor({w}, at::TensorOptions(at::kDouble)));
         }
-        QVERIFY(std::abs(symmetric.mean().item<double>()) < mean / 2.0);
+        QCOMPARE_LT(std::abs(symmetric.mean().item<double>()), mean / 2.0);
     }
 
     void runWritesTheAverage()
@@ -132,14 +133,14 @@ private Q_SLOTS:
         writer.finish(trainer, result);
         QVERIFY(at::equal(trainer.parameters().values(), last));   // the final iterate is back
 
-        QVERIFY(relativeDifference(trainer.averagedParameters(), expected.mean()) < kFloatMean);
+        QCOMPARE_LT(relativeDifference(trainer.averagedParameters(), expected.mean()), kFloatMean);
         // average/ reads back into the model with the run's id (what analyze --params RUN/average does).
         const RunFolderInfo info = readRunFolderInfo(dir);
         QCOMPARE(expectedRunIdFor(info, dir + "/average"), info.runId);
         const auto network = buildModel(c.model, loadDatasets(c.dataset).train, c.seed);
         loadNetworkTensors(dir + "/average", *network, info.runId);
         FlatParameters loaded(*network);
-        QVERIFY(relativeDifference(loaded.values(), expected.mean()) < kFloatMean);
+        QCOMPARE_LT(relativeDifference(loaded.values(), expected.mean()), kFloatMean);
         std::ifstream summaryFile(dir + "/summary.json");
         const json summary = json::parse(summaryFile);
         QCOMPARE(summary["average"]["from"].get<int64_t>(), int64_t(5));

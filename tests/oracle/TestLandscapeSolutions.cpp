@@ -12,6 +12,7 @@
 #include "models/SeededInit.h"
 #include "support/InputErrorOf.h"
 #include "train/Objective.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <QTest>
@@ -22,6 +23,11 @@ using namespace minimascope::core;
 using namespace minimascope::testing;
 
 namespace {
+
+// The bilinear plane's centre lies off the plane of three corners by far more than rounding.
+constexpr double kNotOnThePlane = 1e-3;
+// Losses with the data's BatchNorm statistics and with fresh ones (0, 1) differ visibly.
+constexpr double kStatisticsMatter = 1e-3;
 
 double quadraticLoss(const Quadratic& q, const at::Tensor& theta)
 {
@@ -66,12 +72,11 @@ private Q_SLOTS:
                 }
                 const double a = grid.xs[i], b = grid.ys[j];
                 const double expected = quadraticLoss(q, t[0] + a * (t[1] - t[0]) + b * (t[2] - t[0]));
-                QVERIFY2(std::abs(loss - expected) < kDoubleTolerance,
-                         qPrintable(QString("(%1, %2): %3 vs %4").arg(a).arg(b).arg(loss).arg(expected)));
+                MS_COMPARE_NEAR_AT(loss, expected, kDoubleTolerance, qPrintable(QString("at (%1, %2)").arg(a).arg(b)));
             }
-        QVERIFY(std::abs(grid.loss[grid.index(0, 0)] - quadraticLoss(q, t[0])) < kDoubleTolerance);
-        QVERIFY(std::abs(grid.loss[grid.index(12, 0)] - quadraticLoss(q, t[1])) < kDoubleTolerance);
-        QVERIFY(std::abs(grid.loss[grid.index(0, 12)] - quadraticLoss(q, t[2])) < kDoubleTolerance);
+        MS_COMPARE_NEAR(grid.loss[grid.index(0, 0)], quadraticLoss(q, t[0]), kDoubleTolerance);
+        MS_COMPARE_NEAR(grid.loss[grid.index(12, 0)], quadraticLoss(q, t[1]), kDoubleTolerance);
+        MS_COMPARE_NEAR(grid.loss[grid.index(0, 12)], quadraticLoss(q, t[2]), kDoubleTolerance);
         QVERIFY(at::equal(parameters.values(), t[0]));
     }
 
@@ -90,16 +95,17 @@ private Q_SLOTS:
                 const at::Tensor theta =
                     (1 - a) * (1 - b) * t[0] + a * (1 - b) * t[1] + (1 - a) * b * t[2] + a * b * t[3];
                 const double expected = quadraticLoss(q, theta);
-                QVERIFY2(std::abs(grid.loss[grid.index(i, j)] - expected) < kDoubleTolerance,
-                         qPrintable(QString("(%1, %2): %3 vs %4").arg(a).arg(b).arg(grid.loss[grid.index(i, j)]).arg(expected)));
+                MS_COMPARE_NEAR_AT(grid.loss[grid.index(i, j)], expected, kDoubleTolerance,
+                                   qPrintable(QString("at (%1, %2)").arg(a).arg(b)));
             }
-        QVERIFY(std::abs(grid.loss[grid.index(0, 0)] - quadraticLoss(q, t[0])) < kDoubleTolerance);
-        QVERIFY(std::abs(grid.loss[grid.index(12, 0)] - quadraticLoss(q, t[1])) < kDoubleTolerance);
-        QVERIFY(std::abs(grid.loss[grid.index(0, 12)] - quadraticLoss(q, t[2])) < kDoubleTolerance);
-        QVERIFY(std::abs(grid.loss[grid.index(12, 12)] - quadraticLoss(q, t[3])) < kDoubleTolerance);
+        MS_COMPARE_NEAR(grid.loss[grid.index(0, 0)], quadraticLoss(q, t[0]), kDoubleTolerance);
+        MS_COMPARE_NEAR(grid.loss[grid.index(12, 0)], quadraticLoss(q, t[1]), kDoubleTolerance);
+        MS_COMPARE_NEAR(grid.loss[grid.index(0, 12)], quadraticLoss(q, t[2]), kDoubleTolerance);
+        MS_COMPARE_NEAR(grid.loss[grid.index(12, 12)], quadraticLoss(q, t[3]), kDoubleTolerance);
         // The cross term is what makes it bilinear: the centre is not on the plane of three corners.
-        QVERIFY(std::abs(grid.loss[grid.index(6, 6)] - quadraticLoss(q, t[0] + 0.5 * (t[1] - t[0]) + 0.5 * (t[2] - t[0]))) >
-                1e-3);
+        QCOMPARE_GT(
+            std::abs(grid.loss[grid.index(6, 6)] - quadraticLoss(q, t[0] + 0.5 * (t[1] - t[0]) + 0.5 * (t[2] - t[0]))),
+            kNotOnThePlane);
         QVERIFY(at::equal(parameters.values(), t[3]));
         QVERIFY(!inputErrorOf([&] { bilinearRequest(t[0], t[1], t[2], at::zeros({5}, at::kDouble), 3); }).isEmpty());
     }
@@ -112,7 +118,7 @@ private Q_SLOTS:
         FlatParameters parameters(model);
         const at::Tensor expected = q.matrix.mv(theta - q.centre);   // grad of 1/2 (t-c)^T A (t-c)
         const at::Tensor direction = gradientDirection(model, parameters, oneExample());
-        QVERIFY((direction - expected / expected.norm()).norm().item<double>() < kDoubleTolerance);
+        QCOMPARE_LT((direction - expected / expected.norm()).norm().item<double>(), kDoubleTolerance);
         QVERIFY(at::equal(parameters.values(), theta));
         // At the minimum there is no direction.
         QuadraticModel atMinimum(q.centre, q.centre, q.matrix);
@@ -170,11 +176,11 @@ private Q_SLOTS:
         request.batchNormData = nullptr;
         QCOMPARE(evaluateSurface(mlp, parameters, data, request, stored), RunStatus::Finished);
         const double centre = manualLoss(origin);
-        QVERIFY2(relativeError(recomputed.loss[1], centre) < kFloatTolerance,
-                 qPrintable(QString("%1 vs %2").arg(recomputed.loss[1]).arg(centre)));
-        QVERIFY(relativeError(recomputed.loss[2], manualLoss(origin + request.direction1)) < kFloatTolerance);
+        MS_COMPARE_NEAR(recomputed.loss[1], centre, kFloatTolerance * std::max(1.0, std::abs(centre)));
+        const double moved = manualLoss(origin + request.direction1);
+        MS_COMPARE_NEAR(recomputed.loss[2], moved, kFloatTolerance * std::max(1.0, std::abs(moved)));
         // The option matters: freshly initialized statistics (0, 1) are not the data's.
-        QVERIFY(relativeError(stored.loss[1], centre) > 1e-3);
+        QCOMPARE_GT(relativeError(stored.loss[1], centre), kStatisticsMatter);
         QCOMPARE(stored.loss[1], evaluate(mlp, data).loss);
     }
 };

@@ -8,6 +8,7 @@
 #include "train/LossGradient.h"
 #include "train/MlpBackprop.h"
 #include "train/Objective.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -30,6 +31,10 @@ namespace {
 constexpr double kFloatTol = 1e-5;   // float32, sums over at most ~10 terms per entry
 // The canonical network sums over 784 and 256 inputs per unit.
 constexpr double kWideFloatTol = 5e-5; // float32 accumulation over ~1e3 terms
+// The comparisons prove something only if the loss and the gradient are visibly nonzero.
+constexpr double kNonTrivial = 1e-3;
+// An untrained 10-class network's loss is near ln 10: its initial logits are small, not zero.
+constexpr double kUntrainedLossTol = 0.5;
 
 struct Case {
     Activation activation;
@@ -133,8 +138,8 @@ private Q_SLOTS:
             const auto [autogradLoss, autogradGrad] = autogradLossAndGradient(*mlp, flat, c.task, x, y);
             // Loss must be a real, nonzero number, and the gradient nonzero: otherwise the
             // comparison below would prove nothing.
-            QVERIFY2(autogradLoss > 1e-3, describe(c));
-            QVERIFY2(autogradGrad.abs().max().item<double>() > 1e-3, describe(c));
+            QVERIFY2(autogradLoss > kNonTrivial, describe(c));
+            QVERIFY2(autogradGrad.abs().max().item<double>() > kNonTrivial, describe(c));
 
             // Poison the gradient vector: MlpBackprop must overwrite every entry.
             flat.gradients().fill_(12345.0f);
@@ -142,9 +147,8 @@ private Q_SLOTS:
             MlpBackprop backprop(*mlp, c.task);
             const double loss = backprop.compute(x, y).item<double>();
 
-            QVERIFY2(std::abs(loss - autogradLoss) <= kFloatTol * std::max(1.0, std::abs(autogradLoss)),
-                     describe(c) + " loss " + QByteArray::number(loss) + " vs " +
-                         QByteArray::number(autogradLoss));
+            MS_COMPARE_NEAR_AT(loss, autogradLoss, kFloatTol * std::max(1.0, std::abs(autogradLoss)),
+                               describe(c).constData());
             const double diff = maxDiff(flat.gradients(), autogradGrad);
             QVERIFY2(diff <= kFloatTol, describe(c) + " max grad diff " + QByteArray::number(diff));
             // The output it reports is the network's forward output.
@@ -173,12 +177,12 @@ private Q_SLOTS:
             MlpBackprop backprop(*mlp, c.task);
             const double loss = backprop.compute(data.inputs, data.targets).item<double>();
             QVERIFY2(chunked.gradient.defined(), describe(c));
-            QVERIFY2(flat.gradients().abs().max().item<double>() > 1e-3, describe(c));
+            QVERIFY2(flat.gradients().abs().max().item<double>() > kNonTrivial, describe(c));
             const double diff = maxDiff(chunked.gradient, flat.gradients());
             QVERIFY2(diff <= kFloatTol, describe(c) + " max grad diff " + QByteArray::number(diff));
-            QVERIFY2(std::abs(chunked.loss - loss) <= kFloatTol * std::max(1.0, loss), describe(c));
+            MS_COMPARE_NEAR_AT(chunked.loss, loss, kFloatTol * std::max(1.0, loss), describe(c).constData());
             const Evaluation plain = evaluate(*mlp, data, nullptr, 7);
-            QVERIFY2(std::abs(chunked.loss - plain.loss) <= kFloatTol * std::max(1.0, loss), describe(c));
+            MS_COMPARE_NEAR_AT(chunked.loss, plain.loss, kFloatTol * std::max(1.0, loss), describe(c).constData());
             QVERIFY2(std::isnan(plain.accuracy) == std::isnan(chunked.accuracy), describe(c));
             if (!std::isnan(plain.accuracy))
                 QCOMPARE(chunked.accuracy, plain.accuracy);
@@ -202,8 +206,8 @@ private Q_SLOTS:
             const double loss = backprop.fusedSgdStep(x, y, kLr).item<double>();
 
             // Loss is that of the parameters before the step.
-            QVERIFY2(std::abs(loss - autogradLoss) <= kFloatTol * std::max(1.0, std::abs(autogradLoss)),
-                     describe(c));
+            MS_COMPARE_NEAR_AT(loss, autogradLoss, kFloatTol * std::max(1.0, std::abs(autogradLoss)),
+                               describe(c).constData());
             const at::Tensor expected = theta - kLr * grad;
             const double diff = maxDiff(flat.values(), expected);
             QVERIFY2(diff <= kFloatTol, describe(c) + " max diff " + QByteArray::number(diff));
@@ -257,14 +261,14 @@ private Q_SLOTS:
         const auto [autogradLoss, grad] =
             autogradLossAndGradient(*net, flat, Task::Classification, data.inputs, data.targets);
         // An untrained 10-class network has a loss near ln 10.
-        QVERIFY(std::abs(autogradLoss - std::log(10.0)) < 0.5);
+        MS_COMPARE_NEAR(autogradLoss, std::log(10.0), kUntrainedLossTol);
 
         MlpBackprop backprop(*mlp, Task::Classification);
         const double loss = backprop.compute(data.inputs, data.targets).item<double>();
-        QVERIFY(std::abs(loss - autogradLoss) <= kWideFloatTol);
+        MS_COMPARE_NEAR(loss, autogradLoss, kWideFloatTol);
         const double diff = maxDiff(flat.gradients(), grad);
         QVERIFY2(diff <= kWideFloatTol, QByteArray::number(diff));
-        QVERIFY(grad.abs().max().item<double>() > 1e-3);
+        QCOMPARE_GT(grad.abs().max().item<double>(), kNonTrivial);
 
         // And one fused step on a single example.
         const at::Tensor x1 = data.inputs.narrow(0, 1, 1);

@@ -11,6 +11,7 @@
 #include "analysis/NoiseGeometry.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <QTest>
@@ -33,6 +34,8 @@ constexpr double kProductTolerance = 1e-9;
 // Eigenvalues from Lanczos at residual 1e-10 |lambda| against eigvalsh: ~1e-12; 1e-6 is the
 // oracle suites' double-precision bound (TestCurvatureSpectra).
 constexpr double kEigenTolerance = 1e-6;
+// Overlaps of unit vectors in 3D by hand: a couple of double roundings of numbers of order one.
+constexpr double kHandRounding = 1e-15;
 
 SymmetricOperator denseOperator(const at::Tensor& matrix)
 {
@@ -55,11 +58,6 @@ at::Tensor randomOrthogonal(int64_t p, uint64_t seed)
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     const at::Tensor a = at::randn({p, p}, generator, at::TensorOptions(at::kDouble));
     return std::get<0>(at::linalg_qr(a));
-}
-
-double relative(double actual, double expected)
-{
-    return std::abs(actual - expected) / std::max(1e-300, std::abs(expected));
 }
 
 // Rows: per-example gradients g_i (flat, the network's parameter order).
@@ -97,9 +95,9 @@ private Q_SLOTS:
         const std::vector<at::Tensor> plane{e1 * 3.0, e1 + e2};
         QCOMPARE(subspaceOverlap({e1, e2}, plane), 1.0);
         QCOMPARE(subspaceOverlap({e3}, plane), 0.0);
-        QVERIFY(std::abs(subspaceOverlap({e1, e3}, plane) - 0.5) < 1e-15);
+        MS_COMPARE_NEAR(subspaceOverlap({e1, e3}, plane), 0.5, kHandRounding);
         // (1, 1, 1): two thirds of its energy in the plane.
-        QVERIFY(std::abs(energyShare(e1 + e2 + e3, plane) - 2.0 / 3.0) < 1e-15);
+        MS_COMPARE_NEAR(energyShare(e1 + e2 + e3, plane), 2.0 / 3.0, kHandRounding);
         QCOMPARE(energyShare(at::zeros({3}, d), plane), 0.0);
     }
 
@@ -135,14 +133,13 @@ private Q_SLOTS:
             measureNoiseGeometry(denseOperator(h), denseOperator(sigma), gradient, request);
         QCOMPARE(report.status, RunStatus::Finished);
         QCOMPARE(report.topEigenvalues.size(), size_t(2));
-        QVERIFY(relative(report.topEigenvalues[0], 8.0) < kEigenTolerance);
-        QVERIFY(relative(report.topEigenvalues[1], 4.0) < kEigenTolerance);
+        MS_COMPARE_RELATIVE(report.topEigenvalues[0], 8.0, kEigenTolerance);
+        MS_COMPARE_RELATIVE(report.topEigenvalues[1], 4.0, kEigenTolerance);
         QCOMPARE(report.hessianEigenvalues.size(), size_t(2));
-        QVERIFY(relative(report.hessianEigenvalues[0], 20.0) < kEigenTolerance);
-        QVERIFY2(std::abs(*report.overlap - (coincide ? 1.0 : 0.0)) < kShareTolerance,
-                 qPrintable(QString::number(*report.overlap, 'g', 17)));
-        QVERIFY(std::abs(*report.gradientShare - 0.5) < kShareTolerance);
-        QVERIFY(std::abs(report.gradientNorm - std::sqrt(2.0)) < kShareTolerance);
+        MS_COMPARE_RELATIVE(report.hessianEigenvalues[0], 20.0, kEigenTolerance);
+        MS_COMPARE_NEAR(*report.overlap, coincide ? 1.0 : 0.0, kShareTolerance);
+        MS_COMPARE_NEAR(*report.gradientShare, 0.5, kShareTolerance);
+        MS_COMPARE_NEAR(report.gradientNorm, std::sqrt(2.0), kShareTolerance);
         // The density of an 8x8 matrix from 8 Lanczos steps: its nodes are Sigma's eigenvalues
         // (Krylov space complete) and the weights of a start sum to 1.
         const std::vector<double> expected = coincide ? std::vector<double>{8, 4, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05}
@@ -155,7 +152,7 @@ private Q_SLOTS:
                 nearest = std::min(nearest, std::abs(report.density->nodes[j] - e));
             QVERIFY2(nearest < kEigenTolerance, qPrintable(QString::number(report.density->nodes[j])));
         }
-        QVERIFY(std::abs(weights - 1.0) < kShareTolerance);
+        MS_COMPARE_NEAR(weights, 1.0, kShareTolerance);
 
         // Eigenvectors the caller already has are used as given (no H solve).
         int64_t hessianProducts = 0;
@@ -170,7 +167,7 @@ private Q_SLOTS:
         const NoiseGeometryReport given =
             measureNoiseGeometry(counting, denseOperator(sigma), gradient, overlapOnly, pairs);
         QCOMPARE(hessianProducts, int64_t(0));
-        QVERIFY(std::abs(*given.overlap - (coincide ? 1.0 : 0.0)) < kShareTolerance);
+        MS_COMPARE_NEAR(*given.overlap, coincide ? 1.0 : 0.0, kShareTolerance);
     }
 
     void gradientCovarianceMatchesDense_data()
@@ -195,11 +192,11 @@ private Q_SLOTS:
 
         // chunk 4: the products sum over chunks of unequal size.
         GradientCovariance covariance(*network, flat, data, nullptr, /*chunk=*/4);
-        QVERIFY(relativeError(covariance.gradient(), mean) < kProductTolerance);
+        QCOMPARE_LT(relativeError(covariance.gradient(), mean), kProductTolerance);
         at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(5);
         const at::Tensor v = at::randn({p}, generator, at::TensorOptions(at::kDouble));
-        QVERIFY(relativeError(covariance.secondMoment().apply(v), at::mv(second, v)) < kProductTolerance);
-        QVERIFY(relativeError(covariance.covariance().apply(v), at::mv(centered, v)) < kProductTolerance);
+        QCOMPARE_LT(relativeError(covariance.secondMoment().apply(v), at::mv(second, v)), kProductTolerance);
+        QCOMPARE_LT(relativeError(covariance.covariance().apply(v), at::mv(centered, v)), kProductTolerance);
 
         // Through measureCurvature: Sigma_g's top-2 and the overlap with H's top-2, against the
         // dense eigenvectors.
@@ -224,11 +221,10 @@ private Q_SLOTS:
         QVERIFY(report.noise.has_value());
         QCOMPARE(report.noise->topEigenvalues.size(), size_t(k));
         for (int64_t i = 0; i < k; ++i)
-            QVERIFY(relative(report.noise->topEigenvalues[static_cast<size_t>(i)],
-                             sValues[p - 1 - i].item<double>()) < kEigenTolerance);
-        QVERIFY2(std::abs(*report.noise->overlap - overlap) < kShareTolerance,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(*report.noise->overlap).arg(overlap)));
-        QVERIFY(std::abs(*report.noise->gradientShare - share) < kShareTolerance);
+            MS_COMPARE_RELATIVE(report.noise->topEigenvalues[static_cast<size_t>(i)], sValues[p - 1 - i].item<double>(),
+                                kEigenTolerance);
+        MS_COMPARE_NEAR(*report.noise->overlap, overlap, kShareTolerance);
+        MS_COMPARE_NEAR(*report.noise->gradientShare, share, kShareTolerance);
         QVERIFY(report.toJson().contains("gradient_noise"));
     }
 };

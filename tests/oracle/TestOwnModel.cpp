@@ -39,6 +39,10 @@ namespace {
 constexpr double kSameNumbers = 1e-5;
 // Residuals this small bound the eigenvalue errors well below kSameNumbers.
 constexpr double kLanczosTolerance = 1e-6;
+// CurvatureRequest's default tolerance: a converged pair has residual <= it * lambda.
+constexpr double kDefaultCertificate = 1e-3;
+// Standardized float32 pixels: their mean over the examples is 0 to ~100 float32 epsilons.
+constexpr double kStandardizedMean = 1e-5;
 constexpr int64_t kExamples = 200;
 // The per-example Sigma of the general path costs 2n double backwards a product: fewer examples.
 constexpr int64_t kCurvatureExamples = 100;
@@ -153,7 +157,7 @@ private Q_SLOTS:
         QVERIFY(at::equal(arrays.train.targets, fashion.train.targets));
         QVERIFY(at::allclose(arrays.train.inputs, fashion.train.inputs));
         QVERIFY(arrays.test.size() > 0 && arrays.test.size() <= 50);
-        QVERIFY(at::allclose(arrays.train.inputs.mean(0), at::zeros({1, 28, 28}), 0.0, 1e-5));
+        QVERIFY(at::allclose(arrays.train.inputs.mean(0), at::zeros({1, 28, 28}), 0.0, kStandardizedMean));
 
         spec.subset = "stratified";
         spec.n = 20;
@@ -186,9 +190,9 @@ private Q_SLOTS:
         QCOMPARE(theirs.path, std::string("autograd"));
         qInfo("loss %.8g / %.8g, a %.8g / %.8g, s %.8g / %.8g", ours.loss, theirs.loss, ours.sharpness,
               theirs.sharpness, ours.nonUniformity, theirs.nonUniformity);
-        QVERIFY(relativeDifference(ours.loss, theirs.loss) < kSameNumbers);
-        QVERIFY(relativeDifference(ours.sharpness, theirs.sharpness) < kSameNumbers);
-        QVERIFY(relativeDifference(ours.nonUniformity, theirs.nonUniformity) < kSameNumbers);
+        QCOMPARE_LT(relativeDifference(ours.loss, theirs.loss), kSameNumbers);
+        QCOMPARE_LT(relativeDifference(ours.sharpness, theirs.sharpness), kSameNumbers);
+        QCOMPARE_LT(relativeDifference(ours.nonUniformity, theirs.nonUniformity), kSameNumbers);
     }
 
     void torchScriptCnnHasCurvature()
@@ -202,7 +206,7 @@ private Q_SLOTS:
         const CurvatureReport report = measureCurvature(cnn, parameters, data, request);
         QCOMPARE(report.path, std::string("autograd"));
         QVERIFY(report.topEigenvalues.at(0).value > 0);
-        QVERIFY(report.topEigenvalues.at(0).residual <= 1e-3 * report.topEigenvalues.at(0).value);
+        QCOMPARE_LE(report.topEigenvalues.at(0).residual, kDefaultCertificate * report.topEigenvalues.at(0).value);
     }
 
     void torchScriptTrainsWithEveryOptimizer_data()

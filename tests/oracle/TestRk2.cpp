@@ -7,6 +7,7 @@
 #include "train/Rk2.h"
 #include "train/RunConfig.h"
 #include "train/Trainer.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -75,9 +76,8 @@ private Q_SLOTS:
         QVERIFY(dynamic_cast<Rk2*>(optimizer.get()) != nullptr);
         const double loss = optimizer->step(quartic(theta)).item<double>();
         QCOMPARE(loss, 1.25);   // the loss before the step
-        QVERIFY2(std::abs(theta[0].item<double>() - expected1) < kHandComputed,
-                 qPrintable(QString::number(theta[0].item<double>(), 'g', 17)));
-        QVERIFY(std::abs(theta[1].item<double>() - expected2) < kHandComputed);
+        MS_COMPARE_NEAR(theta[0].item<double>(), expected1, kHandComputed);
+        MS_COMPARE_NEAR(theta[1].item<double>(), expected2, kHandComputed);
     }
 
     void needsAClosureAndAValidAlpha()

@@ -6,6 +6,7 @@
 #include "data/SyntheticDatasets.h"
 #include "landscape/WeightSymmetry.h"
 #include "models/FlatParameters.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <QTest>
@@ -92,9 +93,8 @@ private Q_SLOTS:
             twinOutputs = mlp->forward(data.inputs);
         }
         const double twinLoss = evaluate(*mlp, data).loss;
-        QVERIFY2(std::abs(twinLoss - loss) <= kSameLoss * loss,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(twinLoss, 0, 'g', 17).arg(loss, 0, 'g', 17)));
-        QVERIFY(relativeError(twinOutputs, outputs) < kSameOutputs);
+        MS_COMPARE_NEAR(twinLoss, loss, kSameLoss * loss);
+        QCOMPARE_LT(relativeError(twinOutputs, outputs), kSameOutputs);
     }
 
     void signFlipsNeedAnOddActivation()
@@ -134,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(path.t.size(), size_t(11));
         QVERIFY(at::equal(flat.values(), original));   // put back
         // Both ends are the same function: the same loss; the middle is another network.
-        QVERIFY(std::abs(path.loss.front() - path.loss.back()) <= kSameLoss * path.loss.front());
+        MS_COMPARE_NEAR(path.loss.back(), path.loss.front(), kSameLoss * path.loss.front());
         QCOMPARE(path.loss.front(), evaluate(*mlp, data).loss);
         double expectedWhere = 0;
         QCOMPARE(path.barrier, lineBarrier(path.t, path.loss, &expectedWhere));

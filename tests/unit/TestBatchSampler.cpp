@@ -1,6 +1,7 @@
 // The three batch sampling rules: epochs of Shuffle, uniformity of Subset, repeats of
 // Replacement, and reproducibility from the seed.
 #include "train/BatchSampler.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <ATen/ATen.h>
@@ -45,6 +46,10 @@ double chiSquare(const std::vector<int64_t>& counts, double expected)
 // with a huge margin; a sampler that never draws one index (an off-by-one in the bound)
 // scores about 6000 at the sample sizes below, one that favours an index by 10% about 60.
 constexpr double kChiSquareBound = 40.0;
+// The overlap rate of 2000 batch pairs (p = 17/24): binomial standard error ~0.010; five of them.
+constexpr double kOverlapRateTolerance = 0.05;
+// The repeat rate of 20000 batches (p = 0.70): binomial standard error ~0.0032; about six of them.
+constexpr double kRepeatRateTolerance = 0.02;
 
 } // namespace
 
@@ -146,8 +151,7 @@ private Q_SLOTS:
             previous = current;
         }
         const double rate = double(overlaps) / kPairs;
-        // Binomial sd at 2000 pairs is ~0.01; 0.05 is five of them.
-        QVERIFY2(std::abs(rate - 17.0 / 24.0) < 0.05, QByteArray::number(rate));
+        MS_COMPARE_NEAR(rate, 17.0 / 24.0, kOverlapRateTolerance);
     }
 
     void replacementCanRepeat()
@@ -169,7 +173,7 @@ private Q_SLOTS:
         }
         // P(no repeat in a batch) = 10*9*8*7*6 / 10^5 = 0.3024, so ~70% of batches repeat.
         const double repeatRate = double(batchesWithRepeat) / kSteps;
-        QVERIFY2(std::abs(repeatRate - (1 - 0.3024)) < 0.02, QByteArray::number(repeatRate));
+        MS_COMPARE_NEAR(repeatRate, 1 - 0.3024, kRepeatRateTolerance);
         const double chi2 = chiSquare(counts, double(kSteps) * B / n);
         QVERIFY2(chi2 < kChiSquareBound, QByteArray::number(chi2));
         QCOMPARE(sampler.epoch(), int64_t(kSteps) * B / n);

@@ -3,6 +3,7 @@
 #include "data/Dataset.h"
 #include "data/DatasetTransforms.h"
 #include "data/SyntheticDatasets.h"
+#include "support/CompareNear.h"
 #include "support/InputErrorOf.h"
 #include "support/TestSuite.h"
 
@@ -20,6 +21,21 @@
 using namespace minimascope::core;
 
 namespace {
+
+// How often each of 10 class members is picked in 3000 draws of 3: 900 on average, binomial
+// standard deviation ~25; the bound is five of them.
+constexpr int kPickCountTolerance = 125;
+// Standardized float32 inputs: each value rounded to ~6e-8 relative; their mean and spread in
+// double stay within ~100 float32 epsilons of 0 and 1.
+constexpr double kStandardizedTolerance = 1e-5;
+// Noise-free synthetic points computed in float32 from double curves: a few float32 roundings of
+// values of order 1-3.
+constexpr double kCurveTolerance = 1e-6;
+// The outer moon's points have y = sin t >= 0; the bound leaves room for a float32 rounding near 0.
+constexpr double kMoonFloorTolerance = 1e-7;
+// Mean and spread of 1500 standard normal inputs: standard errors ~0.026 and ~0.018; the bound
+// is about four of them.
+constexpr double kNormalMomentTolerance = 0.1;
 
 // A classification set whose first input column is the example's index, so that subsets
 // show which examples they took.
@@ -184,7 +200,7 @@ private Q_SLOTS:
                 ++picked[size_t(i)];
         }
         for (int count : picked)
-            QVERIFY2(std::abs(count - 900) < 125, qPrintable(QString::number(count)));
+            QCOMPARE_LT(std::abs(count - 900), kPickCountTolerance);
     }
 
     void stratifiedRejects_data()
@@ -264,9 +280,9 @@ private Q_SLOTS:
         const at::Tensor mean = z.inputs.to(at::kDouble).mean(0).flatten();
         const at::Tensor spread = z.inputs.to(at::kDouble).std(0, false).flatten();
         for (int64_t f = 0; f < 3; ++f) {
-            QVERIFY2(std::abs(mean[f].item<double>()) < 1e-5, qPrintable(QString::number(f)));
-            QVERIFY2(std::abs(spread[f].item<double>() - 1.0) < 1e-5,
-                     qPrintable(QString::number(f)));
+            const QByteArray feature = "feature " + QByteArray::number(f);
+            MS_COMPARE_NEAR_AT(mean[f].item<double>(), 0.0, kStandardizedTolerance, feature.constData());
+            MS_COMPARE_NEAR_AT(spread[f].item<double>(), 1.0, kStandardizedTolerance, feature.constData());
         }
         QCOMPARE(z.inputs.select(3, 1).select(2, 1).abs().max().item<float>(), 0.0f);
         QVERIFY(at::equal(train.inputs.select(3, 1).select(2, 1), at::full({500, 1}, 0.25f)));
@@ -345,9 +361,9 @@ private Q_SLOTS:
         const at::Tensor outer = moons.targets == 0;
         const at::Tensor r0 = (x * x + y * y).sqrt();
         const at::Tensor r1 = ((x - 1) * (x - 1) + (y - 0.5) * (y - 0.5)).sqrt();
-        QVERIFY(at::allclose(r0.masked_select(outer), at::ones({100}, at::kDouble), 0, 1e-6));
-        QVERIFY(at::allclose(r1.masked_select(~outer), at::ones({100}, at::kDouble), 0, 1e-6));
-        QVERIFY((y.masked_select(outer) >= -1e-7).all().item<bool>());
+        QVERIFY(at::allclose(r0.masked_select(outer), at::ones({100}, at::kDouble), 0, kCurveTolerance));
+        QVERIFY(at::allclose(r1.masked_select(~outer), at::ones({100}, at::kDouble), 0, kCurveTolerance));
+        QVERIFY((y.masked_select(outer) >= -kMoonFloorTolerance).all().item<bool>());
 
         const Dataset xr = makeXor(500, 0.0, 5);
         const at::Tensor product = xr.inputs.select(1, 0) * xr.inputs.select(1, 1);
@@ -359,14 +375,14 @@ private Q_SLOTS:
         const Dataset blobs = makeBlobs(8, 4, 0.0, 1);
         for (int64_t i = 0; i < blobs.size(); ++i) {
             const double angle = 2 * std::acos(-1.0) * double(blobs.targets[i].item<int64_t>()) / 4;
-            QVERIFY(std::abs(blobs.inputs[i][0].item<float>() - 3 * std::cos(angle)) < 1e-6);
-            QVERIFY(std::abs(blobs.inputs[i][1].item<float>() - 3 * std::sin(angle)) < 1e-6);
+            MS_COMPARE_NEAR(blobs.inputs[i][0].item<float>(), 3 * std::cos(angle), kCurveTolerance);
+            MS_COMPARE_NEAR(blobs.inputs[i][1].item<float>(), 3 * std::sin(angle), kCurveTolerance);
         }
 
         const Dataset spirals = makeSpirals(90, 3, 0.0, 1);
         const at::Tensor radius = spirals.inputs.norm(2, 1);
-        QVERIFY(std::abs(radius.min().item<float>() - 0.1f) < 1e-6);
-        QVERIFY(std::abs(radius.max().item<float>() - 1.0f) < 1e-6);
+        MS_COMPARE_NEAR(radius.min().item<float>(), 0.1f, kCurveTolerance);
+        MS_COMPARE_NEAR(radius.max().item<float>(), 1.0f, kCurveTolerance);
     }
 
     void teacherStudent()
@@ -381,8 +397,8 @@ private Q_SLOTS:
         QCOMPARE(d.targets.scalar_type(), at::kFloat);
         QCOMPARE(d.outputCount(), int64_t(1));
         // Inputs are standard normal; targets are bounded by the teacher's output weights.
-        QVERIFY(std::abs(d.inputs.mean().item<float>()) < 0.1);
-        QVERIFY(std::abs(d.inputs.std().item<float>() - 1) < 0.1);
+        MS_COMPARE_NEAR(d.inputs.mean().item<float>(), 0.0, kNormalMomentTolerance);
+        MS_COMPARE_NEAR(d.inputs.std().item<float>(), 1.0, kNormalMomentTolerance);
         QVERIFY(d.targets.std().item<float>() > 0.05);
         QVERIFY(sameData(d, makeTeacherStudent(300, 5, 16, 0.0, 11)));
         QVERIFY(!at::equal(d.targets, makeTeacherStudent(300, 5, 16, 0.0, 12).targets));

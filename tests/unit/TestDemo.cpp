@@ -24,6 +24,7 @@
 #include "oracle/DenseCurvature.h"
 #include "train/RunConfig.h"
 #include "train/Trainer.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <QDir>
@@ -53,6 +54,13 @@ constexpr double kRawNormTolerance = 0.15;
 // The plane's centre is the minimum itself; the surface and the Trainer evaluate it in float32
 // along different paths (fused first layer vs module forward).
 constexpr double kCentreLossTolerance = 1e-4;
+// ... plus a float32 rounding of a loss of order 1, the floor for losses near zero.
+constexpr double kCentreLossFloor = 1e-7;
+// No point of the plane lies below its centre, the minimum, by more than float32 evaluation along
+// another path can explain (ten times kCentreLossTolerance).
+constexpr double kBelowCentreTolerance = 1e-3;
+// Raw directions do not rescale with the weights: their plane moves by far more than rounding.
+constexpr double kRawPlaneChange = 1e-3;
 // T_alpha in double precision: the function, D H D and an exact trace agree to rounding.
 constexpr double kRescalingDoubleTolerance = 1e-9;
 // Lanczos stops at residual <= tolerance * a, and an eigenvalue lies within the residual.
@@ -68,6 +76,16 @@ constexpr double kRayleighTolerance = 0.02;
 // Lanczos certifies each eigenvalue to |Hv - lambda v| <= 1e-3 |lambda| (CurvatureRequest); two
 // solves of the same operator agree within that.
 constexpr double kCurvatureAgreement = 2e-3;
+// The escape toy's losses vanish at its minima x = 0 and x = 1: what is left is rounding.
+constexpr double kToyZeroLossTolerance = 1e-12;
+constexpr double kToyZeroMeanTolerance = 1e-9;
+// The toy's float32 losses of order 0.1 (0.1 and 1.9 are not exact in binary): a few float32
+// epsilons.
+constexpr double kToyCurveTolerance = 1e-6;
+// x is a float32 parameter: 0.99 and 1 are held to a few float32 epsilons.
+constexpr double kToyParameterTolerance = 1e-6;
+// 200 SGD steps settle on a minimum (x = 0 or x = 1) far closer than this; it separates the two.
+constexpr double kToySettledTolerance = 1e-3;
 
 double relativeTo(double actual, double expected)
 {
@@ -174,23 +192,19 @@ private Q_SLOTS:
             double squares = 0.0;
             for (size_t i = 0; i < kFilters; ++i) {
                 const double theta = minimum.parameterFilterNorms[i];
-                QVERIFY2(std::abs(minimum.normalizedFilterNorms[i] - theta) <= kFilterNormTolerance * theta,
-                         qPrintable(QStringLiteral("filter %1: %2 vs %3")
-                                        .arg(i)
-                                        .arg(minimum.normalizedFilterNorms[i])
-                                        .arg(theta)));
+                MS_COMPARE_NEAR_AT(minimum.normalizedFilterNorms[i], theta, kFilterNormTolerance * theta,
+                                   qPrintable(QStringLiteral("filter %1").arg(i)));
                 squares += minimum.rawFilterNorms[i] * minimum.rawFilterNorms[i];
             }
-            QVERIFY2(std::abs(squares / kWeights - 1.0) < kRawNormTolerance, qPrintable(QString::number(squares)));
+            MS_COMPARE_NEAR(squares / kWeights, 1.0, kRawNormTolerance);
             for (const LandscapeGrid* grid : {&minimum.raw, &minimum.filterNormalized}) {
                 QCOMPARE(grid->xs.size(), size_t(5));
                 QCOMPARE(grid->xs[2], 0.0);
                 QCOMPARE(grid->ys[2], 0.0);
                 const double centre = grid->loss[grid->index(2, 2)];
-                QVERIFY2(std::abs(centre - minimum.trainLoss) <= kCentreLossTolerance * minimum.trainLoss + 1e-7,
-                         qPrintable(QStringLiteral("%1 vs %2").arg(centre).arg(minimum.trainLoss)));
+                MS_COMPARE_NEAR(centre, minimum.trainLoss, kCentreLossTolerance * minimum.trainLoss + kCentreLossFloor);
                 for (size_t k = 0; k < grid->loss.size(); ++k)
-                    QVERIFY(std::isfinite(grid->loss[k]) && grid->loss[k] >= centre * (1.0 - 1e-3));
+                    QVERIFY(std::isfinite(grid->loss[k]) && grid->loss[k] >= centre * (1.0 - kBelowCentreTolerance));
             }
         }
     }
@@ -254,8 +268,7 @@ private Q_SLOTS:
             QCOMPARE(plane.xs.size(), size_t(3));
             QCOMPARE(plane.xs[1], 0.0);
             const double centre = plane.loss[plane.index(1, 1)];
-            QVERIFY2(relativeTo(centre, minimum.trainLoss) <= kConvCentreLossTolerance,
-                     qPrintable(QStringLiteral("%1 vs %2").arg(centre).arg(minimum.trainLoss)));
+            MS_COMPARE_RELATIVE(centre, minimum.trainLoss, kConvCentreLossTolerance);
             QVERIFY(std::isfinite(minimum.sharpness) && minimum.sharpness > 0.0);
             QVERIFY(std::isfinite(minimum.nonUniformity) && minimum.nonUniformity > 0.0);
             // |d1|^2: biases and BatchNorm are zero in the direction, every filter has the
@@ -266,8 +279,7 @@ private Q_SLOTS:
             const double along = (plane.loss[plane.index(0, 1)] + plane.loss[plane.index(2, 1)] - 2.0 * centre)
                                  / (h * h * squares);
             // A Rayleigh quotient of H: at most lambda_max (it may be negative off a true minimum).
-            QVERIFY2(along <= minimum.sharpness * (1.0 + kRayleighTolerance),
-                     qPrintable(QStringLiteral("d1'H d1/|d1|^2 = %1, a = %2").arg(along).arg(minimum.sharpness)));
+            QCOMPARE_LE(along, minimum.sharpness * (1.0 + kRayleighTolerance));
         }
         // The same run trained again and measured as `minimascope-cli analyze` does.
         const RunConfig config = RunConfig::fromJson(configs.front());
@@ -276,12 +288,8 @@ private Q_SLOTS:
         const CurvatureReport report = measureCurvature(trainer.network(), trainer.parameters(), trainer.data().train,
                                                         CurvatureRequest());
         QVERIFY(report.status == RunStatus::Finished && report.nonUniformity);
-        QVERIFY2(relativeTo(lesson.minima.front().sharpness, report.topEigenvalues.front().value)
-                     <= kCurvatureAgreement,
-                 qPrintable(QStringLiteral("%1 vs %2")
-                                .arg(lesson.minima.front().sharpness)
-                                .arg(report.topEigenvalues.front().value)));
-        QVERIFY(relativeTo(lesson.minima.front().nonUniformity, report.nonUniformity->value) <= kCurvatureAgreement);
+        MS_COMPARE_RELATIVE(lesson.minima.front().sharpness, report.topEigenvalues.front().value, kCurvatureAgreement);
+        MS_COMPARE_RELATIVE(lesson.minima.front().nonUniformity, report.nonUniformity->value, kCurvatureAgreement);
         // Without curvature asked for, a and s stay NaN; a set token stops before the first step.
         settings.curvature = false;
         const NormalizationLesson plain = computeNormalizationLesson({configs.front()}, settings);
@@ -328,12 +336,12 @@ private Q_SLOTS:
         QVERIFY(flat.get().equal(theta));   // the parameters are back
 
         // The function: outputs, losses and accuracy.
-        QVERIFY2(rescaled.outputChange < kRescalingDoubleTolerance, qPrintable(QString::number(rescaled.outputChange)));
-        QVERIFY(relativeTo(rescaled.trainLoss, one.trainLoss) < kRescalingDoubleTolerance);
-        QVERIFY(relativeTo(rescaled.testLoss, one.testLoss) < kRescalingDoubleTolerance);
+        QCOMPARE_LT(rescaled.outputChange, kRescalingDoubleTolerance);
+        MS_COMPARE_RELATIVE(rescaled.trainLoss, one.trainLoss, kRescalingDoubleTolerance);
+        MS_COMPARE_RELATIVE(rescaled.testLoss, one.testLoss, kRescalingDoubleTolerance);
         QCOMPARE(rescaled.testAccuracy, one.testAccuracy);
         const double expectedNorm = (theta * rescalingFactors(flat, layers, alpha)).norm().item<double>();
-        QVERIFY(relativeTo(rescaled.weightNorm, expectedNorm) < kRescalingDoubleTolerance);
+        MS_COMPARE_RELATIVE(rescaled.weightNorm, expectedNorm, kRescalingDoubleTolerance);
 
         // The Hessian at T_alpha(theta) is D H D, D = diag(1 / factors).
         const Dataset& train = data.train;
@@ -344,7 +352,7 @@ private Q_SLOTS:
         flat.set(theta);
         const at::Tensor d = 1.0 / factors;
         const double error = testing::relativeError(moved, d.unsqueeze(1) * hessian * d.unsqueeze(0));
-        QVERIFY2(error < kRescalingDoubleTolerance, qPrintable(QString::number(error)));
+        QCOMPARE_LT(error, kRescalingDoubleTolerance);
         // So the trace: tr(H_11) / alpha^2 + alpha^2 tr(H_22) + tr(rest).
         const at::Tensor diagonal = hessian.diagonal();
         const auto blockTrace = [&](size_t slice) {
@@ -355,23 +363,20 @@ private Q_SLOTS:
         const double second = blockTrace(layers.secondWeight);
         const double rest = hessian.trace().item<double>() - first - second;
         const double trace = first / (alpha * alpha) + alpha * alpha * second + rest;
-        QVERIFY(relativeTo(moved.trace().item<double>(), trace) < kRescalingDoubleTolerance);
-        QVERIFY2(relativeTo(rescaled.trace, trace) < kRescalingDoubleTolerance,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(rescaled.trace).arg(trace)));
+        MS_COMPARE_RELATIVE(moved.trace().item<double>(), trace, kRescalingDoubleTolerance);
+        MS_COMPARE_RELATIVE(rescaled.trace, trace, kRescalingDoubleTolerance);
         // The lesson's a is lambda_max(D H D) to the solver's tolerance.
         const double lambdaMax = at::linalg_eigvalsh(moved)[p - 1].item<double>();
-        QVERIFY2(std::abs(rescaled.sharpness - lambdaMax) <= kRescalingSolverTolerance * std::abs(lambdaMax),
-                 qPrintable(QStringLiteral("%1 vs %2").arg(rescaled.sharpness).arg(lambdaMax)));
-        QVERIFY(rescaled.sharpnessResidual <= kRescalingSolverTolerance * std::abs(rescaled.sharpness));
+        MS_COMPARE_RELATIVE(rescaled.sharpness, lambdaMax, kRescalingSolverTolerance);
+        QCOMPARE_LE(rescaled.sharpnessResidual, kRescalingSolverTolerance * std::abs(rescaled.sharpness));
 
         // Filter-normalized directions rescale with the weights (d' = T_alpha d): the same plane.
         // Raw ones do not.
         QCOMPARE(rescaled.filterNormalized.loss.size(), size_t(25));
-        QVERIFY2(planeDifference(rescaled.filterNormalized, one.filterNormalized) < kRescalingDoubleTolerance,
-                 qPrintable(QString::number(planeDifference(rescaled.filterNormalized, one.filterNormalized))));
-        QVERIFY(planeDifference(rescaled.raw, one.raw) > 1e-3);
+        QCOMPARE_LT(planeDifference(rescaled.filterNormalized, one.filterNormalized), kRescalingDoubleTolerance);
+        QCOMPARE_GT(planeDifference(rescaled.raw, one.raw), kRawPlaneChange);
         // Both pass through the minimum (the centre).
-        QVERIFY(relativeTo(rescaled.raw.loss[12], one.trainLoss) < kRescalingDoubleTolerance);
+        MS_COMPARE_RELATIVE(rescaled.raw.loss[12], one.trainLoss, kRescalingDoubleTolerance);
     }
 
     void rescalingLessonOfTheDemo()
@@ -387,11 +392,10 @@ private Q_SLOTS:
         const RescaledMinimum ten = lesson.measure(10.0, settings);
         QVERIFY(one.status == RunStatus::Finished && ten.status == RunStatus::Finished);
         // float32: the same function to rounding, a far sharper minimum.
-        QVERIFY2(ten.outputChange < kRescalingFloatTolerance, qPrintable(QString::number(ten.outputChange)));
-        QVERIFY(relativeTo(ten.trainLoss, one.trainLoss) < kRescalingFloatTolerance);
+        QCOMPARE_LT(ten.outputChange, kRescalingFloatTolerance);
+        MS_COMPARE_RELATIVE(ten.trainLoss, one.trainLoss, kRescalingFloatTolerance);
         QCOMPARE(ten.testAccuracy, one.testAccuracy);
-        QVERIFY2(planeDifference(ten.filterNormalized, one.filterNormalized) < kRescalingFloatTolerance,
-                 qPrintable(QString::number(planeDifference(ten.filterNormalized, one.filterNormalized))));
+        QCOMPARE_LT(planeDifference(ten.filterNormalized, one.filterNormalized), kRescalingFloatTolerance);
         QVERIFY(ten.sharpness > 10.0 * one.sharpness);
         QVERIFY(ten.trace > 10.0 * one.trace);
 
@@ -483,20 +487,20 @@ private Q_SLOTS:
         QFETCH(double, sharpness);
         QFETCH(double, nonUniformity);
         const EscapeToyPoint point = measureEscapeToyPoint(x);
-        QVERIFY2(std::abs(point.sharpness - sharpness) < kEscapeTolerance, qPrintable(QString::number(point.sharpness)));
-        QVERIFY2(std::abs(point.nonUniformity - nonUniformity) < kEscapeTolerance,
-                 qPrintable(QString::number(point.nonUniformity)));
-        QVERIFY(std::abs(point.loss) < 1e-12);
+        MS_COMPARE_NEAR(point.sharpness, sharpness, kEscapeTolerance);
+        MS_COMPARE_NEAR(point.nonUniformity, nonUniformity, kEscapeTolerance);
+        MS_COMPARE_NEAR(point.loss, 0.0, kToyZeroLossTolerance);
     }
 
     void escapeToyCurvesAreTheLosses()
     {
         const EscapeToyCurves curves = escapeToyCurves(-0.5, 1.5, 5);   // x = -0.5, 0, 0.5, 1, 1.5
         QCOMPARE(curves.x.size(), size_t(5));
-        QVERIFY(std::abs(curves.example1[2] - 0.025) < 1e-6);   // min{0.25, 0.1 * 0.25}
-        QVERIFY(std::abs(curves.example2[2] - 0.25) < 1e-6);    // min{0.25, 1.9 * 0.25}
-        QVERIFY(std::abs(curves.mean[1]) < 1e-9 && std::abs(curves.mean[3]) < 1e-9);
-        QVERIFY(std::abs(curves.mean[4] - 0.5 * (0.1 + 1.9) * 0.25) < 1e-6);
+        MS_COMPARE_NEAR(curves.example1[2], 0.025, kToyCurveTolerance);   // min{0.25, 0.1 * 0.25}
+        MS_COMPARE_NEAR(curves.example2[2], 0.25, kToyCurveTolerance);    // min{0.25, 1.9 * 0.25}
+        MS_COMPARE_NEAR(curves.mean[1], 0.0, kToyZeroMeanTolerance);
+        MS_COMPARE_NEAR(curves.mean[3], 0.0, kToyZeroMeanTolerance);
+        MS_COMPARE_NEAR(curves.mean[4], 0.5 * (0.1 + 1.9) * 0.25, kToyCurveTolerance);
     }
 
     void gdStaysAndSgdEscapes()
@@ -504,13 +508,13 @@ private Q_SLOTS:
         EscapeToySettings settings;   // eta 0.7 from 0.99, 200 steps
         const EscapeToyPath gd = escapeToyIterates(settings, true);
         QCOMPARE(gd.x.size(), size_t(settings.steps + 1));
-        QVERIFY(std::abs(gd.x.front() - 0.99) < 1e-6);   // x is a float32 parameter
-        QVERIFY(std::abs(gd.x.back() - 1.0) < 1e-6);
+        MS_COMPARE_NEAR(gd.x.front(), 0.99, kToyParameterTolerance);
+        MS_COMPARE_NEAR(gd.x.back(), 1.0, kToyParameterTolerance);
         const EscapeToyPath sgd = escapeToyIterates(settings, false);
-        QVERIFY(std::abs(sgd.x.back()) < 1e-3);
+        MS_COMPARE_NEAR(sgd.x.back(), 0.0, kToySettledTolerance);
         // Lower eta: the s bound 1/eta = 3.3 exceeds 1.8, SGD stays at x = 1 too.
         settings.eta = 0.3;
-        QVERIFY(std::abs(escapeToyIterates(settings, false).x.back() - 1.0) < 1e-3);
+        MS_COMPARE_NEAR(escapeToyIterates(settings, false).x.back(), 1.0, kToySettledTolerance);
     }
 };
 

@@ -3,6 +3,7 @@
 // c = (n - B) / (B (n - 1)) and s <= sqrt(B (n - 1) / (n - B)) / eta, and B draws with
 // replacement, c = 1 / B and s <= sqrt(B) / eta (finite even for B = n).
 #include "analysis/StabilityBounds.h"
+#include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
 #include <QTest>
@@ -21,11 +22,6 @@ namespace {
 // the independently computed ones.
 constexpr double kBoundRelTolerance = 1e-14;
 constexpr double inf = std::numeric_limits<double>::infinity();
-
-bool near(double actual, double expected)
-{
-    return std::abs(actual - expected) <= kBoundRelTolerance * std::abs(expected);
-}
 
 } // namespace
 
@@ -77,9 +73,15 @@ private Q_SLOTS:
         QFETCH(double, sBound);
         QCOMPARE(sharpnessBound(eta), 2.0 / eta);
         const double c = noiseFactor(batchSize, n, draw);
-        QVERIFY2(noise == 0.0 ? c == 0.0 : near(c, noise), qPrintable(QString::number(c, 'g', 17)));
+        if (noise == 0.0)
+            QCOMPARE_EQ(c, 0.0);
+        else
+            MS_COMPARE_RELATIVE(c, noise, kBoundRelTolerance);
         const double s = nonUniformityBound(eta, batchSize, n, draw);
-        QVERIFY2(std::isinf(sBound) ? std::isinf(s) && s > 0 : near(s, sBound), qPrintable(QString::number(s, 'g', 17)));
+        if (std::isinf(sBound))
+            QVERIFY2(std::isinf(s) && s > 0, qPrintable(QString::number(s, 'g', 17)));
+        else
+            MS_COMPARE_RELATIVE(s, sBound, kBoundRelTolerance);
     }
 
     void theoremsSettingIsTheDefault()

@@ -45,7 +45,7 @@ namespace minimascope::ui {
 namespace {
 
 // Updates to the GUI thread at most ~10 a second: each one replots three plots, ~10 ms each
-// with software rendering on a busy machine (measured in TestMainWindow), and at 30 a second
+// with software rendering on a busy machine (measured in TestMainWindowRun), and at 30 a second
 // that kept the GUI thread saturated and a Stop waited ~150 ms in its queue.
 constexpr qint64 kUpdateIntervalMs = 100;
 // Parameter snapshots kept for the trajectory plane (plus the final parameters): enough for a
