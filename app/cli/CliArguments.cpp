@@ -320,7 +320,8 @@ void addFigures(CLI::App& app, CliArguments& args)
 {
     FiguresArguments& f = args.figures;
     CLI::App* figures = app.add_subcommand("figures", "the plots of a run, headless (the 2D plots need no display)");
-    setUsage(figures, std::string(kProgram) + " figures --run DIR [OPTIONS]");
+    setUsage(figures, std::string(kProgram) + " figures --run DIR [OPTIONS]\n       " + kProgram
+                          + " figures --overlay DIR --overlay DIR... [--curve NAME] [--spectra] --out DIR [OPTIONS]");
     figures->add_option("--run", f.runDir, "a run folder written by 'train' (metrics, curvature.json, analysis.json)")
         ->type_name("DIR");
     figures->add_option("--out", f.outDir,
@@ -348,6 +349,27 @@ void addFigures(CLI::App& app, CliArguments& args)
                });
     figures->add_option("--formats", f.formats, "comma-separated: png, svg, pdf (default all three)")
         ->type_name("LIST");
+    addChecked(figures, "--overlay", "DIR",
+               "instead of --run: several runs on one figure (repeatable, in legend order),\n"
+               "with --curve and/or --spectra, into --out (docs/landscape.md)",
+               [&f](const std::string& dir) { f.overlayDirs.push_back(dir); });
+    addChecked(figures, "--label", "TEXT", "legend name of each --overlay run, in order (default: the folder's name)",
+               [&f](const std::string& label) { f.labels.push_back(label); });
+    addChecked(figures, "--curve", "NAME",
+               "with --overlay: the 1D landscape DIR/NAME.vts of every run on one figure,\n"
+               "OUT/NAME.png etc. (e.g. landscape_scale); repeatable",
+               [&f](const std::string& name) {
+                   if (name.empty() || name.find('/') != std::string::npos)
+                       throw InputError("option --curve needs a landscape's file name in the run folder (no '/'), "
+                                        "got '"
+                                        + core::excerptForMessage(name) + "'");
+                   f.curves.push_back(name);
+               });
+    figures->add_flag("--spectra", f.spectra,
+                      "with --overlay: each run's Hessian spectral density on one figure, OUT/spectra.png\n"
+                      "etc. (the last of DIR/spectra from 'analyze --snapshots', else DIR/analysis.json)");
+    addCount(figures, "--spectra-at", "N",
+             "with --spectra: the analyses of iteration N in DIR/spectra (default: the last)", f.spectraAt, 0);
     addVerbosity(figures, args);
 }
 
@@ -362,14 +384,17 @@ void addLandscape(CLI::App& app, CliArguments& args)
     landscape->add_option("--params", l.parametersDir,
                           "the centre (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)")
         ->type_name("DIR");
-    landscape->add_option("--directions", l.directions,
-                          "random (seeded Gaussian, normalized; default), eigen (top Hessian\n"
-                          "eigenvectors), gradient (the unit full-batch gradient; with --dims 2\n"
-                          "the top Hessian eigenvector second), pca (principal plane of\n"
-                          "DIR/snapshots, path exported too), interpolate (the line to --to,\n"
-                          "alpha = 1 lands on it; 1D), barycentric (the triangle of the centre\n"
-                          "and two --to solutions; points outside it are NaN), bilinear (the\n"
-                          "centre = (0,0) and three --to solutions at (1,0), (0,1), (1,1))")
+    landscape
+        ->add_option("--directions", l.directions,
+                     "random (seeded Gaussian, normalized; default), eigen (top Hessian\n"
+                     "eigenvectors), gradient (the unit full-batch gradient; with --dims 2\n"
+                     "the top Hessian eigenvector second), pca (principal plane of\n"
+                     "DIR/snapshots, path exported too), interpolate (the line to --to,\n"
+                     "alpha = 1 lands on it; 1D), barycentric (the triangle of the centre\n"
+                     "and two --to solutions; points outside it are NaN), bilinear (the\n"
+                     "centre = (0,0) and three --to solutions at (1,0), (0,1), (1,1)),\n"
+                     "permutation (the line to the MLP's symmetric twin; 1D), scale (the\n"
+                     "weight vector itself, loss at alpha * theta, Im et al.; 1D)")
         ->type_name("KIND");
     addChecked(landscape, "--to", "DIR",
                "another solution's parameters (e.g. another run's parameters/);\n"
@@ -377,7 +402,8 @@ void addLandscape(CLI::App& app, CliArguments& args)
                [&l](const std::string& dir) { l.toDirs.push_back(dir); });
     addChecked(landscape, "--range", "A,B",
                "alpha and beta from A to B (default -1,1; interpolate -0.5,1.5;\n"
-               "barycentric and bilinear 0,1; pca fits the projected path)",
+               "barycentric, bilinear and permutation 0,1; scale 0,2; pca fits the\n"
+               "projected path)",
                [&l](const std::string& range) {
                    double lo = 0, hi = 0;
                    char tail = 0;
@@ -773,8 +799,26 @@ void checkRequired(const CliArguments& args)
             throw InputError("options --distances and --samples ask for " + std::to_string(distances) + " x "
                              + std::to_string(args.fdc.samples) + " points, at most " + std::to_string(kMaxFdcPoints));
     }
-    if (args.command == "figures" && args.figures.runDir.empty())
-        throw InputError("figures needs --run DIR");
+    if (args.command == "figures") {
+        const FiguresArguments& f = args.figures;
+        if (f.runDir.empty() == f.overlayDirs.empty())
+            throw InputError("figures needs --run DIR, or --overlay DIR for each run to draw on one figure");
+        if (f.overlayDirs.empty() && (!f.labels.empty() || !f.curves.empty() || f.spectra || f.spectraAt >= 0))
+            throw InputError("--label, --curve, --spectra and --spectra-at go with --overlay");
+        if (!f.overlayDirs.empty()) {
+            if (!f.surfacePath.empty())
+                throw InputError("--surface draws one run's surface: not with --overlay");
+            if (f.outDir.empty())
+                throw InputError("figures --overlay needs --out DIR (the figures of several runs have no run folder)");
+            if (f.curves.empty() && !f.spectra)
+                throw InputError("figures --overlay needs --curve NAME and/or --spectra (what to draw)");
+            if (!f.labels.empty() && f.labels.size() != f.overlayDirs.size())
+                throw InputError("figures --overlay: " + std::to_string(f.labels.size()) + " --label for "
+                                 + std::to_string(f.overlayDirs.size()) + " --overlay runs (give one each, or none)");
+            if (f.spectraAt >= 0 && !f.spectra)
+                throw InputError("--spectra-at goes with --spectra");
+        }
+    }
     if (args.command == "reproduce" && !args.reproduce.list && (args.reproduce.name.empty() || args.reproduce.dir.empty()))
         throw InputError("reproduce needs NAME and --out DIR (or --list) (see 'minimascope-cli reproduce --help')");
     if (args.command != "study")

@@ -42,18 +42,26 @@ struct FiguresArguments {
     int width = 1200, height = 800;           // --size WxH, pixels
     double dpi = 96.0;                        // --dpi
     std::string formats = "png,svg,pdf";      // --formats
+    // Several runs on one figure (instead of --run): the same 1D landscape of each (--curve NAME:
+    // RUN/NAME.vts) and/or each run's Hessian spectral density (--spectra), into --out.
+    std::vector<std::string> overlayDirs;   // --overlay DIR, repeatable
+    std::vector<std::string> labels;        // --label TEXT, repeatable: legend names in --overlay order
+    std::vector<std::string> curves;        // --curve NAME, repeatable
+    bool spectra = false;                   // --spectra
+    int64_t spectraAt = -1;                 // --spectra-at N: the analysis at iteration N (-1 = the last)
 };
 
 // Options of `landscape`.
 struct LandscapeArguments {
     std::string runDir;                       // --run
     std::string parametersDir;                // --params (default: RUN/parameters): the centre
-    std::string directions = "random";        // --directions random|eigen|gradient|pca|interpolate|barycentric|bilinear
+    std::string directions = "random";        // --directions random|eigen|gradient|pca|interpolate|
+                                              // barycentric|bilinear|permutation|scale
     std::vector<std::string> toDirs;          // --to DIR, repeatable: the other solutions (interpolate 1,
                                               // barycentric 2, bilinear 3)
     double rangeMin = -1.0, rangeMax = 1.0;   // --range A,B (both axes)
-    bool rangeGiven = false;                  // else: pca fits the path, interpolate -0.5,1.5, barycentric
-                                              // and bilinear 0,1
+    bool rangeGiven = false;                  // else: pca fits the path, interpolate -0.5,1.5, barycentric,
+                                              // bilinear and permutation 0,1, scale 0,2
     int64_t resolution = 51;                  // --resolution N points a side
     int64_t dimensions = 2;                   // --dims 1|2 (interpolate is always 1)
     std::string normalization = "filter";     // --normalization filter|layer|none (random)

@@ -32,6 +32,8 @@ int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel);
 int runFitnessDistance(const CliArguments& args, const core::CancelToken& cancel);
 // Only in builds with the GUI libraries (MINIMASCOPE_HAVE_FIGURES).
 int runFigures(const CliArguments& args);
+// `figures --overlay`: several runs' curves and spectra on one figure each (OverlayFigures.cpp).
+int runOverlayFigures(const FiguresArguments& options);
 // The density and top eigenvalues of an `analyze` report (analysis.json) into `plot`; throws
 // InputError when the file is not a report of the run runId.
 void fillSpectrum(const std::string& path, const std::string& runId, ui::SpectrumPlot& plot);

@@ -3,13 +3,12 @@
 // server, because Debian's VTK renders through X11 only, so without one the command still
 // writes the 2D figures and then says what is missing.
 #include "Commands.h"
+#include "FigureFiles.h"
 
 #include "analysis/CurvatureLog.h"
 #include "analysis/LinearStability.h"
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
-#include "io/NumberFormat.h"
-#include "io/StrictJson.h"
 #include "landscape/SurfaceExport.h"
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
@@ -26,10 +25,7 @@
 #include "XServerProbe.h"
 #include "controllers/SpectraFolder.h"
 
-#include <QApplication>
 #include <QStringList>
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -41,33 +37,12 @@
 
 namespace minimascope::cli {
 
-namespace {
-
-struct Figure {
-    QString name;
-    ui::PlotPanel* panel;
-};
-
-}   // namespace
-
 void fillSpectrum(const std::string& path, const std::string& runId, ui::SpectrumPlot& plot)
 {
-    try {
-        const nlohmann::json analysis = core::parseStrictJson(core::readWholeFile(path), path);
-        if (analysis.value("run_id", "") != runId)
-            throw core::InputError(path + ": this analysis is of another run than " + runId
-                                   + " (files of two runs are mixed in this folder)");
-        if (const auto density = analysis.find("density"); density != analysis.end())
-            plot.setDensity(density->at("grid").get<std::vector<double>>(),
-                            density->at("density").get<std::vector<double>>());
-        std::vector<double> top;
-        if (const auto eigen = analysis.find("top_eigenvalues"); eigen != analysis.end())
-            for (const nlohmann::json& value : *eigen)
-                top.push_back(core::numberFromJson(value, "value"));
-        plot.setTopEigenvalues(top);
-    } catch (const nlohmann::json::exception& e) {
-        throw core::InputError(path + ": not an analysis report (" + e.what() + ")");
-    }
+    const ui::SnapshotSpectrum spectrum = readAnalysisSpectrum(path, runId);
+    if (!spectrum.grid.empty() || !spectrum.density.empty())
+        plot.setDensity(spectrum.grid, spectrum.density);
+    plot.setTopEigenvalues(spectrum.topEigenvalues);
 }
 
 namespace {
@@ -86,6 +61,8 @@ ui::SurfaceData surfaceData(const core::LandscapeGrid& grid)
 int runFigures(const CliArguments& args)
 {
     const FiguresArguments& options = args.figures;
+    if (!options.overlayDirs.empty())
+        return runOverlayFigures(options);
     const std::string& run = options.runDir;
     const core::RunFolderInfo runFolder = core::readRunFolderInfo(run);
     const core::RunConfig config = core::readRunConfig(runFolder);
@@ -103,22 +80,12 @@ int runFigures(const CliArguments& args)
     const std::string outDir = options.outDir.empty() ? run + "/figures" : options.outDir;
     core::ensureDirectory(outDir);
 
-    QStringList formats;
-    for (const QString& format : QString::fromStdString(options.formats).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        if (format != QLatin1String("png") && format != QLatin1String("svg") && format != QLatin1String("pdf"))
-            throw core::InputError("option --formats: unknown format '" + format.toStdString() + "' (png, svg or pdf)");
-        formats << format;
-    }
+    const QStringList formats = parseFigureFormats(options.formats);
 
     // The 3D view needs the X platform; everything else renders offscreen, display or not.
     QString noX;
     const bool render3d = wantSurface && ui::xServerAvailable(&noX);
-    if (!render3d && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    int argc = 1;
-    char name[] = "minimascope-cli";
-    char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
+    const FiguresApplication app(/*offscreen=*/!render3d);
 
     const double eta = config.optimizer.lr;
     const int64_t batch = config.effectiveBatchSize(n);
@@ -160,18 +127,13 @@ int runFigures(const CliArguments& args)
         figures.push_back({QStringLiteral("spectra-over-training"), &spectraOverTraining});
         figures.push_back({QStringLiteral("top-eigenvalues-over-training"), &topEigenvaluesOverTraining});
     }
+    writeFigures(figures, outDir, formats, size, options.dpi);
     const QString base = QString::fromStdString(outDir) + QLatin1Char('/');
     QString error;
     const auto check = [&error](bool ok) {
         if (!ok)
             throw core::InputError(error.toStdString());
     };
-    for (const Figure& figure : figures) {
-        figure.panel->resize(size);
-        for (const QString& format : formats)
-            check(figure.panel->exportImage(base + figure.name + QLatin1Char('.') + format, size, options.dpi, &error));
-        check(figure.panel->exportCsv(base + figure.name + QStringLiteral(".csv"), &error));
-    }
     check(ui::exportFigureSheet({&loss, &sharpness, &stability, &spectrum}, base + QStringLiteral("figure-sheet.pdf"),
                                 &error));
     std::printf("figures of %s (%zu evaluations, %zu curvature samples) -> %s\n", run.c_str(), metrics.size(),

@@ -17,6 +17,7 @@
 #include "landscape/SurfaceExport.h"
 #include "landscape/SurfacePlateaus.h"
 #include "landscape/TrajectoryPca.h"
+#include "landscape/WeightScaling.h"
 #include "landscape/WeightSymmetry.h"
 #include "models/FlatParameters.h"
 #include "models/Mlp.h"
@@ -41,9 +42,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The two directions (the second undefined for a curve), the bilinear surface's alpha*beta term
-// and the barycentric triangle, what the sidecar should say about them, and the projected path
-// for pca.
+// and the barycentric triangle, the origin when it is not the centre (scale: 0), what the sidecar
+// should say about them, and the projected path for pca.
 struct Plane {
+    at::Tensor origin;
     at::Tensor direction1, direction2, crossDirection;
     bool triangle = false;
     nlohmann::json description;
@@ -180,6 +182,20 @@ Plane permutationPlane(const LandscapeArguments& a, core::Network& network, core
     return plane;
 }
 
+// Im, Tao & Branson's curve along the weight vector itself (WeightScaling.h): alpha is the
+// multiplier of theta, from the origin of weight space (alpha = 0) through theta (alpha = 1).
+Plane scalePlane(const LandscapeArguments& a, const at::Tensor& origin)
+{
+    const core::SurfaceRequest request = core::weightScaleRequest(origin, a.resolution);
+    Plane plane;
+    plane.origin = request.origin;
+    plane.direction1 = request.direction1;
+    plane.description = {{"curve", "L(alpha theta): alpha multiplies every parameter"},
+                         {"alpha_1", "the parameters (--params)"},
+                         {"batchnorm_statistics", "not scaled (buffers)"}};
+    return plane;
+}
+
 // --vary: zeroes a direction outside the parameters whose names start with one of the prefixes
 // (after its normalization), so that the plane moves only those: e.g. the hidden layer of the XOR
 // 2-2-1 net, whose saturating units make the plateaus a linear output layer would hide.
@@ -257,9 +273,11 @@ Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, cor
         return interpolationPlane(a, centreDir, network, parameters, origin);
     if (a.directions == "permutation")
         return permutationPlane(a, network, parameters, origin);
-    throw core::InputError("unknown --directions '" + a.directions +
-                           "' (expected random, eigen, gradient, pca, interpolate, barycentric, bilinear or "
-                           "permutation)");
+    if (a.directions == "scale")
+        return scalePlane(a, origin);
+    throw core::InputError("unknown --directions '" + a.directions
+                           + "' (expected random, eigen, gradient, pca, interpolate, barycentric, bilinear, "
+                             "permutation or scale)");
 }
 
 // Li et al.'s convexity map on an n x n grid over the surface's plane and ranges, written beside
@@ -294,7 +312,7 @@ core::RunStatus writeConvexityMap(int64_t n, core::Network& network, core::FlatP
 int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
 {
     LandscapeArguments a = args.landscape;
-    if (a.directions == "interpolate" || a.directions == "permutation")
+    if (a.directions == "interpolate" || a.directions == "permutation" || a.directions == "scale")
         a.dimensions = 1;
     if (a.directions == "barycentric" || a.directions == "bilinear")
         a.dimensions = 2;
@@ -344,7 +362,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     }
 
     core::SurfaceRequest request;
-    request.origin = origin;
+    request.origin = plane.origin.defined() ? plane.origin : origin;
     request.direction1 = plane.direction1;
     request.direction2 = plane.direction2;
     request.crossDirection = plane.crossDirection;
@@ -360,11 +378,12 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     if (a.recomputeBatchNorm)
         request.batchNormData = &statisticsData;
     const std::array<double, 4> defaultRange =
-        a.directions == "pca" ? plane.fittedRange
+        a.directions == "pca"           ? plane.fittedRange
         : a.directions == "interpolate" ? std::array<double, 4>{-0.5, 1.5, 0.0, 0.0}
         : a.directions == "permutation" ? std::array<double, 4>{0.0, 1.0, 0.0, 0.0}
+        : a.directions == "scale"       ? std::array<double, 4>{core::kWeightScaleMin, core::kWeightScaleMax, 0.0, 0.0}
         : plane.crossDirection.defined() || plane.triangle ? std::array<double, 4>{0.0, 1.0, 0.0, 1.0}
-                                        : std::array<double, 4>{-1.0, 1.0, -1.0, 1.0};
+                                                           : std::array<double, 4>{-1.0, 1.0, -1.0, 1.0};
     request.xMin = a.rangeGiven ? a.rangeMin : defaultRange[0];
     request.xMax = a.rangeGiven ? a.rangeMax : defaultRange[1];
     request.yMin = a.rangeGiven ? a.rangeMin : defaultRange[2];
@@ -442,6 +461,14 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         description["barrier"] = {{"value", barrier}, {"alpha", where}};
         std::printf("barrier between the twins: %.6g at alpha = %.3g (loss %.6g at both ends)\n", barrier, where,
                     grid.loss.front());
+    }
+    if (const size_t lowest = core::lowestPoint(grid.loss);
+        a.directions == "scale" && status == core::RunStatus::Finished && lowest < grid.loss.size()) {
+        // Where along the ray the loss is lowest: at alpha = 1 for a minimum unless shrinking or
+        // growing the whole weight vector lowers the loss further.
+        description["lowest"] = {{"alpha", grid.xs[lowest]}, {"loss", grid.loss[lowest]}};
+        std::printf("lowest loss along alpha theta: %.6g at alpha = %.4g (|theta| = %.6g)\n", grid.loss[lowest],
+                    grid.xs[lowest], report.norm1);
     }
     if (status == core::RunStatus::Finished) {
         // Flat regions of the picture above its lowest level (SurfacePlateaus.h): Hamey's and

@@ -16,6 +16,23 @@ namespace {
 // share of the peak, which is all the eye reads on a log axis; spectra/*.json has every value.
 constexpr double kDrawnShareOfPeak = 1e-8;
 
+// The density as drawn: NaN (a gap) below kDrawnShareOfPeak of its peak.
+std::vector<double> drawnDensity(const std::vector<double>& density)
+{
+    std::vector<double> drawn = density;
+    const double peak = drawn.empty() ? 0.0 : *std::max_element(drawn.begin(), drawn.end());
+    for (double& value : drawn)
+        if (value < kDrawnShareOfPeak * peak)
+            value = std::numeric_limits<double>::quiet_NaN();
+    return drawn;
+}
+
+void labelDensityAxes(CurvesPlot& densities)
+{
+    densities.setAxisLabels(QStringLiteral("eigenvalue λ"), QStringLiteral("density"));
+    densities.setLogY(true);
+}
+
 }   // namespace
 
 bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, CurvesPlot& densities,
@@ -28,12 +45,7 @@ bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, Curve
         if (!spectrum.grid.empty() || !spectrum.density.empty()) {
             char name[48];
             std::snprintf(name, sizeof name, "iteration %.0f", spectrum.iteration);
-            std::vector<double> drawn = spectrum.density;
-            const double peak = drawn.empty() ? 0.0 : *std::max_element(drawn.begin(), drawn.end());
-            for (double& value : drawn)
-                if (value < kDrawnShareOfPeak * peak)
-                    value = nan;
-            densities.addCurve(QString::fromUtf8(name), spectrum.grid, drawn);
+            densities.addCurve(QString::fromUtf8(name), spectrum.grid, drawnDensity(spectrum.density));
         }
         const size_t column = iterations.size();
         iterations.push_back(spectrum.iteration);
@@ -48,12 +60,33 @@ bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, Curve
     for (size_t k = 0; k < top.size(); ++k)
         topEigenvalues.addCurve(QStringLiteral("λ%1").arg(k + 1), iterations, top[k]);
     densities.setTitle(QStringLiteral("Hessian spectral density through training (SLQ)"));
-    densities.setAxisLabels(QStringLiteral("eigenvalue λ"), QStringLiteral("density"));
-    densities.setLogY(true);
+    labelDensityAxes(densities);
     topEigenvalues.setTitle(QStringLiteral("Top Hessian eigenvalues through training"));
     topEigenvalues.setAxisLabels(QStringLiteral("iteration"), QStringLiteral("eigenvalue"));
     topEigenvalues.resetView();
     return !iterations.empty();
+}
+
+bool fillSpectraOfRuns(const std::vector<RunSpectrum>& runs, CurvesPlot& densities)
+{
+    bool any = false;
+    for (const RunSpectrum& run : runs) {
+        const SnapshotSpectrum& spectrum = run.spectrum;
+        if (spectrum.grid.empty() && spectrum.density.empty())
+            continue;
+        const QString name =
+            spectrum.topEigenvalues.empty()
+                ? run.label
+                : QStringLiteral("%1 (λ1 = %2)").arg(run.label).arg(spectrum.topEigenvalues.front(), 0, 'g', 4);
+        densities.addCurve(name, spectrum.grid, drawnDensity(spectrum.density));
+        any = true;
+    }
+    if (!any)
+        return false;
+    densities.setTitle(QStringLiteral("Hessian spectral density of each run (SLQ)"));
+    labelDensityAxes(densities);
+    densities.resetView();
+    return true;
 }
 
 }   // namespace minimascope::ui

@@ -3,6 +3,8 @@
 // main window draw them: the SLQ density at each iteration (log density, one curve an
 // iteration) and the top eigenvalues against iteration. Plain data in, no torch, no files (the
 // run folder's spectra/ are read by controllers/SpectraFolder.h). GUI thread only.
+#include <QString>
+
 #include <vector>
 
 namespace minimascope::ui {
@@ -22,5 +24,17 @@ struct SnapshotSpectrum {
 // titles, labels and scales; the plots should be empty. False when there are none.
 bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, CurvesPlot& densities,
                              CurvesPlot& topEigenvalues);
+
+// One spectrum of each of several runs (e.g. the same network with and without BatchNorm, Ghorbani
+// et al.'s comparison): the legend label and the analysis.
+struct RunSpectrum {
+    QString label;
+    SnapshotSpectrum spectrum;
+};
+
+// Adds the densities, in the order given, to `densities` (empty) drawn as through training (log
+// density), each named by its label and its largest eigenvalue when known. False, and nothing
+// drawn, when no run has a density.
+bool fillSpectraOfRuns(const std::vector<RunSpectrum>& runs, CurvesPlot& densities);
 
 }   // namespace minimascope::ui

@@ -1,0 +1,147 @@
+// minimascope-cli figures --overlay: several run folders on one figure each. The same 1D
+// landscape of every run (Im, Tao & Branson's re-runs from different initializations, with and
+// without BatchNorm) and every run's Hessian spectral density (Ghorbani, Krishnan & Xiao's
+// comparison with and without BatchNorm), drawn by ui/plots (RunOverlay.h, SpectraOverTraining.h).
+#include "Commands.h"
+#include "FigureFiles.h"
+
+#include "common/InputError.h"
+#include "io/AtomicFile.h"
+#include "io/StrictJson.h"
+#include "landscape/SurfaceExport.h"
+#include "landscape/WeightScaling.h"
+#include "train/RunFolder.h"
+
+#include "CurvesPlot.h"
+#include "RunOverlay.h"
+#include "SpectraOverTraining.h"
+#include "controllers/SpectraFolder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <list>
+
+namespace minimascope::cli {
+
+namespace {
+
+// The legend name of a run folder: its last path component ("runs/bn-s0/" -> "bn-s0").
+std::string folderName(const std::string& dir)
+{
+    std::filesystem::path path = std::filesystem::path(dir).lexically_normal();
+    if (!path.has_filename())
+        path = path.parent_path();
+    return path.filename().string();
+}
+
+// RUN/NAME.vts as a curve, with the direction kind its sidecar (RUN/NAME.json) names.
+ui::RunCurve readRunCurve(const std::string& dir, const std::string& name, const QString& label)
+{
+    const std::string path = dir + "/" + name + ".vts";
+    if (!std::filesystem::exists(path))
+        throw core::InputError(path + ": no such landscape (compute it with 'minimascope-cli landscape --run " + dir
+                               + " --dims 1 --out " + dir + "/" + name + "')");
+    const core::LandscapeGrid grid = core::readSurfaceVts(path);
+    if (grid.ys.size() != 1)
+        throw core::InputError(path + ": a surface of " + std::to_string(grid.xs.size()) + " x "
+                               + std::to_string(grid.ys.size()) + " points, not a curve (--dims 1)");
+    ui::RunCurve curve;
+    curve.label = label;
+    curve.alphas = grid.xs;
+    curve.losses = grid.loss;
+    if (const std::string sidecar = dir + "/" + name + ".json"; std::filesystem::exists(sidecar))
+        curve.directions = core::parseStrictJson(core::readWholeFile(sidecar), sidecar).value("directions", "");
+    return curve;
+}
+
+// The run's spectrum: the analysis at `iteration` (-1: the last) of RUN/spectra, else RUN/analysis.json.
+ui::SnapshotSpectrum readRunSpectrum(const std::string& dir, int64_t iteration)
+{
+    const core::RunFolderInfo run = core::readRunFolderInfo(dir);
+    const std::vector<ui::SnapshotSpectrum> spectra = ui::readSpectraFolder(dir, run.runId);
+    if (spectra.empty()) {
+        const std::string analysis = dir + "/analysis.json";
+        if (iteration >= 0 || !std::filesystem::exists(analysis))
+            throw core::InputError(dir + " has no spectra/" + (iteration >= 0 ? "" : " and no analysis.json")
+                                   + ": run 'minimascope-cli analyze --run " + dir
+                                   + (iteration >= 0 ? " --snapshots" : "") + " --quantities sharpness,density' first");
+        return readAnalysisSpectrum(analysis, run.runId);
+    }
+    if (iteration < 0)
+        return spectra.back();
+    std::string available;
+    for (const ui::SnapshotSpectrum& spectrum : spectra) {
+        if (spectrum.iteration == static_cast<double>(iteration))
+            return spectrum;
+        available += (available.empty() ? "" : ", ") + std::to_string(static_cast<long long>(spectrum.iteration));
+    }
+    throw core::InputError(dir + "/spectra has no analysis of iteration " + std::to_string(iteration) + " (it has "
+                           + available + ")");
+}
+
+std::string iterationText(double iteration)
+{
+    return std::isnan(iteration) ? std::string("analysis.json")
+                                 : "iteration " + std::to_string(static_cast<long long>(iteration));
+}
+
+}   // namespace
+
+int runOverlayFigures(const FiguresArguments& options)
+{
+    const std::vector<std::string>& dirs = options.overlayDirs;
+    std::vector<QString> labels;
+    for (size_t k = 0; k < dirs.size(); ++k)
+        labels.push_back(QString::fromStdString(options.labels.empty() ? folderName(dirs[k]) : options.labels[k]));
+    const QStringList formats = parseFigureFormats(options.formats);
+
+    // Read everything before anything is drawn or written: a missing file should cost nothing.
+    std::vector<std::vector<ui::RunCurve>> curves;   // [curve][run]
+    for (const std::string& name : options.curves) {
+        curves.emplace_back();
+        for (size_t k = 0; k < dirs.size(); ++k)
+            curves.back().push_back(readRunCurve(dirs[k], name, labels[k]));
+    }
+    std::vector<ui::RunSpectrum> spectra;
+    if (options.spectra)
+        for (size_t k = 0; k < dirs.size(); ++k)
+            spectra.push_back({labels[k], readRunSpectrum(dirs[k], options.spectraAt)});
+    core::ensureDirectory(options.outDir);
+
+    const FiguresApplication app;
+    std::list<ui::CurvesPlot> plots;   // stable addresses for the figure list
+    std::vector<Figure> figures;
+    std::printf("%zu runs on one figure each -> %s\n", dirs.size(), options.outDir.c_str());
+    for (size_t c = 0; c < curves.size(); ++c) {
+        ui::fillRunCurves(curves[c], plots.emplace_back());
+        figures.push_back({QString::fromStdString(options.curves[c]), &plots.back()});
+        std::printf("  %s:\n", options.curves[c].c_str());
+        for (const ui::RunCurve& curve : curves[c]) {
+            const size_t lowest = core::lowestPoint(curve.losses);
+            if (lowest < curve.losses.size())
+                std::printf("    %-16s lowest loss %.6g at alpha = %.4g\n", qPrintable(curve.label),
+                            curve.losses[lowest], curve.alphas[lowest]);
+        }
+    }
+    if (options.spectra) {
+        if (!ui::fillSpectraOfRuns(spectra, plots.emplace_back()))
+            throw core::InputError("--spectra: none of the runs' analyses has a density (analyze with --quantities "
+                                   "...,density)");
+        figures.push_back({QStringLiteral("spectra"), &plots.back()});
+        std::printf("  spectra:\n");
+        for (const ui::RunSpectrum& run : spectra) {
+            std::printf("    %-16s %s, top eigenvalues", qPrintable(run.label),
+                        iterationText(run.spectrum.iteration).c_str());
+            for (double value : run.spectrum.topEigenvalues)
+                std::printf(" %.6g", value);
+            std::printf("%s\n", run.spectrum.density.empty() ? " (no density)" : "");
+        }
+    }
+    writeFigures(figures, options.outDir, formats, QSize(options.width, options.height), options.dpi);
+    return kSuccess;
+}
+
+}   // namespace minimascope::cli
