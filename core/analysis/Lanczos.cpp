@@ -290,6 +290,18 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
         const std::vector<int64_t> wanted = wantedIndices(m, options.k, options.which);
         if (progress)
             progress({m, capacity, process.products(), values[wanted.front()].item<double>()});
+        if (options.which == Spectrum::Largest && values[wanted.front()].item<double>() > options.stopAbove) {
+            // Theta is the Rayleigh quotient only in exact arithmetic: the proof takes the true one.
+            std::vector<EigenPair> top = ritzPairs(process, values, vectors, {wanted.front()}, op.dtype);
+            const at::Tensor s = vectors.select(1, wanted.front());
+            const at::Tensor y = process.combineBasis(s);
+            const double quotient = y.dot(process.combineImages(s)).item<double>() / y.dot(y).item<double>();
+            if (quotient > options.stopAbove) {
+                top.front().value = quotient;
+                result.pairs = std::move(top);
+                break;
+            }
+        }
         // The standard bound |A y_i - theta_i y_i| = |beta_m s_{m,i}| (exact arithmetic) first, as
         // a cheap filter; then the true residuals decide.
         bool boundsMet = m >= options.k;

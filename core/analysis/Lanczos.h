@@ -11,6 +11,7 @@
 #include "analysis/SymmetricOperator.h"
 #include "common/RunStatus.h"
 
+#include <limits>
 #include <vector>
 
 namespace minimascope::core {
@@ -40,6 +41,10 @@ struct LanczosOptions {
                                     // random 10% is mixed in so that a crossing eigenvalue is not missed
     bool mixStart = true;           // false: start exactly from `start`, for a start chosen to avoid
                                     // a subspace (LinearStability's second search)
+    // Largest only: stop as soon as the top Ritz vector's Rayleigh quotient (computed from the kept
+    // products, in double) exceeds this. The quotient is a lower bound of lambda_max, so the stop
+    // proves lambda_max > stopAbove; the pair returned is that vector, converged or not.
+    double stopAbove = std::numeric_limits<double>::infinity();
 };
 
 EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options,

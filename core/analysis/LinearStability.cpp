@@ -166,6 +166,19 @@ EigenPair StabilityTestMemory::bestPair(double eta, double noise) const
     return best;
 }
 
+at::Tensor StabilityTestMemory::image(const at::Tensor& v, double eta, double noise) const
+{
+    const Impl& d = *m_impl;
+    if (d.rows == 0 || v.numel() != d.v.size(1) || v.scalar_type() != d.v.scalar_type())
+        return {};
+    const at::Tensor flat = v.reshape({-1});
+    for (int64_t row = 0; row < d.rows; ++row) {
+        if (at::equal(d.v[row], flat))
+            return d.v[row] - 2 * eta * d.hv[row] + eta * eta * d.h2v[row] + noise * d.sv[row];
+    }
+    return {};
+}
+
 LanczosOptions stabilityTestOptions(double tolerance, int64_t maxSteps, uint64_t seed)
 {
     LanczosOptions options;
@@ -186,14 +199,18 @@ StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const Sym
     LanczosOptions largest = options;
     largest.k = 1;
     largest.which = Spectrum::Largest;
+    if (memory)
+        largest.stopAbove = 1.0 + options.tolerance;   // the what-if wants the verdict, not the digits
     const double noise = eta * eta * noiseFactor(batchSize, n, draw);
     const SymmetricOperator op = makeStabilityOperator(hessian, covariance, eta, noise, memory);
     EigenResult result;
     const EigenPair remembered = memory ? memory->bestPair(eta, noise) : EigenPair{};
-    if (remembered.vector.defined() && remembered.residual <= options.tolerance * std::abs(remembered.value)) {
-        // The kept products already hold an eigenpair to the tolerance: no first search.
+    const bool rememberedConverged = remembered.residual <= options.tolerance * std::abs(remembered.value);
+    if (remembered.vector.defined() && (rememberedConverged || remembered.value > largest.stopAbove)) {
+        // The kept products already hold an eigenpair to the tolerance, or a proof of instability:
+        // no first search.
         result.pairs.push_back(remembered);
-        result.converged = true;
+        result.converged = rememberedConverged;
     } else {
         if (remembered.vector.defined())
             largest.start = remembered.vector;
@@ -208,8 +225,11 @@ StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const Sym
         && result.pairs.front().value <= 1.0 + options.tolerance) {
         at::Generator generator = detail::makeGenerator(options.seed);
         const at::Tensor v = detail::randomUnitVector(op.dimension, generator).to(op.dtype);
-        const at::Tensor av = op.apply(v);
-        ++products;
+        at::Tensor av = memory ? memory->image(v, eta, noise) : at::Tensor();
+        if (!av.defined()) {
+            av = op.apply(v);
+            ++products;
+        }
         if (!av.defined()) {
             result.status = RunStatus::Cancelled;
         } else {

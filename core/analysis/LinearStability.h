@@ -71,6 +71,10 @@ public:
     // its residual computed from the kept products; an empty pair (undefined vector) when nothing
     // is kept. `noise` = eta^2 c (StabilityBounds.h, noiseFactor).
     EigenPair bestPair(double eta, double noise) const;
+    // (I - eta H)^2 v + noise Sigma v from the kept products when v is one of the kept vectors
+    // (the same values), else an undefined tensor. The second search of every test starts from the
+    // same random vector, so after the first test its product comes from here.
+    at::Tensor image(const at::Tensor& v, double eta, double noise) const;
 
 private:
     struct Impl;
@@ -83,7 +87,9 @@ private:
 LanczosOptions stabilityTestOptions(double tolerance, int64_t maxSteps, uint64_t seed);
 
 // With `memory`, the test starts from the memory's best pair (instead of options.start) and adds
-// its own products to it.
+// its own products to it, and an unstable verdict is given as soon as it is proven: its lambdaMax
+// is then a Rayleigh quotient above 1 + tolerance, a lower bound of lambda_max that may be short of
+// it (certified false). Without a memory, lambdaMax is always searched to the tolerance (analyze).
 StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const SymmetricOperator& covariance, double eta,
                                      int64_t batchSize, int64_t n, BatchDraw draw, const LanczosOptions& options,
                                      const CancelToken* cancel = nullptr, StabilityTestMemory* memory = nullptr);

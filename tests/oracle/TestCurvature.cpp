@@ -273,16 +273,91 @@ private Q_SLOTS:
                                       .arg(exact, 0, 'g', 12)
                                       .arg(verdict.products);
             QCOMPARE(verdict.status, RunStatus::Finished);
-            QVERIFY2(std::abs(verdict.lambdaMax - exact) <= 10 * kTolerance * exact, qPrintable(where));
-            QCOMPARE(QString::fromLatin1(verdict.verdict()),
-                     exact > 1.0 + kTolerance ? QStringLiteral("unstable") : QStringLiteral("stable"));
+            if (exact > 1.0 + kTolerance) {
+                // Answered at the proof: a Rayleigh quotient above 1 + tolerance, at most lambda_max.
+                QVERIFY2(verdict.lambdaMax > 1.0 + kTolerance && verdict.lambdaMax <= exact * (1.0 + kTolerance),
+                         qPrintable(where));
+                QCOMPARE(QString::fromLatin1(verdict.verdict()), QStringLiteral("unstable"));
+            } else {
+                QVERIFY2(std::abs(verdict.lambdaMax - exact) <= 10 * kTolerance * exact, qPrintable(where));
+                QCOMPARE(QString::fromLatin1(verdict.verdict()), QStringLiteral("stable"));
+            }
         }
         QVERIFY(memory.size() > 0);
-        // eta = 1 was unstable; its eigenvector is in the memory now.
+        // eta = 1 was unstable; the vector that proved it is in the memory now.
         QVERIFY(exactLambdaMax(1.0, 10) > 1.1);
         const StabilityVerdict again = test(1.0, 10);
         QCOMPARE(again.products, int64_t(0));
-        QVERIFY(std::abs(again.lambdaMax - exactLambdaMax(1.0, 10)) <= 10 * kTolerance * again.lambdaMax);
+        QVERIFY(again.lambdaMax > 1.0 + kTolerance && again.lambdaMax <= exactLambdaMax(1.0, 10) * (1.0 + kTolerance));
+    }
+
+    // With a memory a test spends no product it can take from there. On diagonal H and Sigma
+    // (exact lambda_max known): a stable test repeated at the same (eta, B) takes its pair and the
+    // second search's start from the kept products, and an unstable one stops at the first Rayleigh
+    // quotient above 1 + tolerance, where a test without a memory searches on to lambda_max.
+    void stabilityMemorySpendsOnlyNewProducts()
+    {
+        constexpr int64_t kN = 100;
+        constexpr double kTolerance = 1e-4;
+        const auto options = at::TensorOptions().dtype(at::kDouble);
+        // 1500 flat directions, 499 curved from 0.01 to 1, one at 3.
+        const at::Tensor h = at::cat(
+            {at::zeros({1500}, options), at::linspace(0.01, 1.0, 499, options), at::full({1}, 3.0, options)});
+        // Noise along the curved directions, in proportion to their curvature (as Sigma ~ H near a minimum).
+        const at::Tensor sigma = at::cat(
+            {at::zeros({1500}, options), 0.5 * at::linspace(0.01, 1.0, 499, options), at::full({1}, 0.2, options)});
+        const int64_t dimension = h.numel();
+        const SymmetricOperator hessian{dimension, at::kDouble, [h](const at::Tensor& v) { return h * v; }};
+        const SymmetricOperator covariance{dimension, at::kDouble, [sigma](const at::Tensor& v) { return sigma * v; }};
+        const auto exactLambdaMax = [&](double eta, int64_t batch) {
+            const at::Tensor step = 1.0 - eta * h;
+            return (step * step + eta * eta * noiseFactor(batch, kN) * sigma).max().item<double>();
+        };
+        const LanczosOptions lanczosOptions = stabilityTestOptions(kTolerance, 100, 5);
+        StabilityTestMemory memory(200);
+        const auto test = [&](double eta, int64_t batch, StabilityTestMemory* kept) {
+            return testLinearStability(hessian, covariance, eta, batch, kN, BatchDraw::WithoutReplacement,
+                                       lanczosOptions, nullptr, kept);
+        };
+        const auto describe = [](const StabilityVerdict& verdict, double exact) {
+            return QStringLiteral("%1 against %2 after %3 products")
+                .arg(verdict.lambdaMax, 0, 'g', 12)
+                .arg(exact, 0, 'g', 12)
+                .arg(verdict.products)
+                .toLocal8Bit();
+        };
+
+        // Stable: eta = 0.5, B = 10 (3 h = 1.5 < 2; the flat directions give exactly 1).
+        const double stableExact = exactLambdaMax(0.5, 10);
+        QVERIFY(stableExact <= 1.0);
+        const StabilityVerdict alone = test(0.5, 10, nullptr);
+        const StabilityVerdict first = test(0.5, 10, &memory);
+        const StabilityVerdict repeated = test(0.5, 10, &memory);
+        for (const StabilityVerdict* verdict : {&alone, &first, &repeated}) {
+            QVERIFY2(QString::fromLatin1(verdict->verdict()) == QStringLiteral("stable"),
+                     describe(*verdict, stableExact).constData());
+            QVERIFY2(std::abs(verdict->lambdaMax - stableExact) <= 10 * kTolerance,
+                     describe(*verdict, stableExact).constData());
+        }
+        // With an empty memory only the second search's first product can be saved: its random
+        // start is the first search's (same seed).
+        QVERIFY(first.products == alone.products || first.products == alone.products - 1);
+        // The repeat skips the first search and the second search's first product.
+        QVERIFY2(repeated.products < first.products - 1, describe(repeated, stableExact).constData());
+
+        // Unstable: eta = 0.9, where the top direction gives (1 - 2.7)^2 = 2.89.
+        const double unstableExact = exactLambdaMax(0.9, 10);
+        QVERIFY(unstableExact > 2.8);
+        const StabilityVerdict searched = test(0.9, 10, nullptr);
+        QVERIFY2(std::abs(searched.lambdaMax - unstableExact) <= 10 * kTolerance * unstableExact,
+                 describe(searched, unstableExact).constData());
+        QVERIFY(searched.certified);
+        StabilityTestMemory fresh(200);
+        const StabilityVerdict proven = test(0.9, 10, &fresh);
+        QCOMPARE(QString::fromLatin1(proven.verdict()), QStringLiteral("unstable"));
+        QVERIFY2(proven.lambdaMax > 1.0 + kTolerance && proven.lambdaMax <= unstableExact * (1.0 + 1e-12),
+                 describe(proven, unstableExact).constData());
+        QVERIFY2(proven.products < searched.products, describe(proven, unstableExact).constData());
     }
 
     // The memory's Rayleigh-Ritz pair from a kept eigenvector of the Theorem's operator is that

@@ -130,17 +130,20 @@ bool WhatIfController::applyResult(const StabilityTestResult& result)
     m_sharpness = result.sharpness;
     m_nonUniformity = result.nonUniformity;
     m_hasPoint = true;
+    // An unstable verdict comes at its proof: a direction above 1, not yet the largest.
+    const QString lambdaMax = (result.lowerBound ? QStringLiteral("≥ ") : QStringLiteral("= "))
+                              + shortNumber(result.lambdaMax);
     m_diagram->setWhatIfPoint(result.sharpness, result.nonUniformity, diagramVerdict(result.verdict),
-        tr("%1 (λmax = %2)").arg(result.verdict, shortNumber(result.lambdaMax)));
-    m_panel->setVerdictText(
-        tr("η = %1, B = %2: λmax{(I − ηH)² + η²cΣ} = %3 → <b>%4</b> (a = %5, s = "
-           "%6; %7, %8 s%9)")
-            .arg(shortNumber(result.eta))
-            .arg(result.batchSize)
-            .arg(shortNumber(result.lambdaMax), result.verdict, shortNumber(result.sharpness), shortNumber(result.nonUniformity),
-                result.products == 1 ? tr("1 product") : tr("%1 products").arg(result.products))
-            .arg(result.seconds, 0, 'f', 2)
-            .arg(result.warmStarted ? tr(", warm start") : QString()));
+                              tr("%1 (λmax %2)").arg(result.verdict, lambdaMax));
+    m_panel->setVerdictText(tr("η = %1, B = %2: λmax{(I − ηH)² + η²cΣ} %3 → <b>%4</b> (a = %5, s = "
+                               "%6; %7, %8 s%9)")
+                                .arg(shortNumber(result.eta))
+                                .arg(result.batchSize)
+                                .arg(lambdaMax, result.verdict, shortNumber(result.sharpness),
+                                     shortNumber(result.nonUniformity),
+                                     result.products == 1 ? tr("1 product") : tr("%1 products").arg(result.products))
+                                .arg(result.seconds, 0, 'f', 2)
+                                .arg(result.warmStarted ? tr(", warm start") : QString()));
     Q_EMIT verdictShown(result);
     return true;
 }

@@ -150,6 +150,7 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
     out.status = verdict.status;
     out.lambdaMax = verdict.lambdaMax;
     out.residual = verdict.residual;
+    out.lowerBound = !verdict.certified && verdict.lambdaMax > 1.0 + verdict.tolerance;
     out.products = verdict.products;
     out.verdict = QString::fromLatin1(verdict.verdict());
     return out;

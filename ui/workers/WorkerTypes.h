@@ -194,7 +194,8 @@ struct SpectrumResult {
 // computes. runDir names a saved run folder (its final parameters over its training set, loaded
 // as analyze loads them); empty = the run last trained in the app. eta <= 0 or batchSize <= 0:
 // the run's own. The first test of a run starts Lanczos as analyze does (so it repeats analyze's
-// number); later ones start from the best vector in the span of the earlier tests' products.
+// verdict); later ones start from the best vector in the span of the earlier tests' products. An
+// unstable verdict is answered at its proof (core::testLinearStability with a memory).
 struct StabilityTestRequest {
     quint64 jobId = 0;
     QString runDir;
@@ -218,6 +219,7 @@ struct StabilityTestResult {
     qint64 batchSize = 0;
     double lambdaMax = std::numeric_limits<double>::quiet_NaN();
     double residual = std::numeric_limits<double>::quiet_NaN();
+    bool lowerBound = false;        // an unstable verdict given at its proof: lambda_max >= lambdaMax
     QString verdict;                // "stable", "unstable" or "undetermined" (core::StabilityVerdict)
     qint64 products = 0;            // of the Theorem's operator
     bool warmStarted = false;
