@@ -41,10 +41,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 int envInt(const char* name, int fallback)
 {
@@ -53,8 +50,7 @@ int envInt(const char* name, int fallback)
 }
 
 // Median wall time of `repeats` calls.
-template <typename F>
-double timeIt(F&& f, int repeats)
+template <typename F> double timeIt(F&& f, int repeats)
 {
     std::vector<double> times;
     for (int i = 0; i < repeats; ++i) {
@@ -77,10 +73,7 @@ double peakMegabytes()
     return 0.0;
 }
 
-void resetPeak()
-{
-    std::ofstream("/proc/self/clear_refs") << "5";
-}
+void resetPeak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 // Matmul throughput of this machine at the current thread count (GFLOP/s), for the
 // FLOP-bound comparison.
@@ -111,7 +104,10 @@ nlohmann::json pairJson(const EigenResult& result, double seconds)
         values.push_back(pair.value);
         residuals.push_back(pair.residual);
     }
-    return {{"values", values}, {"residuals", residuals}, {"products", result.products}, {"seconds", seconds},
+    return {{"values", values},
+            {"residuals", residuals},
+            {"products", result.products},
+            {"seconds", seconds},
             {"converged", result.converged}};
 }
 
@@ -148,8 +144,8 @@ void addSolves(nlohmann::json& row, Network& network, FlatParameters& parameters
         row["non_uniformity"]["s"] = std::sqrt(std::max(0.0, s.pairs.front().value));
     }
     const auto traceJson = [](const TraceEstimate& t, double seconds) {
-        return nlohmann::json{{"value", t.trace}, {"standard_error", t.standardError}, {"samples", t.samples},
-                              {"products", t.products}, {"sketch_size", t.sketchSize}, {"seconds", seconds}};
+        return nlohmann::json{{"value", t.trace},       {"standard_error", t.standardError}, {"samples", t.samples},
+                              {"products", t.products}, {"sketch_size", t.sketchSize},       {"seconds", seconds}};
     };
     start = Clock::now();
     double targetError = 0.0;
@@ -240,7 +236,7 @@ nlohmann::json convolutionalRow(const std::string& preset, const DatasetPair& fu
     return row;
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {

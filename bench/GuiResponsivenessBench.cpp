@@ -38,7 +38,7 @@ constexpr int kProbeMs = 5;
 struct Phase {
     double p50 = 0, p99 = 0, max = 0;   // stall, ms
     double cancelMs = 0;
-    double maxAt = 0;       // s into the phase
+    double maxAt = 0;   // s into the phase
     qint64 probes = 0;
     QString what;
 };
@@ -105,7 +105,7 @@ Phase summarize(const std::vector<double>& stalls, double cancelMs, const QStrin
     return p;
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {
@@ -173,8 +173,8 @@ int main(int argc, char** argv)
         waitFor([&] { return surfaceDone; });
         const double surfaceCancel = finishedFirst ? NAN : double(cancel.nsecsElapsed()) / 1e6;
         const Phase surface = summarize(surfaceStalls, surfaceCancel, QStringLiteral("surface"));
-        std::fprintf(stderr, "round %d surface: p50 %.2f p99 %.2f max %.1f ms at %.2f s, cancel %.1f ms\n",
-                     round + 1, surface.p50, surface.p99, surface.max, surface.maxAt, surface.cancelMs);
+        std::fprintf(stderr, "round %d surface: p50 %.2f p99 %.2f max %.1f ms at %.2f s, cancel %.1f ms\n", round + 1,
+                     surface.p50, surface.p99, surface.max, surface.maxAt, surface.cancelMs);
         if (surface.p99 < bestSurface.p99)
             bestSurface = surface;
     }

@@ -4,8 +4,8 @@
 //   minimascope-bench-landscape PARAMS_DIR [repeats]
 // PARAMS_DIR: a trained network's parameters (a run folder's parameters/). Times the fast path
 // with two point workers (one core each) and with one worker on two intra-op threads, and the
-// generic set-parameters-and-forward path once on an 11x11 grid (scaled per point); reports each run's time to the coarse preview,
-// the matmul FLOPs done and the matmul peak of this machine for the FLOP-bound comparison.
+// generic set-parameters-and-forward path once on an 11x11 grid (scaled per point); reports each run's time to the
+// coarse preview, the matmul FLOPs done and the matmul peak of this machine for the FLOP-bound comparison.
 #include "common/AllocatorSettings.h"
 #include "data/DatasetTransforms.h"
 #include "data/FashionMnist.h"
@@ -34,10 +34,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Matmul throughput (GFLOP/s) of 1024^3 products: with one intra-op thread per product and
 // `concurrent` products running at once on their own threads, the best of 5 rounds.
@@ -87,7 +84,7 @@ Timing timeSurface(Network& network, FlatParameters& parameters, const Dataset& 
     return best;
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {
@@ -105,8 +102,9 @@ int main(int argc, char** argv)
 
     const double peak1 = matmulPeak(1);
     const double peak2 = matmulPeak(2);
-    std::cout << nlohmann::json{{"measure", "matmul_peak"}, {"gflops_1_thread", peak1}, {"gflops_2_threads", peak2}}.dump()
-              << std::endl;
+    std::cout
+        << nlohmann::json{{"measure", "matmul_peak"}, {"gflops_1_thread", peak1}, {"gflops_2_threads", peak2}}.dump()
+        << std::endl;
 
     const auto directionsStart = Clock::now();
     SurfaceRequest request;
@@ -120,8 +118,8 @@ int main(int argc, char** argv)
     const auto* mlp = dynamic_cast<const Mlp*>(network.get());
     double firstLayer = 0.0, deeper = 0.0;
     for (size_t l = 0; l < mlp->linears().size(); ++l) {
-        const double flops = 2.0 * static_cast<double>(data.size()) *
-                             static_cast<double>(mlp->linears()[l]->weight.numel());
+        const double flops = 2.0 * static_cast<double>(data.size())
+                             * static_cast<double>(mlp->linears()[l]->weight.numel());
         (l == 0 ? firstLayer : deeper) += flops;
     }
     const double points = static_cast<double>(request.nx * request.ny);

@@ -82,7 +82,7 @@ void show(PlotPanel& panel)
     QApplication::processEvents();
 }
 
-}  // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {

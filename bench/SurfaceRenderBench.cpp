@@ -27,7 +27,7 @@ namespace {
 
 constexpr int kFrames = 20;
 constexpr int kRepeats = 3;
-constexpr int kProgressiveSteps = 10;  // a coarse pass, then rows of the fine grid in 9 batches
+constexpr int kProgressiveSteps = 10;   // a coarse pass, then rows of the fine grid in 9 batches
 const QSize kViewSize(800, 600);
 
 // A loss-like landscape: a tilted bowl with ripples, positive, spanning about two decades.
@@ -75,8 +75,8 @@ double frame(SurfaceView& view)
 }
 
 struct Timing {
-    double wallMs = std::numeric_limits<double>::infinity();  // mean per call
-    double paintMs = 0.0;                                     // mean paintGL time in those calls
+    double wallMs = std::numeric_limits<double>::infinity();   // mean per call
+    double paintMs = 0.0;                                      // mean paintGL time in those calls
 };
 
 // The best of kRepeats of the mean over kFrames calls of `step`, which returns its paintGL time.
@@ -96,7 +96,7 @@ Timing bestOf(const std::function<double(int)>& step)
     return best;
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {
@@ -114,7 +114,8 @@ int main(int argc, char** argv)
         return 1;
     }
     std::printf("view %dx%d, mean of %d frames, best of %d repeats; wall = update() to frameSwapped, "
-                "paint = paintGL\n", kViewSize.width(), kViewSize.height(), kFrames, kRepeats);
+                "paint = paintGL\n",
+                kViewSize.width(), kViewSize.height(), kFrames, kRepeats);
     // The fixed cost of a frame: VTK's passes, the blit into Qt's framebuffer, Qt's composition.
     const Timing empty = bestOf([&](int) { return frame(view); });
     std::printf("empty view: wall %.2f ms, paint %.2f ms\n", empty.wallMs, empty.paintMs);
@@ -159,7 +160,8 @@ int main(int argc, char** argv)
             view.setSurface(full);
             view.setCameraPreset(CameraPreset::Iso);
             view.renderToImage(kViewSize).save(QDir(pngDir).filePath(QStringLiteral("surface-%1-linear.png").arg(n)));
-            view.renderToImage(kViewSize * 2).save(QDir(pngDir).filePath(QStringLiteral("surface-%1-large.png").arg(n)));
+            view.renderToImage(kViewSize * 2)
+                .save(QDir(pngDir).filePath(QStringLiteral("surface-%1-large.png").arg(n)));
             view.setColorScale(ColorScale::Log);
             view.renderToImage(kViewSize).save(QDir(pngDir).filePath(QStringLiteral("surface-%1-log.png").arg(n)));
             view.setColorScale(ColorScale::Linear);

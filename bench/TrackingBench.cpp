@@ -59,7 +59,8 @@ nlohmann::json trackedContinuation(const std::string& runDir, int64_t iterations
         covarianceProducts.push_back(static_cast<double>(sample.covarianceProducts));
         seconds.push_back(sample.seconds);
         moved.push_back(((parameters - previousParameters).norm() / previousParameters.norm()).item<double>());
-        overlap.push_back(previousVector.defined() ? std::abs(previousVector.dot(vector).item<double>()) : std::nan(""));
+        overlap.push_back(previousVector.defined() ? std::abs(previousVector.dot(vector).item<double>())
+                                                   : std::nan(""));
         previousParameters = parameters;
         previousVector = vector;
     });
@@ -69,18 +70,24 @@ nlohmann::json trackedContinuation(const std::string& runDir, int64_t iterations
 
     // The first measurement starts cold; the warm-started ones follow.
     const auto warm = [](const std::vector<double>& all) { return std::vector<double>(all.begin() + 1, all.end()); };
-    return {{"measure", "tracking"}, {"every", every}, {"iterations", result.iterations},
-            {"measurements", hessianProducts.size()},
-            {"cold", {{"hessian_products", hessianProducts.front()}, {"covariance_products", covarianceProducts.front()}}},
-            {"warm_mean_hessian_products", mean(warm(hessianProducts))},
-            {"warm_mean_covariance_products", mean(warm(covarianceProducts))},
-            {"warm_mean_seconds", mean(warm(seconds))},
-            {"mean_relative_move", mean(warm(moved))}, {"mean_overlap", mean(warm(overlap))},
-            {"hessian_products", hessianProducts}, {"covariance_products", covarianceProducts},
-            {"relative_move", moved}, {"overlap", overlap}};
+    return {
+        {"measure", "tracking"},
+        {"every", every},
+        {"iterations", result.iterations},
+        {"measurements", hessianProducts.size()},
+        {"cold", {{"hessian_products", hessianProducts.front()}, {"covariance_products", covarianceProducts.front()}}},
+        {"warm_mean_hessian_products", mean(warm(hessianProducts))},
+        {"warm_mean_covariance_products", mean(warm(covarianceProducts))},
+        {"warm_mean_seconds", mean(warm(seconds))},
+        {"mean_relative_move", mean(warm(moved))},
+        {"mean_overlap", mean(warm(overlap))},
+        {"hessian_products", hessianProducts},
+        {"covariance_products", covarianceProducts},
+        {"relative_move", moved},
+        {"overlap", overlap}};
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {

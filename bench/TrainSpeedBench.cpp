@@ -31,7 +31,7 @@ double stepsPerSecond(const RunConfig& base, const DatasetPair& data, int64_t st
     return static_cast<double>(result.iterations) / (result.seconds - result.evaluationSeconds);
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {
@@ -64,8 +64,11 @@ int main(int argc, char** argv)
             double measured = 0.0;
             for (int repeat = 0; repeat < 3; ++repeat)
                 measured = std::max(measured, stepsPerSecond(config, data, steps));
-            std::cout << nlohmann::json{{"impl", "minimascope"}, {"batch", batch}, {"threads", threads},
-                                        {"steps_per_second", measured}}.dump()
+            std::cout << nlohmann::json{{"impl", "minimascope"},
+                                        {"batch", batch},
+                                        {"threads", threads},
+                                        {"steps_per_second", measured}}
+                             .dump()
                       << std::endl;
         }
     }

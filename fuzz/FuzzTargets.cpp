@@ -71,16 +71,12 @@ const FuzzScratch& fuzzScratch()
     return scratch;
 }
 
-[[noreturn]] void brokenInvariant(const std::string& what)
-{
-    throw std::logic_error("fuzz invariant broken: " + what);
-}
+[[noreturn]] void brokenInvariant(const std::string& what) { throw std::logic_error("fuzz invariant broken: " + what); }
 
 // Runs `parse`, swallowing the InputError that bad input is documented to give. Its message must
 // stay short: it quotes excerpts of the input, never the input (issue 15: a 50 MB value once
 // made a 52 MB message). The paths here are short; excerpts are at most a few hundred characters.
-template <typename Parse>
-void expectingInputError(Parse&& parse)
+template <typename Parse> void expectingInputError(Parse&& parse)
 {
     constexpr size_t kMaxMessage = 2000;
     try {
@@ -88,12 +84,14 @@ void expectingInputError(Parse&& parse)
     } catch (const InputError& e) {
         const size_t length = std::strlen(e.what());
         if (length > kMaxMessage)
-            brokenInvariant("an InputError message of " + std::to_string(length) + " characters (it echoes the "
-                            "input): " + std::string(e.what(), 200) + "...");
+            brokenInvariant("an InputError message of " + std::to_string(length)
+                            + " characters (it echoes the "
+                              "input): "
+                            + std::string(e.what(), 200) + "...");
     }
 }
 
-} // namespace
+}   // namespace
 
 int fuzzIdx(const uint8_t* data, size_t size)
 {
@@ -170,9 +168,12 @@ int fuzzCsv(const uint8_t* data, size_t size)
 const std::vector<FuzzTarget>& fuzzTargets()
 {
     static const std::vector<FuzzTarget> targets{
-        {"idx", &fuzzIdx},          {"npy", &fuzzNpy},
-        {"npz", &fuzzNpz},          {"run_config", &fuzzRunConfig},
-        {"tensor_index", &fuzzTensorIndex}, {"csv", &fuzzCsv},
+        {"idx", &fuzzIdx},
+        {"npy", &fuzzNpy},
+        {"npz", &fuzzNpz},
+        {"run_config", &fuzzRunConfig},
+        {"tensor_index", &fuzzTensorIndex},
+        {"csv", &fuzzCsv},
     };
     return targets;
 }
@@ -185,4 +186,4 @@ const FuzzTarget& fuzzTarget(const std::string& name)
     throw std::invalid_argument("no fuzz target called '" + name + "'");
 }
 
-} // namespace minimascope::fuzz
+}   // namespace minimascope::fuzz

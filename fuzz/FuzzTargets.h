@@ -17,12 +17,12 @@
 
 namespace minimascope::fuzz {
 
-int fuzzIdx(const uint8_t* data, size_t size);          // core/data/IdxFile: readIdx, all and the first records
-int fuzzNpy(const uint8_t* data, size_t size);          // core/io/Npy: decodeNpy, and a re-encoded round trip
-int fuzzNpz(const uint8_t* data, size_t size);          // core/data/NpzFile: readNpz
-int fuzzRunConfig(const uint8_t* data, size_t size);    // a config file's text: parseStrictJson + RunConfig::fromJson
-int fuzzTensorIndex(const uint8_t* data, size_t size);  // core/io/TensorFolder: index.json beside a valid x.npy
-int fuzzCsv(const uint8_t* data, size_t size);          // core/data/CsvTable: readLabelledCsv, label column "label"
+int fuzzIdx(const uint8_t* data, size_t size);           // core/data/IdxFile: readIdx, all and the first records
+int fuzzNpy(const uint8_t* data, size_t size);           // core/io/Npy: decodeNpy, and a re-encoded round trip
+int fuzzNpz(const uint8_t* data, size_t size);           // core/data/NpzFile: readNpz
+int fuzzRunConfig(const uint8_t* data, size_t size);     // a config file's text: parseStrictJson + RunConfig::fromJson
+int fuzzTensorIndex(const uint8_t* data, size_t size);   // core/io/TensorFolder: index.json beside a valid x.npy
+int fuzzCsv(const uint8_t* data, size_t size);           // core/data/CsvTable: readLabelledCsv, label column "label"
 
 struct FuzzTarget {
     const char* name;   // the corpus folder fuzz/corpus/<name>/ and the program minimascope-fuzz-<name>
@@ -33,4 +33,4 @@ const std::vector<FuzzTarget>& fuzzTargets();
 // The target called `name`; throws std::invalid_argument for an unknown name.
 const FuzzTarget& fuzzTarget(const std::string& name);
 
-} // namespace minimascope::fuzz
+}   // namespace minimascope::fuzz

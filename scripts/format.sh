@@ -3,8 +3,8 @@
 #   scripts/format.sh                  format the lines changed since HEAD (staged or not)
 #   scripts/format.sh --since REF      format the lines changed since REF (e.g. origin/main)
 #   scripts/format.sh --check [REF]    print what would change, exit 1 if anything would
-#   scripts/format.sh --all            format every tracked .cpp/.h file (not done to the tree yet:
-#                                      about 2,970 lines would change; new code follows the style)
+#   scripts/format.sh --all            format every tracked .cpp/.h file (the tree was, once, in its
+#                                      own commit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v clang-format-14 > /dev/null || ! command -v git-clang-format-14 > /dev/null; then

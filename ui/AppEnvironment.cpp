@@ -13,4 +13,4 @@ void ensurePassiveOpenMp(char** argv)
     execv("/proc/self/exe", argv);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -11,4 +11,4 @@ namespace minimascope::ui {
 
 void ensurePassiveOpenMp(char** argv);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

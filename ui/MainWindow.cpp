@@ -71,12 +71,9 @@ QString seconds(double s)
                         : QStringLiteral("%1:%2 h").arg(total / 3600).arg(total / 60 % 60, 2, 10, QLatin1Char('0'));
 }
 
-QString value(double v)
-{
-    return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–");
-}
+QString value(double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) : QStringLiteral("–"); }
 
-} // namespace
+}   // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
@@ -294,7 +291,8 @@ void MainWindow::buildActions()
     QAction* openProjectAction = action(QStringLiteral("openProjectAction"), tr("Open pro&ject…"),
                                         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     QAction* quit = action(QStringLiteral("quitAction"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q));
-    m_darkAction = action(QStringLiteral("darkAction"), tr("&Dark theme"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    m_darkAction = action(QStringLiteral("darkAction"), tr("&Dark theme"),
+                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m_darkAction->setCheckable(true);
     QAction* resetViews = action(QStringLiteral("resetViewsAction"), tr("&Reset plot views"),
                                  QKeySequence(Qt::CTRL | Qt::Key_0));
@@ -339,8 +337,9 @@ void MainWindow::buildActions()
     QAction* newStudyAction = action(QStringLiteral("newStudyAction"), tr("&New study from file…"), QKeySequence());
     connect(openStudyAction, &QAction::triggered, this, [this] {
         // A study folder is opened through its study.sqlite; a study file is a .json.
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a study (its folder's study.sqlite, or a "
-                                                                   "study file)"),
+        const QString path = QFileDialog::getOpenFileName(this,
+                                                          tr("Open a study (its folder's study.sqlite, or a "
+                                                             "study file)"),
                                                           QString(), tr("Study (study.sqlite *.json);;All files (*)"));
         if (!path.isEmpty() && !openStudy(path))
             QMessageBox::warning(this, tr("Cannot open the study"), runStatusText());
@@ -465,10 +464,7 @@ void MainWindow::onTrainingStarted(const TrainingStart& start)
     log(tr("Run started: %1, n = %2 training examples").arg(start.shape.label).arg(start.shape.trainSize));
 }
 
-void MainWindow::stopRun()
-{
-    m_runs->stopTraining();
-}
+void MainWindow::stopRun() { m_runs->stopTraining(); }
 
 void MainWindow::setPaused(bool paused)
 {
@@ -487,7 +483,9 @@ void MainWindow::onTrainingUpdate(const TrainingUpdate& update)
                 .arg(value(sample.sharpness), value(sample.nonUniformity))
                 .arg(sample.seconds, 0, 'f', 2));
     }
-    QString text = tr("iteration %1 / %2 · batch loss %3").arg(update.iteration).arg(update.maxIterations)
+    QString text = tr("iteration %1 / %2 · batch loss %3")
+                       .arg(update.iteration)
+                       .arg(update.maxIterations)
                        .arg(value(update.batchLoss));
     if (!update.rows.isEmpty()) {
         const core::MetricsRow& last = update.rows.back();
@@ -638,19 +636,14 @@ void MainWindow::showAnalysisProgress(bool visible)
     m_analysisCancel->setVisible(visible);
 }
 
-void MainWindow::setRunStatus(const QString& text, bool error)
-{
-    m_runStatus->setText(text, error);
-}
+void MainWindow::setRunStatus(const QString& text, bool error) { m_runStatus->setText(text, error); }
 
-QString MainWindow::runStatusText() const
-{
-    return m_runStatus->text();
-}
+QString MainWindow::runStatusText() const { return m_runStatus->text(); }
 
 void MainWindow::log(const QString& line)
 {
-    m_log->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+    m_log->appendPlainText(
+        QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
 }
 
 void MainWindow::setDarkTheme(bool dark)
@@ -676,10 +669,12 @@ void MainWindow::saveRunFolder()
     // A folder holds one run: replacing another is the user's decision, never a silent mix.
     const QString occupant = QString::fromStdString(core::describeRunFolderOccupant(dir.toStdString()));
     const bool overwrite = !occupant.isEmpty();
-    if (overwrite && QMessageBox::question(this, tr("Replace the run?"),
-                                           tr("%1 already holds %2.\nReplace it? Only the files a run writes are "
-                                              "removed; other files in the folder stay.")
-                                               .arg(dir, occupant)) != QMessageBox::Yes)
+    if (overwrite
+        && QMessageBox::question(this, tr("Replace the run?"),
+                                 tr("%1 already holds %2.\nReplace it? Only the files a run writes are "
+                                    "removed; other files in the folder stay.")
+                                     .arg(dir, occupant))
+               != QMessageBox::Yes)
         return;
     m_runs->saveRunFolder(dir, overwrite);
 }
@@ -748,10 +743,7 @@ StudyWindow* MainWindow::openStudy(const QString& path)
     return m_study;
 }
 
-bool MainWindow::openDemo(const QString& name, QString* error)
-{
-    return m_demos->openDemo(name, error);
-}
+bool MainWindow::openDemo(const QString& name, QString* error) { return m_demos->openDemo(name, error); }
 
 bool MainWindow::saveProject(const QString& path)
 {
@@ -806,4 +798,4 @@ void MainWindow::closeEvent(QCloseEvent* event)
     event->accept();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -148,4 +148,4 @@ private:
     QTimer m_surfaceRedraw;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

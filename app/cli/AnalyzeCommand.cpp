@@ -30,18 +30,18 @@ namespace {
 
 std::set<std::string> parseQuantities(const std::string& list)
 {
-    static const std::set<std::string> known{"sharpness",       "lambda_min",      "non_uniformity",   "stability",
-                                             "trace",           "density",         "layer_sharpness",  "epsilon_sharpness",
-                                             "grad_cov_top",    "grad_cov_density", "subspace_overlap"};
+    static const std::set<std::string> known{"sharpness",    "lambda_min",       "non_uniformity",  "stability",
+                                             "trace",        "density",          "layer_sharpness", "epsilon_sharpness",
+                                             "grad_cov_top", "grad_cov_density", "subspace_overlap"};
     std::set<std::string> chosen;
     std::stringstream stream(list);
     std::string item;
     while (std::getline(stream, item, ',')) {
         if (known.count(item) == 0)
-            throw core::InputError("unknown quantity '" + item +
-                                   "' (known: sharpness, lambda_min, non_uniformity, stability, trace, density, "
-                                   "layer_sharpness, epsilon_sharpness, grad_cov_top, grad_cov_density, "
-                                   "subspace_overlap)");
+            throw core::InputError("unknown quantity '" + item
+                                   + "' (known: sharpness, lambda_min, non_uniformity, stability, trace, density, "
+                                     "layer_sharpness, epsilon_sharpness, grad_cov_top, grad_cov_density, "
+                                     "subspace_overlap)");
         chosen.insert(item);
     }
     if (chosen.empty())
@@ -55,7 +55,7 @@ void printValue(const char* name, const core::MeasuredValue& m)
                 static_cast<long long>(m.products), m.seconds);
 }
 
-} // namespace
+}   // namespace
 
 int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
 {
@@ -88,8 +88,8 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     }
     core::FlatParameters parameters(*network);   // each point's tensors are loaded into it below
     if (a.topK > parameters.size())
-        throw core::InputError("--top-k " + std::to_string(a.topK) + " exceeds the network's " +
-                               std::to_string(parameters.size()) + " parameters (H has that many eigenvalues)");
+        throw core::InputError("--top-k " + std::to_string(a.topK) + " exceeds the network's "
+                               + std::to_string(parameters.size()) + " parameters (H has that many eigenvalues)");
     at::set_num_threads(static_cast<int>(core::Trainer::analysisThreadsFor(config)));
 
     core::CurvatureRequest request;
@@ -103,8 +103,8 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     request.draw = core::batchDrawOf(config.optimizer);
     const core::BatchDraw draw = request.draw;
     if (request.stability && (request.batchSize > examples.size() || examples.size() < 2))
-        throw core::InputError("the stability test needs 2 <= B <= n (B = " + std::to_string(request.batchSize) +
-                               ", n = " + std::to_string(examples.size()) + ")");
+        throw core::InputError("the stability test needs 2 <= B <= n (B = " + std::to_string(request.batchSize)
+                               + ", n = " + std::to_string(examples.size()) + ")");
     request.traceSamples = quantities.count("trace") > 0 ? a.traceSamples : 0;
     request.density = quantities.count("density") > 0;
     request.densityOptions.steps = std::min<int64_t>(a.densitySteps, parameters.size());
@@ -218,4 +218,4 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     return kSuccess;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

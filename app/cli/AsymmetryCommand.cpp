@@ -43,13 +43,12 @@ std::string curvesCsv(const core::AsymmetryScan& scan)
                 << '\n';
         csv << k << ',' << d.seed << ",0," << d.centreLoss << ",\n";
         for (size_t j = 0; j < d.distances.size(); ++j)
-            csv << k << ',' << d.seed << ',' << d.distances[j] << ',' << d.lossPlus[j] << ',' << d.slopePlus[j]
-                << '\n';
+            csv << k << ',' << d.seed << ',' << d.distances[j] << ',' << d.lossPlus[j] << ',' << d.slopePlus[j] << '\n';
     }
     return csv.str();
 }
 
-} // namespace
+}   // namespace
 
 int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel)
 {
@@ -122,4 +121,4 @@ int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel)
     return scan.status == core::RunStatus::Cancelled ? core::kCancelled : core::kSuccess;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

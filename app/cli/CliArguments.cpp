@@ -34,19 +34,19 @@ namespace {
 constexpr char kProgram[] = "minimascope-cli";
 
 // Upper bounds of options whose cost grows with them; each far above any useful value.
-constexpr int64_t kMaxResolution = 2001;    // 4 million loss evaluations for a surface
-constexpr int64_t kMaxThreads = 256;        // system threads, started again at each level
-constexpr int64_t kMaxConvexity = 101;      // two Lanczos solves a point
+constexpr int64_t kMaxResolution = 2001;   // 4 million loss evaluations for a surface
+constexpr int64_t kMaxThreads = 256;       // system threads, started again at each level
+constexpr int64_t kMaxConvexity = 101;     // two Lanczos solves a point
 // Caps that keep a typo from asking for hours of gradients (asymmetry).
 constexpr int64_t kMaxAsymmetryDirections = 10000;
 constexpr int64_t kMaxAsymmetryPoints = 1001;
 // fdc: one full-data loss a point; a million points is far beyond any scatter plot.
 constexpr int64_t kMaxFdcPoints = 1000000;
 constexpr int64_t kMaxFdcDistances = 10001;
-constexpr double kMaxFdcDistance = 1e6;     // beyond it every float32 loss is inf or NaN
-constexpr int64_t kMaxTopK = 1000;          // each eigenpair keeps a vector as long as the parameters
-constexpr int64_t kMaxSolverSteps = 100000; // Hessian-vector products or ascent steps
-constexpr int64_t kMaxWorkers = 256;        // study child processes at once
+constexpr double kMaxFdcDistance = 1e6;       // beyond it every float32 loss is inf or NaN
+constexpr int64_t kMaxTopK = 1000;            // each eigenpair keeps a vector as long as the parameters
+constexpr int64_t kMaxSolverSteps = 100000;   // Hessian-vector products or ascent steps
+constexpr int64_t kMaxWorkers = 256;          // study child processes at once
 // Counts of examples, iterations or steps: int32 is what the data sets and solvers index with.
 constexpr int64_t kMaxCount = std::numeric_limits<int32_t>::max();
 
@@ -90,8 +90,8 @@ nlohmann::json parseValue(const std::string& what, const std::string& text)
     errno = 0;
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
-    const bool numeric = !text.empty() && end == text.c_str() + text.size() &&
-                         text.find_first_of("0123456789") != std::string::npos;
+    const bool numeric = !text.empty() && end == text.c_str() + text.size()
+                         && text.find_first_of("0123456789") != std::string::npos;
     if (numeric && (errno == ERANGE || !std::isfinite(value)))
         throw InputError(what + " needs a number a double can hold, got '" + core::excerptForMessage(text) + "'");
     return text;
@@ -102,8 +102,8 @@ nlohmann::json parseValue(const std::string& what, const std::string& text)
 int64_t parseInteger(const std::string& flag, const std::string& text, int64_t min, int64_t max = kMaxCount)
 {
     const auto fail = [&]() -> InputError {
-        return InputError("option " + flag + " needs an integer in [" + std::to_string(min) + ", " +
-                          std::to_string(max) + "], got '" + core::excerptForMessage(text) + "'");
+        return InputError("option " + flag + " needs an integer in [" + std::to_string(min) + ", " + std::to_string(max)
+                          + "], got '" + core::excerptForMessage(text) + "'");
     };
     int64_t value = 0;
     const char* last = text.data() + text.size();
@@ -237,15 +237,17 @@ void addTrain(CLI::App& app, CliArguments& args)
 {
     CLI::App* train = app.add_subcommand("train", "train a network from a config file or a preset");
     setUsage(train, std::string(kProgram) + " train (--config FILE | --preset NAME) [--out DIR] [OPTIONS]");
-    train->add_option("--config", args.configPath,
-                      "run config (JSON; see docs/config.md). A run folder's config.json reruns it.")
+    train
+        ->add_option("--config", args.configPath,
+                     "run config (JSON; see docs/config.md). A run folder's config.json reruns it.")
         ->type_name("FILE");
     train->add_option("--preset", args.presetName, "a shipped preset instead of --config (see 'presets')")
         ->type_name("NAME");
-    train->add_option("--out", args.outDir,
-                      "output folder (default: runs/<config or preset name>). It receives summary.json,\n"
-                      "config.json, metrics.csv (streamed), parameters/, checkpoint/ and snapshots/;\n"
-                      "a folder that holds another run is refused.")
+    train
+        ->add_option("--out", args.outDir,
+                     "output folder (default: runs/<config or preset name>). It receives summary.json,\n"
+                     "config.json, metrics.csv (streamed), parameters/, checkpoint/ and snapshots/;\n"
+                     "a folder that holds another run is refused.")
         ->type_name("DIR");
     train->add_flag("--overwrite", args.overwrite, "replace the run in --out (removes only the files a run writes)");
     addChecked(train, "--checkpoint-every", "S",
@@ -268,7 +270,8 @@ void addTrain(CLI::App& app, CliArguments& args)
              "measure the sharpness a and the non-uniformity s every K iterations\n"
              "(and at the end), warm-started; streamed to curvature.csv",
              args.track.every, 1);
-    train->add_flag("--track-at-end", args.track.atEnd, "measure a and s once, on the final parameters (as in the papers)");
+    train->add_flag("--track-at-end", args.track.atEnd,
+                    "measure a and s once, on the final parameters (as in the papers)");
     addCount(train, "--track-subset", "N", "measure on the first N training examples (default: all)", args.track.subset,
              1);
     addJson(train, args);
@@ -282,13 +285,15 @@ void addAnalyze(CLI::App& app, CliArguments& args)
     setUsage(analyze, std::string(kProgram) + " analyze --run DIR [OPTIONS]");
     analyze->add_option("--run", a.runDir, "a run folder written by 'train' (its config.json rebuilds data and model)")
         ->type_name("DIR");
-    analyze->add_option("--params", a.parametersDir,
-                        "parameters to analyse (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)")
+    analyze
+        ->add_option("--params", a.parametersDir,
+                     "parameters to analyse (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)")
         ->type_name("DIR");
-    analyze->add_option("--quantities", a.quantities,
-                        "comma-separated: sharpness, lambda_min, non_uniformity, stability, trace,\n"
-                        "density, layer_sharpness (lambda_max of each layer's block of H),\n"
-                        "epsilon_sharpness (Keskar et al.) (default sharpness,non_uniformity,stability)")
+    analyze
+        ->add_option("--quantities", a.quantities,
+                     "comma-separated: sharpness, lambda_min, non_uniformity, stability, trace,\n"
+                     "density, layer_sharpness (lambda_max of each layer's block of H),\n"
+                     "epsilon_sharpness (Keskar et al.) (default sharpness,non_uniformity,stability)")
         ->type_name("LIST");
     addCount(analyze, "--top-k", "K", "eigenpairs of H from the top (default 1, at most 1000)", a.topK, 1, kMaxTopK);
     addCount(analyze, "--subset", "N", "use the first N training examples (default: all of the run's n)", a.subset, 1);
@@ -300,7 +305,9 @@ void addAnalyze(CLI::App& app, CliArguments& args)
              a.batchSize, 1);
     addChecked(analyze, "--tolerance", "X", "certify eigenvalues to |Hv - lambda v| <= X |lambda| (default 1e-3)",
                [&a](const std::string& text) { a.tolerance = parseAbove("--tolerance", text, 0.0, 1.0); });
-    addCount(analyze, "--trace-samples", "K", "Hessian products for the trace (Hutch++: a third sketch, the rest probes; default 100)", a.traceSamples, 1, kMaxSolverSteps);
+    addCount(analyze, "--trace-samples", "K",
+             "Hessian products for the trace (Hutch++: a third sketch, the rest probes; default 100)", a.traceSamples,
+             1, kMaxSolverSteps);
     addCount(analyze, "--density-steps", "M", "Lanczos steps of the spectral density (default 100)", a.densitySteps, 2,
              kMaxSolverSteps);
     addChecked(analyze, "--epsilon", "X", "epsilon-sharpness box half-width X (|theta| + 1) (default 1e-3)",
@@ -324,20 +331,22 @@ void addFigures(CLI::App& app, CliArguments& args)
                           + " figures --overlay DIR --overlay DIR... [--curve NAME] [--spectra] --out DIR [OPTIONS]");
     figures->add_option("--run", f.runDir, "a run folder written by 'train' (metrics, curvature.json, analysis.json)")
         ->type_name("DIR");
-    figures->add_option("--out", f.outDir,
-                        "output folder (default DIR/figures): loss, sharpness, stability and spectrum\n"
-                        "plots in each format, the data behind each as CSV, and figure-sheet.pdf")
+    figures
+        ->add_option("--out", f.outDir,
+                     "output folder (default DIR/figures): loss, sharpness, stability and spectrum\n"
+                     "plots in each format, the data behind each as CSV, and figure-sheet.pdf")
         ->type_name("DIR");
-    figures->add_option("--surface", f.surfacePath,
-                        "also render this surface (from 'landscape') in 3D to surface.png;\n"
-                        "3D rendering needs an X server (run under xvfb-run on a server)")
+    figures
+        ->add_option("--surface", f.surfacePath,
+                     "also render this surface (from 'landscape') in 3D to surface.png;\n"
+                     "3D rendering needs an X server (run under xvfb-run on a server)")
         ->type_name("FILE.vts");
     addChecked(figures, "--size", "WxH", "image size in pixels (default 1200x800)", [&f](const std::string& size) {
         int w = 0, h = 0;
         char tail = 0;
         if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 16 || h < 16 || w > 16384 || h > 16384)
-            throw InputError("option --size needs WxH between 16 and 16384 pixels, got '" +
-                             core::excerptForMessage(size) + "'");
+            throw InputError("option --size needs WxH between 16 and 16384 pixels, got '"
+                             + core::excerptForMessage(size) + "'");
         f.width = w;
         f.height = h;
     });
@@ -376,13 +385,15 @@ void addFigures(CLI::App& app, CliArguments& args)
 void addLandscape(CLI::App& app, CliArguments& args)
 {
     LandscapeArguments& l = args.landscape;
-    CLI::App* landscape =
-        app.add_subcommand("landscape", "a loss surface or curve around a run's parameters (docs/landscape.md)");
+    CLI::App* landscape = app.add_subcommand("landscape",
+                                             "a loss surface or curve around a run's parameters (docs/landscape.md)");
     setUsage(landscape, std::string(kProgram) + " landscape --run DIR [OPTIONS]");
-    landscape->add_option("--run", l.runDir, "a run folder written by 'train' (its config.json rebuilds data and model)")
+    landscape
+        ->add_option("--run", l.runDir, "a run folder written by 'train' (its config.json rebuilds data and model)")
         ->type_name("DIR");
-    landscape->add_option("--params", l.parametersDir,
-                          "the centre (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)")
+    landscape
+        ->add_option("--params", l.parametersDir,
+                     "the centre (default DIR/parameters; e.g. DIR/snapshots/iter_00001000)")
         ->type_name("DIR");
     landscape
         ->add_option("--directions", l.directions,
@@ -409,23 +420,24 @@ void addLandscape(CLI::App& app, CliArguments& args)
                    char tail = 0;
                    // Coordinates are multiples of directions as long as the parameters: beyond 1e6
                    // every loss is inf or NaN in float32.
-                   if (std::sscanf(range.c_str(), "%lf,%lf%c", &lo, &hi, &tail) != 2 || !std::isfinite(lo) ||
-                       !std::isfinite(hi) || !(lo < hi) || lo < -1e6 || hi > 1e6)
-                       throw InputError("option --range needs A,B with -1e6 <= A < B <= 1e6, got '" +
-                                        core::excerptForMessage(range) + "'");
+                   if (std::sscanf(range.c_str(), "%lf,%lf%c", &lo, &hi, &tail) != 2 || !std::isfinite(lo)
+                       || !std::isfinite(hi) || !(lo < hi) || lo < -1e6 || hi > 1e6)
+                       throw InputError("option --range needs A,B with -1e6 <= A < B <= 1e6, got '"
+                                        + core::excerptForMessage(range) + "'");
                    l.rangeMin = lo;
                    l.rangeMax = hi;
                    l.rangeGiven = true;
                });
-    addCount(landscape, "--resolution", "N", "points a side (default 51, at most 2001)", l.resolution, 2, kMaxResolution);
+    addCount(landscape, "--resolution", "N", "points a side (default 51, at most 2001)", l.resolution, 2,
+             kMaxResolution);
     addChecked(landscape, "--dims", "1|2", "a curve along the first direction or a surface (default 2)",
                [&l](const std::string& text) {
                    l.dimensions = parseInteger("--dims", text, 1);
                    if (l.dimensions != 1 && l.dimensions != 2)
                        throw InputError("option --dims needs 1 or 2");
                });
-    landscape->add_option("--normalization", l.normalization,
-                          "filter, layer or none for random directions (default filter)")
+    landscape
+        ->add_option("--normalization", l.normalization, "filter, layer or none for random directions (default filter)")
         ->type_name("MODE");
     landscape->add_flag("--keep-bias-bn", l.keepBiasAndBatchNorm,
                         "keep biases and BatchNorm parameters in random directions (default zeroed)");
@@ -439,8 +451,9 @@ void addLandscape(CLI::App& app, CliArguments& args)
     addCount(landscape, "--subset", "N", "evaluate on the first N examples (default: all)", l.subset, 1);
     addSplit(landscape, l.split);
     addCount(landscape, "--threads", "T", "evaluation threads (default 0 = both cores)", l.threads, 0, kMaxThreads);
-    landscape->add_option("--out", l.outPrefix,
-                          "output prefix: PREFIX.vts, .csv, .npy and .json (default DIR/landscape_<KIND>)")
+    landscape
+        ->add_option("--out", l.outPrefix,
+                     "output prefix: PREFIX.vts, .csv, .npy and .json (default DIR/landscape_<KIND>)")
         ->type_name("PREFIX");
     addCount(landscape, "--convexity", "N",
              "also an N x N map of |lambda_min/lambda_max| of H (Li et al.), two Lanczos\n"
@@ -625,16 +638,16 @@ void addFdc(CLI::App& app, CliArguments& args)
 void addStudy(CLI::App& app, CliArguments& args)
 {
     StudyArguments& s = args.study;
-    CLI::App* study = app.add_subcommand("study", "many runs as child processes, their table and export (docs/studies.md)");
+    CLI::App* study = app.add_subcommand("study",
+                                         "many runs as child processes, their table and export (docs/studies.md)");
     setUsage(study, std::string(kProgram) + " study (run | status | export | run-one) ...");
     addVerbosity(study, args);
 
     CLI::App* run = study->add_subcommand(
-        "run",
-        "train every point of the study file that DIR does not hold yet, each in its own process,\n"
-        "K at a time, and measure a, s and the stability verdict at its end. Run it again to\n"
-        "resume (without --config: the study DIR was last run with); Ctrl-C stops, and the runs\n"
-        "in flight are redone next time.");
+        "run", "train every point of the study file that DIR does not hold yet, each in its own process,\n"
+               "K at a time, and measure a, s and the stability verdict at its end. Run it again to\n"
+               "resume (without --config: the study DIR was last run with); Ctrl-C stops, and the runs\n"
+               "in flight are redone next time.");
     setUsage(run, std::string(kProgram) + " study run [--config FILE] --out DIR [OPTIONS]");
     run->add_option("--config", s.configPath, "the study file (docs/studies.md); needed for a new study")
         ->type_name("FILE");
@@ -666,16 +679,17 @@ void addReproduce(CLI::App& app, CliArguments& args)
 {
     ReproduceArguments& r = args.reproduce;
     CLI::App* reproduce = app.add_subcommand(
-        "reproduce",
-        "one of the seed papers' studies end to end into a folder: the study (resumable), its CSV,\n"
-        "the stability diagrams with their data, and a README (docs/reproductions.md)");
+        "reproduce", "one of the seed papers' studies end to end into a folder: the study (resumable), its CSV,\n"
+                     "the stability diagrams with their data, and a README (docs/reproductions.md)");
     setUsage(reproduce, std::string(kProgram) + " reproduce (NAME [--quick] --out DIR [OPTIONS] | --list)");
     reproduce->add_option("name", r.name, "the reproduction (see --list)")->type_name("NAME");
     reproduce->add_flag("--list", r.list, "list the reproductions, with the points of their quick and full studies");
-    reproduce->add_flag("--quick", r.quick, "the quick study (NAME-quick.json: a smaller grid, minutes) instead of the full one");
-    reproduce->add_option("--out", r.dir,
-                          "the folder: study/ (the study folder; run again to resume), study.csv,\n"
-                          "figures/ (PNG with the CSV of each) and README.md")
+    reproduce->add_flag("--quick", r.quick,
+                        "the quick study (NAME-quick.json: a smaller grid, minutes) instead of the full one");
+    reproduce
+        ->add_option("--out", r.dir,
+                     "the folder: study/ (the study folder; run again to resume), study.csv,\n"
+                     "figures/ (PNG with the CSV of each) and README.md")
         ->type_name("DIR");
     addCount(reproduce, "--workers", "K", "runs at once (default: one per core)", r.workers, 1, kMaxWorkers);
     reproduce->add_flag("--overwrite", r.overwrite, "remove what an earlier reproduce wrote in DIR and start again");
@@ -690,8 +704,8 @@ void addReproduce(CLI::App& app, CliArguments& args)
                            parts.back() += c;
                    }
                    if (parts.size() < 2 || parts.size() > 3)
-                       throw InputError("option --shrink needs POINTS,ITERATIONS[,EXAMPLES], got '" +
-                                        core::excerptForMessage(text) + "'");
+                       throw InputError("option --shrink needs POINTS,ITERATIONS[,EXAMPLES], got '"
+                                        + core::excerptForMessage(text) + "'");
                    r.shrinkPoints = parseInteger("--shrink POINTS", parts[0], 1);
                    r.shrinkIterations = parseInteger("--shrink ITERATIONS", parts[1], 1);
                    r.shrinkExamples = parts.size() == 3 ? parseInteger("--shrink EXAMPLES", parts[2], 1) : 0;
@@ -765,19 +779,19 @@ void refuseExtras(const CLI::App& command, const std::string& path)
     const std::string help = " (see '" + std::string(kProgram) + (path.empty() ? "" : " " + path) + " --help')";
     if (word.size() > 1 && word[0] == '-') {
         const std::string name = word.substr(0, word.find('='));
-        throw InputError("unknown option '" + core::excerptForMessage(name) + "'" +
-                         (path.empty() ? "" : " for " + path) + didYouMean(name, optionNames(command)) + help);
+        throw InputError("unknown option '" + core::excerptForMessage(name) + "'" + (path.empty() ? "" : " for " + path)
+                         + didYouMean(name, optionNames(command)) + help);
     }
     const std::vector<std::string> subcommands = subcommandNames(command);
     if (!subcommands.empty()) {
         std::string list;
         for (size_t i = 0; i < subcommands.size(); ++i)
             list += (i == 0 ? "" : i + 1 == subcommands.size() ? " or " : ", ") + subcommands[i];
-        throw InputError("unknown command '" + core::excerptForMessage(word) + "' (expected " + list + ")" +
-                         didYouMean(word, subcommands) + help);
+        throw InputError("unknown command '" + core::excerptForMessage(word) + "' (expected " + list + ")"
+                         + didYouMean(word, subcommands) + help);
     }
-    throw InputError("unexpected argument '" + core::excerptForMessage(word) + "'" +
-                     (path.empty() ? "" : " for " + path) + help);
+    throw InputError("unexpected argument '" + core::excerptForMessage(word) + "'"
+                     + (path.empty() ? "" : " for " + path) + help);
 }
 
 // What each command needs beyond its options' own checks.
@@ -819,7 +833,8 @@ void checkRequired(const CliArguments& args)
                 throw InputError("--spectra-at goes with --spectra");
         }
     }
-    if (args.command == "reproduce" && !args.reproduce.list && (args.reproduce.name.empty() || args.reproduce.dir.empty()))
+    if (args.command == "reproduce" && !args.reproduce.list
+        && (args.reproduce.name.empty() || args.reproduce.dir.empty()))
         throw InputError("reproduce needs NAME and --out DIR (or --list) (see 'minimascope-cli reproduce --help')");
     if (args.command != "study")
         return;
@@ -837,12 +852,9 @@ void checkRequired(const CliArguments& args)
         throw InputError("study run-one needs the run folder" + help);
 }
 
-} // namespace
+}   // namespace
 
-std::string versionText()
-{
-    return std::string(kProgram) + " " + MINIMASCOPE_VERSION;
-}
+std::string versionText() { return std::string(kProgram) + " " + MINIMASCOPE_VERSION; }
 
 CliArguments parseArguments(int argc, char** argv)
 {
@@ -946,4 +958,4 @@ core::RunConfig loadRunConfig(const CliArguments& args, std::string& configPath)
     }
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

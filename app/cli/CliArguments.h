@@ -17,18 +17,18 @@ namespace minimascope::cli {
 
 // Options of `analyze`.
 struct AnalyzeArguments {
-    std::string runDir;                       // --run
-    std::string parametersDir;                // --params (default: RUN/parameters)
+    std::string runDir;          // --run
+    std::string parametersDir;   // --params (default: RUN/parameters)
     std::string quantities = "sharpness,non_uniformity,stability";
-    int64_t subset = 0;                       // --subset: first N training examples; 0 = all
+    int64_t subset = 0;   // --subset: first N training examples; 0 = all
     int64_t topK = 1;
-    double eta = 0.0;                         // 0 = the run's
-    int64_t batchSize = 0;                    // 0 = the run's
+    double eta = 0.0;        // 0 = the run's
+    int64_t batchSize = 0;   // 0 = the run's
     double tolerance = 1e-3;
     int64_t traceSamples = 100;
     int64_t densitySteps = 100;
-    double epsilon = 1e-3;                    // epsilon-sharpness box: eps (|theta| + 1)
-    int64_t epsilonSteps = 10;                // its ascent steps
+    double epsilon = 1e-3;       // epsilon-sharpness box: eps (|theta| + 1)
+    int64_t epsilonSteps = 10;   // its ascent steps
     bool naive = false;
     bool snapshots = false;   // --snapshots: every snapshot and the end, into a folder
     std::string outFile;      // --out (default: RUN/analysis.json; RUN/spectra with --snapshots)
@@ -36,12 +36,12 @@ struct AnalyzeArguments {
 
 // Options of `figures`.
 struct FiguresArguments {
-    std::string runDir;                       // --run
-    std::string outDir;                       // --out (default: RUN/figures)
-    std::string surfacePath;                  // --surface FILE.vts (from 'landscape'); optional
-    int width = 1200, height = 800;           // --size WxH, pixels
-    double dpi = 96.0;                        // --dpi
-    std::string formats = "png,svg,pdf";      // --formats
+    std::string runDir;                    // --run
+    std::string outDir;                    // --out (default: RUN/figures)
+    std::string surfacePath;               // --surface FILE.vts (from 'landscape'); optional
+    int width = 1200, height = 800;        // --size WxH, pixels
+    double dpi = 96.0;                     // --dpi
+    std::string formats = "png,svg,pdf";   // --formats
     // Several runs on one figure (instead of --run): the same 1D landscape of each (--curve NAME:
     // RUN/NAME.vts) and/or each run's Hessian spectral density (--spectra), into --out.
     std::vector<std::string> overlayDirs;   // --overlay DIR, repeatable
@@ -69,14 +69,14 @@ struct LandscapeArguments {
     bool orthogonalize = false;               // --orthogonalize (random)
     uint64_t seed = 0;                        // --seed (default: the run's)
     bool seedGiven = false;
-    int64_t subset = 0;                       // --subset: first N examples; 0 = all
-    std::string split = "train";              // --split train|test
-    int threads = 0;                          // --threads (0 = both cores)
-    std::string outPrefix;                    // --out PREFIX (default RUN/landscape_<directions>)
-    int64_t convexity = 0;                    // --convexity N: an N x N convexity map too (0 = none)
-    bool recomputeBatchNorm = false;          // --recompute-bn: BatchNorm statistics recomputed at each point
-    double plateauTolerance = 0.01;           // --plateau-tolerance: flat below this share of the range's ramp
-    std::vector<std::string> vary;            // --vary PREFIX,...: random directions only in these parameters
+    int64_t subset = 0;                // --subset: first N examples; 0 = all
+    std::string split = "train";       // --split train|test
+    int threads = 0;                   // --threads (0 = both cores)
+    std::string outPrefix;             // --out PREFIX (default RUN/landscape_<directions>)
+    int64_t convexity = 0;             // --convexity N: an N x N convexity map too (0 = none)
+    bool recomputeBatchNorm = false;   // --recompute-bn: BatchNorm statistics recomputed at each point
+    double plateauTolerance = 0.01;    // --plateau-tolerance: flat below this share of the range's ramp
+    std::vector<std::string> vary;     // --vary PREFIX,...: random directions only in these parameters
 };
 
 // Options of `asymmetry` (the asymmetric-valley scan, core/landscape/AsymmetricValleys.h).
@@ -113,30 +113,30 @@ struct FdcArguments {
 
 // Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).
 struct TrackArguments {
-    int64_t every = 0;                        // 0 = not during the run
+    int64_t every = 0;   // 0 = not during the run
     bool atEnd = false;
-    int64_t subset = 0;                       // first N training examples; 0 = all
+    int64_t subset = 0;   // first N training examples; 0 = all
 };
 
 // Options of `study run|status|export|run-one`.
 struct StudyArguments {
-    std::string action;                       // "run", "status", "export" or "run-one"
-    std::string configPath;                   // run: --config
-    std::string dir;                          // run: --out; status, export: the study folder; run-one: the run folder
-    std::string csvPath;                      // export: --csv
-    int workers = 0;                          // run: --workers (0 = one per core)
-    int threadsPerWorker = 0;                 // run: --threads (0 = the cores shared)
-    bool retryFailed = false;                 // run: --retry-failed
+    std::string action;         // "run", "status", "export" or "run-one"
+    std::string configPath;     // run: --config
+    std::string dir;            // run: --out; status, export: the study folder; run-one: the run folder
+    std::string csvPath;        // export: --csv
+    int workers = 0;            // run: --workers (0 = one per core)
+    int threadsPerWorker = 0;   // run: --threads (0 = the cores shared)
+    bool retryFailed = false;   // run: --retry-failed
 };
 
 // Options of `reproduce`.
 struct ReproduceArguments {
-    std::string name;                         // the reproduction (a study file NAME.json with NAME-quick.json)
-    bool quick = false;                       // --quick: NAME-quick.json
-    bool list = false;                        // --list: the names, nothing run
-    std::string dir;                          // --out
-    int workers = 0;                          // --workers (0 = one per core)
-    bool overwrite = false;                   // --overwrite: start again in DIR
+    std::string name;         // the reproduction (a study file NAME.json with NAME-quick.json)
+    bool quick = false;       // --quick: NAME-quick.json
+    bool list = false;        // --list: the names, nothing run
+    std::string dir;          // --out
+    int workers = 0;          // --workers (0 = one per core)
+    bool overwrite = false;   // --overwrite: start again in DIR
     // --shrink POINTS,ITERATIONS[,EXAMPLES] (for tests; core::StudyShrink): 0 = not shrunk.
     int64_t shrinkPoints = 0, shrinkIterations = 0, shrinkExamples = 0;
 };
@@ -152,16 +152,16 @@ struct CliArguments {
     TrackArguments track;
     StudyArguments study;
     ReproduceArguments reproduce;
-    std::string configPath;                   // --config (train, fdc)
-    std::string presetName;                   // --preset (train, fdc)
-    std::string outDir;                       // --out
+    std::string configPath;                                          // --config (train, fdc)
+    std::string presetName;                                          // --preset (train, fdc)
+    std::string outDir;                                              // --out
     std::vector<std::pair<std::string, nlohmann::json>> overrides;   // --set (train, fdc) and train's shortcut flags
-    bool overwrite = false;                   // train: replace the run in --out
-    double checkpointSeconds = 60.0;          // train: --checkpoint-every SECONDS (0 = none)
-    bool quiet = false;                       // every command: --quiet (only the result on stdout)
-    bool verbose = false;                     // every command: --verbose (what was resolved, more progress)
-    bool json = false;                        // train, analyze, landscape: the summary on stdout as JSON
-    std::string helpText;                     // command "help": --help or --version output
+    bool overwrite = false;                                          // train: replace the run in --out
+    double checkpointSeconds = 60.0;                                 // train: --checkpoint-every SECONDS (0 = none)
+    bool quiet = false;     // every command: --quiet (only the result on stdout)
+    bool verbose = false;   // every command: --verbose (what was resolved, more progress)
+    bool json = false;      // train, analyze, landscape: the summary on stdout as JSON
+    std::string helpText;   // command "help": --help or --version output
 };
 
 // The version of both programs, from the CMake project version.
@@ -175,4 +175,4 @@ CliArguments parseArgumentWords(std::vector<std::string> words);
 // `configPath` receives the file it came from (for messages and default output names).
 core::RunConfig loadRunConfig(const CliArguments& args, std::string& configPath);
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

@@ -38,4 +38,4 @@ int runOverlayFigures(const FiguresArguments& options);
 // InputError when the file is not a report of the run runId.
 void fillSpectrum(const std::string& path, const std::string& runId, ui::SpectrumPlot& plot);
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

@@ -69,8 +69,10 @@ int runFigures(const CliArguments& args)
     const std::vector<core::MetricsRow> metrics = core::readMetrics(runFolder);
     const std::vector<core::CurvatureSample> curvature = core::readCurvatureLog(runFolder);
     if (!runFolder.complete())
-        std::fprintf(stderr, "%s is an incomplete run (still training, or killed): the figures show what it "
-                             "streamed so far\n", run.c_str());
+        std::fprintf(stderr,
+                     "%s is an incomplete run (still training, or killed): the figures show what it "
+                     "streamed so far\n",
+                     run.c_str());
     // The bounds need the number of examples the run trained on (a class filter makes it
     // smaller than the config's dataset.n).
     const int64_t n = runFolder.examples;
@@ -142,13 +144,16 @@ int runFigures(const CliArguments& args)
                 static_cast<long long>(batch), static_cast<long long>(n), core::toString(stability.batchDraw()),
                 stability.sharpnessBound(), stability.nonUniformityBound());
     if (curvature.empty())
-        std::printf("  no curvature.json: train with --track-every K to plot the sharpness and the stability diagram\n");
+        std::printf(
+            "  no curvature.json: train with --track-every K to plot the sharpness and the stability diagram\n");
 
     if (!wantSurface)
         return kSuccess;
     if (!render3d) {
-        std::fprintf(stderr, "minimascope-cli: the 2D figures are written, but the 3D surface is not: "
-                             "3D rendering needs an X server (run under xvfb-run): %s\n", qPrintable(noX));
+        std::fprintf(stderr,
+                     "minimascope-cli: the 2D figures are written, but the 3D surface is not: "
+                     "3D rendering needs an X server (run under xvfb-run): %s\n",
+                     qPrintable(noX));
         return kBadInput;
     }
     const QImage image = ui::renderSurfaceOffscreen(surfaceData(grid), size, ui::ColorScale::Log, &error);
@@ -161,4 +166,4 @@ int runFigures(const CliArguments& args)
     return kSuccess;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

@@ -127,8 +127,8 @@ std::vector<at::Tensor> otherSolutions(const LandscapeArguments& a, size_t count
                                        core::Network& network, core::FlatParameters& parameters)
 {
     if (a.toDirs.size() != count)
-        throw core::InputError("--directions " + a.directions + " needs --to DIR " + std::to_string(count) +
-                               (count == 1 ? " time" : " times") + ", got " + std::to_string(a.toDirs.size()));
+        throw core::InputError("--directions " + a.directions + " needs --to DIR " + std::to_string(count)
+                               + (count == 1 ? " time" : " times") + ", got " + std::to_string(a.toDirs.size()));
     std::vector<at::Tensor> solutions;
     for (const std::string& dir : a.toDirs) {
         core::loadNetworkTensors(dir, network);
@@ -173,7 +173,8 @@ Plane permutationPlane(const LandscapeArguments& a, core::Network& network, core
         throw core::InputError("--directions permutation on a BatchNorm MLP needs --recompute-bn (the twin's "
                                "running statistics are permuted, the centre's would not fit it)");
     const bool flip = mlp->options().activation == core::Activation::Tanh;
-    const core::SymmetricTwin twin = core::symmetricTwin(*mlp, parameters, core::randomHiddenSymmetry(*mlp, a.seed, flip));
+    const core::SymmetricTwin twin = core::symmetricTwin(*mlp, parameters,
+                                                         core::randomHiddenSymmetry(*mlp, a.seed, flip));
     Plane plane;
     plane.direction1 = core::parameterDifference(origin, twin.parameters);
     plane.description = {{"symmetry", flip ? "hidden units permuted and sign-flipped" : "hidden units permuted"},
@@ -307,7 +308,7 @@ core::RunStatus writeConvexityMap(int64_t n, core::Network& network, core::FlatP
     return status;
 }
 
-} // namespace
+}   // namespace
 
 int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
 {
@@ -373,8 +374,9 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         request.shardCount = mpi->ranks();
         request.shardIndex = mpi->rank();
     }
-    const core::Dataset statisticsData =
-        a.split == "train" ? examples : a.subset > 0 ? core::takeFirst(data.train, a.subset) : data.train;
+    const core::Dataset statisticsData = a.split == "train" ? examples
+                                         : a.subset > 0     ? core::takeFirst(data.train, a.subset)
+                                                            : data.train;
     if (a.recomputeBatchNorm)
         request.batchNormData = &statisticsData;
     const std::array<double, 4> defaultRange =
@@ -398,7 +400,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     const core::DirectionReport report = core::describeDirections(plane.direction1, plane.direction2);
     if (writer)
         std::fprintf(stderr, "directions: %s, |d1| = %.6g, |d2| = %.6g, cos = %.3g\n", a.directions.c_str(),
-                 report.norm1, report.norm2, report.cosine);
+                     report.norm1, report.norm2, report.cosine);
 
     const auto start = Clock::now();
     ProgressPrinter printer(stderr);
@@ -408,8 +410,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
         printer.update(WorkProgress{"points", p.pointsDone, p.pointsTotal, seconds,
                                     ProgressPrinter::steadyEta(p.pointsDone, p.pointsTotal, seconds),
-                                    "level " + std::to_string(p.level + 1) + "/" + std::to_string(p.levels) +
-                                        " (stride " + std::to_string(p.stride) + ")"});
+                                    "level " + std::to_string(p.level + 1) + "/" + std::to_string(p.levels)
+                                        + " (stride " + std::to_string(p.stride) + ")"});
     };
     core::LandscapeGrid grid;
     core::RunStatus status = core::evaluateSurface(*network, parameters, examples, request, grid, &cancel, sink);
@@ -454,8 +456,8 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                           + (a.recomputeBatchNorm ? " --recompute-bn" : "") + varyFlag(a.vary)
                           + plateauFlag(a.plateauTolerance) + toFlags},
     };
-    if (a.directions == "permutation" && request.xMin == 0.0 && request.xMax == 1.0 &&
-        status == core::RunStatus::Finished) {
+    if (a.directions == "permutation" && request.xMin == 0.0 && request.xMax == 1.0
+        && status == core::RunStatus::Finished) {
         double where = 0.0;
         const double barrier = core::lineBarrier(grid.xs, grid.loss, &where);
         description["barrier"] = {{"value", barrier}, {"alpha", where}};
@@ -482,17 +484,18 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
                     100.0 * plateaus.flatFraction, plateaus.slopeThreshold, 100.0 * plateaus.plateauFraction);
     }
     std::vector<std::string> written = core::exportSurface(prefix, grid, description, &plane.trajectory);
-    const core::RunStatus convexityStatus =
-        a.convexity > 0 && status == core::RunStatus::Finished
-            ? writeConvexityMap(a.convexity, *network, parameters, examples, request, description, prefix, cancel, written)
-            : status;
+    const core::RunStatus convexityStatus = a.convexity > 0 && status == core::RunStatus::Finished
+                                                ? writeConvexityMap(a.convexity, *network, parameters, examples,
+                                                                    request, description, prefix, cancel, written)
+                                                : status;
     const size_t centre = grid.index(grid.xs.size() / 2, grid.ys.size() / 2);
     std::printf("%s after %.2f s: %zu x %zu grid, loss %.6g at (%.3g, %.3g)\n", core::toString(status), seconds,
                 grid.xs.size(), grid.ys.size(), grid.loss[centre], grid.xs[grid.xs.size() / 2],
                 grid.ys[grid.ys.size() / 2]);
     for (const std::string& path : written)
         std::printf("  -> %s\n", path.c_str());
-    return status == core::RunStatus::Cancelled || convexityStatus == core::RunStatus::Cancelled ? kCancelled : kSuccess;
+    return status == core::RunStatus::Cancelled || convexityStatus == core::RunStatus::Cancelled ? kCancelled
+                                                                                                 : kSuccess;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

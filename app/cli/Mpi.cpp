@@ -35,10 +35,7 @@ MpiSession::MpiSession(const char*)
     MPI_Comm_size(MPI_COMM_WORLD, &m_ranks);
 }
 
-MpiSession::~MpiSession()
-{
-    MPI_Finalize();
-}
+MpiSession::~MpiSession() { MPI_Finalize(); }
 
 void shareFromRankZero(const MpiSession&, at::Tensor& values)
 {
@@ -78,20 +75,17 @@ core::RunStatus gatherSurface(const MpiSession& session, core::LandscapeGrid& gr
 
 MpiSession::MpiSession(const char* what)
 {
-    throw core::InputError(std::string("this minimascope-cli was built without MPI, so it cannot share ") + what +
-                           " among mpirun's ranks: install libopenmpi-dev and openmpi-bin, then build again (CMake "
-                           "finds MPI and sets MINIMASCOPE_MPI), or run it without mpirun");
+    throw core::InputError(std::string("this minimascope-cli was built without MPI, so it cannot share ") + what
+                           + " among mpirun's ranks: install libopenmpi-dev and openmpi-bin, then build again (CMake "
+                             "finds MPI and sets MINIMASCOPE_MPI), or run it without mpirun");
 }
 
 MpiSession::~MpiSession() = default;
 
-void shareFromRankZero(const MpiSession&, at::Tensor&) {}
+void shareFromRankZero(const MpiSession&, at::Tensor&) { }
 
-core::RunStatus gatherSurface(const MpiSession&, core::LandscapeGrid&, core::RunStatus status)
-{
-    return status;
-}
+core::RunStatus gatherSurface(const MpiSession&, core::LandscapeGrid&, core::RunStatus status) { return status; }
 
 #endif
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

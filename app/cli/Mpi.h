@@ -43,4 +43,4 @@ void shareFromRankZero(const MpiSession& session, at::Tensor& values);
 // grid then holds every rank's points. Cancelled if any rank's status was.
 core::RunStatus gatherSurface(const MpiSession& session, core::LandscapeGrid& grid, core::RunStatus status);
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

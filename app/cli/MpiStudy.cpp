@@ -124,7 +124,7 @@ void serveRuns(int workers, const std::string& executable)
     }
 }
 
-} // namespace
+}   // namespace
 
 core::RunStatus runStudyMpi(const core::StudyConfig& study, const std::string& dir, core::StudyRunnerOptions options,
                             const core::CancelToken& cancel,
@@ -170,4 +170,4 @@ core::RunStatus runStudyMpi(const core::StudyConfig&, const std::string&, core::
 
 #endif
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

@@ -16,4 +16,4 @@ core::RunStatus runStudyMpi(const core::StudyConfig& study, const std::string& d
                             const core::CancelToken& cancel,
                             const std::function<void(const core::StudyProgress&)>& progress, int& rank);
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

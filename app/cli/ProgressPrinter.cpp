@@ -43,22 +43,16 @@ std::string metrics(const core::TrainProgress& p)
     return text;
 }
 
-} // namespace
+}   // namespace
 
-ProgressPrinter::ProgressPrinter(std::FILE* stream)
-    : m_stream(stream), m_terminal(isatty(fileno(stream)) == 1)
-{
-}
+ProgressPrinter::ProgressPrinter(std::FILE* stream) : m_stream(stream), m_terminal(isatty(fileno(stream)) == 1) { }
 
-void ProgressPrinter::setVerbose(bool verbose)
-{
-    g_verbose = verbose;
-}
+void ProgressPrinter::setVerbose(bool verbose) { g_verbose = verbose; }
 
 void ProgressPrinter::update(const WorkProgress& p)
 {
-    const double fraction =
-        p.total > 0 ? std::min(1.0, static_cast<double>(p.done) / static_cast<double>(p.total)) : 1.0;
+    const double fraction = p.total > 0 ? std::min(1.0, static_cast<double>(p.done) / static_cast<double>(p.total))
+                                        : 1.0;
     const bool last = p.total > 0 && p.done >= p.total;
     if (m_terminal) {
         if (p.seconds - m_lastDrawSeconds < 0.1 && !last)
@@ -66,16 +60,15 @@ void ProgressPrinter::update(const WorkProgress& p)
         m_lastDrawSeconds = p.seconds;
         constexpr int kWidth = 24;
         const int filled = static_cast<int>(fraction * kWidth);
-        std::fprintf(m_stream, "\r[%s%s] %3d%% %s %lld/%lld  %s  %s ETA %s\x1b[K",
-                     std::string(filled, '#').c_str(), std::string(kWidth - filled, '.').c_str(),
-                     static_cast<int>(100 * fraction), p.what.c_str(), static_cast<long long>(p.done),
-                     static_cast<long long>(p.total), p.detail.c_str(), formatSeconds(p.seconds).c_str(),
-                     formatSeconds(p.etaSeconds).c_str());
-        m_barShown = true;
-    } else if (p.seconds - m_lastLineSeconds >= (g_verbose ? 0.5 : 2.0) || last) {
-        std::fprintf(m_stream, "%s %lld/%lld  %s  elapsed %s  eta %s\n", p.what.c_str(),
+        std::fprintf(m_stream, "\r[%s%s] %3d%% %s %lld/%lld  %s  %s ETA %s\x1b[K", std::string(filled, '#').c_str(),
+                     std::string(kWidth - filled, '.').c_str(), static_cast<int>(100 * fraction), p.what.c_str(),
                      static_cast<long long>(p.done), static_cast<long long>(p.total), p.detail.c_str(),
                      formatSeconds(p.seconds).c_str(), formatSeconds(p.etaSeconds).c_str());
+        m_barShown = true;
+    } else if (p.seconds - m_lastLineSeconds >= (g_verbose ? 0.5 : 2.0) || last) {
+        std::fprintf(m_stream, "%s %lld/%lld  %s  elapsed %s  eta %s\n", p.what.c_str(), static_cast<long long>(p.done),
+                     static_cast<long long>(p.total), p.detail.c_str(), formatSeconds(p.seconds).c_str(),
+                     formatSeconds(p.etaSeconds).c_str());
         m_lastLineSeconds = p.seconds;
     }
     std::fflush(m_stream);
@@ -107,4 +100,4 @@ void ProgressPrinter::finish()
     m_barShown = false;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

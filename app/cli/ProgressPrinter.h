@@ -45,4 +45,4 @@ private:
     bool m_barShown = false;
 };
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

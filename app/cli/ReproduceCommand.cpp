@@ -99,8 +99,8 @@ void prepareFolder(const std::string& dir, const std::string& studyName, bool ov
     }
     const std::string existing = core::StudyStore(core::studyStorePath(studyDir), true).studyName();
     if (!existing.empty() && existing != studyName)
-        throw core::InputError(studyDir + " holds the study '" + existing + "', not '" + studyName +
-                               "': choose another --out, or add --overwrite to start again there");
+        throw core::InputError(studyDir + " holds the study '" + existing + "', not '" + studyName
+                               + "': choose another --out, or add --overwrite to start again there");
 }
 
 int64_t endedRuns(const std::string& studyDir)
@@ -109,8 +109,8 @@ int64_t endedRuns(const std::string& studyDir)
         return 0;
     int64_t ended = 0;
     for (const core::StudyRunRecord& r : core::StudyStore(core::studyStorePath(studyDir), true).runs())
-        ended += r.state == core::StudyRunState::Done || r.state == core::StudyRunState::Failed ||
-                 r.state == core::StudyRunState::Diverged;
+        ended += r.state == core::StudyRunState::Done || r.state == core::StudyRunState::Failed
+                 || r.state == core::StudyRunState::Diverged;
     return ended;
 }
 
@@ -327,15 +327,15 @@ std::string followUpSummary(const FollowUpRun& item)
 }
 
 struct ReadmeInputs {
-    std::string command;        // the reproduce command line
-    std::string studyFile;      // the study file that ran
+    std::string command;     // the reproduce command line
+    std::string studyFile;   // the study file that ran
     std::string studyDir, csvPath;
     const core::StudyConfig* study = nullptr;
-    double seconds = 0.0;       // wall time of this invocation
-    int64_t endedBefore = 0;    // runs an earlier invocation had finished
-    std::string figures;        // the figures section
-    std::string followUps;      // the follow-ups section
-    std::string byHand;         // the equivalent commands
+    double seconds = 0.0;      // wall time of this invocation
+    int64_t endedBefore = 0;   // runs an earlier invocation had finished
+    std::string figures;       // the figures section
+    std::string followUps;     // the follow-ups section
+    std::string byHand;        // the equivalent commands
 };
 
 std::string readme(const ReadmeInputs& in)
@@ -368,9 +368,9 @@ std::string readme(const ReadmeInputs& in)
             sums.sBound = r.nonUniformityBound;
             sums.examples = r.examples;
         } else if (r.state != core::StudyRunState::ToDo) {
-            others << "- #" << r.ordinal + 1 << " (" << core::describeAxes(nlohmann::json::parse(r.axesJson))
-                   << "): " << (done ? "did not reach the loss target (" + r.stopReason + ")"
-                                     : std::string(core::toString(r.state)) + " (" + r.stopReason + ")");
+            others << "- #" << r.ordinal + 1 << " (" << core::describeAxes(nlohmann::json::parse(r.axesJson)) << "): "
+                   << (done ? "did not reach the loss target (" + r.stopReason + ")"
+                            : std::string(core::toString(r.state)) + " (" + r.stopReason + ")");
             if (done)
                 others << ", train loss " << number(r.trainLoss) << ", a = " << number(r.sharpness)
                        << ", s = " << number(r.nonUniformity);
@@ -399,7 +399,8 @@ std::string readme(const ReadmeInputs& in)
         for (const auto& [key, sums] : means)
             md << "| " << std::get<0>(key) << " | " << number(std::get<1>(key)) << " | " << std::get<2>(key) << " | "
                << sums.runs << " | " << number(sums.a / double(sums.runs)) << " | " << number(sums.aBound) << " | "
-               << number(sums.s / double(sums.runs)) << " | "
+               << number(sums.s / double(sums.runs))
+               << " | "
                // B = n (GD) has no s bound; the store keeps the infinity as "none".
                << (std::get<2>(key) >= sums.examples ? std::string("∞") : number(sums.sBound)) << " |\n";
         md << "\n(The bounds are those of SGD with that η and B; they bind SGD and GD only.)\n\n";
@@ -415,7 +416,7 @@ std::string readme(const ReadmeInputs& in)
     return md.str();
 }
 
-} // namespace
+}   // namespace
 
 std::vector<std::string> listReproductions()
 {
@@ -436,8 +437,8 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
     }
     const std::vector<std::string> names = listReproductions();
     if (std::find(names.begin(), names.end(), r.name) == names.end())
-        throw core::InputError("no reproduction named '" + r.name + "' (known: " +
-                               (names.empty() ? "none found" : joined(names)) + ")");
+        throw core::InputError("no reproduction named '" + r.name
+                               + "' (known: " + (names.empty() ? "none found" : joined(names)) + ")");
     const auto start = std::chrono::steady_clock::now();
     const std::string shippedFile = core::findResource("studies", r.quick ? r.name + kQuickSuffix : r.name);
     core::StudyConfig study = core::loadStudyConfig(shippedFile);
@@ -521,7 +522,8 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
                 "data, and the desktop application draws them (minimascope --study %s)\n",
                 dir.c_str(), studyDir.c_str());
     figures = "- no figures: this minimascope-cli was built without the GUI libraries. `study.csv` holds their "
-              "data; `minimascope --study " + studyDir + "` draws them.\n";
+              "data; `minimascope --study "
+              + studyDir + "` draws them.\n";
 #endif
 
     std::string followUpText, followUpCommands;
@@ -563,10 +565,10 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
 
     const std::string workers = r.workers > 0 ? " --workers " + std::to_string(r.workers) : "";
     ReadmeInputs in;
-    in.command = "minimascope-cli reproduce " + r.name + (r.quick ? " --quick" : "") + " --out " + dir + workers +
-                 (shrunk ? " --shrink " + std::to_string(r.shrinkPoints) + "," + std::to_string(r.shrinkIterations) +
-                               (r.shrinkExamples > 0 ? "," + std::to_string(r.shrinkExamples) : "")
-                         : "");
+    in.command = "minimascope-cli reproduce " + r.name + (r.quick ? " --quick" : "") + " --out " + dir + workers
+                 + (shrunk ? " --shrink " + std::to_string(r.shrinkPoints) + "," + std::to_string(r.shrinkIterations)
+                                 + (r.shrinkExamples > 0 ? "," + std::to_string(r.shrinkExamples) : "")
+                           : "");
     in.studyFile = studyFile;
     in.studyDir = studyDir;
     in.study = &study;
@@ -585,4 +587,4 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
     return kSuccess;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

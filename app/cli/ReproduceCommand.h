@@ -63,4 +63,4 @@ private:
 };
 #endif
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

@@ -25,4 +25,4 @@ RunAtParameters openRunAtParameters(const std::string& runDir, const std::string
     return r;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

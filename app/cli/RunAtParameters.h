@@ -19,7 +19,7 @@ struct RunAtParameters {
     core::RunFolderInfo run;
     core::RunConfig config;
     core::DatasetPair data;
-    core::Dataset examples;               // the split, cut to `subset` examples when asked
+    core::Dataset examples;   // the split, cut to `subset` examples when asked
     std::shared_ptr<core::Network> network;
     std::string parametersDir;
 };
@@ -28,4 +28,4 @@ struct RunAtParameters {
 RunAtParameters openRunAtParameters(const std::string& runDir, const std::string& parametersDir,
                                     const std::string& split, int64_t subset);
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

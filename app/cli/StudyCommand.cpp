@@ -81,8 +81,8 @@ int studyRun(const CliArguments& args, const core::CancelToken& cancel)
     options.forkedRun = [&cancel](const std::string& runDir) { return studyRunOne(runDir, cancel); };
     const bool quiet = args.quiet;
     // Without --config, the study the folder was last run with (its store keeps the file).
-    const core::StudyConfig study =
-        configPath.empty() ? core::loadStoredStudy(outDir) : core::loadStudyConfig(configPath);
+    const core::StudyConfig study = configPath.empty() ? core::loadStoredStudy(outDir)
+                                                       : core::loadStudyConfig(configPath);
     if (!quiet)
         std::fprintf(stderr, "study '%s': %zu points -> %s\n", study.name.c_str(), study.points.size(), outDir.c_str());
     // An event line for each run that starts or ends; the counts with the ETA after each run that
@@ -135,8 +135,8 @@ int studyStatus(const std::string& dir)
     const core::StudyStore store(path, true);
     const std::vector<core::StudyRunRecord> runs = store.runs();
     std::printf("study '%s' in %s: %zu runs\n", store.studyName().c_str(), dir.c_str(), runs.size());
-    std::printf("%4s  %-9s %-34s %10s %10s %9s %10s %10s %-12s %s\n", "#", "state", "point", "train loss",
-                "test acc", "iters", "a", "s", "stability", "stopped");
+    std::printf("%4s  %-9s %-34s %10s %10s %9s %10s %10s %-12s %s\n", "#", "state", "point", "train loss", "test acc",
+                "iters", "a", "s", "stability", "stopped");
     std::map<std::string, int64_t> counts;
     for (const core::StudyRunRecord& r : runs) {
         ++counts[core::toString(r.state)];
@@ -191,7 +191,7 @@ int studyRunOne(const std::string& runDir, const core::CancelToken& cancel)
     return kSuccess;
 }
 
-} // namespace
+}   // namespace
 
 int runStudyCommand(const CliArguments& args, const core::CancelToken& cancel)
 {
@@ -207,4 +207,4 @@ int runStudyCommand(const CliArguments& args, const core::CancelToken& cancel)
     throw core::InputError("unknown study command '" + s.action + "' (run, status, export or run-one)");
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

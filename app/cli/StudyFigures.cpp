@@ -82,7 +82,7 @@ std::pair<QString, QString> axisNames(const std::string& vtsPath)
     return {QStringLiteral("α"), QStringLiteral("β")};
 }
 
-} // namespace
+}   // namespace
 
 struct ReproductionFigures::Impl {
     std::string outDir;
@@ -283,4 +283,4 @@ std::map<std::string, StudyFigure> ReproductionFigures::writeLandscapes(const st
     return figures;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

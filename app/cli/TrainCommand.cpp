@@ -26,9 +26,8 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
 {
     std::string configPath;
     const core::RunConfig config = loadRunConfig(args, configPath);
-    const std::string outDir = !args.outDir.empty()
-                                   ? args.outDir
-                                   : "runs/" + std::filesystem::path(configPath).stem().string();
+    const std::string outDir = !args.outDir.empty() ? args.outDir
+                                                    : "runs/" + std::filesystem::path(configPath).stem().string();
 
     // The trainer validates the config and loads the data: only then is the folder claimed, so
     // a rejected input creates nothing.
@@ -42,7 +41,8 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
         std::fprintf(stderr, "%s on %s (n = %lld), %s eta = %g, B = %lld, seed %llu -> %s (run %s)\n",
                      trainer.network().describe().c_str(), config.dataset.name.c_str(),
                      static_cast<long long>(trainer.data().train.size()), config.optimizer.name.c_str(),
-                     config.optimizer.lr, static_cast<long long>(config.effectiveBatchSize(trainer.data().train.size())),
+                     config.optimizer.lr,
+                     static_cast<long long>(config.effectiveBatchSize(trainer.data().train.size())),
                      static_cast<unsigned long long>(config.seed), outDir.c_str(), folder.runId().c_str());
     }
     const bool tracking = args.track.every > 0 || args.track.atEnd;
@@ -67,8 +67,9 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     printer.finish();
     folder.finish(trainer, result);
     if (tracking && !tracker.skipped().empty() && !args.quiet)
-        std::fprintf(stderr, "curvature: %zu measurements; %zu due points skipped because the measurement before "
-                             "them was still running on the other core\n",
+        std::fprintf(stderr,
+                     "curvature: %zu measurements; %zu due points skipped because the measurement before "
+                     "them was still running on the other core\n",
                      tracker.samples().size(), tracker.skipped().size());
 
     std::printf("%s (%s) after %lld iterations in %.1f s: train loss %.6g", core::toString(result.status),
@@ -98,4 +99,4 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     return kInternalError;
 }
 
-} // namespace minimascope::cli
+}   // namespace minimascope::cli

@@ -63,10 +63,7 @@ private:
     int m_saved = -1;
 };
 
-nlohmann::json readJsonFile(const std::string& path)
-{
-    return nlohmann::json::parse(core::readWholeFile(path));
-}
+nlohmann::json readJsonFile(const std::string& path) { return nlohmann::json::parse(core::readWholeFile(path)); }
 
 // What a preset is for: its "description", or nothing for a preset without one.
 std::string presetDescription(const std::string& name)
@@ -97,7 +94,8 @@ std::string runDirOf(const CliArguments& args)
 {
     if (!args.outDir.empty())
         return args.outDir;
-    const std::string config = args.presetName.empty() ? args.configPath : core::findResource("presets", args.presetName);
+    const std::string config = args.presetName.empty() ? args.configPath
+                                                       : core::findResource("presets", args.presetName);
     return "runs/" + std::filesystem::path(config).stem().string();
 }
 
@@ -105,8 +103,9 @@ void printResolved(const CliArguments& args)
 {
     std::fprintf(stderr, "%s: %s\n", versionText().c_str(), args.command.c_str());
     if (args.command == "train") {
-        std::fprintf(stderr, "  config %s\n",
-                     (args.presetName.empty() ? args.configPath : core::findResource("presets", args.presetName)).c_str());
+        std::fprintf(
+            stderr, "  config %s\n",
+            (args.presetName.empty() ? args.configPath : core::findResource("presets", args.presetName)).c_str());
         for (const auto& [key, value] : args.overrides)
             std::fprintf(stderr, "  override %s = %s\n", key.c_str(), value.dump().c_str());
         std::fprintf(stderr, "  output %s\n", runDirOf(args).c_str());
@@ -135,7 +134,8 @@ nlohmann::json summaryOf(const CliArguments& args, const std::string& printed)
         return summary;
     }
     if (args.command == "analyze") {
-        const std::string file = args.analyze.outFile.empty() ? args.analyze.runDir + "/analysis.json" : args.analyze.outFile;
+        const std::string file = args.analyze.outFile.empty() ? args.analyze.runDir + "/analysis.json"
+                                                              : args.analyze.outFile;
         nlohmann::json summary = readJsonFile(file);
         summary["analysis_file"] = file;
         return summary;
@@ -196,7 +196,7 @@ int runCommand(const CliArguments& args)
     return cli::runTrain(args, g_cancel);
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {

@@ -93,10 +93,11 @@ struct CommandLine {
     const QCommandLineOption centre{QStringLiteral("centre"),
                                     QStringLiteral("With --surface: centre it on the snapshot nearest ITER."),
                                     QStringLiteral("ITER")};
-    const QCommandLineOption demo{QStringLiteral("demo"),
-                                  QStringLiteral("Open the teaching demo NAME and start it (see minimascope-cli demos); "
-                                                 "with --screenshot, the picture is taken when its runs have ended."),
-                                  QStringLiteral("NAME")};
+    const QCommandLineOption demo{
+        QStringLiteral("demo"),
+        QStringLiteral("Open the teaching demo NAME and start it (see minimascope-cli demos); "
+                       "with --screenshot, the picture is taken when its runs have ended."),
+        QStringLiteral("NAME")};
     const QCommandLineOption open{QStringLiteral("open"),
                                   QStringLiteral("Open the run folder RUN (its curves, gradient norm, spectra through "
                                                  "training and what-if)."),
@@ -151,8 +152,8 @@ bool hasDisplay(int argc, char** argv)
             return true;
     }
     const char* platform = std::getenv("QT_QPA_PLATFORM");
-    if (platform != nullptr && *platform != '\0' && std::strncmp(platform, "xcb", 3) != 0 &&
-        std::strncmp(platform, "wayland", 7) != 0)
+    if (platform != nullptr && *platform != '\0' && std::strncmp(platform, "xcb", 3) != 0
+        && std::strncmp(platform, "wayland", 7) != 0)
         return true;
     for (int i = 1; i < argc; ++i)
         if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0)
@@ -160,7 +161,7 @@ bool hasDisplay(int argc, char** argv)
     return false;
 }
 
-} // namespace
+}   // namespace
 
 int main(int argc, char** argv)
 {
@@ -210,14 +211,15 @@ int main(int argc, char** argv)
     bool delayValid = false;
     const int ms = parser.value(delay).toInt(&delayValid);
     if (!delayValid || ms < 0 || ms > kMaxDelayMs) {
-        std::fprintf(stderr, "minimascope: --screenshot-delay needs milliseconds from 0 to %d, got '%s'\n",
-                     kMaxDelayMs, qPrintable(parser.value(delay)));
+        std::fprintf(stderr, "minimascope: --screenshot-delay needs milliseconds from 0 to %d, got '%s'\n", kMaxDelayMs,
+                     qPrintable(parser.value(delay)));
         return kBadInput;
     }
     bool centreValid = true;
     const double centreIteration = parser.isSet(centre) ? parser.value(centre).toDouble(&centreValid) : 0.0;
     if (!centreValid || !std::isfinite(centreIteration) || centreIteration < 0.0) {
-        std::fprintf(stderr, "minimascope: --centre needs an iteration >= 0, got '%s'\n", qPrintable(parser.value(centre)));
+        std::fprintf(stderr, "minimascope: --centre needs an iteration >= 0, got '%s'\n",
+                     qPrintable(parser.value(centre)));
         return kBadInput;
     }
 
@@ -256,8 +258,8 @@ int main(int argc, char** argv)
             auto* dock = window.findChild<QDockWidget*>(QStringLiteral("surfaceDock"));
             if (dock && dock->isFloating() && dock->isVisible()) {
                 const QFileInfo info(path);
-                const QString path3d = info.dir().filePath(info.completeBaseName() + QStringLiteral("-3d.") +
-                                                           info.suffix());
+                const QString path3d = info.dir().filePath(info.completeBaseName() + QStringLiteral("-3d.")
+                                                           + info.suffix());
                 const bool ok3d = dock->grab().save(path3d);
                 std::fprintf(stderr, "minimascope: %s %s\n", ok3d ? "saved" : "could not save", qPrintable(path3d));
             }
@@ -296,23 +298,23 @@ int main(int argc, char** argv)
     if (parser.isSet(run)) {
         using minimascope::core::RunStatus;
         using minimascope::ui::RunController;
-        QObject::connect(window.runController(), &RunController::trainingFinished, &window,
-                         [&](const minimascope::ui::TrainingOutcome& outcome) {
-                             // A stopped run still has parameters to look at; these have none.
-                             if (outcome.status == RunStatus::Failed || outcome.status == RunStatus::Diverged) {
-                                 fail(outcome.status == RunStatus::Failed ? kBadInput : kDiverged,
-                                      QStringLiteral("the run %1: %2")
-                                          .arg(QLatin1String(minimascope::core::toString(outcome.status)),
-                                               outcome.reason));
-                             } else if (wantsSurface) {
-                                 auto* picker = window.findChild<minimascope::ui::SnapshotPicker*>();
-                                 if (parser.isSet(centre))
-                                     picker->pick(centreIteration);
-                                 window.computeSurface(window.surfacePanel()->request());
-                             } else if (wantsScreenshot) {
-                                 grabAndQuit();
-                             }
-                         });
+        QObject::connect(
+            window.runController(), &RunController::trainingFinished, &window,
+            [&](const minimascope::ui::TrainingOutcome& outcome) {
+                // A stopped run still has parameters to look at; these have none.
+                if (outcome.status == RunStatus::Failed || outcome.status == RunStatus::Diverged) {
+                    fail(outcome.status == RunStatus::Failed ? kBadInput : kDiverged,
+                         QStringLiteral("the run %1: %2")
+                             .arg(QLatin1String(minimascope::core::toString(outcome.status)), outcome.reason));
+                } else if (wantsSurface) {
+                    auto* picker = window.findChild<minimascope::ui::SnapshotPicker*>();
+                    if (parser.isSet(centre))
+                        picker->pick(centreIteration);
+                    window.computeSurface(window.surfacePanel()->request());
+                } else if (wantsScreenshot) {
+                    grabAndQuit();
+                }
+            });
         if (wantsSurface)
             QObject::connect(window.runController(), &RunController::surfaceFinished, &window,
                              [&](RunStatus status, const QString& message) {
@@ -335,12 +337,13 @@ int main(int argc, char** argv)
                 return;
             }
             auto verdict = std::make_shared<QMetaObject::Connection>();
-            *verdict = QObject::connect(setup, &minimascope::ui::SetupPanel::validityChanged, &window, [setup, verdict, start] {
-                if (setup->isChecking())
-                    return;
-                QObject::disconnect(*verdict);
-                start();
-            });
+            *verdict = QObject::connect(setup, &minimascope::ui::SetupPanel::validityChanged, &window,
+                                        [setup, verdict, start] {
+                                            if (setup->isChecking())
+                                                return;
+                                            QObject::disconnect(*verdict);
+                                            start();
+                                        });
         });
     } else if (wantsScreenshot && !wantsDemo) {
         grabAndQuit();

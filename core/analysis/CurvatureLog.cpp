@@ -16,8 +16,7 @@ namespace {
 constexpr const char* kHeader = "iteration,sharpness,sharpness_residual,non_uniformity,non_uniformity_residual,"
                                 "hessian_products,covariance_products,seconds";
 
-
-} // namespace
+}   // namespace
 
 CurvatureLogWriter::CurvatureLogWriter(const std::string& dir, const std::string& runId)
     : m_log(std::make_unique<CsvLogWriter>(dir + "/curvature.csv", kHeader, runId))
@@ -30,8 +29,8 @@ void CurvatureLogWriter::append(const CurvatureSample& s)
 {
     std::ostringstream line;
     line << s.iteration << ',' << csvNumber(s.sharpness) << ',' << csvNumber(s.sharpnessResidual) << ','
-         << csvNumber(s.nonUniformity) << ',' << csvNumber(s.nonUniformityResidual) << ',' << s.hessianProducts
-         << ',' << s.covarianceProducts << ',' << csvNumber(s.seconds);
+         << csvNumber(s.nonUniformity) << ',' << csvNumber(s.nonUniformityResidual) << ',' << s.hessianProducts << ','
+         << s.covarianceProducts << ',' << csvNumber(s.seconds);
     m_log->append(line.str());
 }
 
@@ -59,4 +58,4 @@ std::vector<CurvatureSample> readCurvatureLog(const RunFolderInfo& run)
     return samples;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -28,4 +28,4 @@ private:
 // An empty list when the run has no curvature.csv (it was trained without tracking).
 std::vector<CurvatureSample> readCurvatureLog(const RunFolderInfo& run);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -27,11 +27,12 @@ SymmetricOperator counted(SymmetricOperator op, std::shared_ptr<int64_t> count)
 bool isConvolutional(const Network& network)
 {
     const LayerGraph graph = network.layerGraph();
-    return graph.empty() || std::any_of(graph.nodes().begin(), graph.nodes().end(),
-                                        [](const LayerNode& node) { return node.kind == LayerKind::Conv2d; });
+    return graph.empty() || std::any_of(graph.nodes().begin(), graph.nodes().end(), [](const LayerNode& node) {
+               return node.kind == LayerKind::Conv2d;
+           });
 }
 
-} // namespace
+}   // namespace
 
 struct CurvatureOperators::Engines {
     std::unique_ptr<GraphCurvature> graph;
@@ -61,4 +62,4 @@ CurvatureOperators::CurvatureOperators(Network& network, FlatParameters& paramet
 
 CurvatureOperators::~CurvatureOperators() = default;
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -41,4 +41,4 @@ private:
     std::shared_ptr<int64_t> m_covarianceCount = std::make_shared<int64_t>(0);
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -19,14 +19,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 nlohmann::json measured(const MeasuredValue& m)
 {
-    return {{"value", jsonNumber(m.value)}, {"residual", jsonNumber(m.residual)}, {"products", m.products},
+    return {{"value", jsonNumber(m.value)},
+            {"residual", jsonNumber(m.residual)},
+            {"products", m.products},
             {"seconds", jsonNumber(m.seconds)}};
 }
 
@@ -37,7 +36,7 @@ SolverProgressSink forward(const CurvatureProgressSink& progress, const std::str
     return [progress, quantity](const SolverProgress& p) { progress(quantity, p); };
 }
 
-} // namespace
+}   // namespace
 
 CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
                                  const CurvatureRequest& request, const CancelToken* cancel,
@@ -94,7 +93,8 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         options.maxSteps = request.maxSteps;
         options.seed = request.seed + 2;
         options.start = request.warmStartCovariance;
-        const EigenResult result = lanczos(operators.covariance(), options, cancel, forward(progress, "non_uniformity"));
+        const EigenResult result = lanczos(operators.covariance(), options, cancel,
+                                           forward(progress, "non_uniformity"));
         if (result.status != RunStatus::Finished || result.pairs.empty())
             return stop(RunStatus::Cancelled);
         const EigenPair& top = result.pairs.front();
@@ -104,10 +104,9 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         report.covarianceEigenvector = top.vector;
     }
     if (request.stability) {
-        report.stability = testLinearStability(operators.hessian(), operators.covariance(), request.eta,
-                                               request.batchSize, data.size(), request.draw,
-                                               stabilityTestOptions(request.tolerance, request.maxSteps, request.seed),
-                                               cancel);
+        report.stability = testLinearStability(
+            operators.hessian(), operators.covariance(), request.eta, request.batchSize, data.size(), request.draw,
+            stabilityTestOptions(request.tolerance, request.maxSteps, request.seed), cancel);
         if (report.stability->status != RunStatus::Finished)
             return stop(report.stability->status);
     }
@@ -121,7 +120,8 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
     if (request.density) {
         SpectralDensityOptions options = request.densityOptions;
         options.seed = request.seed + 5;
-        report.density = stochasticLanczosQuadrature(operators.hessian(), options, cancel, forward(progress, "density"));
+        report.density = stochasticLanczosQuadrature(operators.hessian(), options, cancel,
+                                                     forward(progress, "density"));
         if (report.density->status != RunStatus::Finished)
             return stop(report.density->status);
     }
@@ -136,9 +136,10 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
                                                forward(progress, "sharpness of " + layer.name));
             if (result.status != RunStatus::Finished || result.pairs.empty())
                 return stop(RunStatus::Cancelled);
-            report.layers.push_back({layer.name, layer.indices.numel(),
-                                     {result.pairs.front().value, result.pairs.front().residual, result.products,
-                                      secondsSince(start)}});
+            report.layers.push_back(
+                {layer.name,
+                 layer.indices.numel(),
+                 {result.pairs.front().value, result.pairs.front().residual, result.products, secondsSince(start)}});
         }
     }
     if (request.epsilonSharpness) {
@@ -155,8 +156,8 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
         noise.tolerance = request.tolerance;
         noise.maxSteps = request.maxSteps;
         noise.seed = request.seed + 8;
-        report.noise = measureNoiseGeometry(network, parameters, data, operators.hessian(), noise, hessianPairs,
-                                            cancel, forward(progress, "gradient_noise"));
+        report.noise = measureNoiseGeometry(network, parameters, data, operators.hessian(), noise, hessianPairs, cancel,
+                                            forward(progress, "gradient_noise"));
         if (report.noise->status != RunStatus::Finished)
             return stop(report.noise->status);
     }
@@ -165,8 +166,8 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
 
 nlohmann::json CurvatureReport::toJson() const
 {
-    nlohmann::json json{{"status", toString(status)}, {"path", path}, {"examples", examples},
-                        {"parameters", parameters}};
+    nlohmann::json json{
+        {"status", toString(status)}, {"path", path}, {"examples", examples}, {"parameters", parameters}};
     if (!topEigenvalues.empty()) {
         json["sharpness"] = measured(topEigenvalues.front());
         nlohmann::json top = nlohmann::json::array();
@@ -179,16 +180,21 @@ nlohmann::json CurvatureReport::toJson() const
     if (nonUniformity)
         json["non_uniformity"] = measured(*nonUniformity);
     if (stability) {
-        json["stability"] = {{"lambda_max", jsonNumber(stability->lambdaMax)}, {"residual", jsonNumber(stability->residual)},
-                             {"products", stability->products}, {"stable", stability->stable},
-                             {"certified", stability->certified}, {"verdict", stability->verdict()},
+        json["stability"] = {{"lambda_max", jsonNumber(stability->lambdaMax)},
+                             {"residual", jsonNumber(stability->residual)},
+                             {"products", stability->products},
+                             {"stable", stability->stable},
+                             {"certified", stability->certified},
+                             {"verdict", stability->verdict()},
                              {"sharpness_bound", jsonNumber(stability->sharpnessBound)},
                              {"non_uniformity_bound", jsonNumber(stability->nonUniformityBound)}};
     }
     if (trace) {
         // "estimator" and the sketch's fields are new: files without them hold a plain Hutchinson estimate.
-        json["trace"] = {{"value", jsonNumber(trace->trace)}, {"standard_error", jsonNumber(trace->standardError)},
-                         {"samples", trace->samples}, {"products", trace->products},
+        json["trace"] = {{"value", jsonNumber(trace->trace)},
+                         {"standard_error", jsonNumber(trace->standardError)},
+                         {"samples", trace->samples},
+                         {"products", trace->products},
                          {"estimator", trace->estimator()}};
         if (trace->sketchSize > 0) {
             json["trace"]["sketch"] = toString(trace->sketch);
@@ -197,9 +203,8 @@ nlohmann::json CurvatureReport::toJson() const
         }
     }
     if (density)
-        json["density"] = {{"grid", density->grid}, {"density", density->density}, {"sigma", density->sigma},
-                           {"nodes", density->nodes}, {"weights", density->weights},
-                           {"products", density->products}};
+        json["density"] = {{"grid", density->grid},   {"density", density->density}, {"sigma", density->sigma},
+                           {"nodes", density->nodes}, {"weights", density->weights}, {"products", density->products}};
     if (!layers.empty()) {
         nlohmann::json perLayer = nlohmann::json::array();
         for (const LayerSharpness& layer : layers) {
@@ -221,4 +226,4 @@ nlohmann::json CurvatureReport::toJson() const
     return json;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

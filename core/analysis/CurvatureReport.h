@@ -27,25 +27,25 @@ struct Dataset;
 
 struct CurvatureRequest {
     bool sharpness = true;
-    int64_t topK = 1;               // eigenpairs of H from the top
+    int64_t topK = 1;   // eigenpairs of H from the top
     bool lambdaMin = false;
     bool nonUniformity = true;
-    bool stability = false;         // needs eta and batchSize
+    bool stability = false;   // needs eta and batchSize
     double eta = 0.0;
     int64_t batchSize = 0;
     BatchDraw draw = BatchDraw::WithoutReplacement;   // how the run drew its batches
-    int64_t traceSamples = 0;       // products for the trace (hutchPlusPlusOptions); 0 = no trace
+    int64_t traceSamples = 0;                         // products for the trace (hutchPlusPlusOptions); 0 = no trace
     bool density = false;
     SpectralDensityOptions densityOptions;
-    bool layerSharpness = false;    // lambda_max of each layer's diagonal block of H
+    bool layerSharpness = false;   // lambda_max of each layer's diagonal block of H
     bool epsilonSharpness = false;
     EpsilonSharpnessOptions epsilonOptions;
-    double tolerance = 1e-3;        // certified when residual <= tolerance * |lambda|
-    int64_t maxSteps = 200;         // Lanczos steps cap
-    bool forceNaive = false;        // per-example loop for Sigma even where a fast path exists
+    double tolerance = 1e-3;   // certified when residual <= tolerance * |lambda|
+    int64_t maxSteps = 200;    // Lanczos steps cap
+    bool forceNaive = false;   // per-example loop for Sigma even where a fast path exists
     uint64_t seed = 0;
-    at::Tensor warmStartHessian;    // previous top eigenvector of H (tracking), optional
-    at::Tensor warmStartCovariance; // previous top eigenvector of Sigma, optional
+    at::Tensor warmStartHessian;      // previous top eigenvector of H (tracking), optional
+    at::Tensor warmStartCovariance;   // previous top eigenvector of Sigma, optional
     // The gradient covariance's spectrum and its overlap with H (NoiseGeometry.h); nothing when
     // none of top/density/overlap is set. Its k, tolerance and seed follow this request's.
     NoiseGeometryRequest noise;
@@ -66,19 +66,19 @@ struct LayerSharpness {
 
 struct CurvatureReport {
     RunStatus status = RunStatus::Finished;
-    std::string path;                        // CurvatureOperators::path()
+    std::string path;   // CurvatureOperators::path()
     int64_t examples = 0;
     int64_t parameters = 0;
     std::vector<MeasuredValue> topEigenvalues;   // of H, largest first; [0] is the sharpness a
     std::optional<MeasuredValue> lambdaMin;
-    std::optional<MeasuredValue> nonUniformity;  // s; residual is that of lambda_max(Sigma)
+    std::optional<MeasuredValue> nonUniformity;   // s; residual is that of lambda_max(Sigma)
     std::optional<StabilityVerdict> stability;
     std::optional<TraceEstimate> trace;
     std::optional<SpectralDensity> density;
     std::vector<LayerSharpness> layers;
     std::optional<EpsilonSharpnessResult> epsilonSharpness;
     std::optional<NoiseGeometryReport> noise;
-    at::Tensor topEigenvector;               // for warm starts and landscape directions
+    at::Tensor topEigenvector;   // for warm starts and landscape directions
     at::Tensor covarianceEigenvector;
 
     nlohmann::json toJson() const;
@@ -91,4 +91,4 @@ CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, c
                                  const CurvatureRequest& request, const CancelToken* cancel = nullptr,
                                  const CurvatureProgressSink& progress = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

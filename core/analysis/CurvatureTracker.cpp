@@ -29,15 +29,15 @@ struct CurvatureTracker::Background {
 
     std::mutex mutex;
     std::condition_variable changed;
-    bool busy = false;            // a job was handed over and its sample not collected yet
-    bool running = false;         // the thread works on the job
+    bool busy = false;      // a job was handed over and its sample not collected yet
+    bool running = false;   // the thread works on the job
     bool quit = false;
-    int64_t iteration = 0;        // of the job's parameters
+    int64_t iteration = 0;   // of the job's parameters
     std::optional<CurvatureSample> finished;
     std::thread thread;
 };
 
-CurvatureTracker::CurvatureTracker(CurvatureTracking tracking) : m_tracking(tracking) {}
+CurvatureTracker::CurvatureTracker(CurvatureTracking tracking) : m_tracking(tracking) { }
 
 CurvatureTracker::~CurvatureTracker()
 {
@@ -60,9 +60,8 @@ void CurvatureTracker::attach(Trainer& trainer)
 {
     // The subset is cut once, not at every measurement.
     const Dataset& train = trainer.data().train;
-    auto examples = std::make_shared<Dataset>(m_tracking.subset > 0 && m_tracking.subset < train.size()
-                                                  ? takeFirst(train, m_tracking.subset)
-                                                  : train);
+    auto examples = std::make_shared<Dataset>(
+        m_tracking.subset > 0 && m_tracking.subset < train.size() ? takeFirst(train, m_tracking.subset) : train);
     if (m_tracking.background && m_tracking.every > 0) {
         m_background = std::make_unique<Background>();
         Background& b = *m_background;
@@ -79,8 +78,8 @@ void CurvatureTracker::attach(Trainer& trainer)
                 if (bg.quit)
                     return;
                 lock.unlock();
-                std::optional<CurvatureSample> sample =
-                    measure(bg.iteration, *bg.network, *bg.parameters, *bg.examples, *bg.cancel);
+                std::optional<CurvatureSample> sample = measure(bg.iteration, *bg.network, *bg.parameters, *bg.examples,
+                                                                *bg.cancel);
                 lock.lock();
                 bg.finished = std::move(sample);
                 bg.running = false;
@@ -201,4 +200,4 @@ std::optional<CurvatureSample> CurvatureTracker::measure(int64_t iteration, Netw
     return sample;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

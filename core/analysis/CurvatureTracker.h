@@ -26,23 +26,23 @@ struct CurvatureSample {
     int64_t iteration = 0;
     double sharpness = 0.0;
     double sharpnessResidual = 0.0;
-    double nonUniformity = 0.0;        // NaN when not requested
+    double nonUniformity = 0.0;   // NaN when not requested
     double nonUniformityResidual = 0.0;
     int64_t hessianProducts = 0;
     int64_t covarianceProducts = 0;
-    double seconds = 0.0;              // wall time of this measurement
+    double seconds = 0.0;                     // wall time of this measurement
     std::optional<SpectralDensity> density;   // when CurvatureTracking::spectrum
 };
 
 struct CurvatureTracking {
-    int64_t every = 0;                 // 0 = never during training
+    int64_t every = 0;   // 0 = never during training
     bool atEnd = true;
     bool nonUniformity = true;
-    int64_t subset = 0;                // first N training examples; 0 = all
+    int64_t subset = 0;   // first N training examples; 0 = all
     double tolerance = 1e-3;
-    bool spectrum = false;             // also the SLQ density of H (densityOptions.steps products)
+    bool spectrum = false;   // also the SLQ density of H (densityOptions.steps products)
     SpectralDensityOptions densityOptions;
-    bool background = false;           // measure on a second thread while training goes on
+    bool background = false;   // measure on a second thread while training goes on
 };
 
 class CurvatureTracker {
@@ -76,4 +76,4 @@ private:
     std::unique_ptr<Background> m_background;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

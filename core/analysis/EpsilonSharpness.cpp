@@ -49,7 +49,8 @@ EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parame
         ++result.gradients;
         result.maxLoss = std::max(result.maxLoss, current.loss);
         if (progress)
-            progress({step, options.steps, result.gradients, 100.0 * (result.maxLoss - result.loss) / (1.0 + result.loss)});
+            progress(
+                {step, options.steps, result.gradients, 100.0 * (result.maxLoss - result.loss) / (1.0 + result.loss)});
         if (step == options.steps)
             break;
         offset = at::clamp(offset + options.stepFraction * bound * current.gradient.sign(), -bound, bound);
@@ -57,4 +58,4 @@ EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parame
     return finish(RunStatus::Finished);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -30,10 +30,10 @@ struct EpsilonSharpnessOptions {
 
 struct EpsilonSharpnessResult {
     RunStatus status = RunStatus::Finished;
-    double value = 0.0;          // 100 (maxLoss - loss) / (1 + loss)
-    double loss = 0.0;           // f(theta)
-    double maxLoss = 0.0;        // largest f seen in the box
-    int64_t gradients = 0;       // full-data gradients computed
+    double value = 0.0;      // 100 (maxLoss - loss) / (1 + loss)
+    double loss = 0.0;       // f(theta)
+    double maxLoss = 0.0;    // largest f seen in the box
+    int64_t gradients = 0;   // full-data gradients computed
     double seconds = 0.0;
 };
 
@@ -41,4 +41,4 @@ EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parame
                                         const EpsilonSharpnessOptions& options, const CancelToken* cancel = nullptr,
                                         const SolverProgressSink& progress = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -19,8 +19,8 @@ int64_t outputSize(int64_t size, const ConvolutionShape& shape)
 // Examples per sub-batch so that one sub-batch's patches fit kPatchBytes.
 int64_t subBatch(const at::Tensor& input, const ConvolutionShape& shape)
 {
-    const int64_t perExample = input.size(1) * shape.kernel * shape.kernel * outputSize(input.size(2), shape) *
-                               outputSize(input.size(3), shape) * static_cast<int64_t>(input.element_size());
+    const int64_t perExample = input.size(1) * shape.kernel * shape.kernel * outputSize(input.size(2), shape)
+                               * outputSize(input.size(3), shape) * static_cast<int64_t>(input.element_size());
     return std::max<int64_t>(1, kPatchBytes / std::max<int64_t>(1, perExample));
 }
 
@@ -50,10 +50,9 @@ void forEachSubBatch(const at::Tensor& input, const ConvolutionShape& shape, Per
         work(start, std::min(step, n - start));
 }
 
-} // namespace
+}   // namespace
 
-at::Tensor exampleKernelGradients(const at::Tensor& outputError, const at::Tensor& input,
-                                  const ConvolutionShape& shape)
+at::Tensor exampleKernelGradients(const at::Tensor& outputError, const at::Tensor& input, const ConvolutionShape& shape)
 {
     const int64_t n = input.size(0);
     at::Tensor kernels = at::empty({n, outputError.size(1), input.size(1) * shape.kernel * shape.kernel},
@@ -85,4 +84,4 @@ void addExampleTransposedConvolutions(at::Tensor& out, const at::Tensor& outputE
     });
 }
 
-} // namespace minimascope::core::detail
+}   // namespace minimascope::core::detail

@@ -28,4 +28,4 @@ void addExampleConvolutions(at::Tensor& out, const at::Tensor& input, const at::
 void addExampleTransposedConvolutions(at::Tensor& out, const at::Tensor& outputError, const at::Tensor& kernels,
                                       const ConvolutionShape& shape);
 
-} // namespace minimascope::core::detail
+}   // namespace minimascope::core::detail

@@ -15,12 +15,9 @@ at::Tensor perExampleLoss(Task task, const at::Tensor& output, const at::Tensor&
 {
     const int64_t n = output.size(0);
     switch (task) {
-    case Task::Classification:
-        return at::cross_entropy_loss(output, targets, {}, at::Reduction::None);
-    case Task::Regression:
-        return (output - targets.view_as(output)).pow(2).reshape({n, -1}).mean(1);
-    case Task::DirectLoss:
-        return output.reshape({n, -1}).mean(1);
+    case Task::Classification: return at::cross_entropy_loss(output, targets, {}, at::Reduction::None);
+    case Task::Regression: return (output - targets.view_as(output)).pow(2).reshape({n, -1}).mean(1);
+    case Task::DirectLoss: return output.reshape({n, -1}).mean(1);
     }
     return output.reshape({n, -1}).mean(1);
 }
@@ -49,10 +46,7 @@ GradientCovariance::GradientCovariance(Network& network, FlatParameters& paramet
     m_gradient = sum;
 }
 
-bool GradientCovariance::cancelled() const
-{
-    return m_cancel && m_cancel->isCancelled();
-}
+bool GradientCovariance::cancelled() const { return m_cancel && m_cancel->isCancelled(); }
 
 at::Tensor GradientCovariance::flatten(const std::vector<at::Tensor>& perParameter) const
 {
@@ -121,4 +115,4 @@ SymmetricOperator GradientCovariance::covariance()
     return op;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -56,4 +56,4 @@ private:
     int64_t m_products = 0;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -16,15 +16,13 @@ struct GraphCurvature::Impl {
     int64_t chunk;
     int64_t cacheBytes;
     detail::LayerPasses passes;
-    std::vector<at::Tensor> state;          // what the primal passes depend on besides the data
-    std::vector<int64_t> cachedVersions;    // state's version counters when the cache was filled
+    std::vector<at::Tensor> state;         // what the primal passes depend on besides the data
+    std::vector<int64_t> cachedVersions;   // state's version counters when the cache was filled
     std::vector<detail::PrimalPass> primalCache;
     int64_t primalBytes = 0;
 
-    Impl(const LayerGraph& graph, FlatParameters& p, const Dataset& d, const CancelToken* c, int64_t ch,
-         int64_t bytes)
-        : parameters(p), data(d), chunk(std::max<int64_t>(1, ch)), cacheBytes(bytes),
-          passes(graph, p, d.task, c)
+    Impl(const LayerGraph& graph, FlatParameters& p, const Dataset& d, const CancelToken* c, int64_t ch, int64_t bytes)
+        : parameters(p), data(d), chunk(std::max<int64_t>(1, ch)), cacheBytes(bytes), passes(graph, p, d.task, c)
     {
         state.push_back(parameters.values());
         for (const LayerNode& node : graph.nodes())
@@ -57,9 +55,11 @@ struct GraphCurvature::Impl {
             return primalCache[static_cast<size_t>(c)];
         const int64_t start = c * chunk;
         const int64_t size = std::min(chunk, data.size() - start);
-        detail::PrimalPass pass = passes.primal(data.inputs.narrow(0, start, size), data.targets.narrow(0, start, size));
+        detail::PrimalPass pass = passes.primal(data.inputs.narrow(0, start, size),
+                                                data.targets.narrow(0, start, size));
         // Only a prefix of the chunks is kept, so that chunk c is cached iff c < size().
-        if (pass.complete && c == static_cast<int64_t>(primalCache.size()) && primalBytes + pass.bytes() <= cacheBytes) {
+        if (pass.complete && c == static_cast<int64_t>(primalCache.size())
+            && primalBytes + pass.bytes() <= cacheBytes) {
             primalBytes += pass.bytes();
             primalCache.push_back(pass);
         }
@@ -156,14 +156,8 @@ GraphCurvature::GraphCurvature(Network& network, FlatParameters& parameters, con
 
 GraphCurvature::~GraphCurvature() = default;
 
-SymmetricOperator GraphCurvature::hessian()
-{
-    return m_impl->operatorOf(&Impl::hessianProduct);
-}
+SymmetricOperator GraphCurvature::hessian() { return m_impl->operatorOf(&Impl::hessianProduct); }
 
-SymmetricOperator GraphCurvature::covariance()
-{
-    return m_impl->operatorOf(&Impl::covarianceProduct);
-}
+SymmetricOperator GraphCurvature::covariance() { return m_impl->operatorOf(&Impl::covarianceProduct); }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

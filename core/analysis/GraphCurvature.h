@@ -33,8 +33,7 @@ public:
     // Throws std::invalid_argument when the network has no layer graph or the graph does not
     // cover exactly the parameters in `parameters`.
     GraphCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
-                   const CancelToken* cancel = nullptr, int64_t chunk = 1000,
-                   int64_t cacheBytes = int64_t{1536} << 20);
+                   const CancelToken* cancel = nullptr, int64_t chunk = 1000, int64_t cacheBytes = int64_t{1536} << 20);
     ~GraphCurvature();
 
     SymmetricOperator hessian();
@@ -45,4 +44,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -18,10 +18,7 @@ namespace minimascope::core {
 
 namespace detail {
 
-at::Generator makeGenerator(uint64_t seed)
-{
-    return at::make_generator<at::CPUGeneratorImpl>(seed);
-}
+at::Generator makeGenerator(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
 
 at::Tensor randomUnitVector(int64_t dimension, at::Generator& generator)
 {
@@ -55,8 +52,7 @@ at::Tensor applyAs(const SymmetricOperator& op, const at::Tensor& v, at::ScalarT
     return product.reshape({op.dimension}).to(dtype);
 }
 
-LanczosProcess::LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity,
-                               bool keepImages)
+LanczosProcess::LanczosProcess(const SymmetricOperator& op, const at::Tensor& start, int64_t capacity, bool keepImages)
     : m_op(op), m_capacity(std::min(capacity, op.dimension)), m_keepImages(keepImages),
       m_next(start.to(op.dtype).contiguous())
 {
@@ -173,19 +169,16 @@ at::Tensor combine(const std::vector<at::Tensor>& rows, const at::Tensor& coeffi
     return sum.to(at::kDouble);
 }
 
-} // namespace
+}   // namespace
 
-at::Tensor LanczosProcess::combineBasis(const at::Tensor& coefficients) const
-{
-    return combine(m_basis, coefficients);
-}
+at::Tensor LanczosProcess::combineBasis(const at::Tensor& coefficients) const { return combine(m_basis, coefficients); }
 
 at::Tensor LanczosProcess::combineImages(const at::Tensor& coefficients) const
 {
     return combine(m_images, coefficients);
 }
 
-} // namespace detail
+}   // namespace detail
 
 namespace {
 
@@ -231,8 +224,8 @@ void validate(const SymmetricOperator& op, int64_t k)
 {
     detail::validateOperator(op);
     if (k < 1 || k > op.dimension)
-        throw std::invalid_argument("asked for " + std::to_string(k) + " eigenpairs of a " + std::to_string(op.dimension)
-                                    + "-dimensional operator");
+        throw std::invalid_argument("asked for " + std::to_string(k) + " eigenpairs of a "
+                                    + std::to_string(op.dimension) + "-dimensional operator");
 }
 
 // The wanted Ritz pairs of the process's current T (eigen-decomposed as values, vectors), each with
@@ -264,7 +257,7 @@ bool allConverged(const std::vector<EigenPair>& pairs, size_t k, double toleranc
     });
 }
 
-} // namespace
+}   // namespace
 
 EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, const CancelToken* cancel,
                     const SolverProgressSink& progress)
@@ -330,8 +323,8 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
     return result;
 }
 
-EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOptions& options,
-                           const CancelToken* cancel, const SolverProgressSink& progress)
+EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOptions& options, const CancelToken* cancel,
+                           const SolverProgressSink& progress)
 {
     validate(op, 1);
     if (options.maxSteps < 1)
@@ -415,4 +408,4 @@ EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOpti
     return result;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

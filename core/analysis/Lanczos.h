@@ -18,15 +18,15 @@ namespace minimascope::core {
 
 struct EigenPair {
     double value = 0.0;
-    at::Tensor vector;        // unit norm, operator dtype
-    double residual = 0.0;    // |A v - value v|
+    at::Tensor vector;       // unit norm, operator dtype
+    double residual = 0.0;   // |A v - value v|
 };
 
 struct EigenResult {
     RunStatus status = RunStatus::Finished;
     std::vector<EigenPair> pairs;   // ordered as requested (largest first, or smallest first)
     int64_t products = 0;
-    bool converged = false;         // every pair met the tolerance
+    bool converged = false;   // every pair met the tolerance
 };
 
 enum class Spectrum { Largest, Smallest };   // algebraic order
@@ -34,24 +34,24 @@ enum class Spectrum { Largest, Smallest };   // algebraic order
 struct LanczosOptions {
     int64_t k = 1;
     Spectrum which = Spectrum::Largest;
-    double tolerance = 1e-3;        // stop when residual <= tolerance * |lambda| for all k pairs
-    int64_t maxSteps = 200;         // Krylov dimension cap (memory: maxSteps vectors and their products)
-    uint64_t seed = 0;              // random start when no start vector
-    at::Tensor start;               // optional warm start (e.g. the previous top eigenvector); a
-                                    // random 10% is mixed in so that a crossing eigenvalue is not missed
-    bool mixStart = true;           // false: start exactly from `start`, for a start chosen to avoid
-                                    // a subspace (LinearStability's second search)
+    double tolerance = 1e-3;   // stop when residual <= tolerance * |lambda| for all k pairs
+    int64_t maxSteps = 200;    // Krylov dimension cap (memory: maxSteps vectors and their products)
+    uint64_t seed = 0;         // random start when no start vector
+    at::Tensor start;          // optional warm start (e.g. the previous top eigenvector); a
+                               // random 10% is mixed in so that a crossing eigenvalue is not missed
+    bool mixStart = true;      // false: start exactly from `start`, for a start chosen to avoid
+                               // a subspace (LinearStability's second search)
     // Largest only: stop as soon as the top Ritz vector's Rayleigh quotient (computed from the kept
     // products, in double) exceeds this. The quotient is a lower bound of lambda_max, so the stop
     // proves lambda_max > stopAbove; the pair returned is that vector, converged or not.
     double stopAbove = std::numeric_limits<double>::infinity();
 };
 
-EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options,
-                    const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, const CancelToken* cancel = nullptr,
+                    const SolverProgressSink& progress = {});
 
 struct PowerIterationOptions {
-    double tolerance = 1e-3;        // relative change of the estimate between steps
+    double tolerance = 1e-3;   // relative change of the estimate between steps
     int64_t maxSteps = 100;
     uint64_t seed = 0;
     at::Tensor start;
@@ -64,4 +64,4 @@ struct PowerIterationOptions {
 EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOptions& options,
                            const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -77,11 +77,11 @@ private:
     std::vector<at::Tensor> m_images;   // A q_j (keepImages)
     at::Tensor m_next;                  // next basis vector (unit), undefined after breakdown
     std::vector<double> m_alpha;
-    std::vector<double> m_beta;   // m_beta[j] couples q_j and q_{j+1}
-    double m_normEstimate = 0.0;  // max |alpha|, |beta| seen: scale of T for the breakdown test
+    std::vector<double> m_beta;    // m_beta[j] couples q_j and q_{j+1}
+    double m_normEstimate = 0.0;   // max |alpha|, |beta| seen: scale of T for the breakdown test
     int64_t m_products = 0;
     bool m_brokeDown = false;
 };
 
-} // namespace detail
-} // namespace minimascope::core
+}   // namespace detail
+}   // namespace minimascope::core

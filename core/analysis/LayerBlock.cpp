@@ -41,4 +41,4 @@ SymmetricOperator layerBlock(const SymmetricOperator& op, const ParameterLayer& 
     return block;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -15,8 +15,8 @@ namespace minimascope::core {
 class FlatParameters;
 
 struct ParameterLayer {
-    std::string name;        // module name, e.g. "conv1"
-    at::Tensor indices;      // int64 positions of its parameters in the flat vector
+    std::string name;     // module name, e.g. "conv1"
+    at::Tensor indices;   // int64 positions of its parameters in the flat vector
 };
 
 // In flat-vector order; a parameter with no '.' in its name is a layer of its own.
@@ -24,4 +24,4 @@ std::vector<ParameterLayer> parameterLayers(const FlatParameters& parameters);
 
 SymmetricOperator layerBlock(const SymmetricOperator& op, const ParameterLayer& layer);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

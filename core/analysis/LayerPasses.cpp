@@ -52,36 +52,21 @@ at::Tensor perChannel(const at::Tensor& values, const at::Tensor& like)
 }
 
 // Sum over the dimensions after the channels ([N, C, H, W] -> [N, C]); [N, C] stays.
-at::Tensor sumOverSpatial(const at::Tensor& t)
-{
-    return t.dim() > 2 ? t.flatten(2).sum(2) : t;
-}
+at::Tensor sumOverSpatial(const at::Tensor& t) { return t.dim() > 2 ? t.flatten(2).sum(2) : t; }
 
 // Row-wise dot products of two [N, ...] tensors, as a column [N, 1].
-at::Tensor rowDot(const at::Tensor& a, const at::Tensor& b)
-{
-    return (a * b).sum(1, /*keepdim=*/true);
-}
+at::Tensor rowDot(const at::Tensor& a, const at::Tensor& b) { return (a * b).sum(1, /*keepdim=*/true); }
 
-at::Tensor inverseStd(const LayerNode& node)
-{
-    return (node.runningVar + node.eps).rsqrt();
-}
+at::Tensor inverseStd(const LayerNode& node) { return (node.runningVar + node.eps).rsqrt(); }
 
 at::Tensor normalized(const LayerNode& node, const at::Tensor& x)
 {
     return (x - perChannel(node.runningMean, x)) * perChannel(inverseStd(node), x);
 }
 
-int64_t kernelSize(const LayerNode& node)
-{
-    return node.weight.size(2);
-}
+int64_t kernelSize(const LayerNode& node) { return node.weight.size(2); }
 
-ConvolutionShape convolutionShape(const LayerNode& node)
-{
-    return {kernelSize(node), node.stride, node.padding};
-}
+ConvolutionShape convolutionShape(const LayerNode& node) { return {kernelSize(node), node.stride, node.padding}; }
 
 at::Tensor convolution(const LayerNode& node, const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
 {
@@ -105,7 +90,7 @@ at::Tensor convolutionWeightGradient(const LayerNode& node, const at::Tensor& g,
                                                 {false, true, false}));
 }
 
-} // namespace
+}   // namespace
 
 int64_t PrimalPass::bytes() const
 {
@@ -159,8 +144,8 @@ LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& paramete
         for (int input : node.inputs)
             depends = depends || (input != LayerGraph::kInput && m_dependsOnParameters[static_cast<size_t>(input)]);
         m_dependsOnParameters.push_back(depends);
-        m_keepError.push_back(parametrized ||
-                              (node.kind == LayerKind::Activation && node.activation != Activation::Relu));
+        m_keepError.push_back(parametrized
+                              || (node.kind == LayerKind::Activation && node.activation != Activation::Relu));
     }
     // A node's output is kept when it is the network's output, when the node reads it itself
     // (activations, max pooling) or when a consumer reads its input's value. ReLU and tanh take
@@ -172,8 +157,8 @@ LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& paramete
         const LayerNode& node = m_nodes[k];
         if (node.kind == LayerKind::Activation || node.kind == LayerKind::MaxPool2d)
             m_keepValue[k] = true;
-        const bool readsInput = node.kind != LayerKind::Add &&
-                                !(node.kind == LayerKind::Activation && node.activation != Activation::Gelu);
+        const bool readsInput = node.kind != LayerKind::Add
+                                && !(node.kind == LayerKind::Activation && node.activation != Activation::Gelu);
         for (int input : node.inputs)
             if (input != LayerGraph::kInput && readsInput)
                 m_keepValue[static_cast<size_t>(input)] = true;
@@ -186,8 +171,8 @@ LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& paramete
                 covered[static_cast<size_t>(s)] = true;
     for (size_t s = 0; s < covered.size(); ++s)
         if (!covered[s])
-            throw std::invalid_argument("LayerPasses: parameter " + parameters.slices()[s].name +
-                                        " is not in the layer graph");
+            throw std::invalid_argument("LayerPasses: parameter " + parameters.slices()[s].name
+                                        + " is not in the layer graph");
 }
 
 at::Tensor LayerPasses::parameterSlice(const at::Tensor& flat, int slice) const
@@ -210,8 +195,7 @@ struct LayerPasses::Node {
     at::Tensor x, y;
 
     Node(const LayerPasses& p, const PrimalPass& pass, size_t index)
-        : passes(p), primal(pass), k(index), node(p.m_nodes[index]), x(p.inputValue(pass, index)),
-          y(pass.values[index])
+        : passes(p), primal(pass), k(index), node(p.m_nodes[index]), x(p.inputValue(pass, index)), y(pass.values[index])
     {
     }
 
@@ -233,8 +217,8 @@ struct LayerPasses::Node {
         case LayerKind::Activation: return applyActivation(node.activation, input);
         case LayerKind::MaxPool2d: {
             at::Tensor out;
-            std::tie(out, *poolIndices) =
-                at::max_pool2d_with_indices(input, {node.stride, node.stride}, {node.stride, node.stride});
+            std::tie(out, *poolIndices) = at::max_pool2d_with_indices(input, {node.stride, node.stride},
+                                                                      {node.stride, node.stride});
             return out;
         }
         case LayerKind::MeanPool: return input.flatten(2).mean(2);
@@ -249,8 +233,7 @@ struct LayerPasses::Node {
         switch (node.kind) {
         case LayerKind::Flatten: return xDot.reshape({xDot.size(0), -1});
         case LayerKind::Activation: return activationBackward(node.activation, xDot, x, y);
-        case LayerKind::MaxPool2d:
-            return xDot.flatten(2).gather(2, primal.poolIndices[k].flatten(2)).view_as(y);
+        case LayerKind::MaxPool2d: return xDot.flatten(2).gather(2, primal.poolIndices[k].flatten(2)).view_as(y);
         case LayerKind::MeanPool: return xDot.flatten(2).mean(2);
         default: return xDot;   // Add
         }
@@ -453,8 +436,8 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
             pass.inputSquares[k] = rowDot(node.x, node.x) + (m_biasSlice[k] < 0 ? 0.0 : 1.0);
         // Inputs no later pass reads go as soon as their last reader has run.
         for (int input : node.node.inputs)
-            if (input != LayerGraph::kInput && !m_keepValue[static_cast<size_t>(input)] &&
-                lastReader[static_cast<size_t>(input)] == k)
+            if (input != LayerGraph::kInput && !m_keepValue[static_cast<size_t>(input)]
+                && lastReader[static_cast<size_t>(input)] == k)
                 pass.values[static_cast<size_t>(input)] = at::Tensor();
     }
 
@@ -517,8 +500,8 @@ bool LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& reques
     const at::Tensor& outputDot = dots.back();
     std::vector<at::Tensor> errorDots(count);   // tangents of the back-propagated errors
     if (m_task == Task::Classification)
-        errorDots.back() = primal.probabilities * outputDot -
-                           primal.probabilities * rowDot(primal.probabilities, outputDot);
+        errorDots.back() = primal.probabilities * outputDot
+                           - primal.probabilities * rowDot(primal.probabilities, outputDot);
     else
         errorDots.back() = outputDot * (2.0 / static_cast<double>(outputDot.size(1)));
 
@@ -551,4 +534,4 @@ bool LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& reques
     return true;
 }
 
-} // namespace minimascope::core::detail
+}   // namespace minimascope::core::detail

@@ -44,16 +44,16 @@ struct PrimalPass {
     // rank-2 per-example directions need.
     std::vector<at::Tensor> inputSquares, errorSquares;
     at::Tensor input;
-    bool complete = false;                 // false when cancelled midway: not to be used
+    bool complete = false;   // false when cancelled midway: not to be used
     int64_t bytes() const;
 };
 
 // What a tangent pass reads and writes; absent parts are left out.
 struct TangentRequest {
-    const at::Tensor* shared = nullptr;               // flat direction for every example (required)
-    const ExampleDirections* perExample = nullptr;    // plus each example's own part
-    at::Tensor* sum = nullptr;                        // += sum_i H_i d_i (flat)
-    ExampleDirections* keep = nullptr;                // receives each example's H_i d_i
+    const at::Tensor* shared = nullptr;              // flat direction for every example (required)
+    const ExampleDirections* perExample = nullptr;   // plus each example's own part
+    at::Tensor* sum = nullptr;                       // += sum_i H_i d_i (flat)
+    ExampleDirections* keep = nullptr;               // receives each example's H_i d_i
 };
 
 class LayerPasses {
@@ -82,5 +82,5 @@ private:
     const CancelToken* m_cancel;
 };
 
-} // namespace detail
-} // namespace minimascope::core
+}   // namespace detail
+}   // namespace minimascope::core

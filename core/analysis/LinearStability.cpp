@@ -259,4 +259,4 @@ StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const Sym
     return verdict;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -20,23 +20,23 @@ namespace minimascope::core {
 BatchDraw batchDrawOf(const OptimizerSpec& optimizer);
 
 // The operator of the Theorem built from H and Sigma products.
-SymmetricOperator stabilityOperator(const SymmetricOperator& hessian, const SymmetricOperator& covariance,
-                                    double eta, int64_t batchSize, int64_t n,
-                                    BatchDraw draw = BatchDraw::WithoutReplacement);
+SymmetricOperator stabilityOperator(const SymmetricOperator& hessian, const SymmetricOperator& covariance, double eta,
+                                    int64_t batchSize, int64_t n, BatchDraw draw = BatchDraw::WithoutReplacement);
 
 struct StabilityVerdict {
     RunStatus status = RunStatus::Finished;
     double lambdaMax = std::numeric_limits<double>::quiet_NaN();
     double residual = 0.0;
-    int64_t products = 0;       // products of the Theorem's operator, both searches (each 2 H + 1 Sigma products; 2 H when c = 0)
+    int64_t products =
+        0;   // products of the Theorem's operator, both searches (each 2 H + 1 Sigma products; 2 H when c = 0)
     // lambdaMax is a Ritz value, a lower bound of the true one: above 1 it proves instability.
     // At or below 1, "certified" means that it is near an eigenvalue (small residual) and that a
     // second search, started away from the flat directions (eigenvalue exactly 1, where a random
     // start mostly lies and Lanczos can stop after one product), found nothing above 1 either
     // (docs/science.md, "How sure is the verdict").
     bool certified = false;
-    double tolerance = 0.0;     // the solver's relative tolerance, also the margin above 1 still called stable
-    bool stable = false;        // certified and lambdaMax <= 1 + tolerance (flat directions give exactly 1)
+    double tolerance = 0.0;   // the solver's relative tolerance, also the margin above 1 still called stable
+    bool stable = false;      // certified and lambdaMax <= 1 + tolerance (flat directions give exactly 1)
     // "stable", "unstable" or "undetermined" (an uncertified value at or below 1).
     const char* verdict() const
     {
@@ -94,4 +94,4 @@ StabilityVerdict testLinearStability(const SymmetricOperator& hessian, const Sym
                                      int64_t batchSize, int64_t n, BatchDraw draw, const LanczosOptions& options,
                                      const CancelToken* cancel = nullptr, StabilityTestMemory* memory = nullptr);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

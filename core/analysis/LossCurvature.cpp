@@ -19,19 +19,15 @@ LossCurvature::LossCurvature(Network& network, FlatParameters& parameters, const
         m_params.push_back(p);
 }
 
-bool LossCurvature::cancelled() const
-{
-    return m_cancel && m_cancel->isCancelled();
-}
+bool LossCurvature::cancelled() const { return m_cancel && m_cancel->isCancelled(); }
 
-at::Tensor LossCurvature::hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets,
-                                             const at::Tensor& v, double scale)
+at::Tensor LossCurvature::hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets, const at::Tensor& v,
+                                             double scale)
 {
     at::AutoGradMode gradMode(true);
     const at::Tensor output = m_network.forward(inputs);
     // The objective of a chunk is the mean over it; rescale to sum_i f_i / scale.
-    const at::Tensor loss = objectiveLoss(m_data.task, output, targets) *
-                            (static_cast<double>(inputs.size(0)) / scale);
+    const at::Tensor loss = objectiveLoss(m_data.task, output, targets) * (static_cast<double>(inputs.size(0)) / scale);
     const auto grads = torch::autograd::grad({loss}, m_params, {}, /*retain_graph=*/true, /*create_graph=*/true);
     at::Tensor dot = at::zeros({}, loss.options());
     for (size_t i = 0; i < grads.size(); ++i)
@@ -64,8 +60,8 @@ SymmetricOperator LossCurvature::hessian()
             if (cancelled())
                 return {};
             const int64_t size = std::min(m_chunk, n - start);
-            sum += hessianProductOver(m_data.inputs.narrow(0, start, size), m_data.targets.narrow(0, start, size),
-                                      v, static_cast<double>(n));
+            sum += hessianProductOver(m_data.inputs.narrow(0, start, size), m_data.targets.narrow(0, start, size), v,
+                                      static_cast<double>(n));
         }
         ++m_products;
         return sum;
@@ -110,4 +106,4 @@ LossCurvature::LossAndGradient LossCurvature::lossAndGradient()
     return {evaluation.loss, std::move(evaluation.gradient)};
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

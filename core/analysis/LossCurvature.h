@@ -42,8 +42,8 @@ public:
 
 private:
     // sum over the given examples of H_i v, divided by `scale`.
-    at::Tensor hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets,
-                                  const at::Tensor& v, double scale);
+    at::Tensor hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets, const at::Tensor& v,
+                                  double scale);
     at::Tensor flatten(const std::vector<at::Tensor>& perParameter) const;
     bool cancelled() const;
 
@@ -56,4 +56,4 @@ private:
     int64_t m_products = 0;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

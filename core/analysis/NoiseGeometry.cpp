@@ -53,7 +53,7 @@ double projectedShare(const at::Tensor& vector, const std::vector<at::Tensor>& r
     return inside / total;
 }
 
-} // namespace
+}   // namespace
 
 double subspaceOverlap(const std::vector<at::Tensor>& vectors, const std::vector<at::Tensor>& basis)
 {
@@ -180,10 +180,9 @@ nlohmann::json NoiseGeometryReport::toJson() const
     if (gradientShare)
         json["gradient_share_in_hessian_top"] = jsonNumber(*gradientShare);
     if (density)
-        json["density"] = {{"grid", density->grid}, {"density", density->density}, {"sigma", density->sigma},
-                           {"nodes", density->nodes}, {"weights", density->weights},
-                           {"products", density->products}};
+        json["density"] = {{"grid", density->grid},   {"density", density->density}, {"sigma", density->sigma},
+                           {"nodes", density->nodes}, {"weights", density->weights}, {"products", density->products}};
     return json;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -34,12 +34,12 @@ double subspaceOverlap(const std::vector<at::Tensor>& vectors, const std::vector
 double energyShare(const at::Tensor& vector, const std::vector<at::Tensor>& basis);
 
 struct NoiseGeometryRequest {
-    bool top = false;            // top-k eigenvalues of Sigma_g
-    bool density = false;        // SLQ density of Sigma_g
-    bool overlap = false;        // the H / Sigma_g subspace overlap and the gradient's share
-    bool centered = false;       // Sigma_g = M - g g^T instead of M = (1/n) sum_i g_i g_i^T
-    int64_t k = 1;               // outlier subspace dimension (eigenpairs of each operator)
-    double tolerance = 1e-3;     // Lanczos: residual <= tolerance * |lambda|
+    bool top = false;          // top-k eigenvalues of Sigma_g
+    bool density = false;      // SLQ density of Sigma_g
+    bool overlap = false;      // the H / Sigma_g subspace overlap and the gradient's share
+    bool centered = false;     // Sigma_g = M - g g^T instead of M = (1/n) sum_i g_i g_i^T
+    int64_t k = 1;             // outlier subspace dimension (eigenpairs of each operator)
+    double tolerance = 1e-3;   // Lanczos: residual <= tolerance * |lambda|
     int64_t maxSteps = 200;
     SpectralDensityOptions densityOptions;
     uint64_t seed = 0;
@@ -50,14 +50,14 @@ struct NoiseGeometryReport {
     bool centered = false;
     int64_t k = 0;
     double gradientNorm = 0.0;
-    std::vector<double> topEigenvalues;     // of Sigma_g, largest first
+    std::vector<double> topEigenvalues;   // of Sigma_g, largest first
     std::vector<double> topResiduals;
     bool topConverged = false;
-    std::vector<double> hessianEigenvalues; // of H, the ones whose vectors entered the overlap
+    std::vector<double> hessianEigenvalues;   // of H, the ones whose vectors entered the overlap
     std::optional<double> overlap;
     std::optional<double> gradientShare;
     std::optional<SpectralDensity> density;
-    int64_t products = 0;                   // Sigma_g and H products of this measurement
+    int64_t products = 0;   // Sigma_g and H products of this measurement
     double seconds = 0.0;
 
     nlohmann::json toJson() const;
@@ -76,4 +76,4 @@ NoiseGeometryReport measureNoiseGeometry(Network& network, FlatParameters& param
                                          const std::vector<EigenPair>& hessianPairs = {},
                                          const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -62,8 +62,7 @@ public:
     // The sample standard deviation needs two samples; with fewer the error is unknown.
     double standardError() const
     {
-        return m_count >= 2 ? std::sqrt(m_m2 / static_cast<double>(m_count - 1) / static_cast<double>(m_count))
-                            : kNaN;
+        return m_count >= 2 ? std::sqrt(m_m2 / static_cast<double>(m_count - 1) / static_cast<double>(m_count)) : kNaN;
     }
 
 private:
@@ -141,8 +140,9 @@ void validate(const TraceOptions& options)
 {
     const bool adaptive = options.relativeStandardError > 0.0;
     if (options.samples < (adaptive ? 2 : 1))
-        throw std::invalid_argument("trace estimate needs at least " + std::string(adaptive ? "two samples" : "one sample")
-                                    + ", got " + std::to_string(options.samples));
+        throw std::invalid_argument("trace estimate needs at least "
+                                    + std::string(adaptive ? "two samples" : "one sample") + ", got "
+                                    + std::to_string(options.samples));
     if (adaptive && options.maxSamples < options.samples)
         throw std::invalid_argument("trace estimate: maxSamples (" + std::to_string(options.maxSamples)
                                     + ") below samples (" + std::to_string(options.samples) + ")");
@@ -152,12 +152,9 @@ void validate(const TraceOptions& options)
         throw std::invalid_argument("trace estimate: the relative standard error must be finite and non-negative");
 }
 
-} // namespace
+}   // namespace
 
-const char* toString(TraceSketch sketch)
-{
-    return sketch == TraceSketch::Krylov ? "krylov" : "random_signs";
-}
+const char* toString(TraceSketch sketch) { return sketch == TraceSketch::Krylov ? "krylov" : "random_signs"; }
 
 TraceOptions hutchPlusPlusOptions(int64_t products, TraceSketch sketch)
 {
@@ -221,17 +218,19 @@ TraceEstimate estimateTrace(const SymmetricOperator& op, const TraceOptions& opt
         };
     }
     RunningMean mean;
-    result.status = forEachRademacherProduct(op, mostSamples, generator, cancel,
-                                             [&](const at::Tensor& v, const at::Tensor& av) {
-        mean.add(v.dot(av).item<double>());
-        ++result.products;
-        ++result.samples;
-        const double estimate = result.sketchTrace + mean.mean();
-        report(result.products, estimate);
-        const bool accurate = adaptive && mean.count() >= options.samples
-                              && mean.standardError() <= options.relativeStandardError * std::abs(estimate);
-        return !accurate;
-    }, deflate);
+    result.status = forEachRademacherProduct(
+        op, mostSamples, generator, cancel,
+        [&](const at::Tensor& v, const at::Tensor& av) {
+            mean.add(v.dot(av).item<double>());
+            ++result.products;
+            ++result.samples;
+            const double estimate = result.sketchTrace + mean.mean();
+            report(result.products, estimate);
+            const bool accurate = adaptive && mean.count() >= options.samples
+                                  && mean.standardError() <= options.relativeStandardError * std::abs(estimate);
+            return !accurate;
+        },
+        deflate);
     // Cancelled before the first probe: the deflated part, and so the trace, is unknown.
     result.trace = result.samples > 0 ? result.sketchTrace + mean.mean() : kNaN;
     result.standardError = mean.standardError();
@@ -259,10 +258,10 @@ DiagonalEstimate hutchinsonDiagonal(const SymmetricOperator& op, int64_t samples
     // E[z .* A z]_i = sum_j A_ij E[z_i z_j] = A_ii.
     result.status = forEachRademacherProduct(op, samples, generator, cancel,
                                              [&](const at::Tensor& z, const at::Tensor& az) {
-        sum.add_(z * az);
-        ++result.products;
-        return true;
-    });
+                                                 sum.add_(z * az);
+                                                 ++result.products;
+                                                 return true;
+                                             });
     // Nothing finished: leave the diagonal undefined rather than report zeros.
     if (result.products > 0)
         result.diagonal = (sum / static_cast<double>(result.products)).to(op.dtype);
@@ -294,8 +293,9 @@ SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const S
                 break;
             }
             if (progress) {
-                const double estimate = result.nodes.empty() ? kNaN
-                                                             : *std::max_element(result.nodes.begin(), result.nodes.end());
+                const double estimate = result.nodes.empty()
+                                            ? kNaN
+                                            : *std::max_element(result.nodes.begin(), result.nodes.end());
                 progress({s * steps + process.steps(), total, result.products + process.products(), estimate});
             }
             // Invariant subspace: the start's spectral measure is supported on the Ritz values
@@ -351,4 +351,4 @@ SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const S
     return result;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -30,9 +30,9 @@ enum class TraceSketch {
 const char* toString(TraceSketch sketch);
 
 struct TraceOptions {
-    int64_t sketchSize = 0;     // k, columns of Q; 0 = plain Hutchinson on A
+    int64_t sketchSize = 0;   // k, columns of Q; 0 = plain Hutchinson on A
     TraceSketch sketch = TraceSketch::Krylov;
-    int64_t samples = 100;      // probes; with relativeStandardError > 0, the fewest drawn
+    int64_t samples = 100;   // probes; with relativeStandardError > 0, the fewest drawn
     // > 0: keep drawing probes until standardError <= relativeStandardError * |trace| or
     // maxSamples are drawn, so that one asks for an accuracy rather than a probe count (the
     // stop depends on the samples' spread, a bias far below the standard error when samples
@@ -50,12 +50,12 @@ TraceOptions hutchPlusPlusOptions(int64_t products, TraceSketch sketch = TraceSk
 struct TraceEstimate {
     RunStatus status = RunStatus::Finished;
     double trace = 0.0;
-    double standardError = 0.0;     // NaN with fewer than 2 probes; 0 when Q spans the space
-    int64_t samples = 0;            // probes (of the deflated operator for Hutch++)
-    int64_t products = 0;           // all of them, the sketch's included
-    int64_t sketchSize = 0;         // columns of Q; 0 = plain Hutchinson
+    double standardError = 0.0;   // NaN with fewer than 2 probes; 0 when Q spans the space
+    int64_t samples = 0;          // probes (of the deflated operator for Hutch++)
+    int64_t products = 0;         // all of them, the sketch's included
+    int64_t sketchSize = 0;       // columns of Q; 0 = plain Hutchinson
     TraceSketch sketch = TraceSketch::Krylov;
-    double sketchTrace = 0.0;       // tr(Q^T A Q), the exact part
+    double sketchTrace = 0.0;   // tr(Q^T A Q), the exact part
     const char* estimator() const { return sketchSize > 0 ? "hutch++" : "hutchinson"; }
 };
 // A cancel before the first probe leaves trace and standardError NaN; after it, they are those
@@ -76,19 +76,19 @@ DiagonalEstimate hutchinsonDiagonal(const SymmetricOperator& op, int64_t samples
                                     const CancelToken* cancel = nullptr);
 
 struct SpectralDensityOptions {
-    int64_t steps = 100;            // Lanczos steps per start (m)
-    int64_t starts = 1;             // random starts averaged
-    double sigma = 0.0;             // kernel width; 0 = 1% of the spectrum's estimated span
-    int64_t gridPoints = 1000;      // points of the returned curve
+    int64_t steps = 100;         // Lanczos steps per start (m)
+    int64_t starts = 1;          // random starts averaged
+    double sigma = 0.0;          // kernel width; 0 = 1% of the spectrum's estimated span
+    int64_t gridPoints = 1000;   // points of the returned curve
     uint64_t seed = 0;
 };
 
 struct SpectralDensity {
     RunStatus status = RunStatus::Finished;
-    std::vector<double> nodes;      // Ritz values of all starts
-    std::vector<double> weights;    // their weights (each start's sum to 1/starts)
-    std::vector<double> grid;       // t
-    std::vector<double> density;    // phi(t), integrates to ~1 over the grid
+    std::vector<double> nodes;     // Ritz values of all starts
+    std::vector<double> weights;   // their weights (each start's sum to 1/starts)
+    std::vector<double> grid;      // t
+    std::vector<double> density;   // phi(t), integrates to ~1 over the grid
     double sigma = 0.0;
     int64_t products = 0;
 };
@@ -96,4 +96,4 @@ SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const S
                                             const CancelToken* cancel = nullptr,
                                             const SolverProgressSink& progress = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

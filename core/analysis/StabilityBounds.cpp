@@ -14,7 +14,7 @@ void checkEta(double eta)
         throw std::invalid_argument("the stability bounds need eta > 0");
 }
 
-} // namespace
+}   // namespace
 
 const char* toString(BatchDraw draw)
 {
@@ -48,4 +48,4 @@ double nonUniformityBound(double eta, int64_t batchSize, int64_t n, BatchDraw dr
     return c > 0 ? 1.0 / (eta * std::sqrt(c)) : std::numeric_limits<double>::infinity();
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -28,7 +28,6 @@ double sharpnessBound(double eta);
 double noiseFactor(int64_t batchSize, int64_t n, BatchDraw draw = BatchDraw::WithoutReplacement);
 // 1 / (eta sqrt(c)): sqrt(B (n - 1) / (n - B)) / eta without replacement (+infinity for B = n),
 // sqrt(B) / eta with replacement.
-double nonUniformityBound(double eta, int64_t batchSize, int64_t n,
-                          BatchDraw draw = BatchDraw::WithoutReplacement);
+double nonUniformityBound(double eta, int64_t batchSize, int64_t n, BatchDraw draw = BatchDraw::WithoutReplacement);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -29,4 +29,4 @@ struct SolverProgress {
 };
 using SolverProgressSink = std::function<void(const SolverProgress&)>;
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

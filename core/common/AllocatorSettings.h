@@ -23,4 +23,4 @@ inline void keepFreedMemoryForReuse()
     mallopt(M_TOP_PAD, kTopPad);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -16,4 +16,4 @@ private:
     std::atomic<bool> m_cancelled{false};
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

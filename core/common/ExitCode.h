@@ -12,4 +12,4 @@ enum ExitCode : int {
     kSurfaceFailed = 5,   // GUI only: the run was fine, the loss surface --surface asked for was not
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

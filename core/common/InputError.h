@@ -10,9 +10,9 @@ namespace minimascope::core {
 
 class InputError : public std::runtime_error {
 public:
-    explicit InputError(const std::string& message) : std::runtime_error(message) {}
+    explicit InputError(const std::string& message) : std::runtime_error(message) { }
     // `key` is the full dotted config key the error is about ("optimizer.lr").
-    InputError(std::string key, const std::string& message) : std::runtime_error(message), m_key(std::move(key)) {}
+    InputError(std::string key, const std::string& message) : std::runtime_error(message), m_key(std::move(key)) { }
 
     // The config key, or empty when the error is not about one.
     const std::string& key() const noexcept { return m_key; }
@@ -21,4 +21,4 @@ private:
     std::string m_key;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -17,4 +17,4 @@ inline const char* toString(RunStatus status)
     return "failed";
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

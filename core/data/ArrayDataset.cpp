@@ -33,16 +33,13 @@ std::vector<int64_t> exampleShape(const at::Tensor& x, const std::string& source
     case 3: return {1, x.size(1), x.size(2)};
     case 4: return {x.size(1), x.size(2), x.size(3)};
     default:
-        throw InputError(source + ": X has " + std::to_string(x.dim()) +
-                         " dimensions; it must be [n, features], [n, height, width] or [n, channels, height, width]");
+        throw InputError(source + ": X has " + std::to_string(x.dim())
+                         + " dimensions; it must be [n, features], [n, height, width] or [n, channels, height, width]");
     }
 }
 
 // The largest label of a set (its labels already checked to be non-negative integers).
-int64_t largestLabel(const at::Tensor& labels)
-{
-    return labels.numel() == 0 ? -1 : labels.max().item<int64_t>();
-}
+int64_t largestLabel(const at::Tensor& labels) { return labels.numel() == 0 ? -1 : labels.max().item<int64_t>(); }
 
 at::Tensor integerLabels(const at::Tensor& y, const std::string& source)
 {
@@ -53,8 +50,8 @@ at::Tensor integerLabels(const at::Tensor& y, const std::string& source)
         const at::Tensor integral = at::isfinite(flat).logical_and(flat.eq(flat.floor()));
         if (!integral.all().item<bool>()) {
             const int64_t first = integral.logical_not().nonzero().view({-1})[0].item<int64_t>();
-            throw InputError(source + ": label " + c10::str(flat[first].item<double>()) + " at index " +
-                             std::to_string(first) + " is not an integer (labels are classes 0..k-1)");
+            throw InputError(source + ": label " + c10::str(flat[first].item<double>()) + " at index "
+                             + std::to_string(first) + " is not an integer (labels are classes 0..k-1)");
         }
     }
     return flat.to(at::kLong);
@@ -66,8 +63,8 @@ DatasetPair fromFolder(const ArraySource& s)
     std::error_code ec;
     for (const char* required : {"X.npy", "y.npy"})
         if (!fs::is_regular_file(file(required), ec))
-            throw InputError(s.path + ": the folder has no " + required +
-                             " (an arrays folder holds X.npy and y.npy, optionally X_test.npy and y_test.npy)");
+            throw InputError(s.path + ": the folder has no " + required
+                             + " (an arrays folder holds X.npy and y.npy, optionally X_test.npy and y_test.npy)");
     const bool hasTestX = fs::is_regular_file(file("X_test.npy"), ec);
     const bool hasTestY = fs::is_regular_file(file("y_test.npy"), ec);
     if (hasTestX != hasTestY)
@@ -91,8 +88,8 @@ DatasetPair fromNpz(const ArraySource& s)
         std::string names;
         for (const auto& entry : arrays)
             names += (names.empty() ? "" : ", ") + entry.first;
-        throw InputError(s.path + ": no array '" + name + "' in the archive (it holds: " +
-                         (names.empty() ? "nothing" : names) + "; save with numpy.savez(path, X=..., y=...))");
+        throw InputError(s.path + ": no array '" + name + "' in the archive (it holds: "
+                         + (names.empty() ? "nothing" : names) + "; save with numpy.savez(path, X=..., y=...))");
     };
     DatasetPair pair;
     pair.train = makeArrayDataset(get("X"), get("y"), s.numClasses, s.path + " (X, y)");
@@ -113,7 +110,7 @@ DatasetPair fromCsv(const ArraySource& s)
     return pair;
 }
 
-} // namespace
+}   // namespace
 
 Dataset makeArrayDataset(const at::Tensor& features, const at::Tensor& labels, int64_t numClasses,
                          const std::string& source)
@@ -121,8 +118,8 @@ Dataset makeArrayDataset(const at::Tensor& features, const at::Tensor& labels, i
     const std::vector<int64_t> shape = exampleShape(features, source);
     const at::Tensor y = integerLabels(labels, source);
     if (features.size(0) != y.size(0))
-        throw InputError(source + ": X holds " + std::to_string(features.size(0)) + " examples but y holds " +
-                         std::to_string(y.size(0)) + " labels");
+        throw InputError(source + ": X holds " + std::to_string(features.size(0)) + " examples but y holds "
+                         + std::to_string(y.size(0)) + " labels");
     if (features.size(0) == 0)
         throw InputError(source + ": the arrays hold no examples");
     at::Tensor x = features.to(at::kFloat).contiguous();
@@ -130,8 +127,8 @@ Dataset makeArrayDataset(const at::Tensor& features, const at::Tensor& labels, i
     if (!finite.all().item<bool>()) {
         const int64_t bad = finite.logical_not().sum().item<int64_t>();
         const int64_t first = finite.logical_not().nonzero().view({-1})[0].item<int64_t>();
-        throw InputError(source + ": " + std::to_string(bad) + " examples have non-finite features (NaN or " +
-                         "infinite), the first at index " + std::to_string(first));
+        throw InputError(source + ": " + std::to_string(bad) + " examples have non-finite features (NaN or "
+                         + "infinite), the first at index " + std::to_string(first));
     }
     if (!features.is_floating_point() && !at::equal(x.to(features.scalar_type()), features))
         throw InputError(source + ": X's integers do not fit float32 exactly");
@@ -139,10 +136,10 @@ Dataset makeArrayDataset(const at::Tensor& features, const at::Tensor& labels, i
     const at::Tensor outside = y.lt(0).logical_or(y.ge(k));
     if (outside.any().item<bool>()) {
         const int64_t first = outside.nonzero().view({-1})[0].item<int64_t>();
-        throw InputError(source + ": label " + std::to_string(y[first].item<int64_t>()) + " at index " +
-                         std::to_string(first) + " is outside 0.." + std::to_string(k - 1) +
-                         (numClasses > 0 ? " (dataset.num_classes = " + std::to_string(numClasses) + ")"
-                                         : " (labels must be classes 0..k-1)"));
+        throw InputError(source + ": label " + std::to_string(y[first].item<int64_t>()) + " at index "
+                         + std::to_string(first) + " is outside 0.." + std::to_string(k - 1)
+                         + (numClasses > 0 ? " (dataset.num_classes = " + std::to_string(numClasses) + ")"
+                                           : " (labels must be classes 0..k-1)"));
     }
     if (k < 2)
         throw InputError(source + ": every label is 0; a classification set needs at least two classes");
@@ -179,9 +176,9 @@ DatasetPair loadArrayDatasets(const ArraySource& source)
 
     if (pair.test.size() > 0) {
         if (pair.test.inputShape != pair.train.inputShape)
-            throw InputError(pair.test.name + ": held-out examples have shape " +
-                             c10::str(at::IntArrayRef(pair.test.inputShape)) + " but training examples " +
-                             c10::str(at::IntArrayRef(pair.train.inputShape)));
+            throw InputError(pair.test.name + ": held-out examples have shape "
+                             + c10::str(at::IntArrayRef(pair.test.inputShape)) + " but training examples "
+                             + c10::str(at::IntArrayRef(pair.train.inputShape)));
         // Without a fixed count both sets must agree on k, so that one model fits both.
         const int64_t k = std::max(pair.train.numClasses, pair.test.numClasses);
         pair.train.numClasses = k;
@@ -190,4 +187,4 @@ DatasetPair loadArrayDatasets(const ArraySource& source)
     return pair;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -30,4 +30,4 @@ DatasetPair loadArrayDatasets(const ArraySource& source);
 Dataset makeArrayDataset(const at::Tensor& features, const at::Tensor& labels, int64_t numClasses,
                          const std::string& source);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -60,7 +60,7 @@ bool parseNumber(const std::string& text, double& value)
     return end == text.c_str() + text.size() && errno != ERANGE;
 }
 
-} // namespace
+}   // namespace
 
 LabelledTable readLabelledCsv(const std::string& path, const std::string& labelColumn)
 {
@@ -84,8 +84,8 @@ LabelledTable readLabelledCsv(const std::string& path, const std::string& labelC
         for (const std::string& name : header)
             names += (names.empty() ? "'" : ", '") + name + "'";
         // Fields and names are echoed cut short: a line may be megabytes long.
-        throw InputError(path + ": no label column '" + excerptForMessage(labelColumn) + "' in the header (columns: " +
-                         excerptForMessage(names, 200) + "; set dataset.label_column)");
+        throw InputError(path + ": no label column '" + excerptForMessage(labelColumn) + "' in the header (columns: "
+                         + excerptForMessage(names, 200) + "; set dataset.label_column)");
     }
     if (header.size() < 2)
         throw InputError(path + ": the CSV file has a label column but no feature columns");
@@ -99,18 +99,18 @@ LabelledTable readLabelledCsv(const std::string& path, const std::string& labelC
         const std::vector<std::string> fields = splitFields(line);
         const std::string where = path + " line " + std::to_string(lineNumber);
         if (fields.size() != header.size())
-            throw InputError(where + ": " + std::to_string(fields.size()) + " fields but the header has " +
-                             std::to_string(header.size()) + " (a ragged CSV)");
+            throw InputError(where + ": " + std::to_string(fields.size()) + " fields but the header has "
+                             + std::to_string(header.size()) + " (a ragged CSV)");
         for (size_t i = 0; i < fields.size(); ++i) {
             double value = 0.0;
             if (!parseNumber(fields[i], value))
-                throw InputError(where + ", column '" + excerptForMessage(header[i]) + "': '" +
-                                 excerptForMessage(fields[i]) + "' is not a number");
+                throw InputError(where + ", column '" + excerptForMessage(header[i]) + "': '"
+                                 + excerptForMessage(fields[i]) + "' is not a number");
             if (i != labelIndex) {
                 features.push_back(static_cast<float>(value));
             } else if (!(std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)) {
-                throw InputError(where + ": label '" + excerptForMessage(fields[i]) +
-                                 "' is not an integer (labels are classes 0..k-1)");
+                throw InputError(where + ": label '" + excerptForMessage(fields[i])
+                                 + "' is not an integer (labels are classes 0..k-1)");
             } else {
                 labels.push_back(static_cast<int64_t>(value));
             }
@@ -125,4 +125,4 @@ LabelledTable readLabelledCsv(const std::string& path, const std::string& labelC
     return table;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -18,4 +18,4 @@ struct LabelledTable {
 
 LabelledTable readLabelledCsv(const std::string& path, const std::string& labelColumn);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

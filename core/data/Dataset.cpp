@@ -12,4 +12,4 @@ int64_t Dataset::outputCount() const
     return 0;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -33,4 +33,4 @@ struct DatasetPair {
     Dataset test;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

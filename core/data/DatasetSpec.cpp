@@ -31,13 +31,13 @@ Dataset generate(const DatasetSpec& spec, int64_t n, uint64_t seed)
 Dataset selectSubset(const Dataset& data, const DatasetSpec& spec, int64_t n)
 {
     if (n > data.size())
-        throw InputError("dataset.n = " + std::to_string(n) + " but '" + data.name + "' has only " +
-                         std::to_string(data.size()) + " examples" +
-                         (spec.classes.empty() ? "" : " in the chosen classes"));
+        throw InputError("dataset.n = " + std::to_string(n) + " but '" + data.name + "' has only "
+                         + std::to_string(data.size()) + " examples"
+                         + (spec.classes.empty() ? "" : " in the chosen classes"));
     return spec.subset == "stratified" ? stratifiedSample(data, n, spec.seed) : takeFirst(data, n);
 }
 
-} // namespace
+}   // namespace
 
 DatasetPair loadDatasets(const DatasetSpec& spec)
 {
@@ -91,4 +91,4 @@ DatasetPair loadDatasets(const DatasetSpec& spec)
     return pair;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -62,25 +62,21 @@ std::vector<int64_t> checkedLabels(const Dataset& data)
     std::vector<int64_t> out(label, label + labels.numel());
     for (size_t i = 0; i < out.size(); ++i) {
         if (out[i] < 0 || out[i] >= data.numClasses)
-            throw InputError(data.name + ": label " + std::to_string(out[i]) + " at index "
-                             + std::to_string(i) + " is outside 0.."
-                             + std::to_string(data.numClasses - 1));
+            throw InputError(data.name + ": label " + std::to_string(out[i]) + " at index " + std::to_string(i)
+                             + " is outside 0.." + std::to_string(data.numClasses - 1));
     }
     return out;
 }
 
-at::Tensor indexTensor(const std::vector<int64_t>& index)
-{
-    return at::tensor(index, at::kLong);
-}
+at::Tensor indexTensor(const std::vector<int64_t>& index) { return at::tensor(index, at::kLong); }
 
-} // namespace
+}   // namespace
 
 Dataset takeFirst(const Dataset& data, int64_t n)
 {
     if (n <= 0 || n > data.size())
-        throw InputError(data.name + ": cannot take the first " + std::to_string(n)
-                         + " examples of a set of " + std::to_string(data.size()));
+        throw InputError(data.name + ": cannot take the first " + std::to_string(n) + " examples of a set of "
+                         + std::to_string(data.size()));
     return subset(data, at::arange(n, at::kLong));
 }
 
@@ -89,11 +85,11 @@ Dataset stratifiedSample(const Dataset& data, int64_t n, uint64_t seed)
     requireClassification(data, "stratified sampling");
     const int64_t k = data.numClasses;
     if (n <= 0 || n > data.size())
-        throw InputError(data.name + ": cannot sample " + std::to_string(n)
-                         + " examples from a set of " + std::to_string(data.size()));
+        throw InputError(data.name + ": cannot sample " + std::to_string(n) + " examples from a set of "
+                         + std::to_string(data.size()));
     if (n < k)
-        throw InputError(data.name + ": a stratified sample of " + std::to_string(n)
-                         + " examples cannot hold all " + std::to_string(k) + " classes");
+        throw InputError(data.name + ": a stratified sample of " + std::to_string(n) + " examples cannot hold all "
+                         + std::to_string(k) + " classes");
 
     const std::vector<int64_t> labels = checkedLabels(data);
     std::vector<std::vector<int64_t>> byClass(static_cast<size_t>(k));
@@ -106,9 +102,8 @@ Dataset stratifiedSample(const Dataset& data, int64_t n, uint64_t seed)
         auto& pool = byClass[static_cast<size_t>(c)];
         const int64_t want = n / k + (c < n % k ? 1 : 0);
         if (static_cast<int64_t>(pool.size()) < want)
-            throw InputError(data.name + ": class " + std::to_string(c) + " has "
-                             + std::to_string(pool.size()) + " examples, the sample needs "
-                             + std::to_string(want));
+            throw InputError(data.name + ": class " + std::to_string(c) + " has " + std::to_string(pool.size())
+                             + " examples, the sample needs " + std::to_string(want));
         shuffleFront(pool, static_cast<size_t>(want), rng);
         chosen.insert(chosen.end(), pool.begin(), pool.begin() + want);
     }
@@ -125,9 +120,8 @@ Dataset filterClasses(const Dataset& data, const std::vector<int64_t>& classes)
     for (size_t i = 0; i < classes.size(); ++i) {
         const int64_t c = classes[i];
         if (c < 0 || c >= data.numClasses)
-            throw InputError(data.name + ": class " + std::to_string(c)
-                             + " does not exist (the set has " + std::to_string(data.numClasses)
-                             + " classes)");
+            throw InputError(data.name + ": class " + std::to_string(c) + " does not exist (the set has "
+                             + std::to_string(data.numClasses) + " classes)");
         if (newLabel[static_cast<size_t>(c)] >= 0)
             throw InputError(data.name + ": class " + std::to_string(c) + " is listed twice");
         newLabel[static_cast<size_t>(c)] = static_cast<int64_t>(i);
@@ -169,12 +163,11 @@ Dataset applyStandardization(const Dataset& data, const Standardization& s)
     if (!s.mean.defined() || !s.std.defined())
         throw std::invalid_argument("applyStandardization: the standardization was not fitted");
     if (data.inputs.sizes().slice(1) != s.mean.sizes())
-        throw InputError(data.name + ": the standardization was fitted to examples of shape "
-                         + c10::str(s.mean.sizes()) + ", this set has "
-                         + c10::str(data.inputs.sizes().slice(1)));
+        throw InputError(data.name + ": the standardization was fitted to examples of shape " + c10::str(s.mean.sizes())
+                         + ", this set has " + c10::str(data.inputs.sizes().slice(1)));
     Dataset out = data;
     out.inputs = (data.inputs - s.mean) / s.std;
     return out;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

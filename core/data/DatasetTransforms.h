@@ -27,4 +27,4 @@ struct Standardization {
 Standardization fitStandardization(const Dataset& train);
 Dataset applyStandardization(const Dataset& data, const Standardization& s);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -28,12 +28,9 @@ std::string locate(const std::string& dir, const std::string& base)
                      + "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally .gz)");
 }
 
-} // namespace
+}   // namespace
 
-std::string defaultFashionMnistDir()
-{
-    return "/usr/share/datasets/fashion-mnist";
-}
+std::string defaultFashionMnistDir() { return "/usr/share/datasets/fashion-mnist"; }
 
 DatasetPair loadFashionMnist(const std::string& dir, int64_t maxTrain, int64_t maxTest)
 {
@@ -52,10 +49,10 @@ DatasetPair loadFashionMnist(const std::string& dir, int64_t maxTrain, int64_t m
     // The image size is the IDX header's (MNIST, KMNIST and Fashion-MNIST are 28x28, other sets
     // may differ: the models size themselves from it); the two halves must agree.
     if (pair.test.inputShape != pair.train.inputShape)
-        throw InputError(testImages + ": images of " + std::to_string(pair.test.inputShape[1]) + "x" +
-                         std::to_string(pair.test.inputShape[2]) + " pixels, but " + trainImages + " holds " +
-                         std::to_string(pair.train.inputShape[1]) + "x" + std::to_string(pair.train.inputShape[2]));
+        throw InputError(testImages + ": images of " + std::to_string(pair.test.inputShape[1]) + "x"
+                         + std::to_string(pair.test.inputShape[2]) + " pixels, but " + trainImages + " holds "
+                         + std::to_string(pair.train.inputShape[1]) + "x" + std::to_string(pair.train.inputShape[2]));
     return pair;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -15,4 +15,4 @@ std::string defaultFashionMnistDir();   // "/usr/share/datasets/fashion-mnist"
 // only the first maxTrain training and maxTest test examples are read (readIdx).
 DatasetPair loadFashionMnist(const std::string& dir, int64_t maxTrain = kAllRecords, int64_t maxTest = kAllRecords);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -25,15 +25,9 @@ constexpr int64_t kMaxDims = 4;
 // zlib counts bytes in uInt; feed and drain it in slices well below that.
 constexpr size_t kZlibSlice = size_t{1} << 24;
 
-[[noreturn]] void fail(const std::string& path, const std::string& problem)
-{
-    throw InputError(path + ": " + problem);
-}
+[[noreturn]] void fail(const std::string& path, const std::string& problem) { throw InputError(path + ": " + problem); }
 
-bool endsWithGz(const std::string& path)
-{
-    return path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-}
+bool endsWithGz(const std::string& path) { return path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0; }
 
 bool hasGzipMagic(const std::vector<uint8_t>& bytes, size_t at)
 {
@@ -173,29 +167,25 @@ std::string dimsText(const std::vector<int64_t>& dims)
 at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes, int64_t maxRecords)
 {
     if (bytes.size() < 4)
-        fail(path, "truncated: " + std::to_string(bytes.size())
-                       + " bytes is shorter than the 4-byte IDX header");
+        fail(path, "truncated: " + std::to_string(bytes.size()) + " bytes is shorter than the 4-byte IDX header");
     if (bytes[0] != 0 || bytes[1] != 0)
-        fail(path, "not an IDX file (bad magic: first two bytes are " + hexByte(bytes[0]) + " "
-                       + hexByte(bytes[1]) + ", expected 0x00 0x00)");
+        fail(path, "not an IDX file (bad magic: first two bytes are " + hexByte(bytes[0]) + " " + hexByte(bytes[1])
+                       + ", expected 0x00 0x00)");
     if (bytes[2] != kUnsignedByteType)
-        fail(path, "unsupported IDX data type " + hexByte(bytes[2])
-                       + " (only 0x08, unsigned byte, is supported)");
+        fail(path, "unsupported IDX data type " + hexByte(bytes[2]) + " (only 0x08, unsigned byte, is supported)");
     const int64_t ndims = bytes[3];
     if (ndims < 1 || ndims > kMaxDims)
         fail(path, "bad number of dimensions " + std::to_string(ndims) + " (expected 1 to 4)");
     const size_t headerSize = 4 + 4 * static_cast<size_t>(ndims);
     if (bytes.size() < headerSize)
-        fail(path, "truncated header: " + std::to_string(ndims) + " dimensions need "
-                       + std::to_string(headerSize) + " bytes, the file has "
-                       + std::to_string(bytes.size()));
+        fail(path, "truncated header: " + std::to_string(ndims) + " dimensions need " + std::to_string(headerSize)
+                       + " bytes, the file has " + std::to_string(bytes.size()));
 
     const size_t payload = bytes.size() - headerSize;
     std::vector<int64_t> dims;
     for (int64_t d = 0; d < ndims; ++d) {
         const uint8_t* p = bytes.data() + 4 + 4 * d;
-        dims.push_back((int64_t{p[0]} << 24) | (int64_t{p[1]} << 16) | (int64_t{p[2]} << 8)
-                       | int64_t{p[3]});
+        dims.push_back((int64_t{p[0]} << 24) | (int64_t{p[1]} << 16) | (int64_t{p[2]} << 8) | int64_t{p[3]});
     }
     const bool head = maxRecords != kAllRecords && maxRecords < dims[0];
     if (head)
@@ -213,12 +203,11 @@ at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes, 
     }
     if (overflow || needed > payload)
         fail(path, "truncated: dimensions " + dimsText(dims) + " need "
-                       + (overflow ? "more than 2^64" : std::to_string(needed))
-                       + " data bytes, the file has " + std::to_string(payload));
-    if (needed < payload && !head)
-        fail(path, "trailing bytes: dimensions " + dimsText(dims) + " need "
-                       + std::to_string(needed) + " data bytes, the file has "
+                       + (overflow ? "more than 2^64" : std::to_string(needed)) + " data bytes, the file has "
                        + std::to_string(payload));
+    if (needed < payload && !head)
+        fail(path, "trailing bytes: dimensions " + dimsText(dims) + " need " + std::to_string(needed)
+                       + " data bytes, the file has " + std::to_string(payload));
     // An empty array still gets strides from its other dimensions (ATen throws when their
     // product, zeros counted as ones, passes int64): found by fuzzing (fuzz/corpus/idx/).
     if (empty) {
@@ -226,10 +215,12 @@ at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes, 
         bool extentOverflow = false;
         for (int64_t dim : dims)
             extentOverflow = extentOverflow
-                             || __builtin_mul_overflow(extent, static_cast<uint64_t>(std::max<int64_t>(dim, 1)), &extent);
+                             || __builtin_mul_overflow(extent, static_cast<uint64_t>(std::max<int64_t>(dim, 1)),
+                                                       &extent);
         if (extentOverflow || extent > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-            fail(path, "dimensions " + dimsText(dims) + " hold no data but are too large for an array"
-                           " (the product of the non-zero ones passes 2^63)");
+            fail(path, "dimensions " + dimsText(dims)
+                           + " hold no data but are too large for an array"
+                             " (the product of the non-zero ones passes 2^63)");
     }
 
     at::Tensor out = at::empty(dims, at::kByte);
@@ -238,7 +229,7 @@ at::Tensor parseIdx(const std::string& path, const std::vector<uint8_t>& bytes, 
     return out;
 }
 
-} // namespace
+}   // namespace
 
 at::Tensor readIdx(const std::string& path, int64_t maxRecords)
 {
@@ -257,8 +248,7 @@ void writeIdx(const std::string& path, const at::Tensor& data)
     if (!data.defined() || data.scalar_type() != at::kByte)
         throw std::invalid_argument("writeIdx: needs a uint8 tensor");
     if (data.dim() < 1 || data.dim() > kMaxDims)
-        throw std::invalid_argument("writeIdx: needs 1 to 4 dimensions, got "
-                                    + std::to_string(data.dim()));
+        throw std::invalid_argument("writeIdx: needs 1 to 4 dimensions, got " + std::to_string(data.dim()));
     std::vector<uint8_t> bytes = {0, 0, kUnsignedByteType, static_cast<uint8_t>(data.dim())};
     for (int64_t size : data.sizes()) {
         if (size > std::numeric_limits<uint32_t>::max())
@@ -293,30 +283,25 @@ void writeIdx(const std::string& path, const at::Tensor& data)
         fail(path, "cannot write (write failed)");
 }
 
-Dataset readIdxClassification(const std::string& imagesPath, const std::string& labelsPath,
-                              int64_t numClasses, const std::string& name, int64_t maxExamples)
+Dataset readIdxClassification(const std::string& imagesPath, const std::string& labelsPath, int64_t numClasses,
+                              const std::string& name, int64_t maxExamples)
 {
     if (numClasses < 1)
-        throw InputError(name + ": number of classes must be positive, got "
-                         + std::to_string(numClasses));
+        throw InputError(name + ": number of classes must be positive, got " + std::to_string(numClasses));
     const at::Tensor images = readIdx(imagesPath, maxExamples);
     if (images.dim() != 3)
-        fail(imagesPath, "images need 3 dimensions (count, rows, cols), the file has "
-                             + std::to_string(images.dim()));
+        fail(imagesPath, "images need 3 dimensions (count, rows, cols), the file has " + std::to_string(images.dim()));
     const at::Tensor labels = readIdx(labelsPath, maxExamples);
     if (labels.dim() != 1)
-        fail(labelsPath, "labels need 1 dimension (count), the file has "
-                             + std::to_string(labels.dim()));
+        fail(labelsPath, "labels need 1 dimension (count), the file has " + std::to_string(labels.dim()));
     if (images.size(0) != labels.size(0))
-        throw InputError(imagesPath + " holds " + std::to_string(images.size(0))
-                         + " images but " + labelsPath + " holds "
-                         + std::to_string(labels.size(0)) + " labels");
+        throw InputError(imagesPath + " holds " + std::to_string(images.size(0)) + " images but " + labelsPath
+                         + " holds " + std::to_string(labels.size(0)) + " labels");
     const auto* label = labels.data_ptr<uint8_t>();
     for (int64_t i = 0; i < labels.size(0); ++i) {
         if (label[i] >= numClasses)
-            fail(labelsPath, "label " + std::to_string(label[i]) + " at index "
-                                 + std::to_string(i) + " is not below the number of classes ("
-                                 + std::to_string(numClasses) + ")");
+            fail(labelsPath, "label " + std::to_string(label[i]) + " at index " + std::to_string(i)
+                                 + " is not below the number of classes (" + std::to_string(numClasses) + ")");
     }
 
     Dataset out;
@@ -329,4 +314,4 @@ Dataset readIdxClassification(const std::string& imagesPath, const std::string& 
     return out;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -1,11 +1,10 @@
 #pragma once
 // Reader and writer for the IDX format of MNIST and Fashion-MNIST (big-endian header:
 // two zero bytes, a type code, the number of dimensions, then each dimension as uint32).
-// Gzip-compressed files (recognised by their content) are read through zlib. Only unsigned-byte data (type 0x08) is used
-// by these data sets and only that is accepted.
-// Errors: every malformed file throws InputError naming the file and the problem (bad magic,
-// unsupported type, dimensions that do not match the data size, truncated, not gzip when
-// named .gz). Never returns a partially filled tensor.
+// Gzip-compressed files (recognised by their content) are read through zlib. Only unsigned-byte data (type 0x08) is
+// used by these data sets and only that is accepted. Errors: every malformed file throws InputError naming the file and
+// the problem (bad magic, unsupported type, dimensions that do not match the data size, truncated, not gzip when named
+// .gz). Never returns a partially filled tensor.
 #include <ATen/core/Tensor.h>
 
 #include <string>
@@ -29,7 +28,7 @@ void writeIdx(const std::string& path, const at::Tensor& data);
 // same count and that every label is below numClasses. With maxExamples, only the first
 // maxExamples of each (readIdx).
 struct Dataset;
-Dataset readIdxClassification(const std::string& imagesPath, const std::string& labelsPath,
-                              int64_t numClasses, const std::string& name, int64_t maxExamples = kAllRecords);
+Dataset readIdxClassification(const std::string& imagesPath, const std::string& labelsPath, int64_t numClasses,
+                              const std::string& name, int64_t maxExamples = kAllRecords);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

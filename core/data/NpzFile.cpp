@@ -31,7 +31,7 @@ constexpr size_t kMaxNpzBytes = (size_t{16} << 30) + 65536;
 
 class Reader {
 public:
-    Reader(const std::string& bytes, const std::string& path) : m_bytes(bytes), m_path(path) {}
+    Reader(const std::string& bytes, const std::string& path) : m_bytes(bytes), m_path(path) { }
 
     uint64_t read(size_t at, int width) const
     {
@@ -139,11 +139,11 @@ std::string memberBytes(const Reader& in, const Member& m)
     }
     if (m.method == kDeflated)
         return inflateRaw(in, name, begin, m.compressedSize, m.size);
-    in.fail("member " + name + " uses zip compression method " + std::to_string(m.method) +
-            " (only stored and deflated, as numpy.savez and savez_compressed write, are read)");
+    in.fail("member " + name + " uses zip compression method " + std::to_string(m.method)
+            + " (only stored and deflated, as numpy.savez and savez_compressed write, are read)");
 }
 
-} // namespace
+}   // namespace
 
 std::map<std::string, at::Tensor> readNpz(const std::string& path)
 {
@@ -201,4 +201,4 @@ std::map<std::string, at::Tensor> readNpz(const std::string& path)
     return arrays;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -14,4 +14,4 @@ namespace minimascope::core {
 // The arrays of the archive by name, without the ".npy" suffix ("X", "y", ...).
 std::map<std::string, at::Tensor> readNpz(const std::string& path);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

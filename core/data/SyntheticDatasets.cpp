@@ -25,7 +25,7 @@ using Point = std::array<double, 2>;
 // numbers by the code below: the std distributions differ between standard libraries.
 class Rng {
 public:
-    explicit Rng(uint64_t seed) : engine_(seed) {}
+    explicit Rng(uint64_t seed) : engine_(seed) { }
 
     double uniform()   // [0, 1), 53 random bits
     {
@@ -65,22 +65,15 @@ void requireNonNegative(double value, const std::string& name, const char* what)
 }
 
 // Examples per class when n is split over k classes: the first n mod k get one more.
-int64_t classCount(int64_t n, int64_t k, int64_t c)
-{
-    return n / k + (c < n % k ? 1 : 0);
-}
+int64_t classCount(int64_t n, int64_t k, int64_t c) { return n / k + (c < n % k ? 1 : 0); }
 
 // The j-th of m evenly spaced values in [0, 1] (0 alone when m == 1), like numpy.linspace.
-double linspace01(int64_t j, int64_t m)
-{
-    return m > 1 ? static_cast<double>(j) / static_cast<double>(m - 1) : 0.0;
-}
+double linspace01(int64_t j, int64_t m) { return m > 1 ? static_cast<double>(j) / static_cast<double>(m - 1) : 0.0; }
 
 // Shuffles the examples (generators produce them class by class, and a prefix of the set
 // should look like the whole), adds isotropic Gaussian noise and packs the tensors.
-Dataset packClassification(const std::string& name, int64_t numClasses,
-                           std::vector<Point> points, std::vector<int64_t> labels, double noise,
-                           Rng& rng)
+Dataset packClassification(const std::string& name, int64_t numClasses, std::vector<Point> points,
+                           std::vector<int64_t> labels, double noise, Rng& rng)
 {
     const auto n = static_cast<int64_t>(points.size());
     for (int64_t i = n - 1; i > 0; --i) {
@@ -103,7 +96,7 @@ Dataset packClassification(const std::string& name, int64_t numClasses,
     return out;
 }
 
-} // namespace
+}   // namespace
 
 Dataset makeTwoMoons(int64_t n, double noise, uint64_t seed)
 {
@@ -133,8 +126,8 @@ Dataset makeSpirals(int64_t n, int64_t arms, double noise, uint64_t seed)
 {
     const std::string name = "spirals";
     require(arms >= 2, name, "needs at least 2 arms, got " + std::to_string(arms));
-    require(n >= arms, name, "needs at least one example per arm, got " + std::to_string(n)
-                                 + " for " + std::to_string(arms) + " arms");
+    require(n >= arms, name,
+            "needs at least one example per arm, got " + std::to_string(n) + " for " + std::to_string(arms) + " arms");
     requireNonNegative(noise, name, "noise");
     // Arm c: radius grows from 0.1 to 1 over 1.5 turns, arms rotated evenly about the origin;
     // starting off the origin keeps the arms' first points apart.
@@ -145,8 +138,7 @@ Dataset makeSpirals(int64_t n, int64_t arms, double noise, uint64_t seed)
         for (int64_t j = 0; j < m; ++j) {
             const double t = linspace01(j, m);
             const double radius = 0.1 + 0.9 * t;
-            const double angle = 2.0 * kPi * (static_cast<double>(c) / static_cast<double>(arms)
-                                              + kSpiralTurns * t);
+            const double angle = 2.0 * kPi * (static_cast<double>(c) / static_cast<double>(arms) + kSpiralTurns * t);
             points.push_back({radius * std::cos(angle), radius * std::sin(angle)});
             labels.push_back(c);
         }
@@ -175,9 +167,9 @@ Dataset makeBlobs(int64_t n, int64_t classes, double spread, uint64_t seed)
 {
     const std::string name = "blobs";
     require(classes >= 2, name, "needs at least 2 classes, got " + std::to_string(classes));
-    require(n >= classes, name, "needs at least one example per class, got "
-                                    + std::to_string(n) + " for " + std::to_string(classes)
-                                    + " classes");
+    require(n >= classes, name,
+            "needs at least one example per class, got " + std::to_string(n) + " for " + std::to_string(classes)
+                + " classes");
     requireNonNegative(spread, name, "std");
     std::vector<Point> points;
     std::vector<int64_t> labels;
@@ -292,4 +284,4 @@ Dataset makeEscapeToy()
     return out;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

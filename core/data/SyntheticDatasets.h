@@ -23,8 +23,7 @@ Dataset makeBlobs(int64_t n, int64_t classes, double std, uint64_t seed);
 // Teacher-student regression: x ~ N(0, I_d), y = teacher(x) + noise, where the teacher is a
 // fixed random one-hidden-layer tanh network of the given width drawn from the seed
 // (makeTeacher below gives its weights).
-Dataset makeTeacherStudent(int64_t n, int64_t inputDim, int64_t teacherWidth, double noise,
-                           uint64_t seed);
+Dataset makeTeacherStudent(int64_t n, int64_t inputDim, int64_t teacherWidth, double noise, uint64_t seed);
 
 // The teacher of makeTeacherStudent(n, inputDim, width, noise, seed), for any n and noise:
 // teacher(x) = sum_h w2[h] tanh(b1[h] + sum_d w1[h * inputDim + d] x[d]), no output bias, in
@@ -42,4 +41,4 @@ TeacherWeights makeTeacher(int64_t inputDim, int64_t teacherWidth, uint64_t seed
 // f_i(x) = min{x^2, c_i (x-1)^2} with c = (0.1, 1.9). Task::DirectLoss; inputs hold c_i.
 Dataset makeEscapeToy();
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

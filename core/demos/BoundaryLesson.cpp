@@ -34,7 +34,7 @@ at::Tensor predictClasses(Network& network, const at::Tensor& inputs)
     return classes;
 }
 
-} // namespace
+}   // namespace
 
 RunStatus runBoundaryLesson(const nlohmann::json& runConfig, const BoundaryLessonSettings& settings,
                             BoundaryPoints& points, const std::function<void(const BoundarySnapshot&)>& sink,
@@ -94,4 +94,4 @@ RunStatus runBoundaryLesson(const nlohmann::json& runConfig, const BoundaryLesso
     return trainer.run(cancel ? *cancel : own).status;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -25,17 +25,17 @@ struct BoundaryLessonSettings {
 };
 
 struct BoundaryPoints {
-    std::vector<double> x, y;        // the training inputs
-    std::vector<int64_t> label;      // their classes
+    std::vector<double> x, y;     // the training inputs
+    std::vector<int64_t> label;   // their classes
     int64_t classes = 0;
 };
 
 struct BoundarySnapshot {
     int64_t iteration = 0;
-    double trainLoss = 0.0;          // the full training set's loss at this iteration
-    std::vector<double> xs, ys;      // the grid's axes
-    std::vector<int64_t> gridClass;  // row-major: gridClass[j * xs.size() + i] at (xs[i], ys[j])
-    std::vector<int64_t> predicted;  // the model's class for each training point
+    double trainLoss = 0.0;           // the full training set's loss at this iteration
+    std::vector<double> xs, ys;       // the grid's axes
+    std::vector<int64_t> gridClass;   // row-major: gridClass[j * xs.size() + i] at (xs[i], ys[j])
+    std::vector<int64_t> predicted;   // the model's class for each training point
 };
 
 // Trains the run and calls `sink` with each snapshot; `points` receives the training data first.
@@ -43,4 +43,4 @@ RunStatus runBoundaryLesson(const nlohmann::json& runConfig, const BoundaryLesso
                             BoundaryPoints& points, const std::function<void(const BoundarySnapshot&)>& sink,
                             const CancelToken* cancel = nullptr);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

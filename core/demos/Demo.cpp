@@ -118,7 +118,7 @@ DemoTryNext readTryNext(const std::string& file, const json& value)
     return next;
 }
 
-} // namespace
+}   // namespace
 
 Demo readDemoFile(const std::string& path)
 {
@@ -140,8 +140,8 @@ Demo readDemoFile(const std::string& path)
     demo.title = text(path, document, "title", "title");
     demo.summary = text(path, document, "summary", "summary");
     const json& seconds = required(path, document, "seconds", "seconds");
-    if (!seconds.is_number() || !std::isfinite(seconds.get<double>()) || seconds.get<double>() <= 0.0 ||
-        seconds.get<double>() > kMaxSeconds)
+    if (!seconds.is_number() || !std::isfinite(seconds.get<double>()) || seconds.get<double>() <= 0.0
+        || seconds.get<double>() > kMaxSeconds)
         fail(path, "seconds", "must be a number of seconds in (0, 600], got " + describeJsonValue(seconds));
     demo.seconds = seconds.get<double>();
     demo.explanationPath = siblingFile(path, document, "explanation");
@@ -174,8 +174,8 @@ Demo readDemoFile(const std::string& path)
         fail(path, "runs", "must be a list of 1 to " + std::to_string(kMaxRuns) + " runs");
     for (std::size_t i = 0; i < runs.size(); ++i)
         demo.runs.push_back(readRun(path, runs.at(i), i));
-    if (demo.view == "escape-toy" && demo.runs.front().config.value("dataset", json::object()).value("name", "") !=
-                                         "escape-toy")
+    if (demo.view == "escape-toy"
+        && demo.runs.front().config.value("dataset", json::object()).value("name", "") != "escape-toy")
         fail(path, "view", "\"escape-toy\" needs a first run on the escape-toy data set");
     demo.tryNext = readTryNext(path, required(path, document, "try_next", "try_next"));
     // The suggestion must be a change the app accepts, not a typo the student runs into.
@@ -189,10 +189,7 @@ Demo readDemoFile(const std::string& path)
     return demo;
 }
 
-Demo findDemo(const std::string& name)
-{
-    return readDemoFile(findResource("demos", name));
-}
+Demo findDemo(const std::string& name) { return readDemoFile(findResource("demos", name)); }
 
 std::vector<Demo> listDemos()
 {
@@ -202,10 +199,7 @@ std::vector<Demo> listDemos()
     return demos;
 }
 
-std::string readDemoExplanation(const Demo& demo)
-{
-    return readWholeFile(demo.explanationPath);
-}
+std::string readDemoExplanation(const Demo& demo) { return readWholeFile(demo.explanationPath); }
 
 json tryNextConfig(const Demo& demo)
 {
@@ -214,4 +208,4 @@ json tryNextConfig(const Demo& demo)
     return changed;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -33,27 +33,27 @@ namespace minimascope::core {
 
 struct DemoRun {
     std::string label;
-    std::string preset;        // the shipped preset's name, or empty for a config in the demo file
-    nlohmann::json config;     // the run config as written (the preset's file, or the inline one)
+    std::string preset;      // the shipped preset's name, or empty for a config in the demo file
+    nlohmann::json config;   // the run config as written (the preset's file, or the inline one)
 };
 
 struct DemoTryNext {
-    std::string setting;       // a dotted run config key ("optimizer.lr")
-    nlohmann::json value;      // its new value
-    std::string text;          // the line shown to the student
+    std::string setting;    // a dotted run config key ("optimizer.lr")
+    nlohmann::json value;   // its new value
+    std::string text;       // the line shown to the student
 };
 
 struct Demo {
-    std::string name;              // file stem
-    std::string file;              // path of NAME.json
+    std::string name;   // file stem
+    std::string file;   // path of NAME.json
     std::string title;
-    std::string summary;           // one sentence
-    double seconds = 0.0;          // expected wall time on a 2-core laptop
-    std::string view = "runs";     // "runs", "escape-toy", "normalization", "compare", "surfaces", "boundary",
-                                   // "rescaling"
-    int64_t measureEvery = 0;      // curvature cadence of the runs; 0 = at the end only
+    std::string summary;                // one sentence
+    double seconds = 0.0;               // expected wall time on a 2-core laptop
+    std::string view = "runs";          // "runs", "escape-toy", "normalization", "compare", "surfaces", "boundary",
+                                        // "rescaling"
+    int64_t measureEvery = 0;           // curvature cadence of the runs; 0 = at the end only
     bool measureNonUniformity = true;   // s as well as a
-    std::vector<DemoRun> runs;     // one to five, run one after the other
+    std::vector<DemoRun> runs;          // one to five, run one after the other
     DemoTryNext tryNext;
     std::string explanationPath;   // absolute or relative like `file`
     std::string picturePath;       // empty when the demo has none
@@ -70,4 +70,4 @@ std::string readDemoExplanation(const Demo& demo);
 // The first run's config with the try-next setting applied (validated when the demo was read).
 nlohmann::json tryNextConfig(const Demo& demo);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -92,4 +92,4 @@ EscapeToyPath escapeToyIterates(const EscapeToySettings& settings, bool fullBatc
     return path;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

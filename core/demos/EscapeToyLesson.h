@@ -26,19 +26,19 @@ struct EscapeToyCurves {
 struct EscapeToyPoint {
     double x = 0.0;
     double loss = 0.0;
-    double sharpness = 0.0;         // a = H, the mean curvature
-    double nonUniformity = 0.0;     // s = sqrt(Sigma), the spread of the per-example curvatures
+    double sharpness = 0.0;       // a = H, the mean curvature
+    double nonUniformity = 0.0;   // s = sqrt(Sigma), the spread of the per-example curvatures
 };
 
 struct EscapeToyPath {
     RunStatus status = RunStatus::Finished;
-    std::vector<double> x;          // x_0 (the start) .. x_T
-    std::vector<double> loss;       // f(x_k)
+    std::vector<double> x;      // x_0 (the start) .. x_T
+    std::vector<double> loss;   // f(x_k)
 };
 
 struct EscapeToySettings {
     double eta = 0.7;
-    int64_t batchSize = 1;          // of the n = 2 examples; 2 is GD's full batch
+    int64_t batchSize = 1;   // of the n = 2 examples; 2 is GD's full batch
     double x0 = 0.99;
     int64_t steps = 200;
     uint64_t seed = 0;
@@ -53,4 +53,4 @@ EscapeToyPoint measureEscapeToyPoint(double x);
 // settings the run config reader refuses.
 EscapeToyPath escapeToyIterates(const EscapeToySettings& settings, bool fullBatch, const CancelToken* cancel = nullptr);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

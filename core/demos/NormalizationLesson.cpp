@@ -52,7 +52,7 @@ RunStatus measureMinimumCurvature(Trainer& trainer, NormalizationMinimum& minimu
     return RunStatus::Finished;
 }
 
-} // namespace
+}   // namespace
 
 std::vector<double> filterNorms(const FlatParameters& layout, const at::Tensor& vector)
 {
@@ -70,8 +70,7 @@ std::vector<double> filterNorms(const FlatParameters& layout, const at::Tensor& 
 }
 
 NormalizationLesson computeNormalizationLesson(const std::vector<nlohmann::json>& runConfigs,
-                                               const NormalizationLessonSettings& settings,
-                                               const CancelToken* cancel)
+                                               const NormalizationLessonSettings& settings, const CancelToken* cancel)
 {
     CancelToken own;
     const CancelToken& token = cancel ? *cancel : own;
@@ -99,8 +98,8 @@ NormalizationLesson computeNormalizationLesson(const std::vector<nlohmann::json>
         const at::Tensor raw1 = randomDirection(parameters, DirectionNormalization::None, true, settings.seed);
         const at::Tensor raw2 = randomDirection(parameters, DirectionNormalization::None, true, settings.seed + 1);
         const at::Tensor normalized1 = randomDirection(parameters, DirectionNormalization::Filter, true, settings.seed);
-        const at::Tensor normalized2 =
-            randomDirection(parameters, DirectionNormalization::Filter, true, settings.seed + 1);
+        const at::Tensor normalized2 = randomDirection(parameters, DirectionNormalization::Filter, true,
+                                                       settings.seed + 1);
         minimum.rawFilterNorms = filterNorms(parameters, raw1);
         minimum.normalizedFilterNorms = filterNorms(parameters, normalized1);
         if ((settings.curvature && measureMinimumCurvature(trainer, minimum, cancel) == RunStatus::Cancelled)
@@ -116,4 +115,4 @@ NormalizationLesson computeNormalizationLesson(const std::vector<nlohmann::json>
     return lesson;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

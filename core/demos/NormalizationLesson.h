@@ -42,21 +42,21 @@ struct NormalizationLessonSettings {
 struct NormalizationMinimum {
     RunStatus trainStatus = RunStatus::Finished;
     int64_t iterations = 0;
-    double trainLoss = 0.0;            // the Trainer's final evaluation
+    double trainLoss = 0.0;   // the Trainer's final evaluation
     double testAccuracy = 0.0;
-    double weightNorm = 0.0;           // |theta| over the weights (2-D and up), biases left out
-    double sharpness = kNaN;           // a = lambda_max(H) over the training set (settings.curvature)
-    double nonUniformity = kNaN;       // s = sqrt(lambda_max(Sigma)) (settings.curvature)
-    LandscapeGrid raw;                 // raw N(0, 1) directions (empty without settings.rawPlane)
-    LandscapeGrid filterNormalized;    // the same draws, filter-normalized
+    double weightNorm = 0.0;          // |theta| over the weights (2-D and up), biases left out
+    double sharpness = kNaN;          // a = lambda_max(H) over the training set (settings.curvature)
+    double nonUniformity = kNaN;      // s = sqrt(lambda_max(Sigma)) (settings.curvature)
+    LandscapeGrid raw;                // raw N(0, 1) directions (empty without settings.rawPlane)
+    LandscapeGrid filterNormalized;   // the same draws, filter-normalized
     // Per filter (every row of every weight, in layer order): |theta_ij|, and the norm of the
     // same row of the first raw and the first filter-normalized direction.
     std::vector<double> parameterFilterNorms, rawFilterNorms, normalizedFilterNorms;
 };
 
 struct NormalizationLesson {
-    RunStatus status = RunStatus::Finished;   // Cancelled when the token was set
-    std::vector<NormalizationMinimum> minima; // one per run config, in order
+    RunStatus status = RunStatus::Finished;     // Cancelled when the token was set
+    std::vector<NormalizationMinimum> minima;   // one per run config, in order
 };
 
 // Trains every run config (minimascope-run JSON) and evaluates its two surfaces.
@@ -68,4 +68,4 @@ NormalizationLesson computeNormalizationLesson(const std::vector<nlohmann::json>
 // parameter of two or more dimensions, in layer order; 1-D parameters (biases) have none.
 std::vector<double> filterNorms(const FlatParameters& layout, const at::Tensor& vector);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -59,7 +59,7 @@ int writeAll(int fd, std::string_view content)
     return 0;
 }
 
-} // namespace
+}   // namespace
 
 void writeFileAtomically(const std::string& path, std::string_view content)
 {
@@ -115,12 +115,12 @@ std::string readWholeFile(const std::string& path, std::size_t maxBytes)
     }
     const auto tooLarge = [&] {
         ::close(fd);
-        throw InputError("cannot read " + path + ": larger than the limit of " + std::to_string(maxBytes) +
-                         " bytes for this kind of file");
+        throw InputError("cannot read " + path + ": larger than the limit of " + std::to_string(maxBytes)
+                         + " bytes for this kind of file");
     };
 
     std::string content;
-    struct stat info {};
+    struct stat info { };
     if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
         if (static_cast<std::size_t>(info.st_size) > maxBytes)
             tooLarge();
@@ -148,4 +148,4 @@ std::string readWholeFile(const std::string& path, std::size_t maxBytes)
     return content;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -24,4 +24,4 @@ constexpr std::size_t kMaxTextFileBytes = std::size_t{64} << 20;
 // for devices and pipes).
 std::string readWholeFile(const std::string& path, std::size_t maxBytes = kMaxTextFileBytes);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

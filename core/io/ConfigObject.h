@@ -24,10 +24,9 @@ public:
     bool boolean(const std::string& key, bool fallback);
     // Also rejects text that is not UTF-8 (as a --set override can give), which JSON cannot hold.
     std::string string(const std::string& key, const std::string& fallback);
-    std::string choice(const std::string& key, const std::string& fallback,
-                       const std::vector<std::string>& allowed);
-    std::vector<int64_t> integers(const std::string& key, const std::vector<int64_t>& fallback,
-                                  int64_t min, int64_t max);
+    std::string choice(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed);
+    std::vector<int64_t> integers(const std::string& key, const std::vector<int64_t>& fallback, int64_t min,
+                                  int64_t max);
     ConfigObject object(const std::string& key);
 
     // Throws InputError naming the first key that no getter asked for.
@@ -42,4 +41,4 @@ private:
     std::set<std::string> m_used;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -26,4 +26,4 @@ void applyOverride(nlohmann::json& config, const std::string& key, const nlohman
     }
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -10,4 +10,4 @@ namespace minimascope::core {
 
 void applyOverride(nlohmann::json& config, const std::string& key, const nlohmann::json& value);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -29,7 +29,7 @@ std::vector<std::string> splitFields(const std::string& line)
     return fields;
 }
 
-} // namespace
+}   // namespace
 
 CsvLogWriter::CsvLogWriter(std::string path, const std::string& header, std::string runId)
     : m_path(std::move(path)), m_runId(std::move(runId))
@@ -46,10 +46,7 @@ CsvLogWriter::~CsvLogWriter()
         ::close(m_fd);
 }
 
-void CsvLogWriter::append(const std::string& fields)
-{
-    writeLine(fields + "," + m_runId + "\n");
-}
+void CsvLogWriter::append(const std::string& fields) { writeLine(fields + "," + m_runId + "\n"); }
 
 // One write() per line where it fits: the kernel has the whole row before the next one starts.
 void CsvLogWriter::writeLine(const std::string& line)
@@ -106,12 +103,12 @@ CsvLog readCsvLog(const std::string& path, const std::string& header, const std:
                 log.tornLastLine = true;
                 break;
             }
-            throw InputError(where + ": expected " + std::to_string(columns) + " fields, found " +
-                             std::to_string(fields.size()));
+            throw InputError(where + ": expected " + std::to_string(columns) + " fields, found "
+                             + std::to_string(fields.size()));
         }
         if (fields.back() != runId)
-            throw InputError(where + ": the row belongs to run " + fields.back() + ", not to run " + runId +
-                             " (files of two runs are mixed in this folder)");
+            throw InputError(where + ": the row belongs to run " + fields.back() + ", not to run " + runId
+                             + " (files of two runs are mixed in this folder)");
         fields.pop_back();
         log.rows.push_back(std::move(fields));
     }
@@ -120,4 +117,4 @@ CsvLog readCsvLog(const std::string& path, const std::string& header, const std:
     return log;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

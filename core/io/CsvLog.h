@@ -43,4 +43,4 @@ struct CsvLog {
 CsvLog readCsvLog(const std::string& path, const std::string& header, const std::string& runId,
                   const std::vector<std::string>& olderHeaders = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

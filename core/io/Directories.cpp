@@ -48,10 +48,10 @@ int64_t availableBytes(const std::string& path)
     std::error_code ignored;
     while (!probe.empty() && !fs::exists(probe, ignored) && probe != probe.root_path())
         probe = probe.parent_path();
-    struct statvfs info {};
+    struct statvfs info { };
     if (::statvfs(probe.c_str(), &info) != 0)
         return -1;
     return static_cast<int64_t>(info.f_bavail) * static_cast<int64_t>(info.f_frsize);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

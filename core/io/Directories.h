@@ -17,4 +17,4 @@ void replaceDirectoryAtomically(const std::string& path, const std::function<voi
 // existing parent); -1 when that cannot be told.
 int64_t availableBytes(const std::string& path);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -37,8 +37,7 @@ struct Dtype {
 };
 
 constexpr Dtype kDtypes[] = {
-    {at::kFloat, "<f4", 4}, {at::kDouble, "<f8", 8}, {at::kLong, "<i8", 8},
-    {at::kInt, "<i4", 4},   {at::kByte, "|u1", 1},
+    {at::kFloat, "<f4", 4}, {at::kDouble, "<f8", 8}, {at::kLong, "<i8", 8}, {at::kInt, "<i4", 4}, {at::kByte, "|u1", 1},
 };
 
 std::string shapeRepr(const std::vector<int64_t>& shape)
@@ -65,7 +64,7 @@ struct Header {
 // three keys NumPy requires and the value types they take.
 class HeaderParser {
 public:
-    HeaderParser(std::string_view text, const std::string& source) : text_(text), source_(source) {}
+    HeaderParser(std::string_view text, const std::string& source) : text_(text), source_(source) { }
 
     Header parse()
     {
@@ -225,13 +224,13 @@ const Dtype& dtypeForDescr(const std::string& descr, const std::string& source)
             return dtype;
     }
     if (!descr.empty() && descr[0] == '>')
-        throw InputError(source + ": big-endian data ('" + descr + "') is not supported; "
-                         "save it with arr.astype(arr.dtype.newbyteorder('<'))");
-    throw InputError(source + ": unsupported dtype '" + descr
-                     + "' (supported: <f4, <f8, <i8, <i4, |u1)");
+        throw InputError(source + ": big-endian data ('" + descr
+                         + "') is not supported; "
+                           "save it with arr.astype(arr.dtype.newbyteorder('<'))");
+    throw InputError(source + ": unsupported dtype '" + descr + "' (supported: <f4, <f8, <i8, <i4, |u1)");
 }
 
-} // namespace
+}   // namespace
 
 std::string encodeNpy(const at::Tensor& tensor)
 {
@@ -244,8 +243,7 @@ std::string encodeNpy(const at::Tensor& tensor)
             dtype = &candidate;
     }
     if (dtype == nullptr)
-        throw std::invalid_argument(std::string("encodeNpy: unsupported dtype ")
-                                    + c10::toString(data.scalar_type()));
+        throw std::invalid_argument(std::string("encodeNpy: unsupported dtype ") + c10::toString(data.scalar_type()));
 
     const std::vector<int64_t> shape(data.sizes().begin(), data.sizes().end());
     std::string dict = "{'descr': '" + std::string(dtype->descr)
@@ -278,14 +276,13 @@ std::string encodeNpy(const at::Tensor& tensor)
 
 at::Tensor decodeNpy(const std::string& bytes, const std::string& source)
 {
-    if (bytes.size() < kMagic.size() + 2
-        || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
+    if (bytes.size() < kMagic.size() + 2 || std::string_view(bytes).substr(0, kMagic.size()) != kMagic)
         throw InputError(source + ": not a .npy file (bad magic)");
     const int major = static_cast<unsigned char>(bytes[6]);
     const int minor = static_cast<unsigned char>(bytes[7]);
     if ((major != 1 && major != 2) || minor != 0)
-        throw InputError(source + ": unsupported .npy version " + std::to_string(major) + "."
-                         + std::to_string(minor) + " (supported: 1.0, 2.0)");
+        throw InputError(source + ": unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor)
+                         + " (supported: 1.0, 2.0)");
     // Version 2.0 only widens the header length from 16 to 32 bits.
     const std::size_t lengthWidth = major == 1 ? 2 : 4;
     const std::size_t prefixSize = kMagic.size() + 2 + lengthWidth;
@@ -295,12 +292,12 @@ at::Tensor decodeNpy(const std::string& bytes, const std::string& source)
     if (bytes.size() - prefixSize < headerSize)
         throw InputError(source + ": truncated .npy header");
 
-    const Header header =
-        HeaderParser(std::string_view(bytes).substr(prefixSize, headerSize), source).parse();
+    const Header header = HeaderParser(std::string_view(bytes).substr(prefixSize, headerSize), source).parse();
     const Dtype& dtype = dtypeForDescr(header.descr, source);
     if (header.fortranOrder)
-        throw InputError(source + ": Fortran-order arrays are not supported; save it with "
-                                  "np.ascontiguousarray(arr)");
+        throw InputError(source
+                         + ": Fortran-order arrays are not supported; save it with "
+                           "np.ascontiguousarray(arr)");
 
     // Also bound the product with zeros counted as ones: ATen derives strides from the other
     // dimensions, and they must fit in int64 even when the array is empty.
@@ -318,9 +315,9 @@ at::Tensor decodeNpy(const std::string& bytes, const std::string& source)
     const uint64_t expected = count * dtype.itemSize;
     const std::size_t found = bytes.size() - prefixSize - headerSize;
     if (found != expected)
-        throw InputError(source + (found < expected ? ": truncated data: " : ": size mismatch: ")
-                         + "shape " + shapeRepr(header.shape) + " of '" + header.descr + "' needs "
-                         + std::to_string(expected) + " bytes, found " + std::to_string(found));
+        throw InputError(source + (found < expected ? ": truncated data: " : ": size mismatch: ") + "shape "
+                         + shapeRepr(header.shape) + " of '" + header.descr + "' needs " + std::to_string(expected)
+                         + " bytes, found " + std::to_string(found));
 
     at::Tensor tensor = at::empty(header.shape, at::TensorOptions().dtype(dtype.type));
     if (expected > 0)
@@ -328,10 +325,7 @@ at::Tensor decodeNpy(const std::string& bytes, const std::string& source)
     return tensor;
 }
 
-void writeNpy(const std::string& path, const at::Tensor& tensor)
-{
-    writeFileAtomically(path, encodeNpy(tensor));
-}
+void writeNpy(const std::string& path, const at::Tensor& tensor) { writeFileAtomically(path, encodeNpy(tensor)); }
 
 at::Tensor readNpy(const std::string& path)
 {
@@ -341,4 +335,4 @@ at::Tensor readNpy(const std::string& path)
     return decodeNpy(readWholeFile(path, kMaxNpyBytes), path);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

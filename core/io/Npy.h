@@ -18,4 +18,4 @@ at::Tensor decodeNpy(const std::string& bytes, const std::string& source);
 void writeNpy(const std::string& path, const at::Tensor& tensor);
 at::Tensor readNpy(const std::string& path);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -33,8 +33,8 @@ inline double numberFromJson(const nlohmann::json& object, const char* key)
 // 2^53, beyond which doubles skip integers.
 inline bool isExactCount(double value, int64_t lowest, int64_t highest)
 {
-    return std::isfinite(value) && value == std::floor(value) && std::fabs(value) <= 0x1p53 &&
-           value >= static_cast<double>(lowest) && value <= static_cast<double>(highest);
+    return std::isfinite(value) && value == std::floor(value) && std::fabs(value) <= 0x1p53
+           && value >= static_cast<double>(lowest) && value <= static_cast<double>(highest);
 }
 
 // The inverse of csvNumber: empty is NaN; anything but a whole number throws InputError naming `where`.
@@ -73,4 +73,4 @@ inline std::string csvNumber(double value)
     return buffer;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -22,7 +22,7 @@ std::string singular(const std::string& kind)
     return kind;
 }
 
-} // namespace
+}   // namespace
 
 std::vector<std::string> resourceDirectories(const std::string& kind)
 {
@@ -70,8 +70,8 @@ std::string findResource(const std::string& kind, const std::string& name)
     std::string known;
     for (const auto& n : listResources(kind))
         known += (known.empty() ? "" : ", ") + n;
-    throw InputError("no " + singular(kind) + " named '" + name + "' (known: " +
-                     (known.empty() ? "none found" : known) + ")");
+    throw InputError("no " + singular(kind) + " named '" + name + "' (known: " + (known.empty() ? "none found" : known)
+                     + ")");
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -20,4 +20,4 @@ std::string findResource(const std::string& kind, const std::string& name);
 // Names (file stems) of every NAME.json found, sorted, no duplicates.
 std::vector<std::string> listResources(const std::string& kind);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

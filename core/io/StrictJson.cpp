@@ -90,7 +90,7 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t i)
     return length;
 }
 
-} // namespace
+}   // namespace
 
 std::string excerptForMessage(std::string_view text, std::size_t maxChars)
 {
@@ -142,24 +142,21 @@ Json parseStrictJson(const std::string& text, const std::string& what)
         case Json::parse_event_t::array_start:
             // `depth` counts the containers already open around this one.
             if (depth >= kMaxJsonDepth)
-                throw InputError(what + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels" +
-                                 atKey(open));
+                throw InputError(what + ": nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"
+                                 + atKey(open));
             open.push_back(OpenContainer{event == Json::parse_event_t::object_start, {}, {}});
             break;
         case Json::parse_event_t::object_end:
-        case Json::parse_event_t::array_end:
-            open.pop_back();
-            break;
+        case Json::parse_event_t::array_end: open.pop_back(); break;
         case Json::parse_event_t::key: {
             OpenContainer& object = open.back();
             object.lastKey = parsed.get<std::string>();
             if (!object.keys.insert(object.lastKey).second)
-                throw InputError(what + ": duplicate key '" + excerptForMessage(keyPath(open)) +
-                                 "' (JSON keeps only one of them; remove the other)");
+                throw InputError(what + ": duplicate key '" + excerptForMessage(keyPath(open))
+                                 + "' (JSON keeps only one of them; remove the other)");
             break;
         }
-        case Json::parse_event_t::value:
-            break;
+        case Json::parse_event_t::value: break;
         }
         return true;
     };
@@ -168,8 +165,8 @@ Json parseStrictJson(const std::string& text, const std::string& what)
     } catch (const Json::out_of_range& e) {
         // Id 406: a number beyond a double, such as 1e400.
         if (e.id == 406)
-            throw InputError(what + ": a number is too large for a double" + atKey(open) + " (" + libraryMessage(e) +
-                             ")");
+            throw InputError(what + ": a number is too large for a double" + atKey(open) + " (" + libraryMessage(e)
+                             + ")");
         throw InputError(what + ": not valid JSON" + atKey(open) + " (" + libraryMessage(e) + ")");
     } catch (const Json::exception& e) {
         throw InputError(what + ": not valid JSON" + atKey(open) + " (" + libraryMessage(e) + ")");
@@ -191,4 +188,4 @@ void requireJsonDepth(const Json& value, const std::string& what)
     }
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

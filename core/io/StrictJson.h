@@ -32,4 +32,4 @@ std::string describeJsonValue(const nlohmann::json& value);
 
 bool isValidUtf8(std::string_view text);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

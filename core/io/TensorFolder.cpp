@@ -31,9 +31,7 @@ std::string dtypeName(at::ScalarType type)
     case at::kLong: return "int64";
     case at::kInt: return "int32";
     case at::kByte: return "uint8";
-    default:
-        throw std::invalid_argument(std::string("writeTensorFolder: unsupported dtype ")
-                                    + c10::toString(type));
+    default: throw std::invalid_argument(std::string("writeTensorFolder: unsupported dtype ") + c10::toString(type));
     }
 }
 
@@ -51,8 +49,8 @@ std::string fileNameFor(const std::string& name, std::set<std::string>& usedLowe
 {
     std::string stem = name.empty() ? "_" : name;
     for (char& c : stem) {
-        const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-                             || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
+                             || c == '_' || c == '-';
         if (!allowed)
             c = '_';
     }
@@ -68,8 +66,7 @@ std::string joinPath(const std::string& dir, const std::string& file)
 }
 
 // Access to one index entry that turns a missing or mistyped key into an InputError.
-template <typename T>
-T field(const nlohmann::json& object, const char* key, const std::string& where)
+template <typename T> T field(const nlohmann::json& object, const char* key, const std::string& where)
 {
     const auto it = object.find(key);
     if (it == object.end())
@@ -89,12 +86,12 @@ int64_t naturalNumber(const nlohmann::json& value, const char* key, const std::s
                            ? value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
                            : value.is_number_integer() && value.get<int64_t>() >= 0;
     if (!valid)
-        throw InputError(where + ": key '" + key + "' has the wrong type (it holds non-negative integers, got " +
-                         describeJsonValue(value) + ")");
+        throw InputError(where + ": key '" + key + "' has the wrong type (it holds non-negative integers, got "
+                         + describeJsonValue(value) + ")");
     return value.get<int64_t>();
 }
 
-} // namespace
+}   // namespace
 
 void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors, const std::string& runId)
 {
@@ -106,8 +103,7 @@ void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& t
     for (const NamedTensor& tensor : tensors) {
         if (!tensor.value.defined())
             throw std::invalid_argument("writeTensorFolder: '" + tensor.name + "' has no value");
-        const at::Tensor& value =
-            values.emplace_back(tensor.value.detach().to(at::kCPU).contiguous());
+        const at::Tensor& value = values.emplace_back(tensor.value.detach().to(at::kCPU).contiguous());
         nlohmann::ordered_json entry;
         entry["name"] = tensor.name;
         entry["kind"] = tensor.kind;
@@ -141,19 +137,18 @@ std::vector<NamedTensor> readTensorFolder(const std::string& dir, const std::str
     if (!index.is_object())
         throw InputError(indexPath + ": expected a JSON object");
     if (field<std::string>(index, "format", indexPath) != kFormat)
-        throw InputError(indexPath + ": not a MinimaScope tensor folder (format is not '"
-                         + kFormat + "')");
+        throw InputError(indexPath + ": not a MinimaScope tensor folder (format is not '" + kFormat + "')");
     const int64_t version = naturalNumber(field<nlohmann::json>(index, "version", indexPath), "version", indexPath);
     if (version != kVersion)
         throw InputError(indexPath + ": unsupported version " + std::to_string(version));
     if (!expectedRunId.empty()) {
         const auto runId = index.find("run_id");
         if (runId == index.end() || !runId->is_string() || runId->get<std::string>() != expectedRunId)
-            throw InputError(indexPath + ": these tensors belong to " +
-                             (runId != index.end() && runId->is_string()
-                                  ? "run " + excerptForMessage(runId->get<std::string>())
-                                  : std::string("no run")) +
-                             ", not to run " + expectedRunId + " (files of two runs are mixed in this folder)");
+            throw InputError(indexPath + ": these tensors belong to "
+                             + (runId != index.end() && runId->is_string()
+                                    ? "run " + excerptForMessage(runId->get<std::string>())
+                                    : std::string("no run"))
+                             + ", not to run " + expectedRunId + " (files of two runs are mixed in this folder)");
     }
     const auto entries = field<std::vector<nlohmann::json>>(index, "tensors", indexPath);
 
@@ -181,16 +176,14 @@ std::vector<NamedTensor> readTensorFolder(const std::string& dir, const std::str
         tensor.value = readNpy(joinPath(dir, file));
         const std::string nameText = excerptForMessage(tensor.name);
         if (tensor.value.sizes() != c10::IntArrayRef(shape))
-            throw InputError(where + ": '" + nameText + "' has shape "
-                             + c10::str(c10::IntArrayRef(shape)) + " in the index but "
-                             + c10::str(tensor.value.sizes()) + " in " + fileText);
+            throw InputError(where + ": '" + nameText + "' has shape " + c10::str(c10::IntArrayRef(shape))
+                             + " in the index but " + c10::str(tensor.value.sizes()) + " in " + fileText);
         if (dtypeName(tensor.value.scalar_type()) != dtype)
-            throw InputError(where + ": '" + nameText + "' has dtype " + excerptForMessage(dtype)
-                             + " in the index but " + dtypeName(tensor.value.scalar_type())
-                             + " in " + fileText);
+            throw InputError(where + ": '" + nameText + "' has dtype " + excerptForMessage(dtype) + " in the index but "
+                             + dtypeName(tensor.value.scalar_type()) + " in " + fileText);
         tensors.push_back(std::move(tensor));
     }
     return tensors;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -11,15 +11,14 @@
 namespace minimascope::core {
 
 struct NamedTensor {
-    std::string name;     // e.g. "layers.0.weight"
-    std::string kind;     // "parameter" or "buffer"
+    std::string name;   // e.g. "layers.0.weight"
+    std::string kind;   // "parameter" or "buffer"
     at::Tensor value;
 };
 
 // runId, when given, is written into index.json ("run_id"), and readTensorFolder then refuses
 // a folder whose index names another run (or none): a run folder never mixes two runs' tensors.
-void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors,
-                       const std::string& runId = {});
+void writeTensorFolder(const std::string& dir, const std::vector<NamedTensor>& tensors, const std::string& runId = {});
 std::vector<NamedTensor> readTensorFolder(const std::string& dir, const std::string& expectedRunId = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -30,7 +30,7 @@ nlohmann::json finiteArray(const std::vector<double>& values)
     return array;
 }
 
-} // namespace
+}   // namespace
 
 void validateAsymmetryOptions(const AsymmetryOptions& options)
 {
@@ -61,8 +61,8 @@ bool measureDirectionAsymmetry(const DirectionalProbe& probe, const AsymmetryOpt
     if (!probe(0.0, result.centreLoss, slope))
         return false;
     for (int64_t j = 0; j < m; ++j) {
-        const double l = options.zeta + (options.radius - options.zeta) * static_cast<double>(j) /
-                                            static_cast<double>(m - 1);
+        const double l = options.zeta
+                         + (options.radius - options.zeta) * static_cast<double>(j) / static_cast<double>(m - 1);
         double lossPlus = 0.0, slopePlus = 0.0, lossMinus = 0.0, slopeMinus = 0.0;
         if (!probe(l, lossPlus, slopePlus) || !probe(-l, lossMinus, slopeMinus))
             return false;
@@ -82,7 +82,7 @@ bool measureDirectionAsymmetry(const DirectionalProbe& probe, const AsymmetryOpt
     result.sharpSlopeMin = result.flatSide > 0 ? *minusMin : *plusMin;
     result.meanSlopeFlat = result.flatSide > 0 ? secantPlus : secantMinus;
     result.meanSlopeSharp = result.flatSide > 0 ? secantMinus : secantPlus;
-    result.ratio = result.sharpSlopeMin <= 0.0  ? 0.0
+    result.ratio = result.sharpSlopeMin <= 0.0 ? 0.0
                    : result.flatSlopeMax > 0.0 ? result.sharpSlopeMin / result.flatSlopeMax
                                                : kInfinity;
     // Only the orientation with the flat side as chosen can pass (see the header).
@@ -187,4 +187,4 @@ nlohmann::json AsymmetryScan::toJson() const
             {"directions", list}};
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -43,16 +43,16 @@ class FlatParameters;
 class Network;
 
 struct AsymmetryOptions {
-    double zeta = 0.1;        // inner distance (excluded neighbourhood)
-    double radius = 1.0;      // r, outer distance
-    int64_t points = 10;      // samples per side over [zeta, r], >= 2
-    double p = 0.0;           // flat-side slope bound; <= 0: any p (see above)
-    double c = 2.0;           // sharpness ratio, > 1
+    double zeta = 0.1;     // inner distance (excluded neighbourhood)
+    double radius = 1.0;   // r, outer distance
+    int64_t points = 10;   // samples per side over [zeta, r], >= 2
+    double p = 0.0;        // flat-side slope bound; <= 0: any p (see above)
+    double c = 2.0;        // sharpness ratio, > 1
     // For scans of a network:
-    int64_t count = 10;       // K random directions
+    int64_t count = 10;   // K random directions
     DirectionNormalization normalization = DirectionNormalization::Filter;
     bool ignoreBiasAndBatchNorm = true;
-    uint64_t seed = 0;        // direction k uses seed + k
+    uint64_t seed = 0;   // direction k uses seed + k
 };
 
 // Throws InputError naming the option when the constants break 0 < zeta < r, c > 1, points >= 2,
@@ -61,20 +61,20 @@ void validateAsymmetryOptions(const AsymmetryOptions& options);
 
 struct DirectionAsymmetry {
     uint64_t seed = 0;
-    double norm = 0.0;                  // |u| in parameter units
-    std::vector<double> distances;      // l_j over [zeta, r]
-    std::vector<double> lossPlus;       // phi(l_j)
-    std::vector<double> lossMinus;      // phi(-l_j)
-    std::vector<double> slopePlus;      // outward slope phi'(l_j)
-    std::vector<double> slopeMinus;     // outward slope -phi'(-l_j)
-    double centreLoss = 0.0;            // phi(0)
-    int flatSide = +1;                  // the side whose largest outward slope is smaller
-    double flatSlopeMax = 0.0;          // max outward slope on the flat side over the samples
-    double sharpSlopeMin = 0.0;         // min outward slope on the sharp side
-    double meanSlopeFlat = 0.0;         // secant (phi(+-r) - phi(+-zeta)) / (r - zeta), flat side
-    double meanSlopeSharp = 0.0;        // the same on the sharp side
-    double ratio = 0.0;                 // sharpSlopeMin / flatSlopeMax (see above; may be +inf, or <= 0)
-    bool asymmetric = false;            // (r, p, c, zeta)-asymmetric in either orientation
+    double norm = 0.0;                // |u| in parameter units
+    std::vector<double> distances;    // l_j over [zeta, r]
+    std::vector<double> lossPlus;     // phi(l_j)
+    std::vector<double> lossMinus;    // phi(-l_j)
+    std::vector<double> slopePlus;    // outward slope phi'(l_j)
+    std::vector<double> slopeMinus;   // outward slope -phi'(-l_j)
+    double centreLoss = 0.0;          // phi(0)
+    int flatSide = +1;                // the side whose largest outward slope is smaller
+    double flatSlopeMax = 0.0;        // max outward slope on the flat side over the samples
+    double sharpSlopeMin = 0.0;       // min outward slope on the sharp side
+    double meanSlopeFlat = 0.0;       // secant (phi(+-r) - phi(+-zeta)) / (r - zeta), flat side
+    double meanSlopeSharp = 0.0;      // the same on the sharp side
+    double ratio = 0.0;               // sharpSlopeMin / flatSlopeMax (see above; may be +inf, or <= 0)
+    bool asymmetric = false;          // (r, p, c, zeta)-asymmetric in either orientation
 };
 
 // (loss, derivative in l) of phi at a signed distance l; returns false when cancelled.
@@ -90,7 +90,7 @@ struct AsymmetryScan {
     AsymmetryOptions options;
     std::vector<DirectionAsymmetry> directions;   // in seed order
     int64_t asymmetricCount = 0;
-    int64_t gradients = 0;                        // full-data gradients computed
+    int64_t gradients = 0;   // full-data gradients computed
     double seconds = 0.0;
 
     // Indices into directions, most asymmetric (largest ratio) first.
@@ -105,4 +105,4 @@ AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& paramet
                                        const AsymmetryOptions& options, const CancelToken* cancel = nullptr,
                                        const CountProgress& progress = {});
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

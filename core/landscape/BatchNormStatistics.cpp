@@ -21,8 +21,7 @@ struct SavedLayer {
     bool wasTraining;
 };
 
-template <typename Norm>
-bool prepare(torch::nn::Module& child, std::vector<SavedLayer>& layers)
+template <typename Norm> bool prepare(torch::nn::Module& child, std::vector<SavedLayer>& layers)
 {
     auto* norm = child.as<Norm>();
     if (norm == nullptr)
@@ -34,7 +33,7 @@ bool prepare(torch::nn::Module& child, std::vector<SavedLayer>& layers)
     return true;
 }
 
-} // namespace
+}   // namespace
 
 bool recomputeBatchNormStatistics(Network& network, const Dataset& data, const CancelToken* cancel, int64_t chunk)
 {
@@ -77,4 +76,4 @@ BatchNormBuffers::~BatchNormBuffers()
         m_buffers[k].copy_(m_saved[k]);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

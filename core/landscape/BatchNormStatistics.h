@@ -34,4 +34,4 @@ private:
     std::vector<at::Tensor> m_buffers, m_saved;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -12,14 +12,14 @@
 
 namespace minimascope::core {
 
-RunStatus convexityMap(Network& network, FlatParameters& parameters, const Dataset& data,
-                       const SurfaceRequest& request, ConvexityGrid& out, double tolerance, const CancelToken* cancel)
+RunStatus convexityMap(Network& network, FlatParameters& parameters, const Dataset& data, const SurfaceRequest& request,
+                       ConvexityGrid& out, double tolerance, const CancelToken* cancel)
 {
-    if (!request.origin.defined() || !request.direction1.defined() || !request.direction2.defined() ||
-        request.origin.numel() != parameters.size() || request.direction1.numel() != parameters.size() ||
-        request.direction2.numel() != parameters.size() || request.nx < 1 || request.ny < 1)
-        throw InputError("convexity map: origin and both directions must have " + std::to_string(parameters.size()) +
-                         " values, and the grid at least one point a side");
+    if (!request.origin.defined() || !request.direction1.defined() || !request.direction2.defined()
+        || request.origin.numel() != parameters.size() || request.direction1.numel() != parameters.size()
+        || request.direction2.numel() != parameters.size() || request.nx < 1 || request.ny < 1)
+        throw InputError("convexity map: origin and both directions must have " + std::to_string(parameters.size())
+                         + " values, and the grid at least one point a side");
     const auto axis = [](double lo, double hi, int64_t n) {
         std::vector<double> values;
         for (int64_t i = 0; i < n; ++i)
@@ -62,4 +62,4 @@ RunStatus convexityMap(Network& network, FlatParameters& parameters, const Datas
     return status;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

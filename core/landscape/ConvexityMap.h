@@ -12,16 +12,15 @@
 namespace minimascope::core {
 
 struct ConvexityGrid {
-    std::vector<double> xs, ys;                     // as LandscapeGrid
-    std::vector<double> ratio, lambdaMin, lambdaMax; // row-major [ys.size()][xs.size()], NaN = not computed
+    std::vector<double> xs, ys;                        // as LandscapeGrid
+    std::vector<double> ratio, lambdaMin, lambdaMax;   // row-major [ys.size()][xs.size()], NaN = not computed
 
     size_t index(size_t i, size_t j) const { return j * xs.size() + i; }
 };
 
 // Uses the plane, ranges and resolution of `request` (not its progressive/threads fields).
 // `tolerance`: each eigenvalue certified to |H v - lambda v| <= tolerance |lambda|.
-RunStatus convexityMap(Network& network, FlatParameters& parameters, const Dataset& data,
-                       const SurfaceRequest& request, ConvexityGrid& out, double tolerance = 1e-2,
-                       const CancelToken* cancel = nullptr);
+RunStatus convexityMap(Network& network, FlatParameters& parameters, const Dataset& data, const SurfaceRequest& request,
+                       ConvexityGrid& out, double tolerance = 1e-2, const CancelToken* cancel = nullptr);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -30,7 +30,7 @@ void normalizeRows(at::Tensor d, const at::Tensor& theta)
     d.copy_((rows * scale).view_as(d));
 }
 
-} // namespace
+}   // namespace
 
 DirectionNormalization parseDirectionNormalization(const std::string& name)
 {
@@ -130,4 +130,4 @@ DirectionReport describeDirections(const at::Tensor& first, const at::Tensor& se
     return report;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -51,12 +51,12 @@ at::Tensor orthogonalizeAgainst(const at::Tensor& first, const at::Tensor& secon
 
 struct DirectionReport {
     double norm1 = 0.0;
-    double norm2 = 0.0;     // 0 when there is no second direction
-    double cosine = 0.0;    // cos of the angle between them (0 without a second direction)
+    double norm2 = 0.0;    // 0 when there is no second direction
+    double cosine = 0.0;   // cos of the angle between them (0 without a second direction)
 };
 
 // The norms of the directions (in parameter units) and the cosine between them; `second` may be
 // undefined (1D curve).
 DirectionReport describeDirections(const at::Tensor& first, const at::Tensor& second);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

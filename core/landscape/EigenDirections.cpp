@@ -20,4 +20,4 @@ EigenResult hessianEigenDirections(Network& network, FlatParameters& parameters,
     return lanczos(operators.hessian(), lanczosOptions, cancel);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

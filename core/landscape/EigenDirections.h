@@ -14,7 +14,7 @@ struct Dataset;
 
 struct EigenDirectionOptions {
     int64_t k = 2;
-    double tolerance = 1e-3;    // residual |H v - lambda v| <= tolerance |lambda|
+    double tolerance = 1e-3;   // residual |H v - lambda v| <= tolerance |lambda|
     int64_t maxSteps = 200;
     uint64_t seed = 0;
 };
@@ -22,4 +22,4 @@ struct EigenDirectionOptions {
 EigenResult hessianEigenDirections(Network& network, FlatParameters& parameters, const Dataset& data,
                                    const EigenDirectionOptions& options, const CancelToken* cancel = nullptr);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

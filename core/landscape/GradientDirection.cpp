@@ -20,4 +20,4 @@ at::Tensor gradientDirection(Network& network, FlatParameters& parameters, const
     return gradient / norm;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -16,4 +16,4 @@ class Network;
 at::Tensor gradientDirection(Network& network, FlatParameters& parameters, const Dataset& data,
                              const CancelToken* cancel = nullptr);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -16,8 +16,8 @@ void requireSameSize(std::initializer_list<const at::Tensor*> solutions)
     const int64_t size = (*solutions.begin())->numel();
     for (const at::Tensor* solution : solutions)
         if (!solution->defined() || solution->numel() != size)
-            throw InputError("interpolation surface: the solutions must have the same number of parameters (" +
-                             std::to_string(size) + ")");
+            throw InputError("interpolation surface: the solutions must have the same number of parameters ("
+                             + std::to_string(size) + ")");
 }
 
 SurfaceRequest unitSquare(const at::Tensor& origin, int64_t n)
@@ -30,7 +30,7 @@ SurfaceRequest unitSquare(const at::Tensor& origin, int64_t n)
     return request;
 }
 
-} // namespace
+}   // namespace
 
 SurfaceRequest barycentricRequest(const at::Tensor& theta0, const at::Tensor& theta1, const at::Tensor& theta2,
                                   int64_t n)
@@ -54,4 +54,4 @@ SurfaceRequest bilinearRequest(const at::Tensor& theta00, const at::Tensor& thet
     return request;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

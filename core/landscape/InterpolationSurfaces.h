@@ -19,4 +19,4 @@ SurfaceRequest barycentricRequest(const at::Tensor& theta0, const at::Tensor& th
 SurfaceRequest bilinearRequest(const at::Tensor& theta00, const at::Tensor& theta10, const at::Tensor& theta01,
                                const at::Tensor& theta11, int64_t n);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -36,14 +36,12 @@ std::vector<double> axis(double lo, double hi, int64_t n)
 {
     std::vector<double> values(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i)
-        values[static_cast<size_t>(i)] = n == 1 ? lo : lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1);
+        values[static_cast<size_t>(i)] = n == 1 ? lo
+                                                : lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1);
     return values;
 }
 
-bool onStride(int64_t index, int64_t n, int64_t stride)
-{
-    return index % stride == 0 || index == n - 1;
-}
+bool onStride(int64_t index, int64_t n, int64_t stride) { return index % stride == 0 || index == n - 1; }
 
 // Grid points are on the triangle's edge up to rounding of the axis values.
 constexpr double kTriangleSlack = 1e-12;
@@ -56,14 +54,11 @@ bool inTriangle(double alpha, double beta)
 void checkShard(int64_t count, int64_t index)
 {
     if (count < 1 || index < 0 || index >= count)
-        throw InputError("surface request: shard " + std::to_string(index) + " of " + std::to_string(count) +
-                         " does not exist");
+        throw InputError("surface request: shard " + std::to_string(index) + " of " + std::to_string(count)
+                         + " does not exist");
 }
 
-bool inShard(int64_t index, const SurfaceRequest& request)
-{
-    return index % request.shardCount == request.shardIndex;
-}
+bool inShard(int64_t index, const SurfaceRequest& request) { return index % request.shardCount == request.shardIndex; }
 
 // Grid indices (j * nx + i) of each level, coarsest first; only the triangle's points if asked,
 // and only the request's shard.
@@ -104,8 +99,8 @@ public:
         if (m_request.crossDirection.defined())
             point.add_(m_request.crossDirection, alpha * beta);
         m_parameters.set(point);
-        if (m_request.batchNormData != nullptr &&
-            !recomputeBatchNormStatistics(m_network, *m_request.batchNormData, cancel, MlpSurfacePath::kChunk))
+        if (m_request.batchNormData != nullptr
+            && !recomputeBatchNormStatistics(m_network, *m_request.batchNormData, cancel, MlpSurfacePath::kChunk))
             return {kNaN, kNaN};
         return core::evaluate(m_network, m_data, cancel, MlpSurfacePath::kChunk);
     }
@@ -146,8 +141,8 @@ void validate(const FlatParameters& parameters, const SurfaceRequest& request)
 {
     const auto check = [&](const at::Tensor& vector, const char* name) {
         if (!vector.defined() || vector.numel() != parameters.size())
-            throw InputError(std::string("surface request: ") + name + " must have " +
-                             std::to_string(parameters.size()) + " values (one per parameter)");
+            throw InputError(std::string("surface request: ") + name + " must have " + std::to_string(parameters.size())
+                             + " values (one per parameter)");
     };
     check(request.origin, "origin");
     check(request.direction1, "direction1");
@@ -163,7 +158,7 @@ void validate(const FlatParameters& parameters, const SurfaceRequest& request)
     checkShard(request.shardCount, request.shardIndex);
 }
 
-} // namespace
+}   // namespace
 
 std::vector<int64_t> progressiveStrides(int64_t n)
 {
@@ -180,8 +175,8 @@ void mergeSurfaceShard(LandscapeGrid& into, const LandscapeGrid& shard, int64_t 
 {
     checkShard(shardCount, shardIndex);
     if (into.loss.size() != shard.loss.size() || into.accuracy.size() != shard.accuracy.size())
-        throw InputError("surface shards of different grids: " + std::to_string(into.loss.size()) + " and " +
-                         std::to_string(shard.loss.size()) + " points");
+        throw InputError("surface shards of different grids: " + std::to_string(into.loss.size()) + " and "
+                         + std::to_string(shard.loss.size()) + " points");
     for (size_t k = static_cast<size_t>(shardIndex); k < into.loss.size(); k += static_cast<size_t>(shardCount)) {
         into.loss[k] = shard.loss[k];
         into.accuracy[k] = shard.accuracy[k];
@@ -206,10 +201,12 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
     if (request.batchNormData != nullptr)
         storedStatistics.emplace(network);
     bool cancelled = false;
-    const std::unique_ptr<MlpSurfacePath> fast =
-        request.fastPath && !request.crossDirection.defined() && request.batchNormData == nullptr ? MlpSurfacePath::tryCreate(network, parameters, data, request.origin, request.direction1,
-                                                     request.direction2, cancel, cancelled)
-                         : nullptr;
+    const std::unique_ptr<MlpSurfacePath> fast = request.fastPath && !request.crossDirection.defined()
+                                                         && request.batchNormData == nullptr
+                                                     ? MlpSurfacePath::tryCreate(network, parameters, data,
+                                                                                 request.origin, request.direction1,
+                                                                                 request.direction2, cancel, cancelled)
+                                                     : nullptr;
     if (cancelled)
         return RunStatus::Cancelled;
     GenericPath generic(network, parameters, data, request);
@@ -308,4 +305,4 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
     return RunStatus::Finished;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -29,7 +29,7 @@ at::Tensor sliceOrUndefined(const FlatParameters& layout, const at::Tensor& vect
     return vector.defined() ? layout.slice(vector, index) : at::Tensor();
 }
 
-} // namespace
+}   // namespace
 
 std::unique_ptr<MlpSurfacePath> MlpSurfacePath::tryCreate(Network& network, const FlatParameters& parameters,
                                                           const Dataset& data, const at::Tensor& origin,
@@ -71,10 +71,9 @@ std::unique_ptr<MlpSurfacePath> MlpSurfacePath::tryCreate(Network& network, cons
             return nullptr;
         }
         const at::Tensor x = inputs.narrow(0, start, std::min(kChunk, data.size() - start));
-        path->m_firstLayer.push_back({at::addmm(first.bias0, x, first.weight0.t()),
-                                      at::addmm(first.bias1, x, first.weight1.t()),
-                                      first.weight2.defined() ? at::addmm(first.bias2, x, first.weight2.t())
-                                                              : at::Tensor()});
+        path->m_firstLayer.push_back(
+            {at::addmm(first.bias0, x, first.weight0.t()), at::addmm(first.bias1, x, first.weight1.t()),
+             first.weight2.defined() ? at::addmm(first.bias2, x, first.weight2.t()) : at::Tensor()});
     }
     path->m_deeperLayers.assign(affine.begin() + 1, affine.end());
     return path;
@@ -108,4 +107,4 @@ Evaluation MlpSurfacePath::evaluate(double alpha, double beta, bool accuracy, co
     return {lossSum / n, hasAccuracy ? static_cast<double>(correct) / n : kNaN};
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

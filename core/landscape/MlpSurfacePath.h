@@ -50,7 +50,7 @@ private:
     at::Tensor m_targets;
     // Per chunk of examples: the first layer's three products.
     std::vector<std::array<at::Tensor, 3>> m_firstLayer;
-    std::vector<Affine> m_deeperLayers;          // layers 1 .. L (the output layer last)
+    std::vector<Affine> m_deeperLayers;   // layers 1 .. L (the output layer last)
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

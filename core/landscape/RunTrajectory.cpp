@@ -34,4 +34,4 @@ RunSnapshots loadRunSnapshots(const std::string& runDir, Network& network, FlatP
     return snapshots;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -17,9 +17,9 @@ class Network;
 
 struct RunSnapshots {
     std::vector<int64_t> iterations;
-    std::vector<at::Tensor> parameters;    // flat, like FlatParameters::values()
+    std::vector<at::Tensor> parameters;   // flat, like FlatParameters::values()
 };
 
 RunSnapshots loadRunSnapshots(const std::string& runDir, Network& network, FlatParameters& parameters);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

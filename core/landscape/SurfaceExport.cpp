@@ -35,10 +35,7 @@ void checkGrid(const LandscapeGrid& grid)
         throw std::invalid_argument("landscape export: the grid's arrays do not match its axes");
 }
 
-double log10OrNaN(double value)
-{
-    return value > 0 ? std::log10(value) : kNaN;
-}
+double log10OrNaN(double value) { return value > 0 ? std::log10(value) : kNaN; }
 
 vtkNew<vtkDoubleArray> namedArray(const char* name, const std::vector<double>& values)
 {
@@ -51,8 +48,7 @@ vtkNew<vtkDoubleArray> namedArray(const char* name, const std::vector<double>& v
 }
 
 // VTK writes into a string; the file then appears atomically (AtomicFile.h).
-template <typename Writer, typename Data>
-void writeVtkAtomically(const std::string& path, Data* data)
+template <typename Writer, typename Data> void writeVtkAtomically(const std::string& path, Data* data)
 {
     vtkNew<Writer> writer;
     writer->SetInputData(data);
@@ -99,8 +95,8 @@ void writeColumnsCsv(const std::string& path, const std::vector<double>& xs, con
 // float64 [columns, ny, nx].
 void writeColumnsNpy(const std::string& path, size_t nx, size_t ny, const std::vector<GridColumn>& columns)
 {
-    at::Tensor stacked = at::empty({static_cast<int64_t>(columns.size()), static_cast<int64_t>(ny),
-                                    static_cast<int64_t>(nx)}, at::kDouble);
+    at::Tensor stacked = at::empty(
+        {static_cast<int64_t>(columns.size()), static_cast<int64_t>(ny), static_cast<int64_t>(nx)}, at::kDouble);
     double* out = stacked.data_ptr<double>();
     for (const GridColumn& column : columns)
         out = std::copy(column.values.begin(), column.values.end(), out);
@@ -123,7 +119,7 @@ void writeSidecar(const std::string& path, nlohmann::json sidecar, const std::ve
     writeFileAtomically(path, sidecar.dump(2) + "\n");
 }
 
-} // namespace
+}   // namespace
 
 void writeSurfaceVts(const std::string& path, const LandscapeGrid& grid)
 {
@@ -165,7 +161,8 @@ void writeTrajectoryVtp(const std::string& path, const ProjectedTrajectory& traj
     std::vector<double> iterations(n);
     for (size_t k = 0; k < n; ++k) {
         const double height = std::isfinite(trajectory.loss[k]) ? trajectory.loss[k] : 0.0;
-        lines->InsertCellPoint(points->InsertNextPoint(trajectory.coordinates[k][0], trajectory.coordinates[k][1], height));
+        lines->InsertCellPoint(
+            points->InsertNextPoint(trajectory.coordinates[k][0], trajectory.coordinates[k][1], height));
         iterations[k] = static_cast<double>(trajectory.iterations[k]);
     }
     vtkNew<vtkPolyData> poly;
@@ -238,12 +235,13 @@ LandscapeGrid readSurfaceVts(const std::string& path)
     const auto ny = static_cast<size_t>(dims[1]);
     // A foreign or corrupt file must not be read past its arrays: one value a point, a 2D grid.
     const auto holdsOneValuePerPoint = [nx, ny](vtkDoubleArray* array) {
-        return array != nullptr && array->GetNumberOfComponents() == 1 &&
-               static_cast<size_t>(array->GetNumberOfValues()) == nx * ny;
+        return array != nullptr && array->GetNumberOfComponents() == 1
+               && static_cast<size_t>(array->GetNumberOfValues()) == nx * ny;
     };
     if (nx * ny == 0 || dims[2] != 1 || !holdsOneValuePerPoint(loss) || !holdsOneValuePerPoint(accuracy))
-        throw InputError(path + ": not a landscape grid (needs a 2D grid with one 'loss' and one 'accuracy' "
-                                "value a point)");
+        throw InputError(path
+                         + ": not a landscape grid (needs a 2D grid with one 'loss' and one 'accuracy' "
+                           "value a point)");
     LandscapeGrid grid;
     for (size_t i = 0; i < nx; ++i)
         grid.xs.push_back(structured->GetPoint(static_cast<vtkIdType>(i))[0]);
@@ -256,4 +254,4 @@ LandscapeGrid readSurfaceVts(const std::string& path)
     return grid;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -52,4 +52,4 @@ std::vector<std::string> exportConvexity(const std::string& prefix, const Convex
 // arrays), with VTK's XML reader; throws InputError naming the file when it cannot.
 LandscapeGrid readSurfaceVts(const std::string& path);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -30,7 +30,7 @@ at::Tensor someOrthogonalUnit(const at::Tensor& unit)
     return candidate / candidate.norm();
 }
 
-} // namespace
+}   // namespace
 
 TrajectoryPca trajectoryPca(const std::vector<at::Tensor>& snapshots, const at::Tensor& origin)
 {
@@ -43,15 +43,15 @@ TrajectoryPca trajectoryPca(const std::vector<at::Tensor>& snapshots, const at::
     std::vector<at::Tensor> rows;
     for (size_t i = 0; i < snapshots.size(); ++i) {
         if (snapshots[i].numel() != center.numel())
-            throw InputError("trajectory PCA: snapshot " + std::to_string(i) + " has " +
-                             std::to_string(snapshots[i].numel()) + " parameters, the origin " +
-                             std::to_string(center.numel()));
+            throw InputError("trajectory PCA: snapshot " + std::to_string(i) + " has "
+                             + std::to_string(snapshots[i].numel()) + " parameters, the origin "
+                             + std::to_string(center.numel()));
         rows.push_back(snapshots[i].detach().reshape({-1}).to(at::kDouble) - center);
     }
-    const at::Tensor offsets = at::stack(rows);                       // [k, P]
+    const at::Tensor offsets = at::stack(rows);   // [k, P]
     const at::Tensor centred = offsets - offsets.mean(0, /*keepdim=*/true);
-    const at::Tensor gram = centred.mm(centred.t());                    // [k, k]
-    const auto [values, vectors] = at::linalg_eigh(gram);               // ascending
+    const at::Tensor gram = centred.mm(centred.t());        // [k, k]
+    const auto [values, vectors] = at::linalg_eigh(gram);   // ascending
     const int64_t k = values.size(0);
     const double total = values.clamp_min(0).sum().item<double>();
 
@@ -99,4 +99,4 @@ std::array<double, 4> trajectoryRange(const TrajectoryPca& pca)
     return {-xMax, xMax, -yMax, yMax};
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -37,4 +37,4 @@ TrajectoryPca trajectoryPca(const std::vector<at::Tensor>& snapshots, const at::
 // has no extent (the parameters did not move).
 std::array<double, 4> trajectoryRange(const TrajectoryPca& pca);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

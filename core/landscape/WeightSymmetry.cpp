@@ -26,13 +26,13 @@ size_t sliceIndex(const FlatParameters& parameters, const std::string& name)
     throw std::invalid_argument("symmetricTwin: the network has no parameter '" + name + "'");
 }
 
-} // namespace
+}   // namespace
 
 HiddenSymmetry randomHiddenSymmetry(const Mlp& mlp, uint64_t seed, bool flipSigns)
 {
     if (flipSigns && mlp.options().activation != Activation::Tanh)
-        throw std::invalid_argument(std::string("sign flips need an odd activation (tanh), not ") +
-                                    toString(mlp.options().activation));
+        throw std::invalid_argument(std::string("sign flips need an odd activation (tanh), not ")
+                                    + toString(mlp.options().activation));
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     HiddenSymmetry symmetry;
     for (const int64_t width : mlp.options().hiddenWidths) {
@@ -86,8 +86,8 @@ SymmetricTwin symmetricTwin(Mlp& mlp, const FlatParameters& parameters, const Hi
         const int64_t width = options.hiddenWidths[l];
         const std::vector<int64_t>& permutation = symmetry.permutations[l];
         if (static_cast<int64_t>(permutation.size()) != width)
-            throw std::invalid_argument("symmetricTwin: layer " + std::to_string(l) + " has " +
-                                        std::to_string(width) + " units");
+            throw std::invalid_argument("symmetricTwin: layer " + std::to_string(l) + " has " + std::to_string(width)
+                                        + " units");
         const at::Tensor index = at::tensor(permutation, at::TensorOptions(at::kLong));
         if (std::get<0>(at::sort(index)).ne(at::arange(width, index.options())).any().item<bool>())
             throw std::invalid_argument("symmetricTwin: layer " + std::to_string(l) + " is not a permutation");
@@ -178,4 +178,4 @@ LinePath lossAlongLine(Network& network, FlatParameters& parameters, const Datas
     return path;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -55,7 +55,7 @@ struct LinePath {
     std::vector<double> loss;
     std::vector<double> accuracy;   // NaN where the task has none
     double barrier = 0.0;
-    double barrierT = 0.0;          // where it is reached
+    double barrierT = 0.0;   // where it is reached
 };
 LinePath lossAlongLine(Network& network, FlatParameters& parameters, const Dataset& data, const at::Tensor& from,
                        const at::Tensor& to, int64_t points, const CancelToken* cancel = nullptr);
@@ -63,4 +63,4 @@ LinePath lossAlongLine(Network& network, FlatParameters& parameters, const Datas
 // The barrier of a sampled curve (t ascending from 0 to 1, losses at those t), as above.
 double lineBarrier(const std::vector<double>& t, const std::vector<double>& loss, double* where = nullptr);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -48,4 +48,4 @@ at::Tensor activationBackward(Activation activation, const at::Tensor& grad, con
     return grad;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -18,4 +18,4 @@ at::Tensor applyActivation(Activation activation, const at::Tensor& z);
 at::Tensor activationBackward(Activation activation, const at::Tensor& grad, const at::Tensor& z,
                               const at::Tensor& output);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

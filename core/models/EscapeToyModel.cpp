@@ -4,10 +4,7 @@
 
 namespace minimascope::core {
 
-EscapeToyModel::EscapeToyModel(double x0)
-{
-    m_x = register_parameter("x", at::full({1}, x0, at::kFloat));
-}
+EscapeToyModel::EscapeToyModel(double x0) { m_x = register_parameter("x", at::full({1}, x0, at::kFloat)); }
 
 at::Tensor EscapeToyModel::forward(const at::Tensor& input)
 {
@@ -20,9 +17,6 @@ std::string EscapeToyModel::describe() const
     return "escape toy f(x) = min{x^2, c(x-1)^2}, x = " + std::to_string(position());
 }
 
-double EscapeToyModel::position() const
-{
-    return m_x.item<double>();
-}
+double EscapeToyModel::position() const { return m_x.item<double>(); }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -19,4 +19,4 @@ private:
     at::Tensor m_x;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -20,4 +20,4 @@ private:
     bool m_wasTraining;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -35,16 +35,13 @@ FlatParameters::FlatParameters(torch::nn::Module& module)
     }
 }
 
-at::Tensor FlatParameters::get() const
-{
-    return m_values.clone();
-}
+at::Tensor FlatParameters::get() const { return m_values.clone(); }
 
 void FlatParameters::set(const at::Tensor& vector)
 {
     if (vector.numel() != m_values.numel())
-        throw std::invalid_argument("FlatParameters::set: expected " + std::to_string(m_values.numel()) +
-                                    " values, got " + std::to_string(vector.numel()));
+        throw std::invalid_argument("FlatParameters::set: expected " + std::to_string(m_values.numel())
+                                    + " values, got " + std::to_string(vector.numel()));
     at::NoGradGuard noGrad;
     m_values.copy_(vector.reshape({-1}));
 }
@@ -65,10 +62,10 @@ void requireFiniteParameters(const FlatParameters& parameters, const std::string
     for (size_t i = 0; i < parameters.slices().size() && layer.empty(); ++i)
         if (!parameters.slice(finite, i).all().item<bool>())
             layer = parameters.slices()[i].name;
-    throw InputError(where + ": " + std::to_string(bad) + " of " + std::to_string(parameters.size()) +
-                     " parameters are NaN or infinite (the first in " + layer +
-                     "): the run diverged, so nothing measured on them would mean anything; use a snapshot "
-                     "from before it diverged");
+    throw InputError(where + ": " + std::to_string(bad) + " of " + std::to_string(parameters.size())
+                     + " parameters are NaN or infinite (the first in " + layer
+                     + "): the run diverged, so nothing measured on them would mean anything; use a snapshot "
+                       "from before it diverged");
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

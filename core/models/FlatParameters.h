@@ -17,8 +17,8 @@ class Module;
 namespace minimascope::core {
 
 struct ParameterSlice {
-    std::string name;              // e.g. "linear0.weight"
-    int64_t offset = 0;            // into the flat vector
+    std::string name;     // e.g. "linear0.weight"
+    int64_t offset = 0;   // into the flat vector
     int64_t numel = 0;
     std::vector<int64_t> shape;
 };
@@ -58,7 +58,7 @@ void requireFiniteParameters(const FlatParameters& parameters, const std::string
 // the scope is left (return, cancel, exception): for computations that move the weights around.
 class ParameterRestorer {
 public:
-    explicit ParameterRestorer(FlatParameters& parameters) : m_parameters(parameters), m_saved(parameters.get()) {}
+    explicit ParameterRestorer(FlatParameters& parameters) : m_parameters(parameters), m_saved(parameters.get()) { }
     ~ParameterRestorer() { m_parameters.set(m_saved); }
     ParameterRestorer(const ParameterRestorer&) = delete;
     ParameterRestorer& operator=(const ParameterRestorer&) = delete;
@@ -69,4 +69,4 @@ private:
     at::Tensor m_saved;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -15,14 +15,12 @@ struct ImageShape {
     int64_t width;
 };
 
-inline ImageShape requireImageShape(const std::vector<int64_t>& shape, const std::string& model,
-                                    int64_t minSide)
+inline ImageShape requireImageShape(const std::vector<int64_t>& shape, const std::string& model, int64_t minSide)
 {
     if (shape.size() != 3 || shape[1] < minSide || shape[2] < minSide)
-        throw InputError("model '" + model + "' needs image inputs of at least " +
-                         std::to_string(minSide) + "x" + std::to_string(minSide) +
-                         " pixels; this data set's examples are not images");
+        throw InputError("model '" + model + "' needs image inputs of at least " + std::to_string(minSide) + "x"
+                         + std::to_string(minSide) + " pixels; this data set's examples are not images");
     return {shape[0], shape[1], shape[2]};
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -14,8 +14,8 @@ int LayerGraph::append(LayerNode node)
     const int count = static_cast<int>(m_nodes.size());
     for (int input : node.inputs)
         if (input != kInput && (input < 0 || input >= count))
-            throw std::logic_error("LayerGraph: node " + std::to_string(count) + " reads node " +
-                                   std::to_string(input) + ", which does not come before it");
+            throw std::logic_error("LayerGraph: node " + std::to_string(count) + " reads node " + std::to_string(input)
+                                   + ", which does not come before it");
     m_nodes.push_back(std::move(node));
     return count;
 }
@@ -43,9 +43,9 @@ int LayerGraph::conv2d(int input, const torch::nn::Conv2dImpl& module)
     const auto& options = module.options;
     const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&options.padding());
     const auto square = [](const torch::ExpandingArray<2>& pair) { return (*pair)[0] == (*pair)[1]; };
-    if (!padding || !square(*padding) || !square(options.kernel_size()) || !square(options.stride()) ||
-        (*options.dilation())[0] != 1 || (*options.dilation())[1] != 1 || options.groups() != 1 ||
-        !c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()))
+    if (!padding || !square(*padding) || !square(options.kernel_size()) || !square(options.stride())
+        || (*options.dilation())[0] != 1 || (*options.dilation())[1] != 1 || options.groups() != 1
+        || !c10::holds_alternative<torch::enumtype::kZeros>(options.padding_mode()))
         throw std::invalid_argument("LayerGraph: only square, undilated, ungrouped, zero-padded convolutions");
     LayerNode node;
     node.kind = LayerKind::Conv2d;
@@ -59,8 +59,7 @@ int LayerGraph::conv2d(int input, const torch::nn::Conv2dImpl& module)
 
 namespace {
 
-template <typename BatchNormModule>
-LayerNode batchNormNode(int input, const BatchNormModule& module)
+template <typename BatchNormModule> LayerNode batchNormNode(int input, const BatchNormModule& module)
 {
     LayerNode node;
     node.kind = LayerKind::BatchNorm;
@@ -73,7 +72,7 @@ LayerNode batchNormNode(int input, const BatchNormModule& module)
     return node;
 }
 
-} // namespace
+}   // namespace
 
 int LayerGraph::batchNorm(int input, const torch::nn::BatchNorm1dImpl& module)
 {
@@ -119,4 +118,4 @@ int LayerGraph::add(int first, int second)
     return append(std::move(node));
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -16,29 +16,29 @@ class LinearImpl;
 class Conv2dImpl;
 class BatchNorm1dImpl;
 class BatchNorm2dImpl;
-} // namespace torch::nn
+}   // namespace torch::nn
 
 namespace minimascope::core {
 
 enum class LayerKind {
-    Flatten,      // [N, ...] -> [N, features]
-    Linear,       // x W^T + b
-    Conv2d,       // square kernel (the weight's), stride, zero padding; bias optional
-    BatchNorm,    // (x - running mean) / sqrt(running var + eps) * gamma + beta, per channel (dim 1)
+    Flatten,     // [N, ...] -> [N, features]
+    Linear,      // x W^T + b
+    Conv2d,      // square kernel (the weight's), stride, zero padding; bias optional
+    BatchNorm,   // (x - running mean) / sqrt(running var + eps) * gamma + beta, per channel (dim 1)
     Activation,
-    MaxPool2d,    // kernel = stride, no padding
-    MeanPool,     // mean over every dimension after the channels: [N, C, H, W] -> [N, C]
-    Add,          // the sum of two earlier outputs (a skip connection)
+    MaxPool2d,   // kernel = stride, no padding
+    MeanPool,    // mean over every dimension after the channels: [N, C, H, W] -> [N, C]
+    Add,         // the sum of two earlier outputs (a skip connection)
 };
 
 struct LayerNode {
     LayerKind kind = LayerKind::Flatten;
-    std::vector<int> inputs;                  // earlier node indices; LayerGraph::kInput = the network input
-    at::Tensor weight, bias;                  // Linear, Conv2d (bias may be undefined); BatchNorm: gamma, beta
-    at::Tensor runningMean, runningVar;       // BatchNorm
-    double eps = 1e-5;                        // BatchNorm
-    int64_t stride = 1, padding = 0;          // Conv2d; MaxPool2d: stride = kernel size
-    Activation activation = Activation::Relu; // Activation
+    std::vector<int> inputs;                    // earlier node indices; LayerGraph::kInput = the network input
+    at::Tensor weight, bias;                    // Linear, Conv2d (bias may be undefined); BatchNorm: gamma, beta
+    at::Tensor runningMean, runningVar;         // BatchNorm
+    double eps = 1e-5;                          // BatchNorm
+    int64_t stride = 1, padding = 0;            // Conv2d; MaxPool2d: stride = kernel size
+    Activation activation = Activation::Relu;   // Activation
 };
 
 class LayerGraph {
@@ -68,4 +68,4 @@ private:
     std::vector<LayerNode> m_nodes;   // the last one's output is the network's output
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

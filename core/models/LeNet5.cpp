@@ -11,8 +11,8 @@ LeNet5::LeNet5(const std::vector<int64_t>& inputShape, int64_t outputs, Activati
     : m_activation(activation)
 {
     const ImageShape image = requireImageShape(inputShape, "lenet5", 12);
-    m_conv1 = register_module("conv1", torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(image.channels, 6, /*kernel_size=*/5).padding(2)));
+    m_conv1 = register_module(
+        "conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(image.channels, 6, /*kernel_size=*/5).padding(2)));
     m_conv2 = register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(6, 16, 5)));
     // Spatial size after conv1 (same), pool, conv2 (-4), pool.
     const int64_t height = (image.height / 2 - 4) / 2;
@@ -45,8 +45,7 @@ LayerGraph LeNet5::layerGraph() const
 
 std::string LeNet5::describe() const
 {
-    return "LeNet-5 " + std::string(toString(m_activation)) + " (" +
-           std::to_string(parameterCount()) + " parameters)";
+    return "LeNet-5 " + std::string(toString(m_activation)) + " (" + std::to_string(parameterCount()) + " parameters)";
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

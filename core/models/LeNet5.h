@@ -26,4 +26,4 @@ private:
     torch::nn::Linear m_fc1{nullptr}, m_fc2{nullptr}, m_fc3{nullptr};
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -59,4 +59,4 @@ std::string Mlp::describe() const
     return out.str();
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -37,4 +37,4 @@ private:
     std::vector<torch::nn::BatchNorm1d> m_norms;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

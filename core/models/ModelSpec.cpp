@@ -23,20 +23,55 @@ const std::map<std::string, std::function<ModelSpec()>>& presets()
 {
     static const std::map<std::string, std::function<ModelSpec()>> table{
         {"mlp-256x4", [] { return ModelSpec{}; }},
-        {"mlp-500x3", [] { ModelSpec s; s.widths = {500, 500, 500}; return s; }},
-        {"lenet5", [] { ModelSpec s; s.kind = "lenet5"; s.widths = {}; return s; }},
-        {"vgg-small", [] { ModelSpec s; s.kind = "vgg"; s.widths = {16, 32}; return s; }},
-        {"resnet-small", [] {
-             ModelSpec s; s.kind = "resnet"; s.widths = {16, 32, 64}; s.batchNorm = true; return s; }},
-        {"resnet-small-noskip", [] {
-             ModelSpec s; s.kind = "resnet"; s.widths = {16, 32, 64}; s.batchNorm = true;
-             s.skipConnections = false; return s; }},
-        {"escape-toy", [] { ModelSpec s; s.kind = "escape-toy"; s.widths = {}; return s; }},
+        {"mlp-500x3",
+         [] {
+             ModelSpec s;
+             s.widths = {500, 500, 500};
+             return s;
+         }},
+        {"lenet5",
+         [] {
+             ModelSpec s;
+             s.kind = "lenet5";
+             s.widths = {};
+             return s;
+         }},
+        {"vgg-small",
+         [] {
+             ModelSpec s;
+             s.kind = "vgg";
+             s.widths = {16, 32};
+             return s;
+         }},
+        {"resnet-small",
+         [] {
+             ModelSpec s;
+             s.kind = "resnet";
+             s.widths = {16, 32, 64};
+             s.batchNorm = true;
+             return s;
+         }},
+        {"resnet-small-noskip",
+         [] {
+             ModelSpec s;
+             s.kind = "resnet";
+             s.widths = {16, 32, 64};
+             s.batchNorm = true;
+             s.skipConnections = false;
+             return s;
+         }},
+        {"escape-toy",
+         [] {
+             ModelSpec s;
+             s.kind = "escape-toy";
+             s.widths = {};
+             return s;
+         }},
     };
     return table;
 }
 
-} // namespace
+}   // namespace
 
 std::vector<std::string> modelPresetNames()
 {
@@ -96,11 +131,11 @@ std::shared_ptr<Network> buildModel(const ModelSpec& spec, const Dataset& data, 
     } else if (spec.kind == "torchscript") {
         return std::make_shared<TorchScriptModel>(spec.path, data);
     } else {
-        throw InputError("unknown model kind '" + spec.kind +
-                         "' (expected mlp, lenet5, vgg, resnet, escape-toy or torchscript)");
+        throw InputError("unknown model kind '" + spec.kind
+                         + "' (expected mlp, lenet5, vgg, resnet, escape-toy or torchscript)");
     }
     initializeParameters(*model, seed);
     return model;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

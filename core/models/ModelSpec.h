@@ -20,11 +20,11 @@ struct ModelSpec {
     std::vector<int64_t> widths{256, 256, 256, 256};   // mlp hidden widths; vgg/resnet channels
     Activation activation = Activation::Relu;
     bool batchNorm = false;
-    bool skipConnections = true;   // resnet
-    int64_t blocksPerStage = 1;    // resnet
-    int64_t hidden = 128;          // vgg fully connected width
-    double initialPosition = 0.99; // escape-toy x0
-    std::string path;              // torchscript: the saved module (.pt)
+    bool skipConnections = true;     // resnet
+    int64_t blocksPerStage = 1;      // resnet
+    int64_t hidden = 128;            // vgg fully connected width
+    double initialPosition = 0.99;   // escape-toy x0
+    std::string path;                // torchscript: the saved module (.pt)
 };
 
 // Named presets: "mlp-256x4" (784-256x4-10, Ma & Ying's follow-up), "mlp-500x3"
@@ -38,4 +38,4 @@ std::vector<std::string> modelPresetNames();
 // A TorchScript model starts from the weights saved in its file; `seed` is not used for it.
 std::shared_ptr<Network> buildModel(const ModelSpec& spec, const Dataset& data, uint64_t seed);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

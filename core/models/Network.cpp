@@ -10,4 +10,4 @@ int64_t Network::parameterCount() const
     return count;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -23,4 +23,4 @@ public:
     int64_t parameterCount() const;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -22,7 +22,7 @@ void initializeFanIn(const at::Tensor& weight, const at::Tensor& bias, at::Gener
         bias.uniform_(-bound, bound, generator);
 }
 
-} // namespace
+}   // namespace
 
 void initializeParameters(torch::nn::Module& module, uint64_t seed)
 {
@@ -41,4 +41,4 @@ void initializeParameters(torch::nn::Module& module, uint64_t seed)
     }
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

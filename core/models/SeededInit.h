@@ -13,4 +13,4 @@ namespace minimascope::core {
 
 void initializeParameters(torch::nn::Module& module, uint64_t seed);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

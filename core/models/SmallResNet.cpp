@@ -16,17 +16,16 @@ public:
         using torch::nn::Conv2dOptions;
         // Convolutions feeding BatchNorm need no bias: BN's shift replaces it.
         const bool bias = !m_batchNorm;
-        m_conv1 = register_module("conv1", torch::nn::Conv2d(
-            Conv2dOptions(in, out, 3).stride(stride).padding(1).bias(bias)));
-        m_conv2 = register_module("conv2", torch::nn::Conv2d(
-            Conv2dOptions(out, out, 3).padding(1).bias(bias)));
+        m_conv1 = register_module("conv1",
+                                  torch::nn::Conv2d(Conv2dOptions(in, out, 3).stride(stride).padding(1).bias(bias)));
+        m_conv2 = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(out, out, 3).padding(1).bias(bias)));
         if (m_batchNorm) {
             m_norm1 = register_module("norm1", torch::nn::BatchNorm2d(out));
             m_norm2 = register_module("norm2", torch::nn::BatchNorm2d(out));
         }
         if (m_skip && (stride != 1 || in != out)) {
-            m_projection = register_module("projection", torch::nn::Conv2d(
-                Conv2dOptions(in, out, 1).stride(stride).bias(bias)));
+            m_projection = register_module("projection",
+                                           torch::nn::Conv2d(Conv2dOptions(in, out, 1).stride(stride).bias(bias)));
             if (m_batchNorm)
                 m_projectionNorm = register_module("projection_norm", torch::nn::BatchNorm2d(out));
         }
@@ -80,17 +79,17 @@ private:
     torch::nn::BatchNorm2d m_norm1{nullptr}, m_norm2{nullptr}, m_projectionNorm{nullptr};
 };
 
-} // namespace
+}   // namespace
 
-SmallResNet::SmallResNet(const std::vector<int64_t>& inputShape, int64_t outputs,
-                         const SmallResNetOptions& options)
+SmallResNet::SmallResNet(const std::vector<int64_t>& inputShape, int64_t outputs, const SmallResNetOptions& options)
     : m_options(options)
 {
     const auto downsamplings = static_cast<int64_t>(options.channels.size()) - 1;
     const ImageShape image = requireImageShape(inputShape, "resnet", int64_t{1} << downsamplings);
     const int64_t first = options.channels.front();
-    m_stem = register_module("stem", torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(image.channels, first, 3).padding(1).bias(!options.batchNorm)));
+    m_stem = register_module(
+        "stem",
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(image.channels, first, 3).padding(1).bias(!options.batchNorm)));
     if (options.batchNorm)
         m_stemNorm = register_module("stem_norm", torch::nn::BatchNorm2d(first));
     int64_t in = first;
@@ -131,11 +130,11 @@ LayerGraph SmallResNet::layerGraph() const
 
 std::string SmallResNet::describe() const
 {
-    std::string text = "ResNet, " + std::to_string(m_options.channels.size()) + " stages x " +
-                       std::to_string(m_options.blocksPerStage) + " blocks";
+    std::string text = "ResNet, " + std::to_string(m_options.channels.size()) + " stages x "
+                       + std::to_string(m_options.blocksPerStage) + " blocks";
     text += m_options.skipConnections ? ", skip connections" : ", no skips";
     text += m_options.batchNorm ? ", BatchNorm" : ", no BatchNorm";
     return text + " (" + std::to_string(parameterCount()) + " parameters)";
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

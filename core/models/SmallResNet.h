@@ -23,8 +23,7 @@ struct SmallResNetOptions {
 
 class SmallResNet : public Network {
 public:
-    SmallResNet(const std::vector<int64_t>& inputShape, int64_t outputs,
-                const SmallResNetOptions& options);
+    SmallResNet(const std::vector<int64_t>& inputShape, int64_t outputs, const SmallResNetOptions& options);
     at::Tensor forward(const at::Tensor& input) override;
     std::string describe() const override;
     LayerGraph layerGraph() const override;
@@ -37,4 +36,4 @@ private:
     torch::nn::Linear m_output{nullptr};
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -13,15 +13,14 @@ namespace {
 
 // The activation as a module, so that a stage is one Sequential.
 struct ActivationModule : torch::nn::Module {
-    explicit ActivationModule(Activation a) : activation(a) {}
+    explicit ActivationModule(Activation a) : activation(a) { }
     at::Tensor forward(const at::Tensor& x) { return applyActivation(activation, x); }
     Activation activation;
 };
 
-} // namespace
+}   // namespace
 
-SmallVgg::SmallVgg(const std::vector<int64_t>& inputShape, int64_t outputs,
-                   const SmallVggOptions& options)
+SmallVgg::SmallVgg(const std::vector<int64_t>& inputShape, int64_t outputs, const SmallVggOptions& options)
     : m_options(options)
 {
     const auto pools = static_cast<int64_t>(options.channels.size());
@@ -85,4 +84,4 @@ std::string SmallVgg::describe() const
     return text + " (" + std::to_string(parameterCount()) + " parameters)";
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

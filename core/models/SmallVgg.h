@@ -32,4 +32,4 @@ private:
     torch::nn::Linear m_hidden{nullptr}, m_output{nullptr};
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

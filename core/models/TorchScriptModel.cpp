@@ -51,7 +51,7 @@ std::pair<std::string, std::string> splitName(const std::string& name)
 // backward is not differentiable again, and the curvature needs double backward.
 class PlainExecutor {
 public:
-    PlainExecutor() : m_guard(false) {}
+    PlainExecutor() : m_guard(false) { }
 
 private:
     torch::jit::GraphOptimizerEnabledGuard m_guard;
@@ -69,7 +69,7 @@ std::string lastLine(const std::string& text)
     return text.substr(start, end - start + 1);
 }
 
-} // namespace
+}   // namespace
 
 struct TorchScriptModel::Impl {
     torch::jit::Module module;
@@ -84,8 +84,10 @@ TorchScriptModel::TorchScriptModel(const std::string& path, const Dataset& data)
     try {
         m_impl->module = torch::jit::load(path, c10::Device(c10::kCPU));
     } catch (const c10::Error& e) {
-        throw InputError("model.path", path + ": not a TorchScript file (save one in Python with "
-                                              "torch.jit.script(model).save(path)): " + firstLine(e.what()));
+        throw InputError("model.path", path
+                                           + ": not a TorchScript file (save one in Python with "
+                                             "torch.jit.script(model).save(path)): "
+                                           + firstLine(e.what()));
     }
     int64_t count = 0;
     for (const auto& p : m_impl->module.named_parameters(/*recurse=*/true)) {
@@ -94,16 +96,18 @@ TorchScriptModel::TorchScriptModel(const std::string& path, const Dataset& data)
         count += p.value.numel();
     }
     if (count == 0)
-        throw InputError("model.path", path + ": the TorchScript module has no parameters, so there is nothing to "
-                                              "train or measure");
+        throw InputError("model.path", path
+                                           + ": the TorchScript module has no parameters, so there is nothing to "
+                                             "train or measure");
     for (const auto& b : m_impl->module.named_buffers(/*recurse=*/true)) {
         const auto [owner, leaf] = splitName(b.name);
         childAt(*this, owner).register_buffer(leaf, b.value);
     }
     for (const auto& p : parameters())
         if (p.scalar_type() != at::kFloat)
-            throw InputError("model.path", path + ": the module's parameters must be float32 (call model.float() "
-                                                  "before saving)");
+            throw InputError("model.path", path
+                                               + ": the module's parameters must be float32 (call model.float() "
+                                                 "before saving)");
 
     // One forward on two examples shows a module that does not fit the data before any training.
     if (data.size() == 0)
@@ -123,21 +127,23 @@ TorchScriptModel::TorchScriptModel(const std::string& path, const Dataset& data)
         } catch (const std::exception& e) {
             // c10::Error from an operator, torch::jit::JITException from the interpreter.
             train(wasTraining);
-            throw InputError("model.path", path + ": the module's forward fails on this data set's examples (input "
-                                                  "shape " + c10::str(inputs.sizes()) + "): " + lastLine(e.what()));
+            throw InputError("model.path", path
+                                               + ": the module's forward fails on this data set's examples (input "
+                                                 "shape "
+                                               + c10::str(inputs.sizes()) + "): " + lastLine(e.what()));
         }
         train(wasTraining);
     }
     const int64_t outputs = data.outputCount();
     const std::vector<int64_t> expected = data.task == Task::DirectLoss ? std::vector<int64_t>{probe}
-                                                                          : std::vector<int64_t>{probe, outputs};
+                                                                        : std::vector<int64_t>{probe, outputs};
     if (output.sizes().vec() != expected) {
         std::string what = data.task == Task::Classification
                                ? "the data set has " + std::to_string(outputs) + " classes"
                                : "the task needs " + std::to_string(outputs) + " outputs per example";
-        throw InputError("model.path", path + ": the module returns shape " + c10::str(output.sizes()) + " for " +
-                                           std::to_string(probe) + " examples, but " + what + " (expected " +
-                                           c10::str(at::IntArrayRef(expected)) + ")");
+        throw InputError("model.path", path + ": the module returns shape " + c10::str(output.sizes()) + " for "
+                                           + std::to_string(probe) + " examples, but " + what + " (expected "
+                                           + c10::str(at::IntArrayRef(expected)) + ")");
     }
 }
 
@@ -148,8 +154,8 @@ at::Tensor TorchScriptModel::forward(const at::Tensor& input)
     const PlainExecutor plain;
     const c10::IValue result = m_impl->module.forward({input});
     if (!result.isTensor())
-        throw InputError("model.path", m_path + ": the module's forward returns " + result.tagKind() +
-                                           ", not one tensor");
+        throw InputError("model.path",
+                         m_path + ": the module's forward returns " + result.tagKind() + ", not one tensor");
     return result.toTensor();
 }
 
@@ -162,8 +168,8 @@ void TorchScriptModel::train(bool on)
 
 std::string TorchScriptModel::describe() const
 {
-    return "TorchScript " + std::filesystem::path(m_path).filename().string() + " (" +
-           std::to_string(parameterCount()) + " parameters; curvature by autograd)";
+    return "TorchScript " + std::filesystem::path(m_path).filename().string() + " (" + std::to_string(parameterCount())
+           + " parameters; curvature by autograd)";
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -35,4 +35,4 @@ private:
     std::string m_path;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

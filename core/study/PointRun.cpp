@@ -25,7 +25,9 @@ namespace {
 
 nlohmann::json measuresJson(const StudyMeasures& m)
 {
-    return {{"sharpness", m.sharpness}, {"non_uniformity", m.nonUniformity}, {"stability", m.stability},
+    return {{"sharpness", m.sharpness},
+            {"non_uniformity", m.nonUniformity},
+            {"stability", m.stability},
             {"lambda_min", m.lambdaMin}};
 }
 
@@ -40,13 +42,16 @@ StudyRunState stateOf(RunStatus status)
     return StudyRunState::Failed;
 }
 
-} // namespace
+}   // namespace
 
 void writePointRequest(const std::string& dir, const RunConfig& config, const StudyMeasures& measures, int threads)
 {
     ensureDirectory(dir);
-    const nlohmann::json request{{"format", "minimascope-study-point"}, {"version", 1}, {"config", config.toJson()},
-                                 {"measure", measuresJson(measures)}, {"threads", threads}};
+    const nlohmann::json request{{"format", "minimascope-study-point"},
+                                 {"version", 1},
+                                 {"config", config.toJson()},
+                                 {"measure", measuresJson(measures)},
+                                 {"threads", threads}};
     writeFileAtomically(dir + "/request.json", request.dump(2) + "\n");
 }
 
@@ -127,8 +132,8 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
         measure.batchSize = r.batchSize;
         measure.draw = draw;
         measure.seed = config.seed;
-        const CurvatureReport report =
-            measureCurvature(trainer.network(), trainer.parameters(), trainer.data().train, measure, &cancel);
+        const CurvatureReport report = measureCurvature(trainer.network(), trainer.parameters(), trainer.data().train,
+                                                        measure, &cancel);
         if (report.status == RunStatus::Cancelled) {
             r.state = StudyRunState::Failed;
             r.stopReason = "cancelled";
@@ -146,17 +151,30 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
 
     const double measureSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - measureStart).count();
-    const nlohmann::json point{
-        {"format", "minimascope-study-point-result"}, {"version", 1}, {"run_id", r.runId},
-        {"state", toString(r.state)}, {"stop_reason", r.stopReason}, {"eta", r.eta}, {"batch_size", r.batchSize},
-        {"optimizer", r.optimizer}, {"seed", r.seed}, {"examples", r.examples},
-        {"train_loss", jsonNumber(r.trainLoss)}, {"train_accuracy", jsonNumber(r.trainAccuracy)},
-        {"test_loss", jsonNumber(r.testLoss)}, {"test_accuracy", jsonNumber(r.testAccuracy)},
-        {"iterations", r.iterations}, {"seconds", jsonNumber(r.seconds)}, {"sharpness", jsonNumber(r.sharpness)},
-        {"non_uniformity", jsonNumber(r.nonUniformity)}, {"lambda_min", jsonNumber(r.lambdaMin)},
-        {"stability", r.stability}, {"sharpness_bound", jsonNumber(r.sharpnessBound)},
-        {"non_uniformity_bound", jsonNumber(r.nonUniformityBound)}, {"converged", r.converged},
-        {"measure_seconds", jsonNumber(measureSeconds)}};
+    const nlohmann::json point{{"format", "minimascope-study-point-result"},
+                               {"version", 1},
+                               {"run_id", r.runId},
+                               {"state", toString(r.state)},
+                               {"stop_reason", r.stopReason},
+                               {"eta", r.eta},
+                               {"batch_size", r.batchSize},
+                               {"optimizer", r.optimizer},
+                               {"seed", r.seed},
+                               {"examples", r.examples},
+                               {"train_loss", jsonNumber(r.trainLoss)},
+                               {"train_accuracy", jsonNumber(r.trainAccuracy)},
+                               {"test_loss", jsonNumber(r.testLoss)},
+                               {"test_accuracy", jsonNumber(r.testAccuracy)},
+                               {"iterations", r.iterations},
+                               {"seconds", jsonNumber(r.seconds)},
+                               {"sharpness", jsonNumber(r.sharpness)},
+                               {"non_uniformity", jsonNumber(r.nonUniformity)},
+                               {"lambda_min", jsonNumber(r.lambdaMin)},
+                               {"stability", r.stability},
+                               {"sharpness_bound", jsonNumber(r.sharpnessBound)},
+                               {"non_uniformity_bound", jsonNumber(r.nonUniformityBound)},
+                               {"converged", r.converged},
+                               {"measure_seconds", jsonNumber(measureSeconds)}};
     writeFileAtomically(dir + "/point.json", point.dump(2) + "\n");
     return r;
 }
@@ -174,7 +192,7 @@ StudyRunRecord readPointResult(const std::string& dir)
         if (r.runId != run.runId)
             throw InputError(path + ": the result of run " + r.runId + ", not of the folder's run " + run.runId);
         const std::string state = json.at("state").get<std::string>();
-        r.state = state == "done" ? StudyRunState::Done
+        r.state = state == "done"       ? StudyRunState::Done
                   : state == "diverged" ? StudyRunState::Diverged
                                         : StudyRunState::Failed;
         r.stopReason = json.at("stop_reason").get<std::string>();
@@ -202,4 +220,4 @@ StudyRunRecord readPointResult(const std::string& dir)
     return r;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -17,7 +17,7 @@ class CancelToken;
 struct PointRunRequest {
     RunConfig config;
     StudyMeasures measures;
-    int threads = 1;          // torch threads of the child
+    int threads = 1;   // torch threads of the child
 };
 
 void writePointRequest(const std::string& dir, const RunConfig& config, const StudyMeasures& measures, int threads);
@@ -30,4 +30,4 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
 // The outcome a child left in DIR; throws InputError when there is none (the child died).
 StudyRunRecord readPointResult(const std::string& dir);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -141,8 +141,7 @@ public:
             ::kill(pid, SIGTERM);
         for (const auto& [pid, dir] : m_children) {
             int status = 0;
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
         }
         m_children.clear();
     }
@@ -154,7 +153,7 @@ private:
     std::map<pid_t, std::string> m_children;
 };
 
-} // namespace
+}   // namespace
 
 std::unique_ptr<RunSlots> localRunSlots(int workers, const std::string& executable, ForkedRun forkedRun)
 {
@@ -174,12 +173,12 @@ std::string describeProcessEnd(int waitStatus, const std::string& runDir)
 {
     if (WIFSIGNALED(waitStatus)) {
         const int signal = WTERMSIG(waitStatus);
-        return std::string("its process was killed by signal ") + std::to_string(signal) + " (" + strsignal(signal) +
-               (signal == SIGKILL ? ": out of memory, or killed by hand)" : ")");
+        return std::string("its process was killed by signal ") + std::to_string(signal) + " (" + strsignal(signal)
+               + (signal == SIGKILL ? ": out of memory, or killed by hand)" : ")");
     }
     const std::string last = lastLineOf(runDir + "/log.txt");
-    return "its process exited with code " + std::to_string(WEXITSTATUS(waitStatus)) +
-           (last.empty() ? std::string() : ": " + last);
+    return "its process exited with code " + std::to_string(WEXITSTATUS(waitStatus))
+           + (last.empty() ? std::string() : ": " + last);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -41,4 +41,4 @@ std::string selfExecutable();
 // Why a run's process ended without a result, in words ("its process was killed by signal 9 ...").
 std::string describeProcessEnd(int waitStatus, const std::string& runDir);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -65,19 +65,24 @@ StudyMeasures parseMeasures(const nlohmann::json& list, const std::string& where
     m.sharpness = m.nonUniformity = m.stability = m.lambdaMin = false;
     for (const nlohmann::json& item : list) {
         const std::string name = item.is_string() ? item.get<std::string>() : describeJsonValue(item);
-        if (name == "sharpness") m.sharpness = true;
-        else if (name == "non_uniformity") m.nonUniformity = true;
-        else if (name == "stability") m.stability = true;
-        else if (name == "lambda_min") m.lambdaMin = true;
-        else if (name == "test_accuracy" || name == "test_loss" || name == "train_loss") continue;   // always recorded
+        if (name == "sharpness")
+            m.sharpness = true;
+        else if (name == "non_uniformity")
+            m.nonUniformity = true;
+        else if (name == "stability")
+            m.stability = true;
+        else if (name == "lambda_min")
+            m.lambdaMin = true;
+        else if (name == "test_accuracy" || name == "test_loss" || name == "train_loss")
+            continue;   // always recorded
         else
-            throw InputError(where + ": unknown measure '" + excerptForMessage(name) +
-                             "' (known: sharpness, non_uniformity, stability, lambda_min, test_accuracy)");
+            throw InputError(where + ": unknown measure '" + excerptForMessage(name)
+                             + "' (known: sharpness, non_uniformity, stability, lambda_min, test_accuracy)");
     }
     return m;
 }
 
-} // namespace
+}   // namespace
 
 std::string studyPointKey(const RunConfig& config)
 {
@@ -115,8 +120,8 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
     if (document.value("format", kFormat) != std::string(kFormat))
         throw InputError(where + ": 'format' must be \"" + kFormat + "\"");
     if (document.contains("version") && document["version"] != 1)
-        throw InputError(where + ": study file version " + describeJsonValue(document["version"]) +
-                         " (this MinimaScope reads version 1)");
+        throw InputError(where + ": study file version " + describeJsonValue(document["version"])
+                         + " (this MinimaScope reads version 1)");
     if (!document.contains("base"))
         throw InputError(where + ": 'base' is missing (a run config object or a preset name)");
 
@@ -173,13 +178,12 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
             point.ordinal = static_cast<int64_t>(study.points.size());
             study.points.push_back(std::move(point));
         } catch (const InputError& e) {
-            errors.push_back("  point " + std::to_string(i + 1) + " (" +
-                             describeAxes(axes) + "): " + e.what());
+            errors.push_back("  point " + std::to_string(i + 1) + " (" + describeAxes(axes) + "): " + e.what());
         }
     }
     if (!errors.empty()) {
-        std::string message = where + ": " + std::to_string(errors.size()) + " of " +
-                              std::to_string(axesList.size()) + " points are not valid run configs:";
+        std::string message = where + ": " + std::to_string(errors.size()) + " of " + std::to_string(axesList.size())
+                              + " points are not valid run configs:";
         for (size_t i = 0; i < errors.size() && i < kMaxListedErrors; ++i)
             message += "\n" + errors[i];
         if (errors.size() > kMaxListedErrors)
@@ -236,8 +240,8 @@ StudyConfig shrinkStudy(const StudyConfig& study, const StudyShrink& shrink)
     document.erase("grid");
     document["runs"] = std::move(runs);
     document["name"] = name;
-    document["description"] = study.description + (study.description.empty() ? "" : " ") + "Shrunk for a test" +
-                              (what.empty() ? "" : ":" + what.substr(1)) + ".";
+    document["description"] = study.description + (study.description.empty() ? "" : " ") + "Shrunk for a test"
+                              + (what.empty() ? "" : ":" + what.substr(1)) + ".";
     return parseStudyConfig(document, "the shrunk study '" + name + "'");
 }
 
@@ -262,4 +266,4 @@ StudyConfig loadStoredStudy(const std::string& studyDir)
     return parseStudyConfig(parseStrictJson(document, path + " (its study file)"), path + " (its study file)");
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

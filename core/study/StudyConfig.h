@@ -15,10 +15,10 @@
 namespace minimascope::core {
 
 struct StudyPoint {
-    std::string key;          // 16 hex digits identifying the resolved config (threads aside):
-                              // the same point keeps its result when the study file changes
-    int64_t ordinal = 0;      // position among the study's points
-    nlohmann::json axes;      // the keys this point sets, e.g. {"optimizer.lr": 0.1}
+    std::string key;       // 16 hex digits identifying the resolved config (threads aside):
+                           // the same point keeps its result when the study file changes
+    int64_t ordinal = 0;   // position among the study's points
+    nlohmann::json axes;   // the keys this point sets, e.g. {"optimizer.lr": 0.1}
     RunConfig config;
 };
 
@@ -36,8 +36,8 @@ struct StudyConfig {
     StudyMeasures measures;
     std::vector<StudyPoint> points;
     std::vector<StudyFollowUp> followUps;   // run by `reproduce` after the study
-    nlohmann::json document;  // the study file as read, with its name: the store keeps it, so
-                              // that a study folder alone can be resumed
+    nlohmann::json document;                // the study file as read, with its name: the store keeps it, so
+                                            // that a study folder alone can be resumed
 };
 
 // The most points a study may have: a grid that multiplies past it is a typo, not a plan.
@@ -57,10 +57,10 @@ StudyConfig loadStoredStudy(const std::string& studyDir);
 // from the store alone, and its name says how it was shrunk, so that the folder of the real
 // study is never mixed with it.
 struct StudyShrink {
-    int64_t maxPoints = 0;      // keep this many points, spread evenly over the study's list
-                                // (the first and the last among them)
-    int64_t maxIterations = 0;  // cap stop.max_iterations
-    int64_t maxExamples = 0;    // cap dataset.n (never below a point's batch size) and dataset.test_n
+    int64_t maxPoints = 0;       // keep this many points, spread evenly over the study's list
+                                 // (the first and the last among them)
+    int64_t maxIterations = 0;   // cap stop.max_iterations
+    int64_t maxExamples = 0;     // cap dataset.n (never below a point's batch size) and dataset.test_n
 };
 // Throws InputError when a shrunk point is not a valid run config.
 StudyConfig shrinkStudy(const StudyConfig& study, const StudyShrink& shrink);
@@ -70,4 +70,4 @@ std::string studyPointKey(const RunConfig& config);
 // "optimizer.lr=0.1, optimizer.batch_size=10" for messages and tables.
 std::string describeAxes(const nlohmann::json& axes);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

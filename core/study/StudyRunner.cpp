@@ -42,8 +42,10 @@ public:
             ::close(m_fd);
             // Forked runs share the lock: after a kill -9 of the runner alone, its runs hold it
             // until they end, rather than running again beside a new runner.
-            throw InputError(dir + ": another process is running this study, or runs of a killed one are still "
-                                   "ending (wait for them, or stop them first: pgrep -f " + dir + ")");
+            throw InputError(dir
+                             + ": another process is running this study, or runs of a killed one are still "
+                               "ending (wait for them, or stop them first: pgrep -f "
+                             + dir + ")");
         }
     }
     ~StudyLock() { ::close(m_fd); }
@@ -54,7 +56,7 @@ private:
     int m_fd = -1;
 };
 
-} // namespace
+}   // namespace
 
 void resolveWorkerCounts(StudyRunnerOptions& options, int cores)
 {
@@ -78,8 +80,8 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
     StudyStore store(studyStorePath(dir), false);
     const std::string existing = store.studyName();
     if (!existing.empty() && existing != study.name)
-        throw InputError(dir + " holds the study '" + existing + "', not '" + study.name +
-                         "': choose another --out (or give the study file the same \"name\")");
+        throw InputError(dir + " holds the study '" + existing + "', not '" + study.name
+                         + "': choose another --out (or give the study file the same \"name\")");
     store.setStudy(study.name, study.description, study.document.dump());
     store.addPoints(study.points);
     store.requeueRunning();
@@ -182,8 +184,8 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
             }
             store.recordResult(record);
             ++finishedHere;
-            std::string event = std::string(toString(record.state)) + " " + folder + " (" +
-                                describeAxes(point.axes) + ")";
+            std::string event = std::string(toString(record.state)) + " " + folder + " (" + describeAxes(point.axes)
+                                + ")";
             switch (record.state) {
             case StudyRunState::Done: {
                 ++state.done;
@@ -193,8 +195,14 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
                 event += numbers;
                 break;
             }
-            case StudyRunState::Diverged: ++state.diverged; event += ": " + record.stopReason; break;
-            default: ++state.failed; event += ": " + record.stopReason; break;
+            case StudyRunState::Diverged:
+                ++state.diverged;
+                event += ": " + record.stopReason;
+                break;
+            default:
+                ++state.failed;
+                event += ": " + record.stopReason;
+                break;
             }
             report(event);
             continue;
@@ -206,4 +214,4 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
     return RunStatus::Finished;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -21,10 +21,10 @@ class CancelToken;
 class RunSlots;
 
 struct StudyRunnerOptions {
-    int workers = 0;               // child processes at once; 0 = one per core
-    int threadsPerWorker = 0;      // torch threads of each child; 0 = the cores shared among the workers
-    std::string executable;        // minimascope-cli; empty = this very program (/proc/self/exe)
-    bool retryFailed = false;      // run failed points again
+    int workers = 0;            // child processes at once; 0 = one per core
+    int threadsPerWorker = 0;   // torch threads of each child; 0 = the cores shared among the workers
+    std::string executable;     // minimascope-cli; empty = this very program (/proc/self/exe)
+    bool retryFailed = false;   // run failed points again
     // While set (from any thread), no new run starts; the runs in flight finish (Pause).
     const std::atomic<bool>* hold = nullptr;
     // Where the runs execute; null = `workers` child processes on this machine (MPI passes its own).
@@ -35,11 +35,11 @@ struct StudyRunnerOptions {
 };
 
 struct StudyProgress {
-    int64_t total = 0;             // points of this study file
+    int64_t total = 0;   // points of this study file
     int64_t done = 0, failed = 0, diverged = 0, running = 0, toDo = 0;
-    double seconds = 0.0;          // since this invocation started
-    double etaSeconds = -1.0;      // -1 until a run finished here
-    std::string event;             // what just happened, e.g. "done runs/ab12...: a = 12.3, s = 4.5"
+    double seconds = 0.0;       // since this invocation started
+    double etaSeconds = -1.0;   // -1 until a run finished here
+    std::string event;          // what just happened, e.g. "done runs/ab12...: a = 12.3, s = 4.5"
 };
 
 // The automatic worker and thread counts for `cores` cores (documented in docs/studies.md).
@@ -48,4 +48,4 @@ void resolveWorkerCounts(StudyRunnerOptions& options, int cores);
 RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunnerOptions options,
                    const CancelToken& cancel, const std::function<void(const StudyProgress&)>& progress);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -39,10 +39,14 @@ const char* const kColumns =
 
 StudyRunState stateFromText(const std::string& text)
 {
-    if (text == "running") return StudyRunState::Running;
-    if (text == "done") return StudyRunState::Done;
-    if (text == "failed") return StudyRunState::Failed;
-    if (text == "diverged") return StudyRunState::Diverged;
+    if (text == "running")
+        return StudyRunState::Running;
+    if (text == "done")
+        return StudyRunState::Done;
+    if (text == "failed")
+        return StudyRunState::Failed;
+    if (text == "diverged")
+        return StudyRunState::Diverged;
     return StudyRunState::ToDo;
 }
 
@@ -101,7 +105,8 @@ public:
     int64_t integer(int column) const { return sqlite3_column_int64(m_statement, column); }
     double real(int column) const
     {
-        return sqlite3_column_type(m_statement, column) == SQLITE_NULL ? kNaN : sqlite3_column_double(m_statement, column);
+        return sqlite3_column_type(m_statement, column) == SQLITE_NULL ? kNaN
+                                                                       : sqlite3_column_double(m_statement, column);
     }
 
 private:
@@ -110,7 +115,7 @@ private:
     std::string m_path;
 };
 
-} // namespace
+}   // namespace
 
 const char* toString(StudyRunState state)
 {
@@ -124,10 +129,7 @@ const char* toString(StudyRunState state)
     return "to do";
 }
 
-std::string studyStorePath(const std::string& studyDir)
-{
-    return studyDir + "/study.sqlite";
-}
+std::string studyStorePath(const std::string& studyDir) { return studyDir + "/study.sqlite"; }
 
 struct StudyStore::Impl {
     sqlite3* db = nullptr;
@@ -165,15 +167,15 @@ StudyStore::StudyStore(const std::string& path, bool readOnly) : m_impl(std::mak
             schema = version.integer(0);
         }
         if (schema > kSchemaVersion)
-            throw InputError(path + ": a study store of schema version " + std::to_string(schema) +
-                             ", newer than this MinimaScope reads (" + std::to_string(kSchemaVersion) +
-                             "): open it with a newer MinimaScope");
+            throw InputError(path + ": a study store of schema version " + std::to_string(schema)
+                             + ", newer than this MinimaScope reads (" + std::to_string(kSchemaVersion)
+                             + "): open it with a newer MinimaScope");
         if (!readOnly) {
             // WAL: readers never block the writer, and a killed writer's last transaction is
             // either whole or absent. synchronous=NORMAL is durable against a kill in WAL mode.
             d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-            d.exec(std::string("BEGIN;") + kSchema + "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
-                   "; COMMIT;");
+            d.exec(std::string("BEGIN;") + kSchema + "PRAGMA user_version=" + std::to_string(kSchemaVersion)
+                   + "; COMMIT;");
         } else if (schema == 0) {
             throw InputError(path + ": not a study store (no schema)");
         }
@@ -366,4 +368,4 @@ std::string StudyStore::integrityCheck() const
     return check.step() ? check.text(0) : std::string("no answer");
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -24,26 +24,26 @@ const char* toString(StudyRunState state);
 inline constexpr char kNoVerdict[] = "n/a";
 
 struct StudyRunRecord {
-    std::string key;                 // StudyPoint::key
+    std::string key;   // StudyPoint::key
     int64_t ordinal = 0;
     StudyRunState state = StudyRunState::ToDo;
-    std::string stopReason;          // loss_below, max_iterations, max_seconds, why it diverged or failed
-    std::string configJson;          // the resolved run config
-    std::string axesJson;            // the values of the study's axes at this point
+    std::string stopReason;   // loss_below, max_iterations, max_seconds, why it diverged or failed
+    std::string configJson;   // the resolved run config
+    std::string axesJson;     // the values of the study's axes at this point
     double eta = 0.0;
-    int64_t batchSize = 0;           // the batch size the run used (n for full batch)
+    int64_t batchSize = 0;   // the batch size the run used (n for full batch)
     std::string optimizer;
     int64_t seed = 0;
-    int64_t examples = 0;            // n
+    int64_t examples = 0;                                                              // n
     double trainLoss = 0.0, trainAccuracy = 0.0, testLoss = 0.0, testAccuracy = 0.0;   // NaN = none
     int64_t iterations = 0;
     double seconds = 0.0;
     double sharpness = 0.0, nonUniformity = 0.0, lambdaMin = 0.0;   // NaN = not measured
     std::string stability;   // the verdict ("stable", "unstable", ...), kNoVerdict, or empty
                              // when not measured
-    double sharpnessBound = 0.0, nonUniformityBound = 0.0;          // 2/eta and the s bound
-    bool converged = false;          // reached the loss target (a minimum, as the Theorem assumes)
-    std::string folder;              // the run folder, relative to the study folder
+    double sharpnessBound = 0.0, nonUniformityBound = 0.0;   // 2/eta and the s bound
+    bool converged = false;   // reached the loss target (a minimum, as the Theorem assumes)
+    std::string folder;       // the run folder, relative to the study folder
     std::string runId;
     int64_t attempts = 0;
 };
@@ -88,4 +88,4 @@ private:
 // The path of the store in a study folder.
 std::string studyStorePath(const std::string& studyDir);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -64,4 +64,4 @@ at::Tensor AdaHessian::step(LossClosure closure)
     return loss;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

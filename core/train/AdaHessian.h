@@ -21,14 +21,14 @@
 namespace minimascope::core {
 
 struct AdaHessianOptions : public torch::optim::OptimizerCloneableOptions<AdaHessianOptions> {
-    explicit AdaHessianOptions(double lr = 0.15) : lr_(lr) {}
+    explicit AdaHessianOptions(double lr = 0.15) : lr_(lr) { }
     TORCH_ARG(double, lr);
     TORCH_ARG(double, beta1) = 0.9;
     TORCH_ARG(double, beta2) = 0.999;
     TORCH_ARG(double, eps) = 1e-4;
     TORCH_ARG(double, weight_decay) = 0.0;
     TORCH_ARG(double, hessian_power) = 1.0;
-    TORCH_ARG(uint64_t, seed) = 0;     // Rademacher probes
+    TORCH_ARG(uint64_t, seed) = 0;   // Rademacher probes
     double get_lr() const override { return lr(); }
     void set_lr(const double lr) override { this->lr(lr); }
 };
@@ -61,4 +61,4 @@ private:
     int64_t m_step = 0;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

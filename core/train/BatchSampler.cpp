@@ -72,4 +72,4 @@ at::Tensor BatchSampler::next()
     return batch;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

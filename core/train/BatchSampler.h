@@ -34,4 +34,4 @@ private:
     int64_t m_epoch = 0;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

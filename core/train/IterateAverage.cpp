@@ -23,9 +23,6 @@ void IterateAverage::reset()
     m_count = 0;
 }
 
-at::Tensor IterateAverage::mean() const
-{
-    return m_count == 0 ? at::Tensor() : m_mean.to(m_dtype);
-}
+at::Tensor IterateAverage::mean() const { return m_count == 0 ? at::Tensor() : m_mean.to(m_dtype); }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

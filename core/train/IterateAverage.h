@@ -24,4 +24,4 @@ private:
     int64_t m_count = 0;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -83,4 +83,4 @@ std::unique_ptr<LossGradient> makeLossGradient(Network& network, FlatParameters&
     return std::make_unique<AutogradLossGradient>(network, parameters, task);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -58,4 +58,4 @@ private:
 // regression task; autograd otherwise.
 std::unique_ptr<LossGradient> makeLossGradient(Network& network, FlatParameters& parameters, Task task);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -12,7 +12,7 @@ bool MlpBackprop::supports(const Mlp& mlp, Task task)
     return !mlp.options().batchNorm && (task == Task::Classification || task == Task::Regression);
 }
 
-MlpBackprop::MlpBackprop(Mlp& mlp, Task task) : m_mlp(mlp), m_task(task) {}
+MlpBackprop::MlpBackprop(Mlp& mlp, Task task) : m_mlp(mlp), m_task(task) { }
 
 at::Tensor MlpBackprop::forwardAndOutputGrad(const at::Tensor& inputs, const at::Tensor& targets)
 {
@@ -45,8 +45,7 @@ at::Tensor MlpBackprop::forwardAndOutputGrad(const at::Tensor& inputs, const at:
     return residual.pow(2).mean();
 }
 
-template <typename UpdateLayer>
-void MlpBackprop::backward(UpdateLayer&& update)
+template <typename UpdateLayer> void MlpBackprop::backward(UpdateLayer&& update)
 {
     at::NoGradGuard noGrad;
     const auto& linears = m_mlp.linears();
@@ -86,4 +85,4 @@ at::Tensor MlpBackprop::fusedSgdStep(const at::Tensor& inputs, const at::Tensor&
     return loss;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

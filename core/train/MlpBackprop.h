@@ -27,14 +27,13 @@ private:
     // Forward pass keeping each layer's input; returns the loss and sets m_outputGrad to
     // d loss / d output.
     at::Tensor forwardAndOutputGrad(const at::Tensor& inputs, const at::Tensor& targets);
-    template <typename UpdateLayer>
-    void backward(UpdateLayer&& update);
+    template <typename UpdateLayer> void backward(UpdateLayer&& update);
 
     Mlp& m_mlp;
     Task m_task;
-    std::vector<at::Tensor> m_layerInputs;    // input of each linear layer (post-activation)
-    std::vector<at::Tensor> m_preActivations; // output of each hidden linear layer
+    std::vector<at::Tensor> m_layerInputs;      // input of each linear layer (post-activation)
+    std::vector<at::Tensor> m_preActivations;   // output of each hidden linear layer
     at::Tensor m_outputGrad;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

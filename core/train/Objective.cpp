@@ -83,9 +83,8 @@ Evaluation evaluateChunks(Network& network, const Dataset& data, const CancelTok
             flat.push_back(sum.reshape({-1}));
         *gradient = flat.empty() ? at::zeros({0}) : at::cat(flat);
     }
-    const double accuracy = data.task == Task::Classification
-                                ? static_cast<double>(correct) / static_cast<double>(n)
-                                : kNaN;
+    const double accuracy = data.task == Task::Classification ? static_cast<double>(correct) / static_cast<double>(n)
+                                                              : kNaN;
     return {lossSum / static_cast<double>(n), accuracy};
 }
 
@@ -106,4 +105,4 @@ GradientEvaluation evaluateWithGradient(Network& network, const Dataset& data, c
     return result;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -20,8 +20,7 @@ struct Evaluation {
 // Loss and accuracy over the whole data set, in chunks so memory stays bounded, with the
 // network in eval mode (BatchNorm uses its running statistics) and restored afterwards.
 // Returns NaNs when the set is empty; stops early (NaN result) when cancelled.
-Evaluation evaluate(Network& network, const Dataset& data, const CancelToken* cancel = nullptr,
-                    int64_t chunk = 4096);
+Evaluation evaluate(Network& network, const Dataset& data, const CancelToken* cancel = nullptr, int64_t chunk = 4096);
 
 // The same, and the gradient of the mean loss over the set with respect to network.parameters(),
 // concatenated into one flat vector (zeros for a parameter the loss does not reach), from the
@@ -41,4 +40,4 @@ void subtractTargetOneHot(at::Tensor& probabilities, const at::Tensor& targets);
 // Accuracy of a batch output against its targets (NaN unless classification).
 double batchAccuracy(Task task, const at::Tensor& output, const at::Tensor& targets);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -21,4 +21,4 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerSpec& spec
 // True when a step is plain SGD (theta -= lr * grad), which MlpBackprop can fuse.
 bool isPlainSgd(const OptimizerSpec& spec);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -64,7 +64,7 @@ InputShape inputShapeOf(const DatasetSpec& d)
     return s;
 }
 
-} // namespace
+}   // namespace
 
 RunMemoryEstimate estimateRunMemory(const RunConfig& config)
 {
@@ -131,10 +131,10 @@ void requireRunFitsInMemory(const RunConfig& config)
     if (available < 0 || e.total() <= available)
         return;
     std::ostringstream message;
-    message << "the run needs about " << byteCount(e.total()) << " of memory (data " << byteCount(e.dataBytes)
-            << ", " << e.parameters << " parameters with their gradients and solver state "
-            << byteCount(e.parameterBytes) << ", activations " << byteCount(e.activationBytes) << "), "
-            << byteCount(available) << " are available: make the model (model.widths), the data (dataset.n) or "
+    message << "the run needs about " << byteCount(e.total()) << " of memory (data " << byteCount(e.dataBytes) << ", "
+            << e.parameters << " parameters with their gradients and solver state " << byteCount(e.parameterBytes)
+            << ", activations " << byteCount(e.activationBytes) << "), " << byteCount(available)
+            << " are available: make the model (model.widths), the data (dataset.n) or "
             << "the batch smaller";
     throw InputError(message.str());
 }
@@ -145,4 +145,4 @@ DatasetPair loadRunDatasets(const RunConfig& config)
     return loadDatasets(config.dataset);
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

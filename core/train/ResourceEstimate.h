@@ -14,9 +14,9 @@ namespace minimascope::core {
 
 struct RunMemoryEstimate {
     int64_t dataBytes = 0;
-    int64_t parameters = 0;            // of the model
-    int64_t parameterBytes = 0;        // parameters and everything sized like them
-    int64_t activationBytes = 0;       // one forward and backward pass of the largest batch
+    int64_t parameters = 0;        // of the model
+    int64_t parameterBytes = 0;    // parameters and everything sized like them
+    int64_t activationBytes = 0;   // one forward and backward pass of the largest batch
     int64_t total() const { return dataBytes + parameterBytes + activationBytes; }
 };
 
@@ -32,4 +32,4 @@ void requireRunFitsInMemory(const RunConfig& config);
 // What every trainer of a run starts from: the memory check above, then the run's data.
 DatasetPair loadRunDatasets(const RunConfig& config);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -49,4 +49,4 @@ at::Tensor Rk2::step(LossClosure closure)
     return loss;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

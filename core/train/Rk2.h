@@ -13,7 +13,7 @@
 namespace minimascope::core {
 
 struct Rk2Options : public torch::optim::OptimizerCloneableOptions<Rk2Options> {
-    explicit Rk2Options(double lr = 0.1) : lr_(lr) {}
+    explicit Rk2Options(double lr = 0.1) : lr_(lr) { }
     TORCH_ARG(double, lr);
     TORCH_ARG(double, alpha) = 1.0;
     TORCH_ARG(double, weight_decay) = 0.0;
@@ -34,4 +34,4 @@ private:
     double m_weightDecay;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

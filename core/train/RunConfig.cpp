@@ -85,8 +85,8 @@ ModelSpec parseModel(ConfigObject o, std::string& presetName)
         throw InputError("model.path", "config key 'model.path' must name the TorchScript file (.pt) for model kind "
                                        "'torchscript'");
     if ((m.kind == "vgg" || m.kind == "resnet") && m.widths.empty())
-        throw InputError("model.widths", "config key 'model.widths' must list the channels of each stage for model '" +
-                         m.kind + "'");
+        throw InputError("model.widths",
+                         "config key 'model.widths' must list the channels of each stage for model '" + m.kind + "'");
     return m;
 }
 
@@ -114,8 +114,11 @@ OptimizerSpec parseOptimizer(ConfigObject o, const std::string& path)
     s.lrDecay = o.number("lr_decay", s.lrDecay, 0.0, 1e6);
     s.beta1 = o.number("beta1", s.beta1, 0.0, 0.9999);
     s.beta2 = o.number("beta2", s.beta2, 0.0, 0.999999);
-    s.eps = o.positive("eps", s.name == "adagrad" ? 1e-10 : s.name == "adahessian" ? 1e-4 : s.eps, 0.0,
-                       kMaxOptimizerScale);
+    s.eps = o.positive("eps",
+                       s.name == "adagrad"      ? 1e-10
+                       : s.name == "adahessian" ? 1e-4
+                                                : s.eps,
+                       0.0, kMaxOptimizerScale);
     s.historySize = o.integer("history_size", s.historySize, 1, 1000);
     s.lbfgsInnerIterations = o.integer("inner_iterations", s.lbfgsInnerIterations, 1, 1000);
     s.lineSearch = o.boolean("line_search", s.lineSearch);
@@ -152,7 +155,7 @@ ScheduleSpec parseSchedule(ConfigObject o)
     return s;
 }
 
-} // namespace
+}   // namespace
 
 const char* toString(Sampling sampling)
 {
@@ -216,19 +219,30 @@ RunConfig RunConfig::fromJson(const nlohmann::json& json)
 
 nlohmann::json RunConfig::toJson() const
 {
-    nlohmann::json dataset{
-        {"name", this->dataset.name}, {"path", this->dataset.path}, {"n", this->dataset.n},
-        {"subset", this->dataset.subset}, {"classes", this->dataset.classes},
-        {"standardize", this->dataset.standardize}, {"test_n", this->dataset.testN},
-        {"seed", this->dataset.seed}, {"noise", this->dataset.noise},
-        {"synthetic_classes", this->dataset.syntheticClasses}, {"input_dim", this->dataset.inputDim},
-        {"teacher_width", this->dataset.teacherWidth}, {"label_column", this->dataset.labelColumn},
-        {"test_path", this->dataset.testPath}, {"num_classes", this->dataset.numClasses}};
-    nlohmann::json modelJson{
-        {"kind", model.kind}, {"widths", model.widths}, {"activation", toString(model.activation)},
-        {"batch_norm", model.batchNorm}, {"skip_connections", model.skipConnections},
-        {"blocks_per_stage", model.blocksPerStage}, {"hidden", model.hidden}, {"x0", model.initialPosition},
-        {"path", model.path}};
+    nlohmann::json dataset{{"name", this->dataset.name},
+                           {"path", this->dataset.path},
+                           {"n", this->dataset.n},
+                           {"subset", this->dataset.subset},
+                           {"classes", this->dataset.classes},
+                           {"standardize", this->dataset.standardize},
+                           {"test_n", this->dataset.testN},
+                           {"seed", this->dataset.seed},
+                           {"noise", this->dataset.noise},
+                           {"synthetic_classes", this->dataset.syntheticClasses},
+                           {"input_dim", this->dataset.inputDim},
+                           {"teacher_width", this->dataset.teacherWidth},
+                           {"label_column", this->dataset.labelColumn},
+                           {"test_path", this->dataset.testPath},
+                           {"num_classes", this->dataset.numClasses}};
+    nlohmann::json modelJson{{"kind", model.kind},
+                             {"widths", model.widths},
+                             {"activation", toString(model.activation)},
+                             {"batch_norm", model.batchNorm},
+                             {"skip_connections", model.skipConnections},
+                             {"blocks_per_stage", model.blocksPerStage},
+                             {"hidden", model.hidden},
+                             {"x0", model.initialPosition},
+                             {"path", model.path}};
     if (!modelPreset.empty())
         modelJson["preset"] = modelPreset;
     const auto optimizerJson = [](const OptimizerSpec& o) {
@@ -250,7 +264,8 @@ nlohmann::json RunConfig::toJson() const
                               {"hessian_power", o.hessianPower},
                               {"rk2_alpha", o.rk2Alpha}};
     };
-    nlohmann::json scheduleJson{{"eval_every", schedule.evalEvery}, {"snapshot_every", schedule.snapshotEvery},
+    nlohmann::json scheduleJson{{"eval_every", schedule.evalEvery},
+                                {"snapshot_every", schedule.snapshotEvery},
                                 {"snapshot_at", schedule.snapshotAt}};
     if (schedule.averageFrom >= 0)   // only when on, so that configs without it read as before
         scheduleJson["average_from"] = schedule.averageFrom;
@@ -284,4 +299,4 @@ RunConfig loadRunConfig(const std::string& path)
     }
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -39,9 +39,10 @@ constexpr const char* kMetricsHeaderWithoutGradient =
 // What the program writes into a run folder, and so may remove with --overwrite: nothing else.
 bool isOwnedOutput(const std::string& name)
 {
-    static const char* const owned[] = {"summary.json", "config.json", "metrics.csv", "metrics.json",
+    static const char* const owned[] = {"summary.json",  "config.json",    "metrics.csv",   "metrics.json",
                                         "curvature.csv", "curvature.json", "analysis.json", "parameters",
-                                        "checkpoint", "snapshots", "figures", "point.json", "average"};
+                                        "checkpoint",    "snapshots",      "figures",       "point.json",
+                                        "average"};
     for (const char* o : owned) {
         const std::string prefix = std::string(o) + ".tmp-";
         if (name == o || name.compare(0, prefix.size(), prefix) == 0)
@@ -82,11 +83,7 @@ nlohmann::json rowJson(const MetricsRow& r)
             {"gradient_norm", jsonNumber(r.gradientNorm)}};
 }
 
-
-nlohmann::json parseJsonFile(const std::string& path)
-{
-    return parseStrictJson(readWholeFile(path), path);
-}
+nlohmann::json parseJsonFile(const std::string& path) { return parseStrictJson(readWholeFile(path), path); }
 
 int64_t tensorBytes(Network& network)
 {
@@ -98,7 +95,7 @@ int64_t tensorBytes(Network& network)
     return bytes;
 }
 
-} // namespace
+}   // namespace
 
 // ---- Reading ----
 
@@ -107,17 +104,19 @@ RunFolderInfo readRunFolderInfo(const std::string& dir)
     const std::string path = dir + "/summary.json";
     if (!fs::exists(path)) {
         if (fs::exists(dir + "/config.json") && fs::exists(dir + "/parameters"))
-            throw InputError(dir + ": a run folder of an earlier MinimaScope (no summary.json with a run id): "
-                                   "train it again with this version");
-        throw InputError(dir + " is not a run folder (it has no summary.json; 'minimascope-cli train --out DIR' "
-                               "writes one)");
+            throw InputError(dir
+                             + ": a run folder of an earlier MinimaScope (no summary.json with a run id): "
+                               "train it again with this version");
+        throw InputError(dir
+                         + " is not a run folder (it has no summary.json; 'minimascope-cli train --out DIR' "
+                           "writes one)");
     }
     const nlohmann::json summary = parseJsonFile(path);
     if (!summary.is_object() || summary.value("format", "") != kFormat)
         throw InputError(path + ": not a MinimaScope run summary");
     if (summary.value("version", 0) != kVersion)
-        throw InputError(path + ": run folder version " + std::to_string(summary.value("version", 0)) +
-                         " (this MinimaScope reads version " + std::to_string(kVersion) + ")");
+        throw InputError(path + ": run folder version " + std::to_string(summary.value("version", 0))
+                         + " (this MinimaScope reads version " + std::to_string(kVersion) + ")");
     RunFolderInfo info;
     info.dir = dir;
     try {
@@ -143,10 +142,10 @@ RunConfig readRunConfig(const RunFolderInfo& run)
     const std::string path = run.dir + "/config.json";
     const nlohmann::json json = parseJsonFile(path);
     if (!json.is_object() || json.value("run_id", "") != run.runId)
-        throw InputError(path + ": this config belongs to " +
-                         (json.is_object() && json.contains("run_id") ? "run " + json.value("run_id", "")
-                                                                      : std::string("no run")) +
-                         ", not to run " + run.runId + " (files of two runs are mixed in this folder)");
+        throw InputError(
+            path + ": this config belongs to "
+            + (json.is_object() && json.contains("run_id") ? "run " + json.value("run_id", "") : std::string("no run"))
+            + ", not to run " + run.runId + " (files of two runs are mixed in this folder)");
     try {
         return RunConfig::fromJson(json);
     } catch (const InputError& e) {
@@ -181,8 +180,9 @@ std::string finalParametersDir(const RunFolderInfo& run)
 {
     if (run.complete())
         return run.parametersDir();
-    std::string message = run.dir + " holds an incomplete run (it is still training, or it was killed before it "
-                                    "finished), so it has no final parameters; ";
+    std::string message = run.dir
+                          + " holds an incomplete run (it is still training, or it was killed before it "
+                            "finished), so it has no final parameters; ";
     if (run.checkpointIteration >= 0) {
         char when[96];
         std::snprintf(when, sizeof when, "its last checkpoint is at iteration %lld (%.0f s): ",
@@ -251,8 +251,8 @@ RunFolderWriter::RunFolderWriter(std::string dir, Trainer& trainer, RunFolderOpt
 
     const std::vector<fs::path> existing = ownedOutputs(m_dir);
     if (!existing.empty() && !options.overwrite)
-        throw InputError(m_dir + " already holds " + describeRunFolderOccupant(m_dir) +
-                         ": pass --overwrite to replace it, or choose another output folder");
+        throw InputError(m_dir + " already holds " + describeRunFolderOccupant(m_dir)
+                         + ": pass --overwrite to replace it, or choose another output folder");
     for (const fs::path& path : existing) {
         std::error_code error;
         fs::remove_all(path, error);
@@ -270,8 +270,8 @@ RunFolderWriter::RunFolderWriter(std::string dir, Trainer& trainer, RunFolderOpt
     const int64_t needed = tensorBytes(trainer.network()) * (3 + snapshots) + (1 << 20);
     const int64_t available = availableBytes(m_dir);
     if (available >= 0 && available < needed)
-        throw InputError(m_dir + ": the disk has " + byteCount(available) + " free, the run needs about " +
-                         byteCount(needed) + " (parameters, checkpoints and snapshots)");
+        throw InputError(m_dir + ": the disk has " + byteCount(available) + " free, the run needs about "
+                         + byteCount(needed) + " (parameters, checkpoints and snapshots)");
 
     // summary.json last: a folder that has it has every file a reader needs.
     ensureDirectory(m_dir);
@@ -305,10 +305,7 @@ void RunFolderWriter::attach(Trainer& trainer)
     }
 }
 
-void RunFolderWriter::appendMetrics(const MetricsRow& row)
-{
-    m_impl->metrics->append(metricsLine(row));
-}
+void RunFolderWriter::appendMetrics(const MetricsRow& row) { m_impl->metrics->append(metricsLine(row)); }
 
 void RunFolderWriter::writeCheckpoint(const TrainerState& state)
 {
@@ -349,8 +346,12 @@ void RunFolderWriter::writeSummary(const std::string& status, const TrainResult*
 {
     const Impl& d = *m_impl;
     nlohmann::json summary{
-        {"format", kFormat}, {"version", kVersion}, {"run_id", m_runId}, {"status", status},
-        {"model", d.model}, {"examples", d.examples},
+        {"format", kFormat},
+        {"version", kVersion},
+        {"run_id", m_runId},
+        {"status", status},
+        {"model", d.model},
+        {"examples", d.examples},
         {"sampling", d.config.optimizer.fullBatch() ? "full-batch" : toString(d.config.optimizer.sampling)}};
     if (d.checkpointIteration >= 0 && !result)
         summary["checkpoint"] = {{"iteration", d.checkpointIteration}, {"seconds", jsonNumber(d.checkpointSeconds)}};
@@ -395,8 +396,8 @@ void loadNetworkTensors(const std::string& dir, Network& network, const std::str
             throw InputError(dir + ": no tensor named '" + name + "' (is this folder from another model?)");
         if (it->second.sizes() != target.sizes()) {
             std::ostringstream message;
-            message << dir << ": tensor '" << name << "' has shape " << it->second.sizes()
-                    << " but the model expects " << target.sizes();
+            message << dir << ": tensor '" << name << "' has shape " << it->second.sizes() << " but the model expects "
+                    << target.sizes();
             throw InputError(message.str());
         }
         target.copy_(it->second);
@@ -431,4 +432,4 @@ std::vector<SnapshotFolder> listSnapshots(const std::string& dir)
     return found;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -26,11 +26,11 @@ namespace minimascope::core {
 struct RunFolderInfo {
     std::string dir;
     std::string runId;
-    std::string status;                // "incomplete" while running or after a kill; else RunStatus
-    std::string reason;                // the stop reason of a complete run
-    int64_t checkpointIteration = -1;  // the last checkpoint of an incomplete run; -1 = none
+    std::string status;                 // "incomplete" while running or after a kill; else RunStatus
+    std::string reason;                 // the stop reason of a complete run
+    int64_t checkpointIteration = -1;   // the last checkpoint of an incomplete run; -1 = none
     double checkpointSeconds = 0.0;
-    int64_t examples = 0;              // the training set's size n
+    int64_t examples = 0;   // the training set's size n
 
     bool complete() const { return status != "incomplete"; }
     std::string parametersDir() const { return dir + "/parameters"; }
@@ -113,4 +113,4 @@ struct SnapshotFolder {
 };
 std::vector<SnapshotFolder> listSnapshots(const std::string& dir);
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

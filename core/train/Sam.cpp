@@ -6,8 +6,7 @@
 
 namespace minimascope::core {
 
-Sam::Sam(std::vector<at::Tensor> parameters, std::unique_ptr<torch::optim::Optimizer> base,
-         SamOptions options)
+Sam::Sam(std::vector<at::Tensor> parameters, std::unique_ptr<torch::optim::Optimizer> base, SamOptions options)
     : torch::optim::Optimizer({torch::optim::OptimizerParamGroup(std::move(parameters))},
                               std::make_unique<SamOptions>(options)),
       m_base(std::move(base)), m_rho(options.rho())
@@ -43,4 +42,4 @@ at::Tensor Sam::step(LossClosure closure)
     return loss;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -10,16 +10,15 @@
 namespace minimascope::core {
 
 struct SamOptions : public torch::optim::OptimizerCloneableOptions<SamOptions> {
-    explicit SamOptions(double rho = 0.05) : rho_(rho) {}
+    explicit SamOptions(double rho = 0.05) : rho_(rho) { }
     TORCH_ARG(double, rho);
     double get_lr() const override { return 0.0; }
-    void set_lr(const double) override {}
+    void set_lr(const double) override { }
 };
 
 class Sam : public torch::optim::Optimizer {
 public:
-    Sam(std::vector<at::Tensor> parameters, std::unique_ptr<torch::optim::Optimizer> base,
-        SamOptions options);
+    Sam(std::vector<at::Tensor> parameters, std::unique_ptr<torch::optim::Optimizer> base, SamOptions options);
     // Returns the loss at theta (before the step). Throws std::invalid_argument without closure.
     at::Tensor step(LossClosure closure) override;
 
@@ -28,4 +27,4 @@ private:
     double m_rho;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -7,7 +7,7 @@
 namespace minimascope::core {
 
 struct MetricsRow {
-    int64_t iteration = 0;    // optimizer steps taken
+    int64_t iteration = 0;   // optimizer steps taken
     int64_t epoch = 0;
     double seconds = 0.0;     // wall time since the run started
     double batchLoss = 0.0;   // loss of the last mini-batch
@@ -23,10 +23,10 @@ struct TrainProgress {
     int64_t iteration = 0;
     int64_t maxIterations = 0;
     double seconds = 0.0;
-    double etaSeconds = 0.0;  // to the iteration or time cap, whichever comes first
+    double etaSeconds = 0.0;   // to the iteration or time cap, whichever comes first
     double batchLoss = 0.0;
     MetricsRow lastEvaluation;
-    bool isEvaluation = false; // true when this event carries a new metrics row
+    bool isEvaluation = false;   // true when this event carries a new metrics row
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

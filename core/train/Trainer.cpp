@@ -30,12 +30,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kProgressInterval = 1.0 / 30.0;
 
-double secondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-} // namespace
+}   // namespace
 
 struct Trainer::Impl {
     struct Hook {
@@ -113,15 +110,9 @@ void Trainer::addHook(int64_t every, bool atEnd, std::function<void(const Traine
     m_impl->hooks.push_back({every, atEnd, std::move(hook)});
 }
 
-void Trainer::setSnapshotSink(std::function<void(const TrainerState&)> sink)
-{
-    m_impl->snapshotSink = std::move(sink);
-}
+void Trainer::setSnapshotSink(std::function<void(const TrainerState&)> sink) { m_impl->snapshotSink = std::move(sink); }
 
-void Trainer::setMetricsSink(std::function<void(const MetricsRow&)> sink)
-{
-    m_impl->metricsSink = std::move(sink);
-}
+void Trainer::setMetricsSink(std::function<void(const MetricsRow&)> sink) { m_impl->metricsSink = std::move(sink); }
 
 int64_t Trainer::analysisThreadsFor(const RunConfig& config)
 {
@@ -192,8 +183,8 @@ TrainResult Trainer::run(const CancelToken& cancel)
         p.iteration = iteration;
         p.maxIterations = stop.maxIterations;
         p.seconds = seconds;
-        p.etaSeconds = iteration > 0 ? seconds / static_cast<double>(iteration) *
-                                           static_cast<double>(stop.maxIterations - iteration)
+        p.etaSeconds = iteration > 0 ? seconds / static_cast<double>(iteration)
+                                           * static_cast<double>(stop.maxIterations - iteration)
                                      : kNaN;
         if (stop.maxSeconds > 0)
             p.etaSeconds = std::isnan(p.etaSeconds) ? stop.maxSeconds - seconds
@@ -249,9 +240,9 @@ TrainResult Trainer::run(const CancelToken& cancel)
             result.hookSeconds += secondsSince(hookStart);
     };
     const auto snapshotDue = [&] {
-        return d.snapshotSink && (snapshotAt.count(iteration) > 0 ||
-                                  (m_config.schedule.snapshotEvery > 0 &&
-                                   iteration % m_config.schedule.snapshotEvery == 0));
+        return d.snapshotSink
+               && (snapshotAt.count(iteration) > 0
+                   || (m_config.schedule.snapshotEvery > 0 && iteration % m_config.schedule.snapshotEvery == 0));
     };
     std::ostringstream bound;
     bound << stop.divergenceLoss;
@@ -351,4 +342,4 @@ TrainResult Trainer::run(const CancelToken& cancel)
     return result;
 }
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -25,16 +25,16 @@ class Network;
 
 struct TrainResult {
     RunStatus status = RunStatus::Finished;
-    std::string reason;        // "loss_below", "max_iterations", "max_seconds", "cancelled", or why it diverged
+    std::string reason;   // "loss_below", "max_iterations", "max_seconds", "cancelled", or why it diverged
     int64_t iterations = 0;
     double seconds = 0.0;
-    double hookSeconds = 0.0;  // spent in periodic hooks (curvature measurements)
-    double evaluationSeconds = 0.0;  // spent evaluating on the full training and test sets
-    MetricsRow final;          // evaluation of the parameters the run ends with
+    double hookSeconds = 0.0;         // spent in periodic hooks (curvature measurements)
+    double evaluationSeconds = 0.0;   // spent evaluating on the full training and test sets
+    MetricsRow final;                 // evaluation of the parameters the run ends with
     int64_t threads = 1;
-    std::string gradientPath;  // "fused-sgd-mlp", "mlp-backprop" or "autograd"
-    int64_t averagedIterates = 0;    // iterates in the schedule.average_from average (0 = off)
-    int64_t switchedAt = -1;         // the iteration the config's switch changed the optimizer at; -1 = none
+    std::string gradientPath;       // "fused-sgd-mlp", "mlp-backprop" or "autograd"
+    int64_t averagedIterates = 0;   // iterates in the schedule.average_from average (0 = off)
+    int64_t switchedAt = -1;        // the iteration the config's switch changed the optimizer at; -1 = none
 };
 
 // What a hook or snapshot sink sees: the live network and its flat parameters.
@@ -94,4 +94,4 @@ private:
     std::vector<MetricsRow> m_metrics;
 };
 
-} // namespace minimascope::core
+}   // namespace minimascope::core

@@ -95,7 +95,7 @@ double relativeDifference(double actual, double expected)
     return std::abs(actual - expected) / std::max(1e-300, std::abs(expected));
 }
 
-} // namespace
+}   // namespace
 
 class TestDemos : public QObject {
     Q_OBJECT
@@ -120,7 +120,8 @@ private Q_SLOTS:
             for (const core::DemoRun& run : demo.runs) {
                 QString error;
                 const bool loaded = run.preset.empty()
-                                        ? window.setupPanel()->loadConfig(QString::fromStdString(run.config.dump()), &error)
+                                        ? window.setupPanel()->loadConfig(QString::fromStdString(run.config.dump()),
+                                                                          &error)
                                         : window.setupPanel()->selectPreset(QString::fromStdString(run.preset), &error);
                 QVERIFY2(loaded, qPrintable(QString::fromStdString(demo.name) + QStringLiteral(": ") + error));
                 QVERIFY2(window.setupPanel()->isValid(), qPrintable(window.setupPanel()->errorMessage()));
@@ -258,7 +259,8 @@ private Q_SLOTS:
         QSignalSpy finished(window.demos(), &DemoController::demoFinished);
         QString error;
         QVERIFY2(window.openDemo(QStringLiteral("filter-normalization"), &error), qPrintable(error));
-        QVERIFY(window.demos()->explanationDock()->browser()->toPlainText().contains(QStringLiteral("arXiv:1712.09913")));
+        QVERIFY(
+            window.demos()->explanationDock()->browser()->toPlainText().contains(QStringLiteral("arXiv:1712.09913")));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeoutMs);
         QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
         QCOMPARE(window.stabilityDiagram()->sessionPointCount(), 2);   // SGD's and GD's minima
@@ -273,8 +275,8 @@ private Q_SLOTS:
             const NormalizationMinimumResult& minimum = result.minima[size_t(row)];
             QCOMPARE(minimum.normalizedFilterNorms.size(), minimum.parameterFilterNorms.size());
             for (size_t i = 0; i < minimum.parameterFilterNorms.size(); ++i)
-                QVERIFY(std::abs(minimum.normalizedFilterNorms[i] - minimum.parameterFilterNorms[i]) <=
-                        1e-5 * minimum.parameterFilterNorms[i]);
+                QVERIFY(std::abs(minimum.normalizedFilterNorms[i] - minimum.parameterFilterNorms[i])
+                        <= 1e-5 * minimum.parameterFilterNorms[i]);
             for (bool normalized : {false, true}) {
                 QCPColorMap* map = view->colorMap(row, normalized);
                 QVERIFY(map);
@@ -494,7 +496,8 @@ private Q_SLOTS:
         QSignalSpy finished(window.demos(), &DemoController::demoFinished);
         QString error;
         QVERIFY2(window.openDemo(QStringLiteral("sharp-minima-generalize"), &error), qPrintable(error));
-        QVERIFY(window.demos()->explanationDock()->browser()->toPlainText().contains(QStringLiteral("arXiv:1703.04933")));
+        QVERIFY(
+            window.demos()->explanationDock()->browser()->toPlainText().contains(QStringLiteral("arXiv:1703.04933")));
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeoutMs);
         QVERIFY2(finished.at(0).at(1).toBool(), qPrintable(finished.at(0).at(2).toString()));
 
@@ -661,12 +664,14 @@ private Q_SLOTS:
                 if (map->data()->cell(i, j) == double(frame.predicted[size_t(k)]))
                     ++agree;
             }
-            QVERIFY2(agree >= 0.95 * points, qPrintable(QStringLiteral("run %1: %2 of %3").arg(run).arg(agree).arg(points)));
+            QVERIFY2(agree >= 0.95 * points,
+                     qPrintable(QStringLiteral("run %1: %2 of %3").arg(run).arg(agree).arg(points)));
             // The network learned: its classes match the labels on most training points.
             int correct = 0;
             for (int k = 0; k < points; ++k)
                 correct += frame.predicted[size_t(k)] == frame.pointLabel[size_t(k)] ? 1 : 0;
-            QVERIFY2(correct >= 0.85 * points, qPrintable(QStringLiteral("run %1: %2 of %3").arg(run).arg(correct).arg(points)));
+            QVERIFY2(correct >= 0.85 * points,
+                     qPrintable(QStringLiteral("run %1: %2 of %3").arg(run).arg(correct).arg(points)));
         }
     }
 

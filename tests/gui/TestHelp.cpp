@@ -66,7 +66,7 @@ bool clickLink(QTextBrowser* browser, const QString& href)
     return false;
 }
 
-} // namespace
+}   // namespace
 
 // Receives the links the help hands to the desktop (QDesktopServices::setUrlHandler).
 class UrlRecorder : public QObject {
@@ -174,7 +174,7 @@ private Q_SLOTS:
         QVERIFY(!help.openPage(QStringLiteral("no-such-page.md")));
         const QString text = help.browser()->document()->toPlainText();
         QVERIFY2(text.contains(QStringLiteral("no-such-page.md was not found")), qPrintable(text));
-        QVERIFY2(text.contains(QDir::cleanPath(kDocs)), qPrintable(text));  // the folders searched
+        QVERIFY2(text.contains(QDir::cleanPath(kDocs)), qPrintable(text));   // the folders searched
 
         QVERIFY(help.openPage(QStringLiteral("guide.md")));
         const QUrl guide = help.browser()->source();
@@ -201,7 +201,7 @@ private Q_SLOTS:
         const bool opened = help.openPage(QStringLiteral("guide.md"));
         qunsetenv("MINIMASCOPE_RESOURCES");
         QCOMPARE(folders.first(), QDir::cleanPath(resources.filePath(QStringLiteral("docs"))));
-        QCOMPARE(folders.last(), QDir::cleanPath(kDocs));  // the source tree last
+        QCOMPARE(folders.last(), QDir::cleanPath(kDocs));   // the source tree last
         QVERIFY(opened);
         QCOMPARE(help.browser()->document()->firstBlock().text(),
                  QStringLiteral("A guide of the environment's docs folder"));
@@ -222,11 +222,11 @@ private Q_SLOTS:
         const qsizetype wu = text.indexOf(QStringLiteral("L. Wu, C. Ma, W. E."));
         const qsizetype li = text.indexOf(QStringLiteral("H. Li, Z. Xu"));
         QVERIFY(wu >= 0);
-        QVERIFY(li > wu);  // Wu, Ma & E first
+        QVERIFY(li > wu);   // Wu, Ma & E first
         QVERIFY(html.contains(QStringLiteral("href=\"https://arxiv.org/abs/1712.09913\"")));
         QVERIFY(html.contains(QStringLiteral("href=\"https://nips.cc/virtual/2018/poster/11792\"")));
         const QString guide = QFileInfo(kDocs + QStringLiteral("/guide.md")).absoluteFilePath();
-        QVERIFY2(text.contains(guide), qPrintable(text));  // where the user guide is
+        QVERIFY2(text.contains(guide), qPrintable(text));   // where the user guide is
         about->close();
     }
 
@@ -260,7 +260,7 @@ private Q_SLOTS:
         QVERIFY(!hint->isVisible());
         plot.clear();
         QVERIFY(hint->isVisible());
-        plot.setTopEigenvalues({3.0});  // eigenvalues alone fill it too
+        plot.setTopEigenvalues({3.0});   // eigenvalues alone fill it too
         QVERIFY(!hint->isVisible());
     }
 

@@ -58,7 +58,7 @@ std::unique_ptr<LossPlot> makeLossPlot()
                                1.0 - 0.9 * std::exp(-i / 30.0), 0.9 - 0.8 * std::exp(-i / 40.0));
     return plot;
 }
-}  // namespace
+}   // namespace
 
 class TestPlotsExport : public QObject {
     Q_OBJECT
@@ -230,13 +230,12 @@ void TestPlotsExport::figureSheet()
 
     const QString path = m_dir.filePath(QStringLiteral("sheet.pdf"));
     QString error;
-    QVERIFY2(exportFigureSheet({loss.get(), &sharpness, &stability, &spectrum}, path, &error),
-             qPrintable(error));
+    QVERIFY2(exportFigureSheet({loss.get(), &sharpness, &stability, &spectrum}, path, &error), qPrintable(error));
     const QByteArray bytes = readAll(path);
     QVERIFY(bytes.startsWith("%PDF"));
     QVERIFY(bytes.size() > 1000);
     const QList<QSizeF> pages = pdfPageSizes(bytes);
-    QCOMPARE(pages.size(), 1);  // four plots, one landscape A4 page
+    QCOMPARE(pages.size(), 1);   // four plots, one landscape A4 page
     QVERIFY(std::abs(pages[0].width() - a4LongPt) < pageSizeTolerancePt);
     QVERIFY(std::abs(pages[0].height() - a4ShortPt) < pageSizeTolerancePt);
 

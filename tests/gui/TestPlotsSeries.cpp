@@ -51,7 +51,7 @@ QList<QPointF> points(const QCPGraph* graph)
         result << QPointF(it->key, it->value);
     return result;
 }
-}  // namespace
+}   // namespace
 
 class TestPlotsSeries : public QObject {
     Q_OBJECT
@@ -95,7 +95,7 @@ void TestPlotsSeries::lossSkipsNaN()
 
     plot.clear();
     QCOMPARE(plot.graph(LossPlot::Series::TrainLoss)->dataCount(), 0);
-    QCOMPARE(plot.toCsv().count(QLatin1Char('\n')), 1);  // the header only
+    QCOMPARE(plot.toCsv().count(QLatin1Char('\n')), 1);   // the header only
 }
 
 void TestPlotsSeries::lossLogScaleSwitchesAxisType()
@@ -117,7 +117,7 @@ void TestPlotsSeries::lossLogScaleSwitchesAxisType()
     QCOMPARE(y->scaleType(), QCPAxis::stLinear);
     QVERIFY(!y->ticker().dynamicCast<QCPAxisTickerLog>());
     plot.replotNow();
-    QCOMPARE(y->range().lower, 0.0);  // a loss axis starts at zero
+    QCOMPARE(y->range().lower, 0.0);   // a loss axis starts at zero
 }
 
 void TestPlotsSeries::lossCsvHasHeaderAndExactNumbers()
@@ -153,7 +153,7 @@ void TestPlotsSeries::appendsCoalesceIntoOneReplot()
     QSignalSpy replots(plot.customPlot(), &QCustomPlot::afterReplot);
     for (int i = 0; i < 1000; ++i)
         plot.appendSharpness(i, 10.0 + std::sin(i * 0.01));
-    QCOMPARE(replots.count(), 0);  // appends never replot directly
+    QCOMPARE(replots.count(), 0);   // appends never replot directly
     QVERIFY(plot.isReplotPending());
     QVERIFY(replots.wait(2000));
     QTest::qWait(3 * PlotPanel::replotIntervalMs);
@@ -181,7 +181,7 @@ void TestPlotsSeries::zoomStopsFollowingUntilReset()
     const QCPRange frozen = plot.customPlot()->xAxis->range();
     plot.appendSharpness(1000, 3.0);
     plot.replotNow();
-    QCOMPARE(plot.customPlot()->xAxis->range(), frozen);  // the user's view is kept
+    QCOMPARE(plot.customPlot()->xAxis->range(), frozen);   // the user's view is kept
     plot.resetView();
     QVERIFY(plot.followsData());
     QVERIFY(plot.customPlot()->xAxis->range().contains(1000.0));
@@ -209,7 +209,7 @@ void TestPlotsSeries::hoverShowsNearestPoint()
 void TestPlotsSeries::sharpnessThresholdLine_data()
 {
     QTest::addColumn<double>("eta");
-    QTest::addColumn<double>("threshold");  // 2/eta, worked out by hand
+    QTest::addColumn<double>("threshold");   // 2/eta, worked out by hand
     QTest::newRow("eta=0.1") << 0.1 << 20.0;
     QTest::newRow("eta=0.05") << 0.05 << 40.0;
     QTest::newRow("eta=2") << 2.0 << 1.0;
@@ -258,19 +258,19 @@ void TestPlotsSeries::spectrumLogDensityAndTicks()
         if (line && line->start->coords().x() == 42.0 && line->end->coords().x() == 42.0)
             ++ticksAt42;
     }
-    QCOMPARE(ticksAt42, 2);  // the tick and its guide line
+    QCOMPARE(ticksAt42, 2);   // the tick and its guide line
     plot.replotNow();
-    QVERIFY(plot.customPlot()->xAxis->range().contains(42.0));  // beyond the density grid
+    QVERIFY(plot.customPlot()->xAxis->range().contains(42.0));   // beyond the density grid
     QVERIFY(plot.customPlot()->xAxis->range().contains(-1.0) || plot.customPlot()->xAxis->range().contains(0.0));
 
     const QStringList lines = plot.toCsv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(lines.first(), QStringLiteral("kind,lambda,density"));
     QVERIFY(lines.contains(QStringLiteral("density,1,1e-04")));
     QVERIFY(lines.contains(QStringLiteral("eigenvalue,42,")));
-    QCOMPARE(lines.size(), 1 + 4 + 2);  // the CSV keeps the raw density, zeros included
+    QCOMPARE(lines.size(), 1 + 4 + 2);   // the CSV keeps the raw density, zeros included
 
     plot.setTopEigenvalues({1.0});
-    QCOMPARE(plot.customPlot()->itemCount(), 2);  // old ticks removed
+    QCOMPARE(plot.customPlot()->itemCount(), 2);   // old ticks removed
 }
 
 void TestPlotsSeries::sliceDropsMismatchedSeries()
@@ -279,8 +279,7 @@ void TestPlotsSeries::sliceDropsMismatchedSeries()
     plot.setSlices({-0.5, 0.0, 0.5}, {1.5, 0.25, 1.25}, {0.5, 0.25});
     QCOMPARE(points(plot.topEigenvectorGraph()), (QList<QPointF>{{-0.5, 1.5}, {0.0, 0.25}, {0.5, 1.25}}));
     QCOMPARE(plot.randomGraph()->dataCount(), 0);
-    QCOMPARE(plot.toCsv(),
-             QStringLiteral("t,loss_top_eigenvector,loss_random\n-0.5,1.5,\n0,0.25,\n0.5,1.25,\n"));
+    QCOMPARE(plot.toCsv(), QStringLiteral("t,loss_top_eigenvector,loss_random\n-0.5,1.5,\n0,0.25,\n0.5,1.25,\n"));
 }
 
 void TestPlotsSeries::curvesSkipWhatTheLogAxisCannotShow()
@@ -344,8 +343,8 @@ void TestPlotsSeries::lossLegendListsMeasuredSeriesOnly()
 
     // A classifier: the accuracies come in and bring their axis; the order stays the series'.
     plot.appendEvaluation(30, 0.1, NaN, NaN, 0.5);
-    QCOMPARE(legendNames(custom), (QStringList{QStringLiteral("train loss"), QStringLiteral("test loss"),
-                                               QStringLiteral("test accuracy")}));
+    QCOMPARE(legendNames(custom),
+             (QStringList{QStringLiteral("train loss"), QStringLiteral("test loss"), QStringLiteral("test accuracy")}));
     QVERIFY(custom->yAxis2->visible());
     plot.appendEvaluation(40, 0.1, 0.2, 0.75, 0.5);
     QCOMPARE(legendNames(custom).size(), 4);
@@ -445,7 +444,7 @@ void TestPlotsSeries::smallSharpnessPlotKeepsLabelClearOfLegend_data()
 {
     QTest::addColumn<QSize>("size");
     QTest::addColumn<double>("eta");
-    QTest::addColumn<double>("sharpness");  // the level most points sit at
+    QTest::addColumn<double>("sharpness");   // the level most points sit at
     QTest::newRow("escape toy, narrow") << narrowPanel << 0.7 << 2.0;
     QTest::newRow("escape toy, wide") << widePanel << 0.7 << 2.0;
     QTest::newRow("MLP, narrow") << narrowPanel << 0.1 << 19.0;
@@ -458,7 +457,7 @@ void TestPlotsSeries::smallSharpnessPlotKeepsLabelClearOfLegend()
     QFETCH(double, eta);
     QFETCH(double, sharpness);
     SharpnessPlot plot;
-    plot.setTitle(QStringLiteral("Sharpness a = λmax(H)"));  // as the main window has it
+    plot.setTitle(QStringLiteral("Sharpness a = λmax(H)"));   // as the main window has it
     plot.setLearningRate(eta);
     for (int i = 0; i <= 200; ++i)
         plot.appendSharpness(i, sharpness * (i < 100 ? 0.5 : 1.0));

@@ -40,7 +40,7 @@ bool near(double actual, double expected)
     return std::abs(actual - expected) <= boundRelTolerance * std::abs(expected);
 }
 
-}  // namespace
+}   // namespace
 
 class TestPlotsStability : public QObject {
     Q_OBJECT
@@ -70,7 +70,7 @@ void TestPlotsStability::bounds_data()
     QTest::addColumn<qint64>("batchSize");
     QTest::addColumn<qint64>("n");
     QTest::addColumn<double>("aBound");
-    QTest::addColumn<double>("sBound");  // inf: no s bound (GD)
+    QTest::addColumn<double>("sBound");   // inf: no s bound (GD)
 
     // Expected values computed independently: sqrt(10*999/990)/0.1 etc. (Python).
     QTest::newRow("SGD eta=0.1 B=10 n=1000") << 0.1 << qint64(10) << qint64(1000) << 20.0 << 31.766191290283906;
@@ -126,7 +126,7 @@ void TestPlotsStability::bounds()
     QCOMPARE(region->topLeft->typeX(), QCPItemPosition::ptPlotCoords);
     if (gd) {
         QCOMPARE(region->topLeft->typeY(), QCPItemPosition::ptAxisRectRatio);
-        QCOMPARE(region->topLeft->coords().y(), 0.0);  // ratio 0 = the top edge
+        QCOMPARE(region->topLeft->coords().y(), 0.0);   // ratio 0 = the top edge
     } else {
         QCOMPARE(region->topLeft->typeY(), QCPItemPosition::ptPlotCoords);
         QVERIFY(near(region->topLeft->coords().y(), sBound));
@@ -158,8 +158,8 @@ void TestPlotsStability::samplingOfTheBound_data()
     QTest::addColumn<qint64>("batchSize");
     QTest::addColumn<qint64>("n");
     QTest::addColumn<double>("sBound");
-    QTest::addColumn<QString>("label");      // the s bound's label in a wide panel
-    QTest::addColumn<QString>("titleNames");  // what the title says of the sampling
+    QTest::addColumn<QString>("label");        // the s bound's label in a wide panel
+    QTest::addColumn<QString>("titleNames");   // what the title says of the sampling
     const BatchDraw subsets = BatchDraw::WithoutReplacement;
     const BatchDraw replacement = BatchDraw::WithReplacement;
     // Expected values computed independently (Python): sqrt(10 * 999 / 990) / 0.1, sqrt(10) / 0.1,
@@ -221,8 +221,8 @@ void TestPlotsStability::trajectoryKeepsExactValues()
     const QList<QPointF> points{{1.5, 2.25}, {3.0, 0.5}, {2.0, 4.0}, {0.1 + 0.2, 1e-7}};
     for (const QPointF& p : points)
         diagram.appendMeasurement(p.x(), p.y());
-    QVERIFY(diagram.isReplotPending());  // appends schedule, never replot directly
-    diagram.appendMeasurement(5.0, std::numeric_limits<double>::quiet_NaN());  // s not measured
+    QVERIFY(diagram.isReplotPending());   // appends schedule, never replot directly
+    diagram.appendMeasurement(5.0, std::numeric_limits<double>::quiet_NaN());   // s not measured
     diagram.appendMeasurement(inf, 5.0);
 
     QCPCurve* curve = diagram.trajectory();
@@ -247,7 +247,7 @@ void TestPlotsStability::longTrajectoryDrawsWithinAPixel()
     // 20,000 measurements drifting slowly with small wiggles: most lie within a pixel of their
     // neighbours. The drawn curve keeps exact measurements only, the first and the latest among
     // them, and every measurement is within the tolerance of the drawn point before it.
-    constexpr double tolerancePx = 0.75;  // StabilityDiagram's trajectoryTolerancePx
+    constexpr double tolerancePx = 0.75;   // StabilityDiagram's trajectoryTolerancePx
     constexpr int count = 20000;
     StabilityDiagram diagram;
     showAt(diagram, 800, 500);
@@ -270,7 +270,7 @@ void TestPlotsStability::longTrajectoryDrawsWithinAPixel()
     for (int i = 0; i < count; ++i) {
         const QPointF p = all[size_t(i)];
         if (drawn != curve->data()->constEnd() && int(drawn->t) == i) {
-            QCOMPARE(drawn->key, p.x());  // exact values, no averaging
+            QCOMPARE(drawn->key, p.x());   // exact values, no averaging
             QCOMPARE(drawn->value, p.y());
             lastDrawn = p;
             ++drawn;
@@ -280,7 +280,7 @@ void TestPlotsStability::longTrajectoryDrawsWithinAPixel()
         }
     }
     QVERIFY(drawn == curve->data()->constEnd());
-    QCOMPARE((curve->data()->constEnd() - 1)->t, double(count - 1));  // the latest is drawn
+    QCOMPARE((curve->data()->constEnd() - 1)->t, double(count - 1));   // the latest is drawn
     // The CSV has every measurement.
     QCOMPARE(diagram.toCsv().count(QLatin1Char('\n')), 1 + count);
 }
@@ -288,15 +288,15 @@ void TestPlotsStability::longTrajectoryDrawsWithinAPixel()
 void TestPlotsStability::finishedRunStartsNewTrajectory()
 {
     StabilityDiagram diagram;
-    diagram.finishRun(0.1, 10, QStringLiteral("empty run"));  // nothing measured: no point
+    diagram.finishRun(0.1, 10, QStringLiteral("empty run"));   // nothing measured: no point
     QCOMPARE(diagram.sessionPointCount(), 0);
 
     diagram.appendMeasurement(5.0, 6.0);
     diagram.appendMeasurement(7.0, 8.0);
     diagram.finishRun(0.1, 10, QStringLiteral("run 1"));
-    diagram.finishRun(0.1, 10, QStringLiteral("run 1 again"));  // the same run counts once
+    diagram.finishRun(0.1, 10, QStringLiteral("run 1 again"));   // the same run counts once
     QCOMPARE(diagram.sessionPointCount(), 1);
-    QCOMPARE(diagram.trajectory()->dataCount(), 2);  // stays visible until the next run starts
+    QCOMPARE(diagram.trajectory()->dataCount(), 2);   // stays visible until the next run starts
 
     diagram.appendMeasurement(1.0, 2.0);
     QCOMPARE(diagram.trajectory()->dataCount(), 1);
@@ -304,7 +304,7 @@ void TestPlotsStability::finishedRunStartsNewTrajectory()
 
     diagram.clear();
     QCOMPARE(diagram.trajectory()->dataCount(), 0);
-    QCOMPARE(diagram.sessionPointCount(), 1);  // clear() keeps the session
+    QCOMPARE(diagram.sessionPointCount(), 1);   // clear() keeps the session
     diagram.clearSession();
     QCOMPARE(diagram.sessionPointCount(), 0);
     QVERIFY(diagram.sessionGraphs().isEmpty());

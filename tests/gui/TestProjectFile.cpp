@@ -25,7 +25,7 @@ QByteArray project(const QByteArray& from = {}, const QByteArray& to = {})
     return text;
 }
 
-} // namespace
+}   // namespace
 
 class TestProjectFile : public QObject {
     Q_OBJECT
@@ -69,17 +69,21 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("to");
         QTest::addColumn<QString>("expected");
         const QString run = QStringLiteral("run.batch_size and run.n must be whole numbers");
-        QTest::newRow("batch size 1e300") << QByteArray(R"("batch_size": 10, "n")") << QByteArray(R"("batch_size": 1e300, "n")") << run;
+        QTest::newRow("batch size 1e300")
+            << QByteArray(R"("batch_size": 10, "n")") << QByteArray(R"("batch_size": 1e300, "n")") << run;
         QTest::newRow("negative n") << QByteArray(R"("n": 100)") << QByteArray(R"("n": -5)") << run;
         QTest::newRow("fractional n") << QByteArray(R"("n": 100)") << QByteArray(R"("n": 2.5)") << run;
         QTest::newRow("n as text") << QByteArray(R"("n": 100)") << QByteArray(R"("n": "100")") << run;
-        QTest::newRow("metrics iteration 1e300") << QByteArray("[[25,") << QByteArray("[[1e300,")
-                                                 << QStringLiteral("metrics row 1 is not 7 numbers, the first an iteration");
-        QTest::newRow("curvature iteration null") << QByteArray("[[50,") << QByteArray("[[null,")
-                                                  << QStringLiteral("curvature row 1 is not 4 numbers, the first an iteration");
-        QTest::newRow("session batch size 2^60") << QByteArray(R"("eta": 0.1, "batch_size": 10, "label")")
-                                                 << QByteArray(R"("eta": 0.1, "batch_size": 1152921504606846976, "label")")
-                                                 << QStringLiteral("session point 1 has no whole batch_size");
+        QTest::newRow("metrics iteration 1e300")
+            << QByteArray("[[25,") << QByteArray("[[1e300,")
+            << QStringLiteral("metrics row 1 is not 7 numbers, the first an iteration");
+        QTest::newRow("curvature iteration null")
+            << QByteArray("[[50,") << QByteArray("[[null,")
+            << QStringLiteral("curvature row 1 is not 4 numbers, the first an iteration");
+        QTest::newRow("session batch size 2^60")
+            << QByteArray(R"("eta": 0.1, "batch_size": 10, "label")")
+            << QByteArray(R"("eta": 0.1, "batch_size": 1152921504606846976, "label")")
+            << QStringLiteral("session point 1 has no whole batch_size");
     }
 
     void refusesDamagedCounts()

@@ -42,8 +42,7 @@ constexpr int kCheckTimeoutMs = 60000;
 constexpr int64_t kSlowExamples = 1000000;
 constexpr int64_t kSlowFeatures = 16;
 
-template <typename T>
-T field(const SetupPanel& panel, const char* name)
+template <typename T> T field(const SetupPanel& panel, const char* name)
 {
     auto* widget = panel.findChild<T>(QString::fromLatin1(name));
     if (!widget)
@@ -51,10 +50,7 @@ T field(const SetupPanel& panel, const char* name)
     return widget;
 }
 
-nlohmann::json config(const SetupPanel& panel)
-{
-    return nlohmann::json::parse(panel.configJson().toStdString());
-}
+nlohmann::json config(const SetupPanel& panel) { return nlohmann::json::parse(panel.configJson().toStdString()); }
 
 // Two features, labels 0 and 1 alternating: the folder of .npy files "arrays" reads.
 void writeArrays(const QString& dir, int64_t labels)
@@ -73,10 +69,7 @@ void writeSlowArrays(const QString& dir, int64_t labels)
     core::writeNpy((dir + QStringLiteral("/y.npy")).toStdString(), y);
 }
 
-QString checkingMessage(const QString& paths)
-{
-    return QStringLiteral("checking %1…").arg(paths);
-}
+QString checkingMessage(const QString& paths) { return QStringLiteral("checking %1…").arg(paths); }
 
 void writeText(const QString& path, const QByteArray& text)
 {
@@ -85,7 +78,7 @@ void writeText(const QString& path, const QByteArray& text)
     file.write(text);
 }
 
-} // namespace
+}   // namespace
 
 class TestSetupPanel : public QObject {
     Q_OBJECT
@@ -206,7 +199,7 @@ void TestSetupPanel::typingIsOneStepWhenFinished()
     lr->selectAll();
     QTest::keyClicks(lr, QStringLiteral("0.05"));
     QCOMPARE(lr->text(), QStringLiteral("0.05"));
-    QCOMPARE(panel.undoStack()->count(), 0);   // still editing
+    QCOMPARE(panel.undoStack()->count(), 0);                          // still editing
     QCOMPARE(config(panel)["optimizer"]["lr"].get<double>(), 0.05);   // validated as typed
     QTest::keyClick(lr, Qt::Key_Return);
     QCOMPARE(panel.undoStack()->count(), 1);
@@ -344,7 +337,8 @@ void TestSetupPanel::badArraysBlockRunWithTheCoreMessage()
     QCOMPARE(validity.last().at(1).toString(), checkingMessage(dir.path()));
     QTRY_VERIFY_WITH_TIMEOUT(!panel.isChecking(), kCheckTimeoutMs);
     QVERIFY(!panel.isValid());
-    QCOMPARE(panel.errorMessage(), dir.path() + QStringLiteral("/X.npy / y.npy: X holds 20 examples but y holds 19 labels"));
+    QCOMPARE(panel.errorMessage(),
+             dir.path() + QStringLiteral("/X.npy / y.npy: X holds 20 examples but y holds 19 labels"));
     QVERIFY(panel.configJson().isEmpty());
     QCOMPARE(validity.count(), 2);
     QCOMPARE(validity.last().at(0).toBool(), false);

@@ -75,8 +75,8 @@ core::StudyRunRecord result(const core::StudyPoint& point, core::StudyRunState s
     r.state = state;
     r.converged = converged;
     r.stopReason = state == core::StudyRunState::Diverged ? "loss above 1e+06"
-                   : converged                              ? "loss_below"
-                                                            : "max_iterations";
+                   : converged                            ? "loss_below"
+                                                          : "max_iterations";
     r.eta = point.config.optimizer.lr;
     r.batchSize = point.config.optimizer.batchSize;
     r.optimizer = point.config.optimizer.name;
@@ -112,10 +112,7 @@ bool graphHasPoint(const QCPGraph* graph, double x, double y)
     return false;
 }
 
-QString cliPath()
-{
-    return QStringLiteral(MINIMASCOPE_CLI);
-}
+QString cliPath() { return QStringLiteral(MINIMASCOPE_CLI); }
 
 void writeFile(const QString& path, const QString& text)
 {
@@ -163,7 +160,7 @@ void selectRows(QTableView* table, const QList<int>& proxyRows)
     table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
-}  // namespace
+}   // namespace
 
 class TestStudyWindow : public QObject {
     Q_OBJECT
@@ -177,10 +174,7 @@ private Q_SLOTS:
     void newStudyFormValidatesAndWrites();
 };
 
-void TestStudyWindow::initTestCase()
-{
-    QVERIFY2(QFileInfo(cliPath()).isExecutable(), qPrintable(cliPath()));
-}
+void TestStudyWindow::initTestCase() { QVERIFY2(QFileInfo(cliPath()).isExecutable(), qPrintable(cliPath())); }
 
 void TestStudyWindow::tableFilterAndPlots()
 {
@@ -202,8 +196,8 @@ void TestStudyWindow::tableFilterAndPlots()
         store.recordResult(result(*point[{0.1, 2}], S::Done, true, 5.0, 2.5, 0.80, 2e-4));
         store.recordResult(result(*point[{0.2, 1}], S::Done, false, 7.0, 9.0, 0.70, 0.07));
         store.recordResult(result(*point[{0.2, 2}], S::Diverged, false, 50.0, 60.0, 0.10, 1e7));
-        store.recordResult(result(*point[{0.4, 1}], S::Failed, false, std::nan(""), std::nan(""), std::nan(""),
-                                  std::nan("")));
+        store.recordResult(
+            result(*point[{0.4, 1}], S::Failed, false, std::nan(""), std::nan(""), std::nan(""), std::nan("")));
         store.markRunning(point[{0.4, 2}]->key, "runs/" + point[{0.4, 2}]->key);
     }
 
@@ -487,8 +481,8 @@ void TestStudyWindow::watchAStudyTheCliWrites()
     QTRY_VERIFY_WITH_TIMEOUT(window.openStudy(out, &error), 5000);
     QTRY_COMPARE_WITH_TIMEOUT(window.model()->rowCount(), 6, 5000);
     selectRows(window.table(), {5});   // the last point: it runs last
-    const std::string selected = window.model()->run(window.filterModel()->mapToSource(
-                                                         window.table()->model()->index(5, 0)).row()).key;
+    const std::string selected =
+        window.model()->run(window.filterModel()->mapToSource(window.table()->model()->index(5, 0)).row()).key;
 
     QVERIFY(cli.waitForFinished(kStudyTimeoutMs));
     QCOMPARE(cli.exitCode(), 0);

@@ -57,10 +57,7 @@ SurfaceData sampled(int nx, int ny, const std::function<double(double, double)>&
 }
 
 // Minimum 0.1 at (0.2, -0.4), a grid point of the 41-point and 51-point grids on [-1, 1].
-double paraboloid(double x, double y)
-{
-    return (x - 0.2) * (x - 0.2) + 2.0 * (y + 0.4) * (y + 0.4) + 0.1;
-}
+double paraboloid(double x, double y) { return (x - 0.2) * (x - 0.2) + 2.0 * (y + 0.4) * (y + 0.4) + 0.1; }
 
 // Only every `stride`-th row and column computed, as the coarse pass of a progressive surface.
 SurfaceData coarse(SurfaceData data, int stride)
@@ -73,8 +70,8 @@ SurfaceData coarse(SurfaceData data, int stride)
 }
 
 struct PixelShares {
-    double covered = 0.0;  // differs from the background
-    double colored = 0.0;  // clearly not grey
+    double covered = 0.0;   // differs from the background
+    double colored = 0.0;   // clearly not grey
 };
 
 PixelShares pixelShares(const QImage& image, const QColor& background)
@@ -138,7 +135,7 @@ void drag(QWidget* widget, QPoint from, QPoint to)
     QApplication::sendEvent(widget, &release);
 }
 
-} // namespace
+}   // namespace
 
 class TestSurfaceView : public QObject {
     Q_OBJECT
@@ -317,7 +314,7 @@ void TestSurfaceView::logScaleMapsRangeGeometrically()
     SurfaceScene withZero;
     withZero.setColorScale(ColorScale::Log);
     withZero.setSurface(sampled(5, 5, [](double x, double y) { return x * x + y * y; }));
-    QCOMPARE(withZero.colorRange()[0], 0.25);  // (0.5, 0): the nearest grid point to the zero at the center
+    QCOMPARE(withZero.colorRange()[0], 0.25);   // (0.5, 0): the nearest grid point to the zero at the center
     QCOMPARE(withZero.colorRange()[1], 2.0);
 }
 
@@ -395,7 +392,7 @@ void TestSurfaceView::darkColorsApply()
 {
     const QColor background(30, 32, 36);
     SurfaceView view;
-    view.resize(360, 260);  // about the smallest the dock allows
+    view.resize(360, 260);   // about the smallest the dock allows
     view.setColors(background, QColor(220, 220, 220));
     SurfaceData data = sampled(31, 31, paraboloid);
     data.trajectory = {QPointF(-0.8, 0.8), QPointF(-0.3, 0.2), QPointF(0.2, -0.4)};
@@ -458,7 +455,7 @@ void TestSurfaceView::offscreenRendererWithoutXServerSaysSo()
     qunsetenv("DISPLAY");
     const QImage unset = renderSurfaceOffscreen(data, QSize(100, 100), ColorScale::Linear, &error);
     const QString unsetError = error;
-    qputenv("DISPLAY", ":4242");  // no server listens there
+    qputenv("DISPLAY", ":4242");   // no server listens there
     const QImage unreachable = renderSurfaceOffscreen(data, QSize(100, 100), ColorScale::Linear, &error);
     qputenv("DISPLAY", display);
     QVERIFY(unset.isNull());

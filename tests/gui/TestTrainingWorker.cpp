@@ -32,7 +32,7 @@ std::shared_ptr<const core::RunConfig> escapeToyGd(bool endless)
     return std::make_shared<const core::RunConfig>(core::RunConfig::fromJson(config));
 }
 
-} // namespace
+}   // namespace
 
 class TestTrainingWorker : public QObject {
     Q_OBJECT

@@ -70,8 +70,8 @@ struct WhatIfRig {
     RunController runs;
     StabilityDiagram diagram;
     WhatIfPanel panel;
-    WhatIfController controller {&runs, &diagram, &panel};
-    QSignalSpy shown {&controller, &WhatIfController::verdictShown};
+    WhatIfController controller{&runs, &diagram, &panel};
+    QSignalSpy shown{&controller, &WhatIfController::verdictShown};
 
     // The next verdict shown, within the timeout.
     bool waitForVerdict()
@@ -97,9 +97,9 @@ private Q_SLOTS:
         m_moons = m_dir.filePath(QStringLiteral("two-moons"));
         // GD on the escape toy stays at its x = 1 minimum: a = 2, s = 1.8 (docs/science.md, "The escape toy").
         QVERIFY(runCli({QStringLiteral("train"), QStringLiteral("--preset"), QStringLiteral("escape-toy-gd"),
-            QStringLiteral("--out"), m_escape}));
+                        QStringLiteral("--out"), m_escape}));
         QVERIFY(runCli({QStringLiteral("train"), QStringLiteral("--preset"), QStringLiteral("two-moons-quick"),
-            QStringLiteral("--out"), m_moons}));
+                        QStringLiteral("--out"), m_moons}));
     }
 
     void verdictEqualsAnalyze_data()
@@ -121,9 +121,10 @@ private Q_SLOTS:
         QFETCH(qint64, batchSize);
         const QString dir = m_dir.filePath(run);
         const QString out = m_dir.filePath(QStringLiteral("analysis-%1.json").arg(QTest::currentDataTag()));
-        QVERIFY(runCli({QStringLiteral("analyze"), QStringLiteral("--run"), dir, QStringLiteral("--quantities"),
-            QStringLiteral("sharpness,non_uniformity,stability"), QStringLiteral("--eta"), QString::number(eta),
-            QStringLiteral("--batch-size"), QString::number(batchSize), QStringLiteral("--out"), out}));
+        QVERIFY(
+            runCli({QStringLiteral("analyze"), QStringLiteral("--run"), dir, QStringLiteral("--quantities"),
+                    QStringLiteral("sharpness,non_uniformity,stability"), QStringLiteral("--eta"), QString::number(eta),
+                    QStringLiteral("--batch-size"), QString::number(batchSize), QStringLiteral("--out"), out}));
         const QJsonObject analysis = readJson(out);
         const double lambda = analysis[QStringLiteral("stability")].toObject()[QStringLiteral("lambda_max")].toDouble();
         QVERIFY(std::isfinite(lambda) && lambda > 0.0);
@@ -147,13 +148,15 @@ private Q_SLOTS:
             QVERIFY2(result.lambdaMax > 1.0 && result.lambdaMax <= lambda * (1.0 + kSameComputation), qPrintable(both));
         else
             QVERIFY2(relativelyEqual(result.lambdaMax, lambda, kSameComputation), qPrintable(both));
-        QCOMPARE(
-            result.verdict, analysis[QStringLiteral("stability")].toObject()[QStringLiteral("verdict")].toString());
+        QCOMPARE(result.verdict,
+                 analysis[QStringLiteral("stability")].toObject()[QStringLiteral("verdict")].toString());
         QVERIFY(relativelyEqual(result.sharpness,
-            analysis[QStringLiteral("sharpness")].toObject()[QStringLiteral("value")].toDouble(), kSameComputation));
-        QVERIFY(relativelyEqual(result.nonUniformity,
-            analysis[QStringLiteral("non_uniformity")].toObject()[QStringLiteral("value")].toDouble(),
-            kSameComputation));
+                                analysis[QStringLiteral("sharpness")].toObject()[QStringLiteral("value")].toDouble(),
+                                kSameComputation));
+        QVERIFY(
+            relativelyEqual(result.nonUniformity,
+                            analysis[QStringLiteral("non_uniformity")].toObject()[QStringLiteral("value")].toDouble(),
+                            kSameComputation));
         QCOMPARE(result.eta, eta);
         QCOMPARE(result.batchSize, batchSize);
     }
@@ -183,7 +186,7 @@ private Q_SLOTS:
         const StabilityTestResult own = rig.controller.lastResult();
         QCOMPARE(toString(own.status), toString(core::RunStatus::Finished));
         QCOMPARE(own.verdict,
-            QStringLiteral("stable"));   // the run's own η = 0.7, B = 2
+                 QStringLiteral("stable"));   // the run's own η = 0.7, B = 2
         QVERIFY(relativelyEqual(own.sharpness, 2.0, kFloatTolerance));
         QVERIFY(relativelyEqual(own.nonUniformity, 1.8, kFloatTolerance));
         QCOMPARE(rig.panel.eta(), 0.7);
@@ -203,10 +206,9 @@ private Q_SLOTS:
         const double c = batchSize == 2 ? 0.0 : 1.0;
         const double expected = (1.0 - 2.0 * eta) * (1.0 - 2.0 * eta) + eta * eta * c * 1.8 * 1.8;
         QVERIFY2(relativelyEqual(result.lambdaMax, expected, kFloatTolerance),
-            qPrintable(QString::number(result.lambdaMax, 'g', 17)));
-        QCOMPARE(rig.diagram.whatIfVerdict(),
-            verdict == QLatin1String("stable") ? StabilityDiagram::Verdict::Stable
-                                               : StabilityDiagram::Verdict::Unstable);
+                 qPrintable(QString::number(result.lambdaMax, 'g', 17)));
+        QCOMPARE(rig.diagram.whatIfVerdict(), verdict == QLatin1String("stable") ? StabilityDiagram::Verdict::Stable
+                                                                                 : StabilityDiagram::Verdict::Unstable);
         QVERIFY(rig.diagram.whatIfLabel()->text().startsWith(verdict));
         QVERIFY(rig.panel.verdictText().contains(verdict));
     }
@@ -229,7 +231,7 @@ private Q_SLOTS:
         const QPoint end(int(std::lround(plot->xAxis->coordToPixel(2.0))), y);
         QTest::mousePress(plot, Qt::LeftButton, Qt::NoModifier, start);
         QMouseEvent move(QEvent::MouseMove, QPointF(end), plot->mapToGlobal(QPointF(end)), Qt::NoButton, Qt::LeftButton,
-            Qt::NoModifier);
+                         Qt::NoModifier);
         QCoreApplication::sendEvent(plot, &move);
         QTest::mouseRelease(plot, Qt::LeftButton, Qt::NoModifier, end);
         // η = 2/a at the release pixel, to the spin box's five decimals; the view did not pan.
@@ -256,7 +258,7 @@ private Q_SLOTS:
         QCOMPARE(rig.controller.lastResult().verdict, QStringLiteral("unstable"));
         const int shown = int(rig.shown.size());
         QTest::qWait(300);   // the first's answer, if it was not cancelled in time,
-            // is dropped too
+                             // is dropped too
         QCOMPARE(int(rig.shown.size()), shown);
 
         StabilityTestResult late = rig.controller.lastResult();

@@ -42,7 +42,8 @@ inline at::Tensor denseHessian(Network& network, Task task, const at::Tensor& x,
         const auto row = torch::autograd::grad({gradient[j]}, params, {}, true, false, true);
         std::vector<at::Tensor> rowParts;
         for (size_t k = 0; k < row.size(); ++k)
-            rowParts.push_back(row[k].defined() ? row[k].reshape({-1}) : at::zeros({params[k].numel()}, gradient.options()));
+            rowParts.push_back(row[k].defined() ? row[k].reshape({-1})
+                                                : at::zeros({params[k].numel()}, gradient.options()));
         hessian[j] = at::cat(rowParts).detach();
     }
     return hessian;
@@ -60,7 +61,8 @@ inline DenseCurvature denseCurvature(Network& network, const Dataset& data)
     dense.hessian = denseHessian(network, data.task, data.inputs, data.targets);
     at::Tensor squares = at::zeros_like(dense.hessian);
     for (int64_t i = 0; i < n; ++i) {
-        const at::Tensor hi = denseHessian(network, data.task, data.inputs.narrow(0, i, 1), data.targets.narrow(0, i, 1));
+        const at::Tensor hi = denseHessian(network, data.task, data.inputs.narrow(0, i, 1),
+                                           data.targets.narrow(0, i, 1));
         squares += at::mm(hi, hi);
     }
     dense.covariance = squares / static_cast<double>(n) - at::mm(dense.hessian, dense.hessian);
@@ -142,4 +144,4 @@ inline Dataset tinyImages(int64_t n, uint64_t seed, int64_t side = 5)
     return data;
 }
 
-} // namespace minimascope::testing
+}   // namespace minimascope::testing

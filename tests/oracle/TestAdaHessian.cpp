@@ -41,11 +41,17 @@ public:
     DiagonalQuadratic()
     {
         m_theta = register_parameter("theta", at::tensor({0.5, -0.3, 0.8}, at::kDouble));
-        m_kernel = register_parameter("kernel", at::tensor({1.0, -2.0, 0.5, 0.0, 0.25, 1.5, -1.0, 2.0}, at::kDouble)
-                                                    .view({2, 1, 2, 2}));
+        m_kernel = register_parameter(
+            "kernel", at::tensor({1.0, -2.0, 0.5, 0.0, 0.25, 1.5, -1.0, 2.0}, at::kDouble).view({2, 1, 2, 2}));
     }
-    static at::Tensor curvature() { return at::tensor({3.0, 0.5, 2.0, 1.0, 4.0, 2.0, 0.5, 3.0, 1.0, 0.25, 6.0}, at::kDouble); }
-    static at::Tensor centre() { return at::tensor({1.0, 0.0, -1.0, 0.5, 0.5, 0.0, -0.5, 1.0, 2.0, 0.0, 1.0}, at::kDouble); }
+    static at::Tensor curvature()
+    {
+        return at::tensor({3.0, 0.5, 2.0, 1.0, 4.0, 2.0, 0.5, 3.0, 1.0, 0.25, 6.0}, at::kDouble);
+    }
+    static at::Tensor centre()
+    {
+        return at::tensor({1.0, 0.0, -1.0, 0.5, 0.5, 0.0, -0.5, 1.0, 2.0, 0.0, 1.0}, at::kDouble);
+    }
     at::Tensor forward(const at::Tensor& input) override
     {
         const at::Tensor x = at::cat({m_theta, m_kernel.reshape({-1})});
@@ -74,7 +80,7 @@ std::vector<double> averagedDiagonal()
     return d;
 }
 
-} // namespace
+}   // namespace
 
 class TestAdaHessian : public QObject {
     Q_OBJECT
@@ -119,7 +125,8 @@ private Q_SLOTS:
             const at::Tensor loss = optimizer->step([&] { return lossGradient.compute(inputs, inputs); });
             MS_COMPARE_NEAR(loss.item<double>(), expectedLoss, kDoubleTol);
             for (size_t j = 0; j < 11; ++j) {
-                const double g = h[static_cast<int64_t>(j)].item<double>() * (theta[j] - c[static_cast<int64_t>(j)].item<double>());
+                const double g = h[static_cast<int64_t>(j)].item<double>()
+                                 * (theta[j] - c[static_cast<int64_t>(j)].item<double>());
                 m[j] = beta1 * m[j] + (1 - beta1) * g;
                 v[j] = beta2 * v[j] + (1 - beta2) * d[j] * d[j];
                 const double mHat = m[j] / (1 - std::pow(beta1, t));
@@ -136,18 +143,18 @@ private Q_SLOTS:
         }
         // Without a Hessian product it cannot step.
         AdaHessian bare(flat.values(), flat.slices(), AdaHessianOptions());
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, bare.step([&] { return lossGradient.compute(inputs, inputs); }));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 bare.step([&] { return lossGradient.compute(inputs, inputs); }));
     }
 
     void trainerStepOnTheEscapeToy()
     {
         // Near x = 1 both examples are on their (x - 1)^2 branch: f = (x - 1)^2, g = 2 (x - 1),
         // H = 2, so the first step is x - lr g / (2^k + eps) (bias corrections cancel at t = 1).
-        const nlohmann::json config{
-            {"dataset", {{"name", "escape-toy"}}},
-            {"model", {{"kind", "escape-toy"}, {"x0", 0.99}}},
-            {"optimizer", {{"name", "adahessian"}, {"batch_size", 2}}},
-            {"stop", {{"loss_below", 0.0}, {"max_iterations", 1}}}};
+        const nlohmann::json config{{"dataset", {{"name", "escape-toy"}}},
+                                    {"model", {{"kind", "escape-toy"}, {"x0", 0.99}}},
+                                    {"optimizer", {{"name", "adahessian"}, {"batch_size", 2}}},
+                                    {"stop", {{"loss_below", 0.0}, {"max_iterations", 1}}}};
         const RunConfig c = RunConfig::fromJson(config);
         QCOMPARE(c.optimizer.lr, 0.15);
         QCOMPARE(c.optimizer.eps, 1e-4);

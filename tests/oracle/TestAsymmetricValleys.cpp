@@ -65,7 +65,7 @@ private:
     at::Tensor m_w;
 };
 
-} // namespace
+}   // namespace
 
 class TestAsymmetricValleys : public QObject {
     Q_OBJECT

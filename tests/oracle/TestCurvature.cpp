@@ -32,7 +32,7 @@ namespace {
 // Double precision products of a few hundred terms agree to rounding.
 constexpr double kDoubleTolerance = 1e-9;
 
-} // namespace
+}   // namespace
 
 class TestCurvature : public QObject {
     Q_OBJECT
@@ -117,10 +117,10 @@ private Q_SLOTS:
         // B indices drawn with replacement: c = 1/B instead of (n-B)/(B(n-1)). For B = 1 of n = 2
         // both are 1; for B = 2 the subset is the whole set (GD) but two independent draws are not:
         // at x = 1, (1 - 0.7 * 2)^2 + 0.49 * 3.24 / 2 = 0.9538, still stable (s = 1.8 <= sqrt(2)/0.7).
-        QTest::newRow("replacement B=1 at x = 1") << 1.0 << 1 << replacement << 0.16 + 0.49 * 3.24 << false
-                                                  << 1.0 / 0.7;
-        QTest::newRow("replacement B=2 at x = 1") << 1.0 << 2 << replacement << 0.16 + 0.49 * 3.24 / 2 << true
-                                                  << std::sqrt(2.0) / 0.7;
+        QTest::newRow("replacement B=1 at x = 1")
+            << 1.0 << 1 << replacement << 0.16 + 0.49 * 3.24 << false << 1.0 / 0.7;
+        QTest::newRow("replacement B=2 at x = 1")
+            << 1.0 << 2 << replacement << 0.16 + 0.49 * 3.24 / 2 << true << std::sqrt(2.0) / 0.7;
         QTest::newRow("replacement B=2 at x = 0") << 0.0 << 2 << replacement << 0.16 << true << std::sqrt(2.0) / 0.7;
     }
 
@@ -136,13 +136,14 @@ private Q_SLOTS:
         EscapeToyModel model(x);
         FlatParameters flat(model);
         LossCurvature curvature(model, flat, data);
-        const StabilityVerdict verdict = testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch,
-                                                             2, static_cast<BatchDraw>(draw), LanczosOptions{});
+        const StabilityVerdict verdict = testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch, 2,
+                                                             static_cast<BatchDraw>(draw), LanczosOptions{});
         QCOMPARE(verdict.status, RunStatus::Finished);
         QVERIFY2(std::abs(verdict.lambdaMax - lambda) < 1e-4, qPrintable(QString::number(verdict.lambdaMax, 'g', 17)));
         QCOMPARE(verdict.stable, stable);
         QVERIFY(verdict.certified);
-        QCOMPARE(QString::fromLatin1(verdict.verdict()), stable ? QStringLiteral("stable") : QStringLiteral("unstable"));
+        QCOMPARE(QString::fromLatin1(verdict.verdict()),
+                 stable ? QStringLiteral("stable") : QStringLiteral("unstable"));
         QVERIFY(std::abs(verdict.sharpnessBound - 2.0 / 0.7) < 1e-12);
         if (std::isinf(sBound))
             QVERIFY(std::isinf(verdict.nonUniformityBound));
@@ -215,7 +216,8 @@ private Q_SLOTS:
         constexpr int64_t n = 100;
         constexpr double kTolerance = 1e-3;
         for (uint64_t seed = 0; seed < 5; ++seed) {
-            const StabilityVerdict verdict = testLinearStability(hessian, noNoise, 1.0, n, n, BatchDraw::WithoutReplacement,
+            const StabilityVerdict verdict = testLinearStability(hessian, noNoise, 1.0, n, n,
+                                                                 BatchDraw::WithoutReplacement,
                                                                  stabilityTestOptions(kTolerance, 100, seed));
             QCOMPARE(verdict.status, RunStatus::Finished);
             QVERIFY2(std::abs(verdict.lambdaMax - kUnstable) < kTolerance,

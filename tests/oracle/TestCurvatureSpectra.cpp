@@ -64,7 +64,7 @@ std::shared_ptr<Network> makeNetwork(const QString& kind)
     return tinyConvNet(kind.startsWith("conv relu") ? Activation::Relu : Activation::Tanh);
 }
 
-} // namespace
+}   // namespace
 
 class TestCurvatureSpectra : public QObject {
     Q_OBJECT

@@ -34,7 +34,7 @@ constexpr double kCertifiedAgreement = 1e-5;
 // double rounding over the steps.
 constexpr double kWeightSumTolerance = 1e-9;
 
-} // namespace
+}   // namespace
 
 class TestCurvatureTracking : public QObject {
     Q_OBJECT
@@ -99,7 +99,7 @@ private Q_SLOTS:
         const std::vector<CurvatureSample> reference = trackedRun(false, nullptr);
         std::vector<int64_t> skipped;
         const std::vector<CurvatureSample> background = trackedRun(true, &skipped);
-        QCOMPARE(reference.size(), size_t(400 / 4));   // every 4th iteration; the end is one of them
+        QCOMPARE(reference.size(), size_t(400 / 4));           // every 4th iteration; the end is one of them
         QCOMPARE(background.back().iteration, int64_t(400));   // the end is always measured
         QCOMPARE(background.size() + skipped.size(), reference.size());
         QVERIFY(background.size() >= 2);
@@ -138,8 +138,8 @@ private Q_SLOTS:
 
         CurvatureRequest cold;
         cold.tolerance = kCertifiedTolerance;
-        const CurvatureReport reference =
-            measureCurvature(trainer.network(), trainer.parameters(), trainer.data().train, cold);
+        const CurvatureReport reference = measureCurvature(trainer.network(), trainer.parameters(),
+                                                           trainer.data().train, cold);
         // Both certified to 1e-6 |lambda|: the eigenvalues agree far better than 1e-5.
         MS_COMPARE_NEAR(last.sharpness, reference.topEigenvalues.front().value,
                         kCertifiedAgreement * reference.topEigenvalues.front().value);
@@ -147,9 +147,10 @@ private Q_SLOTS:
                         kCertifiedAgreement * reference.nonUniformity->value);
         // eta = 0.01 moves the parameters little in 5 steps: the previous eigenvectors are
         // nearly converged starts.
-        QVERIFY2(last.hessianProducts < reference.topEigenvalues.front().products,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(last.hessianProducts)
-                                .arg(reference.topEigenvalues.front().products)));
+        QVERIFY2(
+            last.hessianProducts < reference.topEigenvalues.front().products,
+            qPrintable(
+                QStringLiteral("%1 vs %2").arg(last.hessianProducts).arg(reference.topEigenvalues.front().products)));
         QVERIFY(last.covarianceProducts < reference.nonUniformity->products);
         // The spectrum: 10 Lanczos steps, weights summing to 1.
         QVERIFY(last.density.has_value());

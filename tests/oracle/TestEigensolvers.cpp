@@ -200,7 +200,7 @@ double trapezoid(const std::vector<double>& x, const std::vector<double>& y)
     return sum;
 }
 
-} // namespace
+}   // namespace
 
 class TestEigensolvers : public QObject {
     Q_OBJECT
@@ -229,10 +229,7 @@ private Q_SLOTS:
     void invalidArguments();
 };
 
-void TestEigensolvers::lanczosExtremePairs_data()
-{
-    addDtypeRows();
-}
+void TestEigensolvers::lanczosExtremePairs_data() { addDtypeRows(); }
 
 void TestEigensolvers::lanczosExtremePairs()
 {
@@ -283,10 +280,7 @@ void TestEigensolvers::lanczosExtremePairs()
     }
 }
 
-void TestEigensolvers::lanczosWarmStart_data()
-{
-    addDtypeRows();
-}
+void TestEigensolvers::lanczosWarmStart_data() { addDtypeRows(); }
 
 void TestEigensolvers::lanczosWarmStart()
 {
@@ -459,8 +453,8 @@ void TestEigensolvers::hutchinsonTrace()
     for (int64_t samples : {100, 1600}) {
         const DenseOperator dense = denseOperator(a, at::kDouble);
         int64_t reports = 0;
-        const TraceEstimate estimate =
-            minimascope::core::hutchinsonTrace(dense.op(), samples, 4, nullptr, [&](const SolverProgress&) { ++reports; });
+        const TraceEstimate estimate = minimascope::core::hutchinsonTrace(dense.op(), samples, 4, nullptr,
+                                                                          [&](const SolverProgress&) { ++reports; });
         QCOMPARE(estimate.status, RunStatus::Finished);
         QCOMPARE(estimate.samples, samples);
         QCOMPARE(estimate.products, samples);

@@ -105,7 +105,7 @@ TinyCase tinyCase(const QString& name)
     if (name.startsWith("mlp")) {
         const bool regression = name.contains("squared");
         c.data = toDouble(regression ? makeTeacherStudent(7, 3, 4, 0.1, 3) : makeBlobs(7, 3, 1.0, 3));
-        const Activation activation = name.contains("tanh") ? Activation::Tanh
+        const Activation activation = name.contains("tanh")   ? Activation::Tanh
                                       : name.contains("gelu") ? Activation::Gelu
                                                               : Activation::Relu;
         MlpOptions options;
@@ -167,7 +167,7 @@ Dataset randomImages(int64_t n, int64_t side, int64_t classes)
     return data;
 }
 
-} // namespace
+}   // namespace
 
 class TestGraphCurvature : public QObject {
     Q_OBJECT
@@ -265,13 +265,17 @@ private Q_SLOTS:
         FlatParameters flat(mlp);
         LayerGraph partial;
         partial.linear(partial.flatten(LayerGraph::kInput), *mlp.linears().front());
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, minimascope::core::detail::LayerPasses(partial, flat, Task::Classification));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 minimascope::core::detail::LayerPasses(partial, flat, Task::Classification));
         LayerGraph stray;
         torch::nn::Linear other(2, 2);
         stray.linear(LayerGraph::kInput, *other);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, minimascope::core::detail::LayerPasses(stray, flat, Task::Classification));
-        QVERIFY(minimascope::core::detail::LayerPasses(mlp.layerGraph(), flat, Task::Classification).primal(
-                    at::zeros({1, 2}), at::zeros({1}, at::TensorOptions(at::kLong))).values.back().defined());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 minimascope::core::detail::LayerPasses(stray, flat, Task::Classification));
+        QVERIFY(minimascope::core::detail::LayerPasses(mlp.layerGraph(), flat, Task::Classification)
+                    .primal(at::zeros({1, 2}), at::zeros({1}, at::TensorOptions(at::kLong)))
+                    .values.back()
+                    .defined());
     }
 
     void exampleConvolutionsMatchOneConvolutionPerExample_data()

@@ -34,7 +34,7 @@ constexpr double kRounding = 1e-15;
 // to float, differs from a float32 sum's mean by a few float ulps (1.2e-7 relative each).
 constexpr double kFloatMean = 1e-6;
 
-} // namespace
+}   // namespace
 
 class TestIterateAverage : public QObject {
     Q_OBJECT

@@ -75,7 +75,7 @@ std::shared_ptr<Mlp> smallMlp(uint64_t seed)
     return mlp;
 }
 
-} // namespace
+}   // namespace
 
 class TestLandscape : public QObject {
     Q_OBJECT
@@ -109,8 +109,9 @@ private Q_SLOTS:
             for (size_t i = 0; i < grid.xs.size(); ++i) {
                 const double a = grid.xs[i];
                 const double b = grid.ys[j];
-                const double expected = 0.5 * (q.eigenvalues[0] * a * a + q.eigenvalues[1] * b * b +
-                                               q.eigenvalues[2] * gamma * gamma);
+                const double expected = 0.5
+                                        * (q.eigenvalues[0] * a * a + q.eigenvalues[1] * b * b
+                                           + q.eigenvalues[2] * gamma * gamma);
                 MS_COMPARE_NEAR_AT(grid.loss[grid.index(i, j)], expected, kDoubleTolerance,
                                    qPrintable(QString("at (%1, %2)").arg(a).arg(b)));
                 QVERIFY(std::isnan(grid.accuracy[grid.index(i, j)]));   // DirectLoss has no accuracy
@@ -254,8 +255,8 @@ private Q_SLOTS:
         QCOMPARE(pca.projected.size(), size_t(k));
         for (int i = 0; i < k; ++i) {
             // The plane holds every snapshot: the projection reconstructs it exactly.
-            const at::Tensor rebuilt =
-                origin + pca.projected[i][0] * pca.direction1 + pca.projected[i][1] * pca.direction2;
+            const at::Tensor rebuilt = origin + pca.projected[i][0] * pca.direction1
+                                       + pca.projected[i][1] * pca.direction2;
             QCOMPARE_LT((rebuilt - snapshots[i]).norm().item<double>(), kPcaTolerance);
         }
         QVERIFY(pca.projected[0][0] <= 0 && pca.projected[0][1] <= 0);
@@ -370,8 +371,8 @@ private Q_SLOTS:
             const SurfaceSink sink = [&](const LandscapeGrid& partial, const SurfaceProgress& progress) {
                 if (!progress.levelFinished)
                     return;
-                computedAtLevelEnd.push_back(std::count_if(partial.loss.begin(), partial.loss.end(),
-                                                           [](double v) { return !std::isnan(v); }));
+                computedAtLevelEnd.push_back(
+                    std::count_if(partial.loss.begin(), partial.loss.end(), [](double v) { return !std::isnan(v); }));
                 QCOMPARE(progress.pointsDone, computedAtLevelEnd.back());
             };
             LandscapeGrid grid;
@@ -414,8 +415,8 @@ private Q_SLOTS:
         }
         const std::string prefix = dir.filePath("surface").toStdString();
         ProjectedTrajectory trajectory{{{-1.0, -2.0}, {0.0, 0.0}}, {0, 100}, {2.0, 0.5}};
-        const std::vector<std::string> written =
-            exportSurface(prefix, grid, nlohmann::json{{"normalization", "filter"}}, &trajectory);
+        const std::vector<std::string> written = exportSurface(
+            prefix, grid, nlohmann::json{{"normalization", "filter"}}, &trajectory);
         QCOMPARE(written.size(), size_t(5));
         const LandscapeGrid back = readSurfaceVts(prefix + ".vts");
         QCOMPARE(back.xs, grid.xs);
@@ -455,7 +456,8 @@ private Q_SLOTS:
             }
         const std::string csv = readWholeFile(prefix + "_convexity.csv");
         QCOMPARE(csv.substr(0, csv.find('\n')), std::string("alpha,beta,ratio,lambda_min,lambda_max"));
-        QCOMPARE(nlohmann::json::parse(readWholeFile(prefix + "_convexity.json")).at("beta").at("points").get<int>(), 3);
+        QCOMPARE(nlohmann::json::parse(readWholeFile(prefix + "_convexity.json")).at("beta").at("points").get<int>(),
+                 3);
     }
 
     void unwritablePathIsAnInputErrorAndLeavesNothing()

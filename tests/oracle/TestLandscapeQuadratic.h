@@ -72,9 +72,6 @@ inline Dataset oneExample()
     return data;
 }
 
-inline double relativeError(double a, double b)
-{
-    return std::abs(a - b) / std::max(1.0, std::abs(b));
-}
+inline double relativeError(double a, double b) { return std::abs(a - b) / std::max(1.0, std::abs(b)); }
 
-} // namespace minimascope::testing
+}   // namespace minimascope::testing

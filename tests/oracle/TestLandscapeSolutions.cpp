@@ -44,7 +44,7 @@ std::vector<at::Tensor> randomSolutions(int count, uint64_t seed)
     return solutions;
 }
 
-} // namespace
+}   // namespace
 
 class TestLandscapeSolutions : public QObject {
     Q_OBJECT
@@ -92,8 +92,8 @@ private Q_SLOTS:
         for (size_t j = 0; j < grid.ys.size(); ++j)
             for (size_t i = 0; i < grid.xs.size(); ++i) {
                 const double a = grid.xs[i], b = grid.ys[j];
-                const at::Tensor theta =
-                    (1 - a) * (1 - b) * t[0] + a * (1 - b) * t[1] + (1 - a) * b * t[2] + a * b * t[3];
+                const at::Tensor theta = (1 - a) * (1 - b) * t[0] + a * (1 - b) * t[1] + (1 - a) * b * t[2]
+                                         + a * b * t[3];
                 const double expected = quadraticLoss(q, theta);
                 MS_COMPARE_NEAR_AT(grid.loss[grid.index(i, j)], expected, kDoubleTolerance,
                                    qPrintable(QString("at (%1, %2)").arg(a).arg(b)));

@@ -30,7 +30,7 @@ namespace {
 // mm on transposed operands); rounding differences stay a few ulps of the largest term.
 constexpr double kFloatTol = 1e-5;   // float32, sums over at most ~10 terms per entry
 // The canonical network sums over 784 and 256 inputs per unit.
-constexpr double kWideFloatTol = 5e-5; // float32 accumulation over ~1e3 terms
+constexpr double kWideFloatTol = 5e-5;   // float32 accumulation over ~1e3 terms
 // The comparisons prove something only if the loss and the gradient are visibly nonzero.
 constexpr double kNonTrivial = 1e-3;
 // An untrained 10-class network's loss is near ln 10: its initial logits are small, not zero.
@@ -75,8 +75,8 @@ double maxDiff(const at::Tensor& a, const at::Tensor& b)
 
 QByteArray describe(const Case& c)
 {
-    return QByteArray(toString(c.activation)) + (c.task == Task::Classification ? " CE" : " MSE") +
-           " batch " + QByteArray::number(static_cast<qlonglong>(c.batch));
+    return QByteArray(toString(c.activation)) + (c.task == Task::Classification ? " CE" : " MSE") + " batch "
+           + QByteArray::number(static_cast<qlonglong>(c.batch));
 }
 
 std::vector<Case> allCases()
@@ -98,7 +98,7 @@ std::pair<double, at::Tensor> autogradLossAndGradient(Network& net, FlatParamete
     return {loss, flat.gradients().clone()};
 }
 
-} // namespace
+}   // namespace
 
 class TestMlpBackprop : public QObject {
     Q_OBJECT
@@ -258,8 +258,8 @@ private Q_SLOTS:
         FlatParameters flat(*net);
         QCOMPARE(flat.size(), int64_t(784 * 256 + 256 + 3 * (256 * 256 + 256) + 256 * 10 + 10));
 
-        const auto [autogradLoss, grad] =
-            autogradLossAndGradient(*net, flat, Task::Classification, data.inputs, data.targets);
+        const auto [autogradLoss, grad] = autogradLossAndGradient(*net, flat, Task::Classification, data.inputs,
+                                                                  data.targets);
         // An untrained 10-class network has a loss near ln 10.
         MS_COMPARE_NEAR(autogradLoss, std::log(10.0), kUntrainedLossTol);
 

@@ -79,7 +79,7 @@ at::Tensor perExampleGradients(Network& network, const Dataset& data)
     return at::stack(rows);
 }
 
-} // namespace
+}   // namespace
 
 class TestNoiseGeometry : public QObject {
     Q_OBJECT
@@ -129,8 +129,8 @@ private Q_SLOTS:
         request.k = 2;
         request.tolerance = kSolverTolerance;
         request.maxSteps = p;
-        const NoiseGeometryReport report =
-            measureNoiseGeometry(denseOperator(h), denseOperator(sigma), gradient, request);
+        const NoiseGeometryReport report = measureNoiseGeometry(denseOperator(h), denseOperator(sigma), gradient,
+                                                                request);
         QCOMPARE(report.status, RunStatus::Finished);
         QCOMPARE(report.topEigenvalues.size(), size_t(2));
         MS_COMPARE_RELATIVE(report.topEigenvalues[0], 8.0, kEigenTolerance);
@@ -164,8 +164,8 @@ private Q_SLOTS:
         std::vector<EigenPair> pairs{{20.0, q.select(1, 0), 0.0}, {10.0, q.select(1, 1), 0.0}};
         NoiseGeometryRequest overlapOnly = request;
         overlapOnly.density = false;
-        const NoiseGeometryReport given =
-            measureNoiseGeometry(counting, denseOperator(sigma), gradient, overlapOnly, pairs);
+        const NoiseGeometryReport given = measureNoiseGeometry(counting, denseOperator(sigma), gradient, overlapOnly,
+                                                               pairs);
         QCOMPARE(hessianProducts, int64_t(0));
         MS_COMPARE_NEAR(*given.overlap, coincide ? 1.0 : 0.0, kShareTolerance);
     }
@@ -201,7 +201,7 @@ private Q_SLOTS:
         // Through measureCurvature: Sigma_g's top-2 and the overlap with H's top-2, against the
         // dense eigenvectors.
         const at::Tensor hessian = denseHessian(*network, data.task, data.inputs, data.targets);
-        const auto [hValues, hVectors] = at::linalg_eigh(hessian);       // ascending
+        const auto [hValues, hVectors] = at::linalg_eigh(hessian);   // ascending
         const auto [sValues, sVectors] = at::linalg_eigh(second);
         const int64_t k = 2;
         const at::Tensor hTop = hVectors.narrow(1, p - k, k);

@@ -21,7 +21,7 @@ using namespace minimascope::core;
 namespace {
 
 // Steps are a handful of double operations on O(1) numbers.
-constexpr double kDoubleTol = 1e-12; // a few ulps of double arithmetic on O(1) values
+constexpr double kDoubleTol = 1e-12;   // a few ulps of double arithmetic on O(1) values
 // L-BFGS must reach the minimizer; this is the spec's target accuracy.
 constexpr double kMinimizerTol = 1e-5;
 // Adam's first step is lr sign(g) up to eps: the difference is lr eps / |g| = 5e-10 / |g| (lr 0.05,
@@ -61,17 +61,11 @@ struct Quadratic {
 };
 
 // A small SPD matrix (diagonally dominant, symmetric).
-Quadratic quadratic3()
-{
-    return {{{3.0, 1.0, 0.0}, {1.0, 2.0, 0.5}, {0.0, 0.5, 1.0}}, {1.0, -1.0, 2.0}};
-}
+Quadratic quadratic3() { return {{{3.0, 1.0, 0.0}, {1.0, 2.0, 0.5}, {0.0, 0.5, 1.0}}, {1.0, -1.0, 2.0}}; }
 
 const Vec kTheta0{0.5, -0.3, 0.8};
 
-at::Tensor toTensor(const Vec& v)
-{
-    return at::tensor(v, at::kDouble);
-}
+at::Tensor toTensor(const Vec& v) { return at::tensor(v, at::kDouble); }
 
 Vec toVec(const at::Tensor& t)
 {
@@ -128,7 +122,7 @@ OptimizerSpec spec(const std::string& name, double lr)
     return s;
 }
 
-} // namespace
+}   // namespace
 
 class TestOptimizers : public QObject {
     Q_OBJECT
@@ -295,7 +289,7 @@ private Q_SLOTS:
                 for (size_t k = 0; k < 5; ++k)
                     q.a[i][j] += m[i][k] * m[j][k];   // M M^T
                 if (i == j)
-                    q.a[i][j] += 0.5;                 // + 0.5 I: SPD
+                    q.a[i][j] += 0.5;   // + 0.5 I: SPD
             }
         const Vec xStar{1.0, -2.0, 0.5, 3.0, -1.5};
         q.b.assign(5, 0.0);

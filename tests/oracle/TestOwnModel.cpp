@@ -48,10 +48,7 @@ constexpr int64_t kExamples = 200;
 constexpr int64_t kCurvatureExamples = 100;
 const char* const kWidths = "32,32";
 
-double relativeDifference(double a, double b)
-{
-    return std::abs(a - b) / std::max(std::abs(a), std::abs(b));
-}
+double relativeDifference(double a, double b) { return std::abs(a - b) / std::max(std::abs(a), std::abs(b)); }
 
 struct Numbers {
     double loss;
@@ -70,11 +67,10 @@ Numbers measure(Network& network, const Dataset& data)
     qInfo("%s: a in %lld products, s in %lld (%.1f s)", report.path.c_str(),
           static_cast<long long>(report.topEigenvalues.at(0).products),
           static_cast<long long>(report.nonUniformity->products), report.nonUniformity->seconds);
-    return {evaluate(network, data).loss, report.topEigenvalues.at(0).value, report.nonUniformity->value,
-            report.path};
+    return {evaluate(network, data).loss, report.topEigenvalues.at(0).value, report.nonUniformity->value, report.path};
 }
 
-} // namespace
+}   // namespace
 
 class TestOwnModel : public QObject {
     Q_OBJECT
@@ -239,12 +235,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing") << "bad/nothing.pt" << "does not exist";
-        QTest::newRow("text") << "bad/not_torchscript.pt" << "not a TorchScript file";
-        QTest::newRow("state dict") << "bad/state_dict_not_torchscript.pt" << "not a TorchScript file";
-        QTest::newRow("5 outputs") << "bad/five_outputs.pt" << "the data set has 10 classes (expected [2, 10])";
-        QTest::newRow("no parameters") << "bad/no_parameters.pt" << "has no parameters";
-        QTest::newRow("wrong inputs") << "bad/wrong_inputs.pt" << "forward fails on this data set's examples";
+        QTest::newRow("missing") << "bad/nothing.pt"
+                                 << "does not exist";
+        QTest::newRow("text") << "bad/not_torchscript.pt"
+                              << "not a TorchScript file";
+        QTest::newRow("state dict") << "bad/state_dict_not_torchscript.pt"
+                                    << "not a TorchScript file";
+        QTest::newRow("5 outputs") << "bad/five_outputs.pt"
+                                   << "the data set has 10 classes (expected [2, 10])";
+        QTest::newRow("no parameters") << "bad/no_parameters.pt"
+                                       << "has no parameters";
+        QTest::newRow("wrong inputs") << "bad/wrong_inputs.pt"
+                                      << "forward fails on this data set's examples";
     }
 
     void badTorchScriptFiles()
@@ -261,14 +263,21 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("message");
-        QTest::newRow("lengths") << "bad/lengths" << "X holds 20 examples but y holds 19 labels";
-        QTest::newRow("non-finite") << "bad/nonfinite" << "1 examples have non-finite features (NaN or infinite), "
-                                                          "the first at index 7";
-        QTest::newRow("fractional") << "bad/fractional" << "label 0.5 at index 0 is not an integer";
-        QTest::newRow("negative") << "bad/negative" << "label -1 at index 0 is outside 0..";
-        QTest::newRow("ragged") << "bad/ragged.csv" << "line 4: 2 fields but the header has 3 (a ragged CSV)";
-        QTest::newRow("no label") << "bad/no_label.csv" << "no label column 'label'";
-        QTest::newRow("missing") << "bad/none.npz" << "does not exist";
+        QTest::newRow("lengths") << "bad/lengths"
+                                 << "X holds 20 examples but y holds 19 labels";
+        QTest::newRow("non-finite") << "bad/nonfinite"
+                                    << "1 examples have non-finite features (NaN or infinite), "
+                                       "the first at index 7";
+        QTest::newRow("fractional") << "bad/fractional"
+                                    << "label 0.5 at index 0 is not an integer";
+        QTest::newRow("negative") << "bad/negative"
+                                  << "label -1 at index 0 is outside 0..";
+        QTest::newRow("ragged") << "bad/ragged.csv"
+                                << "line 4: 2 fields but the header has 3 (a ragged CSV)";
+        QTest::newRow("no label") << "bad/no_label.csv"
+                                  << "no label column 'label'";
+        QTest::newRow("missing") << "bad/none.npz"
+                                 << "does not exist";
     }
 
     void badArrays()

@@ -35,7 +35,7 @@ torch::optim::Optimizer::LossClosure quartic(const at::Tensor& theta)
     };
 }
 
-} // namespace
+}   // namespace
 
 class TestRk2 : public QObject {
     Q_OBJECT
@@ -90,11 +90,12 @@ private Q_SLOTS:
 
     void configAndTrainer()
     {
-        const nlohmann::json config{{"dataset", {{"name", "two-moons"}, {"n", 64}, {"test_n", 16}, {"seed", 2}}},
-                                    {"model", {{"kind", "mlp"}, {"widths", {16, 16}}, {"activation", "tanh"}}},
-                                    {"optimizer", {{"name", "rk2"}, {"lr", 0.2}, {"batch_size", 8}, {"rk2_alpha", 0.5}}},
-                                    {"stop", {{"loss_below", 0.0}, {"max_iterations", 60}}},
-                                    {"seed", 9}};
+        const nlohmann::json config{
+            {"dataset", {{"name", "two-moons"}, {"n", 64}, {"test_n", 16}, {"seed", 2}}},
+            {"model", {{"kind", "mlp"}, {"widths", {16, 16}}, {"activation", "tanh"}}},
+            {"optimizer", {{"name", "rk2"}, {"lr", 0.2}, {"batch_size", 8}, {"rk2_alpha", 0.5}}},
+            {"stop", {{"loss_below", 0.0}, {"max_iterations", 60}}},
+            {"seed", 9}};
         const RunConfig c = RunConfig::fromJson(config);
         QCOMPARE(c.optimizer.name, std::string("rk2"));
         QCOMPARE(c.optimizer.rk2Alpha, 0.5);

@@ -69,7 +69,7 @@ CurvatureReport sharpnessOf(Network& network, FlatParameters& flat, const Datase
     return measureCurvature(network, flat, data, request);
 }
 
-} // namespace
+}   // namespace
 
 class TestSharpnessMeasures : public QObject {
     Q_OBJECT
@@ -155,7 +155,8 @@ private Q_SLOTS:
         // The whole sharpness grows by about alpha^2: between alpha^2 lambda_max(H_W2W2) (a
         // Rayleigh quotient on W2 alone) and alpha^2 times the old sharpness.
         const at::Tensor w2 = layers[1].indices.narrow(0, 0, 6 * 3);
-        const double w2Block = at::linalg_eigvalsh(hessian.index_select(0, w2).index_select(1, w2)).max().item<double>();
+        const double w2Block =
+            at::linalg_eigvalsh(hessian.index_select(0, w2).index_select(1, w2)).max().item<double>();
         qDebug("Dinh et al. rescaling, alpha = %g: sharpness %.6g -> %.6g (x%.1f), epsilon-sharpness %.4g -> %.4g",
                alpha, a0, a1, a1 / a0, before.epsilonSharpness->value, after.epsilonSharpness->value);
         QCOMPARE_GE(a1, alpha * alpha * w2Block * (1.0 - kEigenTolerance));

@@ -102,7 +102,7 @@ double positionOf(Trainer& trainer)
     return toy ? toy->position() : std::nan("");
 }
 
-} // namespace
+}   // namespace
 
 class TestTrainer : public QObject {
     Q_OBJECT
@@ -325,8 +325,8 @@ private Q_SLOTS:
             // Bit-equal, not merely close.
             QVERIFY(std::memcmp(&ra.trainLoss, &rb.trainLoss, sizeof(double)) == 0);
             QVERIFY(std::memcmp(&ra.testLoss, &rb.testLoss, sizeof(double)) == 0);
-            QVERIFY(std::memcmp(&ra.batchLoss, &rb.batchLoss, sizeof(double)) == 0 ||
-                    (std::isnan(ra.batchLoss) && std::isnan(rb.batchLoss)));
+            QVERIFY(std::memcmp(&ra.batchLoss, &rb.batchLoss, sizeof(double)) == 0
+                    || (std::isnan(ra.batchLoss) && std::isnan(rb.batchLoss)));
         }
         QVERIFY(at::equal(a.trainer->parameters().values(), b.trainer->parameters().values()));
         QVERIFY(!at::equal(a.trainer->parameters().values(), c.trainer->parameters().values()));

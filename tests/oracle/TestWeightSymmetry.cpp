@@ -38,7 +38,7 @@ std::shared_ptr<Mlp> makeMlp(Activation activation, bool batchNorm)
     return mlp;
 }
 
-} // namespace
+}   // namespace
 
 class TestWeightSymmetry : public QObject {
     Q_OBJECT

@@ -35,4 +35,4 @@ inline QRectF textRect(const QCPItemText* text)
     return QRectF(QPointF(left, top), QPointF(right, bottom));
 }
 
-} // namespace minimascope::testsupport
+}   // namespace minimascope::testsupport

@@ -22,14 +22,11 @@ void printSuites(std::FILE* out)
         std::fprintf(out, "  %s\n", name.c_str());
 }
 
-}  // namespace
+}   // namespace
 
-bool registerSuite(const char* name, SuiteMain main)
-{
-    return suites().emplace(name, main).second;
-}
+bool registerSuite(const char* name, SuiteMain main) { return suites().emplace(name, main).second; }
 
-}  // namespace minimascope::tests
+}   // namespace minimascope::tests
 
 int main(int argc, char* argv[])
 {

@@ -15,32 +15,30 @@ using SuiteMain = int (*)(int argc, char* argv[]);
 /// Registers a suite under `name`; called during static initialization by the macros below.
 bool registerSuite(const char* name, SuiteMain main);
 
-}  // namespace minimascope::tests
+}   // namespace minimascope::tests
 
-#define MINIMASCOPE_TEST_SUITE_IMPL(TestObject, appSetup)                                    \
-    namespace {                                                                              \
-    int run##TestObject(int argc, char* argv[])                                              \
-    {                                                                                        \
-        QTest::Internal::callInitMain<TestObject>();                                         \
-        appSetup                                                                             \
-        TestObject suite;                                                                    \
-        QTEST_SET_MAIN_SOURCE_PATH                                                           \
-        return QTest::qExec(&suite, argc, argv);                                             \
-    }                                                                                        \
-    [[maybe_unused]] const bool registered##TestObject =                                     \
-        ::minimascope::tests::registerSuite(#TestObject, &run##TestObject);                 \
+#define MINIMASCOPE_TEST_SUITE_IMPL(TestObject, appSetup)                                                              \
+    namespace {                                                                                                        \
+    int run##TestObject(int argc, char* argv[])                                                                        \
+    {                                                                                                                  \
+        QTest::Internal::callInitMain<TestObject>();                                                                   \
+        appSetup TestObject suite;                                                                                     \
+        QTEST_SET_MAIN_SOURCE_PATH                                                                                     \
+        return QTest::qExec(&suite, argc, argv);                                                                       \
+    }                                                                                                                  \
+    [[maybe_unused]] const bool registered##TestObject = ::minimascope::tests::registerSuite(#TestObject,              \
+                                                                                             &run##TestObject);        \
     }
 
 #define MINIMASCOPE_TEST_NO_APP
-#define MINIMASCOPE_TEST_APP(klass)                                                          \
-    klass app(argc, argv);                                                                   \
+#define MINIMASCOPE_TEST_APP(klass)                                                                                    \
+    klass app(argc, argv);                                                                                             \
     app.setAttribute(Qt::AA_Use96Dpi, true);
 
 /// A suite that needs no application object (QTEST_APPLESS_MAIN).
 #define MINIMASCOPE_TEST_APPLESS(TestObject) MINIMASCOPE_TEST_SUITE_IMPL(TestObject, MINIMASCOPE_TEST_NO_APP)
 /// A suite with an event loop but no GUI (QTEST_GUILESS_MAIN).
-#define MINIMASCOPE_TEST_GUILESS(TestObject) \
+#define MINIMASCOPE_TEST_GUILESS(TestObject)                                                                           \
     MINIMASCOPE_TEST_SUITE_IMPL(TestObject, MINIMASCOPE_TEST_APP(QCoreApplication))
 /// A suite with widgets (QTEST_MAIN of a widgets test); include <QApplication> first.
-#define MINIMASCOPE_TEST_WIDGETS(TestObject) \
-    MINIMASCOPE_TEST_SUITE_IMPL(TestObject, MINIMASCOPE_TEST_APP(QApplication))
+#define MINIMASCOPE_TEST_WIDGETS(TestObject) MINIMASCOPE_TEST_SUITE_IMPL(TestObject, MINIMASCOPE_TEST_APP(QApplication))

@@ -130,7 +130,7 @@ void writeFile(const QString& path, const std::string& bytes)
     file.write(bytes.data(), static_cast<qint64>(bytes.size()));
 }
 
-} // namespace
+}   // namespace
 
 class TestArrayDataset : public QObject {
     Q_OBJECT
@@ -180,7 +180,8 @@ private Q_SLOTS:
         cut.erase(40, 20);   // a hole in the member: the directory no longer lines up
         writeFile(m_dir.filePath("cut.npz"), cut);
         QVERIFY(inputErrorOf([&] { readNpz(path("cut.npz")); }).contains("cut.npz"));
-        writeFile(m_dir.filePath("noy.npz"), zipOf({{"X", at::ones({4, 2})}, {"labels", at::zeros({4})}}, false, false));
+        writeFile(m_dir.filePath("noy.npz"),
+                  zipOf({{"X", at::ones({4, 2})}, {"labels", at::zeros({4})}}, false, false));
         ArraySource source;
         source.path = path("noy.npz");
         const QString error = inputErrorOf([&] { loadArrayDatasets(source); });
@@ -199,12 +200,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("content");
         QTest::addColumn<QString>("message");
-        QTest::newRow("ragged") << "a,label\n1,0\n2,1,3\n" << "line 3: 3 fields but the header has 2 (a ragged CSV)";
-        QTest::newRow("text") << "a,label\n1,0\nx,1\n" << "line 3, column 'a': 'x' is not a number";
-        QTest::newRow("fraction") << "a,label\n1,0.5\n" << "line 2: label '0.5' is not an integer";
-        QTest::newRow("no label") << "a,b\n1,0\n" << "no label column 'label' in the header (columns: 'a', 'b'";
-        QTest::newRow("empty") << "" << "the CSV file is empty";
-        QTest::newRow("no rows") << "a,label\n" << "has a header but no rows";
+        QTest::newRow("ragged") << "a,label\n1,0\n2,1,3\n"
+                                << "line 3: 3 fields but the header has 2 (a ragged CSV)";
+        QTest::newRow("text") << "a,label\n1,0\nx,1\n"
+                              << "line 3, column 'a': 'x' is not a number";
+        QTest::newRow("fraction") << "a,label\n1,0.5\n"
+                                  << "line 2: label '0.5' is not an integer";
+        QTest::newRow("no label") << "a,b\n1,0\n"
+                                  << "no label column 'label' in the header (columns: 'a', 'b'";
+        QTest::newRow("empty") << ""
+                               << "the CSV file is empty";
+        QTest::newRow("no rows") << "a,label\n"
+                                 << "has a header but no rows";
     }
 
     void badCsv()
@@ -227,15 +234,18 @@ private Q_SLOTS:
         QCOMPARE(makeArrayDataset(x, y, 7, "src").numClasses, int64_t{7});
         QCOMPARE(makeArrayDataset(x, y.to(at::kByte), 0, "src").targets.scalar_type(), at::kLong);
         QVERIFY(inputErrorOf([&] { makeArrayDataset(x, y, 1, "src"); }).contains("label 1 at index 1 is outside 0..0"));
-        QVERIFY(inputErrorOf([&] { makeArrayDataset(x, at::zeros({5}, at::kLong), 0, "src"); })
-                    .contains("needs at least two classes"));
+        QVERIFY(inputErrorOf([&] {
+                    makeArrayDataset(x, at::zeros({5}, at::kLong), 0, "src");
+                }).contains("needs at least two classes"));
         QVERIFY(inputErrorOf([&] { makeArrayDataset(at::rand({5}), y, 0, "src"); }).contains("X has 1 dimensions"));
-        QVERIFY(inputErrorOf([&] { makeArrayDataset(x, y.view({5, 1, 1}), 0, "src"); })
-                    .contains("y must be one label per example"));
+        QVERIFY(inputErrorOf([&] {
+                    makeArrayDataset(x, y.view({5, 1, 1}), 0, "src");
+                }).contains("y must be one label per example"));
         const at::Tensor inf = x.clone();
         inf[3][0][1][2] = std::numeric_limits<float>::infinity();
-        QVERIFY(inputErrorOf([&] { makeArrayDataset(inf, y, 0, "src"); })
-                    .contains("src: 1 examples have non-finite features (NaN or infinite), the first at index 3"));
+        QVERIFY(inputErrorOf([&] {
+                    makeArrayDataset(inf, y, 0, "src");
+                }).contains("src: 1 examples have non-finite features (NaN or infinite), the first at index 3"));
     }
 
     void heldOutOfAnotherShape()

@@ -51,7 +51,7 @@ constexpr double kOverlapRateTolerance = 0.05;
 // The repeat rate of 20000 batches (p = 0.70): binomial standard error ~0.0032; about six of them.
 constexpr double kRepeatRateTolerance = 0.02;
 
-} // namespace
+}   // namespace
 
 class TestBatchSampler : public QObject {
     Q_OBJECT
@@ -126,8 +126,8 @@ private Q_SLOTS:
         }
         const double chi2 = chiSquare(counts, double(kSteps) * B / n);
         const double chi2First = chiSquare(firstSlot, double(kSteps) / n);
-        qDebug("subset sampling: chi2 of index counts %.2f, of first slot %.2f (bound %.0f)", chi2,
-               chi2First, kChiSquareBound);
+        qDebug("subset sampling: chi2 of index counts %.2f, of first slot %.2f (bound %.0f)", chi2, chi2First,
+               kChiSquareBound);
         QVERIFY2(chi2 < kChiSquareBound, QByteArray::number(chi2));
         QVERIFY2(chi2First < kChiSquareBound, QByteArray::number(chi2First));
         // Completed passes = examples drawn / n.

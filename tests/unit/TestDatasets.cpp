@@ -64,15 +64,13 @@ Dataset unevenClasses()
 std::vector<int64_t> indicesOf(const Dataset& d)
 {
     const at::Tensor column = d.inputs.select(1, 0).to(at::kLong);
-    return std::vector<int64_t>(column.data_ptr<int64_t>(),
-                                column.data_ptr<int64_t>() + column.numel());
+    return std::vector<int64_t>(column.data_ptr<int64_t>(), column.data_ptr<int64_t>() + column.numel());
 }
 
 std::vector<int64_t> classCounts(const Dataset& d)
 {
     const at::Tensor counts = at::bincount(d.targets, {}, d.numClasses);
-    return std::vector<int64_t>(counts.data_ptr<int64_t>(),
-                                counts.data_ptr<int64_t>() + counts.numel());
+    return std::vector<int64_t>(counts.data_ptr<int64_t>(), counts.data_ptr<int64_t>() + counts.numel());
 }
 
 bool sameData(const Dataset& a, const Dataset& b)
@@ -94,7 +92,7 @@ Dataset regressionSet()
 
 using Generator = std::function<Dataset(uint64_t seed)>;
 
-} // namespace
+}   // namespace
 
 Q_DECLARE_METATYPE(Generator)
 
@@ -144,10 +142,8 @@ private Q_SLOTS:
     void takeFirstRejectsBadN()
     {
         QFETCH(qint64, n);
-        const QString message =
-            inputErrorOf([&] { minimascope::core::takeFirst(unevenClasses(), n); });
-        QVERIFY2(message.startsWith("labelled: ") && message.contains(QString::number(n)),
-                 qPrintable(message));
+        const QString message = inputErrorOf([&] { minimascope::core::takeFirst(unevenClasses(), n); });
+        QVERIFY2(message.startsWith("labelled: ") && message.contains(QString::number(n)), qPrintable(message));
     }
 
     void stratifiedCounts_data()
@@ -223,10 +219,8 @@ private Q_SLOTS:
     void stratifiedNeedsClassification()
     {
         const QString message = inputErrorOf([&] { stratifiedSample(regressionSet(), 4, 0); });
-        QVERIFY2(message.startsWith("regression: ") && message.contains("classification"),
-                 qPrintable(message));
-        QVERIFY(inputErrorOf([&] { stratifiedSample(makeEscapeToy(), 2, 0); })
-                    .contains("classification"));
+        QVERIFY2(message.startsWith("regression: ") && message.contains("classification"), qPrintable(message));
+        QVERIFY(inputErrorOf([&] { stratifiedSample(makeEscapeToy(), 2, 0); }).contains("classification"));
     }
 
     void filterClassesRenumbers()
@@ -257,8 +251,7 @@ private Q_SLOTS:
         const Dataset data = labelled({0, 1, 2, 3, 0}, 5);   // class 4 has no examples
         const QString message = inputErrorOf(
             [&] { filterClasses(data, std::vector<int64_t>(classes.begin(), classes.end())); });
-        QVERIFY2(message.startsWith("labelled: ") && message.contains(keyword),
-                 qPrintable(message));
+        QVERIFY2(message.startsWith("labelled: ") && message.contains(keyword), qPrintable(message));
     }
 
     void standardization()
@@ -289,8 +282,7 @@ private Q_SLOTS:
 
         // A test set is mapped with the training statistics, not its own.
         Dataset test = labelled({0, 0}, 1);
-        test.inputs = at::tensor({5.0f, -3.0f, 0.5f, 0.25f, 1005.0f, -3.001f, 1.5f, 7.0f})
-                          .reshape({2, 1, 2, 2});
+        test.inputs = at::tensor({5.0f, -3.0f, 0.5f, 0.25f, 1005.0f, -3.001f, 1.5f, 7.0f}).reshape({2, 1, 2, 2});
         const at::Tensor expected = (test.inputs - s.mean) / s.std;
         const Dataset zt = applyStandardization(test, s);
         QVERIFY(at::allclose(zt.inputs, expected));
@@ -312,18 +304,13 @@ private Q_SLOTS:
         QTest::addColumn<Generator>("make");
         QTest::addColumn<QString>("name");
         QTest::addColumn<QList<qint64>>("counts");   // per class; empty when random
-        QTest::newRow("two-moons")
-            << Generator([](uint64_t s) { return makeTwoMoons(101, 0.1, s); }) << "two-moons"
-            << QList<qint64>{50, 51};
-        QTest::newRow("spirals")
-            << Generator([](uint64_t s) { return makeSpirals(100, 3, 0.05, s); }) << "spirals"
-            << QList<qint64>{34, 33, 33};
-        QTest::newRow("blobs")
-            << Generator([](uint64_t s) { return makeBlobs(1002, 4, 0.5, s); }) << "blobs"
-            << QList<qint64>{251, 251, 250, 250};
-        QTest::newRow("xor")
-            << Generator([](uint64_t s) { return makeXor(400, 0.0, s); }) << "xor"
-            << QList<qint64>{};
+        QTest::newRow("two-moons") << Generator([](uint64_t s) { return makeTwoMoons(101, 0.1, s); }) << "two-moons"
+                                   << QList<qint64>{50, 51};
+        QTest::newRow("spirals") << Generator([](uint64_t s) { return makeSpirals(100, 3, 0.05, s); }) << "spirals"
+                                 << QList<qint64>{34, 33, 33};
+        QTest::newRow("blobs") << Generator([](uint64_t s) { return makeBlobs(1002, 4, 0.5, s); }) << "blobs"
+                               << QList<qint64>{251, 251, 250, 250};
+        QTest::newRow("xor") << Generator([](uint64_t s) { return makeXor(400, 0.0, s); }) << "xor" << QList<qint64>{};
     }
     void synthetic()
     {
@@ -428,36 +415,26 @@ private Q_SLOTS:
         QTest::addColumn<Generator>("make");
         QTest::addColumn<QString>("message");
         const double nan = std::numeric_limits<double>::quiet_NaN();
-        QTest::newRow("moons n")
-            << Generator([](uint64_t s) { return makeTwoMoons(1, 0.1, s); })
-            << "two-moons: needs at least 2 examples, got 1";
-        QTest::newRow("moons noise")
-            << Generator([](uint64_t s) { return makeTwoMoons(10, -0.1, s); })
-            << "two-moons: noise must be";
-        QTest::newRow("xor noise nan")
-            << Generator([nan](uint64_t s) { return makeXor(10, nan, s); })
-            << "xor: noise must be";
-        QTest::newRow("spirals arms")
-            << Generator([](uint64_t s) { return makeSpirals(10, 1, 0, s); })
-            << "spirals: needs at least 2 arms";
-        QTest::newRow("spirals n")
-            << Generator([](uint64_t s) { return makeSpirals(2, 3, 0, s); })
-            << "spirals: needs at least one example per arm";
-        QTest::newRow("blobs classes")
-            << Generator([](uint64_t s) { return makeBlobs(10, 1, 1, s); })
-            << "blobs: needs at least 2 classes";
-        QTest::newRow("blobs std")
-            << Generator([](uint64_t s) { return makeBlobs(10, 2, -1, s); })
-            << "blobs: std must be";
-        QTest::newRow("teacher n")
-            << Generator([](uint64_t s) { return makeTeacherStudent(0, 2, 3, 0, s); })
-            << "teacher-student: needs at least 1 example";
-        QTest::newRow("teacher dim")
-            << Generator([](uint64_t s) { return makeTeacherStudent(5, 0, 3, 0, s); })
-            << "teacher-student: input dimension";
-        QTest::newRow("teacher width")
-            << Generator([](uint64_t s) { return makeTeacherStudent(5, 2, 0, 0, s); })
-            << "teacher-student: teacher width";
+        QTest::newRow("moons n") << Generator([](uint64_t s) { return makeTwoMoons(1, 0.1, s); })
+                                 << "two-moons: needs at least 2 examples, got 1";
+        QTest::newRow("moons noise") << Generator([](uint64_t s) { return makeTwoMoons(10, -0.1, s); })
+                                     << "two-moons: noise must be";
+        QTest::newRow("xor noise nan") << Generator([nan](uint64_t s) { return makeXor(10, nan, s); })
+                                       << "xor: noise must be";
+        QTest::newRow("spirals arms") << Generator([](uint64_t s) { return makeSpirals(10, 1, 0, s); })
+                                      << "spirals: needs at least 2 arms";
+        QTest::newRow("spirals n") << Generator([](uint64_t s) { return makeSpirals(2, 3, 0, s); })
+                                   << "spirals: needs at least one example per arm";
+        QTest::newRow("blobs classes") << Generator([](uint64_t s) { return makeBlobs(10, 1, 1, s); })
+                                       << "blobs: needs at least 2 classes";
+        QTest::newRow("blobs std") << Generator([](uint64_t s) { return makeBlobs(10, 2, -1, s); })
+                                   << "blobs: std must be";
+        QTest::newRow("teacher n") << Generator([](uint64_t s) { return makeTeacherStudent(0, 2, 3, 0, s); })
+                                   << "teacher-student: needs at least 1 example";
+        QTest::newRow("teacher dim") << Generator([](uint64_t s) { return makeTeacherStudent(5, 0, 3, 0, s); })
+                                     << "teacher-student: input dimension";
+        QTest::newRow("teacher width") << Generator([](uint64_t s) { return makeTeacherStudent(5, 2, 0, 0, s); })
+                                       << "teacher-student: teacher width";
     }
     void syntheticRejects()
     {

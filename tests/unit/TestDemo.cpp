@@ -101,7 +101,7 @@ double planeDifference(const LandscapeGrid& a, const LandscapeGrid& b)
     return worst;
 }
 
-} // namespace
+}   // namespace
 
 class TestDemo : public QObject {
     Q_OBJECT
@@ -421,28 +421,44 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("patch");   // a JSON merge patch of the valid demo
-        QTest::newRow("unknown key") << "colour" << R"({"colour": "red"})";
-        QTest::newRow("no title") << "title" << R"({"title": null})";
-        QTest::newRow("empty summary") << "summary" << R"({"summary": ""})";
-        QTest::newRow("negative seconds") << "seconds" << R"({"seconds": -1})";
-        QTest::newRow("wrong format") << "format" << R"({"format": "minimascope-run"})";
-        QTest::newRow("wrong version") << "version" << R"({"version": 2})";
-        QTest::newRow("missing explanation") << "explanation" << R"({"explanation": "nothing.md"})";
-        QTest::newRow("explanation outside") << "explanation" << R"({"explanation": "../demo.md"})";
-        QTest::newRow("unknown view") << "view" << R"({"view": "movie"})";
+        QTest::newRow("unknown key") << "colour"
+                                     << R"({"colour": "red"})";
+        QTest::newRow("no title") << "title"
+                                  << R"({"title": null})";
+        QTest::newRow("empty summary") << "summary"
+                                       << R"({"summary": ""})";
+        QTest::newRow("negative seconds") << "seconds"
+                                          << R"({"seconds": -1})";
+        QTest::newRow("wrong format") << "format"
+                                      << R"({"format": "minimascope-run"})";
+        QTest::newRow("wrong version") << "version"
+                                       << R"({"version": 2})";
+        QTest::newRow("missing explanation") << "explanation"
+                                             << R"({"explanation": "nothing.md"})";
+        QTest::newRow("explanation outside") << "explanation"
+                                             << R"({"explanation": "../demo.md"})";
+        QTest::newRow("unknown view") << "view"
+                                      << R"({"view": "movie"})";
         QTest::newRow("view of another name") << "view"
                                               << R"({"view": "surface"})";
-        QTest::newRow("no runs") << "runs" << R"({"runs": []})";
-        QTest::newRow("unknown preset") << "runs[0].preset" << R"({"runs": [{"label": "x", "preset": "nope"}]})";
+        QTest::newRow("no runs") << "runs"
+                                 << R"({"runs": []})";
+        QTest::newRow("unknown preset") << "runs[0].preset"
+                                        << R"({"runs": [{"label": "x", "preset": "nope"}]})";
         QTest::newRow("preset and config") << "runs[0]"
                                            << R"({"runs": [{"label": "x", "preset": "escape-toy-gd", "config": {}}]})";
         QTest::newRow("bad run config") << "runs[0].config"
                                         << R"({"runs": [{"label": "x", "config": {"optimizer": {"lr": -1}}}]})";
-        QTest::newRow("bad try-next value") << "try_next" << R"({"try_next": {"value": -2}})";
-        QTest::newRow("try-next typo") << "try_next" << R"({"try_next": {"setting": "optimizer.lrr"}})";
-        QTest::newRow("try-next no text") << "try_next.text" << R"({"try_next": {"text": null}})";
-        QTest::newRow("bad measure_every") << "measure_every" << R"({"measure_every": 1.5})";
-        QTest::newRow("bad measure_non_uniformity") << "measure_non_uniformity" << R"({"measure_non_uniformity": 0})";
+        QTest::newRow("bad try-next value") << "try_next"
+                                            << R"({"try_next": {"value": -2}})";
+        QTest::newRow("try-next typo") << "try_next"
+                                       << R"({"try_next": {"setting": "optimizer.lrr"}})";
+        QTest::newRow("try-next no text") << "try_next.text"
+                                          << R"({"try_next": {"text": null}})";
+        QTest::newRow("bad measure_every") << "measure_every"
+                                           << R"({"measure_every": 1.5})";
+        QTest::newRow("bad measure_non_uniformity") << "measure_non_uniformity"
+                                                    << R"({"measure_non_uniformity": 0})";
     }
 
     void brokenDemoFilesNameTheKey()

@@ -45,7 +45,7 @@ at::Tensor concatenated(const std::vector<at::Tensor>& tensors)
     return at::cat(flat);
 }
 
-} // namespace
+}   // namespace
 
 class TestFlatParameters : public QObject {
     Q_OBJECT
@@ -206,9 +206,9 @@ private Q_SLOTS:
         flat.values()[second.offset + 1] = std::numeric_limits<float>::quiet_NaN();
         flat.values()[second.offset + 4] = -std::numeric_limits<float>::infinity();
         const QString message = inputErrorOf([&] { requireFiniteParameters(flat, "runs/x/parameters"); });
-        QVERIFY2(message.startsWith(QString::fromStdString("runs/x/parameters: 2 of " + std::to_string(flat.size()) +
-                                                           " parameters are NaN or infinite (the first in " +
-                                                           second.name + ")")),
+        QVERIFY2(message.startsWith(QString::fromStdString("runs/x/parameters: 2 of " + std::to_string(flat.size())
+                                                           + " parameters are NaN or infinite (the first in "
+                                                           + second.name + ")")),
                  qPrintable(message));
     }
 };

@@ -48,7 +48,7 @@ long peakResidentMb()
 // scripts/fuzz.sh's -malloc_limit_mb: an input of a few KB needs far less.
 constexpr long kMemoryLimitMb = 512;
 
-} // namespace
+}   // namespace
 
 class TestFuzzCorpus : public QObject {
     Q_OBJECT
@@ -97,7 +97,8 @@ private Q_SLOTS:
         }
         // The peak only shows memory that was touched; the fuzzers' limit sees every allocation.
         const long grown = peakResidentMb() - peakBefore;
-        QVERIFY2(grown <= kMemoryLimitMb, qPrintable(file + QStringLiteral(": the peak memory grew by %1 MB").arg(grown)));
+        QVERIFY2(grown <= kMemoryLimitMb,
+                 qPrintable(file + QStringLiteral(": the peak memory grew by %1 MB").arg(grown)));
     }
 
     // The seed generator wrote byte (37 i) mod 256 at index i, 0.5 i - 1 as float32, and
@@ -134,14 +135,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("problem");
-        QTest::newRow("version 1.5") << "version-fraction.json" << "key 'version' has the wrong type (it holds "
-                                                                    "non-negative integers, got 1.5)";
-        QTest::newRow("version 2^32 + 1") << "version-wraps-to-1.json" << "unsupported version 4294967297";
-        QTest::newRow("version 1e300") << "ubsan-version-1e300.json" << "key 'version' has the wrong type";
+        QTest::newRow("version 1.5") << "version-fraction.json"
+                                     << "key 'version' has the wrong type (it holds "
+                                        "non-negative integers, got 1.5)";
+        QTest::newRow("version 2^32 + 1") << "version-wraps-to-1.json"
+                                          << "unsupported version 4294967297";
+        QTest::newRow("version 1e300") << "ubsan-version-1e300.json"
+                                       << "key 'version' has the wrong type";
         QTest::newRow("shape 2^64 - 1") << "shape-wraps.json"
                                         << "tensors[0]: key 'shape' has the wrong type (it holds non-negative "
                                            "integers, got 18446744073709551615)";
-        QTest::newRow("shape 1e300") << "ubsan-shape-1e300.json" << "tensors[0]: key 'shape' has the wrong type";
+        QTest::newRow("shape 1e300") << "ubsan-shape-1e300.json"
+                                     << "tensors[0]: key 'shape' has the wrong type";
     }
 
     void indexNumbersThatWereReadWrongAreRejected()

@@ -64,7 +64,7 @@ at::Tensor pattern(const std::vector<int64_t>& shape)
     return (at::arange(numel, at::kLong) * 37 + 11).remainder(256).to(at::kByte).reshape(shape);
 }
 
-} // namespace
+}   // namespace
 
 class TestIdxFile : public QObject {
     Q_OBJECT
@@ -195,37 +195,27 @@ private Q_SLOTS:
 
         QTest::newRow("missing") << "missing.idx" << QByteArray() << "cannot open";
         QTest::newRow("empty") << "empty.idx" << QByteArray("") << "truncated";
-        QTest::newRow("bad magic") << "magic.idx" << QByteArray("\x01\x00", 2) + good.mid(2)
-                                   << "magic";
+        QTest::newRow("bad magic") << "magic.idx" << QByteArray("\x01\x00", 2) + good.mid(2) << "magic";
         QTest::newRow("text file") << "text.idx" << QByteArray("hello, world") << "magic";
-        QTest::newRow("float type") << "float.idx" << idxBytes({10}, 40, 0x0D)
-                                    << "unsupported IDX data type 0x0D";
+        QTest::newRow("float type") << "float.idx" << idxBytes({10}, 40, 0x0D) << "unsupported IDX data type 0x0D";
         QTest::newRow("int type") << "int.idx" << idxBytes({10}, 40, 0x0C) << "data type";
         QTest::newRow("zero dims") << "dims0.idx" << idxBytes({}, 4) << "number of dimensions 0";
-        QTest::newRow("five dims") << "dims5.idx" << idxBytes({1, 1, 1, 1, 1}, 1)
-                                   << "number of dimensions 5";
-        QTest::newRow("header cut") << "header.idx" << idxBytes({2, 3, 4}, 0).left(10)
-                                    << "truncated header";
+        QTest::newRow("five dims") << "dims5.idx" << idxBytes({1, 1, 1, 1, 1}, 1) << "number of dimensions 5";
+        QTest::newRow("header cut") << "header.idx" << idxBytes({2, 3, 4}, 0).left(10) << "truncated header";
         QTest::newRow("data cut") << "short.idx" << idxBytes({4, 28, 28}, 4 * 28 * 28 - 1)
                                   << "truncated: dimensions 4x28x28 need 3136 data bytes, the "
                                      "file has 3135";
-        QTest::newRow("trailing") << "long.idx" << idxBytes({4, 28, 28}, 4 * 28 * 28 + 1)
-                                  << "trailing bytes";
-        QTest::newRow("huge dims") << "huge.idx"
-                                   << idxBytes({0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, 8)
+        QTest::newRow("trailing") << "long.idx" << idxBytes({4, 28, 28}, 4 * 28 * 28 + 1) << "trailing bytes";
+        QTest::newRow("huge dims") << "huge.idx" << idxBytes({0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, 8)
                                    << "need more than 2^64 data bytes";
-        QTest::newRow("gz name, raw data") << "raw.idx.gz" << good
-                                           << "named .gz but is not gzip data";
+        QTest::newRow("gz name, raw data") << "raw.idx.gz" << good << "named .gz but is not gzip data";
         QTest::newRow("corrupt gzip") << "corrupt.idx.gz" << corruptGz << "corrupt gzip";
-        QTest::newRow("cut gzip") << "cut.idx.gz" << goodGz.left(goodGz.size() / 2)
-                                  << "corrupt gzip";
+        QTest::newRow("cut gzip") << "cut.idx.gz" << goodGz.left(goodGz.size() / 2) << "corrupt gzip";
         QTest::newRow("gzip header only") << "stub.idx.gz" << goodGz.left(10) << "corrupt gzip";
         QTest::newRow("garbage after gzip") << "tail.idx.gz" << garbageAfterGz << "corrupt gzip";
-        QTest::newRow("gzip of bad magic") << "magic.idx.gz"
-                                           << gzipped(QByteArray("\x01\x00", 2) + good.mid(2))
-                                           << "magic";
-        QTest::newRow("gzip of cut data") << "short.idx.gz" << gzipped(good.left(good.size() - 1))
-                                          << "truncated";
+        QTest::newRow("gzip of bad magic")
+            << "magic.idx.gz" << gzipped(QByteArray("\x01\x00", 2) + good.mid(2)) << "magic";
+        QTest::newRow("gzip of cut data") << "short.idx.gz" << gzipped(good.left(good.size() - 1)) << "truncated";
         QTest::newRow("directory") << "." << QByteArray() << "cannot read";
     }
     void badFile()
@@ -261,8 +251,7 @@ private Q_SLOTS:
         QFETCH(QString, fileName);
         const std::string file = path(fileName);
         const QString message = inputErrorOf([&] { writeIdx(file, pattern({3})); });
-        QVERIFY2(message.startsWith(QString::fromStdString(file) + ": cannot write"),
-                 qPrintable(message));
+        QVERIFY2(message.startsWith(QString::fromStdString(file) + ": cannot write"), qPrintable(message));
     }
 
     void classificationScalesPixelsAndKeepsLabels()
@@ -297,8 +286,7 @@ private Q_SLOTS:
             [&] { readIdxClassification(path("img5.idx"), path("lab4.idx"), 10, "x"); });
         QVERIFY2(message.contains(QString::fromStdString(path("img5.idx"))), qPrintable(message));
         QVERIFY2(message.contains(QString::fromStdString(path("lab4.idx"))), qPrintable(message));
-        QVERIFY2(message.contains("5 images") && message.contains("4 labels"),
-                 qPrintable(message));
+        QVERIFY2(message.contains("5 images") && message.contains("4 labels"), qPrintable(message));
     }
 
     void classificationLabelOutOfRange()
@@ -307,8 +295,7 @@ private Q_SLOTS:
         writeIdx(path("lab3.idx"), at::tensor({1, 9, 10}, at::kByte));
         const QString message = inputErrorOf(
             [&] { readIdxClassification(path("img3.idx"), path("lab3.idx"), 10, "x"); });
-        QVERIFY2(message.startsWith(QString::fromStdString(path("lab3.idx")) + ": "),
-                 qPrintable(message));
+        QVERIFY2(message.startsWith(QString::fromStdString(path("lab3.idx")) + ": "), qPrintable(message));
         QVERIFY2(message.contains("label 10 at index 2"), qPrintable(message));
     }
 
@@ -318,8 +305,7 @@ private Q_SLOTS:
         writeIdx(path("lab3b.idx"), at::zeros({3}, at::kByte));
         const QString message = inputErrorOf(
             [&] { readIdxClassification(path("flat.idx"), path("lab3b.idx"), 10, "x"); });
-        QVERIFY2(message.startsWith(QString::fromStdString(path("flat.idx")) + ": "),
-                 qPrintable(message));
+        QVERIFY2(message.startsWith(QString::fromStdString(path("flat.idx")) + ": "), qPrintable(message));
         QVERIFY2(message.contains("3 dimensions"), qPrintable(message));
     }
 
@@ -373,8 +359,7 @@ private Q_SLOTS:
             QCOMPARE(d->inputs.min().item<float>(), 0.0f);
             QCOMPARE(d->inputs.max().item<float>(), 1.0f);
             // Both splits are exactly balanced: 6,000 and 1,000 per class.
-            QVERIFY(at::equal(at::bincount(d->targets),
-                              at::full({10}, d->size() / 10, at::kLong)));
+            QVERIFY(at::equal(at::bincount(d->targets), at::full({10}, d->size() / 10, at::kLong)));
         }
         QCOMPARE(pair.train.inputs.sizes().vec(), (std::vector<int64_t>{60000, 1, 28, 28}));
         QCOMPARE(pair.test.inputs.sizes().vec(), (std::vector<int64_t>{10000, 1, 28, 28}));

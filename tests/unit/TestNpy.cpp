@@ -53,10 +53,7 @@ at::Tensor sampleTensor(at::ScalarType dtype, const std::vector<int64_t>& shape)
     }
 }
 
-std::vector<int64_t> toShape(const QList<qint64>& shape)
-{
-    return std::vector<int64_t>(shape.begin(), shape.end());
-}
+std::vector<int64_t> toShape(const QList<qint64>& shape) { return std::vector<int64_t>(shape.begin(), shape.end()); }
 
 // A .npy file with an arbitrary header dict, padded the way NumPy pads it.
 std::string makeNpy(const std::string& dict, const std::string& data, int major = 1)
@@ -73,10 +70,7 @@ std::string makeNpy(const std::string& dict, const std::string& data, int major 
     return bytes + header + data;
 }
 
-std::string floatBytes(std::size_t count)
-{
-    return std::string(count * 4, '\0');
-}
+std::string floatBytes(std::size_t count) { return std::string(count * 4, '\0'); }
 
 bool havePythonNumpy()
 {
@@ -96,8 +90,7 @@ QByteArray runPython(const QString& script, const QStringList& arguments)
 {
     QProcess process;
     process.start(kPython, QStringList{QStringLiteral("-c"), script} + arguments);
-    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit
-        || process.exitCode() != 0) {
+    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
         qWarning("python failed: %s", process.readAllStandardError().constData());
         return {};
     }
@@ -132,7 +125,7 @@ void addDtypeShapeRows()
     }
 }
 
-} // namespace
+}   // namespace
 
 class TestNpy : public QObject {
     Q_OBJECT
@@ -154,10 +147,7 @@ private Q_SLOTS:
     void weReadPythonFiles();
 };
 
-void TestNpy::roundTrip_data()
-{
-    addDtypeShapeRows();
-}
+void TestNpy::roundTrip_data() { addDtypeShapeRows(); }
 
 void TestNpy::roundTrip()
 {
@@ -165,8 +155,7 @@ void TestNpy::roundTrip()
     QFETCH(QList<qint64>, shape);
     const at::Tensor original = sampleTensor(dtypeFromName(dtype), toShape(shape));
 
-    const at::Tensor decoded =
-        minimascope::core::decodeNpy(minimascope::core::encodeNpy(original), "mem.npy");
+    const at::Tensor decoded = minimascope::core::decodeNpy(minimascope::core::encodeNpy(original), "mem.npy");
     QCOMPARE(decoded.scalar_type(), original.scalar_type());
     QCOMPARE(decoded.sizes().vec(), toShape(shape));
     QVERIFY(at::equal(decoded, original));
@@ -186,8 +175,7 @@ void TestNpy::roundTripNonContiguous()
     const at::Tensor base = at::arange(6, at::kFloat).reshape({2, 3});
     const at::Tensor transposed = base.t();
     QVERIFY(!transposed.is_contiguous());
-    const at::Tensor decoded =
-        minimascope::core::decodeNpy(minimascope::core::encodeNpy(transposed), "mem.npy");
+    const at::Tensor decoded = minimascope::core::decodeNpy(minimascope::core::encodeNpy(transposed), "mem.npy");
     QCOMPARE(decoded.sizes().vec(), (std::vector<int64_t>{3, 2}));
     QCOMPARE(decoded[0][1].item<float>(), 3.0f);
     QCOMPARE(decoded[2][0].item<float>(), 2.0f);
@@ -221,9 +209,7 @@ void TestNpy::headerLayout()
     const std::string bytes = minimascope::core::encodeNpy(tensor);
 
     QCOMPARE(bytes.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
-    const auto byteAt = [&](std::size_t i) {
-        return std::size_t{static_cast<unsigned char>(bytes[i])};
-    };
+    const auto byteAt = [&](std::size_t i) { return std::size_t{static_cast<unsigned char>(bytes[i])}; };
     const std::size_t headerSize = byteAt(8) | (byteAt(9) << 8);
     QCOMPARE((10 + headerSize) % 64, std::size_t{0});
     QCOMPARE(bytes.size(), 10 + headerSize + static_cast<std::size_t>(tensor.nbytes()));
@@ -242,8 +228,7 @@ void TestNpy::acceptsVersion2AndLittleEndianU1()
     QCOMPARE(ints[0].item<int32_t>(), 7);
     QCOMPARE(ints[1].item<int32_t>(), -1);
 
-    const std::string u1 = makeNpy("{'shape': (3,), 'fortran_order': False, 'descr': '<u1'}",
-                                   "\x01\x02\xff");
+    const std::string u1 = makeNpy("{'shape': (3,), 'fortran_order': False, 'descr': '<u1'}", "\x01\x02\xff");
     const at::Tensor bytes = minimascope::core::decodeNpy(u1, "u1.npy");
     QCOMPARE(bytes.scalar_type(), at::kByte);
     QCOMPARE(bytes[2].item<uint8_t>(), uint8_t{255});
@@ -258,8 +243,7 @@ void TestNpy::malformed_data()
         QTest::newRow(name) << QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size()))
                             << QString::fromLatin1(problem);
     };
-    const std::string good = makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
-                                     floatBytes(6));
+    const std::string good = makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", floatBytes(6));
     std::string badMagic = good;
     badMagic[1] = 'X';
 
@@ -271,29 +255,21 @@ void TestNpy::malformed_data()
     row("prefix only", good.substr(0, 9), "truncated .npy header");
     row("truncated data", good.substr(0, good.size() - 1), "truncated data");
     row("trailing data", good + "x", "size mismatch");
-    row("fortran order",
-        makeNpy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", floatBytes(6)),
+    row("fortran order", makeNpy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", floatBytes(6)),
         "Fortran");
-    row("big-endian",
-        makeNpy("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }", floatBytes(6)),
+    row("big-endian", makeNpy("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }", floatBytes(6)),
         "big-endian");
-    row("unsupported dtype",
-        makeNpy("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", floatBytes(4)),
+    row("unsupported dtype", makeNpy("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", floatBytes(4)),
         "unsupported dtype '<c8'");
     row("garbage header", makeNpy("\x01\x02garbage", ""), "malformed .npy header");
-    row("unquoted descr",
-        makeNpy("{'descr': <f4, 'fortran_order': False, 'shape': (2, 3), }", floatBytes(6)),
+    row("unquoted descr", makeNpy("{'descr': <f4, 'fortran_order': False, 'shape': (2, 3), }", floatBytes(6)),
         "malformed .npy header");
-    row("missing shape", makeNpy("{'descr': '<f4', 'fortran_order': False, }", floatBytes(1)),
-        "malformed .npy header");
-    row("unknown key",
-        makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", floatBytes(1)),
+    row("missing shape", makeNpy("{'descr': '<f4', 'fortran_order': False, }", floatBytes(1)), "malformed .npy header");
+    row("unknown key", makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", floatBytes(1)),
         "unexpected or repeated key 'x'");
-    row("shape not a tuple",
-        makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1), }", floatBytes(1)),
+    row("shape not a tuple", makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (1), }", floatBytes(1)),
         "not a tuple");
-    row("negative dimension",
-        makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", floatBytes(1)),
+    row("negative dimension", makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", floatBytes(1)),
         "malformed .npy header");
     row("unterminated string", makeNpy("{'descr': '<f4", ""), "malformed .npy header");
     row("huge shape",
@@ -307,8 +283,7 @@ void TestNpy::malformed_data()
                 ""),
         "too large");
     row("dimension beyond int64",
-        makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
-                floatBytes(1)),
+        makeNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", floatBytes(1)),
         "dimension too large");
 }
 
@@ -330,8 +305,7 @@ void TestNpy::everyTruncationIsAnError()
 {
     const std::string good = minimascope::core::encodeNpy(at::ones({3, 5}, at::kDouble));
     for (std::size_t length = 0; length < good.size(); ++length) {
-        QVERIFY_THROWS_EXCEPTION(InputError,
-                                 minimascope::core::decodeNpy(good.substr(0, length), "cut.npy"));
+        QVERIFY_THROWS_EXCEPTION(InputError, minimascope::core::decodeNpy(good.substr(0, length), "cut.npy"));
     }
 }
 
@@ -349,10 +323,7 @@ void TestNpy::readMissingFile()
     }
 }
 
-void TestNpy::pythonReadsOurFiles_data()
-{
-    addDtypeShapeRows();
-}
+void TestNpy::pythonReadsOurFiles_data() { addDtypeShapeRows(); }
 
 void TestNpy::pythonReadsOurFiles()
 {
@@ -368,8 +339,8 @@ void TestNpy::pythonReadsOurFiles()
 
     // numpy loads it, compares it with its own computation of the values, and re-saves it to
     // check that our bytes are exactly what np.save writes.
-    const QString script = QStringLiteral("import io, json, sys\nimport numpy as np\n")
-                           + QLatin1String(kPythonValues) + QStringLiteral(R"(
+    const QString script = QStringLiteral("import io, json, sys\nimport numpy as np\n") + QLatin1String(kPythonValues)
+                           + QStringLiteral(R"(
 a = np.load(sys.argv[1])
 buf = io.BytesIO()
 np.save(buf, a)
@@ -395,10 +366,7 @@ print(json.dumps({'dtype': a.dtype.name, 'shape': list(a.shape),
     QVERIFY(result.value(QLatin1String("identical")).toBool());
 }
 
-void TestNpy::weReadPythonFiles_data()
-{
-    addDtypeShapeRows();
-}
+void TestNpy::weReadPythonFiles_data() { addDtypeShapeRows(); }
 
 void TestNpy::weReadPythonFiles()
 {
@@ -413,14 +381,13 @@ void TestNpy::weReadPythonFiles()
     for (qint64 dim : shape)
         dims << QString::number(dim);
 
-    const QString script = QStringLiteral("import sys\nimport numpy as np\n")
-                           + QLatin1String(kPythonValues) + QStringLiteral(R"(
+    const QString script = QStringLiteral("import sys\nimport numpy as np\n") + QLatin1String(kPythonValues)
+                           + QStringLiteral(R"(
 shape = tuple(int(d) for d in sys.argv[3].split(',') if d)
 np.save(sys.argv[1], sample(sys.argv[2], shape))
 print('ok')
 )");
-    QCOMPARE(runPython(script, {path, dtype, dims.join(QLatin1Char(','))}).trimmed(),
-             QByteArray("ok"));
+    QCOMPARE(runPython(script, {path, dtype, dims.join(QLatin1Char(','))}).trimmed(), QByteArray("ok"));
 
     const at::Tensor loaded = minimascope::core::readNpy(path.toStdString());
     QCOMPARE(loaded.scalar_type(), dtypeFromName(dtype));

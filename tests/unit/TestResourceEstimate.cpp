@@ -32,7 +32,7 @@ std::string refusal(const RunConfig& config)
     return {};
 }
 
-} // namespace
+}   // namespace
 
 class TestResourceEstimate : public QObject {
     Q_OBJECT
@@ -64,13 +64,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("overrides");
         // 784*65536 + 65536^2 = 4.35e9 parameters: 139 GB with gradients and solver state.
-        QTest::newRow("65536-wide MLP") << QByteArray(R"({"model": {"preset": null, "kind": "mlp", "widths": [65536, 65536]}})");
+        QTest::newRow("65536-wide MLP") << QByteArray(
+            R"({"model": {"preset": null, "kind": "mlp", "widths": [65536, 65536]}})");
         // 2^31 - 1 two-moons points of 2 floats (+ label room): 34 GB of data.
         QTest::newRow("n = 2^31 - 1") << QByteArray(
             R"({"dataset": {"name": "two-moons", "n": 2147483647, "test_n": 0}, "model": {"preset": null, "kind": "mlp", "widths": [8]}})");
         // 3x3 convolutions of 65,536 channels: 3.9e10 parameters per convolution.
-        QTest::newRow("65536-channel ResNet") << QByteArray(
-            R"({"model": {"preset": null, "kind": "resnet", "widths": [65536]}})");
+        QTest::newRow("65536-channel ResNet")
+            << QByteArray(R"({"model": {"preset": null, "kind": "resnet", "widths": [65536]}})");
     }
 
     void impossibleRunsAreRefusedWithTheNumbers()

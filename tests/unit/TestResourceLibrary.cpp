@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-using minimascope::core::InputError;
 using minimascope::core::findResource;
+using minimascope::core::InputError;
 using minimascope::core::listResources;
 using minimascope::core::resourceDirectories;
 
@@ -35,12 +35,9 @@ bool contains(const std::vector<std::string>& names, const std::string& name)
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::string canonicalPath(const std::string& path)
-{
-    return std::filesystem::weakly_canonical(path).string();
-}
+std::string canonicalPath(const std::string& path) { return std::filesystem::weakly_canonical(path).string(); }
 
-} // namespace
+}   // namespace
 
 class TestResourceLibrary : public QObject {
     Q_OBJECT

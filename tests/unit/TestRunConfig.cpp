@@ -73,7 +73,7 @@ Dataset points2d()
     return d;
 }
 
-} // namespace
+}   // namespace
 
 class TestRunConfig : public QObject {
     Q_OBJECT
@@ -113,9 +113,9 @@ private Q_SLOTS:
         QCOMPARE(RunConfig::fromJson(json{{"optimizer", {{"name", "adagrad"}}}}).optimizer.eps, 1e-10);
         const RunConfig gd = RunConfig::fromJson(json{{"optimizer", {{"name", "gd"}}}});
         QCOMPARE(gd.effectiveBatchSize(1000), int64_t(1000));
-        const RunConfig toy = RunConfig::fromJson(
-            json{{"dataset", {{"name", "escape-toy"}}}, {"model", {{"kind", "escape-toy"}}},
-                 {"optimizer", {{"name", "gd"}}}});
+        const RunConfig toy = RunConfig::fromJson(json{{"dataset", {{"name", "escape-toy"}}},
+                                                       {"model", {{"kind", "escape-toy"}}},
+                                                       {"optimizer", {{"name", "gd"}}}});
         QCOMPARE(toy.dataset.n, int64_t(2));
         QCOMPARE(toy.dataset.testN, int64_t(0));
         QCOMPARE(toy.model.initialPosition, 0.99);
@@ -226,17 +226,17 @@ private Q_SLOTS:
         } cases[] = {
             {"optimizer", "lr", 0.0, "optimizer.lr"},
             {"optimizer", "lr", -1.0, "optimizer.lr"},
-            {"optimizer", "lr", 1e39, "optimizer.lr"},                    // beyond float32
+            {"optimizer", "lr", 1e39, "optimizer.lr"},   // beyond float32
             {"optimizer", "lr", 1.000001e6, "optimizer.lr"},
             {"optimizer", "eps", 1e39, "optimizer.eps"},
             {"optimizer", "rho", 1e39, "optimizer.rho"},
             {"", "seed", std::numeric_limits<uint64_t>::max(), "seed"},   // would wrap to -1
-            {"dataset", "path", "\xff", "dataset.path"},                 // not UTF-8
+            {"dataset", "path", "\xff", "dataset.path"},                  // not UTF-8
             {"optimizer", "batch_size", 0, "optimizer.batch_size"},
             {"optimizer", "batch_size", 101, "optimizer.batch_size"},   // > dataset.n = 100
             {"optimizer", "momentum", 1.5, "optimizer.momentum"},
             {"optimizer", "name", "rmsprop", "optimizer.name"},
-            {"optimizer", "lr", "fast", "optimizer.lr"},                  // wrong type
+            {"optimizer", "lr", "fast", "optimizer.lr"},   // wrong type
             {"optimizer", "sampling", "sometimes", "optimizer.sampling"},
             {"dataset", "n", 0, "dataset.n"},
             {"dataset", "name", "mnist", "dataset.name"},
@@ -272,8 +272,7 @@ private Q_SLOTS:
         const auto big = buildModel(modelPreset("mlp-500x3"), data, 0);
         QCOMPARE(big->parameterCount(), int64_t(898510));
         const auto canonical = buildModel(modelPreset("mlp-256x4"), data, 0);
-        QCOMPARE(canonical->parameterCount(),
-                 int64_t(784 * 256 + 256 + 3 * (256 * 256 + 256) + 256 * 10 + 10));
+        QCOMPARE(canonical->parameterCount(), int64_t(784 * 256 + 256 + 3 * (256 * 256 + 256) + 256 * 10 + 10));
         QCOMPARE(big->forward(data.inputs).sizes().vec(), (std::vector<int64_t>{4, 10}));
         QVERIFY(inputErrorOf([] { modelPreset("mlp-1x1"); }).contains("mlp-256x4"));
     }
@@ -321,7 +320,8 @@ private Q_SLOTS:
             std::string text;
             const char* says;
         } rejected[] = {
-            {"huge.json", R"({"optimizer": {"lr": 1e400}})", "a number is too large for a double at key 'optimizer.lr'"},
+            {"huge.json", R"({"optimizer": {"lr": 1e400}})",
+             "a number is too large for a double at key 'optimizer.lr'"},
             {"twice.json", R"({"optimizer": {"lr": 0.1, "lr": 0.2}})", "duplicate key 'optimizer.lr'"},
             {"deep.json", R"({"optimizer": {"lr": )" + std::string(1000, '[') + std::string(1000, ']') + "}}",
              "nested deeper than 64 levels at key 'optimizer.lr'"},

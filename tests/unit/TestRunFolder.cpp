@@ -82,8 +82,7 @@ struct TrainedRun {
     std::string runId;
 };
 
-template <typename F>
-std::string inputErrorOf(F&& f)
+template <typename F> std::string inputErrorOf(F&& f)
 {
     try {
         f();
@@ -93,12 +92,9 @@ std::string inputErrorOf(F&& f)
     return {};
 }
 
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-} // namespace
+}   // namespace
 
 class TestRunFolder : public QObject {
     Q_OBJECT
@@ -187,8 +183,10 @@ private Q_SLOTS:
         fs::remove_all(b + "/parameters");
         fs::copy(a + "/parameters", b + "/parameters");
         auto network = buildModel(runB.config.model, runB.data.train, 0);
-        QVERIFY(contains(inputErrorOf([&] { loadNetworkTensors(finalParametersDir(infoB), *network,
-                                                               expectedRunIdFor(infoB, b + "/parameters")); }),
+        QVERIFY(contains(inputErrorOf([&] {
+                             loadNetworkTensors(finalParametersDir(infoB), *network,
+                                                expectedRunIdFor(infoB, b + "/parameters"));
+                         }),
                          "two runs"));
         // Parameters from outside the run folder (another run's minimum) are the user's choice.
         QCOMPARE(expectedRunIdFor(infoB, a + "/parameters"), std::string());
@@ -272,8 +270,8 @@ private Q_SLOTS:
                  message.c_str());
         auto restored = buildModel(run.config.model, run.data.train, 99);
         loadNetworkTensors(info.checkpointDir(), *restored, info.runId);
-        QVERIFY(at::equal(restored->forward(run.data.train.inputs),
-                          run.trainer.network().forward(run.data.train.inputs)));
+        QVERIFY(
+            at::equal(restored->forward(run.data.train.inputs), run.trainer.network().forward(run.data.train.inputs)));
         QCOMPARE(readMetrics(info).size(), run.trainer.metrics().size());
         // No leftover temporary folders from replacing the checkpoint 50 times.
         for (const auto& entry : fs::directory_iterator(dir))

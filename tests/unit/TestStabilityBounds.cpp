@@ -23,7 +23,7 @@ namespace {
 constexpr double kBoundRelTolerance = 1e-14;
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-} // namespace
+}   // namespace
 
 class TestStabilityBounds : public QObject {
     Q_OBJECT
@@ -35,16 +35,16 @@ private Q_SLOTS:
         QTest::addColumn<double>("eta");
         QTest::addColumn<qint64>("batchSize");
         QTest::addColumn<qint64>("n");
-        QTest::addColumn<double>("noise");   // c
-        QTest::addColumn<double>("sBound");  // inf: no bound
+        QTest::addColumn<double>("noise");    // c
+        QTest::addColumn<double>("sBound");   // inf: no bound
         const BatchDraw subsets = BatchDraw::WithoutReplacement;
         const BatchDraw replacement = BatchDraw::WithReplacement;
         // B = 10 of n = 1000, eta = 0.1: c = 990 / 9990; sqrt(10 * 999 / 990) / 0.1.
-        QTest::newRow("subsets B=10 n=1000") << subsets << 0.1 << qint64(10) << qint64(1000) << 0.0990990990990991
-                                             << 31.766191290283906;
+        QTest::newRow("subsets B=10 n=1000")
+            << subsets << 0.1 << qint64(10) << qint64(1000) << 0.0990990990990991 << 31.766191290283906;
         // With replacement: c = 1/10, sqrt(10) / 0.1, a little tighter than for subsets.
-        QTest::newRow("replacement B=10 n=1000") << replacement << 0.1 << qint64(10) << qint64(1000) << 0.1
-                                                 << 31.622776601683793;
+        QTest::newRow("replacement B=10 n=1000")
+            << replacement << 0.1 << qint64(10) << qint64(1000) << 0.1 << 31.622776601683793;
         // GD: the whole set every step, no noise and no bound on s ...
         QTest::newRow("subsets B=n") << subsets << 0.1 << qint64(1000) << qint64(1000) << 0.0 << inf;
         // ... but n independent draws still miss some examples and repeat others: c = 1/n.
@@ -52,13 +52,13 @@ private Q_SLOTS:
                                          << 316.2277660168379;
         // The escape toy (docs/science.md, "The escape toy"), eta = 0.7, n = 2: for B = 1 both draws are the
         // same (one example a step), s <= 1/eta; for B = 2 only the draw with replacement is noisy.
-        QTest::newRow("escape toy subsets B=1") << subsets << 0.7 << qint64(1) << qint64(2) << 1.0
-                                                << 1.4285714285714286;
-        QTest::newRow("escape toy replacement B=1") << replacement << 0.7 << qint64(1) << qint64(2) << 1.0
-                                                    << 1.4285714285714286;
+        QTest::newRow("escape toy subsets B=1")
+            << subsets << 0.7 << qint64(1) << qint64(2) << 1.0 << 1.4285714285714286;
+        QTest::newRow("escape toy replacement B=1")
+            << replacement << 0.7 << qint64(1) << qint64(2) << 1.0 << 1.4285714285714286;
         QTest::newRow("escape toy subsets B=2") << subsets << 0.7 << qint64(2) << qint64(2) << 0.0 << inf;
-        QTest::newRow("escape toy replacement B=2") << replacement << 0.7 << qint64(2) << qint64(2) << 0.5
-                                                    << 2.0203050891044216;
+        QTest::newRow("escape toy replacement B=2")
+            << replacement << 0.7 << qint64(2) << qint64(2) << 0.5 << 2.0203050891044216;
         // A single example: with replacement it is drawn every time, c = 1.
         QTest::newRow("replacement n=1") << replacement << 0.5 << qint64(1) << qint64(1) << 1.0 << 2.0;
     }

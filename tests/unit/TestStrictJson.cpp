@@ -27,7 +27,7 @@ std::string nested(int depth, const std::string& inner = "1")
     return std::string(static_cast<size_t>(depth), '[') + inner + std::string(static_cast<size_t>(depth), ']');
 }
 
-} // namespace
+}   // namespace
 
 class TestStrictJson : public QObject {
     Q_OBJECT
@@ -65,8 +65,8 @@ private Q_SLOTS:
             const QString message = inputErrorOf([&] { parseStrictJson(nested(depth), "d.json"); });
             QVERIFY2(message == "d.json: nested deeper than 64 levels", qPrintable(message));
         }
-        const QString message =
-            inputErrorOf([] { parseStrictJson(R"({"optimizer": {"lr": )" + nested(100000) + "}}", "d.json"); });
+        const QString message = inputErrorOf(
+            [] { parseStrictJson(R"({"optimizer": {"lr": )" + nested(100000) + "}}", "d.json"); });
         QVERIFY2(message == "d.json: nested deeper than 64 levels at key 'optimizer.lr'", qPrintable(message));
     }
 
@@ -125,14 +125,14 @@ private Q_SLOTS:
     void utf8Validation()
     {
         QVERIFY(isValidUtf8("plain ascii"));
-        QVERIFY(isValidUtf8("caf\xc3\xa9"));            // é
-        QVERIFY(isValidUtf8("\xe2\x82\xac"));           // €
-        QVERIFY(isValidUtf8("\xf0\x9f\x98\x80"));       // an emoji (4 bytes)
+        QVERIFY(isValidUtf8("caf\xc3\xa9"));        // é
+        QVERIFY(isValidUtf8("\xe2\x82\xac"));       // €
+        QVERIFY(isValidUtf8("\xf0\x9f\x98\x80"));   // an emoji (4 bytes)
         QVERIFY(!isValidUtf8("\xff"));
-        QVERIFY(!isValidUtf8("\xc0\xaf"));              // overlong '/'
-        QVERIFY(!isValidUtf8("\xed\xa0\x80"));          // a UTF-16 surrogate
-        QVERIFY(!isValidUtf8("\xe2\x82"));              // truncated
-        QVERIFY(!isValidUtf8("\xf4\x90\x80\x80"));      // above U+10FFFF
+        QVERIFY(!isValidUtf8("\xc0\xaf"));           // overlong '/'
+        QVERIFY(!isValidUtf8("\xed\xa0\x80"));       // a UTF-16 surrogate
+        QVERIFY(!isValidUtf8("\xe2\x82"));           // truncated
+        QVERIFY(!isValidUtf8("\xf4\x90\x80\x80"));   // above U+10FFFF
     }
 
     void readWholeFileIsCapped()
@@ -143,7 +143,8 @@ private Q_SLOTS:
         std::ofstream(path) << std::string(100, 'x');
         QCOMPARE(readWholeFile(path, 100).size(), size_t(100));
         QCOMPARE(inputErrorOf([&] { readWholeFile(path, 99); }),
-                 QString::fromStdString("cannot read " + path + ": larger than the limit of 99 bytes for this kind of file"));
+                 QString::fromStdString("cannot read " + path
+                                        + ": larger than the limit of 99 bytes for this kind of file"));
         // A device without a size stops at the cap too, while it is read.
         QCOMPARE(inputErrorOf([] { readWholeFile("/dev/zero", 1 << 20); }),
                  QString("cannot read /dev/zero: larger than the limit of 1048576 bytes for this kind of file"));
@@ -165,8 +166,8 @@ private Q_SLOTS:
         // An unsigned value above INT64_MAX is out of range, not a wrapped negative number.
         json seed = {{"seed", std::numeric_limits<uint64_t>::max()}};
         ConfigObject root(seed, "");
-        const QString seedMessage =
-            inputErrorOf([&] { root.integer("seed", 0, 0, std::numeric_limits<int64_t>::max()); });
+        const QString seedMessage = inputErrorOf(
+            [&] { root.integer("seed", 0, 0, std::numeric_limits<int64_t>::max()); });
         QVERIFY2(seedMessage.contains("got 18446744073709551615"), qPrintable(seedMessage));
         json list = {{"widths", {std::numeric_limits<uint64_t>::max()}}};
         ConfigObject model(list, "model");

@@ -43,8 +43,7 @@ std::vector<NamedTensor> sampleTensors()
 
 QStringList entriesOf(const QString& dir)
 {
-    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden,
-                               QDir::Name);
+    return QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
 }
 
 nlohmann::json readIndex(const QString& dir)
@@ -55,13 +54,12 @@ nlohmann::json readIndex(const QString& dir)
 
 void writeIndex(const QString& dir, const nlohmann::json& index)
 {
-    minimascope::core::writeFileAtomically(
-        QDir(dir).filePath(QStringLiteral("index.json")).toStdString(), index.dump());
+    minimascope::core::writeFileAtomically(QDir(dir).filePath(QStringLiteral("index.json")).toStdString(),
+                                           index.dump());
 }
 
 // Runs `action`, which must throw InputError whose message contains every one of `parts`.
-template <typename Action>
-bool throwsInputErrorMentioning(Action action, const QStringList& parts)
+template <typename Action> bool throwsInputErrorMentioning(Action action, const QStringList& parts)
 {
     try {
         action();
@@ -79,7 +77,7 @@ bool throwsInputErrorMentioning(Action action, const QStringList& parts)
     return false;
 }
 
-} // namespace
+}   // namespace
 
 class TestTensorFolder : public QObject {
     Q_OBJECT
@@ -108,8 +106,7 @@ void TestTensorFolder::roundTrip()
     const std::vector<NamedTensor> written = sampleTensors();
     minimascope::core::writeTensorFolder(dir.path().toStdString(), written);
 
-    const std::vector<NamedTensor> read =
-        minimascope::core::readTensorFolder(dir.path().toStdString());
+    const std::vector<NamedTensor> read = minimascope::core::readTensorFolder(dir.path().toStdString());
     QCOMPARE(read.size(), written.size());
     for (std::size_t i = 0; i < read.size(); ++i) {
         QCOMPARE(read[i].name, written[i].name);
@@ -144,8 +141,8 @@ void TestTensorFolder::nameSanitization()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const std::vector<std::string> names = {"conv/weight", "a b", "a_b", "W", "w", "",
-                                            "..", "caf\xc3\xa9", "index.json"};
+    const std::vector<std::string> names = {"conv/weight", "a b",         "a_b",       "W", "w", "",
+                                            "..",          "caf\xc3\xa9", "index.json"};
     std::vector<NamedTensor> tensors;
     for (std::size_t i = 0; i < names.size(); ++i)
         tensors.push_back({names[i], "buffer", at::full({1}, static_cast<double>(i), at::kDouble)});
@@ -155,16 +152,14 @@ void TestTensorFolder::nameSanitization()
     const nlohmann::json index = readIndex(dir.path());
     for (const auto& entry : index["tensors"])
         files.push_back(entry["file"].get<std::string>());
-    const std::vector<std::string> expected = {"conv_weight.npy", "a_b.npy",  "a_b-2.npy",
-                                               "W.npy",           "w-2.npy",  "_.npy",
-                                               "...npy",          "caf__.npy", "index.json.npy"};
+    const std::vector<std::string> expected = {"conv_weight.npy", "a_b.npy", "a_b-2.npy", "W.npy",         "w-2.npy",
+                                               "_.npy",           "...npy",  "caf__.npy", "index.json.npy"};
     QCOMPARE(files, expected);
     for (const std::string& file : expected)
         QVERIFY2(QFile::exists(dir.filePath(QString::fromStdString(file))), file.c_str());
 
     // The original names survive in the index, and each name still maps to its own tensor.
-    const std::vector<NamedTensor> read =
-        minimascope::core::readTensorFolder(dir.path().toStdString());
+    const std::vector<NamedTensor> read = minimascope::core::readTensorFolder(dir.path().toStdString());
     QCOMPARE(read.size(), names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
         QCOMPARE(read[i].name, names[i]);
@@ -183,8 +178,10 @@ void TestTensorFolder::indexContents()
     QCOMPARE(index["version"].get<int>(), 1);
     const nlohmann::json& entries = index["tensors"];
     QCOMPARE(entries.size(), std::size_t{7});
-    const nlohmann::json first = {{"name", "layers.0.weight"}, {"kind", "parameter"},
-                                  {"file", "layers.0.weight.npy"}, {"shape", {4, 3}},
+    const nlohmann::json first = {{"name", "layers.0.weight"},
+                                  {"kind", "parameter"},
+                                  {"file", "layers.0.weight.npy"},
+                                  {"shape", {4, 3}},
                                   {"dtype", "float32"}};
     QCOMPARE(entries[0], first);
     QCOMPARE(entries[2]["shape"], nlohmann::json({3, 2}));
@@ -211,8 +208,7 @@ void TestTensorFolder::missingNpy()
     const QString missing = dir.filePath(QStringLiteral("layers.0.bias.npy"));
     QVERIFY(QFile::remove(missing));
     QVERIFY(throwsInputErrorMentioning([&] { minimascope::core::readTensorFolder(path); },
-                                       {QStringLiteral("cannot read ") + missing,
-                                        QStringLiteral("No such file")}));
+                                       {QStringLiteral("cannot read ") + missing, QStringLiteral("No such file")}));
 }
 
 void TestTensorFolder::shapeMismatch()
@@ -224,11 +220,11 @@ void TestTensorFolder::shapeMismatch()
     nlohmann::json index = readIndex(dir.path());
     index["tensors"][0]["shape"] = {3, 4};
     writeIndex(dir.path(), index);
-    QVERIFY(throwsInputErrorMentioning([&] { minimascope::core::readTensorFolder(path); },
-                                       {QStringLiteral("index.json"),
-                                        QStringLiteral("'layers.0.weight' has shape [3, 4] in"
-                                                       " the index but [4, 3] in"
-                                                       " layers.0.weight.npy")}));
+    QVERIFY(
+        throwsInputErrorMentioning([&] { minimascope::core::readTensorFolder(path); },
+                                   {QStringLiteral("index.json"), QStringLiteral("'layers.0.weight' has shape [3, 4] in"
+                                                                                 " the index but [4, 3] in"
+                                                                                 " layers.0.weight.npy")}));
 
     index = readIndex(dir.path());
     index["tensors"][0]["shape"] = {4, 3};
@@ -250,27 +246,21 @@ void TestTensorFolder::damagedIndex_data()
     QTest::newRow("not JSON") << QByteArray("{\"format\": ") << QStringLiteral("not valid JSON at key 'format'");
     QTest::newRow("empty file") << QByteArray() << QStringLiteral("not valid JSON (");
     QTest::newRow("array") << QByteArray("[]") << QStringLiteral("expected a JSON object");
-    QTest::newRow("wrong format")
-        << QByteArray(R"({"format": "other", "version": 1, "tensors": []})")
-        << QStringLiteral("not a MinimaScope tensor folder");
-    QTest::newRow("future version")
-        << QByteArray(R"({"format": "minimascope-tensors", "version": 2, "tensors": []})")
-        << QStringLiteral("unsupported version 2");
-    QTest::newRow("no tensors")
-        << QByteArray(R"({"format": "minimascope-tensors", "version": 1})")
-        << QStringLiteral("missing key 'tensors'");
+    QTest::newRow("wrong format") << QByteArray(R"({"format": "other", "version": 1, "tensors": []})")
+                                  << QStringLiteral("not a MinimaScope tensor folder");
+    QTest::newRow("future version") << QByteArray(R"({"format": "minimascope-tensors", "version": 2, "tensors": []})")
+                                    << QStringLiteral("unsupported version 2");
+    QTest::newRow("no tensors") << QByteArray(R"({"format": "minimascope-tensors", "version": 1})")
+                                << QStringLiteral("missing key 'tensors'");
     QTest::newRow("tensors not an array")
         << QByteArray(R"({"format": "minimascope-tensors", "version": 1, "tensors": 3})")
         << QStringLiteral("key 'tensors' has the wrong type");
-    QTest::newRow("entry without name")
-        << index(QByteArray(entry).replace(R"("name": "b",)", ""))
-        << QStringLiteral("tensors[0]: missing key 'name'");
-    QTest::newRow("shape of strings")
-        << index(QByteArray(entry).replace("[2]", R"(["2"])"))
-        << QStringLiteral("tensors[0]: key 'shape' has the wrong type");
+    QTest::newRow("entry without name") << index(QByteArray(entry).replace(R"("name": "b",)", ""))
+                                        << QStringLiteral("tensors[0]: missing key 'name'");
+    QTest::newRow("shape of strings") << index(QByteArray(entry).replace("[2]", R"(["2"])"))
+                                      << QStringLiteral("tensors[0]: key 'shape' has the wrong type");
     QTest::newRow("file outside the folder")
-        << index(QByteArray(entry).replace("b.npy", "../b.npy"))
-        << QStringLiteral("is not a file name in the folder");
+        << index(QByteArray(entry).replace("b.npy", "../b.npy")) << QStringLiteral("is not a file name in the folder");
 }
 
 void TestTensorFolder::damagedIndex()
@@ -280,8 +270,7 @@ void TestTensorFolder::damagedIndex()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const std::string path = dir.path().toStdString();
-    minimascope::core::writeNpy(dir.filePath(QStringLiteral("b.npy")).toStdString(),
-                                at::zeros({2}, at::kFloat));
+    minimascope::core::writeNpy(dir.filePath(QStringLiteral("b.npy")).toStdString(), at::zeros({2}, at::kFloat));
     minimascope::core::writeFileAtomically(dir.filePath(QStringLiteral("index.json")).toStdString(),
                                            content.toStdString());
     const QString indexPath = dir.filePath(QStringLiteral("index.json"));
@@ -293,9 +282,8 @@ void TestTensorFolder::missingIndex()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    QVERIFY(throwsInputErrorMentioning(
-        [&] { minimascope::core::readTensorFolder(dir.path().toStdString()); },
-        {QStringLiteral("cannot read ") + dir.filePath(QStringLiteral("index.json"))}));
+    QVERIFY(throwsInputErrorMentioning([&] { minimascope::core::readTensorFolder(dir.path().toStdString()); },
+                                       {QStringLiteral("cannot read ") + dir.filePath(QStringLiteral("index.json"))}));
 }
 
 void TestTensorFolder::unwritableParentIsAFile()
@@ -312,8 +300,7 @@ void TestTensorFolder::unwritableParentIsAFile()
         {QStringLiteral("cannot create directory ") + below, QStringLiteral("Not a directory")}));
     QVERIFY(throwsInputErrorMentioning(
         [&] { minimascope::core::writeTensorFolder(file.toStdString(), sampleTensors()); },
-        {QStringLiteral("cannot create directory ") + file,
-         QStringLiteral("it exists and is not a directory")}));
+        {QStringLiteral("cannot create directory ") + file, QStringLiteral("it exists and is not a directory")}));
     QVERIFY(throwsInputErrorMentioning(
         [&] {
             const QString npy = below + QLatin1String(".npy");
@@ -336,8 +323,7 @@ void TestTensorFolder::unwritableDirectoryWithoutRoot()
     QVERIFY(::chmod(QFile::encodeName(locked).constData(), 0500) == 0);
     QVERIFY(throwsInputErrorMentioning(
         [&] { minimascope::core::writeTensorFolder(locked.toStdString(), sampleTensors()); },
-        {QStringLiteral("cannot write ") + locked + QLatin1String("/"),
-         QStringLiteral("Permission denied")}));
+        {QStringLiteral("cannot write ") + locked + QLatin1String("/"), QStringLiteral("Permission denied")}));
     QVERIFY(entriesOf(locked).isEmpty());
     ::chmod(QFile::encodeName(locked).constData(), 0700);
 }
@@ -375,14 +361,13 @@ void TestTensorFolder::atomicWriteFailureLeavesNothing()
     // the temporary file must be removed again.
     const QString target = dir.filePath(QStringLiteral("target"));
     QVERIFY(QDir().mkdir(target));
-    QVERIFY(throwsInputErrorMentioning(
-        [&] { minimascope::core::writeFileAtomically(target.toStdString(), "data"); },
-        {QStringLiteral("cannot write ") + target + QLatin1String(": Is a directory")}));
+    QVERIFY(throwsInputErrorMentioning([&] { minimascope::core::writeFileAtomically(target.toStdString(), "data"); },
+                                       {QStringLiteral("cannot write ") + target + QLatin1String(": Is a directory")}));
 
     const QString inMissingDir = dir.filePath(QStringLiteral("missing/out.bin"));
-    QVERIFY(throwsInputErrorMentioning(
-        [&] { minimascope::core::writeFileAtomically(inMissingDir.toStdString(), "data"); },
-        {QStringLiteral("cannot write ") + inMissingDir + QLatin1String(": No such file")}));
+    QVERIFY(
+        throwsInputErrorMentioning([&] { minimascope::core::writeFileAtomically(inMissingDir.toStdString(), "data"); },
+                                   {QStringLiteral("cannot write ") + inMissingDir + QLatin1String(": No such file")}));
 
     QCOMPARE(entriesOf(dir.path()), QStringList{QStringLiteral("target")});
     QVERIFY(entriesOf(target).isEmpty());
@@ -392,9 +377,9 @@ void TestTensorFolder::readWholeFileErrors()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    QVERIFY(throwsInputErrorMentioning(
-        [&] { minimascope::core::readWholeFile(dir.path().toStdString()); },
-        {QStringLiteral("cannot read ") + dir.path() + QLatin1String(": Is a directory")}));
+    QVERIFY(
+        throwsInputErrorMentioning([&] { minimascope::core::readWholeFile(dir.path().toStdString()); },
+                                   {QStringLiteral("cannot read ") + dir.path() + QLatin1String(": Is a directory")}));
     const QString absent = dir.filePath(QStringLiteral("absent"));
     QVERIFY(throwsInputErrorMentioning(
         [&] { minimascope::core::readWholeFile(absent.toStdString()); },

@@ -19,12 +19,9 @@
 
 namespace minimascope::ui {
 
-ExportController::ExportController(QWidget* window) : QObject(window), m_window(window) {}
+ExportController::ExportController(QWidget* window) : QObject(window), m_window(window) { }
 
-void ExportController::addPlot(const QString& name, PlotPanel* panel)
-{
-    m_plots.append({name, panel});
-}
+void ExportController::addPlot(const QString& name, PlotPanel* panel) { m_plots.append({name, panel}); }
 
 void ExportController::setSurfaceRenderer(std::function<QImage(const QSize&)> render)
 {
@@ -53,7 +50,8 @@ QString ExportController::askPath(const QString& title, const QString& baseName,
     QSettings settings;
     const QString dir = settings.value(QStringLiteral("export/dir"), QDir::homePath()).toString();
     QString selected;
-    const QString path = QFileDialog::getSaveFileName(m_window, title, QDir(dir).filePath(baseName), filters, &selected);
+    const QString path = QFileDialog::getSaveFileName(m_window, title, QDir(dir).filePath(baseName), filters,
+                                                      &selected);
     if (!path.isEmpty())
         settings.setValue(QStringLiteral("export/dir"), QFileInfo(path).absolutePath());
     return path;
@@ -71,8 +69,8 @@ void ExportController::report(bool ok, const QString& path, const QString& error
 
 void ExportController::exportImage(PlotPanel* panel, const QString& name)
 {
-    QString path = askPath(tr("Export %1").arg(name), name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')) +
-                                                          QStringLiteral(".png"),
+    QString path = askPath(tr("Export %1").arg(name),
+                           name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".png"),
                            tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
     if (path.isEmpty())
         return;
@@ -97,7 +95,8 @@ void ExportController::exportCsv(PlotPanel* panel, const QString& name)
 
 void ExportController::exportSheet()
 {
-    const QString path = askPath(tr("Export the figure sheet"), QStringLiteral("figures.pdf"), tr("PDF document (*.pdf)"));
+    const QString path = askPath(tr("Export the figure sheet"), QStringLiteral("figures.pdf"),
+                                 tr("PDF document (*.pdf)"));
     if (path.isEmpty())
         return;
     QList<const PlotPanel*> panels;
@@ -124,19 +123,16 @@ void ExportController::exportSurface()
     report(image.save(path), path, tr("Cannot write %1").arg(path));
 }
 
-void ExportController::setSurfaceSource(std::function<SurfaceData()> surface)
-{
-    m_surface = std::move(surface);
-}
+void ExportController::setSurfaceSource(std::function<SurfaceData()> surface) { m_surface = std::move(surface); }
 
 void ExportController::exportSurfaceNumbers()
 {
-    const QString path =
-        askPath(tr("Export the surface's numbers"), QStringLiteral("surface.vts"), tr("VTK structured grid (*.vts)"));
+    const QString path = askPath(tr("Export the surface's numbers"), QStringLiteral("surface.vts"),
+                                 tr("VTK structured grid (*.vts)"));
     if (path.isEmpty())
         return;
     QString error;
     report(exportSurfaceData(m_surface(), path, &error), path, error);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

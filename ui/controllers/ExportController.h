@@ -47,4 +47,4 @@ private:
     std::function<SurfaceData()> m_surface;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -21,20 +21,11 @@ namespace {
 
 const QString kFormat = QStringLiteral("minimascope-project");
 
-QString trProjectFile(const char* text)
-{
-    return QCoreApplication::translate("ProjectFile", text);
-}
+QString trProjectFile(const char* text) { return QCoreApplication::translate("ProjectFile", text); }
 
-QJsonValue number(double v)
-{
-    return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
-}
+QJsonValue number(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null); }
 
-double number(const QJsonValue& v)
-{
-    return v.isDouble() ? v.toDouble() : std::numeric_limits<double>::quiet_NaN();
-}
+double number(const QJsonValue& v) { return v.isDouble() ? v.toDouble() : std::numeric_limits<double>::quiet_NaN(); }
 
 // A row of exactly `size` numbers (or nulls); false otherwise.
 bool row(const QJsonValue& value, qsizetype size, QJsonArray* out)
@@ -59,7 +50,7 @@ bool wholeCount(const QJsonValue& value, qint64* out)
     return true;
 }
 
-} // namespace
+}   // namespace
 
 bool saveProject(const QString& path, const RunRecord& record, QString* error)
 {
@@ -69,11 +60,14 @@ bool saveProject(const QString& path, const RunRecord& record, QString* error)
                                   number(m.trainAccuracy), number(m.testLoss), number(m.testAccuracy)});
     QJsonArray curvature;
     for (const CurvaturePoint& c : record.samples)
-        curvature.append(QJsonArray{double(c.iteration), number(c.sharpness), number(c.nonUniformity), number(c.seconds)});
+        curvature.append(
+            QJsonArray{double(c.iteration), number(c.sharpness), number(c.nonUniformity), number(c.seconds)});
     QJsonArray session;
     for (const SessionEntry& e : record.session)
-        session.append(QJsonObject{{QStringLiteral("a"), number(e.a)}, {QStringLiteral("s"), number(e.s)},
-                                   {QStringLiteral("eta"), e.eta}, {QStringLiteral("batch_size"), double(e.batchSize)},
+        session.append(QJsonObject{{QStringLiteral("a"), number(e.a)},
+                                   {QStringLiteral("s"), number(e.s)},
+                                   {QStringLiteral("eta"), e.eta},
+                                   {QStringLiteral("batch_size"), double(e.batchSize)},
                                    {QStringLiteral("label"), e.label}});
     const QJsonObject run{{QStringLiteral("eta"), record.shape.eta},
                           {QStringLiteral("batch_size"), double(record.shape.batchSize)},
@@ -115,7 +109,8 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
         return false;
     }
     const QJsonObject root = document.object();
-    if (root.value(QStringLiteral("format")).toString() != kFormat || root.value(QStringLiteral("version")).toInt() != 1) {
+    if (root.value(QStringLiteral("format")).toString() != kFormat
+        || root.value(QStringLiteral("version")).toInt() != 1) {
         *error = trProjectFile("%1: not a MinimaScope project (format \"%2\", version 1 expected)").arg(path, kFormat);
         return false;
     }
@@ -124,10 +119,11 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     out.configJson = config.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(config).toJson());
     const QJsonObject run = root.value(QStringLiteral("run")).toObject();
     // Projects saved before the batch draw was recorded are of the Theorem's own setting.
-    const bool withReplacement = run.value(QStringLiteral("batch_draw")).toString() ==
-                                 QLatin1String(core::toString(core::BatchDraw::WithReplacement));
+    const bool withReplacement = run.value(QStringLiteral("batch_draw")).toString()
+                                 == QLatin1String(core::toString(core::BatchDraw::WithReplacement));
     qint64 batchSize = 0, trainSize = 0;
-    if (!wholeCount(run.value(QStringLiteral("batch_size")), &batchSize) || !wholeCount(run.value(QStringLiteral("n")), &trainSize)) {
+    if (!wholeCount(run.value(QStringLiteral("batch_size")), &batchSize)
+        || !wholeCount(run.value(QStringLiteral("n")), &trainSize)) {
         *error = trProjectFile("%1: run.batch_size and run.n must be whole numbers from 0 to 2^53").arg(path);
         return false;
     }
@@ -156,7 +152,8 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     for (qsizetype i = 0; i < curvature.size(); ++i) {
         qint64 iteration = 0;
         if (!row(curvature[i], 4, &r) || !wholeCount(r[0], &iteration)) {
-            *error = trProjectFile("%1: curvature row %2 is not 4 numbers, the first an iteration").arg(path).arg(i + 1);
+            *error =
+                trProjectFile("%1: curvature row %2 is not 4 numbers, the first an iteration").arg(path).arg(i + 1);
             return false;
         }
         out.samples.append({iteration, number(r[1]), number(r[2]), number(r[3])});
@@ -177,4 +174,4 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     return true;
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

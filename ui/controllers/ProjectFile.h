@@ -17,4 +17,4 @@ namespace minimascope::ui {
 bool saveProject(const QString& path, const RunRecord& record, QString* error);
 bool loadProject(const QString& path, RunRecord* record, QString* error);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

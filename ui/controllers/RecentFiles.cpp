@@ -22,14 +22,11 @@ QString kindName(RecentFiles::Kind kind)
     return QStringLiteral("run");
 }
 
-} // namespace
+}   // namespace
 
-RecentFiles::RecentFiles(QObject* parent) : QObject(parent) {}
+RecentFiles::RecentFiles(QObject* parent) : QObject(parent) { }
 
-QStringList RecentFiles::entries() const
-{
-    return QSettings().value(kKey).toStringList();
-}
+QStringList RecentFiles::entries() const { return QSettings().value(kKey).toStringList(); }
 
 void RecentFiles::add(Kind kind, const QString& path)
 {
@@ -66,4 +63,4 @@ void RecentFiles::fill(QMenu* menu)
         menu->addAction(tr("(nothing opened yet)"))->setEnabled(false);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -31,4 +31,4 @@ private:
     void fill(QMenu* menu);
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -93,10 +93,7 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
     m_thread->start();
 }
 
-RunController::~RunController()
-{
-    shutdown();
-}
+RunController::~RunController() { shutdown(); }
 
 void RunController::shutdown()
 {
@@ -153,10 +150,7 @@ void RunController::setPaused(bool paused)
     Q_EMIT busyChanged();
 }
 
-bool RunController::isPaused() const
-{
-    return m_worker && m_worker->isPaused();
-}
+bool RunController::isPaused() const { return m_worker && m_worker->isPaused(); }
 
 template <typename Request>
 quint64 RunController::startAnalysis(Request request, void (TrainingWorker::*job)(const Request&))
@@ -220,4 +214,4 @@ void RunController::saveRunFolder(const QString& dir, bool overwrite)
         Qt::QueuedConnection);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

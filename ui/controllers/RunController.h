@@ -85,4 +85,4 @@ private:
     int m_keptSnapshots = 0;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

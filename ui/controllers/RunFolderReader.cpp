@@ -21,4 +21,4 @@ bool readRunFolder(const QString& dir, SavedRun* run, QString* error)
     }
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

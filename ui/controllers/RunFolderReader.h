@@ -7,7 +7,7 @@ namespace minimascope::ui {
 
 struct SavedRun {
     QString runId;
-    QString configJson;              // empty when the folder has no config.json
+    QString configJson;   // empty when the folder has no config.json
     QVector<core::MetricsRow> metrics;
 };
 
@@ -15,4 +15,4 @@ struct SavedRun {
 // files of two runs.
 bool readRunFolder(const QString& dir, SavedRun* run, QString* error);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -13,8 +13,7 @@ namespace {
 void plotRows(LossPlot* loss, const QVector<core::MetricsRow>& rows)
 {
     for (const core::MetricsRow& row : rows)
-        loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
-                               row.testAccuracy);
+        loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy, row.testAccuracy);
 }
 
 void plotSamples(SharpnessPlot* sharpness, StabilityDiagram* stability, const QVector<CurvaturePoint>& samples)
@@ -26,7 +25,7 @@ void plotSamples(SharpnessPlot* sharpness, StabilityDiagram* stability, const QV
     }
 }
 
-} // namespace
+}   // namespace
 
 RunRecorder::RunRecorder(LossPlot* loss, SharpnessPlot* sharpness, StabilityDiagram* stability, QObject* parent)
     : QObject(parent), m_loss(loss), m_sharpness(sharpness), m_stability(stability)
@@ -76,8 +75,8 @@ void RunRecorder::finishRun(const TrainingOutcome& outcome)
     m_stability->finishRun(outcome.eta, outcome.batchSize, m_record.shape.label);
     for (auto it = m_record.samples.crbegin(); it != m_record.samples.crend(); ++it) {
         if (std::isfinite(it->nonUniformity)) {
-            m_record.session.append({it->sharpness, it->nonUniformity, outcome.eta, outcome.batchSize,
-                                     m_record.shape.label});
+            m_record.session.append(
+                {it->sharpness, it->nonUniformity, outcome.eta, outcome.batchSize, m_record.shape.label});
             break;
         }
     }
@@ -101,4 +100,4 @@ void RunRecorder::restore(const RunRecord& record)
     m_stability->resetView();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -23,11 +23,11 @@ struct SessionEntry {
 };
 
 struct RunRecord {
-    QString configJson;            // the resolved config of the current (last) run
+    QString configJson;   // the resolved config of the current (last) run
     RunShape shape;
     QVector<core::MetricsRow> metrics;
     QVector<CurvaturePoint> samples;
-    QVector<SessionEntry> session; // oldest first
+    QVector<SessionEntry> session;   // oldest first
 };
 
 class RunRecorder : public QObject {
@@ -56,4 +56,4 @@ private:
     RunRecord m_record;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -44,4 +44,4 @@ void SnapshotPicker::onMousePress(QMouseEvent* event)
     pick(rect->axis(QCPAxis::atBottom)->pixelToCoord(event->position().x()));
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

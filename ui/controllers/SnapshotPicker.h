@@ -33,4 +33,4 @@ private:
     QVector<qint64> m_iterations;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -39,4 +39,4 @@ bool exportSurfaceData(const SurfaceData& surface, const QString& vtsPath, QStri
     return true;
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -12,4 +12,4 @@ namespace minimascope::ui {
 // when there is nothing to write or a file cannot be written.
 bool exportSurfaceData(const SurfaceData& surface, const QString& vtsPath, QString* error);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -10,10 +10,7 @@ namespace minimascope::ui {
 
 namespace {
 
-QString shortNumber(double v)
-{
-    return QString::number(v, 'g', 6);
-}
+QString shortNumber(double v) { return QString::number(v, 'g', 6); }
 
 StabilityDiagram::Verdict diagramVerdict(const QString& verdict)
 {
@@ -44,23 +41,17 @@ WhatIfController::WhatIfController(RunController* runs, StabilityDiagram* diagra
     clearRun();
 }
 
-void WhatIfController::setTrainedRun()
-{
-    startRun(QString());
-}
+void WhatIfController::setTrainedRun() { startRun(QString()); }
 
-void WhatIfController::setRunFolder(const QString& dir)
-{
-    startRun(dir);
-}
+void WhatIfController::setRunFolder(const QString& dir) { startRun(dir); }
 
 void WhatIfController::startRun(const QString& dir)
 {
     m_runDir = dir;
     m_hasRun = true;
-    m_shape = RunShape {};
+    m_shape = RunShape{};
     m_hasPoint = false;
-    m_last = StabilityTestResult {};
+    m_last = StabilityTestResult{};
     m_diagram->clearWhatIfPoint();
     m_panel->setEnabled(false);   // until the run's shape is known
     m_panel->setVerdictText(tr("Measuring the run's a and s and testing it at its own η and B…"));

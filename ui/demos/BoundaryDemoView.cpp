@@ -15,7 +15,7 @@ namespace {
 // outline) stand out on them.
 constexpr int kRegionAlpha = 70;
 
-} // namespace
+}   // namespace
 
 BoundaryDemoView::BoundaryDemoView(QWidget* parent) : QWidget(parent)
 {
@@ -112,8 +112,8 @@ void BoundaryDemoView::onFrame(const BoundaryFrame& frame)
         for (int c = 0; c < frame.classes; ++c) {
             QCPGraph* graph = plot->addGraph();
             graph->setLineStyle(QCPGraph::lsNone);
-            graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 0.6),
-                                                   QBrush(m_theme.seriesColor(c)), 5));
+            graph->setScatterStyle(
+                QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 0.6), QBrush(m_theme.seriesColor(c)), 5));
             QVector<double> x, y;
             for (size_t k = 0; k < frame.pointX.size(); ++k)
                 if (frame.pointLabel[k] == c) {
@@ -152,8 +152,8 @@ void BoundaryDemoView::onFrame(const BoundaryFrame& frame)
         if (firstFrame)
             map->rescaleAxes();
     }
-    m_titles.at(run)->setText(tr("%1\niteration %2").arg(run < m_labels.size() ? m_labels.at(run) : QString())
-                                  .arg(frame.iteration));
+    m_titles.at(run)->setText(
+        tr("%1\niteration %2").arg(run < m_labels.size() ? m_labels.at(run) : QString()).arg(frame.iteration));
     m_mapPlots.at(run)->replot(QCustomPlot::rpQueuedReplot);
     if (frame.trainLoss > 0.0) {
         m_losses.at(run)->addData(double(frame.iteration), frame.trainLoss);
@@ -189,4 +189,4 @@ void BoundaryDemoView::applyTheme()
         m_losses.at(run)->setPen(QPen(m_theme.seriesColor(run), 1.6));
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

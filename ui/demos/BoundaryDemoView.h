@@ -67,4 +67,4 @@ private:
     bool m_finished = false;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -50,4 +50,4 @@ void BoundaryLessonWorker::compute(const BoundaryLessonRequest& request)
     Q_EMIT finished(request.jobId, error);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -55,7 +55,7 @@ private:
     core::CancelToken m_cancel;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui
 
 Q_DECLARE_METATYPE(minimascope::ui::BoundaryLessonRequest)
 Q_DECLARE_METATYPE(minimascope::ui::BoundaryFrame)

@@ -34,10 +34,7 @@ namespace {
 constexpr int kStartRetryMs = 100;
 constexpr int kStartAttempts = 50;
 
-QString qs(const std::string& text)
-{
-    return QString::fromStdString(text);
-}
+QString qs(const std::string& text) { return QString::fromStdString(text); }
 
 // The demo views drawn by NormalizationDemoView.
 bool demoViewDrawsPlanes(const std::string& view) { return view == "normalization" || view == "surfaces"; }
@@ -47,7 +44,7 @@ bool demoViewDrawsPlanes(const std::string& view) { return view == "normalizatio
 // change (widths, skip connections, BatchNorm, blocks per stage).
 bool demoRunsInLessonOnly(const std::string& view) { return view == "surfaces"; }
 
-} // namespace
+}   // namespace
 
 DemoController::DemoController(MainWindow* window) : QObject(window), m_window(window)
 {
@@ -79,10 +76,7 @@ bool DemoController::eventFilter(QObject* watched, QEvent* event)
 
 DemoController::~DemoController() = default;
 
-QString DemoController::currentDemo() const
-{
-    return m_demo ? qs(m_demo->name) : QString();
-}
+QString DemoController::currentDemo() const { return m_demo ? qs(m_demo->name) : QString(); }
 
 StartPage* DemoController::showStartPage()
 {
@@ -216,8 +210,8 @@ void DemoController::startCurrentRun()
             return;
         if (m_window->startRun())
             return;
-        if (++*attempts < kStartAttempts && (m_window->runController()->isTraining() ||
-                                             m_window->runController()->isAnalyzing())) {
+        if (++*attempts < kStartAttempts
+            && (m_window->runController()->isTraining() || m_window->runController()->isAnalyzing())) {
             QTimer::singleShot(kStartRetryMs, this, [tryStart] { (*tryStart)(); });
             return;
         }
@@ -393,7 +387,8 @@ void DemoController::lessonReady(const QString& lesson, const QString& error)
     maybeFinish();
 }
 
-void DemoController::runLessonIn(QDockWidget* dock, const std::function<void(const QStringList&, const QStringList&)>& setLesson)
+void DemoController::runLessonIn(QDockWidget* dock,
+                                 const std::function<void(const QStringList&, const QStringList&)>& setLesson)
 {
     QStringList labels;
     QStringList configs;
@@ -412,8 +407,8 @@ void DemoController::showNormalizationLesson()
     if (!m_normalizationView) {
         m_normalizationView = new NormalizationDemoView;
         m_normalizationView->setTheme(m_window->lossPlot()->theme());
-        m_normalizationDock =
-            addLessonDock(m_normalizationView, tr("Filter normalization"), QStringLiteral("normalizationDemoDock"));
+        m_normalizationDock = addLessonDock(m_normalizationView, tr("Filter normalization"),
+                                            QStringLiteral("normalizationDemoDock"));
         connect(m_normalizationView, &NormalizationDemoView::lessonReady, this, [this](const QString& error) {
             lessonReady(m_normalizationView->normalizedOnly() ? tr("loss-surface") : tr("filter-normalization"), error);
         });
@@ -502,4 +497,4 @@ void DemoController::setTheme(const PlotTheme& theme)
         m_rescalingView->setTheme(theme);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

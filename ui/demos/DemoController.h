@@ -104,7 +104,7 @@ private:
 
     MainWindow* m_window;
     std::unique_ptr<core::Demo> m_demo;
-    int m_run = -1;            // index of the run in progress; -1 = none
+    int m_run = -1;   // index of the run in progress; -1 = none
     bool m_runsDone = true;
     bool m_lessonPending = false;
     bool m_ok = true;
@@ -123,8 +123,8 @@ private:
     RescalingDemoView* m_rescalingView = nullptr;
     QString m_comparisonLabel;   // the label of the run in progress for the table; "" = none
     double m_lastSharpness = 0.0, m_lastNonUniformity = 0.0;   // its latest curvature measurement
-    QList<QDockWidget*> m_hiddenDocks;   // hidden while the escape or rescaling lesson shows
+    QList<QDockWidget*> m_hiddenDocks;                         // hidden while the escape or rescaling lesson shows
     bool m_explanationPlaced = false;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -24,10 +24,9 @@ QVector<double> toVector(const std::vector<double>& values, size_t count)
     return QVector<double>(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(count));
 }
 
-}  // namespace
+}   // namespace
 
-EscapeCurvePlot::EscapeCurvePlot(QWidget* parent)
-    : PlotPanel(parent)
+EscapeCurvePlot::EscapeCurvePlot(QWidget* parent) : PlotPanel(parent)
 {
     QCustomPlot* plot = customPlot();
     setTitle(QStringLiteral("The escape toy: f(x) = (f₁ + f₂)/2, minima at x = 0 and x = 1"));
@@ -173,8 +172,8 @@ void EscapeCurvePlot::applyTheme(const PlotTheme& theme)
 QString EscapeCurvePlot::toCsv() const
 {
     using plotexport::csvNumber;
-    QString csv = plotexport::csvRow({QStringLiteral("x"), QStringLiteral("f1"), QStringLiteral("f2"),
-                                      QStringLiteral("f")});
+    QString csv = plotexport::csvRow(
+        {QStringLiteral("x"), QStringLiteral("f1"), QStringLiteral("f2"), QStringLiteral("f")});
     for (size_t i = 0; i < m_x.size(); ++i)
         csv += plotexport::csvRow({csvNumber(m_x[i]), csvNumber(m_f1[i]), csvNumber(m_f2[i]), csvNumber(m_f[i])});
     csv += plotexport::csvRow({QStringLiteral("step"), QStringLiteral("x_gd"), QStringLiteral("f_gd"),
@@ -182,8 +181,8 @@ QString EscapeCurvePlot::toCsv() const
     const size_t steps = std::max(m_gd.x.size(), m_sgd.x.size());
     const auto cell = [](const std::vector<double>& v, size_t i) { return i < v.size() ? csvNumber(v[i]) : QString(); };
     for (size_t i = 0; i < steps; ++i)
-        csv += plotexport::csvRow({QString::number(i), cell(m_gd.x, i), cell(m_gd.loss, i), cell(m_sgd.x, i),
-                                   cell(m_sgd.loss, i)});
+        csv += plotexport::csvRow(
+            {QString::number(i), cell(m_gd.x, i), cell(m_gd.loss, i), cell(m_sgd.x, i), cell(m_sgd.loss, i)});
     return csv;
 }
 
@@ -193,4 +192,4 @@ void EscapeCurvePlot::clear()
     resetView();
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -23,8 +23,8 @@ public:
     void setCurves(const std::vector<double>& x, const std::vector<double>& example1,
                    const std::vector<double>& example2, const std::vector<double>& mean);
     // The iterates x_0..x_T and f(x_k) of each optimizer; the dots start at step 0.
-    void setPaths(const std::vector<double>& gdX, const std::vector<double>& gdLoss,
-                  const std::vector<double>& sgdX, const std::vector<double>& sgdLoss);
+    void setPaths(const std::vector<double>& gdX, const std::vector<double>& gdLoss, const std::vector<double>& sgdX,
+                  const std::vector<double>& sgdLoss);
     // Shows iterate `step` (clamped to each path's end) and the trail up to it.
     void setStep(int step);
     int step() const { return m_step; }
@@ -66,4 +66,4 @@ private:
     QCPItemText* m_stepLabel = nullptr;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -34,7 +34,7 @@ QSlider* slider(const QString& name, int min, int max, int value)
     return s;
 }
 
-} // namespace
+}   // namespace
 
 EscapeDemoView::EscapeDemoView(QWidget* parent) : QWidget(parent)
 {
@@ -123,10 +123,7 @@ EscapeDemoView::~EscapeDemoView()
     m_thread.wait();
 }
 
-QList<PlotPanel*> EscapeDemoView::plots() const
-{
-    return {m_curve, m_diagram};
-}
+QList<PlotPanel*> EscapeDemoView::plots() const { return {m_curve, m_diagram}; }
 
 void EscapeDemoView::setTheme(const PlotTheme& theme)
 {
@@ -134,20 +131,11 @@ void EscapeDemoView::setTheme(const PlotTheme& theme)
         plot->setTheme(theme);
 }
 
-double EscapeDemoView::eta() const
-{
-    return m_etaSlider->value() / 100.0;
-}
+double EscapeDemoView::eta() const { return m_etaSlider->value() / 100.0; }
 
-int EscapeDemoView::batchSize() const
-{
-    return m_batchSlider->value();
-}
+int EscapeDemoView::batchSize() const { return m_batchSlider->value(); }
 
-int EscapeDemoView::speed() const
-{
-    return m_speedSlider->value();
-}
+int EscapeDemoView::speed() const { return m_speedSlider->value(); }
 
 void EscapeDemoView::setLesson(double eta, int batchSize)
 {
@@ -179,7 +167,8 @@ void EscapeDemoView::showBounds()
     if (!m_diagram->minima().empty()) {
         QStringList verdicts;
         for (int i = 0; i < static_cast<int>(m_diagram->minima().size()); ++i)
-            verdicts << tr("x = %1 is %2").arg(m_diagram->minima()[size_t(i)].x, 0, 'g', 3)
+            verdicts << tr("x = %1 is %2")
+                            .arg(m_diagram->minima()[size_t(i)].x, 0, 'g', 3)
                             .arg(m_diagram->isStable(i) ? tr("stable") : tr("unstable"));
         text += QLatin1Char(' ') + verdicts.join(QStringLiteral(", ")) + tr(" for this optimizer.");
     }
@@ -257,9 +246,6 @@ void EscapeDemoView::advance()
     m_curve->setStep(m_curve->step() + 1);
 }
 
-void EscapeDemoView::updateButtons()
-{
-    m_play->setText(isPlaying() ? tr("Pause") : tr("Play"));
-}
+void EscapeDemoView::updateButtons() { m_play->setText(isPlaying() ? tr("Pause") : tr("Play")); }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

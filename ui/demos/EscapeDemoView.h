@@ -85,4 +85,4 @@ private:
     bool m_playWhenReady = true;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

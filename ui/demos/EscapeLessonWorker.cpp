@@ -15,7 +15,7 @@ constexpr int kCurvePoints = 801;
 constexpr double kCurveMin = -1.0;
 constexpr double kCurveMax = 2.0;
 
-} // namespace
+}   // namespace
 
 void EscapeLessonWorker::compute(const EscapeLessonRequest& request)
 {
@@ -53,4 +53,4 @@ void EscapeLessonWorker::compute(const EscapeLessonRequest& request)
     Q_EMIT ready(result);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -23,11 +23,11 @@ struct EscapeLessonRequest {
 
 struct EscapeLessonResult {
     quint64 jobId = 0;
-    QString error;                   // empty on success
+    QString error;   // empty on success
     EscapeLessonRequest request;
-    std::vector<double> x, f1, f2, f;          // the curves
-    std::vector<double> minimaX, minimaA, minimaS;   // x = 0 and x = 1
-    std::vector<double> gdX, gdLoss, sgdX, sgdLoss;  // the iterates
+    std::vector<double> x, f1, f2, f;                 // the curves
+    std::vector<double> minimaX, minimaA, minimaS;    // x = 0 and x = 1
+    std::vector<double> gdX, gdLoss, sgdX, sgdLoss;   // the iterates
 };
 
 class EscapeLessonWorker : public QObject {
@@ -42,7 +42,7 @@ Q_SIGNALS:
     void ready(const minimascope::ui::EscapeLessonResult& result);
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui
 
 Q_DECLARE_METATYPE(minimascope::ui::EscapeLessonRequest)
 Q_DECLARE_METATYPE(minimascope::ui::EscapeLessonResult)

@@ -19,10 +19,9 @@ constexpr double kHeadroom = 1.25;
 constexpr int kStableColor = 2;
 constexpr int kUnstableColor = 1;
 
-}  // namespace
+}   // namespace
 
-EscapeStabilityDiagram::EscapeStabilityDiagram(QWidget* parent)
-    : StabilityDiagram(parent)
+EscapeStabilityDiagram::EscapeStabilityDiagram(QWidget* parent) : StabilityDiagram(parent)
 {
     setTitle(QStringLiteral("The two minima"));
     m_graph = customPlot()->addGraph();
@@ -114,8 +113,8 @@ void EscapeStabilityDiagram::applyTheme(const PlotTheme& theme)
     StabilityDiagram::applyTheme(theme);
     if (!m_graph)
         return;   // the base constructor's call
-    m_graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(theme.foreground, 1.5),
-                                             QBrush(theme.foreground), 12));
+    m_graph->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(theme.foreground, 1.5), QBrush(theme.foreground), 12));
     m_graph->setPen(QPen(theme.foreground));
     for (size_t i = 0; i < m_labels.size(); ++i)
         m_labels[i]->setColor(theme.seriesColor(isStable(static_cast<int>(i)) ? kStableColor : kUnstableColor));
@@ -141,4 +140,4 @@ QString EscapeStabilityDiagram::toCsv() const
     return csv;
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -56,4 +56,4 @@ private:
     int m_batchSize = 1;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

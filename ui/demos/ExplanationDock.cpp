@@ -37,14 +37,8 @@ void ExplanationDock::setDemo(const QString& title, const QString& markdown, con
     m_tryNext->setProperty("plainText", tryNext);
 }
 
-QString ExplanationDock::markdown() const
-{
-    return m_browser->toMarkdown();
-}
+QString ExplanationDock::markdown() const { return m_browser->toMarkdown(); }
 
-QString ExplanationDock::tryNextText() const
-{
-    return m_tryNext->property("plainText").toString();
-}
+QString ExplanationDock::tryNextText() const { return m_tryNext->property("plainText").toString(); }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -29,4 +29,4 @@ private:
     QPushButton* m_tryButton = nullptr;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -123,10 +123,7 @@ QCPColorMap* NormalizationDemoView::colorMap(int row, bool normalized) const
     return index >= 0 && index < m_maps.size() ? m_maps.at(index) : nullptr;
 }
 
-QString NormalizationDemoView::summaryText() const
-{
-    return m_summary->text();
-}
+QString NormalizationDemoView::summaryText() const { return m_summary->text(); }
 
 void NormalizationDemoView::onReady(const NormalizationLessonResult& result)
 {
@@ -209,4 +206,4 @@ void NormalizationDemoView::applyTheme()
     m_plot->replot();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

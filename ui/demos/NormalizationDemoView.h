@@ -95,4 +95,4 @@ private:
     int m_resolution = kResolution;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

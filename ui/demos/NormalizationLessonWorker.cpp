@@ -54,4 +54,4 @@ void NormalizationLessonWorker::compute(const NormalizationLessonRequest& reques
     Q_EMIT ready(result);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -62,7 +62,7 @@ Q_SIGNALS:
     void ready(const minimascope::ui::NormalizationLessonResult& result);
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui
 
 Q_DECLARE_METATYPE(minimascope::ui::NormalizationLessonRequest)
 Q_DECLARE_METATYPE(minimascope::ui::NormalizationLessonResult)

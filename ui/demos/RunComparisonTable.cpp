@@ -17,12 +17,9 @@ QTableWidgetItem* cell(const QString& text, bool number)
     return item;
 }
 
-QString measured(double value)
-{
-    return std::isfinite(value) ? QString::number(value, 'g', 3) : QStringLiteral("—");
-}
+QString measured(double value) { return std::isfinite(value) ? QString::number(value, 'g', 3) : QStringLiteral("—"); }
 
-} // namespace
+}   // namespace
 
 RunComparisonTable::RunComparisonTable(QWidget* parent) : QTableWidget(parent)
 {
@@ -56,4 +53,4 @@ void RunComparisonTable::addRun(const RunComparisonRow& row)
     setItem(r, 5, cell(measured(row.nonUniformity), true));
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -11,9 +11,9 @@ struct RunComparisonRow {
     QString label;
     qint64 iterations = 0;
     double trainLoss = 0.0;
-    double testAccuracy = 0.0;   // fraction in [0, 1]
-    double sharpness = 0.0;      // NaN when not measured
-    double nonUniformity = 0.0;  // NaN when not measured
+    double testAccuracy = 0.0;    // fraction in [0, 1]
+    double sharpness = 0.0;       // NaN when not measured
+    double nonUniformity = 0.0;   // NaN when not measured
 };
 
 class RunComparisonTable : public QTableWidget {
@@ -29,4 +29,4 @@ private:
     QList<RunComparisonRow> m_runs;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

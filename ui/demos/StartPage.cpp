@@ -73,7 +73,7 @@ private:
     std::function<void()> m_open;
 };
 
-} // namespace
+}   // namespace
 
 QString describeSeconds(double seconds)
 {
@@ -127,19 +127,10 @@ void StartPage::setDemos(const QList<DemoCard>& demos)
     grid->setRowStretch(int((demos.size() + kColumns - 1) / kColumns), 1);
 }
 
-QStringList StartPage::demoNames() const
-{
-    return m_names;
-}
+QStringList StartPage::demoNames() const { return m_names; }
 
-bool StartPage::showsAtStart()
-{
-    return QSettings().value(kShowAtStartKey, true).toBool();
-}
+bool StartPage::showsAtStart() { return QSettings().value(kShowAtStartKey, true).toBool(); }
 
-void StartPage::setShowsAtStart(bool show)
-{
-    QSettings().setValue(kShowAtStartKey, show);
-}
+void StartPage::setShowsAtStart(bool show) { QSettings().setValue(kShowAtStartKey, show); }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

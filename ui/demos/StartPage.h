@@ -44,4 +44,4 @@ private:
 // "about 5 s", "about 1 min".
 QString describeSeconds(double seconds);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -18,7 +18,7 @@ QSpinBox* spin(int min, int max, int value, const QString& suffix)
     return box;
 }
 
-} // namespace
+}   // namespace
 
 ImageExportDialog::ImageExportDialog(bool withDpi, QWidget* parent) : QDialog(parent)
 {
@@ -40,15 +40,9 @@ ImageExportDialog::ImageExportDialog(bool withDpi, QWidget* parent) : QDialog(pa
     form->addRow(buttons);
 }
 
-QSize ImageExportDialog::imageSize() const
-{
-    return {m_width->value(), m_height->value()};
-}
+QSize ImageExportDialog::imageSize() const { return {m_width->value(), m_height->value()}; }
 
-double ImageExportDialog::dpi() const
-{
-    return m_dpi->value();
-}
+double ImageExportDialog::dpi() const { return m_dpi->value(); }
 
 void ImageExportDialog::accept()
 {
@@ -59,4 +53,4 @@ void ImageExportDialog::accept()
     QDialog::accept();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -23,4 +23,4 @@ private:
     QSpinBox* m_dpi = nullptr;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -29,10 +29,9 @@ QString guideLocation()
         .arg(QUrl::fromLocalFile(guide).toString(), guide.toHtmlEscaped());
 }
 
-} // namespace
+}   // namespace
 
-AboutDialog::AboutDialog(QWidget* parent)
-    : QDialog(parent)
+AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent)
 {
     setObjectName(QStringLiteral("aboutDialog"));
     setWindowTitle(tr("About MinimaScope"));
@@ -81,9 +80,6 @@ AboutDialog::AboutDialog(QWidget* parent)
     setMinimumWidth(560);
 }
 
-QString AboutDialog::text() const
-{
-    return m_text->text();
-}
+QString AboutDialog::text() const { return m_text->text(); }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

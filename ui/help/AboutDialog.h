@@ -26,4 +26,4 @@ private:
     QLabel* m_text = nullptr;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

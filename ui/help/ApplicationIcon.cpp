@@ -5,10 +5,7 @@
 // A static library's resources are linked in only when something refers to them; this does.
 // Q_INIT_RESOURCE declares the registering function, so it must be used outside any namespace
 // (an anonymous one included).
-static void registerResources()
-{
-    Q_INIT_RESOURCE(minimascope);
-}
+static void registerResources() { Q_INIT_RESOURCE(minimascope); }
 
 namespace minimascope::ui {
 
@@ -20,4 +17,4 @@ QIcon applicationIcon()
     return QIcon(QStringLiteral(":/icons/io.github.minimascope.MinimaScope.svg"));
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

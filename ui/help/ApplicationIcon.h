@@ -8,4 +8,4 @@ namespace minimascope::ui {
 
 QIcon applicationIcon();
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -11,11 +11,7 @@
 
 namespace minimascope::ui {
 
-HelpController::HelpController(QWidget* window)
-    : QObject(window)
-    , m_window(window)
-{
-}
+HelpController::HelpController(QWidget* window) : QObject(window), m_window(window) { }
 
 void HelpController::populate(QMenu* menu, QAction* demos)
 {
@@ -44,10 +40,7 @@ HelpWindow* HelpController::raiseHelpWindow()
     return m_helpWindow;
 }
 
-void HelpController::showPage(const QString& fileName)
-{
-    raiseHelpWindow()->openPage(fileName);
-}
+void HelpController::showPage(const QString& fileName) { raiseHelpWindow()->openPage(fileName); }
 
 void HelpController::showAbout()
 {
@@ -69,4 +62,4 @@ void HelpController::openLink(const QUrl& link)
         QDesktopServices::openUrl(link);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

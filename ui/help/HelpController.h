@@ -42,4 +42,4 @@ private:
     AboutDialog* m_about = nullptr;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -36,10 +36,9 @@ public:
     }
 };
 
-} // namespace
+}   // namespace
 
-HelpWindow::HelpWindow(QWidget* parent)
-    : QWidget(parent, Qt::Window)
+HelpWindow::HelpWindow(QWidget* parent) : QWidget(parent, Qt::Window)
 {
     setObjectName(QStringLiteral("helpWindow"));
     setWindowTitle(tr("MinimaScope help"));
@@ -129,7 +128,7 @@ void HelpWindow::followLink(const QUrl& link)
         return;
     }
     const QUrl target = m_browser->source().resolved(link);
-    if (target.isRelative()) {  // a relative link on a page that is not a file (the "not found" page)
+    if (target.isRelative()) {   // a relative link on a page that is not a file (the "not found" page)
         setLinkMessage(tr("Cannot follow the link %1 from this page.").arg(link.toString()));
         return;
     }
@@ -151,15 +150,12 @@ void HelpWindow::followLink(const QUrl& link)
         return;
     }
     // Data and pictures the pages link to (CSV, PNG): the desktop's program for them.
-    setLinkMessage(QDesktopServices::openUrl(target) ? QString()
-                                                     : tr("No program opens %1 on this computer.")
-                                                           .arg(file.absoluteFilePath()));
+    setLinkMessage(QDesktopServices::openUrl(target)
+                       ? QString()
+                       : tr("No program opens %1 on this computer.").arg(file.absoluteFilePath()));
 }
 
-QString HelpWindow::linkMessage() const
-{
-    return m_linkMessage->text();
-}
+QString HelpWindow::linkMessage() const { return m_linkMessage->text(); }
 
 void HelpWindow::setLinkMessage(const QString& message)
 {
@@ -167,4 +163,4 @@ void HelpWindow::setLinkMessage(const QString& message)
     m_linkMessage->setVisible(!message.isEmpty());
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

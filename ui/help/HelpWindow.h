@@ -45,4 +45,4 @@ private:
     QLabel* m_linkMessage = nullptr;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

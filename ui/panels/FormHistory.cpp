@@ -68,4 +68,4 @@ void FormEditCommand::redo()
     m_applied = true;
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -42,4 +42,4 @@ private:
     bool m_applied = true;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

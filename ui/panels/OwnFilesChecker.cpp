@@ -16,8 +16,7 @@ void OwnFilesChecker::supersede(quint64 jobId)
 {
     // Never backwards: the destructor's "skip everything" must not be undone by a late request.
     quint64 latest = m_latest.load();
-    while (latest < jobId && !m_latest.compare_exchange_weak(latest, jobId)) {
-    }
+    while (latest < jobId && !m_latest.compare_exchange_weak(latest, jobId)) { }
 }
 
 void OwnFilesChecker::check(quint64 jobId, const QString& configJson)
@@ -42,4 +41,4 @@ void OwnFilesChecker::check(quint64 jobId, const QString& configJson)
     Q_EMIT checked(jobId, message, key);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -35,4 +35,4 @@ private:
     std::atomic<quint64> m_latest{0};
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -114,4 +114,4 @@ QString setupFieldHelp(const QString& fieldName)
     return help.value(fieldName);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

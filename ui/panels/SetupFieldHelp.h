@@ -8,4 +8,4 @@ namespace minimascope::ui {
 // The tooltip of the setup field with this object name; empty for an unknown name.
 QString setupFieldHelp(const QString& fieldName);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -23,10 +23,7 @@ namespace minimascope::ui {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("SetupPanel", text);
-}
+QString tr(const char* text) { return QCoreApplication::translate("SetupPanel", text); }
 
 QStringList presetNamesFound()
 {
@@ -79,12 +76,9 @@ QWidget* pathRow(QLineEdit* edit, QToolButton* browse)
     return row;
 }
 
-} // namespace
+}   // namespace
 
-QString SetupFields::datasetName() const
-{
-    return dataset->currentData().toString();
-}
+QString SetupFields::datasetName() const { return dataset->currentData().toString(); }
 
 void buildSetupFields(SetupFields& d, QWidget* panel)
 {
@@ -174,10 +168,10 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     addRow(d.modelForm, tr("Start x₀"), d.x0);
 
     d.optimizerForm = group(tr("Optimizer"));
-    d.optimizer = choiceField(QStringLiteral("optimizer"), {QStringLiteral("gd"), QStringLiteral("sgd"),
-                                                            QStringLiteral("adagrad"), QStringLiteral("adam"),
-                                                            QStringLiteral("lbfgs"), QStringLiteral("sam"),
-                                                            QStringLiteral("adahessian")});
+    d.optimizer = choiceField(QStringLiteral("optimizer"),
+                              {QStringLiteral("gd"), QStringLiteral("sgd"), QStringLiteral("adagrad"),
+                               QStringLiteral("adam"), QStringLiteral("lbfgs"), QStringLiteral("sam"),
+                               QStringLiteral("adahessian")});
     d.lr = numberField(QStringLiteral("lr"));
     d.batchSize = integerField(QStringLiteral("batchSize"), 1, kMaxInt);
     d.sampling = choiceField(QStringLiteral("sampling"),
@@ -310,4 +304,4 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
         button->setToolTip(setupFieldHelp(button->objectName()));
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

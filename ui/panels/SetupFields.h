@@ -66,14 +66,14 @@ struct SetupFields {
     QFormLayout* dataForm = nullptr;
     QFormLayout* modelForm = nullptr;
     QFormLayout* optimizerForm = nullptr;
-    QWidget* dataPathRow = nullptr;    // a path field with its Browse button
+    QWidget* dataPathRow = nullptr;   // a path field with its Browse button
     QWidget* testPathRow = nullptr;
     QWidget* modelPathRow = nullptr;
 
-    QHash<QString, QWidget*> fieldForKey;  // "optimizer.lr" -> its editor
-    QHash<QWidget*, QString> labels;       // editor -> its row's label
-    QList<QWidget*> editors;               // every field of the config and the curvature cadence
-    QList<QWidget*> historyFields;         // the preset and the editors: what an undo snapshot holds
+    QHash<QString, QWidget*> fieldForKey;   // "optimizer.lr" -> its editor
+    QHash<QWidget*, QString> labels;        // editor -> its row's label
+    QList<QWidget*> editors;                // every field of the config and the curvature cadence
+    QList<QWidget*> historyFields;          // the preset and the editors: what an undo snapshot holds
     QList<QToolButton*> browseButtons;
 
     QString datasetName() const;   // the chosen data set's config name
@@ -82,4 +82,4 @@ struct SetupFields {
 // Builds the form inside `panel` (which gets a layout) and fills `fields`.
 void buildSetupFields(SetupFields& fields, QWidget* panel);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

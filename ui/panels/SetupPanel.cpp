@@ -50,10 +50,7 @@ private:
     int& m_depth;
 };
 
-QString formNumber(double value)
-{
-    return QString::number(value, 'g', 10);
-}
+QString formNumber(double value) { return QString::number(value, 'g', 10); }
 
 // "1, 2,3" -> [1, 2, 3]; false for anything that is not a list of integers.
 bool parseIntegers(const QString& text, std::vector<int64_t>& out)
@@ -77,11 +74,11 @@ QString joinIntegers(const std::vector<int64_t>& values)
     return parts.join(QStringLiteral(", "));
 }
 
-} // namespace
+}   // namespace
 
 struct SetupPanel::Impl : SetupFields {
     QList<QWidget*> markedFields;   // styled and tooltipped with the message: the invalid or checked ones
-    nlohmann::json base = nlohmann::json::object();  // the loaded config: keys the form does not show
+    nlohmann::json base = nlohmann::json::object();   // the loaded config: keys the form does not show
     QString resolved;
     std::shared_ptr<const core::RunConfig> config;   // the valid config `resolved` writes; null while invalid
     QString error;
@@ -99,8 +96,8 @@ struct SetupPanel::Impl : SetupFields {
     std::string pendingFiles;
     quint64 pendingJob = 0;
     quint64 lastJob = 0;
-    bool checking = false;     // the form's own files are the pending ones
-    QString uncheckedConfig;   // the form's config while they are: what the settings keep
+    bool checking = false;            // the form's own files are the pending ones
+    QString uncheckedConfig;          // the form's config while they are: what the settings keep
     QThread* checkThread = nullptr;   // started with the first own files
     OwnFilesChecker* checker = nullptr;
 
@@ -118,7 +115,7 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent), m_impl(std::make_uniq
     buildForm();
     const QStringList presets = presetNames();
     const QString initial = presets.contains(QStringLiteral("two-moons-quick")) ? QStringLiteral("two-moons-quick")
-                            : presets.isEmpty()                                ? QString()
+                            : presets.isEmpty()                                 ? QString()
                                                                                 : presets.front();
     if (!initial.isEmpty())
         selectPreset(initial);
@@ -308,7 +305,8 @@ void SetupPanel::fillFields(const core::RunConfig& c)
     d.rho->setText(formNumber(o.rho));
     d.historySize->setValue(static_cast<int>(o.historySize));
     d.lossBelow->setText(formNumber(c.stop.lossBelow));
-    d.maxIterations->setValue(static_cast<int>(std::min<int64_t>(c.stop.maxIterations, std::numeric_limits<int>::max())));
+    d.maxIterations->setValue(
+        static_cast<int>(std::min<int64_t>(c.stop.maxIterations, std::numeric_limits<int>::max())));
     d.maxSeconds->setText(formNumber(c.stop.maxSeconds));
     d.gradientNorm->setChecked(c.schedule.gradientNorm);
     d.filling = false;
@@ -340,8 +338,8 @@ void SetupPanel::updateVisibility()
     const bool fullBatch = opt == QStringLiteral("gd") || opt == QStringLiteral("lbfgs");
     d.optimizerForm->setRowVisible(d.batchSize, !fullBatch);
     d.optimizerForm->setRowVisible(d.sampling, !fullBatch);
-    d.optimizerForm->setRowVisible(d.momentum, opt == QStringLiteral("sgd") || opt == QStringLiteral("gd") ||
-                                                   opt == QStringLiteral("sam"));
+    d.optimizerForm->setRowVisible(d.momentum, opt == QStringLiteral("sgd") || opt == QStringLiteral("gd")
+                                                   || opt == QStringLiteral("sam"));
     const bool adamLike = opt == QStringLiteral("adam") || opt == QStringLiteral("adahessian");
     d.optimizerForm->setRowVisible(d.beta1, adamLike);
     d.optimizerForm->setRowVisible(d.beta2, adamLike);
@@ -450,8 +448,8 @@ void SetupPanel::revalidate()
             const bool ownData = config.dataset.name == "arrays";
             const bool ownModel = config.model.kind == "torchscript";
             if (ownData || ownModel) {
-                const std::string files =
-                    resolved["dataset"].dump() + resolved["model"].dump() + std::to_string(config.seed);
+                const std::string files = resolved["dataset"].dump() + resolved["model"].dump()
+                                          + std::to_string(config.seed);
                 if (files == d.checkedFiles) {
                     message = d.filesError;
                     key = d.filesErrorKey;
@@ -537,25 +535,13 @@ void SetupPanel::onOwnFilesChecked(quint64 jobId, const QString& message, const 
     revalidate();
 }
 
-bool SetupPanel::isValid() const
-{
-    return m_impl->error.isEmpty();
-}
+bool SetupPanel::isValid() const { return m_impl->error.isEmpty(); }
 
-bool SetupPanel::isChecking() const
-{
-    return m_impl->checking;
-}
+bool SetupPanel::isChecking() const { return m_impl->checking; }
 
-QString SetupPanel::errorMessage() const
-{
-    return m_impl->error;
-}
+QString SetupPanel::errorMessage() const { return m_impl->error; }
 
-QString SetupPanel::configJson() const
-{
-    return m_impl->resolved;
-}
+QString SetupPanel::configJson() const { return m_impl->resolved; }
 
 TrainingRequest SetupPanel::request() const
 {
@@ -578,10 +564,7 @@ void SetupPanel::setRunning(bool running)
     m_impl->preset->setEnabled(!running);
 }
 
-QUndoStack* SetupPanel::undoStack() const
-{
-    return m_impl->undoStack;
-}
+QUndoStack* SetupPanel::undoStack() const { return m_impl->undoStack; }
 
 FormSnapshot SetupPanel::snapshot() const
 {
@@ -607,7 +590,8 @@ void SetupPanel::commit(const QString& what)
     FormSnapshot now = snapshot();
     if (now == d.committed)
         return;
-    d.undoStack->push(new FormEditCommand(d.committed, now, [this](const FormSnapshot& s) { applySnapshot(s); }, what));
+    d.undoStack->push(new FormEditCommand(
+        d.committed, now, [this](const FormSnapshot& s) { applySnapshot(s); }, what));
     d.committed = std::move(now);
 }
 
@@ -694,7 +678,8 @@ void SetupPanel::saveSettings(QSettings& settings) const
 void SetupPanel::restoreSettings(const QSettings& settings)
 {
     Impl& d = *m_impl;
-    d.curvatureEvery->setValue(settings.value(QStringLiteral("setup/curvatureEvery"), d.curvatureEvery->value()).toInt());
+    d.curvatureEvery->setValue(
+        settings.value(QStringLiteral("setup/curvatureEvery"), d.curvatureEvery->value()).toInt());
     d.curvatureSubset->setValue(settings.value(QStringLiteral("setup/curvatureSubset"), 0).toInt());
     d.nonUniformity->setChecked(settings.value(QStringLiteral("setup/nonUniformity"), true).toBool());
     d.curvatureAtEnd->setChecked(settings.value(QStringLiteral("setup/curvatureAtEnd"), true).toBool());
@@ -708,4 +693,4 @@ void SetupPanel::restoreSettings(const QSettings& settings)
     resetHistory();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -85,4 +85,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

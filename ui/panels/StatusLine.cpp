@@ -18,15 +18,9 @@ void StatusLine::setText(const QString& text, bool error)
     m_label->setStyleSheet(error ? QStringLiteral("color: #d0342c;") : QString());
 }
 
-QString StatusLine::text() const
-{
-    return m_label->text();
-}
+QString StatusLine::text() const { return m_label->text(); }
 
-QSize StatusLine::sizeHint() const
-{
-    return {400, fontMetrics().height() + 4};
-}
+QSize StatusLine::sizeHint() const { return {400, fontMetrics().height() + 4}; }
 
 void StatusLine::resizeEvent(QResizeEvent* event)
 {
@@ -34,4 +28,4 @@ void StatusLine::resizeEvent(QResizeEvent* event)
     QWidget::resizeEvent(event);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -25,4 +25,4 @@ private:
     QLabel* m_label;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

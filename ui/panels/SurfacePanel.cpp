@@ -23,7 +23,7 @@ CameraPreset cameraPreset(int index)
     return presets[qBound(0, index, 3)];
 }
 
-} // namespace
+}   // namespace
 
 SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
 {
@@ -81,9 +81,8 @@ SurfacePanel::SurfacePanel(QWidget* parent) : QWidget(parent)
 
     connect(m_compute, &QPushButton::clicked, this, [this] { Q_EMIT computeRequested(request()); });
     // The PCA plane fits its range to the projected path.
-    connect(m_directions, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_range->setEnabled(index != static_cast<int>(SurfaceDirections::TrajectoryPca));
-    });
+    connect(m_directions, &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_range->setEnabled(index != static_cast<int>(SurfaceDirections::TrajectoryPca)); });
     connect(m_scale, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (m_view)
             m_view->setColorScale(index == 1 ? ColorScale::Log : ColorScale::Linear);
@@ -148,10 +147,7 @@ void SurfacePanel::setCentreIteration(qint64 iteration)
     m_centre->setText(iteration < 0 ? tr("at the end of the run") : tr("at iteration %1").arg(iteration));
 }
 
-void SurfacePanel::setComputeEnabled(bool enabled)
-{
-    m_compute->setEnabled(enabled);
-}
+void SurfacePanel::setComputeEnabled(bool enabled) { m_compute->setEnabled(enabled); }
 
 void SurfacePanel::setSurface(const SurfaceData& surface)
 {
@@ -167,4 +163,4 @@ void SurfacePanel::setColors(const QColor& background, const QColor& foreground)
         m_view->setColors(background, foreground);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

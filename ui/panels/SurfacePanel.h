@@ -69,4 +69,4 @@ private:
     SurfaceData m_surfaceData;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

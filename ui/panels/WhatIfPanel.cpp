@@ -105,35 +105,17 @@ void WhatIfPanel::setRun(double eta, qint64 batchSize, qint64 n)
     syncSliders();
 }
 
-double WhatIfPanel::eta() const
-{
-    return m_etaSpin->value();
-}
+double WhatIfPanel::eta() const { return m_etaSpin->value(); }
 
-qint64 WhatIfPanel::batchSize() const
-{
-    return m_batchSpin->value();
-}
+qint64 WhatIfPanel::batchSize() const { return m_batchSpin->value(); }
 
-void WhatIfPanel::setEta(double eta)
-{
-    m_etaSpin->setValue(eta);
-}
+void WhatIfPanel::setEta(double eta) { m_etaSpin->setValue(eta); }
 
-void WhatIfPanel::setBatchSize(qint64 batchSize)
-{
-    m_batchSpin->setValue(int(batchSize));
-}
+void WhatIfPanel::setBatchSize(qint64 batchSize) { m_batchSpin->setValue(int(batchSize)); }
 
-void WhatIfPanel::setVerdictText(const QString& text)
-{
-    m_verdict->setText(text);
-}
+void WhatIfPanel::setVerdictText(const QString& text) { m_verdict->setText(text); }
 
-QString WhatIfPanel::verdictText() const
-{
-    return m_verdict->text();
-}
+QString WhatIfPanel::verdictText() const { return m_verdict->text(); }
 
 void WhatIfPanel::syncSliders()
 {

@@ -23,7 +23,7 @@ void setError(QString* error, const QString& message)
     if (error)
         *error = message;
 }
-}  // namespace
+}   // namespace
 
 bool exportFigureSheet(const QList<const PlotPanel*>& panels, const QString& pdfPath, QString* error)
 {
@@ -42,8 +42,7 @@ bool exportFigureSheet(const QList<const PlotPanel*>& panels, const QString& pdf
     writer.setTitle(QFileInfo(pdfPath).completeBaseName());
     writer.setResolution(layoutDpi);
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape,
-                                     QMarginsF(marginMm, marginMm, marginMm, marginMm),
-                                     QPageLayout::Millimeter));
+                                     QMarginsF(marginMm, marginMm, marginMm, marginMm), QPageLayout::Millimeter));
     QCPPainter painter;
     if (!painter.begin(&writer)) {
         setError(error, QStringLiteral("Cannot start drawing the PDF %1").arg(pdfPath));
@@ -66,4 +65,4 @@ bool exportFigureSheet(const QList<const PlotPanel*>& panels, const QString& pdf
     return plotexport::commitFile(file, error);
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

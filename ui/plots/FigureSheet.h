@@ -12,4 +12,4 @@ class PlotPanel;
 
 bool exportFigureSheet(const QList<const PlotPanel*>& panels, const QString& pdfPath, QString* error);
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -9,10 +9,9 @@ namespace minimascope::ui {
 namespace {
 // Opacity (0..255) of the accuracy lines, which sit behind the loss.
 constexpr int accuracyAlpha = 150;
-}  // namespace
+}   // namespace
 
-LossPlot::LossPlot(QWidget* parent)
-    : PlotPanel(parent)
+LossPlot::LossPlot(QWidget* parent) : PlotPanel(parent)
 {
     QCustomPlot* plot = customPlot();
     setTitle(QStringLiteral("Loss and accuracy"));
@@ -22,7 +21,7 @@ LossPlot::LossPlot(QWidget* parent)
     plot->yAxis2->setVisible(true);
     plot->yAxis2->setRange(0.0, 1.0);
     plot->xAxis->setRange(0.0, 100.0);
-    plot->yAxis->setRange(0.0, 2.5);  // ln(10) ≈ 2.3 is the loss of a 10-class guess
+    plot->yAxis->setRange(0.0, 2.5);   // ln(10) ≈ 2.3 is the loss of a 10-class guess
 
     // Short names: two fit side by side in the legend of a small panel; the thin lines and the
     // right axis tell accuracy from loss.
@@ -55,13 +54,10 @@ void LossPlot::showMeasuredSeries()
     customPlot()->yAxis2->setVisible(anyAccuracy);
 }
 
-QCPGraph* LossPlot::graph(Series series) const
-{
-    return m_graphs[int(series)];
-}
+QCPGraph* LossPlot::graph(Series series) const { return m_graphs[int(series)]; }
 
-void LossPlot::appendEvaluation(double iteration, double trainLoss, double testLoss,
-                                double trainAccuracy, double testAccuracy)
+void LossPlot::appendEvaluation(double iteration, double trainLoss, double testLoss, double trainAccuracy,
+                                double testAccuracy)
 {
     m_rows.push_back({iteration, trainLoss, testLoss, trainAccuracy, testAccuracy});
     const double values[4] = {trainLoss, testLoss, trainAccuracy, testAccuracy};
@@ -116,9 +112,8 @@ QString LossPlot::toCsv() const
                                       QStringLiteral("test_loss"), QStringLiteral("train_accuracy"),
                                       QStringLiteral("test_accuracy")});
     for (const Row& r : m_rows) {
-        csv += plotexport::csvRow({csvNumber(r.iteration), csvNumber(r.trainLoss),
-                                   csvNumber(r.testLoss), csvNumber(r.trainAccuracy),
-                                   csvNumber(r.testAccuracy)});
+        csv += plotexport::csvRow({csvNumber(r.iteration), csvNumber(r.trainLoss), csvNumber(r.testLoss),
+                                   csvNumber(r.trainAccuracy), csvNumber(r.testAccuracy)});
     }
     return csv;
 }
@@ -132,4 +127,4 @@ void LossPlot::clear()
     resetView();
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -47,4 +47,4 @@ private:
     bool m_logScale = false;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

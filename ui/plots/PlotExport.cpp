@@ -40,7 +40,7 @@ bool writePng(QCustomPlot& plot, const QString& path, QSize size, double dpi, QS
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     image.setDotsPerMeterX(layoutDotsPerMeter);
     image.setDotsPerMeterY(layoutDotsPerMeter);
-    image.fill(Qt::transparent);  // toPainter paints the background over the whole layout
+    image.fill(Qt::transparent);   // toPainter paints the background over the whole layout
     const QSize layout = layoutSize(size, dpi, layoutDpi);
     {
         QCPPainter painter(&image);
@@ -98,8 +98,8 @@ bool writePdf(QCustomPlot& plot, const QString& path, QSize size, double dpi, QS
     writer.setTitle(QFileInfo(path).completeBaseName());
     writer.setResolution(qRound(layoutDpi));
     writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-    writer.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / dpi, size.height() * 72.0 / dpi),
-                                 QPageSize::Point, QString(), QPageSize::ExactMatch));
+    writer.setPageSize(QPageSize(QSizeF(size.width() * 72.0 / dpi, size.height() * 72.0 / dpi), QPageSize::Point,
+                                 QString(), QPageSize::ExactMatch));
     QCPPainter painter;
     if (!painter.begin(&writer)) {
         setError(error, QStringLiteral("Cannot start drawing the PDF %1").arg(path));
@@ -113,7 +113,7 @@ bool writePdf(QCustomPlot& plot, const QString& path, QSize size, double dpi, QS
     return commitFile(file, error);
 }
 
-}  // namespace
+}   // namespace
 
 bool openForWriting(QSaveFile& file, QString* error)
 {
@@ -136,7 +136,10 @@ bool writeImage(QCustomPlot& plot, const QString& path, QSize size, double dpi, 
     if (size.width() <= 0 || size.height() <= 0 || !(dpi > 0.0)) {
         setError(error, QStringLiteral("Cannot export %1: the size (%2 x %3) and the dpi (%4) must "
                                        "be positive")
-                            .arg(path).arg(size.width()).arg(size.height()).arg(dpi));
+                            .arg(path)
+                            .arg(size.width())
+                            .arg(size.height())
+                            .arg(dpi));
         return false;
     }
     const QString suffix = QFileInfo(path).suffix().toLower();
@@ -179,8 +182,7 @@ QString csvRow(const QStringList& fields)
     QStringList quoted;
     quoted.reserve(fields.size());
     for (const QString& field : fields) {
-        if (field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"'))
-            || field.contains(QLatin1Char('\n'))) {
+        if (field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"')) || field.contains(QLatin1Char('\n'))) {
             QString escaped = field;
             escaped.replace(QLatin1String("\""), QLatin1String("\"\""));
             quoted << QLatin1Char('"') + escaped + QLatin1Char('"');
@@ -191,4 +193,4 @@ QString csvRow(const QStringList& fields)
     return quoted.join(QLatin1Char(',')) + QLatin1Char('\n');
 }
 
-}  // namespace minimascope::ui::plotexport
+}   // namespace minimascope::ui::plotexport

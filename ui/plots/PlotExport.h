@@ -27,4 +27,4 @@ QString csvNumber(double value);
 // One CSV line (with the newline); fields with a comma, quote or newline are quoted.
 QString csvRow(const QStringList& fields);
 
-}  // namespace minimascope::ui::plotexport
+}   // namespace minimascope::ui::plotexport

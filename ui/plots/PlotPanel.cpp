@@ -28,10 +28,7 @@ constexpr int legendSideMargin = 4;
 constexpr int maxTickCount = 5;
 constexpr int minTickCount = 2;
 
-QString formatValue(double v)
-{
-    return QString::number(v, 'g', 6);
-}
+QString formatValue(double v) { return QString::number(v, 'g', 6); }
 
 void fitAxis(QCPAxis* axis)
 {
@@ -43,17 +40,14 @@ void fitAxis(QCPAxis* axis)
         const double f = std::pow(std::max(range.upper / range.lower, 1.0 + 1e-9), fitMargin);
         axis->setRange(range.lower / f, range.upper * f);
     } else {
-        const double pad = range.size() > 0 ? range.size() * fitMargin
-                                            : std::max(std::abs(range.center()) * 0.1, 0.5);
+        const double pad = range.size() > 0 ? range.size() * fitMargin : std::max(std::abs(range.center()) * 0.1, 0.5);
         axis->setRange(range.lower - pad, range.upper + pad);
     }
 }
 
-}  // namespace
+}   // namespace
 
-PlotPanel::PlotPanel(QWidget* parent)
-    : QWidget(parent)
-    , m_plot(new QCustomPlot(this))
+PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -68,11 +62,11 @@ PlotPanel::PlotPanel(QWidget* parent)
     m_plot->axisRect()->insetLayout()->simplify();
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, legend);
-    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);  // as tall as its entries, no more
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);   // as tall as its entries, no more
     legend->setVisible(true);
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
     QFont legendFont = m_plot->font();
-    if (legendFont.pointSizeF() > 6.0)  // -1 when the font is sized in pixels
+    if (legendFont.pointSizeF() > 6.0)   // -1 when the font is sized in pixels
         legendFont.setPointSizeF(legendFont.pointSizeF() - 1.0);
     legend->setFont(legendFont);
     legend->setIconSize(18, 10);
@@ -142,10 +136,7 @@ void PlotPanel::setTitle(const QString& title)
     scheduleReplot();
 }
 
-QString PlotPanel::title() const
-{
-    return m_titleText;
-}
+QString PlotPanel::title() const { return m_titleText; }
 
 void PlotPanel::adaptToSize()
 {
@@ -207,8 +198,7 @@ bool PlotPanel::wrapTitle()
     text.replace(QStringLiteral(" = "), QStringLiteral("\u00a0=\u00a0"));
     QStringList lines;
     for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        if (!lines.isEmpty()
-            && metrics.horizontalAdvance(lines.last() + QLatin1Char(' ') + word) <= available)
+        if (!lines.isEmpty() && metrics.horizontalAdvance(lines.last() + QLatin1Char(' ') + word) <= available)
             lines.last() += QLatin1Char(' ') + word;
         else
             lines << word;
@@ -230,8 +220,8 @@ bool PlotPanel::fitTickCounts()
         const QVector<QString> labels = axis->tickVectorLabels();
         for (int i = 1; i < ticks.size() && i < labels.size(); ++i) {
             const double distance = std::abs(axis->coordToPixel(ticks[i]) - axis->coordToPixel(ticks[i - 1]));
-            const double needed = 0.5 * (metrics.horizontalAdvance(labels[i - 1])
-                                         + metrics.horizontalAdvance(labels[i])) + tickLabelGap;
+            const double needed =
+                0.5 * (metrics.horizontalAdvance(labels[i - 1]) + metrics.horizontalAdvance(labels[i])) + tickLabelGap;
             if (distance < needed)
                 return false;
         }
@@ -247,7 +237,7 @@ bool PlotPanel::fitTickCounts()
         int count = maxTickCount;
         if (count != before) {
             axis->ticker()->setTickCount(count);
-            rect->update(QCPLayoutElement::upPreparation);  // makes the tick vectors again
+            rect->update(QCPLayoutElement::upPreparation);   // makes the tick vectors again
         }
         while (count > minTickCount && !labelsApart(axis)) {
             axis->ticker()->setTickCount(--count);
@@ -287,10 +277,7 @@ void PlotPanel::resetView()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void PlotPanel::stopFollowing()
-{
-    m_followData = false;
-}
+void PlotPanel::stopFollowing() { m_followData = false; }
 
 void PlotPanel::fitView() const
 {
@@ -311,10 +298,7 @@ void PlotPanel::fitView() const
     }
 }
 
-QString PlotPanel::pointNote(const QCPAbstractPlottable*, int) const
-{
-    return {};
-}
+QString PlotPanel::pointNote(const QCPAbstractPlottable*, int) const { return {}; }
 
 QCPGraph* PlotPanel::addLegendEntry(const QString& name)
 {
@@ -383,10 +367,8 @@ QString PlotPanel::readoutAt(const QPointF& pos) const
     QCPPlottableInterface1D* data = best->interface1D();
     QStringList lines;
     lines << best->name();
-    const QString keyName = best->keyAxis()->label().isEmpty() ? QStringLiteral("x")
-                                                               : best->keyAxis()->label();
-    const QString valueName = best->valueAxis()->label().isEmpty() ? QStringLiteral("y")
-                                                                   : best->valueAxis()->label();
+    const QString keyName = best->keyAxis()->label().isEmpty() ? QStringLiteral("x") : best->keyAxis()->label();
+    const QString valueName = best->valueAxis()->label().isEmpty() ? QStringLiteral("y") : best->valueAxis()->label();
     lines << keyName + QStringLiteral(": ") + formatValue(data->dataMainKey(bestIndex));
     lines << valueName + QStringLiteral(": ") + formatValue(data->dataMainValue(bestIndex));
     const QString note = pointNote(best, bestIndex);
@@ -398,7 +380,7 @@ QString PlotPanel::readoutAt(const QPointF& pos) const
 void PlotPanel::onMouseMove(QMouseEvent* event)
 {
     if (event->buttons() != Qt::NoButton)
-        return;  // dragging: no read-out
+        return;   // dragging: no read-out
     const QString text = readoutAt(event->position());
     if (text.isEmpty())
         QToolTip::hideText();
@@ -444,4 +426,4 @@ void setAxisLogarithmic(QCPAxis* axis, bool on)
     }
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

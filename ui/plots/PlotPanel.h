@@ -111,7 +111,7 @@ private:
 
     QCustomPlot* m_plot = nullptr;
     QCPTextElement* m_title = nullptr;
-    QString m_titleText;  // unwrapped
+    QString m_titleText;   // unwrapped
     QTimer m_replotTimer;
     PlotTheme m_theme = PlotTheme::light();
     bool m_followData = true;
@@ -121,4 +121,4 @@ private:
 // one (plain numbers): the one way every panel with a log option does it.
 void setAxisLogarithmic(QCPAxis* axis, bool on);
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

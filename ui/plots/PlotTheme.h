@@ -9,9 +9,9 @@ namespace minimascope::ui {
 
 struct PlotTheme {
     QColor background;
-    QColor foreground;     // axes, tick labels, text
+    QColor foreground;   // axes, tick labels, text
     QColor grid;
-    QList<QColor> series;  // data series in order; never empty
+    QList<QColor> series;   // data series in order; never empty
 
     // The color of series i (cycles through `series`).
     QColor seriesColor(int i) const;
@@ -24,4 +24,4 @@ struct PlotTheme {
 // plots look alike.
 void applyThemeToAxes(const QList<QCPAxis*>& axes, const PlotTheme& theme);
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

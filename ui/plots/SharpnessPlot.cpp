@@ -15,11 +15,9 @@ namespace {
 constexpr double kSharpnessHeadroom = 1.15;
 // Above this many points, only every k-th gets a marker (the line shows the rest).
 constexpr int maxMarkers = 300;
-}  // namespace
+}   // namespace
 
-SharpnessPlot::SharpnessPlot(QWidget* parent)
-    : PlotPanel(parent)
-    , m_threshold(std::numeric_limits<double>::quiet_NaN())
+SharpnessPlot::SharpnessPlot(QWidget* parent) : PlotPanel(parent), m_threshold(std::numeric_limits<double>::quiet_NaN())
 {
     QCustomPlot* plot = customPlot();
     setTitle(QStringLiteral("Sharpness and the edge of stability 2/η"));
@@ -106,4 +104,4 @@ void SharpnessPlot::clear()
     resetView();
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -44,4 +44,4 @@ private:
     double m_threshold;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

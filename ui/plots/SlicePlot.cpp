@@ -23,10 +23,9 @@ void fill(QCPGraph* graph, const std::vector<double>& t, const std::vector<doubl
     graph->setData(keys, values);
 }
 
-}  // namespace
+}   // namespace
 
-SlicePlot::SlicePlot(QWidget* parent)
-    : PlotPanel(parent)
+SlicePlot::SlicePlot(QWidget* parent) : PlotPanel(parent)
 {
     QCustomPlot* plot = customPlot();
     plot->xAxis->setRange(-1.0, 1.0);
@@ -106,4 +105,4 @@ void SlicePlot::clear()
     resetView();
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

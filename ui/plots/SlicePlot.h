@@ -50,4 +50,4 @@ private:
     QCPGraph* m_random = nullptr;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -18,10 +18,9 @@ constexpr int guideAlpha = 70;
 constexpr double densityDecadesShown = 1e10;
 // Room (pixels) between the empty plot's hint and the axes around it.
 constexpr int emptyHintInsetPx = 4;
-}  // namespace
+}   // namespace
 
-SpectrumPlot::SpectrumPlot(QWidget* parent)
-    : PlotPanel(parent)
+SpectrumPlot::SpectrumPlot(QWidget* parent) : PlotPanel(parent)
 {
     QCustomPlot* plot = customPlot();
     setTitle(QStringLiteral("Hessian spectrum (SLQ density, top eigenvalues)"));
@@ -45,7 +44,7 @@ SpectrumPlot::SpectrumPlot(QWidget* parent)
     m_emptyHint->setObjectName(QStringLiteral("spectrumEmptyHint"));
     m_emptyHint->setAlignment(Qt::AlignCenter);
     m_emptyHint->setWordWrap(true);
-    m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);  // zoom and pan go to the plot
+    m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);   // zoom and pan go to the plot
     // Over the axes' data area, laid out again with them: centred on the whole widget it ran into
     // the tick labels of a small dock. Its geometry is set by hand, so it never holds the plot's
     // size up.
@@ -157,8 +156,7 @@ void SpectrumPlot::applyTheme(const PlotTheme& t)
 QString SpectrumPlot::toCsv() const
 {
     using plotexport::csvNumber;
-    QString csv = plotexport::csvRow(
-        {QStringLiteral("kind"), QStringLiteral("lambda"), QStringLiteral("density")});
+    QString csv = plotexport::csvRow({QStringLiteral("kind"), QStringLiteral("lambda"), QStringLiteral("density")});
     for (size_t i = 0; i < m_grid.size(); ++i)
         csv += plotexport::csvRow({QStringLiteral("density"), csvNumber(m_grid[i]), csvNumber(m_values[i])});
     for (double lambda : m_eigenvalues)
@@ -173,4 +171,4 @@ void SpectrumPlot::clear()
     resetView();
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

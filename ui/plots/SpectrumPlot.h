@@ -44,12 +44,12 @@ private:
     void showPresentSeries();
 
     QCPGraph* m_density = nullptr;
-    QCPGraph* m_ticksEntry = nullptr;  // legend entry of the eigenvalue ticks
+    QCPGraph* m_ticksEntry = nullptr;   // legend entry of the eigenvalue ticks
     QLabel* m_emptyHint = nullptr;
     std::vector<double> m_grid;
     std::vector<double> m_values;
     std::vector<double> m_eigenvalues;
-    QList<QCPItemLine*> m_ticks;  // two per eigenvalue: tick, faint line
+    QList<QCPItemLine*> m_ticks;   // two per eigenvalue: tick, faint line
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

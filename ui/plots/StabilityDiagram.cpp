@@ -34,23 +34,20 @@ constexpr double whatIfRingSize = 18.0;
 // Session groups take colors after the trajectory (0), the bounds (1) and the region (2).
 constexpr int firstSessionColor = 3;
 
-const QCPScatterStyle::ScatterShape sessionShapes[] = {
-    QCPScatterStyle::ssDisc, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
-    QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssCross,
-    QCPScatterStyle::ssPlus, QCPScatterStyle::ssStar};
+const QCPScatterStyle::ScatterShape sessionShapes[] = {QCPScatterStyle::ssDisc,
+                                                       QCPScatterStyle::ssSquare,
+                                                       QCPScatterStyle::ssTriangle,
+                                                       QCPScatterStyle::ssDiamond,
+                                                       QCPScatterStyle::ssTriangleInverted,
+                                                       QCPScatterStyle::ssCross,
+                                                       QCPScatterStyle::ssPlus,
+                                                       QCPScatterStyle::ssStar};
 
-QString formatNumber(double v)
-{
-    return QString::number(v, 'g', 4);
-}
+QString formatNumber(double v) { return QString::number(v, 'g', 4); }
 
-}  // namespace
+}   // namespace
 
-StabilityDiagram::StabilityDiagram(QWidget* parent)
-    : PlotPanel(parent)
-    , m_aBound(nan)
-    , m_sBound(nan)
-    , m_eta(nan)
+StabilityDiagram::StabilityDiagram(QWidget* parent) : PlotPanel(parent), m_aBound(nan), m_sBound(nan), m_eta(nan)
 {
     QCustomPlot* plot = customPlot();
     plot->xAxis->setLabel(QStringLiteral("sharpness a = λmax(H)"));
@@ -133,8 +130,7 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n, core:
     // The stable region: [0, 2/η] × [0, s bound]; for GD the band up to the top of the view.
     m_region->setVisible(valid);
     // The type first: setTypeY converts the current coordinates to keep the pixel position.
-    m_region->topLeft->setTypeY(finiteS ? QCPItemPosition::ptPlotCoords
-                                        : QCPItemPosition::ptAxisRectRatio);
+    m_region->topLeft->setTypeY(finiteS ? QCPItemPosition::ptPlotCoords : QCPItemPosition::ptAxisRectRatio);
     m_region->topLeft->setCoords(0.0, finiteS ? m_sBound : 0.0);
     m_region->bottomRight->setCoords(valid ? m_aBound : 0.0, 0.0);
 
@@ -178,8 +174,8 @@ void StabilityDiagram::applyWhatIfColors()
     else if (m_whatIfVerdict == Verdict::Unstable)
         color = QColor(0xd3, 0x2f, 0x2f);
     const Qt::PenStyle style = m_whatIfVerdict == Verdict::Pending ? Qt::DotLine : Qt::SolidLine;
-    m_whatIf->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(color, 2.5, style), Qt::NoBrush,
-                                              whatIfRingSize));
+    m_whatIf->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(color, 2.5, style), Qt::NoBrush, whatIfRingSize));
     m_whatIfLabel->setColor(color);
 }
 
@@ -262,8 +258,7 @@ void StabilityDiagram::fitSBoundLabel()
     const bool replacement = m_draw == core::BatchDraw::WithReplacement;
     const QString value = QStringLiteral("s = %1").arg(formatNumber(m_sBound));
     const QString sampling = replacement ? QStringLiteral("(with replacement)") : QStringLiteral("(B-subsets)");
-    const QString formula =
-        replacement ? QStringLiteral("s = √B/η") : QStringLiteral("s = √(B(n−1)/(n−B))/η");
+    const QString formula = replacement ? QStringLiteral("s = √B/η") : QStringLiteral("s = √(B(n−1)/(n−B))/η");
     const QString longer[] = {QStringLiteral("%1 = %2 %3").arg(formula, formatNumber(m_sBound), sampling),
                               QStringLiteral("%1 %2").arg(value, sampling)};
     const QCPAxisRect* rect = customPlot()->axisRect();
@@ -292,8 +287,7 @@ void StabilityDiagram::updateTitle()
 {
     QString title = m_caption + QStringLiteral(" (Wu, Ma & E 2018)");
     if (std::isfinite(m_aBound)) {
-        title += QStringLiteral(": η = %1, B = %2, n = %3")
-                     .arg(formatNumber(m_eta)).arg(m_batchSize).arg(m_n);
+        title += QStringLiteral(": η = %1, B = %2, n = %3").arg(formatNumber(m_eta)).arg(m_batchSize).arg(m_n);
         // Which sampling the s bound is for: Wu, Ma & E's Theorem is about B-subsets; epoch
         // shuffling, what most runs use, gets the same bound (its batches are B-subsets too).
         if (!std::isfinite(m_sBound))
@@ -331,8 +325,7 @@ StabilityDiagram::PixelScale StabilityDiagram::pixelScale() const
     const QCPRange a = customPlot()->xAxis->range();
     const QCPRange s = customPlot()->yAxis->range();
     // A hidden plot has a placeholder geometry: draw everything until it is shown and laid out.
-    if (!customPlot()->isVisible() || rect->width() <= 1 || rect->height() <= 1 || a.size() <= 0.0
-        || s.size() <= 0.0)
+    if (!customPlot()->isVisible() || rect->width() <= 1 || rect->height() <= 1 || a.size() <= 0.0 || s.size() <= 0.0)
         return {};
     return {rect->width() / a.size(), rect->height() / s.size()};
 }
@@ -402,9 +395,8 @@ void StabilityDiagram::rebuildSessionGraphs()
         groups[groupValue(m_session[size_t(i)])].push_back(i);
     int groupNumber = 0;
     for (auto& [value, indices] : groups) {
-        std::stable_sort(indices.begin(), indices.end(), [this](int l, int r) {
-            return m_session[size_t(l)].a < m_session[size_t(r)].a;
-        });
+        std::stable_sort(indices.begin(), indices.end(),
+                         [this](int l, int r) { return m_session[size_t(l)].a < m_session[size_t(r)].a; });
         QVector<double> keys;
         QVector<double> values;
         for (int i : indices) {
@@ -413,9 +405,8 @@ void StabilityDiagram::rebuildSessionGraphs()
         }
         QCPGraph* g = plot->addGraph();
         g->setLineStyle(QCPGraph::lsNone);
-        g->setName(m_colorBy == ColorBy::LearningRate
-                       ? QStringLiteral("η = %1").arg(formatNumber(value))
-                       : QStringLiteral("B = %1").arg(qint64(value)));
+        g->setName(m_colorBy == ColorBy::LearningRate ? QStringLiteral("η = %1").arg(formatNumber(value))
+                                                      : QStringLiteral("B = %1").arg(qint64(value)));
         g->setData(keys, values, true);
         const int shape = groupNumber % int(std::size(sessionShapes));
         g->setScatterStyle(QCPScatterStyle(sessionShapes[shape], 8));
@@ -466,7 +457,7 @@ void StabilityDiagram::fitView() const
         include(p.a, p.s);
     if (!m_whatIf->data()->isEmpty())
         include(m_whatIf->data()->constBegin()->key, m_whatIf->data()->constBegin()->value);
-    if (sMax <= 0.0)  // GD without data: a square view of the a range
+    if (sMax <= 0.0)   // GD without data: a square view of the a range
         sMax = any ? 1.0 : (aMax > 0.0 ? aMax : 1.0);
     if (aMax <= 0.0)
         aMax = 1.0;
@@ -498,8 +489,8 @@ void StabilityDiagram::applyTheme(const PlotTheme& t)
     // Width 1 takes Qt's fast thin-line path: a dense 20,000-point trajectory replots 3x faster.
     m_trajectory->setPen(seriesPen(0, 1.0));
     m_trajectory->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, t.seriesColor(0), 4));
-    m_current->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
-                                               QPen(t.foreground, 1.5), QBrush(t.seriesColor(0)), 10));
+    m_current->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(t.foreground, 1.5), QBrush(t.seriesColor(0)), 10));
     applyWhatIfColors();
     for (int i = 0; i < m_sessionGraphs.size(); ++i) {
         QCPGraph* g = m_sessionGraphs[i];
@@ -514,8 +505,7 @@ void StabilityDiagram::applyTheme(const PlotTheme& t)
 
 QString StabilityDiagram::pointNote(const QCPAbstractPlottable* plottable, int index) const
 {
-    const int group = m_sessionGraphs.indexOf(const_cast<QCPGraph*>(
-        qobject_cast<const QCPGraph*>(plottable)));
+    const int group = m_sessionGraphs.indexOf(const_cast<QCPGraph*>(qobject_cast<const QCPGraph*>(plottable)));
     if (group < 0 || index < 0 || index >= int(m_sessionIndex[group].size()))
         return {};
     const SessionPoint& p = m_session[size_t(m_sessionIndex[group][size_t(index)])];
@@ -525,20 +515,19 @@ QString StabilityDiagram::pointNote(const QCPAbstractPlottable* plottable, int i
 QString StabilityDiagram::toCsv() const
 {
     using plotexport::csvNumber;
-    QString csv = plotexport::csvRow({QStringLiteral("kind"), QStringLiteral("label"),
-                                      QStringLiteral("eta"), QStringLiteral("batch_size"),
-                                      QStringLiteral("a"), QStringLiteral("s")});
+    QString csv = plotexport::csvRow({QStringLiteral("kind"), QStringLiteral("label"), QStringLiteral("eta"),
+                                      QStringLiteral("batch_size"), QStringLiteral("a"), QStringLiteral("s")});
     const QString eta = csvNumber(m_eta);
     const QString batch = m_batchSize > 0 ? QString::number(m_batchSize) : QString();
     for (const QPointF& p : m_points) {
-        csv += plotexport::csvRow({QStringLiteral("trajectory"), QString(), eta, batch,
-                                   csvNumber(p.x()), csvNumber(p.y())});
+        csv += plotexport::csvRow(
+            {QStringLiteral("trajectory"), QString(), eta, batch, csvNumber(p.x()), csvNumber(p.y())});
     }
     for (const SessionPoint& p : m_session) {
-        csv += plotexport::csvRow({QStringLiteral("session"), p.label, csvNumber(p.eta),
-                                   QString::number(p.batchSize), csvNumber(p.a), csvNumber(p.s)});
+        csv += plotexport::csvRow({QStringLiteral("session"), p.label, csvNumber(p.eta), QString::number(p.batchSize),
+                                   csvNumber(p.a), csvNumber(p.s)});
     }
     return csv;
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -136,8 +136,8 @@ private:
     void onBoundRelease();
 
     QCPCurve* m_trajectory = nullptr;
-    QCPGraph* m_current = nullptr;  // the latest measurement, drawn larger
-    QCPGraph* m_regionEntry = nullptr;  // legend entry of the region and its bounds
+    QCPGraph* m_current = nullptr;       // the latest measurement, drawn larger
+    QCPGraph* m_regionEntry = nullptr;   // legend entry of the region and its bounds
     QCPItemStraightLine* m_aLine = nullptr;
     QCPItemStraightLine* m_sLine = nullptr;
     QCPItemRect* m_region = nullptr;
@@ -148,7 +148,7 @@ private:
     QList<std::vector<int>> m_sessionIndex;
     std::vector<SessionPoint> m_session;
     std::vector<QPointF> m_points;
-    bool m_tailProvisional = false;  // the drawn last point is within a pixel of the one before
+    bool m_tailProvisional = false;   // the drawn last point is within a pixel of the one before
     QString m_caption = QStringLiteral("Stability diagram");
     ColorBy m_colorBy = ColorBy::LearningRate;
     double m_aBound;
@@ -165,4 +165,4 @@ private:
     bool m_draggingBound = false;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

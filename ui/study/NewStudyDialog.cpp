@@ -48,7 +48,7 @@ nlohmann::json parseValues(const QString& text)
     return values;
 }
 
-} // namespace
+}   // namespace
 
 NewStudyDialog::NewStudyDialog(QWidget* parent) : QDialog(parent)
 {
@@ -128,14 +128,20 @@ nlohmann::json NewStudyDialog::studyDocument(QString* error) const
         grid[key.toStdString()] = values;
     }
     nlohmann::json measure = nlohmann::json::array();
-    if (m_sharpness->isChecked()) measure.push_back("sharpness");
-    if (m_nonUniformity->isChecked()) measure.push_back("non_uniformity");
-    if (m_stability->isChecked()) measure.push_back("stability");
-    if (m_lambdaMin->isChecked()) measure.push_back("lambda_min");
-    nlohmann::json document{{"format", "minimascope-study"}, {"version", 1},
+    if (m_sharpness->isChecked())
+        measure.push_back("sharpness");
+    if (m_nonUniformity->isChecked())
+        measure.push_back("non_uniformity");
+    if (m_stability->isChecked())
+        measure.push_back("stability");
+    if (m_lambdaMin->isChecked())
+        measure.push_back("lambda_min");
+    nlohmann::json document{{"format", "minimascope-study"},
+                            {"version", 1},
                             {"name", m_name->text().trimmed().toStdString()},
                             {"base", m_base->currentText().toStdString()},
-                            {"grid", grid}, {"measure", measure}};
+                            {"grid", grid},
+                            {"measure", measure}};
     if (m_name->text().trimmed().isEmpty()) {
         *error = tr("The study needs a name");
         return {};
@@ -180,4 +186,4 @@ void NewStudyDialog::revalidate()
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(valid);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

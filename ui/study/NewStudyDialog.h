@@ -51,4 +51,4 @@ private:
     QDialogButtonBox* m_buttons = nullptr;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

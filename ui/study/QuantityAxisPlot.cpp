@@ -16,7 +16,7 @@ constexpr double runMarker = 6.0;
 constexpr double meanMarker = 13.0;
 // A positive x spanning at least this factor gets a log axis (B from 1 to 100, η over decades).
 constexpr double logSpan = 10.0;
-}  // namespace
+}   // namespace
 
 QuantityAxisPlot::QuantityAxisPlot(QWidget* parent) : PlotPanel(parent)
 {
@@ -35,8 +35,9 @@ QuantityAxisPlot::QuantityAxisPlot(QWidget* parent) : PlotPanel(parent)
     m_highlight->setLineStyle(QCPGraph::lsNone);
     m_highlight->removeFromLegend();
     connect(plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* plottable, int index, QMouseEvent*) {
-        const std::vector<int>* runs =
-            plottable == m_runs ? &m_runIndex : plottable == m_hollow ? &m_hollowIndex : nullptr;
+        const std::vector<int>* runs = plottable == m_runs     ? &m_runIndex
+                                       : plottable == m_hollow ? &m_hollowIndex
+                                                               : nullptr;
         if (runs && index >= 0 && index < int(runs->size()))
             Q_EMIT runClicked((*runs)[size_t(index)]);
     });
@@ -238,31 +239,27 @@ QString QuantityAxisPlot::pointNote(const QCPAbstractPlottable* plottable, int i
     if (!runs || index < 0 || index >= int(runs->size()))
         return {};
     const core::StudyRunRecord& run = m_records[size_t((*runs)[size_t(index)])];
-    return QStringLiteral("#%1 %2").arg(run.ordinal + 1).arg(
-        QString::fromStdString(core::describeAxes(nlohmann::json::parse(run.axesJson, nullptr, false))));
+    return QStringLiteral("#%1 %2")
+        .arg(run.ordinal + 1)
+        .arg(QString::fromStdString(core::describeAxes(nlohmann::json::parse(run.axesJson, nullptr, false))));
 }
 
 QString QuantityAxisPlot::toCsv() const
 {
     using plotexport::csvNumber;
-    const auto xText = [this](double x) {
-        return categorical() ? m_categories.value(int(x)) : csvNumber(x);
-    };
+    const auto xText = [this](double x) { return categorical() ? m_categories.value(int(x)) : csvNumber(x); };
     QString csv = plotexport::csvRow({QStringLiteral("kind"), xName(), measureName(m_y), QStringLiteral("runs")});
     for (const Point& p : m_points)
         csv += plotexport::csvRow({QStringLiteral("run"), xText(p.x), csvNumber(p.y), QStringLiteral("1")});
     const auto data = m_means->data();
     for (int i = 0; i < data->size(); ++i) {
         const QCPGraphData& d = *(data->constBegin() + i);
-        csv += plotexport::csvRow({QStringLiteral("mean"), xText(d.key), csvNumber(d.value),
-                                   QString::number(m_meanCounts[size_t(i)])});
+        csv += plotexport::csvRow(
+            {QStringLiteral("mean"), xText(d.key), csvNumber(d.value), QString::number(m_meanCounts[size_t(i)])});
     }
     return csv;
 }
 
-void QuantityAxisPlot::clear()
-{
-    setRuns({});
-}
+void QuantityAxisPlot::clear() { setRuns({}); }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -23,7 +23,7 @@ public:
     enum class Measure { Sharpness, NonUniformity, TestAccuracy, TrainLoss };
     struct XChoice {
         enum class Kind { Axis, Eta, BatchSize, Measure } kind = Kind::Eta;
-        QString axis;                        // Kind::Axis: the study's axis key
+        QString axis;                           // Kind::Axis: the study's axis key
         Measure measure = Measure::Sharpness;   // Kind::Measure
     };
 
@@ -74,7 +74,7 @@ private:
     XChoice m_x;
     Measure m_y = Measure::Sharpness;
     QStringList m_categories;
-    std::vector<Point> m_points;   // drawn runs, in the order of m_runs then m_hollow data
+    std::vector<Point> m_points;                  // drawn runs, in the order of m_runs then m_hollow data
     std::vector<int> m_runIndex, m_hollowIndex;   // run behind each drawn point (by graph order)
     std::vector<int> m_meanCounts;
     QCPGraph* m_runs = nullptr;
@@ -84,4 +84,4 @@ private:
     std::vector<int> m_highlighted;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

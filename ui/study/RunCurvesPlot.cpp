@@ -10,7 +10,7 @@ namespace minimascope::ui {
 namespace {
 // Markers on curves with few points (a run measured only at its end has one).
 constexpr int markerBelowPoints = 12;
-}  // namespace
+}   // namespace
 
 RunCurvesPlot::RunCurvesPlot(Quantity quantity, QWidget* parent) : PlotPanel(parent), m_quantity(quantity)
 {
@@ -126,18 +126,15 @@ void RunCurvesPlot::applyTheme(const PlotTheme& t)
 QString RunCurvesPlot::toCsv() const
 {
     using plotexport::csvNumber;
-    QString csv = plotexport::csvRow({QStringLiteral("run"), QStringLiteral("iteration"),
-                                      m_quantity == Quantity::TrainLoss ? QStringLiteral("train_loss")
-                                                                        : QStringLiteral("sharpness")});
+    QString csv = plotexport::csvRow(
+        {QStringLiteral("run"), QStringLiteral("iteration"),
+         m_quantity == Quantity::TrainLoss ? QStringLiteral("train_loss") : QStringLiteral("sharpness")});
     for (const Curve& c : m_curves)
         for (int k = 0; k < c.iterations.size() && k < c.values.size(); ++k)
             csv += plotexport::csvRow({c.label, csvNumber(c.iterations[k]), csvNumber(c.values[k])});
     return csv;
 }
 
-void RunCurvesPlot::clear()
-{
-    setCurves({});
-}
+void RunCurvesPlot::clear() { setCurves({}); }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

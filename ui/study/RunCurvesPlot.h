@@ -53,9 +53,9 @@ private:
     QList<Curve> m_curves;
     QList<QCPGraph*> m_graphs;
     QList<QCPItemStraightLine*> m_lines;
-    QList<int> m_lineCurve;   // the curve whose color each line takes
+    QList<int> m_lineCurve;          // the curve whose color each line takes
     QCPItemText* m_hint = nullptr;   // "select runs ..." while there are no curves
     bool m_logScale = false;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

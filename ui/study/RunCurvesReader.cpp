@@ -31,4 +31,4 @@ RunCurveData readRunCurves(const QString& runDir)
     return data;
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

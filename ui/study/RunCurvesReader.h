@@ -17,4 +17,4 @@ struct RunCurveData {
 
 RunCurveData readRunCurves(const QString& runDir);
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -21,8 +21,8 @@ constexpr double lowerPad = 0.03;
 constexpr int categoricalColors[] = {0, 3, 4, 5, 6, 7};
 
 const QCPScatterStyle::ScatterShape shapes[] = {QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare,
-                                                 QCPScatterStyle::ssTriangle, QCPScatterStyle::ssDiamond,
-                                                 QCPScatterStyle::ssTriangleInverted};
+                                                QCPScatterStyle::ssTriangle, QCPScatterStyle::ssDiamond,
+                                                QCPScatterStyle::ssTriangleInverted};
 
 // A perceptually ordered ramp (viridis, without its last, too light yellow) for η and B, whose
 // values are ordered: small values dark purple, large ones green.
@@ -36,11 +36,12 @@ QColor ramp(double t)
     const double f = t - i;
     const QColor& a = stops[i];
     const QColor& b = stops[i + 1];
-    return QColor::fromRgbF(float(a.redF() + f * (b.redF() - a.redF())), float(a.greenF() + f * (b.greenF() - a.greenF())),
+    return QColor::fromRgbF(float(a.redF() + f * (b.redF() - a.redF())),
+                            float(a.greenF() + f * (b.greenF() - a.greenF())),
                             float(a.blueF() + f * (b.blueF() - a.blueF())));
 }
 
-}  // namespace
+}   // namespace
 
 StudyDiagram::StudyDiagram(QWidget* parent) : StabilityDiagram(parent)
 {
@@ -58,16 +59,15 @@ StudyDiagram::StudyDiagram(QWidget* parent) : StabilityDiagram(parent)
 
 bool StudyDiagram::isPlotted(const core::StudyRunRecord& run)
 {
-    return run.state == core::StudyRunState::Done && std::isfinite(run.sharpness)
-           && std::isfinite(run.nonUniformity);
+    return run.state == core::StudyRunState::Done && std::isfinite(run.sharpness) && std::isfinite(run.nonUniformity);
 }
 
 void StudyDiagram::setRuns(const std::vector<core::StudyRunRecord>& runs)
 {
     m_runs = runs;
-    m_highlighted.erase(std::remove_if(m_highlighted.begin(), m_highlighted.end(),
-                                       [this](int i) { return i >= int(m_runs.size()); }),
-                        m_highlighted.end());
+    m_highlighted.erase(
+        std::remove_if(m_highlighted.begin(), m_highlighted.end(), [this](int i) { return i >= int(m_runs.size()); }),
+        m_highlighted.end());
     rebuild();
 }
 
@@ -116,12 +116,13 @@ void StudyDiagram::rebuild()
         }
     }
     for (auto& [key, indices] : byValue) {
-        std::stable_sort(indices.begin(), indices.end(), [this](int l, int r) {
-            return m_runs[size_t(l)].sharpness < m_runs[size_t(r)].sharpness;
-        });
+        std::stable_sort(indices.begin(), indices.end(),
+                         [this](int l, int r) { return m_runs[size_t(l)].sharpness < m_runs[size_t(r)].sharpness; });
         Group group;
         switch (m_grouping) {
-        case Grouping::LearningRate: group.label = QStringLiteral("η = %1").arg(StudyTableModel::formatNumber(key.number)); break;
+        case Grouping::LearningRate:
+            group.label = QStringLiteral("η = %1").arg(StudyTableModel::formatNumber(key.number));
+            break;
         case Grouping::BatchSize: group.label = QStringLiteral("B = %1").arg(qint64(key.number)); break;
         case Grouping::Optimizer: group.label = key.text; break;
         }
@@ -165,9 +166,8 @@ void StudyDiagram::rebuild()
     m_highlight->removeFromLegend();
     QVector<double> ra, rs;
     std::vector<int> rings = m_highlighted;
-    std::sort(rings.begin(), rings.end(), [this](int l, int r) {
-        return m_runs[size_t(l)].sharpness < m_runs[size_t(r)].sharpness;
-    });
+    std::sort(rings.begin(), rings.end(),
+              [this](int l, int r) { return m_runs[size_t(l)].sharpness < m_runs[size_t(r)].sharpness; });
     for (int i : rings) {
         if (i >= 0 && i < int(m_runs.size()) && isPlotted(m_runs[size_t(i)])) {
             ra << m_runs[size_t(i)].sharpness;
@@ -182,7 +182,7 @@ void StudyDiagram::rebuild()
 int StudyDiagram::runAt(const QCPAbstractPlottable* plottable, int index) const
 {
     for (const Group& g : m_groups) {
-        const std::vector<int>* runs = plottable == g.filled ? &g.filledRuns
+        const std::vector<int>* runs = plottable == g.filled   ? &g.filledRuns
                                        : plottable == g.hollow ? &g.hollowRuns
                                                                : nullptr;
         if (runs && index >= 0 && index < int(runs->size()))
@@ -284,4 +284,4 @@ QString StudyDiagram::toCsv() const
     return csv;
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -69,4 +69,4 @@ private:
     Grouping m_grouping = Grouping::LearningRate;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -43,4 +43,4 @@ bool StudyFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& source
     return true;
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

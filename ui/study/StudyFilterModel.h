@@ -30,4 +30,4 @@ private:
     QString m_text;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

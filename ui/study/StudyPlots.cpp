@@ -47,7 +47,8 @@ QWidget* makePane(QWidget* parent, PlotPanel* plot, const QList<QWidget*>& contr
 core::BatchDraw batchDrawOf(const core::StudyRunRecord& run)
 {
     const QJsonObject config = QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson)).object();
-    const QString sampling = config.value(QStringLiteral("optimizer")).toObject().value(QStringLiteral("sampling")).toString();
+    const QString sampling =
+        config.value(QStringLiteral("optimizer")).toObject().value(QStringLiteral("sampling")).toString();
     return sampling == QStringLiteral("replacement") ? core::BatchDraw::WithReplacement
                                                      : core::BatchDraw::WithoutReplacement;
 }
@@ -58,7 +59,7 @@ bool hasEnded(const core::StudyRunRecord& run)
            || run.state == core::StudyRunState::Diverged;
 }
 
-}  // namespace
+}   // namespace
 
 StudyPlots::StudyPlots(QWidget* parent) : QObject(parent)
 {
@@ -89,9 +90,8 @@ StudyPlots::StudyPlots(QWidget* parent) : QObject(parent)
     m_sharpness = new RunCurvesPlot(RunCurvesPlot::Quantity::Sharpness, parent);
     m_sharpnessPane = makePane(parent, m_sharpness, {});
 
-    connect(m_colorBy, &QComboBox::currentIndexChanged, this, [this] {
-        m_diagram->setGrouping(StudyDiagram::Grouping(m_colorBy->currentData().toInt()));
-    });
+    connect(m_colorBy, &QComboBox::currentIndexChanged, this,
+            [this] { m_diagram->setGrouping(StudyDiagram::Grouping(m_colorBy->currentData().toInt())); });
     connect(m_x, &QComboBox::currentIndexChanged, this, &StudyPlots::updateQuantity);
     connect(m_y, &QComboBox::currentIndexChanged, this, &StudyPlots::updateQuantity);
     connect(m_logLoss, &QCheckBox::toggled, m_loss, &RunCurvesPlot::setLogScale);
@@ -240,4 +240,4 @@ void StudyPlots::updateCurves()
     m_sharpness->setCurves(sharpness);
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

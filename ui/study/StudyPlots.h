@@ -87,4 +87,4 @@ private:
     QHash<QString, RunCurveData> m_finishedCurves;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

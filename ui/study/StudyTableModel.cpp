@@ -16,10 +16,10 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // The columns after the axes, in order.
 constexpr StudyTableModel::Column trailing[] = {
-    StudyTableModel::Column::Optimizer, StudyTableModel::Column::Eta, StudyTableModel::Column::BatchSize,
-    StudyTableModel::Column::Seed, StudyTableModel::Column::TrainLoss, StudyTableModel::Column::TestAccuracy,
+    StudyTableModel::Column::Optimizer,  StudyTableModel::Column::Eta,       StudyTableModel::Column::BatchSize,
+    StudyTableModel::Column::Seed,       StudyTableModel::Column::TrainLoss, StudyTableModel::Column::TestAccuracy,
     StudyTableModel::Column::Iterations, StudyTableModel::Column::Sharpness, StudyTableModel::Column::NonUniformity,
-    StudyTableModel::Column::Stability, StudyTableModel::Column::StopReason};
+    StudyTableModel::Column::Stability,  StudyTableModel::Column::StopReason};
 constexpr int leadingColumns = 2;   // #, state
 
 nlohmann::json parseAxes(const std::string& text)
@@ -60,26 +60,19 @@ bool isFinished(core::StudyRunState state)
 }
 
 // Numbers a run has only once it ended: blank before.
-double measured(const core::StudyRunRecord& run, double value)
-{
-    return isFinished(run.state) ? value : nan;
-}
+double measured(const core::StudyRunRecord& run, double value) { return isFinished(run.state) ? value : nan; }
 
-}  // namespace
+}   // namespace
 
-StudyTableModel::StudyTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+StudyTableModel::StudyTableModel(QObject* parent) : QAbstractTableModel(parent) { }
 
-QString StudyTableModel::stateName(core::StudyRunState state)
-{
-    return QString::fromLatin1(core::toString(state));
-}
+QString StudyTableModel::stateName(core::StudyRunState state) { return QString::fromLatin1(core::toString(state)); }
 
 QString StudyTableModel::stopReasonText(const core::StudyRunRecord& run)
 {
     const QString reason = QString::fromStdString(run.stopReason);
     if (run.state == core::StudyRunState::Done && !run.converged)
-        return reason.isEmpty() ? QStringLiteral("not converged")
-                                : QStringLiteral("not converged (%1)").arg(reason);
+        return reason.isEmpty() ? QStringLiteral("not converged") : QStringLiteral("not converged (%1)").arg(reason);
     return reason;
 }
 
@@ -155,10 +148,7 @@ void StudyTableModel::setRuns(std::vector<core::StudyRunRecord> runs)
         Q_EMIT dataChanged(index(0, 0), index(oldRows - 1, columnCount() - 1));
 }
 
-int StudyTableModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_runs.size());
-}
+int StudyTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_runs.size()); }
 
 int StudyTableModel::columnCount(const QModelIndex& parent) const
 {
@@ -213,7 +203,8 @@ QVariant StudyTableModel::headerData(int section, Qt::Orientation orientation, i
     case Column::TrainLoss: return tr("train loss");
     case Column::TestAccuracy: return tr("test acc.");
     case Column::Iterations: return tr("iterations");
-    case Column::Sharpness: return role == Qt::ToolTipRole ? tr("sharpness a = λmax(H) at the end") : QStringLiteral("a");
+    case Column::Sharpness:
+        return role == Qt::ToolTipRole ? tr("sharpness a = λmax(H) at the end") : QStringLiteral("a");
     case Column::NonUniformity:
         return role == Qt::ToolTipRole ? tr("non-uniformity s = √λmax(Σ) at the end") : QStringLiteral("s");
     case Column::Stability: return tr("stability");
@@ -305,11 +296,10 @@ QVariant StudyTableModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::ToolTipRole:
         return QStringLiteral("%1\n%2%3")
-            .arg(m_axesText[size_t(index.row())],
-                 QString::fromStdString(run.folder),
+            .arg(m_axesText[size_t(index.row())], QString::fromStdString(run.folder),
                  run.stopReason.empty() ? QString() : QStringLiteral("\n") + stopReasonText(run));
     default: return {};
     }
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -29,8 +29,20 @@ public:
     };
     // The columns that are not axes; axes sit between State and Optimizer.
     enum class Column {
-        Index, State, Axis, Optimizer, Eta, BatchSize, Seed, TrainLoss, TestAccuracy, Iterations,
-        Sharpness, NonUniformity, Stability, StopReason
+        Index,
+        State,
+        Axis,
+        Optimizer,
+        Eta,
+        BatchSize,
+        Seed,
+        TrainLoss,
+        TestAccuracy,
+        Iterations,
+        Sharpness,
+        NonUniformity,
+        Stability,
+        StopReason
     };
 
     explicit StudyTableModel(QObject* parent = nullptr);
@@ -75,4 +87,4 @@ private:
     QStringList m_axisKeys;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

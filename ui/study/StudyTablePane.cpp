@@ -35,11 +35,9 @@ StudyTablePane::StudyTablePane(QWidget* parent) : QWidget(parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &StudyTablePane::selectionChanged);
-    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
-        Q_EMIT runActivated(m_filter->mapToSource(index).row());
-    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &StudyTablePane::selectionChanged);
+    connect(m_table, &QTableView::doubleClicked, this,
+            [this](const QModelIndex& index) { Q_EMIT runActivated(m_filter->mapToSource(index).row()); });
 
     m_stateBox = new QComboBox(this);
     m_stateBox->setObjectName(QStringLiteral("stateFilterBox"));
@@ -114,4 +112,4 @@ void StudyTablePane::selectFirstRow()
                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

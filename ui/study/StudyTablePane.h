@@ -52,4 +52,4 @@ private:
     QLineEdit* m_axesEdit = nullptr;
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -70,12 +70,16 @@ QString signatureOf(const std::vector<core::StudyRunRecord>& runs)
 {
     QString s;
     for (const core::StudyRunRecord& r : runs)
-        s += QStringLiteral("%1:%2:%3:%4:%5;").arg(QString::fromStdString(r.key)).arg(int(r.state)).arg(r.attempts)
-                 .arg(r.iterations).arg(QString::fromStdString(r.folder));
+        s += QStringLiteral("%1:%2:%3:%4:%5;")
+                 .arg(QString::fromStdString(r.key))
+                 .arg(int(r.state))
+                 .arg(r.attempts)
+                 .arg(r.iterations)
+                 .arg(QString::fromStdString(r.folder));
     return s;
 }
 
-}  // namespace
+}   // namespace
 
 StudyWindow::StudyWindow(QWidget* parent) : QMainWindow(parent)
 {
@@ -211,40 +215,19 @@ void StudyWindow::buildLayout()
     setCentralWidget(central);
 }
 
-StudyTableModel* StudyWindow::model() const
-{
-    return m_tablePane->model();
-}
+StudyTableModel* StudyWindow::model() const { return m_tablePane->model(); }
 
-StudyFilterModel* StudyWindow::filterModel() const
-{
-    return m_tablePane->filterModel();
-}
+StudyFilterModel* StudyWindow::filterModel() const { return m_tablePane->filterModel(); }
 
-QTableView* StudyWindow::table() const
-{
-    return m_tablePane->table();
-}
+QTableView* StudyWindow::table() const { return m_tablePane->table(); }
 
-QComboBox* StudyWindow::stateFilterBox() const
-{
-    return m_tablePane->stateFilterBox();
-}
+QComboBox* StudyWindow::stateFilterBox() const { return m_tablePane->stateFilterBox(); }
 
-QLineEdit* StudyWindow::axesFilterEdit() const
-{
-    return m_tablePane->axesFilterEdit();
-}
+QLineEdit* StudyWindow::axesFilterEdit() const { return m_tablePane->axesFilterEdit(); }
 
-void StudyWindow::setCliExecutable(const QString& path)
-{
-    m_worker->setExecutable(path);
-}
+void StudyWindow::setCliExecutable(const QString& path) { m_worker->setExecutable(path); }
 
-void StudyWindow::setPlotTheme(const PlotTheme& theme)
-{
-    m_plots->setTheme(theme);
-}
+void StudyWindow::setPlotTheme(const PlotTheme& theme) { m_plots->setTheme(theme); }
 
 void StudyWindow::setTitleFor(const QString& name)
 {
@@ -311,7 +294,8 @@ bool StudyWindow::openStudyFile(const QString& file, const QString& outDir, QStr
     }
     const QFileInfo info(file);
     m_file = info.absoluteFilePath();
-    m_dir = outDir.isEmpty() ? info.dir().absoluteFilePath(info.completeBaseName()) : QFileInfo(outDir).absoluteFilePath();
+    m_dir = outDir.isEmpty() ? info.dir().absoluteFilePath(info.completeBaseName())
+                             : QFileInfo(outDir).absoluteFilePath();
     setTitleFor(QString::fromStdString(study.name));
     m_storeSignature.clear();
     table()->clearSelection();
@@ -399,10 +383,7 @@ void StudyWindow::refresh()
     showCounts();
 }
 
-void StudyWindow::onSelectionChanged()
-{
-    m_plots->setSelection(m_tablePane->selectedRuns());
-}
+void StudyWindow::onSelectionChanged() { m_plots->setSelection(m_tablePane->selectedRuns()); }
 
 bool StudyWindow::start()
 {
@@ -415,8 +396,8 @@ bool StudyWindow::start()
     const QString file = m_file;
     const QString dir = m_dir;
     const int workers = m_workersBox->value();
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, file, dir, workers] { worker->start(file, dir, workers); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, file, dir, workers] { worker->start(file, dir, workers); }, Qt::QueuedConnection);
     m_watch.start();
     updateActions();
     showCounts();
@@ -523,4 +504,4 @@ void StudyWindow::closeEvent(QCloseEvent* event)
     QMainWindow::closeEvent(event);
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -114,13 +114,13 @@ private:
     StudyWorker* m_worker = nullptr;
     QThread m_thread;
     QTimer m_watch;
-    QString m_dir;               // the study folder (store and run folders)
-    QString m_file;              // the study file, when one was opened (Start needs it)
-    QString m_storeSignature;    // what the last refresh read, to skip unchanged rereads
+    QString m_dir;              // the study folder (store and run folders)
+    QString m_file;             // the study file, when one was opened (Start needs it)
+    QString m_storeSignature;   // what the last refresh read, to skip unchanged rereads
     QString m_lastError;
     double m_etaSeconds = -1.0;
     bool m_running = false;
     bool m_resumable = false;   // a folder whose store keeps its study file: Start resumes it
 };
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -23,7 +23,7 @@ struct StudyWorker::Impl {
     QString executable = StudyWorker::defaultExecutable();
 };
 
-StudyWorker::StudyWorker(QObject* parent) : QObject(parent), m_impl(std::make_unique<Impl>()) {}
+StudyWorker::StudyWorker(QObject* parent) : QObject(parent), m_impl(std::make_unique<Impl>()) { }
 
 StudyWorker::~StudyWorker() = default;
 
@@ -53,25 +53,13 @@ QString StudyWorker::executable() const
     return m_impl->executable;
 }
 
-void StudyWorker::setPaused(bool paused)
-{
-    m_impl->hold.store(paused);
-}
+void StudyWorker::setPaused(bool paused) { m_impl->hold.store(paused); }
 
-bool StudyWorker::isPaused() const
-{
-    return m_impl->hold.load();
-}
+bool StudyWorker::isPaused() const { return m_impl->hold.load(); }
 
-void StudyWorker::stop()
-{
-    m_impl->cancel.requestCancel();
-}
+void StudyWorker::stop() { m_impl->cancel.requestCancel(); }
 
-bool StudyWorker::isRunning() const
-{
-    return m_impl->running.load();
-}
+bool StudyWorker::isRunning() const { return m_impl->running.load(); }
 
 void StudyWorker::start(const QString& studyFile, const QString& outDir, int workers)
 {
@@ -82,10 +70,9 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
     try {
         const QString program = executable();
         if (program.isEmpty())
-            throw std::runtime_error(
-                QStringLiteral("minimascope-cli was not found beside %1: the study's runs need it")
-                    .arg(QCoreApplication::applicationDirPath())
-                    .toStdString());
+            throw std::runtime_error(QStringLiteral("minimascope-cli was not found beside %1: the study's runs need it")
+                                         .arg(QCoreApplication::applicationDirPath())
+                                         .toStdString());
         // A study opened as a folder resumes the study file its store keeps.
         const core::StudyConfig study = studyFile.isEmpty() ? core::loadStoredStudy(outDir.toStdString())
                                                             : core::loadStudyConfig(studyFile.toStdString());
@@ -94,8 +81,8 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
         options.executable = program.toStdString();
         options.hold = &m_impl->hold;
         bool announced = false;
-        const core::RunStatus result =
-            core::runStudy(study, outDir.toStdString(), options, m_impl->cancel, [&](const core::StudyProgress& p) {
+        const core::RunStatus result = core::runStudy(
+            study, outDir.toStdString(), options, m_impl->cancel, [&](const core::StudyProgress& p) {
                 // The first report comes once the store is open and the points are in it.
                 if (!announced) {
                     announced = true;
@@ -131,4 +118,4 @@ void registerStudyMetaTypes()
     qRegisterMetaType<core::RunStatus>();
 }
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -67,6 +67,6 @@ private:
 // Once before the first queued connection.
 void registerStudyMetaTypes();
 
-}  // namespace minimascope::ui
+}   // namespace minimascope::ui
 
 Q_DECLARE_METATYPE(minimascope::ui::StudyProgressInfo)

@@ -35,7 +35,7 @@ QPalette darkPalette()
     return p;
 }
 
-} // namespace
+}   // namespace
 
 PlotTheme applyAppTheme(ThemeKind kind)
 {
@@ -46,4 +46,4 @@ PlotTheme applyAppTheme(ThemeKind kind)
     return kind == ThemeKind::Dark ? PlotTheme::dark() : PlotTheme::light();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -10,4 +10,4 @@ enum class ThemeKind { Light, Dark };
 // Applies the palette to the whole application and returns the plots' colors.
 PlotTheme applyAppTheme(ThemeKind kind);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

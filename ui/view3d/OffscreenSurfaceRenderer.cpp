@@ -18,14 +18,16 @@ QImage fail(QString* error, const QString& message)
     return {};
 }
 
-} // namespace
+}   // namespace
 
 QImage renderSurfaceOffscreen(const SurfaceData& data, const QSize& size, ColorScale scale, QString* error,
                               CameraPreset preset)
 {
     if (size.width() < 1 || size.height() < 1 || size.width() > kMaxOffscreenSide || size.height() > kMaxOffscreenSide)
         return fail(error, QStringLiteral("3D image size %1x%2 is outside 1..%3")
-                               .arg(size.width()).arg(size.height()).arg(kMaxOffscreenSide));
+                               .arg(size.width())
+                               .arg(size.height())
+                               .arg(kMaxOffscreenSide));
     QString why;
     if (!xServerAvailable(&why))
         return fail(error, QStringLiteral("3D rendering needs an X server (run under xvfb-run): %1").arg(why));
@@ -51,4 +53,4 @@ QImage renderSurfaceOffscreen(const SurfaceData& data, const QSize& size, ColorS
     return image;
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -18,4 +18,4 @@ QImage renderSurfaceOffscreen(const SurfaceData& data, const QSize& size, ColorS
 
 inline constexpr int kMaxOffscreenSide = 8192;
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

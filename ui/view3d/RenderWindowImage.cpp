@@ -27,4 +27,4 @@ QImage renderWindowImage(vtkRenderWindow* window)
     return image;
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

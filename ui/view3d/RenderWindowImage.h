@@ -10,4 +10,4 @@ namespace minimascope::ui {
 // Null image when the window has no pixels to give.
 QImage renderWindowImage(vtkRenderWindow* window);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

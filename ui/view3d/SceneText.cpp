@@ -24,7 +24,7 @@ const QByteArray& unicodeFontFile()
     return path;
 }
 
-} // namespace
+}   // namespace
 
 void styleSceneText(vtkTextProperty* text, const double color[3])
 {
@@ -38,4 +38,4 @@ void styleSceneText(vtkTextProperty* text, const double color[3])
     }
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -7,4 +7,4 @@ namespace minimascope::ui {
 
 void styleSceneText(vtkTextProperty* text, const double color[3]);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

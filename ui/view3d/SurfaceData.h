@@ -15,10 +15,10 @@ enum class ColorScale { Linear, Log };
 enum class CameraPreset { Iso, Top, Front, Side };
 
 struct SurfaceData {
-    std::vector<double> xs;           // alpha coordinates, ascending, size nx
-    std::vector<double> ys;           // beta coordinates, ascending, size ny
-    std::vector<double> values;       // loss, row-major [ny][nx]; NaN = not computed yet
-    std::vector<QPointF> trajectory;  // a path projected on the (x, y) plane; may be empty
+    std::vector<double> xs;            // alpha coordinates, ascending, size nx
+    std::vector<double> ys;            // beta coordinates, ascending, size ny
+    std::vector<double> values;        // loss, row-major [ny][nx]; NaN = not computed yet
+    std::vector<QPointF> trajectory;   // a path projected on the (x, y) plane; may be empty
     QString xLabel = QStringLiteral("α");
     QString yLabel = QStringLiteral("β");
     QString valueLabel = QStringLiteral("loss");
@@ -36,4 +36,4 @@ struct SurfaceData {
     double at(int i, int j) const { return values[static_cast<size_t>(j) * xs.size() + static_cast<size_t>(i)]; }
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

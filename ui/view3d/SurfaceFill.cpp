@@ -35,7 +35,7 @@ void fillLine(double* values, const double* coords, int count, int stride)
     }
 }
 
-} // namespace
+}   // namespace
 
 std::vector<double> fillMissingValues(const SurfaceData& data)
 {
@@ -78,7 +78,8 @@ double interpolateFilled(const SurfaceData& grid, const std::vector<double>& val
     locate(grid.xs, x, i, wx);
     locate(grid.ys, y, j, wy);
     const auto at = [&](int a, int b) { return values[static_cast<size_t>(b) * grid.xs.size() + a]; };
-    return (1 - wy) * ((1 - wx) * at(i, j) + wx * at(i + 1, j)) + wy * ((1 - wx) * at(i, j + 1) + wx * at(i + 1, j + 1));
+    return (1 - wy) * ((1 - wx) * at(i, j) + wx * at(i + 1, j))
+           + wy * ((1 - wx) * at(i, j + 1) + wx * at(i + 1, j + 1));
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -16,4 +16,4 @@ std::vector<double> fillMissingValues(const SurfaceData& data);
 // Bilinear interpolation of filled values (as returned above) at (x, y), clamped to the grid.
 double interpolateFilled(const SurfaceData& grid, const std::vector<double>& filled, double x, double y);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

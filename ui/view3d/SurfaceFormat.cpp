@@ -21,4 +21,4 @@ void setDefaultSurfaceFormat()
     QSurfaceFormat::setDefaultFormat(format);
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

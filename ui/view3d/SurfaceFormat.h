@@ -6,4 +6,4 @@ namespace minimascope::ui {
 
 void setDefaultSurfaceFormat();
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -66,18 +66,15 @@ constexpr double kViridis[][4] = {{0.00, 0.267, 0.005, 0.329},
 constexpr double kMarkerColor[3] = {0.90, 0.10, 0.12};
 constexpr double kTrajectoryColor[3] = {1.00, 0.45, 0.10};
 
-bool sameGrid(const SurfaceData& a, const SurfaceData& b)
-{
-    return a.xs == b.xs && a.ys == b.ys;
-}
+bool sameGrid(const SurfaceData& a, const SurfaceData& b) { return a.xs == b.xs && a.ys == b.ys; }
 
 bool sameExtent(const SurfaceData& a, const SurfaceData& b)
 {
     return a.nx() > 0 && b.nx() > 0 && a.ny() > 0 && b.ny() > 0 && a.xs.front() == b.xs.front()
-        && a.xs.back() == b.xs.back() && a.ys.front() == b.ys.front() && a.ys.back() == b.ys.back();
+           && a.xs.back() == b.xs.back() && a.ys.front() == b.ys.front() && a.ys.back() == b.ys.back();
 }
 
-} // namespace
+}   // namespace
 
 struct SurfaceScene::Impl {
     SurfaceData data;
@@ -85,13 +82,13 @@ struct SurfaceScene::Impl {
     bool hasSurface = false;
     bool cameraPlaced = false;
     ColorScale scale = ColorScale::Linear;
-    bool logActive = false;  // Log requested and some value is positive
+    bool logActive = false;   // Log requested and some value is positive
     bool contoursVisible = true;
-    bool heightAxisVisible = true;  // not from above (Top preset)
-    double low = 0.0;  // color range, value units
+    bool heightAxisVisible = true;   // not from above (Top preset)
+    double low = 0.0;                // color range, value units
     double high = 1.0;
     double zScale = 1.0;
-    double extent = 1.0;  // larger side of the grid
+    double extent = 1.0;   // larger side of the grid
     std::optional<QPoint> minimizer;
 
     vtkNew<vtkRenderer> renderer;
@@ -207,8 +204,8 @@ SurfaceScene::Impl::Impl()
     axes->YAxisMinorTickVisibilityOff();
     axes->ZAxisMinorTickVisibilityOff();
 
-    for (vtkProp* prop : std::initializer_list<vtkProp*>{surfaceActor, contourActor, stemActor, markerActor, trajectoryActor,
-                                                         scalarBar, axes})
+    for (vtkProp* prop : std::initializer_list<vtkProp*>{surfaceActor, contourActor, stemActor, markerActor,
+                                                         trajectoryActor, scalarBar, axes})
         renderer->AddViewProp(prop);
     setVisible(false);
     setPixelScale(1.0);
@@ -300,7 +297,7 @@ void SurfaceScene::Impl::updateRange()
     logActive = scale == ColorScale::Log && maxValue > 0.0;
     low = logActive ? minPositive : minValue;
     high = maxValue;
-    if (!(high > low)) {  // a flat surface still needs a non-empty range
+    if (!(high > low)) {   // a flat surface still needs a non-empty range
         low = logActive ? low / 2.0 : low - 0.5;
         high = logActive ? high * 2.0 : high + 0.5;
     }
@@ -390,18 +387,13 @@ void SurfaceScene::Impl::placeCamera(CameraPreset preset)
     double direction[3] = {-0.9, -1.5, 1.1};
     double up[3] = {0.0, 0.0, 1.0};
     switch (preset) {
-    case CameraPreset::Iso:
-        break;
+    case CameraPreset::Iso: break;
     case CameraPreset::Top:
         direction[0] = 0.0, direction[1] = 0.0, direction[2] = 1.0;
         up[1] = 1.0, up[2] = 0.0;
         break;
-    case CameraPreset::Front:
-        direction[0] = 0.0, direction[1] = -1.0, direction[2] = 0.0;
-        break;
-    case CameraPreset::Side:
-        direction[0] = 1.0, direction[1] = 0.0, direction[2] = 0.0;
-        break;
+    case CameraPreset::Front: direction[0] = 0.0, direction[1] = -1.0, direction[2] = 0.0; break;
+    case CameraPreset::Side: direction[0] = 1.0, direction[1] = 0.0, direction[2] = 0.0; break;
     }
     double bounds[6] = {0.0, 1.0, 0.0, 1.0, 0.0, 1.0};
     if (hasSurface) {
@@ -423,10 +415,7 @@ void SurfaceScene::Impl::placeCamera(CameraPreset preset)
     camera->Zoom(kPresetZoom);
 }
 
-SurfaceScene::SurfaceScene() : m_impl(std::make_unique<Impl>())
-{
-    setColors(Qt::white, QColor(40, 40, 40));
-}
+SurfaceScene::SurfaceScene() : m_impl(std::make_unique<Impl>()) { setColors(Qt::white, QColor(40, 40, 40)); }
 
 SurfaceScene::~SurfaceScene() = default;
 
@@ -489,20 +478,14 @@ void SurfaceScene::setColors(const QColor& background, const QColor& foreground)
         for (vtkTextProperty* text : {d.axes->GetTitleTextProperty(axis), d.axes->GetLabelTextProperty(axis)})
             styleSceneText(text, fg);
     }
-    for (vtkProperty* line : {d.axes->GetXAxesLinesProperty(), d.axes->GetYAxesLinesProperty(),
-                              d.axes->GetZAxesLinesProperty()})
+    for (vtkProperty* line :
+         {d.axes->GetXAxesLinesProperty(), d.axes->GetYAxesLinesProperty(), d.axes->GetZAxesLinesProperty()})
         line->SetColor(fg[0], fg[1], fg[2]);
 }
 
-void SurfaceScene::setPixelScale(double scale)
-{
-    m_impl->setPixelScale(std::clamp(scale, 0.5, 8.0));
-}
+void SurfaceScene::setPixelScale(double scale) { m_impl->setPixelScale(std::clamp(scale, 0.5, 8.0)); }
 
-double SurfaceScene::pixelScaleFor(const QSize& size)
-{
-    return std::max(1.0, size.height() / kReferenceImageHeight);
-}
+double SurfaceScene::pixelScaleFor(const QSize& size) { return std::max(1.0, size.height() / kReferenceImageHeight); }
 
 vtkRenderer* SurfaceScene::renderer() const { return m_impl->renderer; }
 
@@ -559,4 +542,4 @@ CameraState SurfaceScene::cameraState() const
     return state;
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -56,12 +56,12 @@ public:
     void prepareRender();
 
     // Read-outs (tests, status text). Scene coordinates are (x, y, height).
-    std::optional<QPoint> minimizerIndex() const;       // (i, j) of the lowest computed value
-    std::array<double, 3> minimizerPosition() const;    // foot of the marker pin
-    std::array<double, 2> colorRange() const;           // lookup-table range, in value units
-    double colorFraction(double value) const;           // where the lookup table puts a value, 0..1
-    std::vector<double> contourValues() const;          // in value units
-    double sceneHeight(double value) const;             // height a value is drawn at
+    std::optional<QPoint> minimizerIndex() const;      // (i, j) of the lowest computed value
+    std::array<double, 3> minimizerPosition() const;   // foot of the marker pin
+    std::array<double, 2> colorRange() const;          // lookup-table range, in value units
+    double colorFraction(double value) const;          // where the lookup table puts a value, 0..1
+    std::vector<double> contourValues() const;         // in value units
+    double sceneHeight(double value) const;            // height a value is drawn at
     std::vector<std::array<double, 3>> trajectoryPoints() const;
     CameraState cameraState() const;
 
@@ -70,4 +70,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -20,9 +20,9 @@
 namespace minimascope::ui {
 namespace {
 
-constexpr int kMaxImageSide = 8192;  // well inside llvmpipe's and common GPUs' framebuffer limits
+constexpr int kMaxImageSide = 8192;   // well inside llvmpipe's and common GPUs' framebuffer limits
 
-} // namespace
+}   // namespace
 
 struct SurfaceView::Impl {
     SurfaceScene scene;
@@ -74,9 +74,8 @@ SurfaceView::SurfaceView(QWidget* parent) : QOpenGLWidget(parent), m_impl(std::m
     });
     // The interactor never renders itself (EnableRender off): it asks for a repaint instead.
     d.renderRequest->SetClientData(this);
-    d.renderRequest->SetCallback([](vtkObject*, unsigned long, void* client, void*) {
-        static_cast<SurfaceView*>(client)->update();
-    });
+    d.renderRequest->SetCallback(
+        [](vtkObject*, unsigned long, void* client, void*) { static_cast<SurfaceView*>(client)->update(); });
 
     d.window->AddRenderer(d.scene.renderer());
     d.window->SetOwnContext(false);
@@ -146,7 +145,7 @@ QImage SurfaceView::renderToImage(const QSize& size)
     if (size.width() < 1 || size.height() < 1 || size.width() > kMaxImageSide || size.height() > kMaxImageSide)
         return {};
     if (context() == nullptr)
-        grabFramebuffer();  // creates the context and runs initializeGL, even while hidden
+        grabFramebuffer();   // creates the context and runs initializeGL, even while hidden
     if (context() == nullptr)
         return {};
     Impl& d = *m_impl;
@@ -156,7 +155,7 @@ QImage SurfaceView::renderToImage(const QSize& size)
     d.window->SetSize(size.width(), size.height());
     d.scene.setPixelScale(SurfaceScene::pixelScaleFor(size));
     d.render();
-    d.window->SetReadyForRendering(true);  // the generic window reads no pixels otherwise
+    d.window->SetReadyForRendering(true);   // the generic window reads no pixels otherwise
     QImage image = renderWindowImage(d.window);
     d.window->SetReadyForRendering(false);
     d.scene.setPixelScale(1.0);
@@ -249,7 +248,7 @@ unsigned long releaseEvent(Qt::MouseButton button)
     }
 }
 
-} // namespace
+}   // namespace
 
 void SurfaceView::mousePressEvent(QMouseEvent* event)
 {
@@ -287,4 +286,4 @@ void SurfaceView::wheelEvent(QWheelEvent* event)
     event->accept();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -59,4 +59,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -25,4 +25,4 @@ bool xServerAvailable(QString* why)
     return true;
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -8,4 +8,4 @@ namespace minimascope::ui {
 // True when DISPLAY is set and the display opens; otherwise false with the reason in *why.
 bool xServerAvailable(QString* why);
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -20,10 +20,7 @@ namespace minimascope::ui {
 
 namespace {
 
-QString trStabilitySubject(const char* text)
-{
-    return QCoreApplication::translate("StabilitySubject", text);
-}
+QString trStabilitySubject(const char* text) { return QCoreApplication::translate("StabilitySubject", text); }
 
 }   // namespace
 
@@ -37,8 +34,11 @@ RunShape runShapeOf(const core::RunConfig& config, qint64 n)
     const QString optimizer = QString::fromStdString(config.optimizer.name);
     const double eta = config.optimizer.lr;
     shape.label = config.optimizer.fullBatch()
-        ? QCoreApplication::translate("TrainingWorker", "%1 η=%2").arg(optimizer).arg(eta)
-        : QCoreApplication::translate("TrainingWorker", "%1 η=%2 B=%3").arg(optimizer).arg(eta).arg(shape.batchSize);
+                      ? QCoreApplication::translate("TrainingWorker", "%1 η=%2").arg(optimizer).arg(eta)
+                      : QCoreApplication::translate("TrainingWorker", "%1 η=%2 B=%3")
+                            .arg(optimizer)
+                            .arg(eta)
+                            .arg(shape.batchSize);
     return shape;
 }
 
@@ -86,8 +86,8 @@ std::unique_ptr<StabilitySubject> StabilitySubject::openRunFolder(const QString&
     return std::unique_ptr<StabilitySubject>(new StabilitySubject(std::move(d)));
 }
 
-std::unique_ptr<StabilitySubject> StabilitySubject::ofTrainedRun(
-    core::Trainer& trainer, const core::CancelToken* cancel)
+std::unique_ptr<StabilitySubject> StabilitySubject::ofTrainedRun(core::Trainer& trainer,
+                                                                 const core::CancelToken* cancel)
 {
     auto d = std::make_unique<Impl>();
     d->network = &trainer.network();
@@ -100,10 +100,7 @@ std::unique_ptr<StabilitySubject> StabilitySubject::ofTrainedRun(
     return std::unique_ptr<StabilitySubject>(new StabilitySubject(std::move(d)));
 }
 
-int StabilitySubject::threads() const
-{
-    return m_impl->threads;
-}
+int StabilitySubject::threads() const { return m_impl->threads; }
 
 StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
 {
@@ -116,7 +113,8 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
     const int64_t n = d.data.size();
     if (out.batchSize > n || n < 2) {
         out.status = core::RunStatus::Failed;
-        out.message = trStabilitySubject("the stability test needs 2 <= B <= n (B = %1, n = %2)").arg(out.batchSize).arg(n);
+        out.message =
+            trStabilitySubject("the stability test needs 2 <= B <= n (B = %1, n = %2)").arg(out.batchSize).arg(n);
         return out;
     }
     const core::CurvatureRequest defaults;   // analyze's tolerance and Lanczos step cap
@@ -124,8 +122,8 @@ StabilityTestResult StabilitySubject::test(const StabilityTestRequest& request)
         // The run's own point, as `analyze` measures a and s.
         core::CurvatureRequest curvature;
         curvature.seed = d.seed;
-        const core::CurvatureReport report
-            = core::measureCurvature(*d.network, *d.parameters, d.data, curvature, d.cancel);
+        const core::CurvatureReport report = core::measureCurvature(*d.network, *d.parameters, d.data, curvature,
+                                                                    d.cancel);
         if (report.status != core::RunStatus::Finished || report.topEigenvalues.empty() || !report.nonUniformity) {
             out.status = report.status == core::RunStatus::Finished ? core::RunStatus::Failed : report.status;
             out.message = trStabilitySubject("a and s of the run were not measured");

@@ -98,7 +98,7 @@ std::vector<size_t> spreadIndices(size_t count, size_t most)
     return chosen;
 }
 
-} // namespace
+}   // namespace
 
 struct TrainingWorker::Impl {
     // The snapshots of one run, every `stride` iterations; when more than kMaxSnapshots are kept,
@@ -245,10 +245,7 @@ void TrainingWorker::setPaused(bool paused)
     m_impl->pauseWake.notify_all();
 }
 
-bool TrainingWorker::isPaused() const
-{
-    return m_impl->paused.load();
-}
+bool TrainingWorker::isPaused() const { return m_impl->paused.load(); }
 
 void TrainingWorker::train(const TrainingRequest& request)
 {
@@ -317,9 +314,8 @@ void TrainingWorker::train(const TrainingRequest& request)
         }
 
         d.snapshots.offer(0, trainer.parameters());
-        trainer.addHook(1, false, [&d](const core::TrainerState& state) {
-            d.snapshots.offer(state.iteration, state.parameters);
-        });
+        trainer.addHook(
+            1, false, [&d](const core::TrainerState& state) { d.snapshots.offer(state.iteration, state.parameters); });
 
         d.lastResult = trainer.run(d.token);
         if (tracked)
@@ -376,8 +372,8 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
                  tr("%1: step %2 of %3").arg(QString::fromStdString(quantity)).arg(p.step).arg(p.total),
                  {}});
         };
-        const core::CurvatureReport report =
-            core::measureCurvature(trainer.network(), trainer.parameters(), data, curvature, &d.token, progress);
+        const core::CurvatureReport report = core::measureCurvature(trainer.network(), trainer.parameters(), data,
+                                                                    curvature, &d.token, progress);
         out.status = report.status;
         for (const core::MeasuredValue& value : report.topEigenvalues)
             out.topEigenvalues.push_back(value.value);
@@ -610,8 +606,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
             Q_EMIT analysisProgress(
                 {request.jobId, fraction, tr("surface level %1 of %2").arg(p.level + 1).arg(p.levels), {}});
         };
-        const core::RunStatus status =
-            core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
+        const core::RunStatus status = core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
         update.surface = toSurfaceData(grid, frame);
         update.levelFinished = update.final = true;
         Q_EMIT surfaceUpdate(update);
@@ -652,7 +647,8 @@ void TrainingWorker::testStability(const StabilityTestRequest& request)
         if (!d.whatIf || d.whatIfDir != request.runDir || request.reload) {
             d.whatIf.reset();
             if (request.runDir.isEmpty() && !d.trainer)
-                throw core::InputError(tr("Train a run first: the what-if tests the minimum a run ends at.").toStdString());
+                throw core::InputError(
+                    tr("Train a run first: the what-if tests the minimum a run ends at.").toStdString());
             d.whatIf = request.runDir.isEmpty() ? StabilitySubject::ofTrainedRun(*d.trainer, &d.token)
                                                 : StabilitySubject::openRunFolder(request.runDir, &d.token);
             d.whatIfDir = request.runDir;
@@ -702,4 +698,4 @@ void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir, bool overw
     }
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -39,4 +39,4 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<StabilityTestResult>();
 }
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui

@@ -28,12 +28,12 @@ namespace minimascope::ui {
 // What the plots need to know about a run: its config and the data it really trains on.
 struct RunShape {
     double eta = 0.0;
-    qint64 batchSize = 0;    // effective B (n for full-batch optimizers)
+    qint64 batchSize = 0;   // effective B (n for full-batch optimizers)
     // n: the training examples the run has, which a class filter can make fewer than the
     // config's dataset.n.
     qint64 trainSize = 0;
     core::BatchDraw draw = core::BatchDraw::WithoutReplacement;   // how its batches are drawn
-    QString label;           // e.g. "sgd η=0.2 B=10"
+    QString label;                                                // e.g. "sgd η=0.2 B=10"
 };
 
 // What to train: the run config the setup panel validated, which the worker uses as it is
@@ -55,7 +55,7 @@ struct SpectrumRequest {
     quint64 jobId = 0;
     qint64 topK = 5;
     qint64 lanczosSteps = 80;
-    qint64 subset = 0;            // first N training examples; 0 = all
+    qint64 subset = 0;   // first N training examples; 0 = all
 };
 
 // The Hessian spectra through training: the spectrum of SpectrumRequest at up to `maxSnapshots`
@@ -98,14 +98,14 @@ enum class SurfaceDirections { Random, TopEigenvectors, TrajectoryPca };
 struct LandscapeRequest {
     quint64 jobId = 0;
     SurfaceDirections directions = SurfaceDirections::Random;
-    int resolution = 41;          // grid points a side
-    double range = 1.0;           // alpha, beta in [-range, range]; TrajectoryPca fits the path instead
+    int resolution = 41;   // grid points a side
+    double range = 1.0;    // alpha, beta in [-range, range]; TrajectoryPca fits the path instead
     // The centre: the kept snapshot of this iteration (TrainingOutcome::snapshotIterations), or
     // -1 for the parameters the run ended with. Directions, eigenvectors and the PCA origin are
     // all taken there.
     qint64 centreIteration = -1;
-    qint64 subset = 0;            // first N training examples; 0 = all
-    quint64 seed = 0;             // of the random directions and of Lanczos for the eigenvector plane
+    qint64 subset = 0;   // first N training examples; 0 = all
+    quint64 seed = 0;    // of the random directions and of Lanczos for the eigenvector plane
 };
 
 // One progressive step of a surface: the grid so far (NaN where not computed yet).
@@ -144,7 +144,7 @@ struct TrainingUpdate {
     qint64 iteration = 0;
     qint64 maxIterations = 0;
     double seconds = 0.0;
-    double etaSeconds = 0.0;      // NaN when unknown
+    double etaSeconds = 0.0;   // NaN when unknown
     double batchLoss = 0.0;
     QVector<core::MetricsRow> rows;   // one per evaluation; NaN = not measured
     QVector<CurvaturePoint> samples;
@@ -160,13 +160,13 @@ struct TrainingStart {
 struct TrainingOutcome {
     quint64 jobId = 0;
     core::RunStatus status = core::RunStatus::Finished;
-    QString reason;               // the core's stop reason, or the error message for Failed
+    QString reason;   // the core's stop reason, or the error message for Failed
     qint64 iterations = 0;
     double seconds = 0.0;
     core::MetricsRow final;
-    double eta = 0.0;             // learning rate
-    qint64 batchSize = 0;         // effective B
-    qint64 trainSize = 0;         // n
+    double eta = 0.0;       // learning rate
+    qint64 batchSize = 0;   // effective B
+    qint64 trainSize = 0;   // n
     // The iterations of the parameter snapshots the worker kept for the trajectory plane.
     QVector<qint64> snapshotIterations;
 };
@@ -211,25 +211,25 @@ struct StabilityTestRequest {
 struct StabilityTestResult {
     quint64 jobId = 0;
     core::RunStatus status = core::RunStatus::Finished;
-    QString message;                // the error for Failed
-    RunShape run;                   // the run's own eta, B, n and draw
+    QString message;                                                   // the error for Failed
+    RunShape run;                                                      // the run's own eta, B, n and draw
     double sharpness = std::numeric_limits<double>::quiet_NaN();       // a of the run's minimum
     double nonUniformity = std::numeric_limits<double>::quiet_NaN();   // s
-    double eta = 0.0;               // the (eta, B) tested
+    double eta = 0.0;                                                  // the (eta, B) tested
     qint64 batchSize = 0;
     double lambdaMax = std::numeric_limits<double>::quiet_NaN();
     double residual = std::numeric_limits<double>::quiet_NaN();
-    bool lowerBound = false;        // an unstable verdict given at its proof: lambda_max >= lambdaMax
-    QString verdict;                // "stable", "unstable" or "undetermined" (core::StabilityVerdict)
-    qint64 products = 0;            // of the Theorem's operator
+    bool lowerBound = false;   // an unstable verdict given at its proof: lambda_max >= lambdaMax
+    QString verdict;           // "stable", "unstable" or "undetermined" (core::StabilityVerdict)
+    qint64 products = 0;       // of the Theorem's operator
     bool warmStarted = false;
-    double seconds = 0.0;           // wall time of the test alone
+    double seconds = 0.0;   // wall time of the test alone
 };
 
 QString toString(SurfaceDirections directions);
 void registerWorkerMetaTypes();
 
-} // namespace minimascope::ui
+}   // namespace minimascope::ui
 
 Q_DECLARE_METATYPE(minimascope::core::RunStatus)
 Q_DECLARE_METATYPE(minimascope::core::MetricsRow)
