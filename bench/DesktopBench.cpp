@@ -1,7 +1,7 @@
 #include "DesktopBench.h"
 
 #include "AppEnvironment.h"
-#include "SurfaceFormat.h"
+#include "OpenGlFormat.h"
 #include "common/AllocatorSettings.h"
 
 #include <QSettings>
@@ -17,6 +17,6 @@ int& DesktopBenchApplication::prepareProcess(int& argc, char** argv)
 {
     minimascope::ui::ensurePassiveOpenMp(argv);
     minimascope::core::keepFreedMemoryForReuse();
-    minimascope::ui::setDefaultSurfaceFormat();
+    minimascope::ui::setDefaultOpenGlFormat();
     return argc;
 }

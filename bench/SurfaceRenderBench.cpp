@@ -5,7 +5,7 @@
 // Prints the best of 3 repeats of the mean over kFrames frames (the machine is shared and noisy).
 // --png DIR also saves the rendered views (linear and log) for a look.
 #include "OffscreenSurfaceRenderer.h"
-#include "SurfaceFormat.h"
+#include "OpenGlFormat.h"
 #include "SurfaceView.h"
 
 #include <QApplication>
@@ -100,7 +100,7 @@ Timing bestOf(const std::function<double(int)>& step)
 
 int main(int argc, char** argv)
 {
-    setDefaultSurfaceFormat();
+    setDefaultOpenGlFormat();
     QApplication app(argc, argv);
     const QStringList args = QApplication::arguments();
     const int pngIndex = static_cast<int>(args.indexOf(QStringLiteral("--png")));

@@ -18,7 +18,7 @@
 // --help and --version answer without a display; anything else without one says so and exits 2.
 #include "AppEnvironment.h"
 #include "MainWindow.h"
-#include "SurfaceFormat.h"
+#include "OpenGlFormat.h"
 #include "common/AllocatorSettings.h"
 #include "common/ExitCode.h"
 #include "controllers/RunController.h"
@@ -186,7 +186,7 @@ int main(int argc, char** argv)
     minimascope::ui::ensurePassiveOpenMp(argv);
     minimascope::core::keepFreedMemoryForReuse();
     // VTK's 3D panel needs its OpenGL format set before the QApplication exists.
-    minimascope::ui::setDefaultSurfaceFormat();
+    minimascope::ui::setDefaultOpenGlFormat();
     QApplication app(argc, argv);
     setApplicationNames();
     // Every window's icon (title bar, task bar), the one the .desktop file names.

@@ -1,7 +1,7 @@
 #include "analysis/CurvatureOperators.h"
 
-#include "analysis/GraphCurvature.h"
-#include "analysis/LossCurvature.h"
+#include "analysis/ROperatorCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "models/Network.h"
 
 #include <algorithm>
@@ -35,8 +35,8 @@ bool isConvolutional(const Network& network)
 }   // namespace
 
 struct CurvatureOperators::Engines {
-    std::unique_ptr<GraphCurvature> graph;
-    std::unique_ptr<LossCurvature> autograd;
+    std::unique_ptr<ROperatorCurvature> graph;
+    std::unique_ptr<AutogradCurvature> autograd;
 };
 
 CurvatureOperators::CurvatureOperators(Network& network, FlatParameters& parameters, const Dataset& data,
@@ -45,13 +45,13 @@ CurvatureOperators::CurvatureOperators(Network& network, FlatParameters& paramet
 {
     if (isConvolutional(network))
         chunk = std::min(chunk, kConvolutionalChunk);
-    if (!forceNaive && GraphCurvature::supports(network, data.task)) {
-        m_engines->graph = std::make_unique<GraphCurvature>(network, parameters, data, cancel, chunk);
+    if (!forceNaive && ROperatorCurvature::supports(network, data.task)) {
+        m_engines->graph = std::make_unique<ROperatorCurvature>(network, parameters, data, cancel, chunk);
         m_hessian = m_engines->graph->hessian();
         m_covariance = m_engines->graph->covariance();
         m_path = "r-operator";
     } else {
-        m_engines->autograd = std::make_unique<LossCurvature>(network, parameters, data, cancel, chunk);
+        m_engines->autograd = std::make_unique<AutogradCurvature>(network, parameters, data, cancel, chunk);
         m_hessian = m_engines->autograd->hessian();
         m_covariance = m_engines->autograd->covariance();
         m_path = "autograd";

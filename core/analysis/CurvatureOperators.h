@@ -1,7 +1,7 @@
 #pragma once
 // The H and Sigma products for a network and data set, by the fastest exact path that applies:
-// GraphCurvature (the R-operator written out per layer, Sigma in two tangent passes) for every
-// model that describes itself as a layer graph, on classification and regression; LossCurvature
+// ROperatorCurvature (the R-operator written out per layer, Sigma in two tangent passes) for every
+// model that describes itself as a layer graph, on classification and regression; AutogradCurvature
 // (autograd's double backward, Sigma by the per-example loop) otherwise (the escape toy, models
 // without a graph) or when the naive path is asked for.
 // chunk: examples per batched pass (at most 256 for convolutional networks and on the

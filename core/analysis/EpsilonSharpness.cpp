@@ -1,7 +1,7 @@
 #include "analysis/EpsilonSharpness.h"
 
 #include "analysis/LanczosProcess.h"
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "models/FlatParameters.h"
 
 #include <ATen/ATen.h>
@@ -22,7 +22,7 @@ EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parame
     const ParameterRestorer restore(parameters);   // however the ascent ends
     const at::Tensor& theta = restore.saved();
     const at::Tensor bound = options.epsilon * (theta.abs() + 1.0);
-    LossCurvature curvature(network, parameters, data, cancel, options.chunk);
+    AutogradCurvature curvature(network, parameters, data, cancel, options.chunk);
     EpsilonSharpnessResult result;
     const auto finish = [&](RunStatus status) {
         result.status = status;
@@ -31,7 +31,7 @@ EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parame
         return result;
     };
 
-    LossCurvature::LossAndGradient current = curvature.lossAndGradient();
+    AutogradCurvature::LossAndGradient current = curvature.lossAndGradient();
     if (!current.gradient.defined())
         return finish(RunStatus::Cancelled);
     result.loss = current.loss;

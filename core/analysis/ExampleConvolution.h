@@ -1,5 +1,5 @@
 #pragma once
-// Internal to the analysis library (used by LayerPasses): convolutions whose kernel differs from
+// Internal to the analysis library (used by ROperatorPasses): convolutions whose kernel differs from
 // example to example, the per-example parts of a Sigma product on a convolutional layer. Each is
 // a batched matrix product over the examples' input patches (im2col), computed in sub-batches so
 // that the patches, k*k times larger than the input, stay small: allocations above glibc's

@@ -1,6 +1,6 @@
 #include "demos/EscapeToyLesson.h"
 
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "common/CancelToken.h"
 #include "data/DatasetSpec.h"
 #include "data/SyntheticDatasets.h"
@@ -45,7 +45,7 @@ EscapeToyPoint measureEscapeToyPoint(double x)
     const Dataset data = makeEscapeToy();
     EscapeToyModel model(x);
     FlatParameters flat(model);
-    LossCurvature curvature(model, flat, data);
+    AutogradCurvature curvature(model, flat, data);
     const at::Tensor one = at::ones({1});
     EscapeToyPoint point;
     point.x = x;

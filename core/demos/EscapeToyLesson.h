@@ -2,7 +2,7 @@
 // The numbers behind the escape-toy demo (Wu, Ma & E's 1D example, docs/science.md, "The escape toy"), all
 // computed with the app's own code on the one-parameter EscapeToyModel: the two per-example
 // losses and their mean on a grid of x (the model's forward pass), the sharpness a and the
-// non-uniformity s at a point (LossCurvature's exact H and Sigma products: with one parameter
+// non-uniformity s at a point (AutogradCurvature's exact H and Sigma products: with one parameter
 // H and Sigma are 1x1, so one product each gives them), and the iterates of GD and of SGD
 // (the Trainer with the escape-toy presets' settings and the chosen eta, B and seed).
 // Runs torch on the calling thread (a worker, never the GUI thread); not thread-safe per call.

@@ -1,6 +1,6 @@
 #include "landscape/AsymmetricValleys.h"
 
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "common/CancelToken.h"
 #include "common/InputError.h"
 #include "io/NumberFormat.h"
@@ -111,7 +111,7 @@ AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& paramet
     scan.options = options;
     ParameterRestorer restorer(parameters);
     const at::Tensor centre = restorer.saved();
-    LossCurvature curvature(network, parameters, data, cancel);
+    AutogradCurvature curvature(network, parameters, data, cancel);
     for (int64_t k = 0; k < options.count; ++k) {
         DirectionAsymmetry direction;
         direction.seed = options.seed + static_cast<uint64_t>(k);
@@ -123,7 +123,7 @@ AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& paramet
             if (cancel && cancel->isCancelled())
                 return false;
             parameters.set(centre + l * d);
-            const LossCurvature::LossAndGradient lg = curvature.lossAndGradient();
+            const AutogradCurvature::LossAndGradient lg = curvature.lossAndGradient();
             if (!lg.gradient.defined())
                 return false;
             ++scan.gradients;

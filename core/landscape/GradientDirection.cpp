@@ -1,6 +1,6 @@
 #include "landscape/GradientDirection.h"
 
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "common/InputError.h"
 
 #include <ATen/ATen.h>
@@ -10,7 +10,7 @@ namespace minimascope::core {
 at::Tensor gradientDirection(Network& network, FlatParameters& parameters, const Dataset& data,
                              const CancelToken* cancel)
 {
-    LossCurvature curvature(network, parameters, data, cancel);
+    AutogradCurvature curvature(network, parameters, data, cancel);
     const at::Tensor gradient = curvature.lossAndGradient().gradient;
     if (!gradient.defined())
         return {};

@@ -1,7 +1,7 @@
 #pragma once
 // A network's computation written out as layers in evaluation order, each reading the outputs
 // of earlier ones (or the network input): what the curvature engine needs to run its own
-// forward, tangent and backward passes over a model without autograd (analysis/GraphCurvature).
+// forward, tangent and backward passes over a model without autograd (analysis/ROperatorCurvature).
 // The tensors are the module's own, not copies: live parameters (views into FlatParameters once
 // that exists) and BatchNorm's running statistics, which the graph always uses (eval mode).
 // A model that cannot describe itself returns an empty graph.

@@ -3,7 +3,7 @@
 // Set MINIMASCOPE_SCREENSHOT_DIR to keep the rendered images for a look.
 #include "OffscreenSurfaceRenderer.h"
 #include "SurfaceFill.h"
-#include "SurfaceFormat.h"
+#include "OpenGlFormat.h"
 #include "SurfaceScene.h"
 #include "SurfaceView.h"
 #include "support/TestSuite.h"
@@ -141,7 +141,7 @@ class TestSurfaceView : public QObject {
     Q_OBJECT
 public:
     // The VTK panel's OpenGL format must be the default before the application exists.
-    static void initMain() { setDefaultSurfaceFormat(); }
+    static void initMain() { setDefaultOpenGlFormat(); }
 
 private Q_SLOTS:
     void fillOfCoarseLatticeIsBilinear();

@@ -4,7 +4,7 @@
 #include "oracle/DenseCurvature.h"
 
 #include "analysis/LinearStability.h"
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "data/SyntheticDatasets.h"
 #include "models/EscapeToyModel.h"
 #include "models/FlatParameters.h"
@@ -62,7 +62,7 @@ private Q_SLOTS:
         const at::Tensor sv = at::mv(dense.covariance, v);
 
         // Chunks of 3 examples exercise the chunked sums (7 = 3 + 3 + 1).
-        LossCurvature reference(*mlp, flat, data, nullptr, /*chunk=*/3);
+        AutogradCurvature reference(*mlp, flat, data, nullptr, /*chunk=*/3);
         QVERIFY(relativeError(reference.hessian().apply(v), hv) < kDoubleTolerance);
         QVERIFY(relativeError(reference.covariance().apply(v), sv) < kDoubleTolerance);
 
@@ -89,7 +89,7 @@ private Q_SLOTS:
         const Dataset data = makeEscapeToy();
         EscapeToyModel model(x);
         FlatParameters flat(model);
-        LossCurvature curvature(model, flat, data);
+        AutogradCurvature curvature(model, flat, data);
         const at::Tensor one = at::ones({1});
         // float32 model: the constants 0.1 and 1.9 are not exact in binary.
         constexpr double kFloatTolerance = 1e-5;
@@ -135,7 +135,7 @@ private Q_SLOTS:
         const Dataset data = makeEscapeToy();
         EscapeToyModel model(x);
         FlatParameters flat(model);
-        LossCurvature curvature(model, flat, data);
+        AutogradCurvature curvature(model, flat, data);
         const StabilityVerdict verdict = testLinearStability(curvature.hessian(), curvature.covariance(), 0.7, batch, 2,
                                                              static_cast<BatchDraw>(draw), LanczosOptions{});
         QCOMPARE(verdict.status, RunStatus::Finished);
@@ -177,7 +177,7 @@ private Q_SLOTS:
         const Dataset data = makeEscapeToy();
         EscapeToyModel model(x);
         FlatParameters flat(model);
-        LossCurvature curvature(model, flat, data);
+        AutogradCurvature curvature(model, flat, data);
         const LanczosOptions options = stabilityTestOptions(kExactTolerance, 10, 0);
         const auto test = [&](double eta, const LanczosOptions& o) {
             return testLinearStability(curvature.hessian(), curvature.covariance(), eta, batch, 2,

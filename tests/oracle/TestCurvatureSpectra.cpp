@@ -2,13 +2,13 @@
 // Conv layers, ReLU and tanh, softmax cross-entropy), in double precision: the top-k
 // eigenvalues, lambda_min, s, the stability Theorem's lambda_max, the per-layer sharpness, the
 // Hutchinson and Hutch++ traces and the SLQ density's moments (the engine's products themselves
-// are checked in TestGraphCurvature and TestCurvature).
+// are checked in TestROperatorCurvature and TestCurvature).
 #include "oracle/DenseCurvature.h"
 
 #include "analysis/CurvatureOperators.h"
 #include "analysis/CurvatureReport.h"
 #include "analysis/LayerBlock.h"
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "analysis/SpectralDensity.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
@@ -224,7 +224,7 @@ private Q_SLOTS:
             FlatParameters flat(*network);
             const DenseCurvature dense = denseCurvature(*network, data);
             const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
-            LossCurvature curvature(*network, flat, data, nullptr, /*chunk=*/2);
+            AutogradCurvature curvature(*network, flat, data, nullptr, /*chunk=*/2);
             QCOMPARE_LT(relativeError(curvature.hessian().apply(v), dense.hessian.mv(v)), kProductTolerance);
             QCOMPARE_LT(relativeError(curvature.covariance().apply(v), dense.covariance.mv(v)), kProductTolerance);
         }

@@ -7,7 +7,7 @@
 
 #include "analysis/CurvatureReport.h"
 #include "analysis/GradientCovariance.h"
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 #include "analysis/NoiseGeometry.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"

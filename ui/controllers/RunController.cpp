@@ -1,6 +1,6 @@
 #include "controllers/RunController.h"
 
-#include "workers/TrainingWorker.h"
+#include "workers/SessionWorker.h"
 
 #include <QThread>
 
@@ -13,19 +13,19 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
     registerWorkerMetaTypes();
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("minimascope-worker"));
-    m_worker = new TrainingWorker;
+    m_worker = new SessionWorker;
     m_worker->moveToThread(m_thread);
 
     // Worker -> GUI: queued (the worker lives on another thread); stale job ids are dropped.
-    connect(m_worker, &TrainingWorker::trainingStarted, this, [this](const TrainingStart& start) {
+    connect(m_worker, &SessionWorker::trainingStarted, this, [this](const TrainingStart& start) {
         if (start.jobId == m_trainingJob)
             Q_EMIT trainingStarted(start);
     });
-    connect(m_worker, &TrainingWorker::trainingUpdate, this, [this](const TrainingUpdate& update) {
+    connect(m_worker, &SessionWorker::trainingUpdate, this, [this](const TrainingUpdate& update) {
         if (update.jobId == m_trainingJob)
             Q_EMIT trainingUpdate(update);
     });
-    connect(m_worker, &TrainingWorker::trainingFinished, this, [this](const TrainingOutcome& outcome) {
+    connect(m_worker, &SessionWorker::trainingFinished, this, [this](const TrainingOutcome& outcome) {
         if (outcome.jobId != m_trainingJob)
             return;
         m_trainingJob = 0;
@@ -44,37 +44,37 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
         Q_EMIT trainingFinished(outcome);
         Q_EMIT busyChanged();
     });
-    connect(m_worker, &TrainingWorker::analysisProgress, this, [this](const AnalysisProgress& progress) {
+    connect(m_worker, &SessionWorker::analysisProgress, this, [this](const AnalysisProgress& progress) {
         if (progress.jobId == m_analysisJob)
             Q_EMIT analysisProgress(progress);
     });
-    connect(m_worker, &TrainingWorker::spectrumReady, this, [this](const SpectrumResult& result) {
+    connect(m_worker, &SessionWorker::spectrumReady, this, [this](const SpectrumResult& result) {
         if (result.jobId != m_analysisJob)
             return;
         m_analysisJob = 0;
         Q_EMIT spectrumReady(result);
         Q_EMIT busyChanged();
     });
-    connect(m_worker, &TrainingWorker::spectraUpdate, this, [this](const SpectraUpdate& update) {
+    connect(m_worker, &SessionWorker::spectraUpdate, this, [this](const SpectraUpdate& update) {
         if (update.jobId == m_analysisJob)
             Q_EMIT spectraUpdate(update);
     });
-    connect(m_worker, &TrainingWorker::spectraReady, this, [this](const SpectraResult& result) {
+    connect(m_worker, &SessionWorker::spectraReady, this, [this](const SpectraResult& result) {
         if (result.jobId != m_analysisJob)
             return;
         m_analysisJob = 0;
         Q_EMIT spectraReady(result);
         Q_EMIT busyChanged();
     });
-    connect(m_worker, &TrainingWorker::surfaceUpdate, this, [this](const SurfaceUpdate& update) {
+    connect(m_worker, &SessionWorker::surfaceUpdate, this, [this](const SurfaceUpdate& update) {
         if (update.jobId == m_analysisJob)
             Q_EMIT surfaceUpdate(update);
     });
-    connect(m_worker, &TrainingWorker::slicesReady, this, [this](const SliceResult& slices) {
+    connect(m_worker, &SessionWorker::slicesReady, this, [this](const SliceResult& slices) {
         if (slices.jobId == m_analysisJob)
             Q_EMIT slicesReady(slices);
     });
-    connect(m_worker, &TrainingWorker::analysisFinished, this,
+    connect(m_worker, &SessionWorker::surfaceFinished, this,
             [this](quint64 jobId, core::RunStatus status, const QString& message) {
                 if (jobId != m_analysisJob)
                     return;
@@ -82,11 +82,11 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
                 Q_EMIT surfaceFinished(status, message);
                 Q_EMIT busyChanged();
             });
-    connect(m_worker, &TrainingWorker::runFolderSaved, this, [this](quint64 jobId, bool ok, const QString& message) {
+    connect(m_worker, &SessionWorker::runFolderSaved, this, [this](quint64 jobId, bool ok, const QString& message) {
         if (jobId == m_saveJob)
             Q_EMIT runFolderSaved(ok, message);
     });
-    connect(m_worker, &TrainingWorker::stabilityTested, this, [this](const StabilityTestResult& result) {
+    connect(m_worker, &SessionWorker::stabilityTested, this, [this](const StabilityTestResult& result) {
         if (result.jobId == m_stabilityJob)
             Q_EMIT stabilityTested(result);
     });
@@ -153,7 +153,7 @@ void RunController::setPaused(bool paused)
 bool RunController::isPaused() const { return m_worker && m_worker->isPaused(); }
 
 template <typename Request>
-quint64 RunController::startAnalysis(Request request, void (TrainingWorker::*job)(const Request&))
+quint64 RunController::startAnalysis(Request request, void (SessionWorker::*job)(const Request&))
 {
     if (!m_worker)
         return 0;
@@ -168,17 +168,17 @@ quint64 RunController::startAnalysis(Request request, void (TrainingWorker::*job
 
 quint64 RunController::startSpectrum(SpectrumRequest request)
 {
-    return startAnalysis(std::move(request), &TrainingWorker::analyzeSpectrum);
+    return startAnalysis(std::move(request), &SessionWorker::analyzeSpectrum);
 }
 
 quint64 RunController::startSpectraOverTraining(SpectraRequest request)
 {
-    return startAnalysis(std::move(request), &TrainingWorker::analyzeSpectraOverTraining);
+    return startAnalysis(std::move(request), &SessionWorker::analyzeSpectraOverTraining);
 }
 
 quint64 RunController::startSurface(LandscapeRequest request)
 {
-    return startAnalysis(std::move(request), &TrainingWorker::computeSurface);
+    return startAnalysis(std::move(request), &SessionWorker::computeSurface);
 }
 
 void RunController::cancelAnalysis()

@@ -1,5 +1,5 @@
 #pragma once
-// Owns the worker thread and the TrainingWorker on it, numbers every request with a job id,
+// Owns the worker thread and the SessionWorker on it, numbers every request with a job id,
 // and forwards only the results of the current jobs (a stopped run's late updates are dropped).
 // Cancel and pause go to the worker directly (atomics), never through the busy event queue.
 // The destructor cancels whatever runs and joins the thread: closing the window never hangs
@@ -14,7 +14,7 @@ class QThread;
 
 namespace minimascope::ui {
 
-class TrainingWorker;
+class SessionWorker;
 
 class RunController : public QObject {
     Q_OBJECT
@@ -72,10 +72,10 @@ Q_SIGNALS:
 private:
     quint64 nextJob() { return ++m_lastJob; }
     // Cancels the analysis under way and queues `job` with the request on the worker.
-    template <typename Request> quint64 startAnalysis(Request request, void (TrainingWorker::*job)(const Request&));
+    template <typename Request> quint64 startAnalysis(Request request, void (SessionWorker::*job)(const Request&));
 
     QThread* m_thread = nullptr;
-    TrainingWorker* m_worker = nullptr;
+    SessionWorker* m_worker = nullptr;
     quint64 m_lastJob = 0;
     quint64 m_trainingJob = 0;   // 0 = none running
     quint64 m_analysisJob = 0;

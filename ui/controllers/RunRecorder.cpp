@@ -35,13 +35,13 @@ RunRecorder::RunRecorder(LossPlot* loss, SharpnessPlot* sharpness, StabilityDiag
 void RunRecorder::beginRun(const QString& configJson)
 {
     m_record.configJson = configJson;
-    m_record.shape = RunShape{};
+    m_record.shape = StabilitySetting{};
     m_record.metrics.clear();
     m_record.samples.clear();
     plotCurrentRun();
 }
 
-void RunRecorder::setShape(const RunShape& shape)
+void RunRecorder::setShape(const StabilitySetting& shape)
 {
     m_record.shape = shape;
     drawBounds();
@@ -57,7 +57,7 @@ void RunRecorder::plotCurrentRun()
 
 void RunRecorder::drawBounds()
 {
-    const RunShape& shape = m_record.shape;
+    const StabilitySetting& shape = m_record.shape;
     m_sharpness->setLearningRate(shape.eta);
     m_stability->setBounds(shape.eta, shape.batchSize, shape.trainSize, shape.draw);
 }

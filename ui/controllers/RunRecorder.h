@@ -24,7 +24,7 @@ struct SessionEntry {
 
 struct RunRecord {
     QString configJson;   // the resolved config of the current (last) run
-    RunShape shape;
+    StabilitySetting shape;
     QVector<core::MetricsRow> metrics;
     QVector<CurvaturePoint> samples;
     QVector<SessionEntry> session;   // oldest first
@@ -39,7 +39,7 @@ public:
     void beginRun(const QString& configJson);
     // Draws the bounds of the run once the worker has loaded its data (TrainingStart): they
     // need the number of examples it really trains on.
-    void setShape(const RunShape& shape);
+    void setShape(const StabilitySetting& shape);
     void addUpdate(const TrainingUpdate& update);
     // A run that measured (a, s) becomes a session point.
     void finishRun(const TrainingOutcome& outcome);

@@ -49,7 +49,7 @@ void WhatIfController::startRun(const QString& dir)
 {
     m_runDir = dir;
     m_hasRun = true;
-    m_shape = RunShape{};
+    m_shape = StabilitySetting{};
     m_hasPoint = false;
     m_last = StabilityTestResult{};
     m_diagram->clearWhatIfPoint();

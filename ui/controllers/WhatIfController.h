@@ -53,7 +53,7 @@ private:
     QString m_runDir;   // empty: the run trained in the app
     bool m_hasRun = false;
     bool m_reload = false;   // the next request is the run's first
-    RunShape m_shape;        // known once the first answer arrived
+    StabilitySetting m_shape;   // known once the first answer arrived
     double m_sharpness = 0.0;
     double m_nonUniformity = 0.0;
     bool m_hasPoint = false;

@@ -3,7 +3,7 @@
 // the minimizer marked and a projected trajectory, rendered by VTK into a Qt6 QOpenGLWidget.
 // Left drag rotates, right drag or wheel zooms, middle or shift+left drag pans.
 // GUI thread only. Needs an X server (Debian's VTK is X11-only); Qt's offscreen platform
-// cannot host a QOpenGLWidget. Call setDefaultSurfaceFormat() (SurfaceFormat.h) before QApplication.
+// cannot host a QOpenGLWidget. Call setDefaultOpenGlFormat() (OpenGlFormat.h) before QApplication.
 #include "SurfaceData.h"
 
 #include <QImage>

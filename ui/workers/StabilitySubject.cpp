@@ -24,21 +24,19 @@ QString trStabilitySubject(const char* text) { return QCoreApplication::translat
 
 }   // namespace
 
-RunShape runShapeOf(const core::RunConfig& config, qint64 n)
+StabilitySetting runShapeOf(const core::RunConfig& config, qint64 n)
 {
-    RunShape shape;
+    StabilitySetting shape;
     shape.eta = config.optimizer.lr;
     shape.batchSize = config.effectiveBatchSize(n);
     shape.trainSize = n;
     shape.draw = core::batchDrawOf(config.optimizer);
     const QString optimizer = QString::fromStdString(config.optimizer.name);
     const double eta = config.optimizer.lr;
-    shape.label = config.optimizer.fullBatch()
-                      ? QCoreApplication::translate("TrainingWorker", "%1 η=%2").arg(optimizer).arg(eta)
-                      : QCoreApplication::translate("TrainingWorker", "%1 η=%2 B=%3")
-                            .arg(optimizer)
-                            .arg(eta)
-                            .arg(shape.batchSize);
+    shape.label =
+        config.optimizer.fullBatch()
+            ? QCoreApplication::translate("SessionWorker", "%1 η=%2").arg(optimizer).arg(eta)
+            : QCoreApplication::translate("SessionWorker", "%1 η=%2 B=%3").arg(optimizer).arg(eta).arg(shape.batchSize);
     return shape;
 }
 
@@ -50,7 +48,7 @@ struct StabilitySubject::Impl {
     core::Network* network = nullptr;
     core::FlatParameters* parameters = nullptr;
     core::Dataset data;
-    RunShape shape;
+    StabilitySetting shape;
     uint64_t seed = 0;
     int threads = 1;
     const core::CancelToken* cancel = nullptr;

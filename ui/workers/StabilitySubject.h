@@ -1,5 +1,5 @@
 #pragma once
-// The finished run the what-if panel asks about, held by the TrainingWorker on its thread: the
+// The finished run the what-if panel asks about, held by the SessionWorker on its thread: the
 // network at the run's final parameters, its training set, the H and Sigma products over it (kept
 // between tests, so that each new (eta, B) costs only the Lanczos products of the Theorem's
 // operator, the forward pass being cached), the run's (a, s) and the earlier tests' products
@@ -19,7 +19,7 @@ struct RunConfig;
 namespace minimascope::ui {
 
 // A run's shape from its config and the n examples it trains on.
-RunShape runShapeOf(const core::RunConfig& config, qint64 n);
+StabilitySetting runShapeOf(const core::RunConfig& config, qint64 n);
 
 class StabilitySubject {
 public:

@@ -25,8 +25,9 @@ struct RunConfig;   // train/RunConfig.h: its header reaches torch through Datas
 
 namespace minimascope::ui {
 
-// What the plots need to know about a run: its config and the data it really trains on.
-struct RunShape {
+// The (eta, B, n, batch draw) of a run, which set its stability bounds (core/analysis/StabilityBounds.h)
+// and the what-if's starting point, with the label the plots give the run.
+struct StabilitySetting {
     double eta = 0.0;
     qint64 batchSize = 0;   // effective B (n for full-batch optimizers)
     // n: the training examples the run has, which a class filter can make fewer than the
@@ -153,7 +154,7 @@ struct TrainingUpdate {
 // A training run has loaded its data and is about to take its first step.
 struct TrainingStart {
     quint64 jobId = 0;
-    RunShape shape;
+    StabilitySetting shape;
 };
 
 // How a training run ended, with the numbers the stability diagram needs.
@@ -212,7 +213,7 @@ struct StabilityTestResult {
     quint64 jobId = 0;
     core::RunStatus status = core::RunStatus::Finished;
     QString message;                                                   // the error for Failed
-    RunShape run;                                                      // the run's own eta, B, n and draw
+    StabilitySetting run;                                              // the run's own eta, B, n and draw
     double sharpness = std::numeric_limits<double>::quiet_NaN();       // a of the run's minimum
     double nonUniformity = std::numeric_limits<double>::quiet_NaN();   // s
     double eta = 0.0;                                                  // the (eta, B) tested

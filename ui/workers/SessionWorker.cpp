@@ -1,4 +1,4 @@
-#include "workers/TrainingWorker.h"
+#include "workers/SessionWorker.h"
 
 #include "workers/StabilitySubject.h"
 
@@ -100,7 +100,7 @@ std::vector<size_t> spreadIndices(size_t count, size_t most)
 
 }   // namespace
 
-struct TrainingWorker::Impl {
+struct SessionWorker::Impl {
     // The snapshots of one run, every `stride` iterations; when more than kMaxSnapshots are kept,
     // every other one is dropped and the stride doubles, so any run length fits.
     struct SnapshotTrail {
@@ -212,14 +212,14 @@ struct TrainingWorker::Impl {
     }
 };
 
-TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent), m_impl(std::make_unique<Impl>())
+SessionWorker::SessionWorker(QObject* parent) : QObject(parent), m_impl(std::make_unique<Impl>())
 {
     registerWorkerMetaTypes();
 }
 
-TrainingWorker::~TrainingWorker() = default;
+SessionWorker::~SessionWorker() = default;
 
-void TrainingWorker::cancel(quint64 jobId)
+void SessionWorker::cancel(quint64 jobId)
 {
     Impl& d = *m_impl;
     {
@@ -236,7 +236,7 @@ void TrainingWorker::cancel(quint64 jobId)
     d.pauseWake.notify_all();
 }
 
-void TrainingWorker::setPaused(bool paused)
+void SessionWorker::setPaused(bool paused)
 {
     {
         std::lock_guard<std::mutex> lock(m_impl->pauseMutex);
@@ -245,9 +245,9 @@ void TrainingWorker::setPaused(bool paused)
     m_impl->pauseWake.notify_all();
 }
 
-bool TrainingWorker::isPaused() const { return m_impl->paused.load(); }
+bool SessionWorker::isPaused() const { return m_impl->paused.load(); }
 
-void TrainingWorker::train(const TrainingRequest& request)
+void SessionWorker::train(const TrainingRequest& request)
 {
     Impl& d = *m_impl;
     d.begin(request.jobId);
@@ -267,7 +267,7 @@ void TrainingWorker::train(const TrainingRequest& request)
         config.threads = 1;   // the other core stays with the GUI
         d.trainer = std::make_unique<core::Trainer>(config, core::loadRunDatasets(config));
         core::Trainer& trainer = *d.trainer;
-        const RunShape shape = runShapeOf(config, trainer.data().train.size());
+        const StabilitySetting shape = runShapeOf(config, trainer.data().train.size());
         Q_EMIT trainingStarted({request.jobId, shape});
 
         TrainingUpdate pending;
@@ -342,7 +342,7 @@ void TrainingWorker::train(const TrainingRequest& request)
     Q_EMIT trainingFinished(outcome);
 }
 
-void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
+void SessionWorker::analyzeSpectrum(const SpectrumRequest& request)
 {
     Impl& d = *m_impl;
     d.begin(request.jobId);
@@ -389,7 +389,7 @@ void TrainingWorker::analyzeSpectrum(const SpectrumRequest& request)
     Q_EMIT spectrumReady(out);
 }
 
-void TrainingWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
+void SessionWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
 {
     Impl& d = *m_impl;
     d.begin(request.jobId);
@@ -411,7 +411,7 @@ void TrainingWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
         const core::Dataset data = analysisData(trainer, request.subset);
         const core::CurvatureRequest curvature = spectrumCurvature(request.topK, request.lanczosSteps,
                                                                    parameters.size());
-        const RunShape shape = runShapeOf(trainer.config(), trainer.data().train.size());
+        const StabilitySetting shape = runShapeOf(trainer.config(), trainer.data().train.size());
         const std::vector<size_t> chosen = spreadIndices(trail.iterations.size(),
                                                          static_cast<size_t>(std::max(request.maxSnapshots, 2)));
         const int count = static_cast<int>(chosen.size());
@@ -479,12 +479,12 @@ void TrainingWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
     Q_EMIT spectraReady(out);
 }
 
-void TrainingWorker::computeSurface(const LandscapeRequest& request)
+void SessionWorker::computeSurface(const LandscapeRequest& request)
 {
     Impl& d = *m_impl;
     d.begin(request.jobId);
     const auto finish = [&](core::RunStatus status, const QString& message) {
-        Q_EMIT analysisFinished(request.jobId, status, message);
+        Q_EMIT surfaceFinished(request.jobId, status, message);
     };
     if (!d.trainer) {
         finish(core::RunStatus::Failed,
@@ -637,7 +637,7 @@ void TrainingWorker::computeSurface(const LandscapeRequest& request)
     }
 }
 
-void TrainingWorker::testStability(const StabilityTestRequest& request)
+void SessionWorker::testStability(const StabilityTestRequest& request)
 {
     Impl& d = *m_impl;
     d.begin(request.jobId);
@@ -664,7 +664,7 @@ void TrainingWorker::testStability(const StabilityTestRequest& request)
     Q_EMIT stabilityTested(out);
 }
 
-void TrainingWorker::saveRunFolder(quint64 jobId, const QString& dir, bool overwrite)
+void SessionWorker::saveRunFolder(quint64 jobId, const QString& dir, bool overwrite)
 {
     Impl& d = *m_impl;
     d.begin(jobId);

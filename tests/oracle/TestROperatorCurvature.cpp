@@ -1,4 +1,4 @@
-// The curvature engine's own R-operator passes (GraphCurvature, LayerPasses) against dense
+// The curvature engine's own R-operator passes (ROperatorCurvature, ROperatorPasses) against dense
 // matrices built here with autograd: H = (1/n) sum_i H_i and Sigma = (1/n) sum_i H_i^2 - H^2 of tiny
 // networks of every kind that describes itself as a layer graph (MLPs, VGG- and ResNet-style CNNs,
 // with and without BatchNorm, every activation, cross-entropy and squared loss), in double; then
@@ -8,9 +8,9 @@
 
 #include "analysis/CurvatureOperators.h"
 #include "analysis/ExampleConvolution.h"
-#include "analysis/GraphCurvature.h"
-#include "analysis/LayerPasses.h"
-#include "analysis/LossCurvature.h"
+#include "analysis/ROperatorCurvature.h"
+#include "analysis/ROperatorPasses.h"
+#include "analysis/AutogradCurvature.h"
 #include "common/CancelToken.h"
 #include "data/SyntheticDatasets.h"
 #include "models/FlatParameters.h"
@@ -169,7 +169,7 @@ Dataset randomImages(int64_t n, int64_t side, int64_t classes)
 
 }   // namespace
 
-class TestGraphCurvature : public QObject {
+class TestROperatorCurvature : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -179,7 +179,7 @@ private Q_SLOTS:
         QFETCH(QString, name);
         const TinyCase c = tinyCase(name);
         FlatParameters flat(*c.network);
-        const minimascope::core::detail::LayerPasses passes(c.network->layerGraph(), flat, c.data.task);
+        const minimascope::core::detail::ROperatorPasses passes(c.network->layerGraph(), flat, c.data.task);
         const at::Tensor expected = c.network->forward(c.data.inputs);
         const minimascope::core::detail::PrimalPass primal = passes.primal(c.data.inputs, c.data.targets);
         QCOMPARE_LT(relativeError(primal.values.back(), expected), kForwardTolerance);
@@ -195,14 +195,14 @@ private Q_SLOTS:
         const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
         const at::Tensor hv = dense.hessian.mv(v);
         const at::Tensor sv = dense.covariance.mv(v);
-        QVERIFY(GraphCurvature::supports(*c.network, c.data.task));
+        QVERIFY(ROperatorCurvature::supports(*c.network, c.data.task));
         // A network whose ReLUs all died has Sigma = 0 (up to rounding, ~1e-17) and would compare
         // nothing; Sigma scales like H^2.
         const double hNorm = dense.hessian.norm().item<double>();
         QCOMPARE_GT(dense.covariance.norm().item<double>(), kLiveCovariance * hNorm * hNorm);
         // Chunks of 3 exercise the chunked sums; a zero cache recomputes every pass.
         for (int64_t cacheBytes : {int64_t{1} << 30, int64_t{0}}) {
-            GraphCurvature curvature(*c.network, flat, c.data, nullptr, /*chunk=*/3, cacheBytes);
+            ROperatorCurvature curvature(*c.network, flat, c.data, nullptr, /*chunk=*/3, cacheBytes);
             const double hError = relativeError(curvature.hessian().apply(v), hv);
             const double sError = relativeError(curvature.covariance().apply(v), sv);
             QCOMPARE_LT(hError, kDoubleTolerance);
@@ -219,7 +219,7 @@ private Q_SLOTS:
         // engine's feet: each must be the dense matrix at the new point, not the cached one.
         const TinyCase c = tinyCase(QStringLiteral("mlp relu batchnorm"));
         FlatParameters flat(*c.network);
-        GraphCurvature curvature(*c.network, flat, c.data, nullptr, /*chunk=*/4);
+        ROperatorCurvature curvature(*c.network, flat, c.data, nullptr, /*chunk=*/4);
         const SymmetricOperator h = curvature.hessian();
         const SymmetricOperator sigma = curvature.covariance();
         const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
@@ -243,7 +243,7 @@ private Q_SLOTS:
         FlatParameters flat(*c.network);
         const DenseCurvature dense = denseCurvature(*c.network, c.data);
         CancelToken token;
-        GraphCurvature curvature(*c.network, flat, c.data, &token, /*chunk=*/2);
+        ROperatorCurvature curvature(*c.network, flat, c.data, &token, /*chunk=*/2);
         const at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
         token.requestCancel();
         QVERIFY(!curvature.hessian().apply(v).defined());
@@ -266,13 +266,13 @@ private Q_SLOTS:
         LayerGraph partial;
         partial.linear(partial.flatten(LayerGraph::kInput), *mlp.linears().front());
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 minimascope::core::detail::LayerPasses(partial, flat, Task::Classification));
+                                 minimascope::core::detail::ROperatorPasses(partial, flat, Task::Classification));
         LayerGraph stray;
         torch::nn::Linear other(2, 2);
         stray.linear(LayerGraph::kInput, *other);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 minimascope::core::detail::LayerPasses(stray, flat, Task::Classification));
-        QVERIFY(minimascope::core::detail::LayerPasses(mlp.layerGraph(), flat, Task::Classification)
+                                 minimascope::core::detail::ROperatorPasses(stray, flat, Task::Classification));
+        QVERIFY(minimascope::core::detail::ROperatorPasses(mlp.layerGraph(), flat, Task::Classification)
                     .primal(at::zeros({1, 2}), at::zeros({1}, at::TensorOptions(at::kLong)))
                     .values.back()
                     .defined());
@@ -322,11 +322,11 @@ private Q_SLOTS:
         initializeParameters(*lenet, 2);
         FlatParameters flat(*lenet);
         const at::Tensor v = at::randn({flat.size()});
-        LossCurvature autograd(*lenet, flat, data);
+        AutogradCurvature autograd(*lenet, flat, data);
         const at::Tensor hv = autograd.hessian().apply(v);
         const at::Tensor sv = autograd.covariance().apply(v);
         for (int64_t chunk : {2, 5}) {
-            GraphCurvature curvature(*lenet, flat, data, nullptr, chunk);
+            ROperatorCurvature curvature(*lenet, flat, data, nullptr, chunk);
             const double hError = relativeError(curvature.hessian().apply(v), hv);
             const double sError = relativeError(curvature.covariance().apply(v), sv);
             QCOMPARE_LT(hError, kFloatTolerance);
@@ -345,8 +345,8 @@ private Q_SLOTS:
         FlatParameters flat(*mlp);
         Dataset data = randomImages(4, 28, 10);
         const at::Tensor v = at::randn({flat.size()});
-        GraphCurvature fast(*mlp, flat, data);
-        LossCurvature autograd(*mlp, flat, data);
+        ROperatorCurvature fast(*mlp, flat, data);
+        AutogradCurvature autograd(*mlp, flat, data);
         const double hError = relativeError(fast.hessian().apply(v), autograd.hessian().apply(v));
         const double sError = relativeError(fast.covariance().apply(v), autograd.covariance().apply(v));
         QCOMPARE_LT(hError, kFloatTolerance);
@@ -354,5 +354,5 @@ private Q_SLOTS:
     }
 };
 
-MINIMASCOPE_TEST_APPLESS(TestGraphCurvature)
-#include "TestGraphCurvature.moc"
+MINIMASCOPE_TEST_APPLESS(TestROperatorCurvature)
+#include "TestROperatorCurvature.moc"

@@ -1,6 +1,7 @@
 #pragma once
-// The worker that owns every torch object of the GUI: it lives on its own QThread, trains one
-// run at a time and analyses the parameters the last run ended with (spectrum, loss surface).
+// The worker that owns every torch object of the session: it lives on its own QThread, trains one
+// run at a time, analyses the parameters the last run ended with (spectrum, loss surface, slices)
+// and saves run folders.
 // Requests arrive as queued calls of its slots (functor invokeMethod); results leave as queued
 // signals carrying plain records (WorkerTypes.h) tagged with the request's job id.
 // Thread-safety: cancel() and setPaused() are called DIRECTLY from the GUI thread (an atomic
@@ -15,11 +16,11 @@
 
 namespace minimascope::ui {
 
-class TrainingWorker : public QObject {
+class SessionWorker : public QObject {
     Q_OBJECT
 public:
-    explicit TrainingWorker(QObject* parent = nullptr);
-    ~TrainingWorker() override;
+    explicit SessionWorker(QObject* parent = nullptr);
+    ~SessionWorker() override;
 
     // Cancels job `jobId` if it is running or still queued, and no other job. Any thread.
     void cancel(quint64 jobId);
@@ -56,7 +57,7 @@ Q_SIGNALS:
     void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
     void slicesReady(const minimascope::ui::SliceResult& slices);
     // How a surface computation ended (the spectrum reports through spectrumReady).
-    void analysisFinished(quint64 jobId, minimascope::core::RunStatus status, const QString& message);
+    void surfaceFinished(quint64 jobId, minimascope::core::RunStatus status, const QString& message);
     void runFolderSaved(quint64 jobId, bool ok, const QString& message);
     void stabilityTested(const minimascope::ui::StabilityTestResult& result);
 

@@ -1,6 +1,6 @@
-#include "analysis/GraphCurvature.h"
+#include "analysis/ROperatorCurvature.h"
 
-#include "analysis/LayerPasses.h"
+#include "analysis/ROperatorPasses.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 
@@ -10,12 +10,12 @@
 
 namespace minimascope::core {
 
-struct GraphCurvature::Impl {
+struct ROperatorCurvature::Impl {
     FlatParameters& parameters;
     const Dataset& data;
     int64_t chunk;
     int64_t cacheBytes;
-    detail::LayerPasses passes;
+    detail::ROperatorPasses passes;
     std::vector<at::Tensor> state;         // what the primal passes depend on besides the data
     std::vector<int64_t> cachedVersions;   // state's version counters when the cache was filled
     std::vector<detail::PrimalPass> primalCache;
@@ -99,7 +99,7 @@ struct GraphCurvature::Impl {
             request.keep = &directions;
             if (!pass.complete || !passes.tangent(pass, request))
                 return {};
-            const int64_t bytes = detail::LayerPasses::bytes(directions);
+            const int64_t bytes = detail::ROperatorPasses::bytes(directions);
             if (c == static_cast<int64_t>(kept.size()) && primalBytes + keptBytes + bytes <= cacheBytes) {
                 keptBytes += bytes;
                 kept.push_back(std::move(directions));
@@ -131,7 +131,7 @@ struct GraphCurvature::Impl {
     }
 };
 
-SymmetricOperator GraphCurvature::Impl::operatorOf(at::Tensor (Impl::*product)(const at::Tensor&))
+SymmetricOperator ROperatorCurvature::Impl::operatorOf(at::Tensor (Impl::*product)(const at::Tensor&))
 {
     SymmetricOperator op;
     op.dimension = parameters.size();
@@ -140,13 +140,13 @@ SymmetricOperator GraphCurvature::Impl::operatorOf(at::Tensor (Impl::*product)(c
     return op;
 }
 
-bool GraphCurvature::supports(const Network& network, Task task)
+bool ROperatorCurvature::supports(const Network& network, Task task)
 {
     return (task == Task::Classification || task == Task::Regression) && !network.layerGraph().empty();
 }
 
-GraphCurvature::GraphCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
-                               const CancelToken* cancel, int64_t chunk, int64_t cacheBytes)
+ROperatorCurvature::ROperatorCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                                       const CancelToken* cancel, int64_t chunk, int64_t cacheBytes)
 {
     const LayerGraph graph = network.layerGraph();
     if (graph.empty())
@@ -154,10 +154,10 @@ GraphCurvature::GraphCurvature(Network& network, FlatParameters& parameters, con
     m_impl = std::make_unique<Impl>(graph, parameters, data, cancel, chunk, cacheBytes);
 }
 
-GraphCurvature::~GraphCurvature() = default;
+ROperatorCurvature::~ROperatorCurvature() = default;
 
-SymmetricOperator GraphCurvature::hessian() { return m_impl->operatorOf(&Impl::hessianProduct); }
+SymmetricOperator ROperatorCurvature::hessian() { return m_impl->operatorOf(&Impl::hessianProduct); }
 
-SymmetricOperator GraphCurvature::covariance() { return m_impl->operatorOf(&Impl::covarianceProduct); }
+SymmetricOperator ROperatorCurvature::covariance() { return m_impl->operatorOf(&Impl::covarianceProduct); }
 
 }   // namespace minimascope::core

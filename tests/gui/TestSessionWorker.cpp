@@ -1,8 +1,8 @@
-// TrainingWorker's cancellation by job id, on its own thread as the window runs it: a cancel
+// SessionWorker's cancellation by job id, on its own thread as the window runs it: a cancel
 // stops exactly the job it names, running or still queued, and never a job queued behind or
 // after it. Runs are the escape toy under GD (eta = 0.7 from x0 = 0.99), which reaches the
 // minimum x = 1 (loss < 1e-10) in a few dozen steps, or never stops when its loss goal is 0.
-#include "workers/TrainingWorker.h"
+#include "workers/SessionWorker.h"
 #include "support/TestSuite.h"
 
 #include "train/RunConfig.h"
@@ -34,7 +34,7 @@ std::shared_ptr<const core::RunConfig> escapeToyGd(bool endless)
 
 }   // namespace
 
-class TestTrainingWorker : public QObject {
+class TestSessionWorker : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -46,24 +46,24 @@ private:
     void train(quint64 jobId, bool endless);
 
     QThread m_thread;
-    TrainingWorker* m_worker = nullptr;
+    SessionWorker* m_worker = nullptr;
     std::map<quint64, TrainingOutcome> m_outcomes;
     QList<quint64> m_started;
 };
 
-void TestTrainingWorker::init()
+void TestSessionWorker::init()
 {
-    m_worker = new TrainingWorker;
+    m_worker = new SessionWorker;
     m_worker->moveToThread(&m_thread);
     // Queued to this (the test's) thread, as RunController receives them.
-    connect(m_worker, &TrainingWorker::trainingStarted, this,
+    connect(m_worker, &SessionWorker::trainingStarted, this,
             [this](const TrainingStart& start) { m_started.append(start.jobId); });
-    connect(m_worker, &TrainingWorker::trainingFinished, this,
+    connect(m_worker, &SessionWorker::trainingFinished, this,
             [this](const TrainingOutcome& outcome) { m_outcomes[outcome.jobId] = outcome; });
     m_thread.start();
 }
 
-void TestTrainingWorker::cleanup()
+void TestSessionWorker::cleanup()
 {
     m_thread.quit();
     m_thread.wait();
@@ -73,7 +73,7 @@ void TestTrainingWorker::cleanup()
     m_started.clear();
 }
 
-void TestTrainingWorker::train(quint64 jobId, bool endless)
+void TestSessionWorker::train(quint64 jobId, bool endless)
 {
     TrainingRequest request;
     request.jobId = jobId;
@@ -83,7 +83,7 @@ void TestTrainingWorker::train(quint64 jobId, bool endless)
         m_worker, [worker = m_worker, request] { worker->train(request); }, Qt::QueuedConnection);
 }
 
-void TestTrainingWorker::cancelStopsOnlyTheJobItNames()
+void TestSessionWorker::cancelStopsOnlyTheJobItNames()
 {
     // Job 1 runs until it is cancelled; jobs 2 and 3 wait behind it.
     train(1, true);
@@ -113,5 +113,5 @@ void TestTrainingWorker::cancelStopsOnlyTheJobItNames()
     QCOMPARE(m_outcomes[5].reason, QStringLiteral("loss_below"));
 }
 
-MINIMASCOPE_TEST_GUILESS(TestTrainingWorker)
-#include "TestTrainingWorker.moc"
+MINIMASCOPE_TEST_GUILESS(TestSessionWorker)
+#include "TestSessionWorker.moc"

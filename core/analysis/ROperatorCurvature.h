@@ -2,7 +2,7 @@
 // Fast exact curvature products for every network that describes itself as a LayerGraph (the
 // MLPs, LeNet-5, the VGG- and ResNet-style CNNs, with or without BatchNorm, which counts with its
 // running statistics) on a classification or regression task. Instead of autograd's double
-// backward it runs Pearlmutter's R-operator written out layer by layer (analysis/LayerPasses,
+// backward it runs Pearlmutter's R-operator written out layer by layer (analysis/ROperatorPasses,
 // docs/science.md, "The escape toy"):
 //   - the forward values and back-propagated errors depend on the parameters only: they are
 //     computed once and reused by every product until the parameters (or BatchNorm's running
@@ -26,15 +26,16 @@ namespace minimascope::core {
 class FlatParameters;
 class Network;
 
-class GraphCurvature {
+class ROperatorCurvature {
 public:
     static bool supports(const Network& network, Task task);
 
     // Throws std::invalid_argument when the network has no layer graph or the graph does not
     // cover exactly the parameters in `parameters`.
-    GraphCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
-                   const CancelToken* cancel = nullptr, int64_t chunk = 1000, int64_t cacheBytes = int64_t{1536} << 20);
-    ~GraphCurvature();
+    ROperatorCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                       const CancelToken* cancel = nullptr, int64_t chunk = 1000,
+                       int64_t cacheBytes = int64_t{1536} << 20);
+    ~ROperatorCurvature();
 
     SymmetricOperator hessian();
     SymmetricOperator covariance();

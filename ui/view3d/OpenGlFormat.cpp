@@ -1,10 +1,10 @@
-#include "SurfaceFormat.h"
+#include "OpenGlFormat.h"
 
 #include <QSurfaceFormat>
 
 namespace minimascope::ui {
 
-void setDefaultSurfaceFormat()
+void setDefaultOpenGlFormat()
 {
     QSurfaceFormat format;
     format.setRenderableType(QSurfaceFormat::OpenGL);

@@ -1,10 +1,10 @@
 #pragma once
-// Internal to the analysis library (used by GraphCurvature): Pearlmutter's R-operator written out
+// Internal to the analysis library (used by ROperatorCurvature): Pearlmutter's R-operator written out
 // for each kind of LayerGraph node, batched over a chunk of examples. Every example's loss f_i
 // depends on its own row only (BatchNorm uses its running statistics), so one batched pass gives
 // all the per-example quantities at once.
 //   primal:  forward values and back-propagated errors d(sum_i f_i)/d(node output), which depend
-//            on the parameters only (GraphCurvature reuses them across products);
+//            on the parameters only (ROperatorCurvature reuses them across products);
 //   tangent: forward and backward tangents along a direction of the parameters, which may be
 //            shared by all examples (v, or -H v) and/or differ per example (u_i = H_i v, kept from
 //            an earlier pass), and the tangent of the gradient: sum_i H_i d_i.
@@ -56,11 +56,11 @@ struct TangentRequest {
     ExampleDirections* keep = nullptr;               // receives each example's H_i d_i
 };
 
-class LayerPasses {
+class ROperatorPasses {
 public:
     // Throws std::invalid_argument when a node's parameter is not a slice of `parameters`.
-    LayerPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task,
-                const CancelToken* cancel = nullptr);
+    ROperatorPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task,
+                    const CancelToken* cancel = nullptr);
 
     PrimalPass primal(const at::Tensor& inputs, const at::Tensor& targets) const;
     // False (with request.sum and request.keep partly written) when cancelled midway.

@@ -20,10 +20,10 @@ namespace minimascope::core {
 class FlatParameters;
 class Network;
 
-class LossCurvature {
+class AutogradCurvature {
 public:
-    LossCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
-                  const CancelToken* cancel = nullptr, int64_t chunk = 1000);
+    AutogradCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                      const CancelToken* cancel = nullptr, int64_t chunk = 1000);
 
     SymmetricOperator hessian();
     SymmetricOperator covariance();

@@ -4,6 +4,6 @@
 
 namespace minimascope::ui {
 
-void setDefaultSurfaceFormat();
+void setDefaultOpenGlFormat();
 
 }   // namespace minimascope::ui

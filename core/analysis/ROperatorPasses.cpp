@@ -1,4 +1,4 @@
-#include "analysis/LayerPasses.h"
+#include "analysis/ROperatorPasses.h"
 
 #include "analysis/ExampleConvolution.h"
 #include "common/CancelToken.h"
@@ -111,7 +111,7 @@ int64_t PrimalPass::bytes() const
     return total;
 }
 
-int64_t LayerPasses::bytes(const ExampleDirections& directions)
+int64_t ROperatorPasses::bytes(const ExampleDirections& directions)
 {
     int64_t total = 0;
     for (const NodeDirections& d : directions)
@@ -121,19 +121,19 @@ int64_t LayerPasses::bytes(const ExampleDirections& directions)
     return total;
 }
 
-LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task,
-                         const CancelToken* cancel)
+ROperatorPasses::ROperatorPasses(const LayerGraph& graph, const FlatParameters& parameters, Task task,
+                                 const CancelToken* cancel)
     : m_nodes(graph.nodes()), m_parameters(parameters), m_task(task), m_cancel(cancel)
 {
     if (m_nodes.empty())
-        throw std::invalid_argument("LayerPasses: an empty layer graph");
+        throw std::invalid_argument("ROperatorPasses: an empty layer graph");
     const auto sliceOf = [&parameters](const at::Tensor& tensor) {
         if (!tensor.defined())
             return -1;
         for (size_t s = 0; s < parameters.slices().size(); ++s)
             if (parameters.slice(parameters.values(), s).data_ptr() == tensor.data_ptr())
                 return static_cast<int>(s);
-        throw std::invalid_argument("LayerPasses: a layer's parameter is not part of the flat parameter vector");
+        throw std::invalid_argument("ROperatorPasses: a layer's parameter is not part of the flat parameter vector");
     };
     for (size_t k = 0; k < m_nodes.size(); ++k) {
         const LayerNode& node = m_nodes[k];
@@ -171,30 +171,30 @@ LayerPasses::LayerPasses(const LayerGraph& graph, const FlatParameters& paramete
                 covered[static_cast<size_t>(s)] = true;
     for (size_t s = 0; s < covered.size(); ++s)
         if (!covered[s])
-            throw std::invalid_argument("LayerPasses: parameter " + parameters.slices()[s].name
+            throw std::invalid_argument("ROperatorPasses: parameter " + parameters.slices()[s].name
                                         + " is not in the layer graph");
 }
 
-at::Tensor LayerPasses::parameterSlice(const at::Tensor& flat, int slice) const
+at::Tensor ROperatorPasses::parameterSlice(const at::Tensor& flat, int slice) const
 {
     return m_parameters.slice(flat, static_cast<size_t>(slice));
 }
 
-at::Tensor LayerPasses::inputValue(const PrimalPass& primal, size_t node, size_t which) const
+at::Tensor ROperatorPasses::inputValue(const PrimalPass& primal, size_t node, size_t which) const
 {
     const int input = m_nodes[node].inputs[which];
     return input == LayerGraph::kInput ? primal.input : primal.values[static_cast<size_t>(input)];
 }
 
 // Everything below applies one node's Jacobians; `k` is the node, x its input value, y its output.
-struct LayerPasses::Node {
-    const LayerPasses& passes;
+struct ROperatorPasses::Node {
+    const ROperatorPasses& passes;
     const PrimalPass& primal;
     size_t k;
     const LayerNode& node;
     at::Tensor x, y;
 
-    Node(const LayerPasses& p, const PrimalPass& pass, size_t index)
+    Node(const ROperatorPasses& p, const PrimalPass& pass, size_t index)
         : passes(p), primal(pass), k(index), node(p.m_nodes[index]), x(p.inputValue(pass, index)), y(pass.values[index])
     {
     }
@@ -411,7 +411,7 @@ struct LayerPasses::Node {
     }
 };
 
-PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targets) const
+PrimalPass ROperatorPasses::primal(const at::Tensor& inputs, const at::Tensor& targets) const
 {
     PrimalPass pass;
     pass.input = inputs;
@@ -471,11 +471,11 @@ PrimalPass LayerPasses::primal(const at::Tensor& inputs, const at::Tensor& targe
     return pass;
 }
 
-bool LayerPasses::tangent(const PrimalPass& primal, const TangentRequest& request) const
+bool ROperatorPasses::tangent(const PrimalPass& primal, const TangentRequest& request) const
 {
     const auto cancelled = [this] { return m_cancel && m_cancel->isCancelled(); };
     if (!request.shared)
-        throw std::logic_error("LayerPasses::tangent needs a shared direction");
+        throw std::logic_error("ROperatorPasses::tangent needs a shared direction");
     const size_t count = m_nodes.size();
     if (request.keep)
         request.keep->assign(count, {});

@@ -1,4 +1,4 @@
-#include "analysis/LossCurvature.h"
+#include "analysis/AutogradCurvature.h"
 
 #include "common/CancelToken.h"
 #include "models/EvalModeScope.h"
@@ -11,18 +11,18 @@
 
 namespace minimascope::core {
 
-LossCurvature::LossCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
-                             const CancelToken* cancel, int64_t chunk)
+AutogradCurvature::AutogradCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
+                                     const CancelToken* cancel, int64_t chunk)
     : m_network(network), m_parameters(parameters), m_data(data), m_cancel(cancel), m_chunk(chunk)
 {
     for (const auto& p : m_network.parameters())
         m_params.push_back(p);
 }
 
-bool LossCurvature::cancelled() const { return m_cancel && m_cancel->isCancelled(); }
+bool AutogradCurvature::cancelled() const { return m_cancel && m_cancel->isCancelled(); }
 
-at::Tensor LossCurvature::hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets, const at::Tensor& v,
-                                             double scale)
+at::Tensor AutogradCurvature::hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets,
+                                                 const at::Tensor& v, double scale)
 {
     at::AutoGradMode gradMode(true);
     const at::Tensor output = m_network.forward(inputs);
@@ -36,7 +36,7 @@ at::Tensor LossCurvature::hessianProductOver(const at::Tensor& inputs, const at:
                                          /*create_graph=*/false, /*allow_unused=*/true));
 }
 
-at::Tensor LossCurvature::flatten(const std::vector<at::Tensor>& perParameter) const
+at::Tensor AutogradCurvature::flatten(const std::vector<at::Tensor>& perParameter) const
 {
     // A parameter the loss does not reach (allow_unused) has a zero derivative.
     std::vector<at::Tensor> parts;
@@ -47,7 +47,7 @@ at::Tensor LossCurvature::flatten(const std::vector<at::Tensor>& perParameter) c
     return at::cat(parts);
 }
 
-SymmetricOperator LossCurvature::hessian()
+SymmetricOperator AutogradCurvature::hessian()
 {
     SymmetricOperator op;
     op.dimension = m_parameters.size();
@@ -69,13 +69,13 @@ SymmetricOperator LossCurvature::hessian()
     return op;
 }
 
-at::Tensor LossCurvature::exampleHessianProduct(int64_t i, const at::Tensor& v)
+at::Tensor AutogradCurvature::exampleHessianProduct(int64_t i, const at::Tensor& v)
 {
     EvalModeScope evalMode(m_network);
     return hessianProductOver(m_data.inputs.narrow(0, i, 1), m_data.targets.narrow(0, i, 1), v, 1.0);
 }
 
-SymmetricOperator LossCurvature::covariance()
+SymmetricOperator AutogradCurvature::covariance()
 {
     SymmetricOperator h = hessian();
     SymmetricOperator op;
@@ -100,7 +100,7 @@ SymmetricOperator LossCurvature::covariance()
     return op;
 }
 
-LossCurvature::LossAndGradient LossCurvature::lossAndGradient()
+AutogradCurvature::LossAndGradient AutogradCurvature::lossAndGradient()
 {
     GradientEvaluation evaluation = evaluateWithGradient(m_network, m_data, m_cancel, m_chunk);
     return {evaluation.loss, std::move(evaluation.gradient)};
