@@ -232,8 +232,11 @@ void validate(const SymmetricOperator& op, int64_t k)
 // its true residual |A y - theta y|: A y is the same combination of the kept products A q_j as y
 // is of the q_j, so no product is needed (the standard bound |beta_m s_m| equals it only in exact
 // arithmetic).
+// With `trueQuotient`, each value is y^T A y from those same products rather than theta (they
+// agree only in exact arithmetic), for a proof that needs the quotient itself.
 std::vector<EigenPair> ritzPairs(const detail::LanczosProcess& process, const at::Tensor& values,
-                                 const at::Tensor& vectors, const std::vector<int64_t>& wanted, at::ScalarType dtype)
+                                 const at::Tensor& vectors, const std::vector<int64_t>& wanted, at::ScalarType dtype,
+                                 bool trueQuotient = false)
 {
     std::vector<EigenPair> pairs;
     for (int64_t i : wanted) {
@@ -241,9 +244,10 @@ std::vector<EigenPair> ritzPairs(const detail::LanczosProcess& process, const at
         at::Tensor y = process.combineBasis(s);
         const double norm = y.norm().item<double>();
         y /= norm;
-        const double theta = values[i].item<double>();
-        const double residual = (process.combineImages(s) / norm - theta * y).norm().item<double>();
-        pairs.push_back({theta, y.to(dtype), residual});
+        const at::Tensor image = process.combineImages(s) / norm;
+        const double value = trueQuotient ? y.dot(image).item<double>() : values[i].item<double>();
+        const double residual = (image - value * y).norm().item<double>();
+        pairs.push_back({value, y.to(dtype), residual});
     }
     return pairs;
 }
@@ -285,12 +289,9 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
             progress({m, capacity, process.products(), values[wanted.front()].item<double>()});
         if (options.which == Spectrum::Largest && values[wanted.front()].item<double>() > options.stopAbove) {
             // Theta is the Rayleigh quotient only in exact arithmetic: the proof takes the true one.
-            std::vector<EigenPair> top = ritzPairs(process, values, vectors, {wanted.front()}, op.dtype);
-            const at::Tensor s = vectors.select(1, wanted.front());
-            const at::Tensor y = process.combineBasis(s);
-            const double quotient = y.dot(process.combineImages(s)).item<double>() / y.dot(y).item<double>();
-            if (quotient > options.stopAbove) {
-                top.front().value = quotient;
+            std::vector<EigenPair> top = ritzPairs(process, values, vectors, {wanted.front()}, op.dtype,
+                                                   /*trueQuotient=*/true);
+            if (top.front().value > options.stopAbove) {
                 result.pairs = std::move(top);
                 break;
             }
