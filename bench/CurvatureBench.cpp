@@ -4,15 +4,17 @@
 // Fashion-MNIST examples; a run folder's parameters/). For each n (default 1000): H products by the
 // engine's R-operator passes (the first one, which also computes the cached forward pass, and the
 // following ones) and by autograd's double backward, Sigma products (and, at n <= 2000, the
-// per-example loop), with peak memory. At the first n also the certified sharpness, top-5, the SLQ
-// density, s and the trace, each on fresh operators (cold caches), as `minimascope-cli analyze`
-// runs them. The trace: Hutchinson with 100 probes (its spread per probe, which gives the standard
-// error of BENCH_TRACE_PROBES probes, default 34, the Python tool's count), then Hutch++ with a
-// Krylov sketch of BENCH_TRACE_SKETCH steps (default 8) asked for that standard error.
-// Then the convolutional presets (LeNet-5, VGG- and ResNet-style) at the first n, unless
-// BENCH_CONV=0. BENCH_THREADS sets torch's thread count (default 1).
+// per-example loop) and products of the stability Theorem's operator, with peak memory. At the
+// first n also the certified sharpness, top-5, the SLQ density, s and the trace, each on fresh
+// operators (cold caches), as `minimascope-cli analyze` runs them. The trace: Hutchinson with 100
+// probes (its spread per probe, which gives the standard error of BENCH_TRACE_PROBES probes,
+// default 34, the Python tool's count), then Hutch++ with a Krylov sketch of BENCH_TRACE_SKETCH
+// steps (default 8) asked for that standard error. Then the convolutional presets (LeNet-5, VGG-
+// and ResNet-style) at the first n, unless BENCH_CONV=0. BENCH_THREADS sets torch's thread count
+// (default 1).
 #include "analysis/CurvatureOperators.h"
 #include "analysis/Lanczos.h"
+#include "analysis/LinearStability.h"
 #include "analysis/SpectralDensity.h"
 #include "common/AllocatorSettings.h"
 #include "data/DatasetSpec.h"
@@ -191,6 +193,10 @@ nlohmann::json mlpRow(const std::string& paramsDir, const DatasetPair& full, int
         row["hvp_first_s"] = secondsSince(start);
         row["hvp_s"] = timeIt([&] { fast.hessian().apply(v); }, 5);
         row["sigma_s"] = timeIt([&] { fast.covariance().apply(v); }, 3);
+        // The Theorem's operator at the preset's eta and B: 2 H and 1 Sigma products, of which the
+        // Sigma product's first pass already gives H v (ROperatorCurvature.h).
+        const SymmetricOperator stability = stabilityOperator(fast.hessian(), fast.covariance(), 0.1, 10, n);
+        row["stability_product_s"] = timeIt([&] { stability.apply(v); }, 3);
     }
     row["peak_mb"] = peakMegabytes();
     CurvatureOperators autograd(*network, parameters, data, nullptr, /*forceNaive=*/true);

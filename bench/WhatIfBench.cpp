@@ -1,6 +1,7 @@
 // Latency of the stability diagram's what-if (issue 12: "drag η and B: the bounds move at once, the
 // verdict follows in under 1 s on the 784-256×4 preset").
 //   xvfb-run -a -s "-screen 0 1600x1000x24" minimascope-bench-whatif [--run DIR] [--rounds 3]
+//       [--screenshot FILE]
 // Without --run it first trains the preset (`minimascope-cli train --preset sgd-fashion-mnist`,
 // about 20 s) into a temporary folder. The real MainWindow is shown and opens the run folder as
 // File → Open run folder does; its WhatIfController measures the run's a and s and tests it at its
@@ -22,6 +23,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -43,6 +45,8 @@ namespace {
 
 constexpr int kWhatIfTimeoutMs = 120000;
 constexpr double kWhatIfGoalMs = 1000.0;
+// The user guide's picture: a minimum inside both bounds and unstable all the same.
+constexpr double kScreenshotEta = 3.0;
 
 // One (η, B) the panel is moved to; a zero batch size means the run's own B.
 struct WhatIfStep {
@@ -178,7 +182,13 @@ int main(int argc, char** argv)
     const QCommandLineOption cliOption(QStringLiteral("cli"),
                                        QStringLiteral("minimascope-cli, to train without --run."),
                                        QStringLiteral("PATH"), QStringLiteral(MINIMASCOPE_BENCH_CLI));
-    parser.addOptions({runOption, presetOption, roundsOption, cliOption});
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QStringLiteral("After the rounds, move η to %1 at the run's B and save the stability diagram with the "
+                       "what-if panel to FILE (the user guide's what-if picture).")
+            .arg(kScreenshotEta),
+        QStringLiteral("FILE"));
+    parser.addOptions({runOption, presetOption, roundsOption, cliOption, screenshotOption});
     parser.process(app);
     bool roundsOk = false;
     const int rounds = parser.value(roundsOption).toInt(&roundsOk);
@@ -272,6 +282,27 @@ int main(int argc, char** argv)
     }
     if (failed)
         return 1;
+    if (parser.isSet(screenshotOption)) {
+        const QString path = parser.value(screenshotOption);
+        panel->setBatchSize(opens.back().result.run.batchSize);
+        panel->setEta(kScreenshotEta);
+        QElapsedTimer clock;
+        clock.start();
+        WhatIfSample shot;
+        shot.what = QStringLiteral("screenshot");
+        shot.verdictMs = waitForWhatIfVerdict(whatIf, clock, panel->eta(), panel->batchSize());
+        shot.result = whatIf->lastResult();
+        if (whatIfFailed(shot, panel->eta(), panel->batchSize()))
+            return 1;
+        diagram->replotNow();   // the verdict's point is drawn at the next queued replot
+        auto* dock = window.findChild<QDockWidget*>(QStringLiteral("stabilityDock"));
+        if (!dock || !dock->grab().save(path)) {
+            std::fprintf(stderr, "could not save %s\n", qPrintable(path));
+            return 2;
+        }
+        std::fprintf(stderr, "saved %s (η = %g: %s, λmax %s %.6f)\n", qPrintable(path), shot.result.eta,
+                     qPrintable(shot.result.verdict), shot.result.lowerBound ? "≥" : "=", shot.result.lambdaMax);
+    }
 
     std::vector<double> openMs, openTest, stepMs, stepTest, boundsMs;
     qint64 over = 0, products = 0, warm = 0;

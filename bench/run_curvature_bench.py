@@ -49,6 +49,8 @@ def rederive(row, peak):
         row["sigma_over_autograd_hvp"] = row["sigma_s"] / row["hvp_autograd_s"]
         if "sigma_naive_s" in row:
             row["sigma_speedup_over_naive"] = row["sigma_naive_s"] / row["sigma_s"]
+    if "stability_product_s" in row:
+        row["stability_over_hvp"] = row["stability_product_s"] / row["hvp_s"]
     if "hvp_flops" in row and peak:
         row["hvp_flop_bound_s"] = row["hvp_flops"] / (peak * 1e9)
         row["hvp_gflops"] = row["hvp_flops"] / row["hvp_s"] / 1e9
@@ -159,6 +161,8 @@ def main():
           f"({c['sigma_over_autograd_hvp']:.2f} double-backward ones); naive loop {c['sigma_naive_s']:.2f} s "
           f"({c['sigma_speedup_over_naive']:.0f}x); python naive {p['sigma_naive_s']:.2f} s "
           f"({p['sigma_naive_s'] / c['sigma_s']:.0f}x)")
+    print(f"stability operator product (eta 0.1, B 10): {c['stability_product_s']*1e3:.1f} ms = "
+          f"{c['stability_over_hvp']:.2f} H products (2 H + 1 Sigma, sharing the Sigma product's H v)")
     s = c["non_uniformity"]
     print(f"non-uniformity s = {s['s']:.4f}: {s['seconds']:.2f} s, {s['products']} products, residual "
           f"{s['residuals'][0]:.2g}")

@@ -14,16 +14,6 @@ namespace {
 // their chunks are smaller: a cancel stays within ~0.1 s and the per-example patches stay small.
 constexpr int64_t kConvolutionalChunk = 256;
 
-SymmetricOperator counted(SymmetricOperator op, std::shared_ptr<int64_t> count)
-{
-    auto apply = op.apply;
-    op.apply = [apply, count](const at::Tensor& v) {
-        ++*count;
-        return apply(v);
-    };
-    return op;
-}
-
 bool isConvolutional(const Network& network)
 {
     const LayerGraph graph = network.layerGraph();
@@ -56,8 +46,6 @@ CurvatureOperators::CurvatureOperators(Network& network, FlatParameters& paramet
         m_covariance = m_engines->autograd->covariance();
         m_path = "autograd";
     }
-    m_hessian = counted(m_hessian, m_hessianCount);
-    m_covariance = counted(m_covariance, m_covarianceCount);
 }
 
 CurvatureOperators::~CurvatureOperators() = default;

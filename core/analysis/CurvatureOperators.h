@@ -27,9 +27,6 @@ public:
     const SymmetricOperator& covariance() const { return m_covariance; }
     // "r-operator" or "autograd"
     const std::string& path() const { return m_path; }
-    // Products made so far, each operator counted separately.
-    int64_t hessianProducts() const { return *m_hessianCount; }
-    int64_t covarianceProducts() const { return *m_covarianceCount; }
 
 private:
     struct Engines;
@@ -37,8 +34,6 @@ private:
     SymmetricOperator m_hessian;
     SymmetricOperator m_covariance;
     std::string m_path;
-    std::shared_ptr<int64_t> m_hessianCount = std::make_shared<int64_t>(0);
-    std::shared_ptr<int64_t> m_covarianceCount = std::make_shared<int64_t>(0);
 };
 
 }   // namespace minimascope::core

@@ -28,6 +28,14 @@ SymmetricOperator makeStabilityOperator(const SymmetricOperator& hessian, const 
     op.dimension = hessian.dimension;
     op.dtype = hessian.dtype;
     op.apply = [hessian, covariance, eta, noise, memory](const at::Tensor& v) -> at::Tensor {
+        // Sigma v first: the R-operator's Sigma product computes H v on its way and hands it to
+        // the H product of the same v that follows (ROperatorCurvature.h).
+        at::Tensor sv;
+        if (noise > 0) {
+            sv = covariance.apply(v);
+            if (!sv.defined())
+                return {};
+        }
         // (I - eta H)^2 v = u - eta H u with u = v - eta H v.
         const at::Tensor hv = hessian.apply(v);
         if (!hv.defined())
@@ -38,9 +46,6 @@ SymmetricOperator makeStabilityOperator(const SymmetricOperator& hessian, const 
             return {};
         at::Tensor result = u - eta * hu;
         if (noise > 0) {
-            const at::Tensor sv = covariance.apply(v);
-            if (!sv.defined())
-                return {};
             result += noise * sv;
             if (memory)
                 memory->remember(v, hv, (hv - hu) / eta, sv);

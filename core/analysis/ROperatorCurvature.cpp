@@ -20,6 +20,16 @@ struct ROperatorCurvature::Impl {
     std::vector<int64_t> cachedVersions;   // state's version counters when the cache was filled
     std::vector<detail::PrimalPass> primalCache;
     int64_t primalBytes = 0;
+    // The H v that the last Sigma product computed on its way (its first pass's mean), handed to
+    // the next H product of the same v: the stability operator asks for Sigma v and then H v, and
+    // this makes its product cost about 3 H products instead of 4. Holding v keeps its TensorImpl
+    // alive, so no other tensor can share its address; the version counters catch in-place changes.
+    struct ByProduct {
+        at::Tensor v;
+        int64_t vVersion = 0;
+        std::vector<int64_t> stateVersions;
+        at::Tensor hv;
+    } lastHessianProduct;
 
     Impl(const LayerGraph& graph, FlatParameters& p, const Dataset& d, const CancelToken* c, int64_t ch, int64_t bytes)
         : parameters(p), data(d), chunk(std::max<int64_t>(1, ch)), cacheBytes(bytes), passes(graph, p, d.task, c)
@@ -68,6 +78,11 @@ struct ROperatorCurvature::Impl {
 
     at::Tensor hessianProduct(const at::Tensor& v)
     {
+        ByProduct kept = std::move(lastHessianProduct);
+        lastHessianProduct = {};
+        if (kept.v.defined() && kept.v.unsafeGetTensorImpl() == v.unsafeGetTensorImpl() && kept.vVersion == v._version()
+            && kept.stateVersions == versions())
+            return kept.hv;
         at::NoGradGuard noGrad;
         at::Tensor sum = at::zeros_like(v);
         for (int64_t c = 0; c < chunks(); ++c) {
@@ -85,6 +100,7 @@ struct ROperatorCurvature::Impl {
 
     at::Tensor covarianceProduct(const at::Tensor& v)
     {
+        lastHessianProduct = {};
         at::NoGradGuard noGrad;
         // Pass 1: w = H v, keeping each chunk's u_i = H_i v while the budget allows.
         at::Tensor w = at::zeros_like(v);
@@ -105,6 +121,7 @@ struct ROperatorCurvature::Impl {
                 kept.push_back(std::move(directions));
             }
         }
+        lastHessianProduct = {v, v._version(), versions(), w / static_cast<double>(data.size())};
         const at::Tensor minusW = w / -static_cast<double>(data.size());
         // Pass 2: sum_i H_i (u_i - w).
         at::Tensor sum = at::zeros_like(v);

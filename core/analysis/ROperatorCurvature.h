@@ -11,7 +11,8 @@
 //   - Sigma v = (1/n) sum_i H_i (u_i - w) with u_i = H_i v and w = H v: a first tangent pass keeps
 //     every example's u_i per layer (rank-2 factors for a linear layer, a kernel-sized matrix for a
 //     convolution) and gives w as their mean; a second pass runs with per-example directions.
-//     So one Sigma product costs about two H products instead of 2n single-example ones.
+//     So one Sigma product costs about two H products instead of 2n single-example ones, and
+//     an H product of the same v right after it (unchanged v and parameters) costs nothing.
 // Exact over all n examples, in chunks. `cacheBytes` bounds what is kept between products (the
 // primal passes first, then the first pass's per-example directions); beyond it, passes are
 // recomputed. Products run on the calling thread; not thread-safe. Cancel: checked before every

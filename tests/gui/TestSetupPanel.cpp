@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -90,6 +91,7 @@ private Q_SLOTS:
     void undoRestoresExactValuesAndRedoReappliesThem();
     void typingIsOneStepWhenFinished();
     void presetIsOneStep();
+    void loadedConfigShowsNoPreset();
     void modelPresetKeepsItsLoadedOptions();
     void requestCarriesTheValidatedConfig();
     void ownArraysFromANpyPair();
@@ -223,6 +225,34 @@ void TestSetupPanel::presetIsOneStep()
     QCOMPARE(field<QComboBox*>(panel, "preset")->currentText(), QStringLiteral("two-moons-quick"));
     QCOMPARE(every->value(), every0);
     QCOMPARE(config(panel)["dataset"]["name"], "two-moons");
+}
+
+void TestSetupPanel::loadedConfigShowsNoPreset()
+{
+    // A run folder's config came from no preset: the preset box must not go on naming the one
+    // shown before (it said "two-moons-quick" over a Fashion-MNIST run). Undo brings the preset
+    // back, and the settings keep the preset a config was shown beside.
+    SetupPanel panel;
+    auto* preset = field<QComboBox*>(panel, "preset");
+    QCOMPARE(preset->currentText(), QStringLiteral("two-moons-quick"));
+    nlohmann::json loaded = config(panel);
+    const double presetLr = loaded["optimizer"]["lr"].get<double>();
+    loaded["optimizer"]["lr"] = 0.3;
+    QVERIFY(panel.loadConfig(QString::fromStdString(loaded.dump())));
+    QCOMPARE(preset->currentIndex(), -1);
+    QCOMPARE(config(panel)["optimizer"]["lr"], 0.3);
+    panel.undoStack()->undo();
+    QCOMPARE(preset->currentText(), QStringLiteral("two-moons-quick"));
+    QCOMPARE(config(panel)["optimizer"]["lr"].get<double>(), presetLr);
+
+    QVERIFY(panel.selectPreset(QStringLiteral("escape-toy-sgd")));
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    panel.saveSettings(settings);
+    SetupPanel restored;
+    restored.restoreSettings(settings);
+    QCOMPARE(field<QComboBox*>(restored, "preset")->currentText(), QStringLiteral("escape-toy-sgd"));
+    QCOMPARE(config(restored)["dataset"]["name"], "escape-toy");
 }
 
 void TestSetupPanel::modelPresetKeepsItsLoadedOptions()

@@ -235,6 +235,43 @@ private Q_SLOTS:
         QCOMPARE_LT(relativeError(sigma.apply(v), dense.covariance.mv(v)), kDoubleTolerance);
     }
 
+    void hessianProductAfterSigmaReusesItsFirstPass()
+    {
+        // The Sigma product computes H v on its way and hands it to an H product of the same v
+        // (the stability operator's order). Handed over, it runs no pass: with a cancel requested
+        // in between it still answers, where a computed product would stop. Any change of v or of
+        // the parameters, or another vector, gets a computed product of the new point.
+        const TinyCase c = tinyCase(QStringLiteral("mlp relu batchnorm"));
+        FlatParameters flat(*c.network);
+        CancelToken token;
+        ROperatorCurvature curvature(*c.network, flat, c.data, &token, /*chunk=*/4);
+        const SymmetricOperator h = curvature.hessian();
+        const SymmetricOperator sigma = curvature.covariance();
+        DenseCurvature dense = denseCurvature(*c.network, c.data);
+        at::Tensor v = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
+
+        QCOMPARE_LT(relativeError(sigma.apply(v), dense.covariance.mv(v)), kDoubleTolerance);
+        token.requestCancel();
+        const at::Tensor handed = h.apply(v);
+        QVERIFY(handed.defined());
+        QCOMPARE_LT(relativeError(handed, dense.hessian.mv(v)), kDoubleTolerance);
+        QVERIFY2(!h.apply(v).defined(), "handed over once only: the second product is computed, and cancelled");
+        token.reset();
+
+        sigma.apply(v);
+        v.mul_(-2.0);   // in place: the same tensor, a new version
+        QCOMPARE_LT(relativeError(h.apply(v), dense.hessian.mv(v)), kDoubleTolerance);
+
+        sigma.apply(v);
+        const at::Tensor w = at::randn({flat.size()}, at::TensorOptions(at::kDouble));
+        QCOMPARE_LT(relativeError(h.apply(w), dense.hessian.mv(w)), kDoubleTolerance);
+
+        sigma.apply(v);
+        flat.set(flat.get() + 0.3 * at::randn({flat.size()}, at::TensorOptions(at::kDouble)));
+        dense = denseCurvature(*c.network, c.data);
+        QCOMPARE_LT(relativeError(h.apply(v), dense.hessian.mv(v)), kDoubleTolerance);
+    }
+
     void cancelLeavesNoHalfPassBehind()
     {
         // A product asked to stop returns nothing, and caches nothing half-made: once the token

@@ -126,8 +126,8 @@ bool WhatIfController::applyResult(const StabilityTestResult& result)
                               + shortNumber(result.lambdaMax);
     m_diagram->setWhatIfPoint(result.sharpness, result.nonUniformity, diagramVerdict(result.verdict),
                               tr("%1 (λmax %2)").arg(result.verdict, lambdaMax));
-    m_panel->setVerdictText(tr("η = %1, B = %2: λmax{(I − ηH)² + η²cΣ} %3 → <b>%4</b> (a = %5, s = "
-                               "%6; %7, %8 s%9)")
+    m_panel->setVerdictText(tr("η = %1, B = %2: λmax{(I − ηH)² + η²cΣ} %3 → <b>%4</b><br>the run's a = %5, s = "
+                               "%6; %7, %8 s%9")
                                 .arg(shortNumber(result.eta))
                                 .arg(result.batchSize)
                                 .arg(lambdaMax, result.verdict, shortNumber(result.sharpness),

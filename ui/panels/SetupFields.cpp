@@ -107,6 +107,7 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
 
     QFormLayout* presetForm = group(tr("Preset"));
     d.preset = choiceField(QStringLiteral("preset"), presetNamesFound());
+    d.preset->setPlaceholderText(tr("none (a loaded config)"));
     presetForm->addRow(tr("Preset"), d.preset);
 
     d.dataForm = group(tr("Data"));

@@ -231,23 +231,21 @@ bool SetupPanel::selectPreset(const QString& name, QString* error)
     bool loaded = false;
     {
         const StepScope step(m_impl->stepDepth);
-        const int previous = m_impl->preset->currentIndex();
-        m_impl->preset->setCurrentText(name);
-        loaded = loadConfig(text, error);
+        loaded = applyConfig(text, name, error);
         if (loaded) {
             // About a hundred (a, s) measurements over the longest run the preset allows: enough for
             // the trajectory on the stability diagram (the escape toy: every 2 of its 200 steps).
             m_impl->curvatureEvery->setValue(
                 static_cast<int>(std::max<qint64>(1, m_impl->maxIterations->value() / 100)));
-        } else {
-            m_impl->preset->setCurrentIndex(previous);
         }
     }
     commit(tr("Load preset %1").arg(name));
     return loaded;
 }
 
-bool SetupPanel::loadConfig(const QString& json, QString* error)
+bool SetupPanel::loadConfig(const QString& json, QString* error) { return applyConfig(json, QString(), error); }
+
+bool SetupPanel::applyConfig(const QString& json, const QString& preset, QString* error)
 {
     try {
         nlohmann::json document = nlohmann::json::parse(json.toStdString());
@@ -255,6 +253,7 @@ bool SetupPanel::loadConfig(const QString& json, QString* error)
         {
             const StepScope step(m_impl->stepDepth);
             m_impl->base = config.toJson();
+            m_impl->preset->setCurrentIndex(m_impl->preset->findText(preset));   // -1: the placeholder
             fillFields(config);
         }
         commit(tr("Load config"));
@@ -683,12 +682,11 @@ void SetupPanel::restoreSettings(const QSettings& settings)
     d.curvatureSubset->setValue(settings.value(QStringLiteral("setup/curvatureSubset"), 0).toInt());
     d.nonUniformity->setChecked(settings.value(QStringLiteral("setup/nonUniformity"), true).toBool());
     d.curvatureAtEnd->setChecked(settings.value(QStringLiteral("setup/curvatureAtEnd"), true).toBool());
+    // The last config edited, if it still validates (a stale or hand-edited file is ignored), with
+    // the preset it was shown beside.
     const QString preset = settings.value(QStringLiteral("setup/preset")).toString();
-    if (!preset.isEmpty())
-        d.preset->setCurrentText(preset);
-    // The last config edited, if it still validates (a stale or hand-edited file is ignored).
     const QString config = settings.value(QStringLiteral("setup/config")).toString();
-    if (config.isEmpty() || !loadConfig(config))
+    if (config.isEmpty() || !applyConfig(config, preset, nullptr))
         revalidate();
     resetHistory();
 }

@@ -32,6 +32,7 @@ public:
 
     QStringList presetNames() const;
     // Fills the fields from a shipped preset / from a run config's JSON; false and *error on failure.
+    // A loaded config (a run folder's, a demo's) shows no preset: it came from none.
     bool selectPreset(const QString& name, QString* error = nullptr);
     bool loadConfig(const QString& json, QString* error = nullptr);
     // Own data / own model (docs/own-model.md), as the Browse buttons set them: chooses the
@@ -66,6 +67,8 @@ Q_SIGNALS:
 
 private:
     void buildForm();
+    // loadConfig with the preset shown beside it (empty: none).
+    bool applyConfig(const QString& json, const QString& preset, QString* error);
     void fillFields(const core::RunConfig& c);
     void updateVisibility();
     void revalidate();

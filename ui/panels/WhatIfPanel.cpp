@@ -51,6 +51,9 @@ WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent)
     m_verdict = new QLabel;
     m_verdict->setObjectName(QStringLiteral("whatIfVerdict"));
     m_verdict->setWordWrap(true);
+    // A dock lays the panel out at its one-line size hint and would clip the wrapped verdict: the
+    // verdict and the run's (a, s) each get their line.
+    m_verdict->setMinimumHeight(2 * m_verdict->fontMetrics().lineSpacing());
     m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* grid = new QGridLayout(this);
