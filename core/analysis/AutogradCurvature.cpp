@@ -32,19 +32,8 @@ at::Tensor AutogradCurvature::hessianProductOver(const at::Tensor& inputs, const
     at::Tensor dot = at::zeros({}, loss.options());
     for (size_t i = 0; i < grads.size(); ++i)
         dot = dot + (grads[i] * m_parameters.slice(v, i)).sum();
-    return flatten(torch::autograd::grad({dot}, m_params, {}, /*retain_graph=*/false,
-                                         /*create_graph=*/false, /*allow_unused=*/true));
-}
-
-at::Tensor AutogradCurvature::flatten(const std::vector<at::Tensor>& perParameter) const
-{
-    // A parameter the loss does not reach (allow_unused) has a zero derivative.
-    std::vector<at::Tensor> parts;
-    parts.reserve(perParameter.size());
-    for (size_t i = 0; i < perParameter.size(); ++i)
-        parts.push_back(perParameter[i].defined() ? perParameter[i].reshape({-1})
-                                                  : at::zeros({m_params[i].numel()}, m_params[i].options()));
-    return at::cat(parts);
+    return m_parameters.flatten(torch::autograd::grad({dot}, m_params, {}, /*retain_graph=*/false,
+                                                      /*create_graph=*/false, /*allow_unused=*/true));
 }
 
 SymmetricOperator AutogradCurvature::hessian()

@@ -44,7 +44,6 @@ private:
     // sum over the given examples of H_i v, divided by `scale`.
     at::Tensor hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets, const at::Tensor& v,
                                   double scale);
-    at::Tensor flatten(const std::vector<at::Tensor>& perParameter) const;
     bool cancelled() const;
 
     Network& m_network;

@@ -40,23 +40,13 @@ GradientCovariance::GradientCovariance(Network& network, FlatParameters& paramet
                                                  m_data.targets.narrow(0, start, size));
         const at::Tensor loss = losses.sum() / static_cast<double>(n);
         m_loss += loss.item<double>();
-        sum += flatten(torch::autograd::grad({loss}, m_params, {}, /*retain_graph=*/false,
-                                             /*create_graph=*/false, /*allow_unused=*/true));
+        sum += m_parameters.flatten(torch::autograd::grad({loss}, m_params, {}, /*retain_graph=*/false,
+                                                          /*create_graph=*/false, /*allow_unused=*/true));
     }
     m_gradient = sum;
 }
 
 bool GradientCovariance::cancelled() const { return m_cancel && m_cancel->isCancelled(); }
-
-at::Tensor GradientCovariance::flatten(const std::vector<at::Tensor>& perParameter) const
-{
-    std::vector<at::Tensor> parts;
-    parts.reserve(perParameter.size());
-    for (size_t i = 0; i < perParameter.size(); ++i)
-        parts.push_back(perParameter[i].defined() ? perParameter[i].reshape({-1})
-                                                  : at::zeros({m_params[i].numel()}, m_params[i].options()));
-    return at::cat(parts);
-}
 
 at::Tensor GradientCovariance::secondMomentProduct(const at::Tensor& v)
 {
@@ -85,8 +75,9 @@ at::Tensor GradientCovariance::secondMomentProduct(const at::Tensor& v)
         if (!jv.defined())
             jv = at::zeros_like(losses);
         // J^T (J v) / n: the gradient of sum_i (J v)_i f_i / n with J v held fixed.
-        sum += flatten(torch::autograd::grad({(losses * jv.detach()).sum() / static_cast<double>(n)}, m_params, {},
-                                             /*retain_graph=*/false, /*create_graph=*/false, /*allow_unused=*/true));
+        sum += m_parameters.flatten(
+            torch::autograd::grad({(losses * jv.detach()).sum() / static_cast<double>(n)}, m_params, {},
+                                  /*retain_graph=*/false, /*create_graph=*/false, /*allow_unused=*/true));
     }
     ++m_products;
     return sum;

@@ -42,7 +42,6 @@ public:
 
 private:
     at::Tensor secondMomentProduct(const at::Tensor& v);
-    at::Tensor flatten(const std::vector<at::Tensor>& perParameter) const;
     bool cancelled() const;
 
     Network& m_network;

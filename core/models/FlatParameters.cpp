@@ -37,6 +37,24 @@ FlatParameters::FlatParameters(torch::nn::Module& module)
 
 at::Tensor FlatParameters::get() const { return m_values.clone(); }
 
+at::Tensor FlatParameters::flatten(const std::vector<at::Tensor>& perParameter) const
+{
+    if (perParameter.size() != m_slices.size())
+        throw std::invalid_argument("FlatParameters::flatten: expected " + std::to_string(m_slices.size())
+                                    + " tensors, got " + std::to_string(perParameter.size()));
+    std::vector<at::Tensor> parts;
+    parts.reserve(perParameter.size());
+    for (size_t i = 0; i < perParameter.size(); ++i) {
+        const at::Tensor& part = perParameter[i];
+        if (part.defined() && part.numel() != m_slices[i].numel)
+            throw std::invalid_argument("FlatParameters::flatten: " + m_slices[i].name + " has "
+                                        + std::to_string(m_slices[i].numel) + " values, got "
+                                        + std::to_string(part.numel()));
+        parts.push_back(part.defined() ? part.reshape({-1}) : at::zeros({m_slices[i].numel}, m_values.options()));
+    }
+    return parts.empty() ? at::zeros({0}, m_values.options()) : at::cat(parts);
+}
+
 void FlatParameters::set(const at::Tensor& vector)
 {
     if (vector.numel() != m_values.numel())

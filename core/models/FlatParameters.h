@@ -42,6 +42,10 @@ public:
     // A view of one layer's parameters inside `vector` (values(), gradients() or any vector
     // of the same size), shaped like the parameter.
     at::Tensor slice(const at::Tensor& vector, size_t index) const;
+    // The flat vector of one tensor per parameter, in slice order (what autograd's grad returns
+    // for the module's parameters); an undefined one, a parameter the loss does not reach
+    // (allow_unused), counts as zeros. Throws std::invalid_argument on a count or size mismatch.
+    at::Tensor flatten(const std::vector<at::Tensor>& perParameter) const;
 
 private:
     at::Tensor m_values;

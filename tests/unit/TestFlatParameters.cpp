@@ -169,6 +169,30 @@ private Q_SLOTS:
         QCOMPARE(flat.values().grad().data_ptr(), flat.gradients().data_ptr());
     }
 
+    void flattenPutsUnreachedParametersAsZeros()
+    {
+        // autograd::grad with allow_unused gives an undefined tensor for a parameter the loss does
+        // not reach: its block of the flat vector is zeros, every other block the tensor itself.
+        auto mlp = smallMlp(7);
+        FlatParameters flat(*mlp);
+        std::vector<at::Tensor> perParameter;
+        for (const auto& p : mlp->parameters())
+            perParameter.push_back(at::randn(p.sizes()));
+        const at::Tensor whole = flat.flatten(perParameter);
+        QVERIFY(at::equal(whole, concatenated(perParameter)));
+        perParameter[1] = at::Tensor();
+        const at::Tensor gap = flat.flatten(perParameter);
+        QCOMPARE(gap.numel(), flat.size());
+        for (size_t i = 0; i < perParameter.size(); ++i) {
+            const at::Tensor block = flat.slice(gap, i);
+            QVERIFY(i == 1 ? at::equal(block, at::zeros_like(block)) : at::equal(block, flat.slice(whole, i)));
+        }
+        perParameter[1] = at::zeros({3});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, flat.flatten(perParameter));
+        perParameter.pop_back();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, flat.flatten(perParameter));
+    }
+
     void seededInitialization()
     {
         auto a = smallMlp(99);
