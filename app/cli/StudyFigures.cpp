@@ -14,6 +14,7 @@
 #include "train/RunFolder.h"
 
 #include "CurvesPlot.h"
+#include "DirectionText.h"
 #include "PlotPanel.h"
 #include "SlicePlot.h"
 #include "SpectrumPlot.h"
@@ -64,22 +65,10 @@ std::pair<QString, QString> axisNames(const std::string& vtsPath)
         if (const auto details = json.find("direction_details"); details != json.end() && details->is_object())
             normalization = details->value("normalization", "");
     } catch (const std::exception&) {
-        return {QStringLiteral("α"), QStringLiteral("β")};
+        directions.clear();   // no sidecar, or not ours: plain α and β
     }
-    if (directions == "eigen")
-        return {QStringLiteral("α along v₁ (the top Hessian eigenvector)"), QStringLiteral("β along v₂")};
-    if (directions == "gradient")
-        return {QStringLiteral("α along the unit gradient"),
-                QStringLiteral("β along v₁ (the top Hessian eigenvector)")};
-    if (directions == "interpolate")
-        return {QStringLiteral("α (0: this run's parameters, 1: the other run's)"), QStringLiteral("β")};
-    if (directions == "random") {
-        const QString kind = normalization == "none"    ? QStringLiteral("a raw N(0, 1) direction")
-                             : normalization == "layer" ? QStringLiteral("a layer-normalized random direction")
-                                                        : QStringLiteral("a filter-normalized random direction");
-        return {QStringLiteral("α along ") + kind, QStringLiteral("β along another")};
-    }
-    return {QStringLiteral("α"), QStringLiteral("β")};
+    const ui::DirectionText text = ui::directionText(directions, normalization);
+    return {text.alpha, text.beta};
 }
 
 }   // namespace

@@ -1,8 +1,10 @@
 // The loss, sharpness, spectrum and slice panels: exact data in the graphs, NaN handling, axis
 // types, coalesced replots, view following, CSV.
 #include "CurvesPlot.h"
+#include "DirectionText.h"
 #include "LossPlot.h"
 #include "QCustomPlotInclude.h"
+#include "RunOverlay.h"
 #include "SharpnessPlot.h"
 #include "SlicePlot.h"
 #include "SpectrumPlot.h"
@@ -68,6 +70,7 @@ private Q_SLOTS:
     void spectrumLogDensityAndTicks();
     void sliceDropsMismatchedSeries();
     void curvesSkipWhatTheLogAxisCannotShow();
+    void overlayNamesItsDirectionOnlyWhenShared();
     void themeRecolorsAxesAndSeries();
     void lossLegendListsMeasuredSeriesOnly();
     void spectrumLegendListsPresentSeriesOnly();
@@ -280,6 +283,28 @@ void TestPlotsSeries::sliceDropsMismatchedSeries()
     QCOMPARE(points(plot.topEigenvectorGraph()), (QList<QPointF>{{-0.5, 1.5}, {0.0, 0.25}, {0.5, 1.25}}));
     QCOMPARE(plot.randomGraph()->dataCount(), 0);
     QCOMPARE(plot.toCsv(), QStringLiteral("t,loss_top_eigenvector,loss_random\n-0.5,1.5,\n0,0.25,\n0.5,1.25,\n"));
+}
+
+void TestPlotsSeries::overlayNamesItsDirectionOnlyWhenShared()
+{
+    // The overlay says what α is (DirectionText) when every curve runs along the same kind of
+    // direction, and plain α when they differ; a study's surface names the same kind alike.
+    const std::vector<double> alphas{0.5, 1.0, 1.5}, losses{0.3, 0.01, 2.0};
+    CurvesPlot scaled;
+    QVERIFY(fillRunCurves(
+        {{QStringLiteral("BN"), "scale", alphas, losses}, {QStringLiteral("no BN"), "scale", alphas, losses}}, scaled));
+    QCOMPARE(scaled.title(), QStringLiteral("Loss along the weight vector, L(α·θ)"));
+    QCOMPARE(scaled.customPlot()->xAxis->label(), QStringLiteral("α (multiple of θ)"));
+    QCOMPARE(scaled.customPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    QCOMPARE(scaled.curveCount(), 2);
+    CurvesPlot mixed;
+    QVERIFY(fillRunCurves(
+        {{QStringLiteral("a"), "scale", alphas, losses}, {QStringLiteral("b"), "interpolate", alphas, losses}}, mixed));
+    QCOMPARE(mixed.customPlot()->xAxis->label(), QStringLiteral("α"));
+    CurvesPlot none;
+    QVERIFY(!fillRunCurves({}, none));
+    QCOMPARE(directionText("random", "layer").alpha, QStringLiteral("α along a layer-normalized random direction"));
+    QCOMPARE(directionText("eigen").beta, QStringLiteral("β along v₂"));
 }
 
 void TestPlotsSeries::curvesSkipWhatTheLogAxisCannotShow()
