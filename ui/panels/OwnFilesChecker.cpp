@@ -3,10 +3,8 @@
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
 #include "models/ModelSpec.h"
-#include "train/RunConfig.h"
 
 #include <ATen/Parallel.h>
-#include <nlohmann/json.hpp>
 
 #include <exception>
 
@@ -19,7 +17,7 @@ void OwnFilesChecker::supersede(quint64 jobId)
     while (latest < jobId && !m_latest.compare_exchange_weak(latest, jobId)) { }
 }
 
-void OwnFilesChecker::check(quint64 jobId, const QString& configJson)
+void OwnFilesChecker::check(quint64 jobId, const core::RunConfig& config)
 {
     if (jobId < m_latest.load())
         return;
@@ -29,7 +27,6 @@ void OwnFilesChecker::check(quint64 jobId, const QString& configJson)
     QString message;
     QString key;
     try {
-        const core::RunConfig config = core::RunConfig::fromJson(nlohmann::json::parse(configJson.toStdString()));
         const core::DatasetPair data = core::loadDatasets(config.dataset);
         core::buildModel(config.model, data.train, config.seed);
     } catch (const core::InputError& e) {

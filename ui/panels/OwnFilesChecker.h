@@ -6,6 +6,8 @@
 // and answers leave as the `checked` signal, tagged with the request's job id so that the panel
 // drops answers to requests it has since replaced. Loading cannot be interrupted: a check runs
 // to its end, but one already superseded when its turn comes is skipped without an answer.
+#include "train/RunConfig.h"
+
 #include <QObject>
 #include <QString>
 
@@ -22,9 +24,9 @@ public:
     // call would wait behind the checks it is meant to skip).
     void supersede(quint64 jobId);
 
-public Q_SLOTS:
-    // `configJson`: a config RunConfig::fromJson accepts (the panel's resolved one).
-    void check(quint64 jobId, const QString& configJson);
+    // Loads the files of `config` (validated by the panel) on this object's thread: call it there
+    // (a queued call).
+    void check(quint64 jobId, const core::RunConfig& config);
 
 Q_SIGNALS:
     // `message` is empty when the files load; otherwise the core's message and the config key it

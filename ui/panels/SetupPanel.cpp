@@ -454,7 +454,7 @@ void SetupPanel::revalidate()
                     key = d.filesErrorKey;
                 } else {
                     if (files != d.pendingFiles)
-                        checkOwnFiles(files, QString::fromStdString(resolved.dump()));
+                        checkOwnFiles(files, config);
                     d.checking = true;
                     QStringList paths;
                     if (ownData) {
@@ -501,7 +501,7 @@ void SetupPanel::revalidate()
         Q_EMIT validityChanged(valid, message);
 }
 
-void SetupPanel::checkOwnFiles(const std::string& files, const QString& configJson)
+void SetupPanel::checkOwnFiles(const std::string& files, const core::RunConfig& config)
 {
     Impl& d = *m_impl;
     if (!d.checker) {
@@ -517,7 +517,7 @@ void SetupPanel::checkOwnFiles(const std::string& files, const QString& configJs
     d.pendingJob = ++d.lastJob;
     d.checker->supersede(d.pendingJob);
     QMetaObject::invokeMethod(
-        d.checker, [checker = d.checker, job = d.pendingJob, configJson] { checker->check(job, configJson); },
+        d.checker, [checker = d.checker, job = d.pendingJob, config] { checker->check(job, config); },
         Qt::QueuedConnection);
 }
 

@@ -73,7 +73,7 @@ private:
     void updateVisibility();
     void revalidate();
     // Starts the check of the own files `files` stand for (the cache key), superseding any other.
-    void checkOwnFiles(const std::string& files, const QString& configJson);
+    void checkOwnFiles(const std::string& files, const core::RunConfig& config);
     void onOwnFilesChecked(quint64 jobId, const QString& message, const QString& key);
     FormSnapshot snapshot() const;
     void applySnapshot(const FormSnapshot& state);
