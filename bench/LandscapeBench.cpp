@@ -73,8 +73,8 @@ Timing timeSurface(Network& network, FlatParameters& parameters, const Dataset& 
         LandscapeGrid grid;
         double preview = 0.0;
         const auto start = Clock::now();
-        const SurfaceSink sink = [&](const LandscapeGrid&, const SurfaceProgress& progress) {
-            if (progress.levelFinished && progress.level == 0)
+        const SurfaceSink sink = [&](const LandscapeGrid&, const SurfaceLevel& level, const Progress&) {
+            if (level.finished && level.index == 0)
                 preview = secondsSince(start);
         };
         evaluateSurface(network, parameters, data, request, grid, nullptr, sink);

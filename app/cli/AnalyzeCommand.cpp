@@ -17,7 +17,6 @@
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -134,20 +133,15 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
         // A bar per quantity; its ETA runs to the solver's step cap (it usually converges sooner).
         ProgressPrinter printer(stderr);
         std::string current;
-        auto quantityStart = std::chrono::steady_clock::now();
-        const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
-            const auto now = std::chrono::steady_clock::now();
-            if (quantity != current) {
+        const auto progress = [&](const core::Progress& p) {
+            if (p.quantity != current) {
                 printer.finish();
-                current = quantity;
-                quantityStart = now;
+                current = p.quantity;
             }
-            const double seconds = std::chrono::duration<double>(now - quantityStart).count();
             char estimate[48] = "";
             if (std::isfinite(p.estimate))
                 std::snprintf(estimate, sizeof estimate, "estimate %.6g", p.estimate);
-            printer.update(WorkProgress{quantity + " step", p.step, p.total, seconds,
-                                        ProgressPrinter::steadyEta(p.step, p.total, seconds), estimate});
+            printer.update(p, estimate);
         };
         const core::CurvatureReport report = core::measureCurvature(*network, parameters, examples, request, &cancel,
                                                                     progress);

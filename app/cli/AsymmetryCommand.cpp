@@ -84,7 +84,7 @@ int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel)
 
     ProgressPrinter printer(stderr);
     const core::AsymmetryScan scan = core::scanAsymmetricDirections(*network, parameters, examples, options, &cancel,
-                                                                    printer.countingSink("directions"));
+                                                                    printer.sink());
     printer.finish();
 
     std::printf("%lld of %lld directions (%g, %s, %g, %g)-asymmetric (r, p, c, zeta; p free when 0)\n",

@@ -96,8 +96,8 @@ int runFitnessDistance(const CliArguments& args, const core::CancelToken& cancel
                  config.dataset.noise, options.distances.size(), static_cast<long long>(options.samples));
 
     ProgressPrinter printer(stderr);
-    const core::FitnessDistanceSample sample = core::sampleFitnessDistance(
-        *student, parameters, examples, centre, options, &cancel, printer.countingSink("points"));
+    const core::FitnessDistanceSample sample = core::sampleFitnessDistance(*student, parameters, examples, centre,
+                                                                           options, &cancel, printer.sink());
     printer.finish();
 
     std::printf("teacher's own loss %.6g (the label noise: %g^2 = %.6g for the MSE)\n", sample.centreLoss,

@@ -404,14 +404,12 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
 
     const auto start = Clock::now();
     ProgressPrinter printer(stderr);
-    const core::SurfaceSink sink = [&](const core::LandscapeGrid&, const core::SurfaceProgress& p) {
+    const core::SurfaceSink sink = [&](const core::LandscapeGrid&, const core::SurfaceLevel& level,
+                                       const core::Progress& p) {
         if (!writer)   // rank 0's share stands for all under mpirun
             return;
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-        printer.update(WorkProgress{"points", p.pointsDone, p.pointsTotal, seconds,
-                                    ProgressPrinter::steadyEta(p.pointsDone, p.pointsTotal, seconds),
-                                    "level " + std::to_string(p.level + 1) + "/" + std::to_string(p.levels)
-                                        + " (stride " + std::to_string(p.stride) + ")"});
+        printer.update(p, "level " + std::to_string(level.index + 1) + "/" + std::to_string(level.count) + " (stride "
+                              + std::to_string(level.stride) + ")");
     };
     core::LandscapeGrid grid;
     core::RunStatus status = core::evaluateSurface(*network, parameters, examples, request, grid, &cancel, sink);

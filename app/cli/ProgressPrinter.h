@@ -2,37 +2,24 @@
 // Prints the progress of long work to stderr (training, each analyze quantity, a landscape's
 // points): an updating bar with ETA on a terminal, redrawn at most 10 times a second, plain
 // lines (at most one every 2 s; with --verbose every 0.5 s) when stderr is a file or a pipe.
-#include "common/CountProgress.h"
-#include "train/TrainProgress.h"
+#include "common/Progress.h"
 
-#include <cstdint>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
 namespace minimascope::cli {
 
-// One report of any long work: `done` of `total` units of `what` ("iteration", "step",
-// "points") after `seconds`, `etaSeconds` to go (negative: unknown), and a short `detail`.
-struct WorkProgress {
-    std::string what;
-    int64_t done = 0, total = 0;
-    double seconds = 0.0, etaSeconds = -1.0;
-    std::string detail;
-};
-
 class ProgressPrinter {
 public:
     explicit ProgressPrinter(std::FILE* stream);
-    void update(const WorkProgress& progress);
-    void update(const core::TrainProgress& progress);
+    // Shows `done` of `total` units (after the quantity, if any), the time and ETA, and a short `note` the command
+    // adds ("estimate 1.23", the last evaluation's metrics). The last report of the work (done = total) always shows.
+    void update(const core::Progress& progress, const std::string& note = {});
     void finish();   // ends the bar's line
 
-    // A sink for work counted in units of `what` (core::CountProgress): each report carries the
-    // time since this call and a steady ETA. The printer must outlive the sink.
-    core::CountProgress countingSink(std::string what);
-
-    // The ETA of work that has gone at a steady pace: seconds * (total - done) / done.
-    static double steadyEta(int64_t done, int64_t total, double seconds);
+    // A sink that shows each report as it comes, without a note. The printer must outlive the sink.
+    core::ProgressSink sink();
 
     // --verbose: plain lines more often. Set once by main, before any printer exists.
     static void setVerbose(bool verbose);
@@ -40,6 +27,8 @@ public:
 private:
     std::FILE* m_stream;
     bool m_terminal;
+    // Redraws are spaced by this printer's own clock: the reports' seconds restart with each solve of an analyze.
+    std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
     double m_lastLineSeconds = -1e9;
     double m_lastDrawSeconds = -1e9;
     bool m_barShown = false;

@@ -19,8 +19,27 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 namespace minimascope::cli {
+
+namespace {
+
+// The progress bar's note: the last evaluation's numbers.
+std::string metricsNote(const core::MetricsRow& e)
+{
+    char text[160];
+    int used = std::snprintf(text, sizeof text, "loss %.4g", e.trainLoss);
+    if (!std::isnan(e.trainAccuracy))
+        used += std::snprintf(text + used, sizeof text - used, " acc %.1f%%", 100.0 * e.trainAccuracy);
+    if (!std::isnan(e.testAccuracy))
+        used += std::snprintf(text + used, sizeof text - used, " test %.1f%%", 100.0 * e.testAccuracy);
+    if (!std::isnan(e.gradientNorm))
+        std::snprintf(text + used, sizeof text - used, " |grad| %.3g", e.gradientNorm);
+    return text;
+}
+
+}   // namespace
 
 int runTrain(const CliArguments& args, const core::CancelToken& cancel)
 {
@@ -61,7 +80,10 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
     }
     ProgressPrinter printer(stderr);
     if (!args.quiet)
-        trainer.setProgressCallback([&printer](const core::TrainProgress& p) { printer.update(p); });
+        // The folder takes the metrics rows; the bar shows the last one the trainer kept.
+        trainer.setProgressSink([&printer, &trainer](const core::Progress& p) {
+            printer.update(p, metricsNote(trainer.metrics().empty() ? core::MetricsRow{} : trainer.metrics().back()));
+        });
 
     const core::TrainResult result = trainer.run(cancel);
     printer.finish();

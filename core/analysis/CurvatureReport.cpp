@@ -29,18 +29,23 @@ nlohmann::json measured(const MeasuredValue& m)
             {"seconds", jsonNumber(m.seconds)}};
 }
 
-SolverProgressSink forward(const CurvatureProgressSink& progress, const std::string& quantity)
+// The sink of one quantity's solves: their reports, labelled with the quantity.
+ProgressSink forward(const ProgressSink& progress, const std::string& quantity)
 {
     if (!progress)
         return {};
-    return [progress, quantity](const SolverProgress& p) { progress(quantity, p); };
+    return [progress, quantity](const Progress& p) {
+        Progress labelled = p;
+        labelled.quantity = quantity;
+        progress(labelled);
+    };
 }
 
 }   // namespace
 
 CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
                                  const CurvatureRequest& request, const CancelToken* cancel,
-                                 const CurvatureProgressSink& progress)
+                                 const ProgressSink& progress)
 {
     at::NoGradGuard noGrad;   // the operators enable grad mode where they need it
     CurvatureOperators operators(network, parameters, data, cancel, request.forceNaive);

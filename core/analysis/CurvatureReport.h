@@ -84,11 +84,11 @@ struct CurvatureReport {
     nlohmann::json toJson() const;
 };
 
-// Progress: which quantity is being computed and the solver's own progress.
-using CurvatureProgressSink = std::function<void(const std::string& quantity, const SolverProgress&)>;
-
+// Progress: the solvers' own reports, each with the quantity it is for ("sharpness", "lambda_min", "non_uniformity",
+// "trace", "density", "sharpness of " + layer, "epsilon_sharpness", "gradient_noise"); a quantity may take several
+// solves, each reporting from its own start.
 CurvatureReport measureCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
                                  const CurvatureRequest& request, const CancelToken* cancel = nullptr,
-                                 const CurvatureProgressSink& progress = {});
+                                 const ProgressSink& progress = {});
 
 }   // namespace minimascope::core

@@ -13,11 +13,12 @@ namespace minimascope::core {
 
 EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parameters, const Dataset& data,
                                         const EpsilonSharpnessOptions& options, const CancelToken* cancel,
-                                        const SolverProgressSink& progress)
+                                        const ProgressSink& progress)
 {
     if (!(options.epsilon > 0) || options.steps < 1 || !(options.stepFraction > 0))
         throw std::invalid_argument("epsilon-sharpness needs epsilon > 0, steps >= 1 and stepFraction > 0");
     const auto start = std::chrono::steady_clock::now();
+    const ProgressClock clock("step");
     at::NoGradGuard noGrad;
     const ParameterRestorer restore(parameters);   // however the ascent ends
     const at::Tensor& theta = restore.saved();
@@ -49,8 +50,7 @@ EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parame
         ++result.gradients;
         result.maxLoss = std::max(result.maxLoss, current.loss);
         if (progress)
-            progress(
-                {step, options.steps, result.gradients, 100.0 * (result.maxLoss - result.loss) / (1.0 + result.loss)});
+            progress(clock.at(step, options.steps, 100.0 * (result.maxLoss - result.loss) / (1.0 + result.loss)));
         if (step == options.steps)
             break;
         offset = at::clamp(offset + options.stepFraction * bound * current.gradient.sign(), -bound, bound);

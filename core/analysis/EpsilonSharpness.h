@@ -10,13 +10,15 @@
 // exact where the loss is convex in each coordinate (its maximum is then a corner the steps reach).
 // Full-data losses and gradients, exact over the data set. The parameters are restored before
 // returning (also on cancel). Cancel: checked per gradient chunk; returns status Cancelled with
-// the best value so far. Not thread-safe (it moves the network's parameters).
-#include "analysis/SymmetricOperator.h"
+// the best value so far. Progress: one report an ascent step ("step" of `steps`, the value so far as estimate). Not
+// thread-safe (it moves the network's parameters).
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 #include "data/Dataset.h"
 
 namespace minimascope::core {
 
+class CancelToken;
 class FlatParameters;
 class Network;
 
@@ -39,6 +41,6 @@ struct EpsilonSharpnessResult {
 
 EpsilonSharpnessResult epsilonSharpness(Network& network, FlatParameters& parameters, const Dataset& data,
                                         const EpsilonSharpnessOptions& options, const CancelToken* cancel = nullptr,
-                                        const SolverProgressSink& progress = {});
+                                        const ProgressSink& progress = {});
 
 }   // namespace minimascope::core

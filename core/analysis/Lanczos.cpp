@@ -264,9 +264,10 @@ bool allConverged(const std::vector<EigenPair>& pairs, size_t k, double toleranc
 }   // namespace
 
 EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, const CancelToken* cancel,
-                    const SolverProgressSink& progress)
+                    const ProgressSink& progress)
 {
     validate(op, options.k);
+    const ProgressClock clock("step");
     at::Generator generator = detail::makeGenerator(options.seed);
     // At least k steps: fewer cannot produce k Ritz pairs.
     const int64_t capacity = std::min(op.dimension, std::max(options.maxSteps, options.k));
@@ -286,7 +287,7 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
         const int64_t m = process.steps();
         const std::vector<int64_t> wanted = wantedIndices(m, options.k, options.which);
         if (progress)
-            progress({m, capacity, process.products(), values[wanted.front()].item<double>()});
+            progress(clock.at(m, capacity, values[wanted.front()].item<double>()));
         if (options.which == Spectrum::Largest && values[wanted.front()].item<double>() > options.stopAbove) {
             // Theta is the Rayleigh quotient only in exact arithmetic: the proof takes the true one.
             std::vector<EigenPair> top = ritzPairs(process, values, vectors, {wanted.front()}, op.dtype,
@@ -325,11 +326,12 @@ EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, 
 }
 
 EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOptions& options, const CancelToken* cancel,
-                           const SolverProgressSink& progress)
+                           const ProgressSink& progress)
 {
     validate(op, 1);
     if (options.maxSteps < 1)
         throw std::invalid_argument("power iteration needs at least one step");
+    const ProgressClock clock("step");
     at::Generator generator = detail::makeGenerator(options.seed);
 
     std::vector<at::Tensor> deflate;
@@ -371,7 +373,7 @@ EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOpti
         steps = step;
         estimate = x.dot(y).item<double>();   // Rayleigh quotient of the unit x
         if (progress)
-            progress({step, options.maxSteps, result.products, estimate});
+            progress(clock.at(step, options.maxSteps, estimate));
         project(y);
         const double norm = y.norm().item<double>();
         if (!(norm > 0.0))   // x is in the null space: it is an eigenvector with eigenvalue 0
@@ -401,7 +403,7 @@ EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOpti
             pair.value = v.dot(av).item<double>() / v.dot(v).item<double>();
             pair.residual = (av - pair.value * v).norm().item<double>();
             if (progress)
-                progress({steps, options.maxSteps, result.products, pair.value});
+                progress(clock.at(steps, options.maxSteps, pair.value));
         }
     }
     result.pairs.push_back(pair);

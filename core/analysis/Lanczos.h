@@ -6,9 +6,11 @@
 // no product of its own (A y is the same combination of them); power iteration measures it with
 // one more product.
 // Cancel: checked before every product; a cancelled solve returns status Cancelled with the
-// best estimates so far (possibly none), their residuals measured. Thread-safety: a solve uses only its arguments; run
-// one solve per operator at a time (operators are not thread-safe).
+// best estimates so far (possibly none), their residuals measured. Progress: one report a product, "step" of the
+// step cap, with the first wanted Ritz value (power iteration: the Rayleigh quotient) as estimate. Thread-safety: a
+// solve uses only its arguments; run one solve per operator at a time (operators are not thread-safe).
 #include "analysis/SymmetricOperator.h"
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 
 #include <limits>
@@ -48,7 +50,7 @@ struct LanczosOptions {
 };
 
 EigenResult lanczos(const SymmetricOperator& op, const LanczosOptions& options, const CancelToken* cancel = nullptr,
-                    const SolverProgressSink& progress = {});
+                    const ProgressSink& progress = {});
 
 struct PowerIterationOptions {
     double tolerance = 1e-3;   // relative change of the estimate between steps
@@ -62,6 +64,6 @@ struct PowerIterationOptions {
 // Largest-magnitude eigenpair by power iteration (PyHessian's stopping rule: relative change
 // below tolerance), with its residual reported so that an uncertified stop is visible.
 EigenResult powerIteration(const SymmetricOperator& op, const PowerIterationOptions& options,
-                           const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+                           const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 
 }   // namespace minimascope::core

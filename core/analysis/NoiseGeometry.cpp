@@ -74,7 +74,7 @@ double energyShare(const at::Tensor& vector, const std::vector<at::Tensor>& basi
 NoiseGeometryReport measureNoiseGeometry(const SymmetricOperator& hessian, const SymmetricOperator& sigma,
                                          const at::Tensor& gradient, const NoiseGeometryRequest& request,
                                          const std::vector<EigenPair>& hessianPairs, const CancelToken* cancel,
-                                         const SolverProgressSink& progress)
+                                         const ProgressSink& progress)
 {
     const auto start = std::chrono::steady_clock::now();
     NoiseGeometryReport report;
@@ -146,7 +146,7 @@ NoiseGeometryReport measureNoiseGeometry(const SymmetricOperator& hessian, const
 NoiseGeometryReport measureNoiseGeometry(Network& network, FlatParameters& parameters, const Dataset& data,
                                          const SymmetricOperator& hessian, const NoiseGeometryRequest& request,
                                          const std::vector<EigenPair>& hessianPairs, const CancelToken* cancel,
-                                         const SolverProgressSink& progress)
+                                         const ProgressSink& progress)
 {
     GradientCovariance covariance(network, parameters, data, cancel);
     if (!covariance.gradient().defined()) {

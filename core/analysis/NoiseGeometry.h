@@ -68,12 +68,12 @@ struct NoiseGeometryReport {
 NoiseGeometryReport measureNoiseGeometry(const SymmetricOperator& hessian, const SymmetricOperator& sigma,
                                          const at::Tensor& gradient, const NoiseGeometryRequest& request,
                                          const std::vector<EigenPair>& hessianPairs = {},
-                                         const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+                                         const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 
 // From a network: builds Sigma_g over `data` (GradientCovariance) and uses the given H operator.
 NoiseGeometryReport measureNoiseGeometry(Network& network, FlatParameters& parameters, const Dataset& data,
                                          const SymmetricOperator& hessian, const NoiseGeometryRequest& request,
                                          const std::vector<EigenPair>& hessianPairs = {},
-                                         const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+                                         const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 
 }   // namespace minimascope::core

@@ -171,7 +171,7 @@ TraceOptions hutchPlusPlusOptions(int64_t products, TraceSketch sketch)
 }
 
 TraceEstimate estimateTrace(const SymmetricOperator& op, const TraceOptions& options, const CancelToken* cancel,
-                            const SolverProgressSink& progress)
+                            const ProgressSink& progress)
 {
     detail::validateOperator(op);
     validate(options);
@@ -179,9 +179,10 @@ TraceEstimate estimateTrace(const SymmetricOperator& op, const TraceOptions& opt
     const int64_t sketchSize = std::min(options.sketchSize, op.dimension);
     const int64_t mostSamples = adaptive ? options.maxSamples : options.samples;
     const int64_t total = (options.sketch == TraceSketch::Krylov ? 1 : 2) * sketchSize + mostSamples;
+    const ProgressClock clock("step");
     const auto report = [&](int64_t products, double estimate) {
         if (progress)
-            progress({products, total, products, estimate});
+            progress(clock.at(products, total, estimate));
     };
     at::Generator generator = detail::makeGenerator(options.seed);
 
@@ -238,7 +239,7 @@ TraceEstimate estimateTrace(const SymmetricOperator& op, const TraceOptions& opt
 }
 
 TraceEstimate hutchinsonTrace(const SymmetricOperator& op, int64_t samples, uint64_t seed, const CancelToken* cancel,
-                              const SolverProgressSink& progress)
+                              const ProgressSink& progress)
 {
     TraceOptions options;
     options.samples = samples;
@@ -269,7 +270,7 @@ DiagonalEstimate hutchinsonDiagonal(const SymmetricOperator& op, int64_t samples
 }
 
 SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const SpectralDensityOptions& options,
-                                            const CancelToken* cancel, const SolverProgressSink& progress)
+                                            const CancelToken* cancel, const ProgressSink& progress)
 {
     detail::validateOperator(op);
     if (options.steps < 1 || options.starts < 1)
@@ -282,6 +283,7 @@ SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const S
     at::Generator generator = detail::makeGenerator(options.seed);
     const int64_t steps = std::min(options.steps, op.dimension);
     const int64_t total = steps * options.starts;
+    const ProgressClock clock("step");
 
     SpectralDensity result;
     int64_t startsUsed = 0;
@@ -296,7 +298,7 @@ SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const S
                 const double estimate = result.nodes.empty()
                                             ? kNaN
                                             : *std::max_element(result.nodes.begin(), result.nodes.end());
-                progress({s * steps + process.steps(), total, result.products + process.products(), estimate});
+                progress(clock.at(s * steps + process.steps(), total, estimate));
             }
             // Invariant subspace: the start's spectral measure is supported on the Ritz values
             // found so far, so the quadrature is already exact. (No restart: a new direction

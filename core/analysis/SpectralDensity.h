@@ -6,8 +6,10 @@
 //   the eigenvalue density by stochastic Lanczos quadrature (Ghorbani et al. 2019; PyHessian):
 //   m Lanczos steps from random unit starts give nodes theta_j and weights tau_j, smoothed by
 //   a Gaussian of width sigma and averaged over starts, returned as a curve ready to plot.
-// Cancel: checked before every product; returns what was finished (status Cancelled).
+// Cancel: checked before every product; returns what was finished (status Cancelled). Progress: one report a
+// product, "step" of all products planned (the trace: with the estimate so far; the density: with its largest node).
 #include "analysis/SymmetricOperator.h"
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 
 #include <vector>
@@ -62,10 +64,10 @@ struct TraceEstimate {
 // of the probes drawn. Throws std::invalid_argument for samples < 1 (< 2 with a relative
 // target), maxSamples < samples, a negative sketch size or target, and an invalid operator.
 TraceEstimate estimateTrace(const SymmetricOperator& op, const TraceOptions& options,
-                            const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+                            const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 // Plain Hutchinson with a fixed number of probes: estimateTrace with sketchSize 0.
 TraceEstimate hutchinsonTrace(const SymmetricOperator& op, int64_t samples, uint64_t seed,
-                              const CancelToken* cancel = nullptr, const SolverProgressSink& progress = {});
+                              const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 
 struct DiagonalEstimate {
     RunStatus status = RunStatus::Finished;
@@ -93,7 +95,6 @@ struct SpectralDensity {
     int64_t products = 0;
 };
 SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const SpectralDensityOptions& options,
-                                            const CancelToken* cancel = nullptr,
-                                            const SolverProgressSink& progress = {});
+                                            const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 
 }   // namespace minimascope::core

@@ -20,13 +20,4 @@ struct SymmetricOperator {
     std::function<at::Tensor(const at::Tensor&)> apply;
 };
 
-// Progress of a long solve: step done of at most `total` (total may be an upper bound).
-struct SolverProgress {
-    int64_t step = 0;
-    int64_t total = 0;
-    int64_t products = 0;
-    double estimate = 0.0;   // current best eigenvalue estimate, NaN when none
-};
-using SolverProgressSink = std::function<void(const SolverProgress&)>;
-
 }   // namespace minimascope::core

@@ -103,10 +103,11 @@ std::vector<size_t> AsymmetryScan::byAsymmetry() const
 
 AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& parameters, const Dataset& data,
                                        const AsymmetryOptions& options, const CancelToken* cancel,
-                                       const CountProgress& progress)
+                                       const ProgressSink& progress)
 {
     validateAsymmetryOptions(options);
     const auto start = std::chrono::steady_clock::now();
+    const ProgressClock clock("directions");
     AsymmetryScan scan;
     scan.options = options;
     ParameterRestorer restorer(parameters);
@@ -139,7 +140,7 @@ AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& paramet
             ++scan.asymmetricCount;
         scan.directions.push_back(std::move(direction));
         if (progress)
-            progress(k + 1, options.count);
+            progress(clock.at(k + 1, options.count));
     }
     scan.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return scan;

@@ -25,7 +25,7 @@
 // Cancel: checked before every sample; a cancelled scan returns status Cancelled with the
 // directions finished so far. The parameters are put back whatever happens. Not thread-safe
 // (it moves the network's weights).
-#include "common/CountProgress.h"
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 #include "data/Dataset.h"
 #include "landscape/Directions.h"
@@ -100,9 +100,9 @@ struct AsymmetryScan {
 
 // K seeded random directions at the network's current parameters, exact loss and directional
 // derivative over `data` at each sample (eval mode: BatchNorm with its running statistics).
-// Progress: directions done of `count`.
+// Progress: one report a direction, "directions" done of `count`.
 AsymmetryScan scanAsymmetricDirections(Network& network, FlatParameters& parameters, const Dataset& data,
                                        const AsymmetryOptions& options, const CancelToken* cancel = nullptr,
-                                       const CountProgress& progress = {});
+                                       const ProgressSink& progress = {});
 
 }   // namespace minimascope::core

@@ -153,10 +153,11 @@ nlohmann::json FitnessDistanceSample::toJson() const
 
 FitnessDistanceSample sampleFitnessDistance(const ParameterObjective& objective, const at::Tensor& centre,
                                             const FitnessDistanceOptions& options, const CancelToken* cancel,
-                                            const CountProgress& progress)
+                                            const ProgressSink& progress)
 {
     validateFitnessDistanceOptions(options);
     const auto start = std::chrono::steady_clock::now();
+    const ProgressClock clock("points");
     FitnessDistanceSample sample;
     sample.options = options;
     const at::Tensor w = centre.detach().reshape({-1});
@@ -171,7 +172,7 @@ FitnessDistanceSample sampleFitnessDistance(const ParameterObjective& objective,
     if ((cancel && cancel->isCancelled()) || !objective(w, sample.centreLoss))
         return finish(RunStatus::Cancelled);
     if (progress)
-        progress(++done, total);
+        progress(clock.at(++done, total));
     uint64_t index = 0;
     for (double d : options.distances)
         for (int64_t k = 0; k < options.samples; ++k, ++index) {
@@ -189,14 +190,14 @@ FitnessDistanceSample sampleFitnessDistance(const ParameterObjective& objective,
             if (!std::isfinite(loss))
                 ++sample.nonFinite;
             if (progress)
-                progress(++done, total);
+                progress(clock.at(++done, total));
         }
     return finish(RunStatus::Finished);
 }
 
 FitnessDistanceSample sampleFitnessDistance(Network& network, FlatParameters& parameters, const Dataset& data,
                                             const at::Tensor& centre, const FitnessDistanceOptions& options,
-                                            const CancelToken* cancel, const CountProgress& progress)
+                                            const CancelToken* cancel, const ProgressSink& progress)
 {
     if (centre.numel() != parameters.size())
         throw std::invalid_argument("sampleFitnessDistance: the centre does not match the parameters");

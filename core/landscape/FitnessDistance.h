@@ -13,7 +13,7 @@
 // Cancel: checked before every point; a cancelled sample returns status Cancelled with the
 // points done so far (r over them). Not thread-safe for networks (it moves their weights, and
 // puts them back whatever happens).
-#include "common/CountProgress.h"
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 
 #include <ATen/core/Tensor.h>
@@ -75,15 +75,15 @@ struct FitnessDistanceSample {
 using ParameterObjective = std::function<bool(const at::Tensor& point, double& loss)>;
 
 // Any objective (the tests' closed forms, or a network below) around `centre` (flat, any dtype).
-// Progress: points done of the total (the centre counts as one).
+// Progress: one report a point, "points" done of the total (the centre counts as one).
 FitnessDistanceSample sampleFitnessDistance(const ParameterObjective& objective, const at::Tensor& centre,
                                             const FitnessDistanceOptions& options, const CancelToken* cancel = nullptr,
-                                            const CountProgress& progress = {});
+                                            const ProgressSink& progress = {});
 
 // A network's loss over `data` (eval mode, as every landscape point: train/Objective.h
 // evaluate()) around `centre` (e.g. the teacher's weights, models/TeacherNetwork.h).
 FitnessDistanceSample sampleFitnessDistance(Network& network, FlatParameters& parameters, const Dataset& data,
                                             const at::Tensor& centre, const FitnessDistanceOptions& options,
-                                            const CancelToken* cancel = nullptr, const CountProgress& progress = {});
+                                            const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 
 }   // namespace minimascope::core

@@ -187,6 +187,7 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
                           const SurfaceRequest& request, LandscapeGrid& out, const CancelToken* cancel,
                           const SurfaceSink& sink)
 {
+    const ProgressClock clock("points");
     validate(parameters, request);
     const bool twoD = request.direction2.defined();
     const int64_t nx = request.nx;
@@ -229,10 +230,11 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
     const std::vector<int64_t> strides = request.progressive ? progressiveStrides(std::max(nx, ny))
                                                              : std::vector<int64_t>{1};
     const std::vector<std::vector<int64_t>> levels = levelPoints(out, request, strides);
-    SurfaceProgress progress;
+    int64_t pointsDone = 0, pointsTotal = 0;
     for (const std::vector<int64_t>& points : levels)
-        progress.pointsTotal += static_cast<int64_t>(points.size());
-    progress.levels = static_cast<int>(levels.size());
+        pointsTotal += static_cast<int64_t>(points.size());
+    SurfaceLevel current;
+    current.count = static_cast<int>(levels.size());
     auto lastSink = std::chrono::steady_clock::now();
     ResultQueue queue;
     const auto store = [&](const PointResult& r) {
@@ -240,13 +242,13 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
             return;   // interrupted midway: the point stays "not computed"
         out.loss[static_cast<size_t>(r.index)] = r.value.loss;
         out.accuracy[static_cast<size_t>(r.index)] = r.value.accuracy;
-        ++progress.pointsDone;
+        ++pointsDone;
     };
 
     for (size_t level = 0; level < levels.size(); ++level) {
-        progress.level = static_cast<int>(level);
-        progress.stride = strides[level];
-        progress.levelFinished = false;
+        current.index = static_cast<int>(level);
+        current.stride = strides[level];
+        current.finished = false;
         const std::vector<int64_t>& points = levels[level];
         std::atomic<size_t> next{0};
         std::exception_ptr helperError;
@@ -278,7 +280,7 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
                 const auto now = std::chrono::steady_clock::now();
                 if (sink && now - lastSink >= kSinkInterval) {
                     lastSink = now;
-                    sink(out, progress);
+                    sink(out, current, clock.at(pointsDone, pointsTotal));
                 }
             }
         } catch (...) {
@@ -296,10 +298,10 @@ RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Da
             store(r);
         if (stopRequested())
             return RunStatus::Cancelled;
-        progress.levelFinished = true;
+        current.finished = true;
         if (sink) {
             lastSink = std::chrono::steady_clock::now();
-            sink(out, progress);
+            sink(out, current, clock.at(pointsDone, pointsTotal));
         }
     }
     return RunStatus::Finished;

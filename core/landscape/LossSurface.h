@@ -15,6 +15,7 @@
 // time; returns Cancelled with the points done so far (the others stay NaN). Errors: mismatched vector sizes or an
 // empty grid throw InputError. Whatever happens (finish, cancel, exception), the parameters (and BatchNorm statistics)
 // hold their original values on return.
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 
 #include <ATen/core/Tensor.h>
@@ -63,17 +64,19 @@ struct SurfaceRequest {
     int64_t shardCount = 1, shardIndex = 0;
 };
 
-struct SurfaceProgress {
-    int64_t pointsDone = 0, pointsTotal = 0;   // points of the domain (the triangle's, if any)
-    int level = 0;                             // 0 = coarse preview; the last level is the full grid
-    int levels = 1;                            // how many levels this evaluation has
-    int64_t stride = 1;                        // grid stride of the current level (1 = full resolution)
-    bool levelFinished = false;                // true on the call that ends a level
+// The level of a progressive evaluation that a partial grid has reached.
+struct SurfaceLevel {
+    int index = 0;           // 0 = coarse preview; the last level is the full grid
+    int count = 1;           // how many levels this evaluation has
+    int64_t stride = 1;      // grid stride of this level (1 = full resolution)
+    bool finished = false;   // true on the call that ends this level
 };
 
-// Called with the grid filled so far (NaN where not computed), throttled to ~30 calls a second,
-// plus one call at the end of each level.
-using SurfaceSink = std::function<void(const LandscapeGrid& partial, const SurfaceProgress&)>;
+// Called with the grid filled so far (NaN where not computed), its level, and the progress ("points" done of the
+// domain's, the triangle's if any), throttled to ~30 calls a second, plus one call at the end of each level. One
+// callback for both: a viewer draws the grid and shows the progress at the same moments.
+using SurfaceSink =
+    std::function<void(const LandscapeGrid& partial, const SurfaceLevel& level, const Progress& progress)>;
 
 // Fills `out` (its xs, ys, loss, accuracy are replaced) and returns Finished or Cancelled.
 RunStatus evaluateSurface(Network& network, FlatParameters& parameters, const Dataset& data,

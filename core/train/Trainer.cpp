@@ -46,7 +46,7 @@ struct Trainer::Impl {
     std::unique_ptr<LossGradient> lossGradient;
     MlpBackprop* fusedSgd = nullptr;   // set when plain SGD on a supported MLP
     std::unique_ptr<torch::optim::Optimizer> optimizer;
-    std::function<void(const TrainProgress&)> progress;
+    ProgressSink progress;
     std::function<void(const TrainerState&)> snapshotSink;
     std::function<void(const MetricsRow&)> metricsSink;
     std::vector<Hook> hooks;
@@ -100,10 +100,7 @@ FlatParameters& Trainer::parameters() { return *m_impl->parameters; }
 at::Tensor Trainer::averagedParameters() const { return m_impl->average.mean(); }
 int64_t Trainer::averagedIterates() const { return m_impl->average.count(); }
 
-void Trainer::setProgressCallback(std::function<void(const TrainProgress&)> callback)
-{
-    m_impl->progress = std::move(callback);
-}
+void Trainer::setProgressSink(ProgressSink sink) { m_impl->progress = std::move(sink); }
 
 void Trainer::addHook(int64_t every, bool atEnd, std::function<void(const TrainerState&)> hook)
 {
@@ -179,19 +176,18 @@ TrainResult Trainer::run(const CancelToken& cancel)
         if (!isEvaluation && lastProgressSeconds >= 0 && seconds - lastProgressSeconds < kProgressInterval)
             return;
         lastProgressSeconds = seconds;
-        TrainProgress p;
-        p.iteration = iteration;
-        p.maxIterations = stop.maxIterations;
+        Progress p;
+        p.what = "iteration";
+        p.done = iteration;
+        p.total = stop.maxIterations;
         p.seconds = seconds;
-        p.etaSeconds = iteration > 0 ? seconds / static_cast<double>(iteration)
-                                           * static_cast<double>(stop.maxIterations - iteration)
-                                     : kNaN;
+        const bool paced = iteration > 0;   // no pace before the first step
+        p.etaSeconds = paced ? seconds / static_cast<double>(iteration)
+                                   * static_cast<double>(stop.maxIterations - iteration)
+                             : -1.0;
         if (stop.maxSeconds > 0)
-            p.etaSeconds = std::isnan(p.etaSeconds) ? stop.maxSeconds - seconds
-                                                    : std::min(p.etaSeconds, stop.maxSeconds - seconds);
-        p.batchLoss = batchLoss;
-        p.lastEvaluation = lastRow;
-        p.isEvaluation = isEvaluation;
+            p.etaSeconds = paced ? std::min(p.etaSeconds, stop.maxSeconds - seconds) : stop.maxSeconds - seconds;
+        p.estimate = batchLoss;
         d.progress(p);
     };
     // Evaluates the current parameters on the training and test sets and records the row;

@@ -7,10 +7,11 @@
 // count and grad mode. Callbacks run on that thread too. cancel may be set from any thread.
 // Errors: bad configs or data throw InputError from the constructor; run() never throws for
 // numerical trouble, it returns Diverged.
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 #include "data/Dataset.h"
+#include "train/MetricsRow.h"
 #include "train/RunConfig.h"
-#include "train/TrainProgress.h"
 
 #include <functional>
 #include <memory>
@@ -51,7 +52,9 @@ public:
     Trainer(RunConfig config, DatasetPair data);
     ~Trainer();
 
-    void setProgressCallback(std::function<void(const TrainProgress&)> callback);
+    // Progress: "iteration" of stop.maxIterations, the ETA to the iteration or time cap (whichever comes first) and
+    // the last mini-batch loss as estimate; throttled to ~30 reports a second, plus one after every metrics row.
+    void setProgressSink(ProgressSink sink);
     // Called after every `every` iterations (and, with atEnd, once when the run ends); its
     // wall time is reported in TrainResult::hookSeconds. This is where curvature tracking attaches.
     void addHook(int64_t every, bool atEnd, std::function<void(const TrainerState&)> hook);

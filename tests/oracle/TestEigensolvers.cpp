@@ -366,23 +366,23 @@ void TestEigensolvers::lanczosProgressAndMidwayCancel()
 {
     const at::Tensor a = matrixWithSpectrum(referenceSpectrum(), 7);
     DenseOperator dense = denseOperator(a, at::kDouble);
-    std::vector<SolverProgress> reports;
+    std::vector<Progress> reports;
     LanczosOptions options;
     options.k = 2;
     options.tolerance = kDoubleSolverTolerance;
-    EigenResult result = lanczos(dense.op(), options, nullptr, [&](const SolverProgress& p) { reports.push_back(p); });
+    EigenResult result = lanczos(dense.op(), options, nullptr, [&](const Progress& p) { reports.push_back(p); });
     QCOMPARE(static_cast<int64_t>(reports.size()), result.products);
     for (size_t i = 0; i < reports.size(); ++i)
-        QCOMPARE(reports[i].products, static_cast<int64_t>(i + 1));
-    // Every product is a Lanczos step reporting the top Ritz value; the last one is the result's.
+        QCOMPARE(reports[i].done, static_cast<int64_t>(i + 1));
+    // Every product is a Lanczos step (done counts both) reporting the top Ritz value; the last one is the result's.
     MS_COMPARE_NEAR(reports.back().estimate, 10.0, kProgressEstimateTolerance);
     QCOMPARE(reports.back().estimate, result.pairs.front().value);
 
     // Cancel requested after the 5th product: no 6th product, the 5-step Ritz pairs come back.
     dense = denseOperator(a, at::kDouble);
     CancelToken token;
-    result = lanczos(dense.op(), options, &token, [&](const SolverProgress& p) {
-        if (p.products == 5)
+    result = lanczos(dense.op(), options, &token, [&](const Progress& p) {
+        if (p.done == 5)
             token.requestCancel();
     });
     QCOMPARE(result.status, RunStatus::Cancelled);
@@ -454,7 +454,7 @@ void TestEigensolvers::hutchinsonTrace()
         const DenseOperator dense = denseOperator(a, at::kDouble);
         int64_t reports = 0;
         const TraceEstimate estimate = minimascope::core::hutchinsonTrace(dense.op(), samples, 4, nullptr,
-                                                                          [&](const SolverProgress&) { ++reports; });
+                                                                          [&](const Progress&) { ++reports; });
         QCOMPARE(estimate.status, RunStatus::Finished);
         QCOMPARE(estimate.samples, samples);
         QCOMPARE(estimate.products, samples);
@@ -504,9 +504,9 @@ void TestEigensolvers::hutchPlusPlusAgainstHutchinson()
         TraceOptions seeded = options;
         seeded.seed = static_cast<uint64_t>(seed);
         int64_t reports = 0;
-        const TraceEstimate estimate = estimateTrace(dense.op(), seeded, nullptr, [&](const SolverProgress& p) {
+        const TraceEstimate estimate = estimateTrace(dense.op(), seeded, nullptr, [&](const Progress& p) {
             ++reports;
-            QCOMPARE(p.products, reports);
+            QCOMPARE(p.done, reports);   // done counts the products, the sketch's included
             QCOMPARE(p.total, kProducts);
         });
         QCOMPARE(estimate.status, RunStatus::Finished);
@@ -640,8 +640,8 @@ void TestEigensolvers::hutchPlusPlusMidwayCancel()
         for (int64_t cancelAfter : {int64_t(3), sketchProducts + 4}) {
             const DenseOperator dense = denseOperator(a, at::kDouble);
             CancelToken token;
-            const TraceEstimate estimate = estimateTrace(dense.op(), options, &token, [&](const SolverProgress& p) {
-                if (p.products == cancelAfter)
+            const TraceEstimate estimate = estimateTrace(dense.op(), options, &token, [&](const Progress& p) {
+                if (p.done == cancelAfter)
                     token.requestCancel();
             });
             QCOMPARE(estimate.status, RunStatus::Cancelled);

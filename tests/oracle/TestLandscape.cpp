@@ -368,12 +368,13 @@ private Q_SLOTS:
             request.nx = request.ny = 13;
             request.fastPath = fastPath;
             std::vector<int64_t> computedAtLevelEnd;
-            const SurfaceSink sink = [&](const LandscapeGrid& partial, const SurfaceProgress& progress) {
-                if (!progress.levelFinished)
+            const SurfaceSink sink = [&](const LandscapeGrid& partial, const SurfaceLevel& level,
+                                         const Progress& progress) {
+                if (!level.finished)
                     return;
                 computedAtLevelEnd.push_back(
                     std::count_if(partial.loss.begin(), partial.loss.end(), [](double v) { return !std::isnan(v); }));
-                QCOMPARE(progress.pointsDone, computedAtLevelEnd.back());
+                QCOMPARE(progress.done, computedAtLevelEnd.back());
             };
             LandscapeGrid grid;
             QCOMPARE(evaluateSurface(*mlp, parameters, data, request, grid, nullptr, sink), RunStatus::Finished);
@@ -384,8 +385,8 @@ private Q_SLOTS:
             // Cancelled from the sink at the end of the coarse level: the rest stays NaN and the
             // parameters are back.
             CancelToken cancel;
-            const SurfaceSink cancelling = [&](const LandscapeGrid&, const SurfaceProgress& progress) {
-                if (progress.levelFinished)
+            const SurfaceSink cancelling = [&](const LandscapeGrid&, const SurfaceLevel& level, const Progress&) {
+                if (level.finished)
                     cancel.requestCancel();
             };
             QCOMPARE(evaluateSurface(*mlp, parameters, data, request, grid, &cancel, cancelling), RunStatus::Cancelled);

@@ -60,7 +60,7 @@ private Q_SLOTS:
         const SurfaceRequest request = barycentricRequest(t[0], t[1], t[2], 13);
         LandscapeGrid grid;
         int64_t total = 0;
-        const SurfaceSink sink = [&](const LandscapeGrid&, const SurfaceProgress& p) { total = p.pointsTotal; };
+        const SurfaceSink sink = [&](const LandscapeGrid&, const SurfaceLevel&, const Progress& p) { total = p.total; };
         QCOMPARE(evaluateSurface(model, parameters, oneExample(), request, grid, nullptr, sink), RunStatus::Finished);
         QCOMPARE(total, int64_t(13 * 14 / 2));   // i + j <= 12
         for (size_t j = 0; j < grid.ys.size(); ++j)

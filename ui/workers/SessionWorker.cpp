@@ -282,14 +282,14 @@ void SessionWorker::train(const TrainingRequest& request)
             pending.samples.clear();
             sinceFlush.restart();
         };
-        trainer.setProgressCallback([&](const core::TrainProgress& p) {
-            pending.iteration = p.iteration;
-            pending.maxIterations = p.maxIterations;
+        // Each metrics row comes just before a progress report, which sends it on.
+        trainer.setMetricsSink([&](const core::MetricsRow& row) { pending.rows.push_back(row); });
+        trainer.setProgressSink([&](const core::Progress& p) {
+            pending.iteration = p.done;
+            pending.maxIterations = p.total;
             pending.seconds = p.seconds;
             pending.etaSeconds = p.etaSeconds;
-            pending.batchLoss = p.batchLoss;
-            if (p.isEvaluation)
-                pending.rows.push_back(p.lastEvaluation);
+            pending.batchLoss = p.estimate;
             flush(false);
             if (d.paused.load()) {
                 flush(true);
@@ -361,15 +361,15 @@ void SessionWorker::analyzeSpectrum(const SpectrumRequest& request)
                                                                    trainer.parameters().size());
         QElapsedTimer sinceReport;
         sinceReport.start();
-        const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
+        const auto progress = [&](const core::Progress& p) {
             if (sinceReport.elapsed() < kUpdateIntervalMs)
                 return;
             sinceReport.restart();
-            const double fraction = p.total > 0 ? std::clamp(double(p.step) / double(p.total), 0.0, 1.0) : 0.0;
+            const double fraction = p.total > 0 ? std::clamp(double(p.done) / double(p.total), 0.0, 1.0) : 0.0;
             Q_EMIT analysisProgress(
                 {request.jobId,
                  fraction,
-                 tr("%1: step %2 of %3").arg(QString::fromStdString(quantity)).arg(p.step).arg(p.total),
+                 tr("%1: step %2 of %3").arg(QString::fromStdString(p.quantity)).arg(p.done).arg(p.total),
                  {}});
         };
         const core::CurvatureReport report = core::measureCurvature(trainer.network(), trainer.parameters(), data,
@@ -425,18 +425,18 @@ void SessionWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
             const QString stage = tr("snapshot %1 of %2").arg(n + 1).arg(count);
             QElapsedTimer sinceReport;
             sinceReport.start();
-            const auto progress = [&](const std::string& quantity, const core::SolverProgress& p) {
+            const auto progress = [&](const core::Progress& p) {
                 if (sinceReport.elapsed() < kUpdateIntervalMs)
                     return;
                 sinceReport.restart();
-                const double step = p.total > 0 ? std::clamp(double(p.step) / double(p.total), 0.0, 1.0) : 0.0;
+                const double step = p.total > 0 ? std::clamp(double(p.done) / double(p.total), 0.0, 1.0) : 0.0;
                 Q_EMIT analysisProgress({request.jobId, (n + step) / count,
                                          tr("snapshot %1 of %2 (iteration %3): %4 step %5 of %6")
                                              .arg(n + 1)
                                              .arg(count)
                                              .arg(iteration)
-                                             .arg(QString::fromStdString(quantity))
-                                             .arg(p.step)
+                                             .arg(QString::fromStdString(p.quantity))
+                                             .arg(p.done)
                                              .arg(p.total),
                                          stage});
             };
@@ -598,13 +598,14 @@ void SessionWorker::computeSurface(const LandscapeRequest& request)
                                                        request.seed + 1);
         }
         core::LandscapeGrid grid;
-        const core::SurfaceSink sink = [&](const core::LandscapeGrid& partial, const core::SurfaceProgress& p) {
-            const double fraction = p.pointsTotal > 0 ? double(p.pointsDone) / double(p.pointsTotal) : 0.0;
+        const core::SurfaceSink sink = [&](const core::LandscapeGrid& partial, const core::SurfaceLevel& level,
+                                           const core::Progress& p) {
+            const double fraction = p.total > 0 ? double(p.done) / double(p.total) : 0.0;
             update.surface = toSurfaceData(partial, frame);
-            update.levelFinished = p.levelFinished;
+            update.levelFinished = level.finished;
             Q_EMIT surfaceUpdate(update);
             Q_EMIT analysisProgress(
-                {request.jobId, fraction, tr("surface level %1 of %2").arg(p.level + 1).arg(p.levels), {}});
+                {request.jobId, fraction, tr("surface level %1 of %2").arg(level.index + 1).arg(level.count), {}});
         };
         const core::RunStatus status = core::evaluateSurface(network, parameters, data, surface, grid, &d.token, sink);
         update.surface = toSurfaceData(grid, frame);

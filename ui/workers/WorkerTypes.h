@@ -9,7 +9,7 @@
 
 #include "analysis/StabilityBounds.h"
 #include "common/RunStatus.h"
-#include "train/TrainProgress.h"
+#include "train/MetricsRow.h"
 
 #include <QMetaType>
 #include <QString>
@@ -145,7 +145,7 @@ struct TrainingUpdate {
     qint64 iteration = 0;
     qint64 maxIterations = 0;
     double seconds = 0.0;
-    double etaSeconds = 0.0;   // NaN when unknown
+    double etaSeconds = 0.0;   // negative when unknown
     double batchLoss = 0.0;
     QVector<core::MetricsRow> rows;   // one per evaluation; NaN = not measured
     QVector<CurvaturePoint> samples;

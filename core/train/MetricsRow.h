@@ -1,6 +1,6 @@
 #pragma once
-// Plain records the trainer reports: a progress event (throttled to ~30 a second, plus one at
-// every evaluation) and a metrics row (one per evaluation). NaN marks a value not measured.
+// The row of numbers the trainer records at every evaluation (and a run folder's metrics.csv holds). NaN marks a
+// value not measured.
 #include <cstdint>
 #include <limits>
 
@@ -17,16 +17,6 @@ struct MetricsRow {
     double testAccuracy = 0.0;
     // |grad L| over the training set; NaN unless schedule.gradient_norm
     double gradientNorm = std::numeric_limits<double>::quiet_NaN();
-};
-
-struct TrainProgress {
-    int64_t iteration = 0;
-    int64_t maxIterations = 0;
-    double seconds = 0.0;
-    double etaSeconds = 0.0;   // to the iteration or time cap, whichever comes first
-    double batchLoss = 0.0;
-    MetricsRow lastEvaluation;
-    bool isEvaluation = false;   // true when this event carries a new metrics row
 };
 
 }   // namespace minimascope::core
