@@ -23,7 +23,12 @@ constexpr size_t kMaxListedErrors = 20;
 nlohmann::json baseDocument(const nlohmann::json& base, const std::string& where)
 {
     if (base.is_string()) {
-        const std::string path = findResource("presets", base.get<std::string>());
+        std::string path;
+        try {
+            path = findResource("presets", base.get<std::string>());
+        } catch (const InputError& e) {   // the library's message names the preset, not the study file
+            throw InputError(where + ": 'base': " + e.what());
+        }
         return parseStrictJson(readWholeFile(path), path);
     }
     if (!base.is_object())

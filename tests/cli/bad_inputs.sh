@@ -133,6 +133,69 @@ for dir in "$bad"/parameters/*/; do
     "$cli" landscape --run "$work/run" --params "$dir" --resolution 3 --out "$prefix"
 done
 
+# --- study files: study run --config FILE; study folders: study run --out DIR and study status DIR ---
+# What each case's message must name besides the file (a case not listed here: the file alone).
+study_needle() {
+  case "$1" in
+    truncated | empty | trailing-garbage) echo "not valid JSON" ;;
+    invalid-utf8) echo "not valid JSON at key 'name'" ;;
+    duplicate-key) echo "duplicate key 'name'" ;;
+    not-an-object) echo "a study file is a JSON object" ;;
+    wrong-format) echo "'format' must be \"minimascope-study\"" ;;
+    newer-version) echo "study file version 2" ;;
+    version-as-text) echo 'study file version "1"' ;;
+    missing-base) echo "'base' is missing" ;;
+    base-unknown-preset) echo "escape-toy-gdd" ;;
+    base-wrong-type) echo "'base' must be" ;;
+    unknown-key) echo "unknown key 'grids'" ;;
+    grid-not-an-object) echo "'grid' must be an object" ;;
+    grid-empty-axis) echo "grid axis 'seed' must be a non-empty list" ;;
+    grid-axis-not-a-list) echo "grid axis 'optimizer.lr' must be a non-empty list" ;;
+    grid-wrong-type) echo 'point 2 (optimizer.lr="fast")' ;;
+    grid-out-of-range) echo "point 2 (optimizer.lr=-0.1)" ;;
+    grid-unknown-key) echo "'optimizer.lrr' is unknown" ;;
+    grid-number-overflow) echo "grid.optimizer.lr" ;;
+    grid-ten-million-points) echo "more than 100000 points" ;;
+    grid-run-too-large) echo "point 2 (model.widths=[65536,65536,65536,65536]): the run needs about" ;;
+    runs-not-a-list) echo "'runs' must be a list" ;;
+    run-not-an-object) echo "runs[1] must be an object" ;;
+    run-unknown-key) echo "'optimizer.momentun' is unknown" ;;
+    measure-unknown) echo "unknown measure 'flatness'" ;;
+    measure-not-a-list) echo "'measure' must be a list" ;;
+    name-wrong-type) echo "'name' must be a string" ;;
+    follow-up-unknown-command) echo "'analyse' is not a follow-up command" ;;
+    store-not-sqlite) echo "file is not a database" ;;
+    store-empty) echo "not a study store" ;;
+    store-newer-schema) echo "schema version 2" ;;
+  esac
+}
+written="$work/study"
+for file in "$bad"/study/*.json; do
+  case_name=$(basename "$file" .json)
+  rejects "study run --config $case_name" "$file" "$cli" study run --config "$file" --out "$work/study/x" --quiet
+  needle=$(study_needle "$case_name")
+  [ -z "$needle" ] || also_names "study run --config $case_name" "$needle"
+done
+# A study folder is the input itself: each runs on a copy, which must hold the same bytes afterwards.
+fingerprint() { (cd "$1" && find . -exec sh -c 'if [ -f "$1" ]; then md5sum "$1"; else echo "$1"; fi' _ {} \; | sort); }
+unchanged() {   # unchanged "case" copy original
+  if [ "$(fingerprint "$2")" = "$(fingerprint "$3")" ]; then echo "ok: $1: the folder is unchanged"; else
+    echo "FAIL: $1: $2 changed: $(fingerprint "$2" | tr '\n' ' ')"; failures=$((failures + 1)); fi
+}
+written=/nonexistent
+for dir in "$bad"/study/*/; do
+  dir="${dir%/}"
+  case_name=$(basename "$dir")
+  copy="$work/stores/$case_name"
+  mkdir -p "$work/stores" && cp -r "$dir" "$copy"
+  for command in "study run --out" "study status"; do
+    # shellcheck disable=SC2086  # the command is two words
+    rejects "$command $case_name" "$copy/study.sqlite" "$cli" $command "$copy"
+    also_names "$command $case_name" "$(study_needle "$case_name")"
+    unchanged "$command $case_name" "$copy" "$dir"
+  done
+done
+
 # --- the desktop application's command line -------------------------------------------------------
 if [ -n "$gui" ]; then
   export XDG_CONFIG_HOME="$work/config"
@@ -154,6 +217,32 @@ if [ -n "$gui" ]; then
   rejects "minimascope --centre nan" "--centre" "${offscreen[@]}" "$gui" --run --surface --centre nan
   rejects "minimascope --directions up" "--directions" "${offscreen[@]}" "$gui" --directions up
   rejects "minimascope --frobnicate" "frobnicate" "${offscreen[@]}" "$gui" --frobnicate
+  # The study corpus through --study, as File → Open study opens it: a study file would be run into
+  # a folder named after it beside it, so each case opens a copy that must stay as it was.
+  cp -r "$bad/study" "$work/gui-study"
+  written=/nonexistent
+  for entry in "$work"/gui-study/*; do
+    case_name=$(basename "$entry" .json)
+    rejects "minimascope --study $case_name" "$entry" "${offscreen[@]}" "$gui" --study "$entry"
+    needle=$(study_needle "$case_name")
+    [ -z "$needle" ] || also_names "minimascope --study $case_name" "$needle"
+  done
+  unchanged "minimascope --study: every case" "$work/gui-study" "$bad/study"
+  # Run folders (--open, as File → Open run folder) whose config.json is a bad config: the reference
+  # run with that file in place (given the run's id when it is an object, so that the config's own
+  # fault is found rather than a mixed-up folder). Two of them: tests/gui/TestBadFiles.cpp opens every
+  # config this way, and each start of the application costs more than a second.
+  run_id=$(sed -n 's/.*"run_id": *"\([0-9a-f]*\)".*/\1/p' "$work/run/summary.json" | head -n 1)
+  for file in "$bad"/config/truncated.json "$bad"/config/unknown-key.json; do
+    case_name=$(basename "$file" .json)
+    copy="$work/gui-runs/$case_name"
+    mkdir -p "$work/gui-runs" && cp -r "$work/run" "$copy"
+    LC_ALL=C sed "1s/^{/{\"run_id\": \"$run_id\", /" "$file" > "$copy/config.json"
+    cp -r "$copy" "$copy.before"
+    rejects "minimascope --open a run with config $case_name" "$copy/config.json" \
+      "${offscreen[@]}" "$gui" --open "$copy"
+    unchanged "minimascope --open a run with config $case_name" "$copy" "$copy.before"
+  done
 fi
 
 echo "$failures failure(s)"

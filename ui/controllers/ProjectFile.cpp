@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace minimascope::ui {
 
@@ -49,6 +50,9 @@ bool wholeCount(const QJsonValue& value, qint64* out)
     *out = static_cast<qint64>(value.toDouble());
     return true;
 }
+
+// A value the file may leave out or write as null (NaN) but, when present, must be a number.
+bool numberOrNull(const QJsonValue& value) { return value.isUndefined() || value.isNull() || value.isDouble(); }
 
 }   // namespace
 
@@ -105,7 +109,10 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(text), &parseError);
     if (!document.isObject()) {
-        *error = trProjectFile("%1: not a JSON object (%2)").arg(path, parseError.errorString());
+        // Valid JSON of another kind (the strict parse passed) has no parse error worth quoting.
+        *error = parseError.error == QJsonParseError::NoError
+                     ? trProjectFile("%1: not a JSON object").arg(path)
+                     : trProjectFile("%1: not a JSON object (%2)").arg(path, parseError.errorString());
         return false;
     }
     const QJsonObject root = document.object();
@@ -114,6 +121,22 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
         *error = trProjectFile("%1: not a MinimaScope project (format \"%2\", version 1 expected)").arg(path, kFormat);
         return false;
     }
+    // A section of the wrong type would read as empty (toObject(), toArray()): the project would
+    // open with nothing in it and no word of why.
+    const std::pair<const char*, QJsonValue::Type> sections[] = {{"config", QJsonValue::Object},
+                                                                 {"run", QJsonValue::Object},
+                                                                 {"metrics", QJsonValue::Array},
+                                                                 {"curvature", QJsonValue::Array},
+                                                                 {"session", QJsonValue::Array}};
+    for (const auto& [key, type] : sections) {
+        const QJsonValue value = root.value(QLatin1String(key));
+        if (!value.isUndefined() && value.type() != type) {
+            *error = trProjectFile("%1: '%2' must be %3")
+                         .arg(path, QLatin1String(key),
+                              type == QJsonValue::Object ? trProjectFile("an object") : trProjectFile("a list"));
+            return false;
+        }
+    }
     RunRecord out;
     const QJsonObject config = root.value(QStringLiteral("config")).toObject();
     out.configJson = config.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(config).toJson());
@@ -121,6 +144,10 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     // Projects saved before the batch draw was recorded are of the Theorem's own setting.
     const bool withReplacement = run.value(QStringLiteral("batch_draw")).toString()
                                  == QLatin1String(core::toString(core::BatchDraw::WithReplacement));
+    if (!numberOrNull(run.value(QStringLiteral("eta")))) {
+        *error = trProjectFile("%1: run.eta must be a number").arg(path);
+        return false;
+    }
     qint64 batchSize = 0, trainSize = 0;
     if (!wholeCount(run.value(QStringLiteral("batch_size")), &batchSize)
         || !wholeCount(run.value(QStringLiteral("n")), &trainSize)) {
@@ -164,6 +191,10 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
         qint64 pointBatchSize = 0;
         if (!wholeCount(e.value(QStringLiteral("batch_size")), &pointBatchSize)) {
             *error = trProjectFile("%1: session point %2 has no whole batch_size").arg(path).arg(i + 1);
+            return false;
+        }
+        if (!numberOrNull(e.value(QStringLiteral("eta")))) {
+            *error = trProjectFile("%1: session point %2 has an eta that is not a number").arg(path).arg(i + 1);
             return false;
         }
         out.session.append({number(e.value(QStringLiteral("a"))), number(e.value(QStringLiteral("s"))),

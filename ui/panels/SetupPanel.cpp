@@ -4,6 +4,7 @@
 #include "io/AtomicFile.h"
 #include "io/ResourceLibrary.h"
 #include "panels/FormHistory.h"
+#include "io/StrictJson.h"
 #include "panels/OwnFilesChecker.h"
 #include "panels/SetupFieldHelp.h"
 #include "panels/SetupFields.h"
@@ -248,8 +249,8 @@ bool SetupPanel::loadConfig(const QString& json, QString* error) { return applyC
 bool SetupPanel::applyConfig(const QString& json, const QString& preset, QString* error)
 {
     try {
-        nlohmann::json document = nlohmann::json::parse(json.toStdString());
-        const core::RunConfig config = core::RunConfig::fromJson(document);
+        // Strictly, like every config the core reads: a duplicate key is refused, not resolved.
+        const core::RunConfig config = core::RunConfig::fromJson(core::parseStrictJson(json.toStdString(), "config"));
         {
             const StepScope step(m_impl->stepDepth);
             m_impl->base = config.toJson();
