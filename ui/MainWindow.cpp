@@ -477,7 +477,7 @@ void MainWindow::setPaused(bool paused)
 void MainWindow::onTrainingUpdate(const TrainingUpdate& update)
 {
     m_recorder->addUpdate(update);
-    for (const CurvaturePoint& sample : update.samples) {
+    for (const core::CurvatureSample& sample : update.samples) {
         log(tr("iteration %1: a = %2, s = %3 (%4 s)")
                 .arg(sample.iteration)
                 .arg(value(sample.sharpness), value(sample.nonUniformity))

@@ -12,6 +12,7 @@
 // (a background sample at the next due point or at the end) and are kept in samples(), each with
 // the iteration of the parameters it was measured on.
 #include "analysis/CurvatureReport.h"
+#include "analysis/CurvatureSample.h"
 
 #include <functional>
 #include <memory>
@@ -21,18 +22,6 @@
 namespace minimascope::core {
 
 class Trainer;
-
-struct CurvatureSample {
-    int64_t iteration = 0;
-    double sharpness = 0.0;
-    double sharpnessResidual = 0.0;
-    double nonUniformity = 0.0;   // NaN when not requested
-    double nonUniformityResidual = 0.0;
-    int64_t hessianProducts = 0;
-    int64_t covarianceProducts = 0;
-    double seconds = 0.0;                     // wall time of this measurement
-    std::optional<SpectralDensity> density;   // when CurvatureTracking::spectrum
-};
 
 struct CurvatureTracking {
     int64_t every = 0;   // 0 = never during training

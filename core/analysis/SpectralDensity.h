@@ -8,6 +8,7 @@
 //   a Gaussian of width sigma and averaged over starts, returned as a curve ready to plot.
 // Cancel: checked before every product; returns what was finished (status Cancelled). Progress: one report a
 // product, "step" of all products planned (the trace: with the estimate so far; the density: with its largest node).
+#include "analysis/CurvatureSample.h"
 #include "analysis/SymmetricOperator.h"
 #include "common/Progress.h"
 #include "common/RunStatus.h"
@@ -85,15 +86,6 @@ struct SpectralDensityOptions {
     uint64_t seed = 0;
 };
 
-struct SpectralDensity {
-    RunStatus status = RunStatus::Finished;
-    std::vector<double> nodes;     // Ritz values of all starts
-    std::vector<double> weights;   // their weights (each start's sum to 1/starts)
-    std::vector<double> grid;      // t
-    std::vector<double> density;   // phi(t), integrates to ~1 over the grid
-    double sigma = 0.0;
-    int64_t products = 0;
-};
 SpectralDensity stochasticLanczosQuadrature(const SymmetricOperator& op, const SpectralDensityOptions& options,
                                             const CancelToken* cancel = nullptr, const ProgressSink& progress = {});
 

@@ -79,7 +79,7 @@ inline double trainShortTwoMoons(ui::MainWindow& window, ui::TrainingOutcome* ou
     if (!window.startRun() || !finished.wait(kRunTimeoutMs))
         qFatal("the two-moons run did not finish");
     *outcome = finished.at(0).at(0).value<ui::TrainingOutcome>();
-    QVector<ui::CurvaturePoint> samples;
+    QVector<core::CurvatureSample> samples;
     for (const ui::TrainingUpdate& u : updates(progress))
         samples += u.samples;
     return samples.isEmpty() ? NAN : samples.back().sharpness;

@@ -208,7 +208,7 @@ void TestMainWindowFiles::savedRunFolderHoldsTheCurvatureLog()
     QSignalSpy progress(window.runController(), &RunController::trainingUpdate);
     QVERIFY(window.startRun());
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QVector<CurvaturePoint> samples;
+    QVector<core::CurvatureSample> samples;
     for (const TrainingUpdate& u : updates(progress))
         samples += u.samples;
     QVERIFY(samples.size() > 1);

@@ -84,7 +84,7 @@ void TestMainWindowMeasurements::escapeToyMeasuresExactCurvature()
     QCOMPARE(toString(outcome.status), toString(core::RunStatus::Finished));
     QCOMPARE(outcome.reason, QStringLiteral("loss_below"));
 
-    QVector<CurvaturePoint> samples;
+    QVector<core::CurvatureSample> samples;
     for (const TrainingUpdate& u : updates(progress))
         samples += u.samples;
     QCOMPARE(samples.size(), 1);
@@ -132,7 +132,7 @@ void TestMainWindowMeasurements::adaHessianFromTheSetupPanel()
     const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
     QCOMPARE(toString(outcome.status), toString(core::RunStatus::Finished));
     QCOMPARE(outcome.reason, QStringLiteral("loss_below"));   // reached the minimum, not the cap
-    QVector<CurvaturePoint> samples;
+    QVector<core::CurvatureSample> samples;
     for (const TrainingUpdate& u : updates(progress))
         samples += u.samples;
     QCOMPARE(samples.size(), 1);
@@ -159,7 +159,7 @@ void TestMainWindowMeasurements::plotsHoldTheWorkersNumbers()
     QCOMPARE(outcome.iterations, qint64(300));
 
     QVector<core::MetricsRow> rows;
-    QVector<CurvaturePoint> samples;
+    QVector<core::CurvatureSample> samples;
     for (const TrainingUpdate& u : updates(progress)) {
         rows += u.rows;
         samples += u.samples;

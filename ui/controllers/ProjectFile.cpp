@@ -63,7 +63,7 @@ bool saveProject(const QString& path, const RunRecord& record, QString* error)
         metrics.append(QJsonArray{double(m.iteration), number(m.seconds), number(m.batchLoss), number(m.trainLoss),
                                   number(m.trainAccuracy), number(m.testLoss), number(m.testAccuracy)});
     QJsonArray curvature;
-    for (const CurvaturePoint& c : record.samples)
+    for (const core::CurvatureSample& c : record.samples)
         curvature.append(
             QJsonArray{double(c.iteration), number(c.sharpness), number(c.nonUniformity), number(c.seconds)});
     QJsonArray session;
@@ -183,7 +183,12 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
                 trProjectFile("%1: curvature row %2 is not 4 numbers, the first an iteration").arg(path).arg(i + 1);
             return false;
         }
-        out.samples.append({iteration, number(r[1]), number(r[2]), number(r[3])});
+        core::CurvatureSample sample;
+        sample.iteration = iteration;
+        sample.sharpness = number(r[1]);
+        sample.nonUniformity = number(r[2]);
+        sample.seconds = number(r[3]);
+        out.samples.append(sample);
     }
     const QJsonArray session = root.value(QStringLiteral("session")).toArray();
     for (qsizetype i = 0; i < session.size(); ++i) {

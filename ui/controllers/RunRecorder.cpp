@@ -16,9 +16,9 @@ void plotRows(LossPlot* loss, const QVector<core::MetricsRow>& rows)
         loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy, row.testAccuracy);
 }
 
-void plotSamples(SharpnessPlot* sharpness, StabilityDiagram* stability, const QVector<CurvaturePoint>& samples)
+void plotSamples(SharpnessPlot* sharpness, StabilityDiagram* stability, const QVector<core::CurvatureSample>& samples)
 {
-    for (const CurvaturePoint& sample : samples) {
+    for (const core::CurvatureSample& sample : samples) {
         sharpness->appendSharpness(double(sample.iteration), sample.sharpness);
         if (std::isfinite(sample.nonUniformity))
             stability->appendMeasurement(sample.sharpness, sample.nonUniformity);

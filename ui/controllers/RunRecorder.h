@@ -26,7 +26,7 @@ struct RunRecord {
     QString configJson;   // the resolved config of the current (last) run
     StabilitySetting shape;
     QVector<core::MetricsRow> metrics;
-    QVector<CurvaturePoint> samples;
+    QVector<core::CurvatureSample> samples;
     QVector<SessionEntry> session;   // oldest first
 };
 

@@ -307,7 +307,7 @@ void SessionWorker::train(const TrainingRequest& request)
         const bool tracked = tracking.every > 0 || tracking.atEnd;
         if (tracked) {
             tracker.setCallback([&](const core::CurvatureSample& s) {
-                pending.samples.push_back({s.iteration, s.sharpness, s.nonUniformity, s.seconds});
+                pending.samples.push_back(s);
                 flush(false);
             });
             tracker.attach(trainer);

@@ -7,6 +7,7 @@
 #include "SpectraOverTraining.h"
 #include "SurfaceData.h"
 
+#include "analysis/CurvatureSample.h"
 #include "analysis/StabilityBounds.h"
 #include "common/RunStatus.h"
 #include "train/MetricsRow.h"
@@ -130,15 +131,6 @@ struct SliceResult {
     std::vector<double> alongRandom;
 };
 
-// One curvature measurement during training: a and s of a core::CurvatureSample, whose header
-// (analysis/CurvatureTracker.h) holds tensors and reaches torch, so the GUI gets this copy.
-struct CurvaturePoint {
-    qint64 iteration = 0;
-    double sharpness = 0.0;
-    double nonUniformity = 0.0;   // NaN when not measured
-    double seconds = 0.0;         // wall time of the measurement
-};
-
 // Everything the worker learned since its previous update (emitted at most ~10 a second).
 struct TrainingUpdate {
     quint64 jobId = 0;
@@ -148,7 +140,7 @@ struct TrainingUpdate {
     double etaSeconds = 0.0;   // negative when unknown
     double batchLoss = 0.0;
     QVector<core::MetricsRow> rows;   // one per evaluation; NaN = not measured
-    QVector<CurvaturePoint> samples;
+    QVector<core::CurvatureSample> samples;   // the live tracking's measurements
 };
 
 // A training run has loaded its data and is about to take its first step.
