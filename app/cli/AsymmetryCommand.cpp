@@ -70,8 +70,7 @@ int runAsymmetry(const CliArguments& args, const core::CancelToken& cancel)
     const core::Dataset& examples = loaded.examples;
     const std::shared_ptr<core::Network>& network = loaded.network;
     const std::string& parametersDir = loaded.parametersDir;
-    core::FlatParameters parameters(*network);
-    core::requireFiniteParameters(parameters, parametersDir);
+    core::FlatParameters& parameters = *loaded.parameters;
     at::set_num_threads(a.threads > 0 ? a.threads : 2);
 
     const std::string prefix = a.outPrefix.empty() ? a.runDir + "/asymmetry" : a.outPrefix;

@@ -336,8 +336,7 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     const core::Dataset& examples = loaded.examples;
     const std::shared_ptr<core::Network>& network = loaded.network;
     const std::string& parametersDir = loaded.parametersDir;
-    core::FlatParameters parameters(*network);
-    core::requireFiniteParameters(parameters, parametersDir);
+    core::FlatParameters& parameters = *loaded.parameters;
     at::set_num_threads(a.threads > 0 ? a.threads : 2);
     if (writer)
         std::fprintf(stderr, "%s: %s, %lld %s examples%s\n", parametersDir.c_str(), network->describe().c_str(),

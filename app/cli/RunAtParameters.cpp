@@ -3,10 +3,15 @@
 #include "common/InputError.h"
 #include "data/DatasetSpec.h"
 #include "data/DatasetTransforms.h"
+#include "models/FlatParameters.h"
 #include "models/ModelSpec.h"
 #include "models/Network.h"
 
 namespace minimascope::cli {
+
+RunAtParameters::RunAtParameters() = default;
+RunAtParameters::RunAtParameters(RunAtParameters&&) noexcept = default;
+RunAtParameters::~RunAtParameters() = default;
 
 RunAtParameters openRunAtParameters(const std::string& runDir, const std::string& parametersDir,
                                     const std::string& split, int64_t subset)
@@ -22,6 +27,8 @@ RunAtParameters openRunAtParameters(const std::string& runDir, const std::string
     r.network = core::buildModel(r.config.model, r.data.train, r.config.seed);
     r.parametersDir = parametersDir.empty() ? core::finalParametersDir(r.run) : parametersDir;
     core::loadNetworkTensors(r.parametersDir, *r.network, core::expectedRunIdFor(r.run, r.parametersDir));
+    r.parameters = std::make_unique<core::FlatParameters>(*r.network);
+    core::requireFiniteParameters(*r.parameters, r.parametersDir);
     return r;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // What landscape and asymmetry start from: a run folder's validated config, its data set (the
 // chosen split, optionally its first N examples) and its network holding the chosen parameters
-// (default: the final ones; files of another run refused). Throws InputError naming the folder.
+// (default: the final ones; files of another run refused, and non-finite ones: nothing measured
+// at a diverged run's parameters means anything). Throws InputError naming the folder.
 #include "data/Dataset.h"
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
@@ -10,6 +11,7 @@
 #include <string>
 
 namespace minimascope::core {
+class FlatParameters;
 class Network;
 }
 
@@ -21,7 +23,12 @@ struct RunAtParameters {
     core::DatasetPair data;
     core::Dataset examples;   // the split, cut to `subset` examples when asked
     std::shared_ptr<core::Network> network;
+    std::unique_ptr<core::FlatParameters> parameters;   // the network's, as one vector
     std::string parametersDir;
+
+    RunAtParameters();
+    RunAtParameters(RunAtParameters&&) noexcept;
+    ~RunAtParameters();
 };
 
 // split: "train" or "test"; subset: first N examples, 0 = all; parametersDir: empty = the final ones.
