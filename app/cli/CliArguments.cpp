@@ -629,9 +629,14 @@ void addFdc(CLI::App& app, CliArguments& args)
     addCount(fdc, "--subset", "N", "evaluate on the first N training examples (default: all)", f.subset, 1);
     addCount(fdc, "--threads", "T", "evaluation threads (default 0 = both cores)", f.threads, 0, kMaxThreads);
     fdc->add_option("--out", f.outPrefix,
-                    "output prefix: PREFIX.json (everything, with r) and PREFIX.csv (the scatter:\n"
-                    "distance, seed, loss) (default runs/<config or preset name>-fdc)")
+                    "output prefix: PREFIX.json (everything, with r), PREFIX.csv (the scatter:\n"
+                    "distance, seed, loss) and the figure PREFIX.png (--formats)\n"
+                    "(default runs/<config or preset name>-fdc)")
         ->type_name("PREFIX");
+    fdc->add_option("--formats", f.formats,
+                    "formats of the figure, comma-separated: png, svg, pdf (default png);\n"
+                    "builds with the GUI libraries only")
+        ->type_name("LIST");
     addVerbosity(fdc, args);
 }
 

@@ -106,9 +106,10 @@ struct FdcArguments {
     int64_t samples = 20;                    // --samples K points per distance
     uint64_t seed = 0;                       // --seed (default: the config's)
     bool seedGiven = false;
-    int64_t subset = 0;      // --subset: first N training examples; 0 = all
-    int threads = 0;         // --threads (0 = both cores)
-    std::string outPrefix;   // --out PREFIX (default runs/<config or preset name>-fdc)
+    int64_t subset = 0;            // --subset: first N training examples; 0 = all
+    int threads = 0;               // --threads (0 = both cores)
+    std::string outPrefix;         // --out PREFIX (default runs/<config or preset name>-fdc)
+    std::string formats = "png";   // --formats of the figure PREFIX.FORMAT (builds with the GUI libraries)
 };
 
 // Curvature tracking during `train` (--track-every, --track-at-end, --track-subset).

@@ -33,20 +33,30 @@ QStringList parseFigureFormats(const std::string& text)
     return formats;
 }
 
+QStringList writeFigureImages(ui::PlotPanel& panel, const QString& base, const QStringList& formats, QSize size,
+                              double dpi)
+{
+    panel.resize(size);
+    QStringList files;
+    QString error;
+    for (const QString& format : formats) {
+        const QString path = base + QLatin1Char('.') + format;
+        if (!panel.exportImage(path, size, dpi, &error))
+            throw core::InputError(error.toStdString());
+        files << path;
+    }
+    return files;
+}
+
 void writeFigures(const std::vector<Figure>& figures, const std::string& outDir, const QStringList& formats, QSize size,
                   double dpi)
 {
     const QString base = QString::fromStdString(outDir) + QLatin1Char('/');
     QString error;
-    const auto check = [&error](bool ok) {
-        if (!ok)
-            throw core::InputError(error.toStdString());
-    };
     for (const Figure& figure : figures) {
-        figure.panel->resize(size);
-        for (const QString& format : formats)
-            check(figure.panel->exportImage(base + figure.name + QLatin1Char('.') + format, size, dpi, &error));
-        check(figure.panel->exportCsv(base + figure.name + QStringLiteral(".csv"), &error));
+        writeFigureImages(*figure.panel, base + figure.name, formats, size, dpi);
+        if (!figure.panel->exportCsv(base + figure.name + QStringLiteral(".csv"), &error))
+            throw core::InputError(error.toStdString());
     }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// What `figures` and `figures --overlay` share: the application object of headless drawing, the
+// What `figures`, `figures --overlay` and `fdc` share: the application object of headless drawing, the
 // --formats list and the files of each figure (every format plus the CSV of its data).
 // GUI libraries only (MINIMASCOPE_HAVE_FIGURES). Errors throw core::InputError naming the file.
 #include "SpectraOverTraining.h"
@@ -40,6 +40,11 @@ private:
 
 // "png,svg" -> {png, svg}; an unknown format throws InputError.
 QStringList parseFigureFormats(const std::string& formats);
+
+// The panel as BASE.FORMAT for every format (BASE: a path without the suffix), at `size` pixels
+// and `dpi`; returns the files written.
+QStringList writeFigureImages(ui::PlotPanel& panel, const QString& base, const QStringList& formats, QSize size,
+                              double dpi);
 
 // Each figure as OUTDIR/NAME.FORMAT for every format, at `size` pixels and `dpi`, and its data
 // as OUTDIR/NAME.csv.

@@ -2,8 +2,9 @@
 // teacher's weights (core/landscape/FitnessDistance.h for the sampling and r,
 // core/models/TeacherNetwork.h for the teacher as a student's parameters). Nothing is trained:
 // the config says which data set, teacher and student architecture. Its options are parsed with
-// the other commands' (CliArguments.cpp, `fdc --help`). Returns the exit code; throws InputError
-// for bad input (exit code 2).
+// the other commands' (CliArguments.cpp, `fdc --help`). In builds with the GUI libraries it also
+// draws the scatter (ui/plots/FitnessDistancePlot.h) headless, on Qt's offscreen platform. Returns
+// the exit code; throws InputError for bad input (exit code 2).
 #include "Commands.h"
 #include "ProgressPrinter.h"
 
@@ -21,6 +22,11 @@
 #include "models/Network.h"
 #include "models/TeacherNetwork.h"
 #include "train/RunConfig.h"
+
+#ifdef MINIMASCOPE_HAVE_FIGURES
+#include "FigureFiles.h"
+#include "FitnessDistancePlot.h"
+#endif
 
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
@@ -54,11 +60,32 @@ std::string overrideWords(const CliArguments& args)
     return words;
 }
 
+#ifdef MINIMASCOPE_HAVE_FIGURES
+// The figure of the sample as PREFIX.FORMAT, at the size and scale of `figures`' defaults; returns
+// the files written.
+QStringList writeFigure(const core::FitnessDistanceSample& sample, const std::string& undefinedReason,
+                        const std::string& prefix, const QStringList& formats)
+{
+    const FiguresApplication app;
+    std::vector<ui::FitnessDistancePoint> points;
+    for (size_t i = 0; i < sample.loss.size(); ++i)
+        points.push_back({sample.distance[i], sample.seed[i], sample.loss[i]});
+    ui::FitnessDistancePlot plot;
+    plot.setSample(points, sample.correlation, QString::fromStdString(undefinedReason));
+    const FiguresArguments figuresDefaults;
+    return writeFigureImages(plot, QString::fromStdString(prefix), formats,
+                             QSize(figuresDefaults.width, figuresDefaults.height), figuresDefaults.dpi);
+}
+#endif
+
 }   // namespace
 
 int runFitnessDistance(const CliArguments& args, const core::CancelToken& cancel)
 {
     const FdcArguments& f = args.fdc;
+#ifdef MINIMASCOPE_HAVE_FIGURES
+    const QStringList formats = parseFigureFormats(f.formats);   // an unknown format fails before the sample
+#endif
     std::string configPath;
     const core::RunConfig config = loadRunConfig(args, configPath);
     core::FitnessDistanceOptions options;
@@ -107,10 +134,13 @@ int runFitnessDistance(const CliArguments& args, const core::CancelToken& cancel
         std::printf("%-12.4g %-8lld %-12.5g %-12.5g %-12.5g\n", row.distance, static_cast<long long>(row.points),
                     row.meanLoss, row.minLoss, row.maxLoss);
     nlohmann::json json = sample.toJson();
+    const std::string undefinedReason = std::isfinite(sample.correlation)
+                                            ? std::string()
+                                            : json["correlation_undefined"].get<std::string>();
     if (std::isfinite(sample.correlation))
         std::printf("FDC r = %.6f over %zu points\n", sample.correlation, sample.loss.size());
     else
-        std::printf("FDC r undefined: %s\n", json["correlation_undefined"].get<std::string>().c_str());
+        std::printf("FDC r undefined: %s\n", undefinedReason.c_str());
 
     json["config"] = configPath;
     json["preset"] = args.presetName.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.presetName);
@@ -134,6 +164,16 @@ int runFitnessDistance(const CliArguments& args, const core::CancelToken& cancel
     core::writeFileAtomically(prefix + ".json", json.dump(2) + "\n");
     core::writeFileAtomically(prefix + ".csv", scatterCsv(sample));
     std::printf("%s -> %s.json, %s.csv\n", core::toString(sample.status), prefix.c_str(), prefix.c_str());
+#ifdef MINIMASCOPE_HAVE_FIGURES
+    const QStringList figureFiles = writeFigure(sample, undefinedReason, prefix, formats);
+    if (figureFiles.isEmpty())
+        std::printf("no figure: --formats names no format\n");
+    else
+        std::printf("figure -> %s\n", qPrintable(figureFiles.join(QStringLiteral(", "))));
+#else
+    std::printf("no figure: this minimascope-cli was built without the GUI libraries; %s.csv holds its data\n",
+                prefix.c_str());
+#endif
     return sample.status == core::RunStatus::Cancelled ? core::kCancelled : core::kSuccess;
 }
 

@@ -142,6 +142,27 @@ contains "fdc prints r" "FDC r = 0\.[0-9]* over 9 points" "$work/fdc.txt"
 /usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["centre_loss"] < float(sys.argv[2]) and 0 < d["correlation"] <= 1, d' \
   "$work/fdc.json" "$teacher_loss_bound"; check "fdc.json holds the teacher's loss and r" 0 $?
 [ "$(wc -l < "$work/fdc.csv")" -eq 10 ] && echo "ok: fdc.csv has the 9 points" || { echo "FAIL: fdc.csv rows"; failures=$((failures + 1)); }
+# Its format whether or not the figure is drawn: the header, then distance as given, the seed
+# (config seed 0 + i, distance-major) and the loss in nine significant digits (core's csvNumber).
+/usr/bin/python3 - "$work/fdc.csv" <<'PY'; check "fdc.csv keeps its format" 0 $?
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[0] == "distance,seed,loss" and lines[-1] == "", lines
+for i, line in enumerate(lines[1:-1]):
+    distance, seed, loss = line.split(",")
+    assert distance == str(i // 3) and seed == str(i) and loss == "%.9g" % float(loss), line
+PY
+# The figure PREFIX.png, in builds with the GUI libraries ('figures' says whether this is one).
+if "$cli" figures --run "$work/none" 2>&1 | grep -q "GUI libraries"; then
+  contains "fdc says it drew no figure" "no figure: .*without the GUI libraries" "$work/fdc.txt"
+else
+  contains "fdc prints its figure" "figure -> $work/fdc.png" "$work/fdc.txt"
+  [ "$(head -c 8 "$work/fdc.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] && echo "ok: fdc.png is a PNG" ||
+    { echo "FAIL: fdc.png is missing or not a PNG"; failures=$((failures + 1)); }
+  "$cli" fdc --preset teacher-student-small --formats png,tiff --out "$work/nofdc/x" 2> "$work/fdc.txt"; check "fdc --formats tiff exits 2" 2 $?
+  contains "it names the format" "unknown format 'tiff'" "$work/fdc.txt"
+  [ ! -e "$work/nofdc" ] && echo "ok: a bad --formats writes nothing" || { echo "FAIL: $work/nofdc was created"; failures=$((failures + 1)); }
+fi
 "$cli" fdc --preset teacher-student-small --samples 0 2> "$work/fdc.txt"; check "fdc --samples 0 exits 2" 2 $?
 contains "it names --samples" "--samples" "$work/fdc.txt"
 "$cli" fdc --preset teacher-student-small --distances 1,-2 2> "$work/fdc.txt"; check "fdc negative distance exits 2" 2 $?

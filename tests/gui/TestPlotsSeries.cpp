@@ -1,7 +1,8 @@
-// The loss, sharpness, spectrum and slice panels: exact data in the graphs, NaN handling, axis
+// The loss, sharpness, spectrum, slice and fitness-distance panels: exact data in the graphs, NaN handling, axis
 // types, coalesced replots, view following, CSV.
 #include "CurvesPlot.h"
 #include "DirectionText.h"
+#include "FitnessDistancePlot.h"
 #include "LossPlot.h"
 #include "QCustomPlotInclude.h"
 #include "RunOverlay.h"
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void spectrumLogDensityAndTicks();
     void sliceDropsMismatchedSeries();
     void curvesSkipWhatTheLogAxisCannotShow();
+    void fitnessDistanceScatterMeansAndR();
     void overlayNamesItsDirectionOnlyWhenShared();
     void themeRecolorsAxesAndSeries();
     void lossLegendListsMeasuredSeriesOnly();
@@ -331,6 +333,62 @@ void TestPlotsSeries::curvesSkipWhatTheLogAxisCannotShow()
     plot.clear();
     QCOMPARE(plot.curveCount(), 0);
     QCOMPARE(plot.customPlot()->graphCount(), 0);
+}
+
+void TestPlotsSeries::fitnessDistanceScatterMeansAndR()
+{
+    // 3 distances x 2 seeds, not in distance order; r as the core computes it for these pairs.
+    const std::vector<FitnessDistancePoint> sample{{1, 12, 1.0}, {0, 10, 0.5}, {2, 14, 10.0},
+                                                   {0, 11, 0.5}, {1, 13, 3.0}, {2, 15, 30.0}};
+    FitnessDistancePlot plot;
+    plot.setSample(sample, 0.7516697608794073);
+    // Every point, by distance, those of one distance in the given order; the exact mean of each distance.
+    QCOMPARE(plot.pointsGraph()->dataCount(), 6);
+    QCOMPARE(points(plot.pointsGraph()),
+             (QList<QPointF>{{0, 0.5}, {0, 0.5}, {1, 1.0}, {1, 3.0}, {2, 10.0}, {2, 30.0}}));
+    QCOMPARE(points(plot.meanGraph()), (QList<QPointF>{{0, 0.5}, {1, 2.0}, {2, 20.0}}));
+    QCOMPARE(plot.pointsGraph()->lineStyle(), QCPGraph::lsNone);
+    QCOMPARE(plot.meanGraph()->lineStyle(), QCPGraph::lsLine);
+    QCOMPARE(plot.title(), QStringLiteral("Fitness-distance correlation r = 0.752 (6 points)"));
+    QCOMPARE(plot.customPlot()->xAxis->label(), QStringLiteral("distance from the teacher's weights |w − w*|"));
+    QCOMPARE(plot.customPlot()->yAxis->label(), QStringLiteral("training loss"));
+    // Every loss > 0: a log loss axis, which shows all of them.
+    QVERIFY(plot.logLoss());
+    QCOMPARE(plot.customPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    plot.replotNow();
+    QVERIFY(plot.customPlot()->yAxis->range().contains(0.5) && plot.customPlot()->yAxis->range().contains(30.0));
+    QCOMPARE(legendNames(plot.customPlot()), (QStringList{QStringLiteral("each point (one random direction)"),
+                                                          QStringLiteral("mean loss at each distance")}));
+    // PREFIX.csv's columns, every point as given.
+    QCOMPARE(plot.toCsv(), QStringLiteral("distance,seed,loss\n1,12,1\n0,10,0.5\n2,14,10\n0,11,0.5\n1,13,3\n"
+                                          "2,15,30\n"));
+
+    // A loss of 0 cannot go on a log axis: linear. A NaN loss is left out of the plot and the
+    // means, counted in the title, and kept (empty) in the CSV.
+    std::vector<FitnessDistancePoint> withZero = sample;
+    withZero[1].loss = 0.0;
+    withZero.push_back({2, 16, NaN});
+    plot.setSample(withZero, 0.7572619332360044);
+    QVERIFY(!plot.logLoss());
+    QCOMPARE(plot.customPlot()->yAxis->scaleType(), QCPAxis::stLinear);
+    QCOMPARE(plot.pointsGraph()->dataCount(), 6);
+    QCOMPARE(points(plot.meanGraph()), (QList<QPointF>{{0, 0.25}, {1, 2.0}, {2, 20.0}}));
+    QCOMPARE(plot.title(),
+             QStringLiteral("Fitness-distance correlation r = 0.757 (6 points; 1 with a non-finite value left out)"));
+    QVERIFY(plot.toCsv().endsWith(QStringLiteral("\n0,10,0\n2,14,10\n0,11,0.5\n1,13,3\n2,15,30\n2,16,\n")));
+
+    // An undefined r shows the core's reason.
+    plot.setSample({{1, 1, 0.5}, {1, 2, 0.75}}, NaN,
+                   QStringLiteral("every point is at the same distance: sigma_D = 0"));
+    QCOMPARE(plot.title(), QStringLiteral("Fitness-distance correlation r undefined: every point is at the same "
+                                          "distance: sigma_D = 0 (2 points)"));
+    QCOMPARE(points(plot.meanGraph()), (QList<QPointF>{{1, 0.625}}));
+
+    plot.clear();
+    QCOMPARE(plot.pointsGraph()->dataCount(), 0);
+    QCOMPARE(plot.meanGraph()->dataCount(), 0);
+    QCOMPARE(legendNames(plot.customPlot()), QStringList());
+    QCOMPARE(plot.toCsv(), QStringLiteral("distance,seed,loss\n"));
 }
 
 void TestPlotsSeries::themeRecolorsAxesAndSeries()
