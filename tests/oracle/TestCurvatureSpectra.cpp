@@ -30,9 +30,6 @@ namespace {
 // the eigenvalue error (residual^2 / gap) is far below it.
 constexpr double kDoubleTolerance = 1e-6;
 constexpr double kSolverTolerance = 1e-10;
-// Float products over 784-256x4-10 sum ~1e5 terms a layer: agreement to ~1e-6 relative is
-// rounding; 1e-4 leaves margin and still catches a wrong term (which is O(1)).
-constexpr double kFloatTolerance = 1e-4;
 // The Hutchinson estimate is a mean of 50 probes: the exact trace lies within four of its
 // standard errors (a chance of ~6e-5 for a normal estimate).
 constexpr double kTraceStandardErrors = 4.0;

@@ -26,7 +26,6 @@ constexpr double kToyTolerance = 1e-4;
 // Two certified solves of the same operator from different starts: each within its tolerance
 // (residual <= 1e-6 |lambda|) of the true eigenvalue, so within a few times that of each other.
 constexpr double kCertifiedTolerance = 1e-6;
-constexpr double kAgreement = 1e-4;
 // A warm-started tracker sample against a cold measurement, both certified to kCertifiedTolerance:
 // they agree far better than ten times it.
 constexpr double kCertifiedAgreement = 1e-5;
@@ -109,8 +108,8 @@ private Q_SLOTS:
                 ++next;
             QVERIFY2(next < reference.size(), "a background sample at an iteration that was not due");
             const CurvatureSample& expected = reference[next];
-            MS_COMPARE_RELATIVE(sample.sharpness, expected.sharpness, kAgreement);
-            MS_COMPARE_RELATIVE(sample.nonUniformity, expected.nonUniformity, kAgreement);
+            MS_COMPARE_RELATIVE(sample.sharpness, expected.sharpness, kCertifiedAgreement);
+            MS_COMPARE_RELATIVE(sample.nonUniformity, expected.nonUniformity, kCertifiedAgreement);
         }
     }
 
