@@ -704,6 +704,7 @@ bool MainWindow::openRunFolder(const QString& dir)
     if (!run.configJson.isEmpty() && !m_setup->loadConfig(run.configJson, &error))
         log(tr("The run's config.json was not loaded: %1").arg(error));
     m_loss->clear();
+    showOptimizerSwitch(m_loss, run.configJson);
     for (const core::MetricsRow& row : run.metrics)
         m_loss->appendEvaluation(double(row.iteration), row.trainLoss, row.testLoss, row.trainAccuracy,
                                  row.testAccuracy);

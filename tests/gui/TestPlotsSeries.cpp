@@ -63,6 +63,7 @@ private Q_SLOTS:
     void lossSkipsNaN();
     void lossLogScaleSwitchesAxisType();
     void lossCsvHasHeaderAndExactNumbers();
+    void lossMarksTheOptimizerSwitch();
     void appendsCoalesceIntoOneReplot();
     void zoomStopsFollowingUntilReset();
     void hoverShowsNearestPoint();
@@ -138,6 +139,43 @@ void TestPlotsSeries::lossCsvHasHeaderAndExactNumbers()
     // Every number reads back to the very double that was appended.
     QCOMPARE(lines[2].split(QLatin1Char(','))[4].toDouble(), 1.0 / 3.0);
     QCOMPARE(lines[2].split(QLatin1Char(','))[1].toDouble(), 0.1 + 0.2);
+}
+
+void TestPlotsSeries::lossMarksTheOptimizerSwitch()
+{
+    // Issue 18: a run that starts with Adam and continues with SGD from iteration 300 on.
+    LossPlot plot;
+    plot.resize(500, 300);
+    for (int i = 0; i <= 1000; i += 50)
+        plot.appendEvaluation(i, 2.0 / (1 + i), NaN, NaN, NaN);
+    QCPItemStraightLine* line = plot.switchLine();
+    QCPItemText* label = plot.switchLabel();
+    QVERIFY(!line->visible() && !label->visible());   // no switch until one is set
+
+    plot.setOptimizerSwitch(300, QStringLiteral("adam"), QStringLiteral("sgd"));
+    plot.replotNow();
+    QVERIFY(line->visible() && label->visible());
+    QCOMPARE(label->text(), QStringLiteral("switch: adam → sgd"));
+    QCOMPARE(line->point1->coords().x(), 300.0);
+    QCOMPARE(line->point2->coords().x(), 300.0);
+    QCOMPARE(label->position->coords().x(), 300.0);
+    // Vertical at iteration 300 on the screen, on a linear and on a log loss axis.
+    for (bool log : {false, true}) {
+        plot.setLogScale(log);
+        plot.replotNow();
+        const double x = plot.customPlot()->xAxis->coordToPixel(300.0);
+        QCOMPARE(line->point1->pixelPosition().x(), x);
+        QCOMPARE(line->point2->pixelPosition().x(), x);
+        QVERIFY(line->point1->pixelPosition().y() != line->point2->pixelPosition().y());
+        QVERIFY(std::isfinite(line->point1->pixelPosition().y()));
+        QCOMPARE(label->position->pixelPosition().x(), x);
+    }
+
+    plot.clear();   // a cleared plot keeps its run's switch, as the sharpness plot keeps its 2/η
+    QVERIFY(line->visible());
+    plot.clearOptimizerSwitch();
+    QVERIFY(!line->visible() && !label->visible());
+    QVERIFY(label->text().isEmpty());
 }
 
 void TestPlotsSeries::appendsCoalesceIntoOneReplot()

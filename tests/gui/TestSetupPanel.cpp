@@ -93,6 +93,7 @@ private Q_SLOTS:
     void presetIsOneStep();
     void loadedConfigShowsNoPreset();
     void modelPresetKeepsItsLoadedOptions();
+    void startOptimizerMakesTheSwitch();
     void requestCarriesTheValidatedConfig();
     void ownArraysFromANpyPair();
     void badArraysBlockRunWithTheCoreMessage();
@@ -122,8 +123,9 @@ void TestSetupPanel::everyFieldHasATooltip()
         check(w);
     for (QWidget* w : panel.findChildren<QCheckBox*>())
         check(w);
-    // preset; 10 data (4 of them for own arrays); 5 model; 10 optimizer; 3 stop; 4 curvature; 1 also measure.
-    QCOMPARE(fields, 34);
+    // preset; 10 data (4 of them for own arrays); 5 model; 10 optimizer and 4 of its switch; 3 stop; 4 curvature;
+    // 1 also measure.
+    QCOMPARE(fields, 38);
 }
 
 void TestSetupPanel::tooltipsNameTheBoundsTheyEnter()
@@ -138,6 +140,9 @@ void TestSetupPanel::tooltipsNameTheBoundsTheyEnter()
     QVERIFY(sampling.contains(subsetBound));
     QVERIFY(sampling.contains(QStringLiteral("s ≤ √B/η")));
     QVERIFY(field<QLineEdit*>(panel, "rho")->toolTip().contains(QStringLiteral("SAM")));
+    // The start optimizer's η and B are not the ones the bounds use, and say so.
+    QVERIFY(field<QLineEdit*>(panel, "startLr")->toolTip().contains(QStringLiteral("a ≤ 2/η")));
+    QVERIFY(field<QSpinBox*>(panel, "startBatchSize")->toolTip().contains(subsetBound));
 }
 
 void TestSetupPanel::invalidFieldShowsTheErrorThenItsHelp()
@@ -286,6 +291,90 @@ void TestSetupPanel::modelPresetKeepsItsLoadedOptions()
     QCOMPARE(model["preset"], "resnet-small-noskip");
     QCOMPARE(model["blocks_per_stage"], 1);
     QCOMPARE(model["widths"], nlohmann::json({16, 32, 64}));
+}
+
+void TestSetupPanel::startOptimizerMakesTheSwitch()
+{
+    // Issue 18: "Start with" another optimizer for the first K iterations is the config's switch.
+    SetupPanel panel;
+    auto* start = field<QComboBox*>(panel, "startOptimizer");
+    auto* startLr = field<QLineEdit*>(panel, "startLr");
+    auto* startBatch = field<QSpinBox*>(panel, "startBatchSize");
+    auto* switchAt = field<QSpinBox*>(panel, "switchAt");
+    const auto rowShown = [&panel](QWidget* editor) { return editor->isVisibleTo(&panel); };
+    QCOMPARE(start->currentIndex(), 0);   // two-moons-quick switches nothing
+    QVERIFY(!config(panel).contains("switch"));
+    QVERIFY(!rowShown(startLr) && !rowShown(startBatch) && !rowShown(switchAt));
+
+    start->setCurrentIndex(start->findData(QStringLiteral("adam")));
+    startLr->setText(QStringLiteral("0.003"));
+    startBatch->setValue(20);
+    switchAt->setValue(300);
+    QVERIFY(rowShown(startLr) && rowShown(startBatch) && rowShown(switchAt));
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    // The options of `from` the form does not show take the core's defaults for adam.
+    nlohmann::json expected = config(panel);
+    expected["switch"] = {{"at", 300}, {"from", {{"name", "adam"}, {"lr", 0.003}, {"batch_size", 20}}}};
+    const nlohmann::json expectedSwitch = core::RunConfig::fromJson(expected).toJson()["switch"];
+    QCOMPARE(config(panel)["switch"], expectedSwitch);
+    QCOMPARE(config(panel)["switch"]["at"], 300);
+    QCOMPARE(config(panel)["switch"]["from"]["name"], "adam");
+    QCOMPARE(config(panel)["switch"]["from"]["lr"], 0.003);
+    QCOMPARE(config(panel)["switch"]["from"]["batch_size"], 20);
+    QCOMPARE(config(panel)["switch"]["from"]["beta1"], 0.9);
+    QCOMPARE(config(panel)["optimizer"]["name"], "sgd");   // the optimizer the run ends with
+    // An empty η is the start optimizer's own default.
+    startLr->clear();
+    QCOMPARE(config(panel)["switch"]["from"]["lr"], 0.001);
+    startLr->setText(QStringLiteral("0.003"));
+
+    // Undo reverts a switch edit, redo reapplies it.
+    switchAt->setValue(500);
+    QCOMPARE(panel.undoStack()->undoText(), QStringLiteral("Set Switch at iteration"));
+    panel.undoStack()->undo();
+    QCOMPARE(switchAt->value(), 300);
+    QCOMPARE(config(panel)["switch"]["at"], 300);
+    panel.undoStack()->redo();
+    QCOMPARE(config(panel)["switch"]["at"], 500);
+    panel.undoStack()->undo();
+
+    // A switch the run would never reach is the core's error, marked at its field.
+    switchAt->setValue(3000);   // stop.max_iterations of two-moons-quick
+    QVERIFY(!panel.isValid());
+    QVERIFY(panel.errorMessage().contains(QStringLiteral("config key 'switch.at' (3000) must be below "
+                                                         "stop.max_iterations (3000)")));
+    QCOMPARE(switchAt->toolTip(), panel.errorMessage());
+    switchAt->setValue(300);
+    QVERIFY(panel.isValid());
+    startLr->setText(QStringLiteral("-1"));
+    QVERIFY(panel.errorMessage().contains(QStringLiteral("switch.from.lr")));
+    QCOMPARE(startLr->toolTip(), panel.errorMessage());
+    startLr->setText(QStringLiteral("0.003"));
+
+    // No start optimizer: no switch at all.
+    start->setCurrentIndex(0);
+    QVERIFY(!config(panel).contains("switch"));
+    QVERIFY(!rowShown(startLr));
+
+    // A loaded config with a switch (a run folder's) fills the fields and comes back exactly, the
+    // start optimizer's options the form does not show included.
+    nlohmann::json loaded = config(panel);
+    loaded["switch"] = {{"at", 200}, {"from", {{"name", "sgd"}, {"lr", 0.05}, {"batch_size", 5}, {"momentum", 0.9}}}};
+    loaded["optimizer"]["name"] = "adam";
+    loaded["optimizer"]["lr"] = 0.001;
+    const std::string resolved = core::RunConfig::fromJson(loaded).toJson().dump();
+    QVERIFY(panel.loadConfig(QString::fromStdString(resolved)));
+    QCOMPARE(start->currentData().toString(), QStringLiteral("sgd"));
+    QCOMPARE(startLr->text(), QStringLiteral("0.05"));
+    QCOMPARE(startBatch->value(), 5);
+    QCOMPARE(switchAt->value(), 200);
+    QCOMPARE(config(panel).dump(), resolved);
+    // A config without one clears them.
+    loaded.erase("switch");
+    QVERIFY(panel.loadConfig(QString::fromStdString(loaded.dump())));
+    QCOMPARE(start->currentIndex(), 0);
+    QVERIFY(startLr->text().isEmpty());
+    QVERIFY(!config(panel).contains("switch"));
 }
 
 void TestSetupPanel::requestCarriesTheValidatedConfig()

@@ -4,6 +4,9 @@
 #include "SharpnessPlot.h"
 #include "StabilityDiagram.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <cmath>
 
 namespace minimascope::ui {
@@ -26,6 +29,21 @@ void plotSamples(SharpnessPlot* sharpness, StabilityDiagram* stability, const QV
 }
 
 }   // namespace
+
+void showOptimizerSwitch(LossPlot* loss, const QString& configJson)
+{
+    const auto name = [](const QJsonValue& optimizer) {
+        return optimizer.toObject().value(QStringLiteral("name")).toString();
+    };
+    const QJsonObject config = QJsonDocument::fromJson(configJson.toUtf8()).object();
+    const QJsonObject change = config.value(QStringLiteral("switch")).toObject();
+    const double at = change.value(QStringLiteral("at")).toDouble();
+    if (at > 0.0)
+        loss->setOptimizerSwitch(at, name(change.value(QStringLiteral("from"))),
+                                 name(config.value(QStringLiteral("optimizer"))));
+    else
+        loss->clearOptimizerSwitch();
+}
 
 RunRecorder::RunRecorder(LossPlot* loss, SharpnessPlot* sharpness, StabilityDiagram* stability, QObject* parent)
     : QObject(parent), m_loss(loss), m_sharpness(sharpness), m_stability(stability)
@@ -50,6 +68,7 @@ void RunRecorder::setShape(const StabilitySetting& shape)
 void RunRecorder::plotCurrentRun()
 {
     m_loss->clear();
+    showOptimizerSwitch(m_loss, m_record.configJson);
     m_sharpness->clear();
     m_stability->clear();
     drawBounds();

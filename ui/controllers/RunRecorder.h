@@ -30,6 +30,10 @@ struct RunRecord {
     QVector<SessionEntry> session;   // oldest first
 };
 
+// The optimizer switch of a resolved run config (its "switch" key, RunConfig.h) as the loss plot's
+// marker; a config without one, or an unreadable one, clears the marker.
+void showOptimizerSwitch(LossPlot* loss, const QString& configJson);
+
 class RunRecorder : public QObject {
     Q_OBJECT
 public:

@@ -88,6 +88,21 @@ QString setupFieldHelp(const QString& fieldName)
         {QStringLiteral("historySize"),
          tr("How many past steps L-BFGS keeps to model the inverse Hessian. L-BFGS is full batch (B = n), so "
             "there is no s bound.")},
+        {QStringLiteral("startOptimizer"),
+         tr("Start the run with another optimizer and switch to the one above at the chosen iteration (the "
+            "config's switch; e.g. Adam first, then SGD: Im, Tao & Branson 2016). Its options other than η and B "
+            "take their defaults. The bounds drawn are those of the optimizer the run ends with; the loss plot "
+            "marks the switch.")},
+        {QStringLiteral("startLr"),
+         tr("switch.from.lr: the start optimizer's learning rate; empty = its default (0.001 for Adam, 1 for "
+            "L-BFGS, 0.15 for AdaHessian, 0.1 for the others). It does not enter the bounds: a ≤ 2/η uses the η "
+            "of the optimizer the run ends with.")},
+        {QStringLiteral("startBatchSize"),
+         tr("switch.from.batch_size: the start optimizer's batch size (GD and L-BFGS use all n). It does not "
+            "enter the bounds: s ≤ √(B(n−1)/(n−B))/η uses the B of the optimizer the run ends with.")},
+        {QStringLiteral("switchAt"),
+         tr("switch.at: the first iteration of the optimizer above; iterations 0 … K−1 take the start optimizer. "
+            "It must be below Iterations reach (stop.max_iterations), or the run would never switch.")},
         {QStringLiteral("lossBelow"),
          tr("Stop once the training loss falls below this (1e-4 in Wu, Ma & E's experiments): the bounds are "
             "about global minima, where the loss is near zero.")},

@@ -2,6 +2,7 @@
 
 #include "io/ResourceLibrary.h"
 #include "models/ModelSpec.h"
+#include "train/RunConfig.h"
 #include "panels/SetupFieldHelp.h"
 
 #include <QCheckBox>
@@ -193,6 +194,22 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     addRow(d.optimizerForm, tr("β₂"), d.beta2);
     addRow(d.optimizerForm, tr("SAM radius ρ"), d.rho);
     addRow(d.optimizerForm, tr("L-BFGS history"), d.historySize);
+    d.startOptimizer = choiceField(QStringLiteral("startOptimizer"), {});
+    d.startOptimizer->addItem(tr("— (no switch)"), QString());
+    // Every optimizer the core has: its options other than η and B take their defaults.
+    for (const QString& name :
+         {QStringLiteral("gd"), QStringLiteral("sgd"), QStringLiteral("adagrad"), QStringLiteral("adam"),
+          QStringLiteral("lbfgs"), QStringLiteral("sam"), QStringLiteral("adahessian"), QStringLiteral("rk2")})
+        d.startOptimizer->addItem(name, name);
+    d.startLr = numberField(QStringLiteral("startLr"));
+    d.startLr->setPlaceholderText(tr("its default"));
+    d.startBatchSize = integerField(QStringLiteral("startBatchSize"), 1, kMaxInt);
+    d.startBatchSize->setValue(static_cast<int>(core::OptimizerSpec{}.batchSize));
+    d.switchAt = integerField(QStringLiteral("switchAt"), 1, kMaxInt);
+    addRow(d.optimizerForm, tr("Start with"), d.startOptimizer);
+    addRow(d.optimizerForm, tr("Its learning rate"), d.startLr);
+    addRow(d.optimizerForm, tr("Its batch size"), d.startBatchSize);
+    addRow(d.optimizerForm, tr("Switch at iteration"), d.switchAt);
 
     QFormLayout* stopForm = group(tr("Stop when"));
     d.lossBelow = numberField(QStringLiteral("lossBelow"));
@@ -260,6 +277,11 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
                      {QStringLiteral("optimizer.beta2"), d.beta2},
                      {QStringLiteral("optimizer.rho"), d.rho},
                      {QStringLiteral("optimizer.history_size"), d.historySize},
+                     {QStringLiteral("switch"), d.startOptimizer},
+                     {QStringLiteral("switch.from.name"), d.startOptimizer},
+                     {QStringLiteral("switch.from.lr"), d.startLr},
+                     {QStringLiteral("switch.from.batch_size"), d.startBatchSize},
+                     {QStringLiteral("switch.at"), d.switchAt},
                      {QStringLiteral("stop.loss_below"), d.lossBelow},
                      {QStringLiteral("stop.max_iterations"), d.maxIterations},
                      {QStringLiteral("stop.max_seconds"), d.maxSeconds},
@@ -289,6 +311,10 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
                  d.beta2,
                  d.rho,
                  d.historySize,
+                 d.startOptimizer,
+                 d.startLr,
+                 d.startBatchSize,
+                 d.switchAt,
                  d.lossBelow,
                  d.maxIterations,
                  d.maxSeconds,

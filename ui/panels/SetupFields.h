@@ -54,6 +54,13 @@ struct SetupFields {
     QLineEdit* beta2 = nullptr;
     QLineEdit* rho = nullptr;
     QSpinBox* historySize = nullptr;
+    // Switching optimizer (the config's "switch"): the optimizer of the first iterations (item data
+    // its config name; empty for no switch), its η (empty = that optimizer's default) and B, and the
+    // first iteration of `optimizer`.
+    QComboBox* startOptimizer = nullptr;
+    QLineEdit* startLr = nullptr;
+    QSpinBox* startBatchSize = nullptr;
+    QSpinBox* switchAt = nullptr;
     QLineEdit* lossBelow = nullptr;
     QSpinBox* maxIterations = nullptr;
     QLineEdit* maxSeconds = nullptr;

@@ -304,6 +304,14 @@ void SetupPanel::fillFields(const core::RunConfig& c)
     d.beta2->setText(formNumber(o.beta2));
     d.rho->setText(formNumber(o.rho));
     d.historySize->setValue(static_cast<int>(o.historySize));
+    // A config without a switch clears the switch's fields to what a new form shows.
+    const core::OptimizerSwitch& change = c.optimizerSwitch;
+    const bool switches = change.at > 0;
+    d.startOptimizer->setCurrentIndex(switches ? d.startOptimizer->findData(QString::fromStdString(change.from.name))
+                                               : 0);
+    d.startLr->setText(switches ? formNumber(change.from.lr) : QString());
+    d.startBatchSize->setValue(static_cast<int>(switches ? change.from.batchSize : core::OptimizerSpec{}.batchSize));
+    d.switchAt->setValue(static_cast<int>(std::max<int64_t>(change.at, d.switchAt->minimum())));
     d.lossBelow->setText(formNumber(c.stop.lossBelow));
     d.maxIterations->setValue(
         static_cast<int>(std::min<int64_t>(c.stop.maxIterations, std::numeric_limits<int>::max())));
@@ -345,6 +353,12 @@ void SetupPanel::updateVisibility()
     d.optimizerForm->setRowVisible(d.beta2, adamLike);
     d.optimizerForm->setRowVisible(d.rho, opt == QStringLiteral("sam"));
     d.optimizerForm->setRowVisible(d.historySize, opt == QStringLiteral("lbfgs"));
+    const QString start = d.startOptimizer->currentData().toString();
+    const bool switches = !start.isEmpty();
+    d.optimizerForm->setRowVisible(d.startLr, switches);
+    d.optimizerForm->setRowVisible(d.startBatchSize,
+                                   switches && start != QStringLiteral("gd") && start != QStringLiteral("lbfgs"));
+    d.optimizerForm->setRowVisible(d.switchAt, switches);
 }
 
 void SetupPanel::revalidate()
@@ -431,6 +445,28 @@ void SetupPanel::revalidate()
     opt["beta2"] = numberAt(d.beta2, "optimizer.beta2");
     opt["rho"] = numberAt(d.rho, "optimizer.rho");
     opt["history_size"] = d.historySize->value();
+    const QString start = d.startOptimizer->currentData().toString();
+    if (start.isEmpty()) {
+        j.erase("switch");
+    } else {
+        // As with a model preset: the loaded config's other options of this start optimizer stay as
+        // they were; another optimizer starts from its defaults.
+        nlohmann::json from = nlohmann::json::object();
+        const auto loaded = d.base.find("switch");
+        if (loaded != d.base.end() && loaded->is_object()) {
+            const auto loadedFrom = loaded->find("from");
+            if (loadedFrom != loaded->end() && loadedFrom->is_object()
+                && loadedFrom->value("name", "") == start.toStdString())
+                from = *loadedFrom;
+        }
+        from["name"] = start.toStdString();
+        if (d.startLr->text().trimmed().isEmpty())
+            from.erase("lr");
+        else
+            from["lr"] = numberAt(d.startLr, "switch.from.lr");
+        from["batch_size"] = d.startBatchSize->value();
+        j["switch"] = {{"at", d.switchAt->value()}, {"from", from}};
+    }
     nlohmann::json& stop = j["stop"];
     stop["loss_below"] = numberAt(d.lossBelow, "stop.loss_below");
     stop["max_iterations"] = d.maxIterations->value();

@@ -9,6 +9,9 @@ namespace minimascope::ui {
 namespace {
 // Opacity (0..255) of the accuracy lines, which sit behind the loss.
 constexpr int accuracyAlpha = 150;
+// Where the switch label sits, as a fraction of the axes' height from the top: below the accuracy
+// lines, which end near 1 at the very top.
+constexpr double kSwitchLabelHeight = 0.1;
 }   // namespace
 
 LossPlot::LossPlot(QWidget* parent) : PlotPanel(parent)
@@ -31,6 +34,16 @@ LossPlot::LossPlot(QWidget* parent) : PlotPanel(parent)
         m_graphs[i] = plot->addGraph(plot->xAxis, valueAxis);
         m_graphs[i]->setName(QString::fromUtf8(names[i]));
     }
+    // Vertical in any y scale: its ends and its label are placed in fractions of the axes' height.
+    m_switchLine = new QCPItemStraightLine(plot);
+    m_switchLine->point1->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_switchLine->point2->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_switchLine->setVisible(false);
+    m_switchLabel = new QCPItemText(plot);
+    m_switchLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_switchLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_switchLabel->setPadding(QMargins(4, 2, 4, 2));
+    m_switchLabel->setVisible(false);
     showMeasuredSeries();
     applyTheme(theme());
 }
@@ -55,6 +68,25 @@ void LossPlot::showMeasuredSeries()
 }
 
 QCPGraph* LossPlot::graph(Series series) const { return m_graphs[int(series)]; }
+
+void LossPlot::setOptimizerSwitch(double iteration, const QString& from, const QString& to)
+{
+    m_switchLine->point1->setCoords(iteration, 0.0);
+    m_switchLine->point2->setCoords(iteration, 1.0);
+    m_switchLabel->position->setCoords(iteration, kSwitchLabelHeight);
+    m_switchLabel->setText(QStringLiteral("switch: %1 → %2").arg(from, to));
+    m_switchLine->setVisible(true);
+    m_switchLabel->setVisible(true);
+    scheduleReplot();
+}
+
+void LossPlot::clearOptimizerSwitch()
+{
+    m_switchLine->setVisible(false);
+    m_switchLabel->setVisible(false);
+    m_switchLabel->setText({});
+    scheduleReplot();
+}
 
 void LossPlot::appendEvaluation(double iteration, double trainLoss, double testLoss, double trainAccuracy,
                                 double testAccuracy)
@@ -89,7 +121,7 @@ void LossPlot::fitView() const
         plot->yAxis->setRange(0.0, plot->yAxis->range().upper);
 }
 
-void LossPlot::applyTheme(const PlotTheme&)
+void LossPlot::applyTheme(const PlotTheme& t)
 {
     // Train and test keep their hue in both quantities; accuracy (right axis) is thinner and
     // lighter. Not dashed: QCustomPlot strokes a dashed line segment by segment, which costs
@@ -103,6 +135,12 @@ void LossPlot::applyTheme(const PlotTheme&)
         pen.setColor(c);
         m_graphs[i]->setPen(pen);
     }
+    // The text on a background of its own, to stay readable over the curves it crosses.
+    m_switchLine->setPen(seriesPen(4, 1.4, Qt::DashLine));
+    m_switchLabel->setColor(t.seriesColor(4));
+    QColor labelBackground = t.background;
+    labelBackground.setAlpha(200);
+    m_switchLabel->setBrush(labelBackground);
 }
 
 QString LossPlot::toCsv() const
