@@ -167,8 +167,16 @@ std::vector<StudyFigure> ReproductionFigures::writeStudy(const std::string& stud
     ui::CurvesPlot gradientNorms, trainLosses;
     for (const core::SelectedRun& selected : core::selectRuns(model.runs(), best)) {
         const core::StudyRunRecord& run = model.runs().at(selected.index);
-        const std::vector<core::MetricsRow> rows = core::readMetrics(
-            core::readRunFolderInfo(studyDir + "/" + run.folder));
+        std::vector<core::MetricsRow> rows;
+        try {
+            rows = core::readMetrics(core::readRunFolderInfo(studyDir + "/" + run.folder));
+        } catch (const core::InputError& e) {
+            // A study resumed from its study.sqlite alone (docs/reproductions.md) keeps the runs'
+            // numbers but not their folders: these curves need the folder, the other figures not.
+            std::fprintf(stderr, "  no curves over training of run #%lld: %s\n",
+                         static_cast<long long>(run.ordinal + 1), e.what());
+            continue;
+        }
         if (std::none_of(rows.begin(), rows.end(),
                          [](const core::MetricsRow& r) { return std::isfinite(r.gradientNorm); }))
             continue;
