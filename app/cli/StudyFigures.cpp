@@ -122,19 +122,22 @@ std::vector<StudyFigure> ReproductionFigures::writeStudy(const std::string& stud
         written.push_back(m_impl->save(*panel, figure, caption));
     };
     using Grouping = ui::StudyDiagram::Grouping;
+    // The study window's default axes: log when the runs span a decade or more.
+    const std::string axes = plots.diagram()->logAxes() ? ", log axes" : "";
     choose(plots.colorByBox(), int(Grouping::LearningRate));
-    save(plots.diagram(), "stability-by-eta", "stability diagram (a, s), colored by η");
+    save(plots.diagram(), "stability-by-eta", "stability diagram (a, s), colored by η" + axes);
     choose(plots.colorByBox(), int(Grouping::BatchSize));
-    save(plots.diagram(), "stability-by-batch-size", "stability diagram (a, s), colored by B");
+    save(plots.diagram(), "stability-by-batch-size", "stability diagram (a, s), colored by B" + axes);
     if (optimizers.size() > 1) {
         choose(plots.colorByBox(), int(Grouping::Optimizer));
-        save(plots.diagram(), "stability-by-optimizer", "stability diagram (a, s), colored by optimizer");
+        save(plots.diagram(), "stability-by-optimizer", "stability diagram (a, s), colored by optimizer" + axes);
     }
     choose(plots.quantityYBox(), int(ui::QuantityAxisPlot::Measure::Sharpness));
     choose(plots.quantityXBox(), QStringLiteral("eta"));
-    save(plots.quantityPlot(), "sharpness-vs-eta", "a against η (every optimizer; means of the converged runs)");
+    save(plots.quantityPlot(), "sharpness-vs-eta", "a against η (a line of means of the converged runs per optimizer)");
     choose(plots.quantityXBox(), QStringLiteral("batch"));
-    save(plots.quantityPlot(), "sharpness-vs-batch-size", "a against B (every optimizer; means of the converged runs)");
+    save(plots.quantityPlot(), "sharpness-vs-batch-size",
+         "a against B (a line of means of the converged runs per optimizer)");
 
     // The learning rates of different optimizers are different scales: one plot each.
     if (optimizers.size() > 1) {

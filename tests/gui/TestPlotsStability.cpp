@@ -53,6 +53,7 @@ private Q_SLOTS:
     void invalidBoundsHideEverything();
     void trajectoryKeepsExactValues();
     void longTrajectoryDrawsWithinAPixel();
+    void logAxesSpanTheDecadesAndKeepTheRegion();
     void finishedRunStartsNewTrajectory();
     void sessionPointsColoredByLearningRate();
     void sessionPointsColoredByBatchSize();
@@ -240,6 +241,63 @@ void TestPlotsStability::trajectoryKeepsExactValues()
     diagram.replotNow();
     QCOMPARE(curve->dataCount(), int(points.size()));
     QCOMPARE((curve->data()->constEnd() - 1)->key, 0.1 + 0.2);
+}
+
+void TestPlotsStability::logAxesSpanTheDecadesAndKeepTheRegion()
+{
+    // Runs from a = 0.04 to 190 (the optimizers of a study): log axes hold all of them, the
+    // bounds (2/η = 20, s = sqrt(10·999/990)/0.1) and the region from the view's lower edges.
+    StabilityDiagram diagram;
+    showAt(diagram, 800, 500);
+    diagram.setBounds(0.1, 10, 1000);
+    diagram.setLogAxes(true);
+    QVERIFY(diagram.logAxes());
+    for (const auto& [a, s] : {std::pair{0.04, 0.2}, std::pair{0.08, 0.5}, std::pair{190.0, 300.0}})
+        diagram.appendMeasurement(a, s);
+    diagram.resetView();
+    diagram.replotNow();
+    QCPAxis* x = diagram.customPlot()->xAxis;
+    QCPAxis* y = diagram.customPlot()->yAxis;
+    QCOMPARE(x->scaleType(), QCPAxis::stLogarithmic);
+    QCOMPARE(y->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(x->range().lower > 0.0 && x->range().contains(0.04) && x->range().contains(190.0));
+    QVERIFY(y->range().lower > 0.0 && y->range().contains(0.2) && y->range().contains(300.0));
+    // The two small points are 0.3 decades apart: distinct on log axes (on linear axes up to
+    // 190 they would be within a pixel and merge).
+    QCOMPARE(diagram.trajectory()->dataCount(), 3);
+
+    // The region: from the left and bottom edges (ratios 0 and 1) to a = 2/η and s at its bound.
+    const double sBound = std::sqrt(10.0 * 999.0 / 990.0) / 0.1;
+    QCPItemRect* region = diagram.stableRegion();
+    QVERIFY(region->visible());
+    QCOMPARE(region->topLeft->typeX(), QCPItemPosition::ptAxisRectRatio);
+    QCOMPARE(region->topLeft->coords().x(), 0.0);
+    QVERIFY(near(region->topLeft->coords().y(), sBound));
+    QCOMPARE(region->bottomRight->typeY(), QCPItemPosition::ptAxisRectRatio);
+    QCOMPARE(region->bottomRight->coords().y(), 1.0);
+    QVERIFY(near(region->bottomRight->coords().x(), 20.0));
+    const QRect rect = diagram.customPlot()->axisRect()->rect();
+    QCOMPARE(qRound(region->topLeft->pixelPosition().x()), rect.left());
+    QCOMPARE(qRound(region->bottomRight->pixelPosition().y()), rect.bottom() + 1);
+    QCOMPARE(region->bottomRight->pixelPosition().x(), x->coordToPixel(20.0));
+    // The bound lines are placeable on log axes (no point at 0).
+    for (QCPItemStraightLine* line : {diagram.sharpnessBoundLine(), diagram.nonUniformityBoundLine()}) {
+        QVERIFY(std::isfinite(line->point1->pixelPosition().x()) && std::isfinite(line->point1->pixelPosition().y()));
+        QVERIFY(std::isfinite(line->point2->pixelPosition().x()) && std::isfinite(line->point2->pixelPosition().y()));
+    }
+    QCOMPARE(diagram.sharpnessBoundLine()->point1->pixelPosition().x(), x->coordToPixel(20.0));
+    QCOMPARE(diagram.nonUniformityBoundLine()->point1->pixelPosition().y(), y->coordToPixel(sBound));
+
+    // Back to linear: the region from (0, 0) again and the close points merge.
+    diagram.setLogAxes(false);
+    diagram.replotNow();
+    QCOMPARE(x->scaleType(), QCPAxis::stLinear);
+    QCOMPARE(region->topLeft->typeX(), QCPItemPosition::ptPlotCoords);
+    QCOMPARE(region->topLeft->coords().x(), 0.0);
+    QCOMPARE(region->bottomRight->typeY(), QCPItemPosition::ptPlotCoords);
+    QCOMPARE(region->bottomRight->coords().y(), 0.0);
+    QVERIFY(x->range().lower < 0.0);
+    QCOMPARE(diagram.trajectory()->dataCount(), 2);
 }
 
 void TestPlotsStability::longTrajectoryDrawsWithinAPixel()

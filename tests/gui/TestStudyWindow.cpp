@@ -168,6 +168,7 @@ class TestStudyWindow : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void tableFilterAndPlots();
+    void meansPerOptimizerAndLogDiagram();
     void runPauseResumeAndOverlay();
     void watchAStudyTheCliWrites();
     void stopRequeuesRunsInFlight();
@@ -267,7 +268,10 @@ void TestStudyWindow::tableFilterAndPlots()
     QCOMPARE(filter->index(2, aColumn).data().toString(), QStringLiteral("5"));
 
     // The diagram: converged runs filled, the not-converged one hollow, the diverged one absent.
+    // a spans 3 to 7 and s 1.5 to 9: linear axes.
     StudyDiagram* diagram = window.plots()->diagram();
+    QVERIFY(!diagram->logAxes());
+    QVERIFY(!window.plots()->logDiagramBox()->isChecked());
     QCOMPARE(diagram->grouping(), StudyDiagram::Grouping::LearningRate);
     QCOMPARE(totalCount(diagram->groups(), true), 2);
     QCOMPARE(totalCount(diagram->groups(), false), 1);
@@ -314,9 +318,13 @@ void TestStudyWindow::tableFilterAndPlots()
     QComboBox* y = window.plots()->quantityYBox();
     x->setCurrentIndex(x->findText(QStringLiteral("optimizer.lr")));
     y->setCurrentIndex(y->findText(QStringLiteral("sharpness a")));
-    QCOMPARE(quantity->meanGraph()->dataCount(), 1);   // lr 0.1: (3 + 5) / 2
-    QVERIFY(graphHasPoint(quantity->meanGraph(), 0.1, (3.0 + 5.0) / 2.0));
-    QVERIFY(!graphHasPoint(quantity->meanGraph(), 0.2, 7.0));
+    // One optimizer (sgd): one line of means, of every run.
+    QCOMPARE(quantity->meanLines().size(), size_t(1));
+    QVERIFY(quantity->meanLines()[0].optimizer.isEmpty());
+    QCPGraph* means = quantity->meanLines()[0].graph;
+    QCOMPARE(means->dataCount(), 1);   // lr 0.1: (3 + 5) / 2
+    QVERIFY(graphHasPoint(means, 0.1, (3.0 + 5.0) / 2.0));
+    QVERIFY(!graphHasPoint(means, 0.2, 7.0));
     QCOMPARE(quantity->runGraph()->dataCount() + quantity->notConvergedGraph()->dataCount(), 3);
     // The selected run (0.2, 1) is ringed here too; a click on a point selects its row.
     QCOMPARE(quantity->highlightGraph()->dataCount(), 1);
@@ -330,12 +338,13 @@ void TestStudyWindow::tableFilterAndPlots()
     // Test accuracy against B: 0.9 at B = 1 (0.7 did not converge), 0.8 at B = 2.
     x->setCurrentIndex(x->findText(QStringLiteral("B")));
     y->setCurrentIndex(y->findText(QStringLiteral("test accuracy")));
-    QCOMPARE(quantity->meanGraph()->dataCount(), 2);
-    QVERIFY(graphHasPoint(quantity->meanGraph(), 1.0, 0.90));
-    QVERIFY(graphHasPoint(quantity->meanGraph(), 2.0, 0.80));
+    means = quantity->meanLines()[0].graph;
+    QCOMPARE(means->dataCount(), 2);
+    QVERIFY(graphHasPoint(means, 1.0, 0.90));
+    QVERIFY(graphHasPoint(means, 2.0, 0.80));
     // Against a measure (test accuracy against a) there are no means, only the runs.
     x->setCurrentIndex(x->findText(QStringLiteral("sharpness a")));
-    QCOMPARE(quantity->meanGraph()->dataCount(), 0);
+    QVERIFY(quantity->meanLines().empty());
     QCOMPARE(quantity->runGraph()->dataCount(), 2);
     QVERIFY(graphHasPoint(quantity->runGraph(), 3.0, 0.90));
     QVERIFY(quantity->toCsv().contains(QStringLiteral("run,7,0.7,1")));
@@ -345,6 +354,62 @@ void TestStudyWindow::tableFilterAndPlots()
     QVERIFY2(diagram->exportImage(png, QSize(800, 600), 96, &error), qPrintable(error));
     QVERIFY(QImage(png).width() == 800);
     QVERIFY(diagram->toCsv().contains(QStringLiteral(",7,9,false")));
+}
+
+void TestStudyWindow::meansPerOptimizerAndLogDiagram()
+{
+    // Two optimizers sharing η = 0.05 (as reproduction 2's SGD and AdaGrad do) with a from 0.04
+    // to 190: a line of means per optimizer, not one mean over both; log axes suggested.
+    const auto run = [](const char* optimizer, double eta, double a, double s, bool converged) {
+        core::StudyRunRecord r;
+        r.state = core::StudyRunState::Done;
+        r.optimizer = optimizer;
+        r.eta = eta;
+        r.batchSize = 10;
+        r.sharpness = a;
+        r.nonUniformity = s;
+        r.converged = converged;
+        r.axesJson = "{}";
+        return r;
+    };
+    const std::vector<core::StudyRunRecord> runs{
+        run("sgd", 0.05, 0.04, 0.3, true),     run("sgd", 0.05, 0.06, 0.5, true),
+        run("sgd", 0.1, 0.02, 0.2, true),      run("adagrad", 0.05, 2.0, 4.0, true),
+        run("adagrad", 0.05, 4.0, 8.0, false), run("adagrad", 0.2, 190.0, 300.0, true)};
+    QuantityAxisPlot quantity;
+    quantity.setRuns(runs);
+    quantity.setChoice(QuantityAxisPlot::XChoice{}, QuantityAxisPlot::Measure::Sharpness);   // a against η
+    const std::vector<QuantityAxisPlot::MeanLine>& lines = quantity.meanLines();
+    QCOMPARE(lines.size(), size_t(2));   // alphabetical: adagrad, sgd
+    QCOMPARE(lines[0].optimizer, QStringLiteral("adagrad"));
+    QCOMPARE(lines[0].graph->name(), QStringLiteral("mean: adagrad"));
+    QCOMPARE(lines[0].graph->dataCount(), 2);
+    QVERIFY(graphHasPoint(lines[0].graph, 0.05, 2.0));   // the run at 4 did not converge
+    QVERIFY(graphHasPoint(lines[0].graph, 0.2, 190.0));
+    QCOMPARE(lines[0].runs, (std::vector<int>{1, 1}));
+    QCOMPARE(lines[1].optimizer, QStringLiteral("sgd"));
+    QCOMPARE(lines[1].graph->dataCount(), 2);
+    QVERIFY(graphHasPoint(lines[1].graph, 0.05, (0.04 + 0.06) / 2.0));
+    QVERIFY(graphHasPoint(lines[1].graph, 0.1, 0.02));
+    QCOMPARE(lines[1].runs, (std::vector<int>{2, 1}));
+    QVERIFY(lines[0].graph->pen().color() != lines[1].graph->pen().color());
+    // a spans 0.02 to 190: a log y axis; η spans 0.05 to 0.2 (a factor of 4): linear.
+    QCOMPARE(quantity.customPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    QCOMPARE(quantity.customPlot()->xAxis->scaleType(), QCPAxis::stLinear);
+    QVERIFY(quantity.toCsv().contains(QStringLiteral("mean,0.05,0.05,2,sgd\n")));
+    QVERIFY(quantity.toCsv().contains(QStringLiteral("mean,0.05,2,1,adagrad\n")));
+    QVERIFY(quantity.toCsv().contains(QStringLiteral("run,0.05,4,1,adagrad\n")));
+    // One optimizer left: one unnamed line over its runs.
+    quantity.setRuns({runs[0], runs[1], runs[2]});
+    QCOMPARE(quantity.meanLines().size(), size_t(1));
+    QCOMPARE(quantity.meanLines()[0].graph->name(), QStringLiteral("mean"));
+    QVERIFY(quantity.meanLines()[0].optimizer.isEmpty());
+    QCOMPARE(quantity.customPlot()->yAxis->scaleType(), QCPAxis::stLinear);   // 0.02 to 0.06
+
+    // The diagram: a spans 0.02 to 190, so log axes are suggested; SGD alone spans 0.02 to
+    // 0.06 in a and 0.2 to 0.5 in s (under a factor of 10): linear.
+    QVERIFY(StudyDiagram::suggestsLogAxes(runs));
+    QVERIFY(!StudyDiagram::suggestsLogAxes({runs[0], runs[1], runs[2]}));
 }
 
 void TestStudyWindow::runPauseResumeAndOverlay()

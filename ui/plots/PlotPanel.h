@@ -75,6 +75,9 @@ public:
 
     // Interval of the coalescing timer.
     static constexpr int replotIntervalMs = 30;
+    // Where a panel chooses its scale itself: positive values spanning this factor or more (B
+    // from 1 to 100, η or a over decades) get a log axis.
+    static constexpr double kLogAxisSpan = 10.0;
 
 protected:
     // Panels call this after changing data: it schedules one replot, never replots directly.

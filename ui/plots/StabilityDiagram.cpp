@@ -113,30 +113,52 @@ void StabilityDiagram::setBounds(double eta, int64_t batchSize, int64_t n, core:
     m_sBound = valid ? core::nonUniformityBound(eta, std::min(batchSize, n), n, draw) : nan;
     const bool finiteS = std::isfinite(m_sBound);
 
+    // Two points of each line away from 0, which a log axis cannot place.
     m_aLine->setVisible(valid);
-    m_aLine->point1->setCoords(m_aBound, 0.0);
-    m_aLine->point2->setCoords(m_aBound, 1.0);
+    m_aLine->point1->setCoords(m_aBound, 1.0);
+    m_aLine->point2->setCoords(m_aBound, 2.0);
     m_aLabel->setVisible(valid);
     m_aLabel->position->setCoords(m_aBound, 0.98);
     m_aLabel->setText(QStringLiteral("a = 2/η = %1").arg(formatNumber(m_aBound)));
 
     m_sLine->setVisible(finiteS);
-    m_sLine->point1->setCoords(0.0, finiteS ? m_sBound : 0.0);
-    m_sLine->point2->setCoords(1.0, finiteS ? m_sBound : 0.0);
+    m_sLine->point1->setCoords(1.0, finiteS ? m_sBound : 1.0);
+    m_sLine->point2->setCoords(2.0, finiteS ? m_sBound : 1.0);
     m_sLabel->setVisible(finiteS);
     m_sLabel->position->setCoords(0.01, finiteS ? m_sBound : 0.0);
     fitSBoundLabel();
-
-    // The stable region: [0, 2/η] × [0, s bound]; for GD the band up to the top of the view.
-    m_region->setVisible(valid);
-    // The type first: setTypeY converts the current coordinates to keep the pixel position.
-    m_region->topLeft->setTypeY(finiteS ? QCPItemPosition::ptPlotCoords : QCPItemPosition::ptAxisRectRatio);
-    m_region->topLeft->setCoords(0.0, finiteS ? m_sBound : 0.0);
-    m_region->bottomRight->setCoords(valid ? m_aBound : 0.0, 0.0);
+    placeRegion();
 
     updateTitle();
     if (followsData())
         fitView();
+    scheduleReplot();
+}
+
+void StabilityDiagram::placeRegion()
+{
+    // The stable region: [0, 2/η] × [0, s bound]; for GD the band up to the top of the view. On
+    // log axes 0 lies infinitely far down: the region starts at the view's left and bottom edges.
+    // Each type first: setType converts the current coordinates to keep the pixel position.
+    const bool valid = std::isfinite(m_aBound);
+    const bool finiteS = std::isfinite(m_sBound);
+    m_region->setVisible(valid);
+    m_region->topLeft->setTypeX(m_logAxes ? QCPItemPosition::ptAxisRectRatio : QCPItemPosition::ptPlotCoords);
+    m_region->topLeft->setTypeY(finiteS ? QCPItemPosition::ptPlotCoords : QCPItemPosition::ptAxisRectRatio);
+    m_region->topLeft->setCoords(0.0, finiteS ? m_sBound : 0.0);
+    m_region->bottomRight->setTypeY(m_logAxes ? QCPItemPosition::ptAxisRectRatio : QCPItemPosition::ptPlotCoords);
+    m_region->bottomRight->setCoords(valid ? m_aBound : 0.0, m_logAxes ? 1.0 : 0.0);
+}
+
+void StabilityDiagram::setLogAxes(bool log)
+{
+    if (log == m_logAxes)
+        return;
+    m_logAxes = log;
+    for (QCPAxis* axis : {customPlot()->xAxis, customPlot()->yAxis})
+        setAxisLogarithmic(axis, log);
+    placeRegion();
+    fitView();
     scheduleReplot();
 }
 
@@ -311,26 +333,22 @@ void StabilityDiagram::appendMeasurement(double a, double s)
         m_runFinished = false;
     }
     m_points.emplace_back(a, s);
-    drawMeasurement(int(m_points.size()) - 1, pixelScale());
+    drawMeasurement(int(m_points.size()) - 1, laidOut());
     QVector<double> keys{a};
     QVector<double> values{s};
     m_current->setData(keys, values, true);
     scheduleReplot();
 }
 
-StabilityDiagram::PixelScale StabilityDiagram::pixelScale() const
+bool StabilityDiagram::laidOut() const
 {
-    // Both axes are linear. Computed once per redraw: axisRect() searches the layout.
-    const QCPAxisRect* rect = customPlot()->axisRect();
-    const QCPRange a = customPlot()->xAxis->range();
-    const QCPRange s = customPlot()->yAxis->range();
     // A hidden plot has a placeholder geometry: draw everything until it is shown and laid out.
-    if (!customPlot()->isVisible() || rect->width() <= 1 || rect->height() <= 1 || a.size() <= 0.0 || s.size() <= 0.0)
-        return {};
-    return {rect->width() / a.size(), rect->height() / s.size()};
+    const QCPAxisRect* rect = customPlot()->axisRect();
+    return customPlot()->isVisible() && rect->width() > 1 && rect->height() > 1
+           && customPlot()->xAxis->range().size() > 0.0 && customPlot()->yAxis->range().size() > 0.0;
 }
 
-void StabilityDiagram::drawMeasurement(int i, const PixelScale& scale)
+void StabilityDiagram::drawMeasurement(int i, bool laidOut)
 {
     QCPCurveDataContainer* data = m_trajectory->data().data();
     if (m_tailProvisional) {
@@ -338,10 +356,13 @@ void StabilityDiagram::drawMeasurement(int i, const PixelScale& scale)
         m_tailProvisional = false;
     }
     const QPointF& p = m_points[size_t(i)];
-    if (!data->isEmpty() && scale.perA > 0.0) {
+    if (!data->isEmpty() && laidOut) {
+        // In pixels, so that it holds for linear and log axes alike.
         const QCPCurveData& last = *(data->constEnd() - 1);
-        m_tailProvisional = std::abs(last.key - p.x()) * scale.perA < trajectoryTolerancePx
-                            && std::abs(last.value - p.y()) * scale.perS < trajectoryTolerancePx;
+        const QCPAxis* x = customPlot()->xAxis;
+        const QCPAxis* y = customPlot()->yAxis;
+        m_tailProvisional = std::abs(x->coordToPixel(last.key) - x->coordToPixel(p.x())) < trajectoryTolerancePx
+                            && std::abs(y->coordToPixel(last.value) - y->coordToPixel(p.y())) < trajectoryTolerancePx;
     }
     m_trajectory->addData(double(i), p.x(), p.y());
     m_trajectory->setScatterSkip(std::max(0, m_trajectory->dataCount() / maxTrajectoryMarkers - 1));
@@ -351,9 +372,9 @@ void StabilityDiagram::redrawTrajectory()
 {
     m_trajectory->data()->clear();
     m_tailProvisional = false;
-    const PixelScale scale = pixelScale();
+    const bool shown = laidOut();
     for (int i = 0; i < int(m_points.size()); ++i)
-        drawMeasurement(i, scale);
+        drawMeasurement(i, shown);
 }
 
 void StabilityDiagram::finishRun(double eta, int64_t batchSize, const QString& label)
@@ -434,15 +455,52 @@ void StabilityDiagram::clear()
     resetView();
 }
 
+void StabilityDiagram::visitViewPoints(const std::function<void(double a, double s)>& visit) const
+{
+    for (const QPointF& p : m_points)
+        visit(p.x(), p.y());
+    for (const SessionPoint& p : m_session)
+        visit(p.a, p.s);
+    if (!m_whatIf->data()->isEmpty())
+        visit(m_whatIf->data()->constBegin()->key, m_whatIf->data()->constBegin()->value);
+}
+
 void StabilityDiagram::fitView() const
 {
+    QCustomPlot* plot = customPlot();
+    if (m_logAxes) {
+        // From the smallest positive value to the largest, bounds included, with the same
+        // headroom as a factor at both ends.
+        double aLow = INFINITY, aHigh = 0.0, sLow = INFINITY, sHigh = 0.0;
+        const auto include = [](double v, double& low, double& high) {
+            if (v > 0.0 && std::isfinite(v)) {
+                low = std::min(low, v);
+                high = std::max(high, v);
+            }
+        };
+        include(m_aBound, aLow, aHigh);
+        include(m_sBound, sLow, sHigh);
+        visitViewPoints([&](double a, double s) {
+            if (std::isfinite(a) && std::isfinite(s)) {
+                include(a, aLow, aHigh);
+                include(s, sLow, sHigh);
+            }
+        });
+        if (aHigh <= 0.0)
+            aLow = 0.1, aHigh = 10.0;
+        if (sHigh <= 0.0)   // GD without data: the a range
+            sLow = aLow, sHigh = aHigh;
+        plot->xAxis->setRange(aLow / kDiagramHeadroom, aHigh * kDiagramHeadroom);
+        plot->yAxis->setRange(sLow / kDiagramHeadroom, sHigh * kDiagramHeadroom);
+        return;
+    }
     // Both axes from 0 (a and s are non-negative at a minimum) to past the data and the bounds.
     double aMin = 0.0;
     double aMax = std::isfinite(m_aBound) ? m_aBound : 0.0;
     double sMin = 0.0;
     double sMax = std::isfinite(m_sBound) ? m_sBound : 0.0;
     bool any = false;
-    auto include = [&](double a, double s) {
+    visitViewPoints([&](double a, double s) {
         if (!std::isfinite(a) || !std::isfinite(s))
             return;
         any = true;
@@ -450,13 +508,7 @@ void StabilityDiagram::fitView() const
         aMax = std::max(aMax, a);
         sMin = std::min(sMin, s);
         sMax = std::max(sMax, s);
-    };
-    for (const QPointF& p : m_points)
-        include(p.x(), p.y());
-    for (const SessionPoint& p : m_session)
-        include(p.a, p.s);
-    if (!m_whatIf->data()->isEmpty())
-        include(m_whatIf->data()->constBegin()->key, m_whatIf->data()->constBegin()->value);
+    });
     if (sMax <= 0.0)   // GD without data: a square view of the a range
         sMax = any ? 1.0 : (aMax > 0.0 ? aMax : 1.0);
     if (aMax <= 0.0)
@@ -467,7 +519,6 @@ void StabilityDiagram::fitView() const
         const double pad = lowerPad * (upper - lower);
         axis->setRange(lower - pad, upper);
     };
-    QCustomPlot* plot = customPlot();
     setRange(plot->xAxis, aMin * kDiagramHeadroom, aMax * kDiagramHeadroom);
     setRange(plot->yAxis, sMin * kDiagramHeadroom, sMax * kDiagramHeadroom);
 }

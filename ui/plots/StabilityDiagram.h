@@ -20,6 +20,7 @@
 #include <QPointF>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 class QCPCurve;
@@ -53,6 +54,12 @@ public:
     // sqrt(B(n−1)/(n−B))/η or √B/η (see above); +infinity for GD; NaN when no bounds are set.
     double nonUniformityBound() const { return m_sBound; }
     core::BatchDraw batchDraw() const { return m_draw; }
+
+    // Log axes for both a and s, for points spread over decades (a study of several optimizers
+    // spans a from 0.04 to 190, which squeezes the SGD runs into a corner of linear axes). Values
+    // ≤ 0 are not drawn on them; the stable region then starts at the view's lower edges.
+    void setLogAxes(bool log);
+    bool logAxes() const { return m_logAxes; }
 
     // One (a, s) measurement of the current run; a pair with a NaN or infinite value (e.g. s not
     // measured) is ignored. The first one after finishRun() starts a new trajectory (the finished
@@ -102,7 +109,11 @@ Q_SIGNALS:
     void sharpnessBoundDragged(double eta);
 
 protected:
+    // Fits both axes around the bounds and every point visitViewPoints() gives.
     void fitView() const override;
+    // Calls visit(a, s) for each point the view should hold: the trajectory, the session points
+    // and the what-if point; a subclass drawing other points gives those.
+    virtual void visitViewPoints(const std::function<void(double a, double s)>& visit) const;
     void applyTheme(const PlotTheme& theme) override;
     QString pointNote(const QCPAbstractPlottable* plottable, int index) const override;
 
@@ -114,13 +125,13 @@ private:
     };
     double groupValue(const SessionPoint& p) const;
     void rebuildSessionGraphs();
-    // Pixels per unit of a and of s in the current view; zero before the first layout.
-    struct PixelScale {
-        double perA = 0.0, perS = 0.0;
-    };
-    PixelScale pixelScale() const;
-    // Adds measurement i to the drawn trajectory, or replaces the provisional last point.
-    void drawMeasurement(int i, const PixelScale& scale);
+    // Whether the plot is shown and laid out, so that pixel distances mean something.
+    bool laidOut() const;
+    // Adds measurement i to the drawn trajectory, or replaces the provisional last point; before
+    // the first layout (laidOut false) every measurement is drawn.
+    void drawMeasurement(int i, bool laidOut);
+    // Places the stable region for the bounds and the axes' scale.
+    void placeRegion();
     // Redraws the trajectory for the current view (ranges and axis rect size).
     void redrawTrajectory();
     void updateTitle();
@@ -163,6 +174,7 @@ private:
     Verdict m_whatIfVerdict = Verdict::Pending;
     bool m_boundDragEnabled = false;
     bool m_draggingBound = false;
+    bool m_logAxes = false;
 };
 
 }   // namespace minimascope::ui

@@ -14,8 +14,9 @@ namespace {
 constexpr int runAlpha = 110;
 constexpr double runMarker = 6.0;
 constexpr double meanMarker = 13.0;
-// A positive x spanning at least this factor gets a log axis (B from 1 to 100, η over decades).
-constexpr double logSpan = 10.0;
+// The lines of means after the light runs' blue (0), the red (1) and green (2) other plots use
+// for bounds and regions: orange first.
+constexpr int firstMeanColor = 3;
 }   // namespace
 
 QuantityAxisPlot::QuantityAxisPlot(QWidget* parent) : PlotPanel(parent)
@@ -27,10 +28,10 @@ QuantityAxisPlot::QuantityAxisPlot(QWidget* parent) : PlotPanel(parent)
     m_hollow = plot->addGraph();
     m_hollow->setName(tr("not converged"));
     m_hollow->setLineStyle(QCPGraph::lsNone);
-    m_means = plot->addGraph();
-    m_means->setName(tr("mean"));
-    m_means->setLineStyle(QCPGraph::lsLine);
+    // The rings on a layer of their own, above the lines of means rebuilt later.
+    plot->addLayer(QStringLiteral("rings"), plot->layer(QStringLiteral("main")), QCustomPlot::limAbove);
     m_highlight = plot->addGraph();
+    m_highlight->setLayer(QStringLiteral("rings"));
     m_highlight->setName(tr("selected"));
     m_highlight->setLineStyle(QCPGraph::lsNone);
     m_highlight->removeFromLegend();
@@ -145,63 +146,86 @@ void QuantityAxisPlot::rebuild()
     }
     std::stable_sort(m_points.begin(), m_points.end(), [](const Point& l, const Point& r) { return l.x < r.x; });
 
-    QVector<double> rx, ry, hx, hy, mx, my;
+    // A line of means per optimizer of the drawn runs, named when there are several.
+    std::map<std::string, int> lineOf;
+    for (const Point& p : m_points)
+        lineOf.emplace(m_records[size_t(p.run)].optimizer, 0);
+    const bool perOptimizer = lineOf.size() > 1;
+    int line = 0;
+    for (auto& [optimizer, index] : lineOf)
+        index = line++;
+
+    QVector<double> rx, ry, hx, hy;
     m_runIndex.clear();
     m_hollowIndex.clear();
-    m_meanCounts.clear();
-    std::map<double, std::pair<double, int>> sums;   // x -> (sum of y, runs)
+    std::vector<std::map<double, std::pair<double, int>>> sums(lineOf.size());   // per line: x -> (sum of y, runs)
     for (const Point& p : m_points) {
-        if (m_records[size_t(p.run)].converged) {
+        const core::StudyRunRecord& run = m_records[size_t(p.run)];
+        if (run.converged) {
             rx << p.x;
             ry << p.y;
             m_runIndex.push_back(p.run);
             // Only minima enter the means: a run stopped at the iteration cap is not one.
-            sums[p.x].first += p.y;
-            sums[p.x].second += 1;
+            auto& sum = sums[size_t(lineOf[run.optimizer])][p.x];
+            sum.first += p.y;
+            sum.second += 1;
         } else {
             hx << p.x;
             hy << p.y;
             m_hollowIndex.push_back(p.run);
         }
     }
+    QCustomPlot* plot = customPlot();
+    for (const MeanLine& old : m_means)
+        plot->removeGraph(old.graph);
+    m_means.clear();
     // A measure on x has a value per run: there is nothing to average.
     if (m_x.kind != XChoice::Kind::Measure) {
-        for (const auto& [x, sum] : sums) {
-            mx << x;
-            my << sum.first / sum.second;
-            m_meanCounts.push_back(sum.second);
+        for (const auto& [optimizer, index] : lineOf) {
+            if (sums[size_t(index)].empty())
+                continue;
+            MeanLine mean;
+            mean.optimizer = perOptimizer ? QString::fromStdString(optimizer) : QString();
+            mean.graph = plot->addGraph();
+            mean.graph->setName(perOptimizer ? tr("mean: %1").arg(mean.optimizer) : tr("mean"));
+            mean.graph->setLineStyle(QCPGraph::lsLine);
+            QVector<double> mx, my;
+            for (const auto& [x, sum] : sums[size_t(index)]) {
+                mx << x;
+                my << sum.first / sum.second;
+                mean.runs.push_back(sum.second);
+            }
+            mean.graph->setData(mx, my, true);
+            m_means.push_back(mean);
         }
     }
     m_runs->setData(rx, ry, true);
     m_hollow->setData(hx, hy, true);
-    m_means->setData(mx, my, true);
     setInLegend(m_hollow, !hx.isEmpty());
-    setInLegend(m_means, !mx.isEmpty());
 
-    QCustomPlot* plot = customPlot();
     setTitle(tr("%1 against %2").arg(measureName(m_y), xName()));
     plot->xAxis->setLabel(xName());
     plot->yAxis->setLabel(measureName(m_y));
-    bool positive = !m_points.empty() && !text;
-    double lo = 0.0, hi = 0.0;
-    if (positive) {
-        lo = m_points.front().x;
-        hi = m_points.back().x;
-        positive = lo > 0.0 && hi / lo >= logSpan;
+    // x and y each get a log axis when all their values are positive and span a decade or more
+    // (a across optimizers spans 0.04 to 190).
+    double xLow = INFINITY, xHigh = -INFINITY, yLow = INFINITY, yHigh = -INFINITY;
+    for (const Point& p : m_points) {
+        xLow = std::min(xLow, p.x);
+        xHigh = std::max(xHigh, p.x);
+        yLow = std::min(yLow, p.y);
+        yHigh = std::max(yHigh, p.y);
     }
+    const auto spansDecades = [](double low, double high) { return low > 0.0 && high >= kLogAxisSpan * low; };
     if (text) {
         auto ticker = QSharedPointer<QCPAxisTickerText>::create();
         for (int i = 0; i < m_categories.size(); ++i)
             ticker->addTick(i, m_categories[i]);
         plot->xAxis->setScaleType(QCPAxis::stLinear);
         plot->xAxis->setTicker(ticker);
-    } else if (positive) {
-        plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-        plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
     } else {
-        plot->xAxis->setScaleType(QCPAxis::stLinear);
-        plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        setAxisLogarithmic(plot->xAxis, spansDecades(xLow, xHigh));
     }
+    setAxisLogarithmic(plot->yAxis, spansDecades(yLow, yHigh));
     setHighlighted(m_highlighted);
     applyTheme(theme());
     scheduleReplot();
@@ -224,18 +248,24 @@ void QuantityAxisPlot::applyTheme(const PlotTheme& t)
     m_hollow->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(light, 1.4), Qt::NoBrush, runMarker));
     m_runs->setPen(QPen(light));
     m_hollow->setPen(QPen(light));
-    const QColor strong = t.seriesColor(3);
-    m_means->setPen(QPen(strong, 1.4));
-    m_means->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(strong.darker(130), 1.2), QBrush(strong), meanMarker));
+    for (size_t i = 0; i < m_means.size(); ++i) {
+        const QColor strong = t.seriesColor(firstMeanColor + int(i));
+        m_means[i].graph->setPen(QPen(strong, 1.4));
+        m_means[i].graph->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(strong.darker(130), 1.2), QBrush(strong), meanMarker));
+    }
     m_highlight->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(t.foreground, 1.6), Qt::NoBrush, 12));
 }
 
 QString QuantityAxisPlot::pointNote(const QCPAbstractPlottable* plottable, int index) const
 {
     const std::vector<int>* runs = plottable == m_runs ? &m_runIndex : plottable == m_hollow ? &m_hollowIndex : nullptr;
-    if (plottable == m_means && index >= 0 && index < int(m_meanCounts.size()))
-        return tr("mean of %n run(s)", nullptr, m_meanCounts[size_t(index)]);
+    for (const MeanLine& mean : m_means) {
+        if (plottable == mean.graph && index >= 0 && index < int(mean.runs.size())) {
+            const QString note = tr("mean of %n run(s)", nullptr, mean.runs[size_t(index)]);
+            return mean.optimizer.isEmpty() ? note : QStringLiteral("%1: %2").arg(mean.optimizer, note);
+        }
+    }
     if (!runs || index < 0 || index >= int(runs->size()))
         return {};
     const core::StudyRunRecord& run = m_records[size_t((*runs)[size_t(index)])];
@@ -248,14 +278,19 @@ QString QuantityAxisPlot::toCsv() const
 {
     using plotexport::csvNumber;
     const auto xText = [this](double x) { return categorical() ? m_categories.value(int(x)) : csvNumber(x); };
-    QString csv = plotexport::csvRow({QStringLiteral("kind"), xName(), measureName(m_y), QStringLiteral("runs")});
-    for (const Point& p : m_points)
-        csv += plotexport::csvRow({QStringLiteral("run"), xText(p.x), csvNumber(p.y), QStringLiteral("1")});
-    const auto data = m_means->data();
-    for (int i = 0; i < data->size(); ++i) {
-        const QCPGraphData& d = *(data->constBegin() + i);
-        csv += plotexport::csvRow(
-            {QStringLiteral("mean"), xText(d.key), csvNumber(d.value), QString::number(m_meanCounts[size_t(i)])});
+    QString csv = plotexport::csvRow(
+        {QStringLiteral("kind"), xName(), measureName(m_y), QStringLiteral("runs"), QStringLiteral("optimizer")});
+    for (const Point& p : m_points) {
+        csv += plotexport::csvRow({QStringLiteral("run"), xText(p.x), csvNumber(p.y), QStringLiteral("1"),
+                                   QString::fromStdString(m_records[size_t(p.run)].optimizer)});
+    }
+    for (const MeanLine& mean : m_means) {
+        const auto data = mean.graph->data();
+        for (int i = 0; i < data->size(); ++i) {
+            const QCPGraphData& d = *(data->constBegin() + i);
+            csv += plotexport::csvRow({QStringLiteral("mean"), xText(d.key), csvNumber(d.value),
+                                       QString::number(mean.runs[size_t(i)]), mean.optimizer});
+        }
     }
     return csv;
 }

@@ -3,8 +3,10 @@
 // train loss) against one of their settings (any axis of the study, η or B) or against another
 // measure (e.g. test accuracy against a), as the seed reports draw them: every run a light point
 // (hollow when it did not reach the loss target), and for a setting the mean over the runs of
-// each value as a large marker, joined by a line. Text-valued axes (optimizer names) are
-// categories; a positive numeric x spanning a factor of 10 or more gets a log axis. Only done runs
+// each value as a large marker, joined by a line; one such line per optimizer when the runs come
+// from several (their η are different scales, so a mean over all of them at one η mixes unlike
+// runs). Text-valued axes (optimizer names) are
+// categories; a positive numeric x or y spanning a factor of 10 or more gets a log axis. Only done runs
 // with both numbers finite take part. A click on a run's point reports it; highlighted runs get a
 // ring. GUI thread only.
 #include "PlotPanel.h"
@@ -37,10 +39,17 @@ public:
     static QString measureName(Measure measure);
     static double measureOf(const core::StudyRunRecord& run, Measure measure);
 
-    // Light points (converged / not converged) and the means; means only for a setting on x.
+    // One line of means: of every run (optimizer empty), or of one optimizer's runs. `runs`
+    // holds the number of runs behind each of the graph's points, in its order.
+    struct MeanLine {
+        QString optimizer;
+        QCPGraph* graph = nullptr;
+        std::vector<int> runs;
+    };
+    // Light points (converged / not converged) and the lines of means; means only for a setting on x.
     QCPGraph* runGraph() const { return m_runs; }
     QCPGraph* notConvergedGraph() const { return m_hollow; }
-    QCPGraph* meanGraph() const { return m_means; }
+    const std::vector<MeanLine>& meanLines() const { return m_means; }
     bool categorical() const { return !m_categories.isEmpty(); }
     // The category names of a text-valued x axis, at x = 0, 1, ...
     const QStringList& categories() const { return m_categories; }
@@ -49,7 +58,8 @@ public:
     void setHighlighted(const std::vector<int>& runs);
     QCPGraph* highlightGraph() const { return m_highlight; }
 
-    // kind,x,y,runs: one row per run ("run") then per mean ("mean", with the number of runs).
+    // kind,x,y,runs,optimizer: one row per run ("run") then per mean ("mean", with the number of
+    // runs; the optimizer is empty for a mean over every run).
     QString toCsv() const override;
     void clear() override;
 
@@ -76,10 +86,9 @@ private:
     QStringList m_categories;
     std::vector<Point> m_points;                  // drawn runs, in the order of m_runs then m_hollow data
     std::vector<int> m_runIndex, m_hollowIndex;   // run behind each drawn point (by graph order)
-    std::vector<int> m_meanCounts;
     QCPGraph* m_runs = nullptr;
     QCPGraph* m_hollow = nullptr;
-    QCPGraph* m_means = nullptr;
+    std::vector<MeanLine> m_means;
     QCPGraph* m_highlight = nullptr;
     std::vector<int> m_highlighted;
 };

@@ -13,9 +13,6 @@ namespace {
 
 constexpr double markerSize = 8.0;
 constexpr double ringSize = 15.0;
-// Room beyond the larger of the data and the bounds, and below the lower end (as the base).
-constexpr double kDiagramHeadroom = 1.12;
-constexpr double lowerPad = 0.03;
 
 // Categorical colors of the theme, skipping the bounds' red (1) and the region's green (2).
 constexpr int categoricalColors[] = {0, 3, 4, 5, 6, 7};
@@ -191,31 +188,25 @@ int StudyDiagram::runAt(const QCPAbstractPlottable* plottable, int index) const
     return -1;
 }
 
-void StudyDiagram::fitView() const
+void StudyDiagram::visitViewPoints(const std::function<void(double a, double s)>& visit) const
 {
-    // As the base: both axes from 0 to past the points and the bounds.
-    double aMax = std::isfinite(sharpnessBound()) ? sharpnessBound() : 0.0;
-    double sMax = std::isfinite(nonUniformityBound()) ? nonUniformityBound() : 0.0;
-    double aMin = 0.0, sMin = 0.0;
-    bool any = false;
-    for (const core::StudyRunRecord& run : m_runs) {
-        if (!isPlotted(run))
+    for (const core::StudyRunRecord& run : m_runs)
+        if (isPlotted(run))
+            visit(run.sharpness, run.nonUniformity);
+}
+
+bool StudyDiagram::suggestsLogAxes(const std::vector<core::StudyRunRecord>& runs)
+{
+    double aLow = INFINITY, aHigh = 0.0, sLow = INFINITY, sHigh = 0.0;
+    for (const core::StudyRunRecord& run : runs) {
+        if (!isPlotted(run) || run.sharpness <= 0.0 || run.nonUniformity <= 0.0)
             continue;
-        any = true;
-        aMin = std::min(aMin, run.sharpness);
-        aMax = std::max(aMax, run.sharpness);
-        sMin = std::min(sMin, run.nonUniformity);
-        sMax = std::max(sMax, run.nonUniformity);
+        aLow = std::min(aLow, run.sharpness);
+        aHigh = std::max(aHigh, run.sharpness);
+        sLow = std::min(sLow, run.nonUniformity);
+        sHigh = std::max(sHigh, run.nonUniformity);
     }
-    if (sMax <= 0.0)
-        sMax = any ? 1.0 : (aMax > 0.0 ? aMax : 1.0);
-    if (aMax <= 0.0)
-        aMax = 1.0;
-    const auto setRange = [](QCPAxis* axis, double lower, double upper) {
-        axis->setRange(lower - lowerPad * (upper - lower), upper);
-    };
-    setRange(customPlot()->xAxis, aMin * kDiagramHeadroom, aMax * kDiagramHeadroom);
-    setRange(customPlot()->yAxis, sMin * kDiagramHeadroom, sMax * kDiagramHeadroom);
+    return aHigh >= kLogAxisSpan * aLow || sHigh >= kLogAxisSpan * sLow;
 }
 
 void StudyDiagram::applyTheme(const PlotTheme& t)

@@ -40,6 +40,9 @@ public:
     QCPGraph* notConvergedEntry() const { return m_notConvergedEntry; }
     // Whether a run is drawn: done, with a finite a and s.
     static bool isPlotted(const core::StudyRunRecord& run);
+    // Whether the drawn runs' a or s span a factor of kLogAxisSpan or more, which log axes
+    // (setLogAxes) show better: the study window's default.
+    static bool suggestsLogAxes(const std::vector<core::StudyRunRecord>& runs);
 
     // Rings around these runs (indices into the runs), e.g. the selected rows.
     void setHighlighted(const std::vector<int>& runs);
@@ -52,7 +55,7 @@ Q_SIGNALS:
     void runClicked(int run);
 
 protected:
-    void fitView() const override;
+    void visitViewPoints(const std::function<void(double a, double s)>& visit) const override;
     void applyTheme(const PlotTheme& theme) override;
     QString pointNote(const QCPAbstractPlottable* plottable, int index) const override;
 

@@ -69,7 +69,11 @@ StudyPlots::StudyPlots(QWidget* parent) : QObject(parent)
     m_colorBy->addItem(tr("Color by η"), int(StudyDiagram::Grouping::LearningRate));
     m_colorBy->addItem(tr("Color by B"), int(StudyDiagram::Grouping::BatchSize));
     m_colorBy->addItem(tr("Color by optimizer"), int(StudyDiagram::Grouping::Optimizer));
-    m_diagramPane = makePane(parent, m_diagram, {m_colorBy});
+    m_logDiagram = new QCheckBox(tr("Log axes"), parent);
+    m_logDiagram->setObjectName(QStringLiteral("logDiagramBox"));
+    m_logDiagram->setToolTip(tr("Log a and s axes; on by default when the runs' a or s span a factor of %1 or more")
+                                 .arg(StudyDiagram::kLogAxisSpan));
+    m_diagramPane = makePane(parent, m_diagram, {m_colorBy, m_logDiagram});
 
     m_quantity = new QuantityAxisPlot(parent);
     m_y = new QComboBox(parent);
@@ -95,6 +99,9 @@ StudyPlots::StudyPlots(QWidget* parent) : QObject(parent)
     connect(m_x, &QComboBox::currentIndexChanged, this, &StudyPlots::updateQuantity);
     connect(m_y, &QComboBox::currentIndexChanged, this, &StudyPlots::updateQuantity);
     connect(m_logLoss, &QCheckBox::toggled, m_loss, &RunCurvesPlot::setLogScale);
+    connect(m_logDiagram, &QCheckBox::toggled, m_diagram, &StudyDiagram::setLogAxes);
+    // Only a click is the user's choice; the default follows the runs until then.
+    connect(m_logDiagram, &QCheckBox::clicked, this, [this] { m_logDiagramChosen = true; });
     connect(m_diagram, &StudyDiagram::runClicked, this, &StudyPlots::runClicked);
     connect(m_quantity, &QuantityAxisPlot::runClicked, this, &StudyPlots::runClicked);
 }
@@ -146,6 +153,8 @@ void StudyPlots::setRuns(const std::vector<core::StudyRunRecord>& runs, const QS
     m_axisKeys = axisKeys;
     m_diagram->setRuns(m_runs);
     m_diagram->setHighlighted(m_selection);
+    if (!m_logDiagramChosen)
+        m_logDiagram->setChecked(StudyDiagram::suggestsLogAxes(m_runs));
     m_quantity->setRuns(m_runs);
     if (newChoices)
         updateQuantity();

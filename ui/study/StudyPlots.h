@@ -1,10 +1,11 @@
 #pragma once
 // StudyPlots: the linked plots of the study window and their controls. The stability diagram
-// (every finished run; color by η, B or optimizer; the bounds of the selected run, else of the
-// first drawn one), the loss and sharpness curves of the selected runs (read from their run
-// folders), and a measured quantity against a setting (QuantityAxisPlot, x and y chosen in two
-// combos). The window lays out the four panes and tells this class the runs and the selection
-// (indices into the runs); a click on a point reports its run, for the window to select it.
+// (every finished run; color by η, B or optimizer; log axes when the runs span decades; the
+// bounds of the selected run, else of the first drawn one), the loss and sharpness curves of the
+// selected runs (read from their run folders), and a measured quantity against a setting
+// (QuantityAxisPlot, x and y chosen in two combos). The window lays out the four panes and tells
+// this class the runs and the selection (indices into the runs); a click on a point reports its
+// run, for the window to select it.
 // GUI thread only.
 #include "study/RunCurvesReader.h"
 #include "study/StudyStore.h"
@@ -46,6 +47,7 @@ public:
     RunCurvesPlot* lossCurves() const { return m_loss; }
     RunCurvesPlot* sharpnessCurves() const { return m_sharpness; }
     QComboBox* colorByBox() const { return m_colorBy; }
+    QCheckBox* logDiagramBox() const { return m_logDiagram; }
     QComboBox* quantityXBox() const { return m_x; }
     QComboBox* quantityYBox() const { return m_y; }
     QList<QPair<QString, PlotPanel*>> panels() const;
@@ -78,6 +80,8 @@ private:
     QComboBox* m_x = nullptr;
     QComboBox* m_y = nullptr;
     QCheckBox* m_logLoss = nullptr;
+    QCheckBox* m_logDiagram = nullptr;
+    bool m_logDiagramChosen = false;   // the user clicked m_logDiagram: the runs no longer decide
 
     std::vector<core::StudyRunRecord> m_runs;
     std::vector<int> m_selection;
