@@ -415,6 +415,21 @@ void TestPlotsSeries::fitnessDistanceScatterMeansAndR()
              QStringLiteral("Fitness-distance correlation r = 0.757 (6 points; 1 with a non-finite value left out)"));
     QVERIFY(plot.toCsv().endsWith(QStringLiteral("\n0,10,0\n2,14,10\n0,11,0.5\n1,13,3\n2,15,30\n2,16,\n")));
 
+    // A noiseless teacher's own loss is rounding: the log axis stops 8 decades below the largest
+    // loss (30 / 1e8 = 3e-7) and the point is drawn there, counted in the title, exact in the CSV.
+    const std::vector<FitnessDistancePoint> withTeacher{
+        {0, 17, 1e-15}, {1, 12, 1.0}, {1, 13, 3.0}, {2, 14, 10.0}, {2, 15, 30.0}};
+    plot.setSample(withTeacher, 0.8);
+    QVERIFY(plot.logLoss());
+    QCOMPARE(points(plot.pointsGraph()).first(), QPointF(0.0, 30.0 / 1e8));
+    QCOMPARE(points(plot.meanGraph()).first(), QPointF(0.0, 30.0 / 1e8));
+    QCOMPARE(points(plot.meanGraph()).last(), QPointF(2.0, 20.0));
+    QCOMPARE(plot.title(), QStringLiteral("Fitness-distance correlation r = 0.800 (5 points; 1 with a loss below "
+                                          "3e-07 drawn at it)"));
+    QVERIFY(plot.toCsv().startsWith(QStringLiteral("distance,seed,loss\n0,17,1e-15\n")));
+    plot.replotNow();
+    QVERIFY(plot.customPlot()->yAxis->range().lower > 1e-8);
+
     // An undefined r shows the core's reason.
     plot.setSample({{1, 1, 0.5}, {1, 2, 0.75}}, NaN,
                    QStringLiteral("every point is at the same distance: sigma_D = 0"));

@@ -13,6 +13,10 @@ const QString fitnessDistanceTitle = QStringLiteral("Fitness-distance correlatio
 constexpr int pointAlpha = 90;
 constexpr double pointSize = 5.0;
 constexpr double meanMarkerSize = 7.0;
+// The log loss axis spans at most this factor below the largest loss: a noiseless teacher's own
+// loss is rounding (~1e-15) and would stretch the axis over 16 decades; such points are drawn at
+// the floor (the CSV keeps their values).
+constexpr double lossSpanShown = 1e8;
 }   // namespace
 
 FitnessDistancePlot::FitnessDistancePlot(QWidget* parent) : PlotPanel(parent)
@@ -64,20 +68,34 @@ void FitnessDistancePlot::setSample(const std::vector<FitnessDistancePoint>& poi
         meanLosses << sum / static_cast<double>(end - begin);
         begin = end;
     }
+    m_logLoss = !drawn.empty()
+                && std::all_of(drawn.begin(), drawn.end(), [](const FitnessDistancePoint& p) { return p.loss > 0.0; });
+    int atFloor = 0;
+    double floor = 0.0;
+    if (m_logLoss) {
+        floor = *std::max_element(losses.begin(), losses.end()) / lossSpanShown;
+        for (double& loss : losses) {
+            if (loss < floor) {
+                loss = floor;
+                ++atFloor;
+            }
+        }
+        for (double& loss : meanLosses)
+            loss = std::max(loss, floor);
+    }
+    setAxisLogarithmic(customPlot()->yAxis, m_logLoss);
     m_points->setData(distances, losses, /*alreadySorted=*/true);
     m_mean->setData(meanDistances, meanLosses, /*alreadySorted=*/true);
     setInLegend(m_points, !drawn.empty());
     setInLegend(m_mean, !drawn.empty());
 
-    m_logLoss = !drawn.empty()
-                && std::all_of(drawn.begin(), drawn.end(), [](const FitnessDistancePoint& p) { return p.loss > 0.0; });
-    setAxisLogarithmic(customPlot()->yAxis, m_logLoss);
-
     const QString count = drawn.size() == 1 ? QStringLiteral("1 point") : QStringLiteral("%1 points").arg(drawn.size());
-    const size_t leftOut = points.size() - drawn.size();
-    const QString counts = leftOut > 0
-                               ? QStringLiteral("(%1; %2 with a non-finite value left out)").arg(count).arg(leftOut)
-                               : QStringLiteral("(%1)").arg(count);
+    QStringList notes{count};
+    if (const size_t leftOut = points.size() - drawn.size(); leftOut > 0)
+        notes << QStringLiteral("%1 with a non-finite value left out").arg(leftOut);
+    if (atFloor > 0)
+        notes << QStringLiteral("%1 with a loss below %2 drawn at it").arg(atFloor).arg(floor, 0, 'g', 2);
+    const QString counts = QStringLiteral("(%1)").arg(notes.join(QStringLiteral("; ")));
     if (std::isfinite(correlation))
         setTitle(
             QStringLiteral("%1 r = %2 %3").arg(fitnessDistanceTitle, QString::number(correlation, 'f', 3), counts));

@@ -3,8 +3,10 @@
 // `minimascope-cli fdc`): every point's loss against its distance |w − w*| from the teacher's
 // weights as a light marker, the mean loss at each distance as a line with markers, and the
 // correlation r in the title. The loss axis is logarithmic when every drawn loss is > 0 (away from
-// w* the loss spans decades), linear otherwise. Points whose distance or loss is not finite are
-// left out of the plot and counted in the title. GUI thread only.
+// w* the loss spans decades), linear otherwise; a log axis reaches at most 8 decades below the
+// largest loss, and lower losses (a noiseless teacher's own, ~1e-15) are drawn at that floor and
+// counted in the title. Points whose distance or loss is not finite are left out of the plot and
+// counted in the title. GUI thread only.
 #include "PlotPanel.h"
 
 #include <cstdint>
