@@ -124,6 +124,7 @@ struct FollowUpRun {
     std::vector<std::string> words;   // the command, as one would type it after minimascope-cli
     std::string outDir;               // DIR/follow-up/NAME/LABEL
     std::string output;               // its analysis.json, or its landscape's PREFIX
+    core::LandscapeGrid landscape;    // a landscape's PREFIX.vts, read once it is done
     bool reused = false;              // an earlier invocation had done it
     std::string error;
 };
@@ -233,6 +234,11 @@ bool alreadyDone(const FollowUpRun& item)
 // A follow-up that fails is recorded in its item, and the others still run.
 int runFollowUps(std::vector<FollowUpRun>& plan, const core::CancelToken& cancel)
 {
+    const auto fail = [](FollowUpRun& item, const std::string& error) {
+        item.error = error;
+        std::fprintf(stderr, "follow-up %s (%s) failed: %s\n", item.followUp->name.c_str(), item.label.c_str(),
+                     error.c_str());
+    };
     for (size_t i = 0; i < plan.size(); ++i) {
         FollowUpRun& item = plan[i];
         if (alreadyDone(item)) {
@@ -252,9 +258,17 @@ int runFollowUps(std::vector<FollowUpRun>& plan, const core::CancelToken& cancel
                 throw core::InputError("exit code " + std::to_string(code));
             core::writeFileAtomically(item.outDir + "/follow-up.json", doneRecord(item).dump(2) + "\n");
         } catch (const std::exception& e) {
-            item.error = e.what();
-            std::fprintf(stderr, "follow-up %s (%s) failed: %s\n", item.followUp->name.c_str(), item.label.c_str(),
-                         e.what());
+            fail(item, e.what());
+        }
+    }
+    // The landscapes, read once for the README's numbers and the figures.
+    for (FollowUpRun& item : plan) {
+        if (!item.error.empty() || item.followUp->command.front() == "analyze")
+            continue;
+        try {
+            item.landscape = core::readSurfaceVts(item.output + ".vts");
+        } catch (const std::exception& e) {
+            fail(item, std::string("its output cannot be read: ") + e.what());
         }
     }
     return kSuccess;
@@ -303,7 +317,7 @@ std::string followUpSummary(const FollowUpRun& item)
             }
             return text;
         }
-        const core::LandscapeGrid grid = core::readSurfaceVts(item.output + ".vts");
+        const core::LandscapeGrid& grid = item.landscape;
         double lowest = INFINITY, highest = -INFINITY, centre = NAN, nearest = INFINITY;
         for (size_t j = 0; j < grid.ys.size(); ++j)
             for (size_t i = 0; i < grid.xs.size(); ++i) {
@@ -503,7 +517,7 @@ int runReproduce(const CliArguments& args, const core::CancelToken& cancel)
                 } else {
                     std::map<std::string, ReproductionFigures::Landscape> byLabel;
                     for (const auto& [label, item] : items)
-                        byLabel[label] = {item->output + ".vts", legendOf(*item)};
+                        byLabel[label] = {&item->landscape, item->output + ".vts", legendOf(*item)};
                     for (const auto& [label, figure] : drawer.writeLandscapes(name, byLabel, name))
                         followUpFigures[items.at(label)] = figureLine(figure);
                 }

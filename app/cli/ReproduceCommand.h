@@ -4,6 +4,7 @@
 // the study window's plots with the CSV of each, and a README of what ran. Errors throw
 // InputError (exit code 2); Ctrl-C returns kCancelled with the study folder ready to resume.
 #include "CliArguments.h"
+#include "landscape/SurfaceExport.h"
 
 #include <map>
 #include <memory>
@@ -46,8 +47,10 @@ public:
     // The spectrum of an analysis.json of the run runId.
     StudyFigure writeSpectrum(const std::string& name, const std::string& analysisPath, const std::string& runId,
                               const std::string& title);
-    // One run's landscape: its PREFIX.vts and what the figure calls the run.
+    // One run's landscape: its grid (read from PREFIX.vts), that path (its sidecar names the
+    // axes) and what the figure calls the run.
     struct Landscape {
+        const core::LandscapeGrid* grid = nullptr;
         std::string vtsPath;
         std::string legend;   // e.g. "optimizer.batch_size = 10"
     };

@@ -222,13 +222,11 @@ std::map<std::string, StudyFigure> ReproductionFigures::writeLandscapes(const st
                                                                         const std::map<std::string, Landscape>& byLabel,
                                                                         const std::string& title)
 {
-    std::map<std::string, core::LandscapeGrid> grids;
     bool curves = true;
     double low = INFINITY, high = 0.0;
     for (const auto& [label, landscape] : byLabel) {
-        const core::LandscapeGrid& grid = grids[label] = core::readSurfaceVts(landscape.vtsPath);
-        curves = curves && grid.ys.size() <= 1;
-        ui::widenToPositiveRange(grid.loss, low, high);
+        curves = curves && landscape.grid->ys.size() <= 1;
+        ui::widenToPositiveRange(landscape.grid->loss, low, high);
     }
     std::map<std::string, StudyFigure> figures;
     // A curve per run on the slice panel: its legend name and CSV column.
@@ -245,13 +243,13 @@ std::map<std::string, StudyFigure> ReproductionFigures::writeLandscapes(const st
         }
         return labels;
     };
-    if (curves && grids.size() == 2 && grids.begin()->second.xs == grids.rbegin()->second.xs) {
+    if (curves && byLabel.size() == 2 && byLabel.begin()->second.grid->xs == byLabel.rbegin()->second.grid->xs) {
         // Two runs along the same α grid: one figure, as the papers compare them.
-        const auto& [first, firstGrid] = *grids.begin();
-        const auto& [second, secondGrid] = *grids.rbegin();
+        const auto& [first, firstLandscape] = *byLabel.begin();
+        const auto& [second, secondLandscape] = *byLabel.rbegin();
         ui::SlicePlot plot;
         plot.setLabels(curveLabels(title, first, second));
-        plot.setSlices(firstGrid.xs, firstGrid.loss, secondGrid.loss);
+        plot.setSlices(firstLandscape.grid->xs, firstLandscape.grid->loss, secondLandscape.grid->loss);
         plot.resetView();
         const StudyFigure figure = m_impl->save(plot, name,
                                                 title + ": the loss along the line at " + byLabel.at(first).legend
@@ -259,8 +257,9 @@ std::map<std::string, StudyFigure> ReproductionFigures::writeLandscapes(const st
         figures[first] = figures[second] = figure;
         return figures;
     }
-    for (const auto& [label, grid] : grids) {
-        const std::string figureTitle = title + ": " + byLabel.at(label).legend;
+    for (const auto& [label, landscape] : byLabel) {
+        const core::LandscapeGrid& grid = *landscape.grid;
+        const std::string figureTitle = title + ": " + landscape.legend;
         if (grid.ys.size() <= 1) {
             ui::SlicePlot plot;
             plot.setLabels(curveLabels(figureTitle, label, ""));
@@ -271,14 +270,14 @@ std::map<std::string, StudyFigure> ReproductionFigures::writeLandscapes(const st
         }
         ui::SurfaceMapPlot plot;
         plot.setTitle(QString::fromStdString(figureTitle));
-        const auto [alphaName, betaName] = axisNames(byLabel.at(label).vtsPath);
+        const auto [alphaName, betaName] = axisNames(landscape.vtsPath);
         plot.setAxisLabels(alphaName, betaName);
         plot.setColorRange(low, high);
         plot.setSurface(grid.xs, grid.ys, grid.loss);
         plot.resetView();
         figures[label] = m_impl->save(plot, name + "-" + label,
                                       figureTitle + ": the loss over the plane, seen from above (log color scale"
-                                          + (grids.size() > 1 ? ", shared by the follow-up's runs)" : ")"));
+                                          + (byLabel.size() > 1 ? ", shared by the follow-up's runs)" : ")"));
     }
     return figures;
 }
