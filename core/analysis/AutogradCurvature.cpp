@@ -1,6 +1,5 @@
 #include "analysis/AutogradCurvature.h"
 
-#include "common/CancelToken.h"
 #include "models/EvalModeScope.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
@@ -13,45 +12,39 @@ namespace minimascope::core {
 
 AutogradCurvature::AutogradCurvature(Network& network, FlatParameters& parameters, const Dataset& data,
                                      const CancelToken* cancel, int64_t chunk)
-    : m_network(network), m_parameters(parameters), m_data(data), m_cancel(cancel), m_chunk(chunk)
+    : m_objective(network, parameters, data, cancel, chunk)
 {
-    for (const auto& p : m_network.parameters())
-        m_params.push_back(p);
 }
-
-bool AutogradCurvature::cancelled() const { return m_cancel && m_cancel->isCancelled(); }
 
 at::Tensor AutogradCurvature::hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets,
                                                  const at::Tensor& v, double scale)
 {
     at::AutoGradMode gradMode(true);
-    const at::Tensor output = m_network.forward(inputs);
+    const at::Tensor output = m_objective.network().forward(inputs);
     // The objective of a chunk is the mean over it; rescale to sum_i f_i / scale.
-    const at::Tensor loss = objectiveLoss(m_data.task, output, targets) * (static_cast<double>(inputs.size(0)) / scale);
-    const auto grads = torch::autograd::grad({loss}, m_params, {}, /*retain_graph=*/true, /*create_graph=*/true);
+    const at::Tensor loss = objectiveLoss(m_objective.data().task, output, targets)
+                            * (static_cast<double>(inputs.size(0)) / scale);
+    const auto grads = torch::autograd::grad({loss}, m_objective.parameterTensors(), {}, /*retain_graph=*/true,
+                                             /*create_graph=*/true);
     at::Tensor dot = at::zeros({}, loss.options());
     for (size_t i = 0; i < grads.size(); ++i)
-        dot = dot + (grads[i] * m_parameters.slice(v, i)).sum();
-    return m_parameters.flatten(torch::autograd::grad({dot}, m_params, {}, /*retain_graph=*/false,
-                                                      /*create_graph=*/false, /*allow_unused=*/true));
+        dot = dot + (grads[i] * m_objective.parameters().slice(v, i)).sum();
+    return m_objective.flatGradient(dot);
 }
 
 SymmetricOperator AutogradCurvature::hessian()
 {
     SymmetricOperator op;
-    op.dimension = m_parameters.size();
-    op.dtype = m_parameters.values().scalar_type();
+    op.dimension = m_objective.parameters().size();
+    op.dtype = m_objective.parameters().values().scalar_type();
     op.apply = [this](const at::Tensor& v) -> at::Tensor {
-        EvalModeScope evalMode(m_network);
-        const int64_t n = m_data.size();
+        const auto n = static_cast<double>(m_objective.data().size());
         at::Tensor sum = at::zeros_like(v);
-        for (int64_t start = 0; start < n; start += m_chunk) {
-            if (cancelled())
-                return {};
-            const int64_t size = std::min(m_chunk, n - start);
-            sum += hessianProductOver(m_data.inputs.narrow(0, start, size), m_data.targets.narrow(0, start, size), v,
-                                      static_cast<double>(n));
-        }
+        const bool finished = m_objective.forEachChunk([&](const at::Tensor& inputs, const at::Tensor& targets) {
+            sum += hessianProductOver(inputs, targets, v, n);
+        });
+        if (!finished)
+            return {};
         ++m_products;
         return sum;
     };
@@ -60,8 +53,9 @@ SymmetricOperator AutogradCurvature::hessian()
 
 at::Tensor AutogradCurvature::exampleHessianProduct(int64_t i, const at::Tensor& v)
 {
-    EvalModeScope evalMode(m_network);
-    return hessianProductOver(m_data.inputs.narrow(0, i, 1), m_data.targets.narrow(0, i, 1), v, 1.0);
+    EvalModeScope evalMode(m_objective.network());
+    const Dataset& data = m_objective.data();
+    return hessianProductOver(data.inputs.narrow(0, i, 1), data.targets.narrow(0, i, 1), v, 1.0);
 }
 
 SymmetricOperator AutogradCurvature::covariance()
@@ -71,10 +65,10 @@ SymmetricOperator AutogradCurvature::covariance()
     op.dimension = h.dimension;
     op.dtype = h.dtype;
     op.apply = [this, h](const at::Tensor& v) -> at::Tensor {
-        const int64_t n = m_data.size();
+        const int64_t n = m_objective.data().size();
         at::Tensor sum = at::zeros_like(v);
         for (int64_t i = 0; i < n; ++i) {
-            if (cancelled())
+            if (m_objective.cancelled())
                 return {};
             sum += exampleHessianProduct(i, exampleHessianProduct(i, v));
         }
@@ -91,7 +85,8 @@ SymmetricOperator AutogradCurvature::covariance()
 
 AutogradCurvature::LossAndGradient AutogradCurvature::lossAndGradient()
 {
-    GradientEvaluation evaluation = evaluateWithGradient(m_network, m_data, m_cancel, m_chunk);
+    GradientEvaluation evaluation = evaluateWithGradient(m_objective.network(), m_objective.data(),
+                                                         m_objective.cancelToken(), m_objective.chunk());
     return {evaluation.loss, std::move(evaluation.gradient)};
 }
 

@@ -10,15 +10,11 @@
 // f_i depends on example i alone. Products run on the calling thread; not thread-safe.
 // Cancel: products check the token per chunk (per example in the loop) and then return an
 // undefined tensor; callers (the solvers) treat that as cancelled.
+#include "analysis/ChunkedObjective.h"
 #include "analysis/SymmetricOperator.h"
 #include "data/Dataset.h"
 
-#include <vector>
-
 namespace minimascope::core {
-
-class FlatParameters;
-class Network;
 
 class AutogradCurvature {
 public:
@@ -44,14 +40,8 @@ private:
     // sum over the given examples of H_i v, divided by `scale`.
     at::Tensor hessianProductOver(const at::Tensor& inputs, const at::Tensor& targets, const at::Tensor& v,
                                   double scale);
-    bool cancelled() const;
 
-    Network& m_network;
-    FlatParameters& m_parameters;
-    const Dataset& m_data;
-    const CancelToken* m_cancel;
-    int64_t m_chunk;
-    std::vector<at::Tensor> m_params;
+    ChunkedObjective m_objective;
     int64_t m_products = 0;
 };
 

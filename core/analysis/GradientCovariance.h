@@ -13,15 +13,11 @@
 // Products run on the calling thread; not thread-safe. Cancel: checked per chunk; a cancelled
 // product returns an undefined tensor (the solvers treat that as cancelled), a cancelled
 // construction leaves gradient() undefined.
+#include "analysis/ChunkedObjective.h"
 #include "analysis/SymmetricOperator.h"
 #include "data/Dataset.h"
 
-#include <vector>
-
 namespace minimascope::core {
-
-class FlatParameters;
-class Network;
 
 // Per-example losses f_i (an [n] tensor) whose mean is objectiveLoss(task, output, targets).
 at::Tensor perExampleLoss(Task task, const at::Tensor& output, const at::Tensor& targets);
@@ -42,14 +38,8 @@ public:
 
 private:
     at::Tensor secondMomentProduct(const at::Tensor& v);
-    bool cancelled() const;
 
-    Network& m_network;
-    FlatParameters& m_parameters;
-    const Dataset& m_data;
-    const CancelToken* m_cancel;
-    int64_t m_chunk;
-    std::vector<at::Tensor> m_params;
+    ChunkedObjective m_objective;
     at::Tensor m_gradient;
     double m_loss = 0.0;
     int64_t m_products = 0;

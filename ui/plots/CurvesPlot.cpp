@@ -21,6 +21,11 @@ void CurvesPlot::setAxisLabels(const QString& x, const QString& y)
     scheduleReplot();
 }
 
+void CurvesPlot::setCsvColumns(const QString& curve, const QString& x, const QString& y)
+{
+    m_csvColumns = QStringList{curve, x, y};
+}
+
 void CurvesPlot::setLogY(bool on)
 {
     m_logY = on;
@@ -82,7 +87,7 @@ void CurvesPlot::applyTheme(const PlotTheme&)
 QString CurvesPlot::toCsv() const
 {
     using plotexport::csvNumber;
-    QString csv = plotexport::csvRow({QStringLiteral("curve"), QStringLiteral("x"), QStringLiteral("y")});
+    QString csv = plotexport::csvRow(m_csvColumns);
     for (const Curve& curve : m_curves) {
         if (curve.xs.size() != curve.ys.size())
             continue;

@@ -4,6 +4,8 @@
 // GUI thread only.
 #include "PlotPanel.h"
 
+#include <QStringList>
+
 #include <vector>
 
 namespace minimascope::ui {
@@ -15,7 +17,10 @@ public:
     explicit CurvesPlot(QWidget* parent = nullptr);
 
     void setAxisLabels(const QString& x, const QString& y);
+    // The CSV's column names (curve,x,y unless set).
+    void setCsvColumns(const QString& curve, const QString& x, const QString& y);
     void setLogY(bool on);
+    bool logY() const { return m_logY; }
     // Adds a curve named `name` (its legend entry and its value in the CSV's curve column).
     // Points whose x is not finite are skipped; a y that is not finite, or not positive on a log
     // axis, leaves a gap in the line; a curve of different-sized vectors is not drawn.
@@ -25,7 +30,8 @@ public:
     int curveCount() const { return static_cast<int>(m_curves.size()); }
     QCPGraph* curveGraph(int index) const { return m_curves.at(static_cast<size_t>(index)).graph; }
 
-    // curve,x,y: one row per point of every curve, as given (skipped points included).
+    // curve,x,y (or the names set): one row per point of every curve, as given (skipped points
+    // included).
     QString toCsv() const override;
     void clear() override;
 
@@ -42,6 +48,7 @@ private:
     double drawnValue(double y) const;
 
     std::vector<Curve> m_curves;
+    QStringList m_csvColumns{QStringLiteral("curve"), QStringLiteral("x"), QStringLiteral("y")};
     bool m_logY = false;
 };
 
