@@ -482,6 +482,10 @@ void MainWindow::onTrainingUpdate(const TrainingUpdate& update)
                 .arg(sample.iteration)
                 .arg(value(sample.sharpness), value(sample.nonUniformity))
                 .arg(sample.seconds, 0, 'f', 2));
+        // The sample's one top eigenvalue is its sharpness a = λ1.
+        if (sample.density)
+            m_views->appendSpectrum(
+                {double(sample.iteration), sample.density->grid, sample.density->density, {sample.sharpness}});
     }
     QString text = tr("iteration %1 / %2 · batch loss %3")
                        .arg(update.iteration)

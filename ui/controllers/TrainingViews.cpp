@@ -65,12 +65,23 @@ void TrainingViews::setSpectra(const std::vector<SnapshotSpectrum>& spectra)
     showDock(m_views.densitiesDock, any, true);
 }
 
+void TrainingViews::appendSpectrum(const SnapshotSpectrum& spectrum)
+{
+    const bool first = m_spectra.empty();
+    m_spectra.push_back(spectrum);
+    appendSpectrumOverTraining(spectrum, *m_views.densities, *m_views.topEigenvalues);
+    if (first) {
+        showDock(m_views.topEigenvaluesDock, true, false);
+        showDock(m_views.densitiesDock, true, true);
+    }
+}
+
 void TrainingViews::onSpectraUpdate(const SpectraUpdate& update)
 {
     // A new computation starts with its first snapshot; each one done is drawn at once.
-    std::vector<SnapshotSpectrum> spectra = update.index == 0 ? std::vector<SnapshotSpectrum>{} : m_spectra;
-    spectra.push_back(update.spectrum);
-    setSpectra(spectra);
+    if (update.index == 0)
+        setSpectra({});
+    appendSpectrum(update.spectrum);
 }
 
 bool TrainingViews::showRunFolder(const QString& dir, const QString& runId, const QVector<core::MetricsRow>& metrics,

@@ -37,6 +37,9 @@ public:
     // Replaces the spectra through training (iteration order); an empty list hides them.
     void setSpectra(const std::vector<SnapshotSpectrum>& spectra);
     const std::vector<SnapshotSpectrum>& spectra() const { return m_spectra; }
+    // One more spectrum, of a later iteration than those shown (a live measurement's or the next
+    // snapshot's), drawn without redrawing the others; the first one shows the docks.
+    void appendSpectrum(const SnapshotSpectrum& spectrum);
     // A saved run folder: its metrics' gradient norms and its spectra/ (files of run `runId`).
     // False with *error when spectra/ holds a file that cannot be read (the rest is shown).
     bool showRunFolder(const QString& dir, const QString& runId, const QVector<core::MetricsRow>& metrics,

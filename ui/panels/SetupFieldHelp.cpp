@@ -118,6 +118,11 @@ QString setupFieldHelp(const QString& fieldName)
         {QStringLiteral("nonUniformity"),
          tr("Measure s = √λmax(Σ) too, not only a = λmax(H): s is the y axis of the stability diagram and costs "
             "more than a (far more for a TorchScript model).")},
+        {QStringLiteral("curvatureSpectrum"),
+         tr("At each measurement also estimate the Hessian's spectral density (stochastic Lanczos quadrature, "
+            "as Spectra through training does after the run), drawn as it arrives in the Spectra through "
+            "training and Top eigenvalues tabs. Costs ~80 Hessian-vector products more per measurement: with a "
+            "short cadence the second core keeps up with fewer measurements.")},
         {QStringLiteral("curvatureAtEnd"),
          tr("Measure a and s once more when the run stops: the run's point on the stability diagram, against "
             "a ≤ 2/η and s ≤ √(B(n−1)/(n−B))/η.")},

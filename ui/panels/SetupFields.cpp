@@ -228,14 +228,19 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     d.nonUniformity = new QCheckBox(tr("non-uniformity s too"));
     d.nonUniformity->setObjectName(QStringLiteral("nonUniformity"));
     d.nonUniformity->setChecked(true);
+    // Off by default: each measurement then costs ~80 H products more.
+    d.curvatureSpectrum = new QCheckBox(tr("Hessian spectrum at each measurement"));
+    d.curvatureSpectrum->setObjectName(QStringLiteral("curvatureSpectrum"));
     d.curvatureAtEnd = new QCheckBox(tr("measure at the end of the run"));
     d.curvatureAtEnd->setObjectName(QStringLiteral("curvatureAtEnd"));
     d.curvatureAtEnd->setChecked(true);
     addRow(analysisForm, tr("Measure every k iterations"), d.curvatureEvery);
     addRow(analysisForm, tr("On the first N examples"), d.curvatureSubset);
     analysisForm->addRow(d.nonUniformity);
+    analysisForm->addRow(d.curvatureSpectrum);
     analysisForm->addRow(d.curvatureAtEnd);
     d.labels.insert(d.nonUniformity, d.nonUniformity->text());
+    d.labels.insert(d.curvatureSpectrum, d.curvatureSpectrum->text());
     d.labels.insert(d.curvatureAtEnd, d.curvatureAtEnd->text());
 
     QFormLayout* measureForm = group(tr("Also measure"));
@@ -321,6 +326,7 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
                  d.curvatureEvery,
                  d.curvatureSubset,
                  d.nonUniformity,
+                 d.curvatureSpectrum,
                  d.curvatureAtEnd,
                  d.gradientNorm};
     d.historyFields = QList<QWidget*>{d.preset} + d.editors;

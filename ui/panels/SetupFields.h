@@ -67,6 +67,7 @@ struct SetupFields {
     QSpinBox* curvatureEvery = nullptr;
     QSpinBox* curvatureSubset = nullptr;
     QCheckBox* nonUniformity = nullptr;
+    QCheckBox* curvatureSpectrum = nullptr;
     QCheckBox* curvatureAtEnd = nullptr;
     QCheckBox* gradientNorm = nullptr;
     QLabel* message = nullptr;   // under the form: the core's message, or which files are checked

@@ -587,6 +587,7 @@ TrainingRequest SetupPanel::request() const
     r.curvatureEvery = d.curvatureEvery->value();
     r.curvatureSubset = d.curvatureSubset->value();
     r.nonUniformity = d.nonUniformity->isChecked();
+    r.curvatureSpectrum = d.curvatureSpectrum->isChecked();
     r.curvatureAtEnd = d.curvatureAtEnd->isChecked();
     return r;
 }
@@ -708,6 +709,7 @@ void SetupPanel::saveSettings(QSettings& settings) const
     settings.setValue(QStringLiteral("setup/curvatureEvery"), d.curvatureEvery->value());
     settings.setValue(QStringLiteral("setup/curvatureSubset"), d.curvatureSubset->value());
     settings.setValue(QStringLiteral("setup/nonUniformity"), d.nonUniformity->isChecked());
+    settings.setValue(QStringLiteral("setup/curvatureSpectrum"), d.curvatureSpectrum->isChecked());
     settings.setValue(QStringLiteral("setup/curvatureAtEnd"), d.curvatureAtEnd->isChecked());
 }
 
@@ -718,6 +720,7 @@ void SetupPanel::restoreSettings(const QSettings& settings)
         settings.value(QStringLiteral("setup/curvatureEvery"), d.curvatureEvery->value()).toInt());
     d.curvatureSubset->setValue(settings.value(QStringLiteral("setup/curvatureSubset"), 0).toInt());
     d.nonUniformity->setChecked(settings.value(QStringLiteral("setup/nonUniformity"), true).toBool());
+    d.curvatureSpectrum->setChecked(settings.value(QStringLiteral("setup/curvatureSpectrum"), false).toBool());
     d.curvatureAtEnd->setChecked(settings.value(QStringLiteral("setup/curvatureAtEnd"), true).toBool());
     // The last config edited, if it still validates (a stale or hand-edited file is ignored), with
     // the preset it was shown beside.

@@ -33,6 +33,26 @@ void labelDensityAxes(CurvesPlot& densities)
     densities.setLogY(true);
 }
 
+void labelSpectraOverTraining(CurvesPlot& densities, CurvesPlot& topEigenvalues)
+{
+    densities.setTitle(QStringLiteral("Hessian spectral density through training (SLQ)"));
+    labelDensityAxes(densities);
+    topEigenvalues.setTitle(QStringLiteral("Top Hessian eigenvalues through training"));
+    topEigenvalues.setAxisLabels(QStringLiteral("iteration"), QStringLiteral("eigenvalue"));
+    topEigenvalues.resetView();
+}
+
+bool hasDensity(const SnapshotSpectrum& spectrum) { return !spectrum.grid.empty() || !spectrum.density.empty(); }
+
+void addDensity(const SnapshotSpectrum& spectrum, CurvesPlot& densities)
+{
+    char name[48];
+    std::snprintf(name, sizeof name, "iteration %.0f", spectrum.iteration);
+    densities.addCurve(QString::fromUtf8(name), spectrum.grid, drawnDensity(spectrum.density));
+}
+
+QString eigenvalueName(size_t k) { return QStringLiteral("λ%1").arg(k + 1); }
+
 }   // namespace
 
 bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, CurvesPlot& densities,
@@ -42,11 +62,8 @@ bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, Curve
     std::vector<double> iterations;
     std::vector<std::vector<double>> top;   // [k][spectrum]
     for (const SnapshotSpectrum& spectrum : spectra) {
-        if (!spectrum.grid.empty() || !spectrum.density.empty()) {
-            char name[48];
-            std::snprintf(name, sizeof name, "iteration %.0f", spectrum.iteration);
-            densities.addCurve(QString::fromUtf8(name), spectrum.grid, drawnDensity(spectrum.density));
-        }
+        if (hasDensity(spectrum))
+            addDensity(spectrum, densities);
         const size_t column = iterations.size();
         iterations.push_back(spectrum.iteration);
         for (size_t k = 0; k < spectrum.topEigenvalues.size(); ++k) {
@@ -58,13 +75,24 @@ bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, Curve
             values.resize(iterations.size(), nan);
     }
     for (size_t k = 0; k < top.size(); ++k)
-        topEigenvalues.addCurve(QStringLiteral("λ%1").arg(k + 1), iterations, top[k]);
-    densities.setTitle(QStringLiteral("Hessian spectral density through training (SLQ)"));
-    labelDensityAxes(densities);
-    topEigenvalues.setTitle(QStringLiteral("Top Hessian eigenvalues through training"));
-    topEigenvalues.setAxisLabels(QStringLiteral("iteration"), QStringLiteral("eigenvalue"));
-    topEigenvalues.resetView();
+        topEigenvalues.addCurve(eigenvalueName(k), iterations, top[k]);
+    labelSpectraOverTraining(densities, topEigenvalues);
     return !iterations.empty();
+}
+
+void appendSpectrumOverTraining(const SnapshotSpectrum& spectrum, CurvesPlot& densities, CurvesPlot& topEigenvalues)
+{
+    if (densities.curveCount() == 0 && topEigenvalues.curveCount() == 0)
+        labelSpectraOverTraining(densities, topEigenvalues);
+    if (hasDensity(spectrum))
+        addDensity(spectrum, densities);
+    for (size_t k = 0; k < spectrum.topEigenvalues.size(); ++k) {
+        const double value = spectrum.topEigenvalues[k];
+        if (int(k) < topEigenvalues.curveCount())
+            topEigenvalues.appendPoint(int(k), spectrum.iteration, value);
+        else   // λk's line starts at the first spectrum that has it
+            topEigenvalues.addCurve(eigenvalueName(k), {spectrum.iteration}, {value});
+    }
 }
 
 bool fillSpectraOfRuns(const std::vector<RunSpectrum>& runs, CurvesPlot& densities)

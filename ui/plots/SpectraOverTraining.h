@@ -25,6 +25,12 @@ struct SnapshotSpectrum {
 bool fillSpectraOverTraining(const std::vector<SnapshotSpectrum>& spectra, CurvesPlot& densities,
                              CurvesPlot& topEigenvalues);
 
+// Adds one spectrum of a later iteration than those already appended (the live tracking's, as
+// they arrive) without redrawing the others: its density as a curve of its own, when it has one,
+// and each top eigenvalue as the next point of its λk curve. Into empty plots it first sets what
+// fillSpectraOverTraining sets.
+void appendSpectrumOverTraining(const SnapshotSpectrum& spectrum, CurvesPlot& densities, CurvesPlot& topEigenvalues);
+
 // One spectrum of each of several runs (e.g. the same network with and without BatchNorm, Ghorbani
 // et al.'s comparison): the legend label and the analysis.
 struct RunSpectrum {

@@ -35,6 +35,7 @@
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -68,22 +69,48 @@ core::Dataset analysisData(const core::Trainer& trainer, qint64 subset)
     return subset > 0 && subset < train.size() ? core::takeFirst(train, subset) : train;
 }
 
-// What the spectrum (and the spectra through training) measure: the top-k eigenvalues and the SLQ
-// density, k and the Lanczos steps at most the parameters there are (the escape toy has one).
+// The SLQ density of every spectrum the app draws (the spectrum, the spectra through training,
+// live or after the run), so that they compare: the Lanczos steps at most the parameters there
+// are (the escape toy has one).
+core::SpectralDensityOptions spectrumDensity(qint64 lanczosSteps, int64_t parameters)
+{
+    core::SpectralDensityOptions density;
+    density.steps = std::min<int64_t>(lanczosSteps, parameters);
+    density.gridPoints = 400;
+    return density;
+}
+
+// What the spectrum (and the spectra through training) measure: the top-k eigenvalues, k at most
+// the parameters there are, and the SLQ density.
 core::CurvatureRequest spectrumCurvature(qint64 topK, qint64 lanczosSteps, int64_t parameters)
 {
     core::CurvatureRequest curvature;
     curvature.topK = std::min<int64_t>(topK, parameters);
-    curvature.densityOptions.steps = std::min<int64_t>(lanczosSteps, parameters);
     curvature.nonUniformity = false;
     curvature.density = true;
-    curvature.densityOptions.gridPoints = 400;
+    curvature.densityOptions = spectrumDensity(lanczosSteps, parameters);
     return curvature;
 }
 
 // `most` (>= 2) of `count` indices spread evenly, the first and the last included (all when count <= most).
 std::vector<size_t> spreadIndices(size_t count, size_t most)
 {
+// A solver's progress sink for the analysis progress bar: at most one report every
+// kUpdateIntervalMs, with the fraction of the solve done (in [0, 1]) and its step in words.
+core::ProgressSink solverProgress(std::function<void(double fraction, const QString& step)> report)
+{
+    QElapsedTimer sinceReport;
+    sinceReport.start();
+    return [sinceReport, report = std::move(report)](const core::Progress& p) mutable {
+        if (sinceReport.elapsed() < kUpdateIntervalMs)
+            return;
+        sinceReport.restart();
+        const double fraction = p.total > 0 ? std::clamp(double(p.done) / double(p.total), 0.0, 1.0) : 0.0;
+        report(fraction,
+               SessionWorker::tr("%1: step %2 of %3").arg(QString::fromStdString(p.quantity)).arg(p.done).arg(p.total));
+    };
+}
+
     std::vector<size_t> chosen;
     if (count <= most) {
         for (size_t i = 0; i < count; ++i)
@@ -303,6 +330,9 @@ void SessionWorker::train(const TrainingRequest& request)
         tracking.nonUniformity = request.nonUniformity;
         tracking.subset = request.curvatureSubset;
         tracking.background = true;   // on the other core: the training does not wait for it
+        tracking.spectrum = request.curvatureSpectrum;
+        // As the spectra through training computed after a run, so that the two compare.
+        tracking.densityOptions = spectrumDensity(SpectraRequest{}.lanczosSteps, trainer.parameters().size());
         core::CurvatureTracker tracker(tracking);
         const bool tracked = tracking.every > 0 || tracking.atEnd;
         if (tracked) {
@@ -359,19 +389,9 @@ void SessionWorker::analyzeSpectrum(const SpectrumRequest& request)
         const core::Dataset data = analysisData(trainer, request.subset);
         const core::CurvatureRequest curvature = spectrumCurvature(request.topK, request.lanczosSteps,
                                                                    trainer.parameters().size());
-        QElapsedTimer sinceReport;
-        sinceReport.start();
-        const auto progress = [&](const core::Progress& p) {
-            if (sinceReport.elapsed() < kUpdateIntervalMs)
-                return;
-            sinceReport.restart();
-            const double fraction = p.total > 0 ? std::clamp(double(p.done) / double(p.total), 0.0, 1.0) : 0.0;
-            Q_EMIT analysisProgress(
-                {request.jobId,
-                 fraction,
-                 tr("%1: step %2 of %3").arg(QString::fromStdString(p.quantity)).arg(p.done).arg(p.total),
-                 {}});
-        };
+        const core::ProgressSink progress = solverProgress([&](double fraction, const QString& step) {
+            Q_EMIT analysisProgress({request.jobId, fraction, step, {}});
+        });
         const core::CurvatureReport report = core::measureCurvature(trainer.network(), trainer.parameters(), data,
                                                                     curvature, &d.token, progress);
         out.status = report.status;
@@ -423,23 +443,11 @@ void SessionWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
             const qint64 iteration = trail.iterations[i];
             parameters.set(trail.parameters[i]);
             const QString stage = tr("snapshot %1 of %2").arg(n + 1).arg(count);
-            QElapsedTimer sinceReport;
-            sinceReport.start();
-            const auto progress = [&](const core::Progress& p) {
-                if (sinceReport.elapsed() < kUpdateIntervalMs)
-                    return;
-                sinceReport.restart();
-                const double step = p.total > 0 ? std::clamp(double(p.done) / double(p.total), 0.0, 1.0) : 0.0;
-                Q_EMIT analysisProgress({request.jobId, (n + step) / count,
-                                         tr("snapshot %1 of %2 (iteration %3): %4 step %5 of %6")
-                                             .arg(n + 1)
-                                             .arg(count)
-                                             .arg(iteration)
-                                             .arg(QString::fromStdString(p.quantity))
-                                             .arg(p.done)
-                                             .arg(p.total),
-                                         stage});
-            };
+            const core::ProgressSink progress = solverProgress([&](double done, const QString& step) {
+                Q_EMIT analysisProgress(
+                    {request.jobId, (n + done) / count,
+                     tr("snapshot %1 of %2 (iteration %3), %4").arg(n + 1).arg(count).arg(iteration).arg(step), stage});
+            });
             Q_EMIT analysisProgress({request.jobId, double(n) / count,
                                      tr("snapshot %1 of %2 (iteration %3)").arg(n + 1).arg(count).arg(iteration),
                                      stage});

@@ -41,7 +41,9 @@ struct StabilitySetting {
 // What to train: the run config the setup panel validated, which the worker uses as it is
 // (shared and never changed, so that copies across threads are cheap and this header needs no
 // torch), and the curvature cadence: measure a and s every `curvatureEvery` iterations
-// (0 = never) on the first `curvatureSubset` training examples (0 = all), and once at the end.
+// (0 = never) on the first `curvatureSubset` training examples (0 = all), and once at the end;
+// with `curvatureSpectrum`, each measurement also estimates the SLQ density of H as the spectra
+// through training do (SpectraRequest's Lanczos steps more H products each).
 // A request without a config fails (status Failed).
 struct TrainingRequest {
     quint64 jobId = 0;
@@ -49,6 +51,7 @@ struct TrainingRequest {
     qint64 curvatureEvery = 0;
     bool curvatureAtEnd = true;
     bool nonUniformity = true;
+    bool curvatureSpectrum = false;
     qint64 curvatureSubset = 0;
 };
 
