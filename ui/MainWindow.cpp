@@ -774,9 +774,13 @@ bool MainWindow::openProject(const QString& path)
         setRunStatus(error, true);
         return false;
     }
+    // loadProject refuses a config the panel cannot take; should the panel still refuse one, the
+    // project is refused the same way, before anything of it is shown.
+    if (!record.configJson.isEmpty() && !m_setup->loadConfig(record.configJson, &error)) {
+        setRunStatus(tr("%1: 'config' is not a valid run config: %2").arg(path, error), true);
+        return false;
+    }
     m_recent->add(RecentFiles::Kind::Project, path);
-    if (!record.configJson.isEmpty() && !m_setup->loadConfig(record.configJson, &error))
-        log(tr("The project's config was not loaded: %1").arg(error));
     m_recorder->restore(record);
     m_views->clear();
     m_views->appendMetrics(record.metrics);

@@ -41,6 +41,10 @@ std::vector<nlohmann::json> gridPoints(const nlohmann::json& grid, const std::st
 {
     if (!grid.is_object())
         throw InputError(where + ": 'grid' must be an object of KEY: [values]");
+    // The product of no axes is one point, the base: with "runs" it would add the base unasked,
+    // without them the "study" is one run. Either way a forgotten grid, as an empty axis is.
+    if (grid.empty())
+        throw InputError(where + ": 'grid' is empty: give at least one key with values, or remove it");
     std::vector<nlohmann::json> points{nlohmann::json::object()};
     for (const auto& [key, values] : grid.items()) {
         if (key.empty())

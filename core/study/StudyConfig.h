@@ -1,9 +1,9 @@
 #pragma once
 // A study: many training runs that differ in a few config keys, measured alike at their end
 // (docs/studies.md). The file names a base run config (inline, or a shipped preset) and the
-// points: the cartesian product of "grid" axes, an explicit "runs" list, or both. Every point is
-// resolved and validated before anything runs; parseStudyConfig throws InputError listing each
-// invalid point with its axis values, and naming unknown keys of the study file itself.
+// points: the cartesian product of "grid" axes (at least one), an explicit "runs" list, or both.
+// Every point is resolved and validated before anything runs; parseStudyConfig throws InputError
+// listing each invalid point with its axis values, and naming unknown keys of the study file itself.
 #include "study/FollowUp.h"
 #include "train/RunConfig.h"
 

@@ -150,6 +150,7 @@ study_needle() {
     unknown-key) echo "unknown key 'grids'" ;;
     grid-not-an-object) echo "'grid' must be an object" ;;
     grid-empty-axis) echo "grid axis 'seed' must be a non-empty list" ;;
+    grid-empty | grid-empty-with-runs) echo "'grid' is empty: give at least one key with values, or remove it" ;;
     grid-axis-not-a-list) echo "grid axis 'optimizer.lr' must be a non-empty list" ;;
     grid-wrong-type) echo 'point 2 (optimizer.lr="fast")' ;;
     grid-out-of-range) echo "point 2 (optimizer.lr=-0.1)" ;;

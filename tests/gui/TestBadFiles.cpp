@@ -97,6 +97,45 @@ int lossPoints(MainWindow& window) { return window.lossPlot()->graph(LossPlot::S
 
 QStringList recentEntries() { return QSettings().value(QStringLiteral("recent/entries")).toStringList(); }
 
+// What a project case's message must name besides the file, by the case's file name; a case not
+// listed here: the file alone.
+QString projectNeedle(const QString& caseName)
+{
+    static const QMap<QString, QString> needles{
+        {QStringLiteral("config-not-an-object"), QStringLiteral("'config' must be an object")},
+        {QStringLiteral("config-unknown-key"), QStringLiteral("'config' is not a valid run config: config key "
+                                                              "'optimizer.lrr' is unknown")},
+        {QStringLiteral("config-wrong-type"), QStringLiteral("'config' is not a valid run config: config key "
+                                                             "'optimizer.lr' must be a number")},
+        {QStringLiteral("config-out-of-range"), QStringLiteral("'config' is not a valid run config: config key "
+                                                               "'optimizer.lr' must be in")},
+        {QStringLiteral("config-model-for-another-dataset"),
+         QStringLiteral("'config' is not a valid run config: config key 'dataset.name' must be \"escape-toy\"")},
+        {QStringLiteral("curvature-iteration-null"), QStringLiteral("curvature row 1 is not 4 numbers")},
+        {QStringLiteral("curvature-not-a-list"), QStringLiteral("'curvature' must be a list")},
+        {QStringLiteral("duplicate-key"), QStringLiteral("duplicate key 'version'")},
+        {QStringLiteral("empty"), QStringLiteral("not valid JSON")},
+        {QStringLiteral("metrics-iteration-huge"), QStringLiteral("metrics row 2 is not 7 numbers")},
+        {QStringLiteral("metrics-not-a-list"), QStringLiteral("'metrics' must be a list")},
+        {QStringLiteral("metrics-short-row"), QStringLiteral("is not 7 numbers")},
+        {QStringLiteral("metrics-text-cell"), QStringLiteral("is not 7 numbers")},
+        {QStringLiteral("missing-run"), QStringLiteral("run.batch_size and run.n must be whole numbers")},
+        {QStringLiteral("newer-version"), QStringLiteral("not a MinimaScope project")},
+        {QStringLiteral("not-an-object"), QStringLiteral("not a JSON object")},
+        {QStringLiteral("run-batch-size-fraction"), QStringLiteral("run.batch_size and run.n must be whole numbers")},
+        {QStringLiteral("run-eta-as-text"), QStringLiteral("run.eta must be a number")},
+        {QStringLiteral("run-n-negative"), QStringLiteral("run.batch_size and run.n must be whole numbers")},
+        {QStringLiteral("run-not-an-object"), QStringLiteral("'run' must be an object")},
+        {QStringLiteral("session-batch-size-huge"), QStringLiteral("session point 1 has no whole batch_size")},
+        {QStringLiteral("session-eta-as-text"), QStringLiteral("session point 1 has an eta that is not a number")},
+        {QStringLiteral("session-not-a-list"), QStringLiteral("'session' must be a list")},
+        {QStringLiteral("session-point-not-an-object"), QStringLiteral("session point 1 has no whole batch_size")},
+        {QStringLiteral("trailing-garbage"), QStringLiteral("not valid JSON")},
+        {QStringLiteral("truncated"), QStringLiteral("not valid JSON")},
+        {QStringLiteral("wrong-format"), QStringLiteral("not a MinimaScope project")}};
+    return needles.value(caseName);
+}
+
 }   // namespace
 
 class TestBadFiles : public QObject {
@@ -242,6 +281,8 @@ void TestBadFiles::projects()
     const QString configBefore = window.setupPanel()->configJson();
     QVERIFY(!window.openProject(path));
     QVERIFY2(window.runStatusText().startsWith(path + QLatin1Char(':')), qPrintable(window.runStatusText()));
+    QVERIFY2(window.runStatusText().contains(projectNeedle(QFileInfo(path).completeBaseName())),
+             qPrintable(window.runStatusText()));
     // Nothing of the file was shown: no curve, no session point, the form as it was.
     QCOMPARE(lossPoints(window), 0);
     QCOMPARE(window.stabilityDiagram()->sessionPointCount(), 0);

@@ -4,6 +4,7 @@
 #include "io/AtomicFile.h"
 #include "io/NumberFormat.h"
 #include "io/StrictJson.h"
+#include "train/RunConfig.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -86,8 +87,18 @@ bool saveProject(const QString& path, const RunRecord& record, QString* error)
                            {QStringLiteral("curvature"), curvature},
                            {QStringLiteral("session"), session}};
     // Written to a temporary file and renamed: a failed save never leaves half a project.
+    const QByteArray bytes = QJsonDocument(root).toJson();
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson()) < 0 || !file.commit()) {
+    bool written = file.open(QIODevice::WriteOnly);
+    // A disk that fills mid-write gives a short count, not an error, and commit() would rename
+    // the truncated file over the previous project: write the rest until it is an error (ENOSPC),
+    // whose text the message then gives.
+    for (qint64 done = 0; written && done < bytes.size();) {
+        const qint64 count = file.write(bytes.constData() + done, bytes.size() - done);
+        written = count > 0;
+        done += count;
+    }
+    if (!written || !file.commit()) {
         *error = trProjectFile("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
@@ -99,9 +110,10 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     // The strict parse caps the size and the nesting and rejects duplicate keys, which Qt's
     // parser accepts silently; the rest of the reading is in Qt's JSON types.
     std::string text;
+    nlohmann::json strict;
     try {
         text = core::readWholeFile(QFile::encodeName(path).toStdString());
-        core::parseStrictJson(text, path.toStdString());
+        strict = core::parseStrictJson(text, path.toStdString());
     } catch (const core::InputError& e) {
         *error = QString::fromStdString(e.what());
         return false;
@@ -139,6 +151,18 @@ bool loadProject(const QString& path, RunRecord* record, QString* error)
     }
     RunRecord out;
     const QJsonObject config = root.value(QStringLiteral("config")).toObject();
+    // The config is what Run starts from: opening the curves beside a set-up panel that kept
+    // another config would show one run's results under another's settings, so a config the panel
+    // cannot take makes the project unreadable, as a damaged section does.
+    if (!config.isEmpty()) {
+        try {
+            core::RunConfig::fromJson(strict.at("config"));
+        } catch (const std::exception& e) {
+            *error =
+                trProjectFile("%1: 'config' is not a valid run config: %2").arg(path, QString::fromStdString(e.what()));
+            return false;
+        }
+    }
     out.configJson = config.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(config).toJson());
     const QJsonObject run = root.value(QStringLiteral("run")).toObject();
     // Projects saved before the batch draw was recorded are of the Theorem's own setting.
