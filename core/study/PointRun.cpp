@@ -1,6 +1,8 @@
 #include "study/PointRun.h"
 
+#include "analysis/CurvatureLog.h"
 #include "analysis/CurvatureReport.h"
+#include "analysis/CurvatureTracker.h"
 #include "analysis/LinearStability.h"
 #include "analysis/StabilityBounds.h"
 #include "common/CancelToken.h"
@@ -17,6 +19,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 
 namespace minimascope::core {
@@ -25,10 +28,8 @@ namespace {
 
 nlohmann::json measuresJson(const StudyMeasures& m)
 {
-    return {{"sharpness", m.sharpness},
-            {"non_uniformity", m.nonUniformity},
-            {"stability", m.stability},
-            {"lambda_min", m.lambdaMin}};
+    return {{"sharpness", m.sharpness},  {"non_uniformity", m.nonUniformity}, {"stability", m.stability},
+            {"lambda_min", m.lambdaMin}, {"track_every", m.trackEvery},       {"track_subset", m.trackSubset}};
 }
 
 StudyRunState stateOf(RunStatus status)
@@ -69,10 +70,14 @@ PointRunRequest readPointRequest(const std::string& dir)
         request.measures.nonUniformity = m.at("non_uniformity").get<bool>();
         request.measures.stability = m.at("stability").get<bool>();
         request.measures.lambdaMin = m.at("lambda_min").get<bool>();
+        request.measures.trackEvery = m.value("track_every", int64_t{0});
+        request.measures.trackSubset = m.value("track_subset", int64_t{0});
         request.threads = json.at("threads").get<int>();
     } catch (const nlohmann::json::exception& e) {
         throw InputError(path + ": " + e.what());
     }
+    if (request.measures.trackEvery < 0 || request.measures.trackSubset < 0)
+        throw InputError(path + ": 'measure.track_every' and 'measure.track_subset' must be at least 0");
     if (request.threads < 1 || request.threads > 256)
         throw InputError(path + ": 'threads' must be between 1 and 256");
     return request;
@@ -87,6 +92,20 @@ StudyRunRecord runStudyPoint(const std::string& dir, const PointRunRequest& requ
     options.overwrite = true;   // an interrupted attempt of this same point
     RunFolderWriter folder(dir, trainer, options);
     folder.attach(trainer);
+    // On the training thread: the study's workers already use every core, and a measurement at
+    // each due point (none skipped) keeps the curves the same from one attempt to the next.
+    CurvatureTracking tracking;
+    tracking.every = request.measures.trackEvery;
+    tracking.atEnd = false;   // the end is measured below, certified
+    tracking.nonUniformity = request.measures.nonUniformity;
+    tracking.subset = request.measures.trackSubset;
+    CurvatureTracker tracker(tracking);
+    std::unique_ptr<CurvatureLogWriter> curvatureLog;
+    if (tracking.every > 0) {
+        curvatureLog = std::make_unique<CurvatureLogWriter>(dir, folder.runId());
+        tracker.setCallback([&curvatureLog](const CurvatureSample& sample) { curvatureLog->append(sample); });
+        tracker.attach(trainer);
+    }
     const TrainResult result = trainer.run(cancel);
     folder.finish(trainer, result);
 

@@ -91,6 +91,24 @@ StudyMeasures parseMeasures(const nlohmann::json& list, const std::string& where
     return m;
 }
 
+// "track": {"every": K, "subset": N} into the measures.
+void parseTracking(const nlohmann::json& track, const std::string& where, StudyMeasures& m)
+{
+    if (!track.is_object())
+        throw InputError(where + ": 'track' must be an object {\"every\": K, \"subset\": N}");
+    for (const auto& [key, value] : track.items()) {
+        if (key != "every" && key != "subset")
+            throw InputError(where + ": unknown key 'track." + excerptForMessage(key) + "' (known: every, subset)");
+        if (!value.is_number_integer() || value.get<int64_t>() < (key == "every" ? 1 : 0))
+            throw InputError(where + ": 'track." + key + "' must be an integer of at least "
+                             + (key == "every" ? "1" : "0") + ", not " + describeJsonValue(value));
+    }
+    if (!track.contains("every"))
+        throw InputError(where + ": 'track' needs 'every' (measure every K iterations)");
+    m.trackEvery = track["every"].get<int64_t>();
+    m.trackSubset = track.value("subset", int64_t{0});
+}
+
 }   // namespace
 
 std::string studyPointKey(const RunConfig& config)
@@ -121,11 +139,12 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
     if (!document.is_object())
         throw InputError(where + ": a study file is a JSON object");
     static const std::set<std::string> known{"format", "version", "name",    "description", "base",
-                                             "grid",   "runs",    "measure", "follow_up"};
+                                             "grid",   "runs",    "measure", "track",       "follow_up"};
     for (const auto& [key, value] : document.items())
         if (known.count(key) == 0)
             throw InputError(where + ": unknown key '" + excerptForMessage(key)
-                             + "' (known: format, version, name, description, base, grid, runs, measure, follow_up)");
+                             + "' (known: format, version, name, description, base, grid, runs, measure, track, "
+                               "follow_up)");
     if (document.value("format", kFormat) != std::string(kFormat))
         throw InputError(where + ": 'format' must be \"" + kFormat + "\"");
     if (document.contains("version") && document["version"] != 1)
@@ -147,6 +166,8 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
     study.description = text("description");
     if (document.contains("measure"))
         study.measures = parseMeasures(document["measure"], where);
+    if (document.contains("track"))
+        parseTracking(document["track"], where, study.measures);
     if (document.contains("follow_up"))
         study.followUps = parseFollowUps(document["follow_up"], where);
 
@@ -158,6 +179,9 @@ StudyConfig parseStudyConfig(const nlohmann::json& document, const std::string& 
         const nlohmann::json& runs = document["runs"];
         if (!runs.is_array())
             throw InputError(where + ": 'runs' must be a list of {KEY: value} objects");
+        // As an empty grid: a forgotten list rather than a plan.
+        if (runs.empty())
+            throw InputError(where + ": 'runs' is empty: list at least one {KEY: value} run, or remove it");
         for (size_t i = 0; i < runs.size(); ++i) {
             if (!runs[i].is_object())
                 throw InputError(where + ": runs[" + std::to_string(i) + "] must be an object of KEY: value");

@@ -22,12 +22,17 @@ struct StudyPoint {
     RunConfig config;
 };
 
-// What each finished run measures at its end (on all of its training examples).
+// What each run measures: at its end, on all of its training examples (the study file's
+// "measure"), and along the way (its "track"): a, and s when it is measured at the end, every
+// trackEvery iterations on the first trackSubset examples (0 = all), into the run folder's
+// curvature.csv, as `train --track-every` does.
 struct StudyMeasures {
     bool sharpness = true;
     bool nonUniformity = true;
     bool stability = true;
     bool lambdaMin = false;
+    int64_t trackEvery = 0;   // 0 = not during training
+    int64_t trackSubset = 0;
 };
 
 struct StudyConfig {

@@ -159,6 +159,10 @@ study_needle() {
     grid-ten-million-points) echo "more than 100000 points" ;;
     grid-run-too-large) echo "point 2 (model.widths=[65536,65536,65536,65536]): the run needs about" ;;
     runs-not-a-list) echo "'runs' must be a list" ;;
+    runs-empty) echo "'runs' is empty: list at least one {KEY: value} run, or remove it" ;;
+    track-not-an-object) echo "'track' must be an object" ;;
+    track-every-zero) echo "'track.every' must be an integer of at least 1, not 0" ;;
+    track-unknown-key) echo "unknown key 'track.subsets' (known: every, subset)" ;;
     run-not-an-object) echo "runs[1] must be an object" ;;
     run-unknown-key) echo "'optimizer.momentun' is unknown" ;;
     measure-unknown) echo "unknown measure 'flatness'" ;;

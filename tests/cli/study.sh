@@ -44,6 +44,22 @@ while read -r optimizer eta a s verdict; do
 done < "$work/points.txt"
 check "every run folder is complete" 6 "$(grep -l '"status": "finished"' "$work"/escape/runs/*/summary.json | wc -l)"
 
+# "track": a and s along each run too, every 2 iterations into its run folder's curvature.csv.
+# GD at eta = 0.3 contracts x - 1 by 1 - 2 eta = 0.4 a step and stays where a = 2, s = 1.8
+# exactly: 8 iterations to the loss target, so samples at 2, 4, 6 and 8.
+cat > "$work/tracked.json" <<EOF
+{"format": "minimascope-study", "version": 1, "name": "tracked", "base": "escape-toy-gd",
+ "runs": [{"optimizer.lr": 0.3}], "measure": ["sharpness", "non_uniformity"], "track": {"every": 2}}
+EOF
+"$cli" study run --config "$work/tracked.json" --out "$work/tracked" -q > /dev/null 2> "$work/tracked.err"
+check "the tracked study runs" 0 $?
+tracked_log=$(ls "$work"/tracked/runs/*/curvature.csv)
+check "the tracked samples' iterations" "2 4 6 8" "$(column iteration "$tracked_log" | tr '\n' ' ' | sed 's/ $//')"
+for a in $(column sharpness "$tracked_log"); do near "a along the run" 2 "$a" "$measured_tolerance"; done
+for s in $(column non_uniformity "$tracked_log"); do near "s along the run" 1.8 "$s" "$measured_tolerance"; done
+run_id=$(sed -n 's/.*"run_id": "\([0-9a-f]*\)".*/\1/p' "$(dirname "$tracked_log")/summary.json" | head -1)
+check "the samples carry the run's id" "$run_id" "$(column run_id "$tracked_log" | sort -u)"
+
 # The verdict is the Theorem's, which speaks of plain SGD and GD only: Adam and SGD with momentum
 # get "n/a", and their a and s are still measured (both minima of the toy have a = 2).
 cat > "$work/adaptive.json" <<EOF
