@@ -301,6 +301,10 @@ void MainWindow::buildActions()
     colorByB->setCheckable(true);
     QAction* logLoss = action(QStringLiteral("logLossAction"), tr("&Log-scale loss"), QKeySequence());
     logLoss->setCheckable(true);
+    // For session points spread over decades (an L-BFGS run beside SGD runs).
+    QAction* logStability = action(QStringLiteral("logStabilityAction"), tr("Log a&xes on the stability diagram"),
+                                   QKeySequence());
+    logStability->setCheckable(true);
 
     connect(m_runAction, &QAction::triggered, this, &MainWindow::startRun);
     connect(m_pauseAction, &QAction::toggled, this, &MainWindow::setPaused);
@@ -333,6 +337,7 @@ void MainWindow::buildActions()
         m_stability->setColorBy(byB ? StabilityDiagram::ColorBy::BatchSize : StabilityDiagram::ColorBy::LearningRate);
     });
     connect(logLoss, &QAction::toggled, m_loss, &LossPlot::setLogScale);
+    connect(logStability, &QAction::toggled, m_stability, &StabilityDiagram::setLogAxes);
     QAction* openStudyAction = action(QStringLiteral("openStudyAction"), tr("Open st&udy…"), QKeySequence());
     QAction* newStudyAction = action(QStringLiteral("newStudyAction"), tr("&New study from file…"), QKeySequence());
     connect(openStudyAction, &QAction::triggered, this, [this] {
@@ -389,7 +394,7 @@ void MainWindow::buildActions()
     run->addActions({m_spectrumAction, m_spectraAction, m_surfaceAction});
     m_export->populate(menuBar()->addMenu(tr("&Export")));
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    m_viewMenu->addActions({m_darkAction, logLoss, colorByB, resetViews, clearSession});
+    m_viewMenu->addActions({m_darkAction, logLoss, logStability, colorByB, resetViews, clearSession});
     m_viewMenu->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>())
         m_viewMenu->addAction(d->toggleViewAction());

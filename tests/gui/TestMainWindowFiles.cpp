@@ -129,6 +129,16 @@ void TestMainWindowFiles::projectRoundTrip()
     QVERIFY(!reopened.openProject(bogus));
     QVERIFY(reopened.runStatusText().contains(QStringLiteral("not a MinimaScope project")));
     QCOMPARE(reopened.stabilityDiagram()->sessionPointCount(), 2);
+    // View → log axes on the stability diagram, and back.
+    QAction* logAxes = reopened.findChild<QAction*>(QStringLiteral("logStabilityAction"));
+    QVERIFY(logAxes && logAxes->isCheckable());
+    logAxes->trigger();
+    QVERIFY(reopened.stabilityDiagram()->logAxes());
+    QCOMPARE(reopened.stabilityDiagram()->customPlot()->xAxis->scaleType(), QCPAxis::stLogarithmic);
+    QCOMPARE(reopened.stabilityDiagram()->customPlot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    logAxes->trigger();
+    QVERIFY(!reopened.stabilityDiagram()->logAxes());
+    QCOMPARE(reopened.stabilityDiagram()->customPlot()->xAxis->scaleType(), QCPAxis::stLinear);
 }
 
 void TestMainWindowFiles::runFolderSaveAndOpen()
