@@ -93,6 +93,7 @@ RunStatus runStudy(const StudyConfig& study, const std::string& dir, StudyRunner
         pointOf[point.key] = &point;
     std::vector<const StudyPoint*> queue;
     StudyProgress state;
+    state.what = "runs";
     state.total = static_cast<int64_t>(study.points.size());
     for (const StudyRunRecord& record : store.runs()) {
         if (pointOf.count(record.key) == 0)

@@ -8,6 +8,7 @@
 // stop within a training step) and puts their points back to "to do"; runStudy then returns
 // Cancelled. Errors (a folder of another study, a store written by a newer version, another
 // process running the same study, an unwritable folder) throw InputError before any run starts.
+#include "common/Progress.h"
 #include "common/RunStatus.h"
 #include "study/StudyConfig.h"
 
@@ -34,12 +35,12 @@ struct StudyRunnerOptions {
     std::function<int(const std::string& runDir)> forkedRun;
 };
 
-struct StudyProgress {
-    int64_t total = 0;   // points of this study file
-    int64_t done = 0, failed = 0, diverged = 0, running = 0, toDo = 0;
-    double seconds = 0.0;       // since this invocation started
-    double etaSeconds = -1.0;   // -1 until a run finished here
-    std::string event;          // what just happened, e.g. "done runs/ab12...: a = 12.3, s = 4.5"
+// The progress of a study in runs (what = "runs"): total is the points of this study file, done
+// the runs done; seconds since this invocation started, etaSeconds -1 until a run finished here.
+// The study's other counts and what just happened beside it.
+struct StudyProgress : Progress {
+    int64_t failed = 0, diverged = 0, running = 0, toDo = 0;
+    std::string event;   // e.g. "done runs/ab12...: a = 12.3, s = 4.5"
 };
 
 // The automatic worker and thread counts for `cores` cores (documented in docs/studies.md).

@@ -419,11 +419,11 @@ void StudyWindow::stop()
     statusBar()->showMessage(tr("Stopping: the runs in flight go back to to do"));
 }
 
-void StudyWindow::onProgress(const StudyProgressInfo& info)
+void StudyWindow::onProgress(const core::StudyProgress& progress)
 {
-    m_etaSeconds = info.etaSeconds;
-    if (!info.event.isEmpty()) {
-        statusBar()->showMessage(info.event, 8000);
+    m_etaSeconds = progress.etaSeconds;
+    if (!progress.event.empty()) {
+        statusBar()->showMessage(QString::fromStdString(progress.event), 8000);
         refresh();   // a run started or ended: show it now rather than at the next tick
     }
     showCounts();

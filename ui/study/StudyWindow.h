@@ -24,6 +24,10 @@ class QProgressBar;
 class QSpinBox;
 class QTableView;
 
+namespace minimascope::core {
+struct StudyProgress;
+}
+
 namespace minimascope::ui {
 
 class ExportController;
@@ -33,7 +37,6 @@ class StudyTableModel;
 class StudyTablePane;
 class StudyWorker;
 struct PlotTheme;
-struct StudyProgressInfo;
 
 class StudyWindow : public QMainWindow {
     Q_OBJECT
@@ -92,7 +95,7 @@ private:
     void buildActions();
     void buildLayout();
     void updateActions();
-    void onProgress(const StudyProgressInfo& info);
+    void onProgress(const core::StudyProgress& progress);
     void onFinished(core::RunStatus status, const QString& message);
     void onSelectionChanged();
     void showCounts();

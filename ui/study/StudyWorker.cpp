@@ -88,18 +88,7 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
                     announced = true;
                     Q_EMIT started(QString::fromStdString(study.name), outDir, p.total);
                 }
-                StudyProgressInfo info;
-                info.total = p.total;
-                info.done = p.done;
-                info.failed = p.failed;
-                info.diverged = p.diverged;
-                info.running = p.running;
-                info.toDo = p.toDo;
-                info.seconds = p.seconds;
-                info.etaSeconds = p.etaSeconds;
-                info.event = QString::fromStdString(p.event);
-                info.paused = m_impl->hold.load();
-                Q_EMIT progress(info);
+                Q_EMIT progress(p);
             });
         status = result == core::RunStatus::Cancelled ? core::RunStatus::Cancelled : core::RunStatus::Finished;
         message = status == core::RunStatus::Cancelled ? tr("stopped: the runs in flight are to do again")
@@ -114,7 +103,7 @@ void StudyWorker::start(const QString& studyFile, const QString& outDir, int wor
 
 void registerStudyMetaTypes()
 {
-    qRegisterMetaType<StudyProgressInfo>();
+    qRegisterMetaType<core::StudyProgress>();
     qRegisterMetaType<core::RunStatus>();
 }
 

@@ -6,6 +6,7 @@
 // that the runner polls every 50 ms (a queued call would wait behind the running study). Pause
 // starts no new run (those in flight finish); Stop ends the runs in flight and puts them back to
 // "to do", so that starting again redoes them. Core types only inside: no torch, no widgets.
+#include "study/StudyRunner.h"
 #include "workers/WorkerTypes.h"
 
 #include <QMetaType>
@@ -16,16 +17,6 @@
 #include <memory>
 
 namespace minimascope::ui {
-
-// A copy of core::StudyProgress for the GUI thread.
-struct StudyProgressInfo {
-    qint64 total = 0;
-    qint64 done = 0, failed = 0, diverged = 0, running = 0, toDo = 0;
-    double seconds = 0.0;
-    double etaSeconds = -1.0;   // -1 until a run finished
-    QString event;              // what just happened, or empty
-    bool paused = false;        // new runs are held back
-};
 
 class StudyWorker : public QObject {
     Q_OBJECT
@@ -54,7 +45,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     // The study file is valid and its store opened: `points` points in outDir.
     void started(const QString& studyName, const QString& outDir, qint64 points);
-    void progress(const minimascope::ui::StudyProgressInfo& info);
+    void progress(const minimascope::core::StudyProgress& progress);
     // Finished (every point ran), Cancelled (Stop), or Failed with the message (a bad study
     // file, a folder of another study, no minimascope-cli, another process running the study).
     void finished(minimascope::core::RunStatus status, const QString& message);
@@ -69,4 +60,4 @@ void registerStudyMetaTypes();
 
 }   // namespace minimascope::ui
 
-Q_DECLARE_METATYPE(minimascope::ui::StudyProgressInfo)
+Q_DECLARE_METATYPE(minimascope::core::StudyProgress)
