@@ -2,7 +2,11 @@
 
 #include "train/RunFolder.h"
 
+#include "controllers/AsymmetryController.h"
 #include "controllers/ExportController.h"
+#include "controllers/FitnessDistanceController.h"
+#include "controllers/GradientNoiseController.h"
+#include "controllers/LossLineController.h"
 #include "controllers/ProjectFile.h"
 #include "controllers/RecentFiles.h"
 #include "controllers/RunController.h"
@@ -143,6 +147,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     setDarkTheme(settings.value(QStringLiteral("window/dark"), false).toBool());
     m_demos->explanationDock()->hide();   // restored visible from a session that had a demo open
     m_views->clear();                     // likewise the docks of a run that had those views
+    // and the analyses' docks, which have nothing to show before their analysis runs
+    for (AnalysisViewController* analysis :
+         std::initializer_list<AnalysisViewController*>{m_noise, m_fdc, m_lines, m_asymmetry})
+        analysis->dock()->hide();
     updateActions();
     setRunStatus(tr("Ready: choose a preset and press Run (Ctrl+R)."), false);
 }
@@ -226,6 +234,23 @@ void MainWindow::buildDocks()
     tabifyDockWidget(spectrum, topEigenvalues);
     m_views = new TrainingViews(
         m_runs, {m_gradientNorm, gradientNorm, m_spectraDensities, spectra, m_spectraTop, topEigenvalues}, this);
+    m_noise = new GradientNoiseController(m_runs, this, m_export);
+    m_fdc = new FitnessDistanceController(m_runs, this, m_export);
+    m_lines = new LossLineController(m_runs, this, m_export);
+    m_asymmetry = new AsymmetryController(m_runs, this, m_export);
+    for (AnalysisViewController* analysis :
+         std::initializer_list<AnalysisViewController*>{m_noise, m_fdc, m_lines, m_asymmetry}) {
+        tabifyDockWidget(spectrum, analysis->dock());
+        connect(analysis, &AnalysisViewController::started, this, [this](const QString& format, const QString& line) {
+            startAnalysisProgress(format);
+            log(line);
+        });
+        connect(analysis, &AnalysisViewController::finished, this, [this](core::RunStatus status, const QString& line) {
+            log(line);
+            if (status == core::RunStatus::Failed)
+                statusBar()->showMessage(line, 8000);
+        });
+    }
     sharpness->raise();
     spectrum->raise();
 
@@ -392,6 +417,10 @@ void MainWindow::buildActions()
     run->addActions({m_runAction, m_pauseAction, m_stopAction});
     run->addSeparator();
     run->addActions({m_spectrumAction, m_spectraAction, m_surfaceAction});
+    run->addSeparator();
+    run->addActions({m_noise->action(), m_fdc->action()});
+    run->addSeparator();
+    run->addActions({m_lines->action(), m_asymmetry->action()});
     m_export->populate(menuBar()->addMenu(tr("&Export")));
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_viewMenu->addActions({m_darkAction, logLoss, logStability, colorByB, resetViews, clearSession});
@@ -441,7 +470,9 @@ void MainWindow::updateActions()
 
 QList<PlotPanel*> MainWindow::plots() const
 {
-    return {m_loss, m_sharpness, m_stability, m_spectrum, m_slices, m_gradientNorm, m_spectraDensities, m_spectraTop};
+    return QList<PlotPanel*>{m_loss,   m_sharpness,    m_stability,        m_spectrum,
+                             m_slices, m_gradientNorm, m_spectraDensities, m_spectraTop}
+           + m_noise->plots() + QList<PlotPanel*>{m_fdc->plot()} + m_lines->plots() + m_asymmetry->plots();
 }
 
 bool MainWindow::startRun()

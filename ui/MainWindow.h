@@ -16,10 +16,14 @@ class QToolButton;
 
 namespace minimascope::ui {
 
+class AsymmetryController;
 class CurvesPlot;
 class DemoController;
 class ExportController;
+class FitnessDistanceController;
+class GradientNoiseController;
 class HelpController;
+class LossLineController;
 class LossPlot;
 class PlotPanel;
 class RecentFiles;
@@ -56,6 +60,14 @@ public:
     CurvesPlot* gradientNormPlot() const { return m_gradientNorm; }
     CurvesPlot* spectraDensityPlot() const { return m_spectraDensities; }
     CurvesPlot* topEigenvaluesPlot() const { return m_spectraTop; }
+    // The gradient-noise geometry and the fitness-distance correlation of the last run, each a
+    // menu entry and a dock (controllers/GradientNoiseController.h, FitnessDistanceController.h).
+    GradientNoiseController* gradientNoise() const { return m_noise; }
+    FitnessDistanceController* fitnessDistance() const { return m_fdc; }
+    // The 1D loss lines through the run's minimum and the asymmetric-valley scan, likewise
+    // (controllers/LossLineController.h, AsymmetryController.h).
+    LossLineController* lossLines() const { return m_lines; }
+    AsymmetryController* asymmetry() const { return m_asymmetry; }
     SurfacePanel* surfacePanel() const { return m_surface; }
     SlicePlot* slicePlot() const { return m_slices; }
     // The teaching demos: the start page, the explanation dock, the escape-toy lesson (demos/).
@@ -121,6 +133,10 @@ private:
     CurvesPlot* m_spectraDensities = nullptr;
     CurvesPlot* m_spectraTop = nullptr;
     TrainingViews* m_views = nullptr;
+    GradientNoiseController* m_noise = nullptr;
+    FitnessDistanceController* m_fdc = nullptr;
+    LossLineController* m_lines = nullptr;
+    AsymmetryController* m_asymmetry = nullptr;
     SlicePlot* m_slices = nullptr;
     SurfacePanel* m_surface = nullptr;
     QPlainTextEdit* m_log = nullptr;

@@ -115,10 +115,9 @@ int runAnalyze(const CliArguments& args, const core::CancelToken& cancel)
     request.epsilonOptions.steps = a.epsilonSteps;
     // The gradient covariance (1/n) sum_i g_i g_i^T: its top-k (k = --top-k), its density (the
     // --density-steps of H's) and the overlap of its top-k subspace with H's.
-    request.noise.top = quantities.count("grad_cov_top") > 0;
-    request.noise.density = quantities.count("grad_cov_density") > 0;
-    request.noise.overlap = quantities.count("subspace_overlap") > 0;
-    request.noise.densityOptions.steps = std::min<int64_t>(a.densitySteps, parameters.size());
+    request.noise = core::gradientNoiseRequest(
+        quantities.count("grad_cov_top") > 0, quantities.count("grad_cov_density") > 0,
+        quantities.count("subspace_overlap") > 0, a.densitySteps, parameters.size());
     request.tolerance = a.tolerance;
     request.forceNaive = a.naive;
     request.seed = config.seed;

@@ -20,6 +20,7 @@
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -37,13 +38,13 @@ std::string curvesCsv(const core::AsymmetryScan& scan)
     csv << "direction,seed,l,loss,outward_slope\n";
     for (size_t k = 0; k < scan.directions.size(); ++k) {
         const core::DirectionAsymmetry& d = scan.directions[k];
-        // Signed distance l along u: the - side first (outermost first), the centre, the + side.
-        for (size_t j = d.distances.size(); j-- > 0;)
-            csv << k << ',' << d.seed << ',' << -d.distances[j] << ',' << d.lossMinus[j] << ',' << d.slopeMinus[j]
-                << '\n';
-        csv << k << ',' << d.seed << ",0," << d.centreLoss << ",\n";
-        for (size_t j = 0; j < d.distances.size(); ++j)
-            csv << k << ',' << d.seed << ',' << d.distances[j] << ',' << d.lossPlus[j] << ',' << d.slopePlus[j] << '\n';
+        const core::AsymmetryCurve curve = core::signedCurve(d);
+        for (size_t j = 0; j < curve.l.size(); ++j) {
+            csv << k << ',' << d.seed << ',' << curve.l[j] << ',' << curve.loss[j] << ',';
+            if (!std::isnan(curve.outwardSlope[j]))   // the centre has none
+                csv << curve.outwardSlope[j];
+            csv << '\n';
+        }
     }
     return csv.str();
 }

@@ -5,6 +5,7 @@
 #include "io/NumberFormat.h"
 #include "io/ResourceLibrary.h"
 #include "io/StrictJson.h"
+#include "landscape/FitnessDistance.h"
 #include "train/RunConfig.h"
 
 #include <CLI/CLI.hpp>
@@ -42,8 +43,6 @@ constexpr int64_t kMaxAsymmetryDirections = 10000;
 constexpr int64_t kMaxAsymmetryPoints = 1001;
 // fdc: one full-data loss a point; a million points is far beyond any scatter plot.
 constexpr int64_t kMaxFdcPoints = 1000000;
-constexpr int64_t kMaxFdcDistances = 10001;
-constexpr double kMaxFdcDistance = 1e6;       // beyond it every float32 loss is inf or NaN
 constexpr int64_t kMaxTopK = 1000;            // each eigenpair keeps a vector as long as the parameters
 constexpr int64_t kMaxSolverSteps = 100000;   // Hessian-vector products or ascent steps
 constexpr int64_t kMaxWorkers = 256;          // study child processes at once
@@ -546,59 +545,6 @@ void addAsymmetry(CLI::App& app, CliArguments& args)
     addVerbosity(asymmetry, args);
 }
 
-// --distances: "D1,D2,..." or "A:B:K" (K evenly spaced from A to B, both included).
-std::vector<double> parseDistances(const std::string& text)
-{
-    const auto fail = [&text]() {
-        return InputError("option --distances needs D1,D2,... or A:B:K with distances in [0, "
-                          + std::to_string(static_cast<int64_t>(kMaxFdcDistance)) + "] (and A < B, K in [2, "
-                          + std::to_string(kMaxFdcDistances) + "]), got '" + core::excerptForMessage(text) + "'");
-    };
-    const auto number = [&fail](const std::string& word) {
-        try {
-            size_t used = 0;
-            const double value = std::stod(word, &used);
-            if (used == word.size() && std::isfinite(value) && value >= 0.0 && value <= kMaxFdcDistance)
-                return value;
-        } catch (const std::exception&) {
-        }
-        throw fail();
-    };
-    const auto split = [](const std::string& all, char separator) {
-        std::vector<std::string> parts{""};
-        for (const char c : all) {
-            if (c == separator)
-                parts.emplace_back();
-            else
-                parts.back() += c;
-        }
-        return parts;
-    };
-    std::vector<double> distances;
-    if (text.find(':') != std::string::npos) {
-        const std::vector<std::string> parts = split(text, ':');
-        if (parts.size() != 3)
-            throw fail();
-        const double from = number(parts[0]), to = number(parts[1]);
-        int64_t count = 0;
-        try {
-            count = parseInteger("--distances K", parts[2], 2, kMaxFdcDistances);
-        } catch (const InputError&) {
-            throw fail();
-        }
-        if (!(from < to))
-            throw fail();
-        for (int64_t k = 0; k < count; ++k)
-            distances.push_back(from + (to - from) * static_cast<double>(k) / static_cast<double>(count - 1));
-        return distances;
-    }
-    for (const std::string& word : split(text, ','))
-        distances.push_back(number(word));
-    if (static_cast<int64_t>(distances.size()) > kMaxFdcDistances)
-        throw fail();
-    return distances;
-}
-
 void addFdc(CLI::App& app, CliArguments& args)
 {
     FdcArguments& f = args.fdc;
@@ -617,7 +563,11 @@ void addFdc(CLI::App& app, CliArguments& args)
                "or K evenly spaced from A to B (default "
                    + f.distancesText + ")",
                [&f](const std::string& text) {
-                   f.distances = parseDistances(text);
+                   try {
+                       f.distances = core::parseFitnessDistances(text);
+                   } catch (const InputError& e) {
+                       throw InputError(std::string("option --distances: ") + e.what());
+                   }
                    f.distancesText = text;
                });
     addCount(fdc, "--samples", "K", "random directions (points) per distance (default 20)", f.samples, 1,
@@ -940,7 +890,7 @@ CliArguments parseArgumentWords(std::vector<std::string> words)
     if (args.quiet && args.verbose)
         throw InputError("--quiet and --verbose exclude each other");
     if (args.command == "fdc" && args.fdc.distances.empty())
-        args.fdc.distances = parseDistances(args.fdc.distancesText);
+        args.fdc.distances = core::parseFitnessDistances(args.fdc.distancesText);
     checkRequired(args);
     return args;
 }

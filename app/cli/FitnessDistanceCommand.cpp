@@ -134,9 +134,7 @@ int runFitnessDistance(const CliArguments& args, const core::CancelToken& cancel
         std::printf("%-12.4g %-8lld %-12.5g %-12.5g %-12.5g\n", row.distance, static_cast<long long>(row.points),
                     row.meanLoss, row.minLoss, row.maxLoss);
     nlohmann::json json = sample.toJson();
-    const std::string undefinedReason = std::isfinite(sample.correlation)
-                                            ? std::string()
-                                            : json["correlation_undefined"].get<std::string>();
+    const std::string undefinedReason = sample.correlationUndefinedReason();
     if (std::isfinite(sample.correlation))
         std::printf("FDC r = %.6f over %zu points\n", sample.correlation, sample.loss.size());
     else

@@ -20,7 +20,6 @@
 #include "landscape/WeightScaling.h"
 #include "landscape/WeightSymmetry.h"
 #include "models/FlatParameters.h"
-#include "models/Mlp.h"
 #include "models/Network.h"
 #include "train/Objective.h"
 #include "train/RunConfig.h"
@@ -163,23 +162,18 @@ Plane interpolationPlane(const LandscapeArguments& a, const std::string& centreD
 
 // The line to the MLP's symmetric twin (WeightSymmetry.h): hidden units permuted (seeded), signs
 // flipped too for tanh; alpha = 1 is the same function at another point.
-Plane permutationPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters,
-                       const at::Tensor& origin)
+Plane permutationPlane(const LandscapeArguments& a, core::Network& network, core::FlatParameters& parameters)
 {
-    auto* mlp = dynamic_cast<core::Mlp*>(&network);
-    if (!mlp)
-        throw core::InputError("--directions permutation needs an MLP, not " + network.describe());
-    if (mlp->options().batchNorm && !a.recomputeBatchNorm)
+    const core::TwinLine twin = core::twinLine(network, parameters, a.seed);
+    if (twin.batchNorm && !a.recomputeBatchNorm)
         throw core::InputError("--directions permutation on a BatchNorm MLP needs --recompute-bn (the twin's "
                                "running statistics are permuted, the centre's would not fit it)");
-    const bool flip = mlp->options().activation == core::Activation::Tanh;
-    const core::SymmetricTwin twin = core::symmetricTwin(*mlp, parameters,
-                                                         core::randomHiddenSymmetry(*mlp, a.seed, flip));
     Plane plane;
-    plane.direction1 = core::parameterDifference(origin, twin.parameters);
-    plane.description = {{"symmetry", flip ? "hidden units permuted and sign-flipped" : "hidden units permuted"},
-                         {"seed", a.seed},
-                         {"alpha_1", "the symmetric twin (same function, same loss)"}};
+    plane.direction1 = twin.direction;
+    plane.description = {
+        {"symmetry", twin.signsFlipped ? "hidden units permuted and sign-flipped" : "hidden units permuted"},
+        {"seed", a.seed},
+        {"alpha_1", "the symmetric twin (same function, same loss)"}};
     return plane;
 }
 
@@ -273,7 +267,7 @@ Plane choosePlane(const LandscapeArguments& a, const std::string& centreDir, cor
     if (a.directions == "interpolate" || a.directions == "barycentric" || a.directions == "bilinear")
         return interpolationPlane(a, centreDir, network, parameters, origin);
     if (a.directions == "permutation")
-        return permutationPlane(a, network, parameters, origin);
+        return permutationPlane(a, network, parameters);
     if (a.directions == "scale")
         return scalePlane(a, origin);
     throw core::InputError("unknown --directions '" + a.directions
@@ -379,9 +373,10 @@ int runLandscape(const CliArguments& args, const core::CancelToken& cancel)
     if (a.recomputeBatchNorm)
         request.batchNormData = &statisticsData;
     const std::array<double, 4> defaultRange =
-        a.directions == "pca"           ? plane.fittedRange
-        : a.directions == "interpolate" ? std::array<double, 4>{-0.5, 1.5, 0.0, 0.0}
-        : a.directions == "permutation" ? std::array<double, 4>{0.0, 1.0, 0.0, 0.0}
+        a.directions == "pca" ? plane.fittedRange
+        : a.directions == "interpolate"
+            ? std::array<double, 4>{core::kInterpolationMin, core::kInterpolationMax, 0.0, 0.0}
+        : a.directions == "permutation" ? std::array<double, 4>{core::kTwinLineMin, core::kTwinLineMax, 0.0, 0.0}
         : a.directions == "scale"       ? std::array<double, 4>{core::kWeightScaleMin, core::kWeightScaleMax, 0.0, 0.0}
         : plane.crossDirection.defined() || plane.triangle ? std::array<double, 4>{0.0, 1.0, 0.0, 1.0}
                                                            : std::array<double, 4>{-1.0, 1.0, -1.0, 1.0};

@@ -1,9 +1,13 @@
 // minimascope: the desktop application.
-//   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca] [--centre ITER]]]
+//   minimascope [--preset NAME] [--run [--surface [--directions random|eigen|pca] [--centre ITER]]
+//                                      [--line scale|interpolate|permutation] [--asymmetry]]
 //               [--open RUN] [--study DIR] [--demo NAME] [--screenshot PATH [--screenshot-delay MS]]
 // --run starts the preset at once, --surface computes the loss surface when it has finished
 // (in the plane --directions names: random, top eigenvectors or PCA of the trajectory; centred
-// on the kept snapshot nearest iteration ITER, as a click on the loss curve picks it);
+// on the kept snapshot nearest iteration ITER, as a click on the loss curve picks it); --line
+// computes the loss along that line through the run's minimum (α·θ, from the initial parameters,
+// to the MLP's symmetric twin; the CLI's range) and --asymmetry the asymmetric-valley scan, with
+// the dialogs' defaults, in place of the surface;
 // --screenshot grabs the window to PATH once all that is done (or after the delay when nothing
 // runs) and quits: for documentation and checks. --open opens a saved run folder as File → Open
 // run folder does (a folder that is not a run exits 2). --study opens the study window on a study
@@ -14,13 +18,17 @@
 // the surface was not computed. The failure goes to stderr and the program quits (with the
 // picture, if asked for; a plain --run keeps the window open on the message instead), exiting
 // with the codes minimascope-cli uses (common/ExitCode.h): 0 done, 2 bad input (options, preset,
-// the run's config or data), 3 the run diverged, 5 the surface failed.
+// the run's config or data), 3 the run diverged, 5 the surface (or line, or scan) failed.
 // --help and --version answer without a display; anything else without one says so and exits 2.
 #include "AppEnvironment.h"
 #include "MainWindow.h"
 #include "OpenGlFormat.h"
 #include "common/AllocatorSettings.h"
 #include "common/ExitCode.h"
+#include "controllers/AsymmetryController.h"
+#include "controllers/FitnessDistanceController.h"
+#include "controllers/GradientNoiseController.h"
+#include "controllers/LossLineController.h"
 #include "controllers/RunController.h"
 #include "controllers/SnapshotPicker.h"
 #include "demos/DemoController.h"
@@ -49,6 +57,7 @@ using minimascope::core::kBadInput;
 using minimascope::core::kDiverged;
 using minimascope::core::kSuccess;
 using minimascope::core::kSurfaceFailed;
+using minimascope::ui::LossLineKind;
 using minimascope::ui::SurfaceDirections;
 
 // The plane of --directions, by the names minimascope-cli's landscape command uses.
@@ -60,6 +69,15 @@ std::optional<SurfaceDirections> planeNamed(const QString& name)
         return SurfaceDirections::TopEigenvectors;
     if (name == QLatin1String("pca"))
         return SurfaceDirections::TrajectoryPca;
+    return std::nullopt;
+}
+
+// --line's KIND: the `landscape --directions` name of a line.
+std::optional<LossLineKind> lineNamed(const QString& name)
+{
+    for (LossLineKind kind : {LossLineKind::WeightScale, LossLineKind::InitialToFinal, LossLineKind::SymmetricTwin})
+        if (name == QLatin1String(minimascope::ui::directionsName(kind)))
+            return kind;
     return std::nullopt;
 }
 
@@ -93,6 +111,19 @@ struct CommandLine {
     const QCommandLineOption centre{QStringLiteral("centre"),
                                     QStringLiteral("With --surface: centre it on the snapshot nearest ITER."),
                                     QStringLiteral("ITER")};
+    const QCommandLineOption line{QStringLiteral("line"),
+                                  QStringLiteral("With --run: compute the loss along a line through the run's minimum "
+                                                 "once it has finished: scale (α·θ), interpolate (from the initial "
+                                                 "parameters) or permutation (to the MLP's symmetric twin)."),
+                                  QStringLiteral("KIND")};
+    const QCommandLineOption asymmetry{
+        QStringLiteral("asymmetry"),
+        QStringLiteral("With --run: scan for asymmetric valleys at the run's minimum once it has finished.")};
+    const QCommandLineOption analysis{
+        QStringLiteral("analysis"),
+        QStringLiteral("With --run: once the run has finished, run the Run menu's analysis NAME with its "
+                       "defaults: gradient-noise, gradient-noise-training or fitness-distance."),
+        QStringLiteral("NAME")};
     const QCommandLineOption demo{
         QStringLiteral("demo"),
         QStringLiteral("Open the teaching demo NAME and start it (see minimascope-cli demos); "
@@ -108,12 +139,14 @@ struct CommandLine {
                                    QStringLiteral("DIR")};
     CommandLine()
     {
-        parser.setApplicationDescription(QStringLiteral("Why SGD finds flat minima: train, measure sharpness and "
-                                                        "non-uniformity, look at the loss landscape.\n\n"
-                                                        "Exit codes: 0 done, 2 bad input (options, preset, the run's "
-                                                        "config or data), 3 the run diverged, 5 the surface --surface "
-                                                        "asked for failed."));
-        parser.addOptions({preset, run, surface, directions, centre, open, study, demo, screenshot, delay});
+        parser.setApplicationDescription(
+            QStringLiteral("Why SGD finds flat minima: train, measure sharpness and "
+                           "non-uniformity, look at the loss landscape.\n\n"
+                           "Exit codes: 0 done, 2 bad input (options, preset, the run's "
+                           "config or data), 3 the run diverged, 5 the surface --surface "
+                           "(or the line --line, the scan --asymmetry) asked for failed."));
+        parser.addOptions({preset, run, surface, directions, centre, line, asymmetry, analysis, open, study, demo,
+                           screenshot, delay});
     }
 
     // Parses `arguments`; an error goes to stderr and returns false.
@@ -208,6 +241,11 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "minimascope: --directions must be random, eigen or pca\n");
         return kBadInput;
     }
+    const std::optional<LossLineKind> lineKind = lineNamed(parser.value(commandLine.line));
+    if (parser.isSet(commandLine.line) && !lineKind) {
+        std::fprintf(stderr, "minimascope: --line must be scale, interpolate or permutation\n");
+        return kBadInput;
+    }
     bool delayValid = false;
     const int ms = parser.value(delay).toInt(&delayValid);
     if (!delayValid || ms < 0 || ms > kMaxDelayMs) {
@@ -248,20 +286,38 @@ int main(int argc, char** argv)
     }
 
     const bool wantsSurface = parser.isSet(surface);
+    const bool wantsLine = parser.isSet(commandLine.line);
+    const bool wantsAsymmetry = parser.isSet(commandLine.asymmetry);
+    const QString analysisName = parser.value(commandLine.analysis);
+    const QStringList analyses{QStringLiteral("gradient-noise"), QStringLiteral("gradient-noise-training"),
+                               QStringLiteral("fitness-distance")};
+    if (parser.isSet(commandLine.analysis) && !analyses.contains(analysisName)) {
+        std::fprintf(stderr, "minimascope: --analysis must be %s, got '%s'\n",
+                     qPrintable(analyses.join(QStringLiteral(", "))), qPrintable(analysisName));
+        return kBadInput;
+    }
     const bool wantsScreenshot = parser.isSet(screenshot);
     const QString path = parser.value(screenshot);
     const auto grabAndQuit = [&window, pictured, path, ms] {
         QTimer::singleShot(ms, &window, [&window, pictured, path] {
             const bool ok = pictured->grab().save(path);
             std::fprintf(stderr, "minimascope: %s %s\n", ok ? "saved" : "could not save", qPrintable(path));
-            // The 3D panel is a window of its own while it floats: PATH with "-3d" before the suffix.
-            auto* dock = window.findChild<QDockWidget*>(QStringLiteral("surfaceDock"));
-            if (dock && dock->isFloating() && dock->isVisible()) {
+            // A floating dock is a window of its own: the 3D panel goes to PATH with "-3d" before the
+            // suffix, the view of --line or --asymmetry with "-dock".
+            const std::pair<const char*, const char*> floating[] = {{"surfaceDock", "-3d."},
+                                                                    {"lossLineDock", "-dock."},
+                                                                    {"asymmetryDock", "-dock."},
+                                                                    {"gradientNoiseDock", "-dock."},
+                                                                    {"fitnessDistanceDock", "-dock."}};
+            for (const auto& [name, tag] : floating) {
+                auto* dock = window.findChild<QDockWidget*>(QLatin1String(name));
+                if (!dock || !dock->isFloating() || !dock->isVisible())
+                    continue;
                 const QFileInfo info(path);
-                const QString path3d = info.dir().filePath(info.completeBaseName() + QStringLiteral("-3d.")
-                                                           + info.suffix());
-                const bool ok3d = dock->grab().save(path3d);
-                std::fprintf(stderr, "minimascope: %s %s\n", ok3d ? "saved" : "could not save", qPrintable(path3d));
+                const QString dockPath = info.dir().filePath(info.completeBaseName() + QLatin1String(tag)
+                                                             + info.suffix());
+                const bool saved = dock->grab().save(dockPath);
+                std::fprintf(stderr, "minimascope: %s %s\n", saved ? "saved" : "could not save", qPrintable(dockPath));
             }
             pictured->close();
             window.close();
@@ -311,6 +367,19 @@ int main(int argc, char** argv)
                     if (parser.isSet(centre))
                         picker->pick(centreIteration);
                     window.computeSurface(window.surfacePanel()->request());
+                } else if (wantsLine) {
+                    minimascope::ui::LossLineRequest request;
+                    request.kind = *lineKind;
+                    defaultLossLineRange(request.kind, &request.alphaMin, &request.alphaMax);
+                    window.lossLines()->start(request);
+                } else if (wantsAsymmetry) {
+                    window.asymmetry()->start(minimascope::ui::AsymmetryRequest{});
+                } else if (analysisName == QLatin1String("fitness-distance")) {
+                    window.fitnessDistance()->startWithDefaults();
+                } else if (!analysisName.isEmpty()) {
+                    minimascope::ui::GradientNoiseRequest request;
+                    request.overTraining = analysisName == QLatin1String("gradient-noise-training");
+                    window.gradientNoise()->start(request);
                 } else if (wantsScreenshot) {
                     grabAndQuit();
                 }
@@ -324,6 +393,38 @@ int main(int argc, char** argv)
                                               .arg(QLatin1String(minimascope::core::toString(status)), message));
                                  else if (wantsScreenshot)
                                      grabAndQuit();
+                             });
+        // A line or a scan ended: its dock is pictured on its own too, floating at a readable size.
+        const auto ended = [&](QDockWidget* dock, const QString& what, RunStatus status, const QString& message) {
+            if (status != RunStatus::Finished) {
+                fail(
+                    kSurfaceFailed,
+                    QStringLiteral("%1 %2: %3").arg(what, QLatin1String(minimascope::core::toString(status)), message));
+            } else if (wantsScreenshot) {
+                dock->setFloating(true);
+                dock->resize(900, wantsAsymmetry ? 820 : 560);
+                grabAndQuit();
+            }
+        };
+        if (wantsLine)
+            QObject::connect(window.runController(), &RunController::lossLineReady, &window,
+                             [&](const minimascope::ui::LossLineResult& result) {
+                                 ended(window.lossLines()->dock(), QStringLiteral("the loss line"), result.status,
+                                       result.message);
+                             });
+        if (wantsAsymmetry)
+            QObject::connect(window.runController(), &RunController::asymmetryReady, &window,
+                             [&](const minimascope::ui::AsymmetryResult& result) {
+                                 ended(window.asymmetry()->dock(), QStringLiteral("the asymmetric-valley scan"),
+                                       result.status, result.message);
+                             });
+        for (minimascope::ui::AnalysisViewController* view :
+             {static_cast<minimascope::ui::AnalysisViewController*>(window.gradientNoise()),
+              static_cast<minimascope::ui::AnalysisViewController*>(window.fitnessDistance())})
+            QObject::connect(view, &minimascope::ui::AnalysisViewController::finished, &window,
+                             [&, view](RunStatus status, const QString& message) {
+                                 ended(view->dock(), QStringLiteral("the analysis"), status, message);
+                                 view->dock()->resize(900, 820);   // the noise view holds three plots
                              });
         const auto start = [&] {
             if (!window.startRun())

@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -69,6 +70,17 @@ double subspaceOverlap(const std::vector<at::Tensor>& vectors, const std::vector
 double energyShare(const at::Tensor& vector, const std::vector<at::Tensor>& basis)
 {
     return projectedShare(vector, orthonormalize(basis));
+}
+
+NoiseGeometryRequest gradientNoiseRequest(bool top, bool density, bool overlap, int64_t densitySteps,
+                                          int64_t parameters)
+{
+    NoiseGeometryRequest request;
+    request.top = top;
+    request.density = density;
+    request.overlap = overlap;
+    request.densityOptions.steps = std::min<int64_t>(densitySteps, parameters);
+    return request;
 }
 
 NoiseGeometryReport measureNoiseGeometry(const SymmetricOperator& hessian, const SymmetricOperator& sigma,

@@ -45,6 +45,12 @@ struct NoiseGeometryRequest {
     uint64_t seed = 0;
 };
 
+// The request of `analyze --quantities grad_cov_top,grad_cov_density,subspace_overlap` (each flag one
+// of them) with `densitySteps` Lanczos steps for the density, at most the `parameters` there are; the
+// CLI and the desktop app's noise view both take it, so that they measure the same numbers.
+NoiseGeometryRequest gradientNoiseRequest(bool top, bool density, bool overlap, int64_t densitySteps,
+                                          int64_t parameters);
+
 struct NoiseGeometryReport {
     RunStatus status = RunStatus::Finished;
     bool centered = false;

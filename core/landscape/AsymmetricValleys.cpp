@@ -92,6 +92,26 @@ bool measureDirectionAsymmetry(const DirectionalProbe& probe, const AsymmetryOpt
     return true;
 }
 
+AsymmetryCurve signedCurve(const DirectionAsymmetry& direction)
+{
+    const std::vector<double>& distances = direction.distances;
+    AsymmetryCurve curve;
+    for (size_t j = distances.size(); j-- > 0;) {
+        curve.l.push_back(-distances[j]);
+        curve.loss.push_back(direction.lossMinus[j]);
+        curve.outwardSlope.push_back(direction.slopeMinus[j]);
+    }
+    curve.l.push_back(0.0);
+    curve.loss.push_back(direction.centreLoss);
+    curve.outwardSlope.push_back(std::numeric_limits<double>::quiet_NaN());
+    for (size_t j = 0; j < distances.size(); ++j) {
+        curve.l.push_back(distances[j]);
+        curve.loss.push_back(direction.lossPlus[j]);
+        curve.outwardSlope.push_back(direction.slopePlus[j]);
+    }
+    return curve;
+}
+
 std::vector<size_t> AsymmetryScan::byAsymmetry() const
 {
     std::vector<size_t> order(directions.size());

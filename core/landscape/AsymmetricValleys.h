@@ -77,6 +77,14 @@ struct DirectionAsymmetry {
     bool asymmetric = false;          // (r, p, c, zeta)-asymmetric in either orientation
 };
 
+// A direction's samples as one curve along the signed distance l (the - side outermost first,
+// the centre, then the + side), with the outward slope at each sample (NaN at the centre): the
+// rows of `asymmetry`'s CSV and the curves the desktop app draws.
+struct AsymmetryCurve {
+    std::vector<double> l, loss, outwardSlope;
+};
+AsymmetryCurve signedCurve(const DirectionAsymmetry& direction);
+
 // (loss, derivative in l) of phi at a signed distance l; returns false when cancelled.
 using DirectionalProbe = std::function<bool(double l, double& loss, double& slope)>;
 

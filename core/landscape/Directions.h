@@ -42,6 +42,9 @@ at::Tensor normalizeDirection(const FlatParameters& layout, const at::Tensor& re
 
 // to - from: the direction of the straight line from one parameter vector to another, so that
 // origin = from, alpha = 1 lands on `to`.
+// The default alpha range of such a line (Goodfellow et al.'s): half its length beyond both ends.
+inline constexpr double kInterpolationMin = -0.5;
+inline constexpr double kInterpolationMax = 1.5;
 at::Tensor parameterDifference(const at::Tensor& from, const at::Tensor& to);
 
 // Gram-Schmidt: removes from `second` its component along `first` and rescales it to its

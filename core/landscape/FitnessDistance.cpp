@@ -3,6 +3,7 @@
 #include "common/CancelToken.h"
 #include "common/InputError.h"
 #include "io/NumberFormat.h"
+#include "io/StrictJson.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
 #include "train/Objective.h"
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -57,6 +59,57 @@ void validateFitnessDistanceOptions(const FitnessDistanceOptions& options)
             throw InputError("distances", "distances must be finite and >= 0, got " + std::to_string(d));
     if (options.samples < 1)
         throw InputError("samples", "at least one point per distance");
+}
+
+std::vector<double> parseFitnessDistances(const std::string& text)
+{
+    const auto fail = [&text]() {
+        return InputError("distances", "the distances need D1,D2,... or A:B:K with distances in [0, "
+                                           + std::to_string(static_cast<int64_t>(kMaxFitnessDistance))
+                                           + "] (and A < B, K in [2, " + std::to_string(kMaxFitnessDistances)
+                                           + "]), got '" + excerptForMessage(text) + "'");
+    };
+    const auto number = [&fail](const std::string& word) {
+        try {
+            size_t used = 0;
+            const double value = std::stod(word, &used);
+            if (used == word.size() && std::isfinite(value) && value >= 0.0 && value <= kMaxFitnessDistance)
+                return value;
+        } catch (const std::exception&) {
+        }
+        throw fail();
+    };
+    const auto split = [](const std::string& all, char separator) {
+        std::vector<std::string> parts{""};
+        for (const char c : all) {
+            if (c == separator)
+                parts.emplace_back();
+            else
+                parts.back() += c;
+        }
+        return parts;
+    };
+    std::vector<double> distances;
+    if (text.find(':') != std::string::npos) {
+        const std::vector<std::string> parts = split(text, ':');
+        if (parts.size() != 3)
+            throw fail();
+        const double from = number(parts[0]), to = number(parts[1]);
+        int64_t count = 0;
+        const std::string& k = parts[2];
+        const auto [end, error] = std::from_chars(k.data(), k.data() + k.size(), count);
+        if (error != std::errc() || end != k.data() + k.size() || count < 2 || count > kMaxFitnessDistances
+            || !(from < to))
+            throw fail();
+        for (int64_t i = 0; i < count; ++i)
+            distances.push_back(from + (to - from) * static_cast<double>(i) / static_cast<double>(count - 1));
+        return distances;
+    }
+    for (const std::string& word : split(text, ','))
+        distances.push_back(number(word));
+    if (static_cast<int64_t>(distances.size()) > kMaxFitnessDistances)
+        throw fail();
+    return distances;
 }
 
 double pearsonCorrelation(const std::vector<double>& x, const std::vector<double>& y)
@@ -122,6 +175,8 @@ std::vector<DistanceSummary> FitnessDistanceSample::byDistance() const
         row.meanLoss = row.points > 0 ? row.meanLoss / static_cast<double>(row.points) : kNaN;
     return rows;
 }
+
+std::string FitnessDistanceSample::correlationUndefinedReason() const { return fdcUndefinedReason(*this); }
 
 nlohmann::json FitnessDistanceSample::toJson() const
 {

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace minimascope::core {
@@ -38,6 +39,13 @@ struct FitnessDistanceOptions {
 
 // Throws InputError naming the option ("distances", "samples") when the options are unusable.
 void validateFitnessDistanceOptions(const FitnessDistanceOptions& options);
+
+// The distances of `fdc --distances` and of the app's dialog: "D1,D2,..." or "A:B:K" (K evenly
+// spaced from A to B, both included), each in [0, kMaxFitnessDistance], at most
+// kMaxFitnessDistances of them. Throws InputError saying what is accepted.
+constexpr double kMaxFitnessDistance = 1e6;   // beyond it every float32 loss is inf or NaN
+constexpr int64_t kMaxFitnessDistances = 10001;
+std::vector<double> parseFitnessDistances(const std::string& text);
 
 // Pearson's sample correlation of x and y over the pairs where both are finite; NaN when fewer
 // than two such pairs or when either does not vary over them. Clamped to [-1, 1] (rounding).
@@ -67,6 +75,8 @@ struct FitnessDistanceSample {
     double seconds = 0.0;
 
     std::vector<DistanceSummary> byDistance() const;
+    // Why r is undefined (NaN) in words; empty when it is defined.
+    std::string correlationUndefinedReason() const;
     // Everything above, the reason when r is undefined, and the per-distance summary.
     nlohmann::json toJson() const;
 };

@@ -1,6 +1,8 @@
 #include "landscape/WeightSymmetry.h"
 
 #include "common/CancelToken.h"
+#include "common/InputError.h"
+#include "landscape/Directions.h"
 #include "models/FlatParameters.h"
 #include "models/Mlp.h"
 #include "train/Objective.h"
@@ -153,6 +155,20 @@ double lineBarrier(const std::vector<double>& t, const std::vector<double>& loss
     if (where)
         *where = at;
     return barrier;
+}
+
+TwinLine twinLine(Network& network, const FlatParameters& parameters, uint64_t seed)
+{
+    auto* mlp = dynamic_cast<Mlp*>(&network);
+    if (!mlp)
+        throw InputError("the line to the symmetric twin permutes an MLP's hidden units: not possible for "
+                         + network.describe());
+    TwinLine line;
+    line.signsFlipped = mlp->options().activation == Activation::Tanh;
+    line.batchNorm = mlp->options().batchNorm;
+    const SymmetricTwin twin = symmetricTwin(*mlp, parameters, randomHiddenSymmetry(*mlp, seed, line.signsFlipped));
+    line.direction = parameterDifference(parameters.get(), twin.parameters);
+    return line;
 }
 
 LinePath lossAlongLine(Network& network, FlatParameters& parameters, const Dataset& data, const at::Tensor& from,

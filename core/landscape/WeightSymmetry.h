@@ -45,6 +45,21 @@ SymmetricTwin symmetricTwin(Mlp& mlp, const FlatParameters& parameters, const Hi
 // Writes a twin's parameters and buffers into the network.
 void applyTwin(Mlp& mlp, FlatParameters& parameters, const SymmetricTwin& twin);
 
+// The line to the twin as `landscape --directions permutation` and the desktop app draw it: from
+// the network's current parameters theta (alpha = 0) to the seeded twin of randomHiddenSymmetry
+// (signs flipped too for tanh) at alpha = 1, over [kTwinLineMin, kTwinLineMax] by default.
+// Throws InputError naming the model when the network is not an MLP.
+inline constexpr double kTwinLineMin = 0.0;
+inline constexpr double kTwinLineMax = 1.0;
+struct TwinLine {
+    at::Tensor direction;   // twin - theta (FlatParameters layout)
+    bool signsFlipped = false;
+    // The twin's BatchNorm statistics are permuted, theta's would not fit it: a BatchNorm MLP's
+    // line is evaluated with statistics recomputed at every point (SurfaceRequest::batchNormData).
+    bool batchNorm = false;
+};
+TwinLine twinLine(Network& network, const FlatParameters& parameters, uint64_t seed);
+
 // The loss along theta(t) = (1 - t) from + t to for `points` values of t evenly over [0, 1], over
 // `data` in eval mode (BatchNorm with the network's current running statistics, the same at every
 // t), and the barrier max_t [L(theta(t)) - ((1 - t) L(from) + t L(to))] (Frankle et al. 2020's

@@ -63,5 +63,23 @@ check "a run and its surface exit 0" 0 $?
 [ -s "$work/quick.png" ] && [ -s "$work/quick-3d.png" ] && echo "ok: window and 3D pictures saved" \
   || { echo "FAIL: pictures missing: $(cat "$work/err.txt")"; failures=$((failures + 1)); }
 
+# --line and --asymmetry: the line or the scan after the run, the dock pictured on its own too; a
+# line the model cannot have (the escape toy is no MLP: no symmetric twin) exits 5 with the reason.
+launch --preset quick --run --line sideways 2> "$work/err.txt"
+check "an unknown --line exits 2" 2 $?
+contains "message names the lines" "minimascope: --line must be scale, interpolate or permutation" "$work/err.txt"
+launch --preset quick --run --line permutation --screenshot "$work/twin.png" --screenshot-delay 0 2> "$work/err.txt"
+check "a run and its line to the twin exit 0" 0 $?
+[ -s "$work/twin.png" ] && [ -s "$work/twin-dock.png" ] && echo "ok: window and line pictures saved" \
+  || { echo "FAIL: pictures missing: $(cat "$work/err.txt")"; failures=$((failures + 1)); }
+launch --preset escape-toy-gd --run --line permutation --screenshot "$work/toy-twin.png" --screenshot-delay 0 \
+  2> "$work/err.txt"
+check "the twin of a model that is no MLP exits 5" 5 $?
+contains "message says why" "minimascope: the loss line failed: the line to the symmetric twin" "$work/err.txt"
+launch --preset quick --run --asymmetry --screenshot "$work/asym.png" --screenshot-delay 0 2> "$work/err.txt"
+check "a run and its asymmetry scan exit 0" 0 $?
+[ -s "$work/asym-dock.png" ] && echo "ok: the scan's picture saved" \
+  || { echo "FAIL: no scan picture: $(cat "$work/err.txt")"; failures=$((failures + 1)); }
+
 echo "$failures failures"
 [ "$failures" -eq 0 ]

@@ -23,6 +23,11 @@ namespace minimascope::tests {
 
 // The presets these suites run end in a few seconds; the bound leaves room for a loaded machine.
 constexpr int kRunTimeoutMs = 30000;
+// A loss the app evaluates at a point of a landscape (a surface, a line) against the trainer's at
+// the same parameters: the landscape goes through its own float32 path (first-layer products
+// reused, a point formed as origin + α·d), the trainer through the network's forward; they agree to
+// float32 rounding of a mean over n examples.
+constexpr double kLossAgreement = 1e-5;
 
 // Never read or write the user's settings: QSettings go to `dir` (a suite's initTestCase).
 inline void isolateSettings(const QTemporaryDir& dir)
@@ -65,6 +70,17 @@ inline QList<ui::TrainingUpdate> updates(const QSignalSpy& spy)
     for (const QList<QVariant>& args : spy)
         list.append(args.at(0).value<ui::TrainingUpdate>());
     return list;
+}
+
+// Trains the preset `name` as it is; returns how the run ended.
+inline ui::TrainingOutcome trainPreset(ui::MainWindow& window, const char* name)
+{
+    if (!window.setupPanel()->selectPreset(QLatin1String(name)))
+        qFatal("preset %s missing", name);
+    QSignalSpy finished(window.runController(), &ui::RunController::trainingFinished);
+    if (!window.startRun() || !finished.wait(kRunTimeoutMs))
+        qFatal("the %s run did not finish", name);
+    return finished.at(0).at(0).value<ui::TrainingOutcome>();
 }
 
 // Trains a short two-moons run measuring a and s at the end only; returns that sharpness.

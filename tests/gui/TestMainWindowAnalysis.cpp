@@ -40,9 +40,6 @@ namespace {
 // tracker's default); on the escape toy's 1-parameter quadratic pieces it is exact up to
 // double rounding, so this bound only absorbs that rounding and the sqrt of a tiny lambda(Sigma).
 constexpr double kCurvatureTolerance = 1e-6;
-// The surface evaluates the loss in float32 through its own path (first-layer products reused),
-// the trainer through the network's forward: they agree to float32 rounding of a mean over n.
-constexpr double kLossAgreement = 1e-5;
 // Central second difference with step h = 0.01 along a unit vector: truncation O(h^2) times the
 // fourth derivative and float32 cancellation (~1e-7 L / h^2) stay well below 2% of the sharpness.
 constexpr double kSecondDifferenceRelTolerance = 0.02;
@@ -86,10 +83,7 @@ void TestMainWindowAnalysis::spectrumOfTheEscapeToy()
 {
     MainWindow window;
     window.show();
-    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("escape-toy-gd")));
-    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
-    QVERIFY(window.startRun());
-    QVERIFY(finished.wait(kRunTimeoutMs));
+    trainPreset(window, "escape-toy-gd");
     QAction* spectrum = action(window, "spectrumAction");
     QVERIFY(spectrum->isEnabled());
     QSignalSpy ready(window.runController(), &RunController::spectrumReady);

@@ -3,6 +3,7 @@
 // spectra through training, read from a run folder's spectra/ (written by `minimascope-cli analyze
 // --snapshots`) and computed in the app from the snapshots the run kept.
 #include "CurvesPlot.h"
+#include "CliProcess.h"
 #include "MainWindow.h"
 #include "QCustomPlotInclude.h"
 #include "controllers/RunController.h"
@@ -29,6 +30,8 @@
 #include <cmath>
 
 using namespace minimascope::ui;
+using minimascope::tests::readJson;
+using minimascope::tests::runCli;
 namespace core = minimascope::core;
 
 namespace {
@@ -39,26 +42,6 @@ constexpr qint64 kCancelLatencyMs = 200;
 // The figures draw a density only down to this share of its peak (SpectraOverTraining.cpp): below
 // it the plot holds a gap (NaN) where the file holds the number.
 constexpr double kDrawnShareOfPeak = 1e-8;
-
-// Runs minimascope-cli with `arguments`; false (with its stderr) on a non-zero exit.
-bool runCli(const QStringList& arguments)
-{
-    QProcess cli;
-    cli.start(QStringLiteral(MINIMASCOPE_CLI), arguments);
-    if (!cli.waitForFinished(kTimeoutMs) || cli.exitCode() != 0) {
-        qWarning().noquote() << "minimascope-cli" << arguments.join(u' ') << "failed:" << cli.readAllStandardError();
-        return false;
-    }
-    return true;
-}
-
-QJsonObject readJson(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
-}
 
 std::vector<double> numbers(const QJsonArray& array)
 {

@@ -6,6 +6,7 @@
 // folder> the last case opens that run in the main window and prints how long each verdict takes
 // (the 784-256×4 preset's figure in the report), and with MINIMASCOPE_WHATIF_SCREENSHOT=<png> it
 // saves the stability dock (docs/guide.md).
+#include "CliProcess.h"
 #include "MainWindow.h"
 #include "QCustomPlotInclude.h"
 #include "StabilityDiagram.h"
@@ -30,6 +31,8 @@
 #include <cmath>
 
 using namespace minimascope::ui;
+using minimascope::tests::readJson;
+using minimascope::tests::runCli;
 namespace core = minimascope::core;
 
 namespace {
@@ -39,26 +42,6 @@ constexpr double kSameComputation = 1e-9;
 // The escape toy's network is float32: a = 2 and s = 1.8 hold to its rounding.
 constexpr double kFloatTolerance = 1e-5;
 constexpr int kTimeoutMs = 60000;
-
-// Runs minimascope-cli with `arguments`; fails the test on a non-zero exit.
-bool runCli(const QStringList& arguments)
-{
-    QProcess cli;
-    cli.start(QStringLiteral(MINIMASCOPE_CLI), arguments);
-    if (!cli.waitForFinished(5 * kTimeoutMs) || cli.exitCode() != 0) {
-        qWarning().noquote() << "minimascope-cli" << arguments.join(u' ') << "failed:" << cli.readAllStandardError();
-        return false;
-    }
-    return true;
-}
-
-QJsonObject readJson(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
-}
 
 bool relativelyEqual(double actual, double expected, double tolerance)
 {

@@ -122,6 +122,30 @@ private Q_SLOTS:
         QCOMPARE(result.centreLoss, 0.0);
     }
 
+    void signedCurveRunsFromMinusRToR()
+    {
+        // The curve of a piecewise-linear valley (slopes 2 on the - side, 0.5 on the +): l from -r
+        // to r through 0, the loss |l| times the side's slope, the outward slopes, none at the centre.
+        AsymmetryOptions options;
+        options.zeta = 0.25;
+        options.radius = 1.0;
+        options.points = 4;
+        DirectionAsymmetry direction;
+        QVERIFY(measureDirectionAsymmetry(piecewiseLinear(0.5, 2.0), options, direction));
+        const AsymmetryCurve curve = signedCurve(direction);
+        const std::vector<double> l{-1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0};
+        QCOMPARE(curve.l.size(), l.size());
+        for (size_t j = 0; j < l.size(); ++j) {
+            const double slope = l[j] < 0 ? 2.0 : 0.5;
+            MS_COMPARE_NEAR(curve.l[j], l[j], kExact);
+            MS_COMPARE_NEAR(curve.loss[j], slope * std::abs(l[j]), scaled(kExact, 2.0));
+            if (l[j] == 0.0)
+                QVERIFY(std::isnan(curve.outwardSlope[j]));
+            else
+                MS_COMPARE_NEAR(curve.outwardSlope[j], slope, scaled(kExact, slope));
+        }
+    }
+
     void piecewiseQuadraticRatio()
     {
         // phi(l) = a l^2 (l >= 0), b l^2 (l < 0): outward slopes 2 a l and 2 b l, so over

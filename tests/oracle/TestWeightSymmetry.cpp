@@ -3,9 +3,12 @@
 // between the copies and its barrier, against a hand-made curve and the endpoints' losses.
 #include "oracle/DenseCurvature.h"
 
+#include "common/InputError.h"
 #include "data/SyntheticDatasets.h"
 #include "landscape/WeightSymmetry.h"
 #include "models/FlatParameters.h"
+#include "models/ModelSpec.h"
+#include "models/Network.h"
 #include "support/CompareNear.h"
 #include "support/TestSuite.h"
 
@@ -141,6 +144,25 @@ private Q_SLOTS:
         QCOMPARE(path.barrierT, expectedWhere);
         qDebug("tanh 2-6-5-3 twins: loss %.6g at both ends, barrier %.4g at t = %.2g", path.loss.front(), path.barrier,
                path.barrierT);
+    }
+
+    void twinLineIsTheDirectionToTheTwin()
+    {
+        // The CLI's and the app's line: theta + 1 * direction is the seeded twin, signs flipped for tanh.
+        for (const Activation activation : {Activation::Tanh, Activation::Relu}) {
+            const auto mlp = makeMlp(activation, false);
+            FlatParameters flat(*mlp);
+            const bool flip = activation == Activation::Tanh;
+            const TwinLine line = twinLine(*mlp, flat, 5);
+            const SymmetricTwin twin = symmetricTwin(*mlp, flat, randomHiddenSymmetry(*mlp, 5, flip));
+            QCOMPARE(line.signsFlipped, flip);
+            QVERIFY(!line.batchNorm);
+            QVERIFY(at::equal(line.direction, twin.parameters - flat.get()));
+        }
+        // Only an MLP has hidden units to permute.
+        const std::shared_ptr<Network> toy = buildModel(modelPreset("escape-toy"), makeEscapeToy(), 0);
+        FlatParameters toyFlat(*toy);
+        QVERIFY_THROWS_EXCEPTION(InputError, twinLine(*toy, toyFlat, 0));
     }
 };
 

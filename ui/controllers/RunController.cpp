@@ -8,6 +8,19 @@
 
 namespace minimascope::ui {
 
+template <typename Result>
+void RunController::forwardAnalysisEnd(void (SessionWorker::*done)(const Result&),
+                                       void (RunController::*forwarded)(const Result&))
+{
+    connect(m_worker, done, this, [this, forwarded](const Result& result) {
+        if (result.jobId != m_analysisJob)
+            return;
+        m_analysisJob = 0;
+        Q_EMIT(this->*forwarded)(result);
+        Q_EMIT busyChanged();
+    });
+}
+
 RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(tr("Train a run first."))
 {
     registerWorkerMetaTypes();
@@ -66,6 +79,15 @@ RunController::RunController(QObject* parent) : QObject(parent), m_noRunReason(t
         Q_EMIT spectraReady(result);
         Q_EMIT busyChanged();
     });
+    connect(m_worker, &SessionWorker::gradientNoiseUpdate, this,
+            [this](quint64 jobId, const GradientNoisePoint& point, int index, int count) {
+                if (jobId == m_analysisJob)
+                    Q_EMIT gradientNoiseUpdate(point, index, count);
+            });
+    forwardAnalysisEnd(&SessionWorker::gradientNoiseReady, &RunController::gradientNoiseReady);
+    forwardAnalysisEnd(&SessionWorker::fitnessDistanceReady, &RunController::fitnessDistanceReady);
+    forwardAnalysisEnd(&SessionWorker::lossLineReady, &RunController::lossLineReady);
+    forwardAnalysisEnd(&SessionWorker::asymmetryReady, &RunController::asymmetryReady);
     connect(m_worker, &SessionWorker::surfaceUpdate, this, [this](const SurfaceUpdate& update) {
         if (update.jobId == m_analysisJob)
             Q_EMIT surfaceUpdate(update);
@@ -127,6 +149,7 @@ quint64 RunController::startTraining(TrainingRequest request)
     request.jobId = nextJob();
     m_trainingJob = request.jobId;
     m_keptSnapshots = 0;   // the worker drops the last run's
+    m_lastRunConfig = request.config;
     m_worker->setPaused(false);
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker, request] { worker->train(request); }, Qt::QueuedConnection);
@@ -176,9 +199,29 @@ quint64 RunController::startSpectraOverTraining(SpectraRequest request)
     return startAnalysis(std::move(request), &SessionWorker::analyzeSpectraOverTraining);
 }
 
+quint64 RunController::startGradientNoise(GradientNoiseRequest request)
+{
+    return startAnalysis(std::move(request), &SessionWorker::analyzeGradientNoise);
+}
+
+quint64 RunController::startFitnessDistance(FitnessDistanceRequest request)
+{
+    return startAnalysis(std::move(request), &SessionWorker::sampleFitnessDistance);
+}
+
 quint64 RunController::startSurface(LandscapeRequest request)
 {
     return startAnalysis(std::move(request), &SessionWorker::computeSurface);
+}
+
+quint64 RunController::startLossLine(LossLineRequest request)
+{
+    return startAnalysis(std::move(request), &SessionWorker::computeLossLine);
+}
+
+quint64 RunController::startAsymmetry(AsymmetryRequest request)
+{
+    return startAnalysis(std::move(request), &SessionWorker::scanAsymmetry);
 }
 
 void RunController::cancelAnalysis()

@@ -5,6 +5,8 @@
 // The destructor cancels whatever runs and joins the thread: closing the window never hangs
 // on a run (each core loop honours a cancel within one step).
 // GUI thread only.
+#include "workers/CatalogueRecords.h"
+#include "workers/LossLineTypes.h"
 #include "workers/WorkerTypes.h"
 
 #include <QObject>
@@ -39,7 +41,17 @@ public:
     quint64 startSpectraOverTraining(SpectraRequest request);
     // The parameter snapshots the last trained run kept (TrainingOutcome::snapshotIterations).
     int keptSnapshots() const { return m_keptSnapshots; }
+    // The gradient-noise geometry (GradientNoiseRequest) and the fitness-distance correlation
+    // (FitnessDistanceRequest) of the last run: analyses like the spectrum.
+    quint64 startGradientNoise(GradientNoiseRequest request);
+    quint64 startFitnessDistance(FitnessDistanceRequest request);
+    // The config of the last run started (null before the first): which analyses fit its data set.
+    const std::shared_ptr<const core::RunConfig>& lastRunConfig() const { return m_lastRunConfig; }
     quint64 startSurface(LandscapeRequest request);
+    // A 1D loss line through the last run's parameters and the asymmetric-valley scan there
+    // (LossLineTypes.h): analyses like the surface.
+    quint64 startLossLine(LossLineRequest request);
+    quint64 startAsymmetry(AsymmetryRequest request);
     void cancelAnalysis();
     bool isAnalyzing() const { return m_analysisJob != 0; }
 
@@ -61,9 +73,14 @@ Q_SIGNALS:
     void spectrumReady(const minimascope::ui::SpectrumResult& result);
     void spectraUpdate(const minimascope::ui::SpectraUpdate& update);
     void spectraReady(const minimascope::ui::SpectraResult& result);
+    void gradientNoiseUpdate(const minimascope::ui::GradientNoisePoint& point, int index, int count);
+    void gradientNoiseReady(const minimascope::ui::GradientNoiseResult& result);
+    void fitnessDistanceReady(const minimascope::ui::FitnessDistanceResult& result);
     void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
     void slicesReady(const minimascope::ui::SliceResult& slices);
     void surfaceFinished(minimascope::core::RunStatus status, const QString& message);
+    void lossLineReady(const minimascope::ui::LossLineResult& result);
+    void asymmetryReady(const minimascope::ui::AsymmetryResult& result);
     void runFolderSaved(bool ok, const QString& message);
     void stabilityTested(const minimascope::ui::StabilityTestResult& result);
     // Training or an analysis started or ended.
@@ -73,6 +90,10 @@ private:
     quint64 nextJob() { return ++m_lastJob; }
     // Cancels the analysis under way and queues `job` with the request on the worker.
     template <typename Request> quint64 startAnalysis(Request request, void (SessionWorker::*job)(const Request&));
+    // Forwards the worker's `done` signal as `forwarded` when it ends the current analysis.
+    template <typename Result>
+    void forwardAnalysisEnd(void (SessionWorker::*done)(const Result&),
+                            void (RunController::*forwarded)(const Result&));
 
     QThread* m_thread = nullptr;
     SessionWorker* m_worker = nullptr;
@@ -83,6 +104,7 @@ private:
     quint64 m_stabilityJob = 0;
     QString m_noRunReason;   // empty when the last run can be analyzed
     int m_keptSnapshots = 0;
+    std::shared_ptr<const core::RunConfig> m_lastRunConfig;
 };
 
 }   // namespace minimascope::ui

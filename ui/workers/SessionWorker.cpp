@@ -1,5 +1,6 @@
 #include "workers/SessionWorker.h"
 
+#include "workers/LossLineJobs.h"
 #include "workers/StabilitySubject.h"
 
 #include "analysis/CurvatureLog.h"
@@ -16,10 +17,12 @@
 #include "io/AtomicFile.h"
 #include "landscape/Directions.h"
 #include "landscape/EigenDirections.h"
+#include "landscape/FitnessDistance.h"
 #include "landscape/LossSurface.h"
 #include "landscape/TrajectoryPca.h"
 #include "models/FlatParameters.h"
 #include "models/Network.h"
+#include "models/TeacherNetwork.h"
 #include "train/ResourceEstimate.h"
 #include "train/RunConfig.h"
 #include "train/RunFolder.h"
@@ -92,9 +95,6 @@ core::CurvatureRequest spectrumCurvature(qint64 topK, qint64 lanczosSteps, int64
     return curvature;
 }
 
-// `most` (>= 2) of `count` indices spread evenly, the first and the last included (all when count <= most).
-std::vector<size_t> spreadIndices(size_t count, size_t most)
-{
 // A solver's progress sink for the analysis progress bar: at most one report every
 // kUpdateIntervalMs, with the fraction of the solve done (in [0, 1]) and its step in words.
 core::ProgressSink solverProgress(std::function<void(double fraction, const QString& step)> report)
@@ -111,6 +111,9 @@ core::ProgressSink solverProgress(std::function<void(double fraction, const QStr
     };
 }
 
+// `most` (>= 2) of `count` indices spread evenly, the first and the last included (all when count <= most).
+std::vector<size_t> spreadIndices(size_t count, size_t most)
+{
     std::vector<size_t> chosen;
     if (count <= most) {
         for (size_t i = 0; i < count; ++i)
@@ -232,6 +235,22 @@ struct SessionWorker::Impl {
         at::set_num_threads(1);
     }
 
+    // Job `id` of an analysis whose `body` fills a result (AnalysisOutcome): an exception ends it
+    // Failed with its message. Returns the result to emit.
+    template <typename Result, typename Body> Result runJob(quint64 id, Body body)
+    {
+        begin(id);
+        Result out;
+        try {
+            body(out);
+        } catch (const std::exception& e) {
+            out.status = core::RunStatus::Failed;
+            out.message = QString::fromStdString(e.what());
+        }
+        out.jobId = id;
+        return out;
+    }
+
     void waitWhilePaused()
     {
         std::unique_lock<std::mutex> lock(pauseMutex);
@@ -242,6 +261,7 @@ struct SessionWorker::Impl {
 SessionWorker::SessionWorker(QObject* parent) : QObject(parent), m_impl(std::make_unique<Impl>())
 {
     registerWorkerMetaTypes();
+    registerCatalogueMetaTypes();
 }
 
 SessionWorker::~SessionWorker() = default;
@@ -328,11 +348,11 @@ void SessionWorker::train(const TrainingRequest& request)
         tracking.every = request.curvatureEvery;
         tracking.atEnd = request.curvatureAtEnd;
         tracking.nonUniformity = request.nonUniformity;
-        tracking.subset = request.curvatureSubset;
-        tracking.background = true;   // on the other core: the training does not wait for it
         tracking.spectrum = request.curvatureSpectrum;
         // As the spectra through training computed after a run, so that the two compare.
         tracking.densityOptions = spectrumDensity(SpectraRequest{}.lanczosSteps, trainer.parameters().size());
+        tracking.subset = request.curvatureSubset;
+        tracking.background = true;   // on the other core: the training does not wait for it
         core::CurvatureTracker tracker(tracking);
         const bool tracked = tracking.every > 0 || tracking.atEnd;
         if (tracked) {
@@ -485,6 +505,85 @@ void SessionWorker::analyzeSpectraOverTraining(const SpectraRequest& request)
         out.message = QString::fromStdString(e.what());
     }
     Q_EMIT spectraReady(out);
+}
+
+void SessionWorker::analyzeGradientNoise(const GradientNoiseRequest& request)
+{
+    Impl& d = *m_impl;
+    Q_EMIT gradientNoiseReady(d.runJob<GradientNoiseResult>(request.jobId, [&](GradientNoiseResult& out) {
+        const Impl::SnapshotTrail& trail = d.snapshots;
+        if (!d.trainer)
+            throw core::InputError(tr("Train a run first: the gradient noise is measured at the parameters a run "
+                                      "ends with or at the snapshots it kept.")
+                                       .toStdString());
+        if (trail.iterations.empty() || (request.overTraining && trail.iterations.size() < 2))
+            throw core::InputError(
+                tr("The run kept fewer than two snapshots: train a few iterations first.").toStdString());
+        core::Trainer& trainer = *d.trainer;
+        core::FlatParameters& parameters = trainer.parameters();
+        const core::Dataset data = analysisData(trainer, request.subset);
+        // The request analyze --quantities grad_cov_top,grad_cov_density,subspace_overlap makes.
+        core::CurvatureRequest curvature;
+        curvature.sharpness = false;
+        curvature.nonUniformity = false;
+        curvature.topK = std::min<int64_t>(std::max<qint64>(request.topK, 1), parameters.size());
+        curvature.noise = core::gradientNoiseRequest(true, true, true, request.densitySteps, parameters.size());
+        curvature.seed = trainer.config().seed;
+        // The trail's last entry is the final parameters: the one point measured at the end.
+        const std::vector<size_t> points = request.overTraining
+                                               ? spreadIndices(trail.iterations.size(),
+                                                               static_cast<size_t>(std::max(request.maxSnapshots, 2)))
+                                               : std::vector<size_t>{trail.iterations.size() - 1};
+        const int count = static_cast<int>(points.size());
+        const core::ParameterRestorer restorer(parameters);
+        for (int n = 0; n < count && out.status == core::RunStatus::Finished; ++n) {
+            const qint64 iteration = trail.iterations[points[size_t(n)]];
+            parameters.set(trail.parameters[points[size_t(n)]]);
+            const QString stage = count > 1
+                                      ? tr("noise at iteration %1 (%2 of %3)").arg(iteration).arg(n + 1).arg(count)
+                                      : tr("gradient noise");
+            const core::CurvatureReport report = core::measureCurvature(
+                trainer.network(), parameters, data, curvature, &d.token,
+                solverProgress([&](double done, const QString& step) {
+                    Q_EMIT analysisProgress({request.jobId, (n + done) / count, step, stage});
+                }));
+            out.status = report.status;
+            if (out.status == core::RunStatus::Finished && report.noise) {
+                out.points.push_back(toGradientNoisePoint(*report.noise, iteration));
+                Q_EMIT gradientNoiseUpdate(request.jobId, out.points.back(), n, count);
+            }
+        }
+        out.message = tr("%n point(s), %1 examples, %2 parameters, k = %3", nullptr, int(out.points.size()))
+                          .arg(data.size())
+                          .arg(parameters.size())
+                          .arg(curvature.topK);
+    }));
+}
+
+void SessionWorker::sampleFitnessDistance(const FitnessDistanceRequest& request)
+{
+    Impl& d = *m_impl;
+    Q_EMIT fitnessDistanceReady(d.runJob<FitnessDistanceResult>(request.jobId, [&](FitnessDistanceResult& out) {
+        if (!d.trainer)
+            throw core::InputError(
+                tr("Train a run first: the sample is drawn around the teacher of its teacher-student problem.")
+                    .toStdString());
+        core::Trainer& trainer = *d.trainer;
+        core::FitnessDistanceOptions options;   // as fdc's, with the run's seed
+        options.distances = request.distances;
+        options.samples = request.samples;
+        options.seed = trainer.config().seed;
+        core::validateFitnessDistanceOptions(options);
+        // The teacher's weights in the trained student's layout; the student's own come back after.
+        const at::Tensor centre = core::teacherParametersFor(trainer.network(),
+                                                             core::teacherOf(trainer.config().dataset));
+        fillFitnessDistanceResult(core::sampleFitnessDistance(
+                                      trainer.network(), trainer.parameters(), analysisData(trainer, request.subset),
+                                      centre, options, &d.token, solverProgress([&](double done, const QString& step) {
+                                          Q_EMIT analysisProgress({request.jobId, done, step, tr("fitness-distance")});
+                                      })),
+                                  out);
+    }));
 }
 
 void SessionWorker::computeSurface(const LandscapeRequest& request)
@@ -644,6 +743,30 @@ void SessionWorker::computeSurface(const LandscapeRequest& request)
     } catch (const std::exception& e) {
         finish(core::RunStatus::Failed, QString::fromStdString(e.what()));
     }
+}
+
+void SessionWorker::computeLossLine(const LossLineRequest& request)
+{
+    Impl& d = *m_impl;
+    d.begin(request.jobId);
+    // The trail keeps iteration 0 whatever its stride: the run's initial parameters.
+    const Impl::SnapshotTrail& trail = d.snapshots;
+    const bool keptInitial = !trail.iterations.empty() && trail.iterations.front() == 0;
+    const JobProgress progress = [&](double fraction, const QString& text) {
+        Q_EMIT analysisProgress({request.jobId, fraction, text, {}});
+    };
+    Q_EMIT lossLineReady(minimascope::ui::computeLossLine(
+        d.trainer.get(), keptInitial ? &trail.parameters.front() : nullptr, request, d.token, progress));
+}
+
+void SessionWorker::scanAsymmetry(const AsymmetryRequest& request)
+{
+    Impl& d = *m_impl;
+    d.begin(request.jobId);
+    Q_EMIT asymmetryReady(
+        minimascope::ui::scanAsymmetry(d.trainer.get(), request, d.token, [&](double fraction, const QString& text) {
+            Q_EMIT analysisProgress({request.jobId, fraction, text, {}});
+        }));
 }
 
 void SessionWorker::testStability(const StabilityTestRequest& request)

@@ -8,6 +8,8 @@
 // flag and a lock held for a few instructions: a queued call would wait behind the running job);
 // everything else runs on the worker thread.
 // A cancelled job still reports how it ended (status Cancelled) with what it had measured.
+#include "workers/CatalogueRecords.h"
+#include "workers/LossLineTypes.h"
 #include "workers/WorkerTypes.h"
 
 #include <QObject>
@@ -35,9 +37,20 @@ public Q_SLOTS:
     // reported as it is done; written to RUN/spectra as `analyze --snapshots` writes them when the
     // run was saved into a folder (and, when it is saved later, then).
     void analyzeSpectraOverTraining(const minimascope::ui::SpectraRequest& request);
+    // The geometry of the gradient noise (GradientNoiseRequest) at the end of the last run or at the
+    // snapshots it kept, each point reported as it is done.
+    void analyzeGradientNoise(const minimascope::ui::GradientNoiseRequest& request);
+    // The fitness-distance correlation around the teacher's weights of the last run's
+    // teacher-student problem (FitnessDistanceRequest), as `minimascope-cli fdc` samples it.
+    void sampleFitnessDistance(const minimascope::ui::FitnessDistanceRequest& request);
     // A loss surface around the last run's parameters (or one of its kept snapshots), coarse
     // first; then, for the top-eigenvector view, the two 1D slices.
     void computeSurface(const minimascope::ui::LandscapeRequest& request);
+    // A 1D loss line through the last run's parameters (LossLineRequest: along α·θ, from the
+    // initial parameters, to the symmetric twin), as `landscape --directions ... --dims 1`.
+    void computeLossLine(const minimascope::ui::LossLineRequest& request);
+    // He, Huang & Yuan's asymmetric-valley scan at the last run's parameters, as `asymmetry`.
+    void scanAsymmetry(const minimascope::ui::AsymmetryRequest& request);
     // Writes the last run's folder (config, metrics, summary, final parameters and, when a and s
     // were tracked, the curvature log curvature.csv/json).
     void saveRunFolder(quint64 jobId, const QString& dir, bool overwrite);
@@ -54,8 +67,14 @@ Q_SIGNALS:
     void spectrumReady(const minimascope::ui::SpectrumResult& result);
     void spectraUpdate(const minimascope::ui::SpectraUpdate& update);
     void spectraReady(const minimascope::ui::SpectraResult& result);
+    // One point of a gradient-noise analysis, as soon as it is measured: the `index`-th (from 0) of `count`.
+    void gradientNoiseUpdate(quint64 jobId, const minimascope::ui::GradientNoisePoint& point, int index, int count);
+    void gradientNoiseReady(const minimascope::ui::GradientNoiseResult& result);
+    void fitnessDistanceReady(const minimascope::ui::FitnessDistanceResult& result);
     void surfaceUpdate(const minimascope::ui::SurfaceUpdate& update);
     void slicesReady(const minimascope::ui::SliceResult& slices);
+    void lossLineReady(const minimascope::ui::LossLineResult& result);
+    void asymmetryReady(const minimascope::ui::AsymmetryResult& result);
     // How a surface computation ended (the spectrum reports through spectrumReady).
     void surfaceFinished(quint64 jobId, minimascope::core::RunStatus status, const QString& message);
     void runFolderSaved(quint64 jobId, bool ok, const QString& message);

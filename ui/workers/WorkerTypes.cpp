@@ -1,5 +1,7 @@
 #include "workers/WorkerTypes.h"
 
+#include "workers/LossLineTypes.h"
+
 #include <QCoreApplication>
 
 namespace minimascope::ui {
@@ -37,6 +39,7 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<SliceResult>();
     qRegisterMetaType<StabilityTestRequest>();
     qRegisterMetaType<StabilityTestResult>();
+    registerLossLineMetaTypes();
 }
 
 }   // namespace minimascope::ui
