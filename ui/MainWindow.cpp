@@ -557,6 +557,11 @@ void MainWindow::onTrainingFinished(const TrainingOutcome& outcome)
                    .arg(outcome.reason)
                    .arg(outcome.iterations)
                    .arg(seconds(outcome.seconds), value(outcome.final.trainLoss), value(outcome.final.trainAccuracy));
+        if (outcome.average)
+            text += tr("; average of the last %1 iterates: train loss %2, accuracy %3, test accuracy %4")
+                        .arg(outcome.averagedIterates)
+                        .arg(value(outcome.average->trainLoss), value(outcome.average->trainAccuracy),
+                             value(outcome.average->testAccuracy));
         break;
     case core::RunStatus::Cancelled:
         text = tr("Stopped at iteration %1 after %2.").arg(outcome.iterations).arg(seconds(outcome.seconds));

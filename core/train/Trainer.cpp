@@ -100,6 +100,30 @@ FlatParameters& Trainer::parameters() { return *m_impl->parameters; }
 at::Tensor Trainer::averagedParameters() const { return m_impl->average.mean(); }
 int64_t Trainer::averagedIterates() const { return m_impl->average.count(); }
 
+std::optional<MetricsRow> Trainer::evaluateAverage(const CancelToken* cancel)
+{
+    const at::Tensor average = averagedParameters();
+    if (!average.defined())
+        return std::nullopt;
+    ParameterRestorer restorer(*m_impl->parameters);   // the last iterate is back afterwards, whatever happens
+    m_impl->parameters->set(average);
+    const Evaluation trainEval = evaluate(*m_impl->network, m_data.train, cancel);
+    const Evaluation testEval = evaluate(*m_impl->network, m_data.test, cancel);
+    if (cancel && cancel->isCancelled())
+        return std::nullopt;
+    MetricsRow row;
+    if (!m_metrics.empty()) {
+        row.iteration = m_metrics.back().iteration;
+        row.epoch = m_metrics.back().epoch;
+    }
+    row.batchLoss = std::numeric_limits<double>::quiet_NaN();   // no batch was drawn at the average
+    row.trainLoss = trainEval.loss;
+    row.trainAccuracy = trainEval.accuracy;
+    row.testLoss = testEval.loss;
+    row.testAccuracy = testEval.accuracy;
+    return row;
+}
+
 void Trainer::setProgressSink(ProgressSink sink) { m_impl->progress = std::move(sink); }
 
 void Trainer::addHook(int64_t every, bool atEnd, std::function<void(const TrainerState&)> hook)

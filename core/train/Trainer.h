@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,11 @@ public:
     // FlatParameters::values()); undefined when averaging is off or no iterate reached it.
     at::Tensor averagedParameters() const;
     int64_t averagedIterates() const;
+    // The averaged parameters evaluated as the run evaluates its iterates (full training and test
+    // sets, eval mode; BatchNorm buffers the last iterate's, as in average/); iteration and epoch
+    // are the last evaluation's, batchLoss NaN. The last iterate's parameters are back afterwards.
+    // nullopt when there is no average or the token cancels midway.
+    std::optional<MetricsRow> evaluateAverage(const CancelToken* cancel = nullptr);
 
     // The torch thread count the trainer uses for a config: the config's when set; otherwise
     // one thread for batches below 64 examples (per-op overhead dominates and a second

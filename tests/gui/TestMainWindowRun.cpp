@@ -1,5 +1,6 @@
 // The run lifecycle in the main window: Run and Stop by their shortcuts, Stop within its latency,
-// Pause, fields that block Run, a diverged run that leaves the window usable, closing mid-run.
+// Pause, fields that block Run, a diverged run that leaves the window usable, closing mid-run, the
+// average of the iterates a run reports (issue 18).
 // Split from TestMainWindow (issue 17); the other concerns are TestMainWindowMeasurements,
 // TestMainWindowAnalysis and TestMainWindowFiles.
 #include "LossPlot.h"
@@ -7,10 +8,16 @@
 #include "MainWindowDriver.h"
 #include "QCustomPlotInclude.h"
 #include "controllers/RunController.h"
+#include "models/ModelSpec.h"
+#include "models/Network.h"
 #include "panels/SetupPanel.h"
 #include "support/TestSuite.h"
+#include "train/Objective.h"
+#include "train/ResourceEstimate.h"
+#include "train/RunFolder.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -18,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <memory>
 
 using namespace minimascope::ui;
@@ -29,6 +37,14 @@ namespace {
 // Cancellation latency is a correctness contract (docs/benchmarks.md, "Desktop responsiveness":
 // Stop within 200 ms).
 constexpr qint64 kCancelLatencyMs = 200;
+// The worker and the test evaluate the same float32 parameters (average/ holds the trainer's mean
+// bit for bit) on the same data; only the order of the float32 sums may differ, with the thread count.
+constexpr double kAverageRelTolerance = 1e-5;
+
+bool agrees(double measured, double expected)
+{
+    return std::abs(measured - expected) <= kAverageRelTolerance * std::abs(expected);
+}
 
 }   // namespace
 
@@ -42,6 +58,7 @@ private Q_SLOTS:
     void invalidFieldsBlockRun();
     void divergenceIsReportedNotFatal();
     void closingDuringRunDoesNotHang();
+    void averagedIterateIsTheCoresAverage();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -195,6 +212,69 @@ void TestMainWindowRun::closingDuringRunDoesNotHang()
     const qsizetype plotted = window->lossPlot()->graph(LossPlot::Series::TrainLoss)->data()->size();
     QVERIFY(plotted > 0);
     window.reset();
+}
+
+void TestMainWindowRun::averagedIterateIsTheCoresAverage()
+{
+    // With "Average the iterates from iteration" set, the finished run reports the average's
+    // numbers (evaluated on the worker): those the core gets from the saved folder's average/.
+    constexpr qint64 kIterations = 300;
+    constexpr qint64 kAverageFrom = 200;
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window;
+    window.show();
+    QVERIFY(window.setupPanel()->selectPreset(QStringLiteral("two-moons-quick")));
+    findField<QLineEdit*>(window, "lossBelow")->setText(QStringLiteral("0"));   // all kIterations steps
+    findField<QSpinBox*>(window, "maxIterations")->setValue(int(kIterations));
+    findField<QSpinBox*>(window, "curvatureEvery")->setValue(0);
+    findField<QCheckBox*>(window, "curvatureAtEnd")->setChecked(false);
+    findField<QSpinBox*>(window, "averageFrom")->setValue(int(kAverageFrom));
+    QSignalSpy finished(window.runController(), &RunController::trainingFinished);
+    QVERIFY(window.startRun());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto outcome = finished.at(0).at(0).value<TrainingOutcome>();
+    QCOMPARE(toString(outcome.status), toString(core::RunStatus::Finished));
+    QCOMPARE(outcome.iterations, kIterations);
+    QVERIFY(outcome.average);
+    QCOMPARE(outcome.averagedIterates, kIterations - kAverageFrom + 1);   // both ends included
+    QVERIFY(outcome.average->trainLoss != outcome.final.trainLoss);       // the average, not the last iterate
+    const QString status = window.runStatusText();
+    const QString averageLine = QStringLiteral("average of the last %1 iterates: train loss");
+    QVERIFY2(status.contains(averageLine.arg(outcome.averagedIterates)), qPrintable(status));
+
+    QSignalSpy saved(window.runController(), &RunController::runFolderSaved);
+    window.runController()->saveRunFolder(dir.path());
+    QVERIFY(saved.wait(kRunTimeoutMs));
+    QVERIFY2(saved.at(0).at(0).toBool(), qPrintable(saved.at(0).at(1).toString()));
+    // The core's own reading: average/ loaded into the run's network, evaluated over both sets.
+    const core::RunFolderInfo run = core::readRunFolderInfo(dir.path().toStdString());
+    const core::RunConfig config = core::readRunConfig(run);
+    QCOMPARE(config.schedule.averageFrom, int64_t(kAverageFrom));
+    const core::DatasetPair data = core::loadRunDatasets(config);
+    const std::shared_ptr<core::Network> network = core::buildModel(config.model, data.train, config.seed);
+    core::loadNetworkTensors(run.dir + "/average", *network, run.runId);
+    const core::Evaluation train = core::evaluate(*network, data.train);
+    const core::Evaluation test = core::evaluate(*network, data.test);
+    QVERIFY2(agrees(outcome.average->trainLoss, train.loss),
+             qPrintable(QStringLiteral("%1 vs %2").arg(outcome.average->trainLoss).arg(train.loss)));
+    QVERIFY(agrees(outcome.average->trainAccuracy, train.accuracy));
+    QVERIFY(agrees(outcome.average->testLoss, test.loss));
+    QVERIFY(agrees(outcome.average->testAccuracy, test.accuracy));
+
+    // The setting comes back with the run folder and with a project.
+    MainWindow reopened;
+    reopened.show();
+    QVERIFY2(reopened.openRunFolder(dir.path()), qPrintable(reopened.runStatusText()));
+    QCOMPARE(findField<QSpinBox*>(reopened, "averageFrom")->value(), int(kAverageFrom));
+    QTemporaryDir projectDir;
+    QVERIFY(projectDir.isValid());
+    const QString project = projectDir.filePath(QStringLiteral("averaging.msproj"));
+    QVERIFY2(window.saveProject(project), qPrintable(window.runStatusText()));
+    MainWindow fromProject;
+    fromProject.show();
+    QVERIFY2(fromProject.openProject(project), qPrintable(fromProject.runStatusText()));
+    QCOMPARE(findField<QSpinBox*>(fromProject, "averageFrom")->value(), int(kAverageFrom));
 }
 
 MINIMASCOPE_TEST_WIDGETS(TestMainWindowRun)

@@ -70,6 +70,21 @@ void writeSlowArrays(const QString& dir, int64_t labels)
     core::writeNpy((dir + QStringLiteral("/y.npy")).toStdString(), y);
 }
 
+// Sets a spin box as one step of the form's history, named after its row: undo brings back its
+// value and the config's `key` (a JSON pointer), redo the new ones (left redone).
+void checkSpinUndoRedo(SetupPanel& panel, QSpinBox* spin, int to, const QString& row, const char* key)
+{
+    const int from = spin->value();
+    const nlohmann::json::json_pointer pointer(key);
+    spin->setValue(to);
+    QCOMPARE(panel.undoStack()->undoText(), QStringLiteral("Set %1").arg(row));
+    panel.undoStack()->undo();
+    QCOMPARE(spin->value(), from);
+    QCOMPARE(config(panel).at(pointer), from);
+    panel.undoStack()->redo();
+    QCOMPARE(config(panel).at(pointer), to);
+}
+
 QString checkingMessage(const QString& paths) { return QStringLiteral("checking %1…").arg(paths); }
 
 void writeText(const QString& path, const QByteArray& text)
@@ -94,6 +109,7 @@ private Q_SLOTS:
     void loadedConfigShowsNoPreset();
     void modelPresetKeepsItsLoadedOptions();
     void startOptimizerMakesTheSwitch();
+    void averageFromIsTheScheduleKey();
     void requestCarriesTheValidatedConfig();
     void ownArraysFromANpyPair();
     void badArraysBlockRunWithTheCoreMessage();
@@ -124,8 +140,8 @@ void TestSetupPanel::everyFieldHasATooltip()
     for (QWidget* w : panel.findChildren<QCheckBox*>())
         check(w);
     // preset; 10 data (4 of them for own arrays); 5 model; 10 optimizer and 4 of its switch; 3 stop; 5 curvature;
-    // 1 also measure.
-    QCOMPARE(fields, 39);
+    // 2 also measure (gradient norm, average of the iterates).
+    QCOMPARE(fields, 40);
 }
 
 void TestSetupPanel::tooltipsNameTheBoundsTheyEnter()
@@ -329,13 +345,7 @@ void TestSetupPanel::startOptimizerMakesTheSwitch()
     startLr->setText(QStringLiteral("0.003"));
 
     // Undo reverts a switch edit, redo reapplies it.
-    switchAt->setValue(500);
-    QCOMPARE(panel.undoStack()->undoText(), QStringLiteral("Set Switch at iteration"));
-    panel.undoStack()->undo();
-    QCOMPARE(switchAt->value(), 300);
-    QCOMPARE(config(panel)["switch"]["at"], 300);
-    panel.undoStack()->redo();
-    QCOMPARE(config(panel)["switch"]["at"], 500);
+    checkSpinUndoRedo(panel, switchAt, 500, QStringLiteral("Switch at iteration"), "/switch/at");
     panel.undoStack()->undo();
 
     // A switch the run would never reach is the core's error, marked at its field.
@@ -375,6 +385,44 @@ void TestSetupPanel::startOptimizerMakesTheSwitch()
     QCOMPARE(start->currentIndex(), 0);
     QVERIFY(startLr->text().isEmpty());
     QVERIFY(!config(panel).contains("switch"));
+}
+
+void TestSetupPanel::averageFromIsTheScheduleKey()
+{
+    // Issue 18: SWA-style averaging of the iterates from iteration K is schedule.average_from; off
+    // (the spin box's minimum, shown as "off") writes no key, as the core does for -1.
+    SetupPanel panel;
+    auto* averageFrom = field<QSpinBox*>(panel, "averageFrom");
+    QCOMPARE(averageFrom->value(), -1);
+    QCOMPARE(averageFrom->text(), QStringLiteral("off"));
+    QVERIFY(!config(panel)["schedule"].contains("average_from"));
+    QCOMPARE(core::RunConfig::fromJson(config(panel)).schedule.averageFrom, int64_t(-1));
+
+    averageFrom->setValue(150);
+    QVERIFY2(panel.isValid(), qPrintable(panel.errorMessage()));
+    QCOMPARE(config(panel)["schedule"]["average_from"], 150);
+    QCOMPARE(panel.request().config->schedule.averageFrom, int64_t(150));
+    // 0 is an iteration (from the initial parameters), not off.
+    averageFrom->setValue(0);
+    QCOMPARE(config(panel)["schedule"]["average_from"], 0);
+    averageFrom->setValue(150);
+
+    checkSpinUndoRedo(panel, averageFrom, 200, QStringLiteral("Average the iterates from iteration"),
+                      "/schedule/average_from");
+
+    // A loaded config (a project's, a run folder's) fills the field and comes back exactly.
+    nlohmann::json loaded = config(panel);
+    loaded["schedule"]["average_from"] = 70;
+    const std::string resolved = core::RunConfig::fromJson(loaded).toJson().dump();
+    QVERIFY(panel.loadConfig(QString::fromStdString(resolved)));
+    QCOMPARE(averageFrom->value(), 70);
+    QCOMPARE(config(panel).dump(), resolved);
+    // One without it turns averaging off.
+    loaded["schedule"].erase("average_from");
+    QVERIFY(panel.loadConfig(QString::fromStdString(loaded.dump())));
+    QCOMPARE(averageFrom->value(), -1);
+    QVERIFY(!config(panel)["schedule"].contains("average_from"));
+    QVERIFY(!panel.request().config->toJson()["schedule"].contains("average_from"));
 }
 
 void TestSetupPanel::requestCarriesTheValidatedConfig()

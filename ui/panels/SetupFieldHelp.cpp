@@ -130,6 +130,12 @@ QString setupFieldHelp(const QString& fieldName)
          tr("At every evaluation also measure |∇L(θ)|, the norm of the gradient over the whole training set "
             "(schedule.gradient_norm): how close to a stationary point the run is, drawn on its own plot. "
             "Costs one backward pass over the training set per evaluation.")},
+        {QStringLiteral("averageFrom"),
+         tr("schedule.average_from: keep the running mean of the parameters of every iteration from this one on "
+            "(SWA-style averaging of the iterates, He, Huang & Yuan 2019: it leans towards the flat side of an "
+            "asymmetric valley; 0 = from the initial parameters). When the run finishes the log shows the "
+            "average's training loss, accuracy and test accuracy; a saved run folder holds it as average/. "
+            "Off = no averaging.")},
     };
     return help.value(fieldName);
 }

@@ -248,6 +248,11 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
     d.gradientNorm->setObjectName(QStringLiteral("gradientNorm"));
     measureForm->addRow(d.gradientNorm);
     d.labels.insert(d.gradientNorm, d.gradientNorm->text());
+    // 0 is an iteration (the initial parameters), so "off" is the config's own -1.
+    d.averageFrom = integerField(QStringLiteral("averageFrom"), -1, kMaxInt);
+    d.averageFrom->setValue(-1);
+    d.averageFrom->setSpecialValueText(tr("off"));
+    addRow(measureForm, tr("Average the iterates from iteration"), d.averageFrom);
 
     d.message = new QLabel;
     d.message->setObjectName(QStringLiteral("setupMessage"));
@@ -290,7 +295,8 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
                      {QStringLiteral("stop.loss_below"), d.lossBelow},
                      {QStringLiteral("stop.max_iterations"), d.maxIterations},
                      {QStringLiteral("stop.max_seconds"), d.maxSeconds},
-                     {QStringLiteral("schedule.gradient_norm"), d.gradientNorm}};
+                     {QStringLiteral("schedule.gradient_norm"), d.gradientNorm},
+                     {QStringLiteral("schedule.average_from"), d.averageFrom}};
     d.editors = {d.dataset,
                  d.dataPath,
                  d.labelColumn,
@@ -328,7 +334,8 @@ void buildSetupFields(SetupFields& d, QWidget* panel)
                  d.nonUniformity,
                  d.curvatureSpectrum,
                  d.curvatureAtEnd,
-                 d.gradientNorm};
+                 d.gradientNorm,
+                 d.averageFrom};
     d.historyFields = QList<QWidget*>{d.preset} + d.editors;
     d.browseButtons = {d.dataBrowse, d.testBrowse, d.modelBrowse};
     for (QWidget* field : d.historyFields)

@@ -70,7 +70,8 @@ struct SetupFields {
     QCheckBox* curvatureSpectrum = nullptr;
     QCheckBox* curvatureAtEnd = nullptr;
     QCheckBox* gradientNorm = nullptr;
-    QLabel* message = nullptr;   // under the form: the core's message, or which files are checked
+    QSpinBox* averageFrom = nullptr;   // schedule.average_from; its minimum, -1, is "off"
+    QLabel* message = nullptr;         // under the form: the core's message, or which files are checked
     QFormLayout* dataForm = nullptr;
     QFormLayout* modelForm = nullptr;
     QFormLayout* optimizerForm = nullptr;

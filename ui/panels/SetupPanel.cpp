@@ -317,6 +317,8 @@ void SetupPanel::fillFields(const core::RunConfig& c)
         static_cast<int>(std::min<int64_t>(c.stop.maxIterations, std::numeric_limits<int>::max())));
     d.maxSeconds->setText(formNumber(c.stop.maxSeconds));
     d.gradientNorm->setChecked(c.schedule.gradientNorm);
+    d.averageFrom->setValue(
+        static_cast<int>(std::min<int64_t>(c.schedule.averageFrom, std::numeric_limits<int>::max())));
     d.filling = false;
     revalidate();
 }
@@ -472,6 +474,11 @@ void SetupPanel::revalidate()
     stop["max_iterations"] = d.maxIterations->value();
     stop["max_seconds"] = numberAt(d.maxSeconds, "stop.max_seconds");
     j["schedule"]["gradient_norm"] = d.gradientNorm->isChecked();
+    // Off is no key at all, as the core writes it, so that a config without averaging reads as before.
+    if (d.averageFrom->value() < 0)
+        j["schedule"].erase("average_from");
+    else
+        j["schedule"]["average_from"] = d.averageFrom->value();
 
     d.resolved.clear();
     d.config.reset();

@@ -379,6 +379,10 @@ void SessionWorker::train(const TrainingRequest& request)
         outcome.iterations = result.iterations;
         outcome.seconds = result.seconds;
         outcome.final = result.final;
+        if (result.status == core::RunStatus::Finished) {
+            outcome.average = trainer.evaluateAverage(&d.token);
+            outcome.averagedIterates = outcome.average ? result.averagedIterates : 0;
+        }
         outcome.eta = shape.eta;
         outcome.batchSize = shape.batchSize;
         outcome.trainSize = shape.trainSize;

@@ -18,6 +18,7 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace minimascope::core {
@@ -160,6 +161,10 @@ struct TrainingOutcome {
     qint64 iterations = 0;
     double seconds = 0.0;
     core::MetricsRow final;
+    // The average of the iterates from schedule.average_from on (core::Trainer::evaluateAverage):
+    // none when averaging is off, no iterate reached it, or the run was stopped or diverged.
+    std::optional<core::MetricsRow> average;
+    qint64 averagedIterates = 0;
     double eta = 0.0;       // learning rate
     qint64 batchSize = 0;   // effective B
     qint64 trainSize = 0;   // n
