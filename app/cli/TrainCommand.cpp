@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace minimascope::cli {
@@ -94,6 +95,11 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
                      "them was still running on the other core\n",
                      tracker.samples().size(), tracker.skipped().size());
 
+    // The average of the iterates (schedule.average_from) evaluated as the iterates are, as the
+    // desktop app reports it.
+    const std::optional<core::MetricsRow> average = result.status == core::RunStatus::Finished
+                                                        ? trainer.evaluateAverage(&cancel)
+                                                        : std::nullopt;
     std::printf("%s (%s) after %lld iterations in %.1f s: train loss %.6g", core::toString(result.status),
                 result.reason.c_str(), static_cast<long long>(result.iterations), result.seconds,
                 result.final.trainLoss);
@@ -111,6 +117,10 @@ int runTrain(const CliArguments& args, const core::CancelToken& cancel)
         std::printf(", sharpness a %.5g (2/eta = %.5g), non-uniformity s %.5g", last.sharpness,
                     core::sharpnessBound(config.optimizer.lr), last.nonUniformity);
     }
+    if (average)
+        std::printf("; average of the last %lld iterates: train loss %.6g, train accuracy %.4g, test accuracy %.4g",
+                    static_cast<long long>(result.averagedIterates), average->trainLoss, average->trainAccuracy,
+                    average->testAccuracy);
     std::printf(" -> %s\n", outDir.c_str());
     switch (result.status) {
     case core::RunStatus::Finished: return kSuccess;

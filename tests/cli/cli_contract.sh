@@ -135,6 +135,12 @@ contains "summary says cancelled" '"status": "cancelled"' "$work/int/summary.jso
   { echo "FAIL: asymmetry files missing"; failures=$((failures + 1)); }
 "$cli" asymmetry --run "$work/moons" --count 0 2> "$work/asym.txt"; check "asymmetry --count 0 exits 2" 2 $?
 
+# schedule.average_from: the last line gives the average of iterates 200..300 (101 of them); the
+# GUI suite TestMainWindowRun checks its numbers against average/.
+"$cli" train --preset two-moons-quick --set schedule.average_from=200 --set stop.loss_below=0 \
+  --max-iterations 300 --out "$work/swa" > "$work/swa.txt" 2> /dev/null; check "train with averaging exits 0" 0 $?
+contains "... and reports the average" "; average of the last 101 iterates: train loss" "$work/swa.txt"
+
 # fdc: the fitness-distance correlation around the teacher; noise 0 makes the teacher's loss 0.
 "$cli" fdc --preset teacher-student-small --set dataset.noise=0 --distances 0,1,2 --samples 3 --out "$work/fdc" \
   > "$work/fdc.txt" 2> /dev/null; check "fdc exits 0" 0 $?
