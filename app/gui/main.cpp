@@ -373,7 +373,7 @@ int main(int argc, char** argv)
                     defaultLossLineRange(request.kind, &request.alphaMin, &request.alphaMax);
                     window.lossLines()->start(request);
                 } else if (wantsAsymmetry) {
-                    window.asymmetry()->start(minimascope::ui::AsymmetryRequest{});
+                    window.asymmetry()->startWithDefaults();
                 } else if (analysisName == QLatin1String("fitness-distance")) {
                     window.fitnessDistance()->startWithDefaults();
                 } else if (!analysisName.isEmpty()) {

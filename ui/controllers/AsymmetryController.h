@@ -30,6 +30,9 @@ public:
     // Starts the scan without asking (the dialog's Scan, tests, --asymmetry); false with the
     // reason in the log (`finished` with Failed) when it cannot start now.
     bool start(const AsymmetryRequest& request);
+    // start() with what the dialog would offer (the last scan's settings; at first the defaults
+    // with the run's seed, as the CLI's asymmetry).
+    bool startWithDefaults() { return start(m_last); }
     // The last scan shown.
     const AsymmetryResult& lastResult() const { return m_result; }
 
