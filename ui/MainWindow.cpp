@@ -7,6 +7,7 @@
 #include "controllers/FitnessDistanceController.h"
 #include "controllers/GradientNoiseController.h"
 #include "controllers/LossLineController.h"
+#include "controllers/RunComparisonController.h"
 #include "controllers/ProjectFile.h"
 #include "controllers/RecentFiles.h"
 #include "controllers/RunController.h"
@@ -151,6 +152,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     for (AnalysisViewController* analysis :
          std::initializer_list<AnalysisViewController*>{m_noise, m_fdc, m_lines, m_asymmetry})
         analysis->dock()->hide();
+    m_comparison->dock()->hide();
     updateActions();
     setRunStatus(tr("Ready: choose a preset and press Run (Ctrl+R)."), false);
 }
@@ -238,6 +240,8 @@ void MainWindow::buildDocks()
     m_fdc = new FitnessDistanceController(m_runs, this, m_export);
     m_lines = new LossLineController(m_runs, this, m_export);
     m_asymmetry = new AsymmetryController(m_runs, this, m_export);
+    m_comparison = new RunComparisonController(this, m_export);
+    tabifyDockWidget(spectrum, m_comparison->dock());
     for (AnalysisViewController* analysis :
          std::initializer_list<AnalysisViewController*>{m_noise, m_fdc, m_lines, m_asymmetry}) {
         tabifyDockWidget(spectrum, analysis->dock());
@@ -384,6 +388,7 @@ void MainWindow::buildActions()
     file->addSeparator();
     file->addAction(openRun);
     file->addAction(m_saveRunAction);
+    file->addAction(m_comparison->action());
     file->addSeparator();
     file->addActions({openStudyAction, newStudyAction});
     file->addSeparator();
@@ -472,7 +477,8 @@ QList<PlotPanel*> MainWindow::plots() const
 {
     return QList<PlotPanel*>{m_loss,   m_sharpness,    m_stability,        m_spectrum,
                              m_slices, m_gradientNorm, m_spectraDensities, m_spectraTop}
-           + m_noise->plots() + QList<PlotPanel*>{m_fdc->plot()} + m_lines->plots() + m_asymmetry->plots();
+           + m_noise->plots() + QList<PlotPanel*>{m_fdc->plot()} + m_lines->plots() + m_asymmetry->plots()
+           + m_comparison->plots();
 }
 
 bool MainWindow::startRun()

@@ -27,6 +27,7 @@ class LossLineController;
 class LossPlot;
 class PlotPanel;
 class RecentFiles;
+class RunComparisonController;
 class RunController;
 class RunRecorder;
 class SetupPanel;
@@ -68,6 +69,7 @@ public:
     // (controllers/LossLineController.h, AsymmetryController.h).
     LossLineController* lossLines() const { return m_lines; }
     AsymmetryController* asymmetry() const { return m_asymmetry; }
+    RunComparisonController* runComparison() const { return m_comparison; }
     SurfacePanel* surfacePanel() const { return m_surface; }
     SlicePlot* slicePlot() const { return m_slices; }
     // The teaching demos: the start page, the explanation dock, the escape-toy lesson (demos/).
@@ -137,6 +139,7 @@ private:
     FitnessDistanceController* m_fdc = nullptr;
     LossLineController* m_lines = nullptr;
     AsymmetryController* m_asymmetry = nullptr;
+    RunComparisonController* m_comparison = nullptr;
     SlicePlot* m_slices = nullptr;
     SurfacePanel* m_surface = nullptr;
     QPlainTextEdit* m_log = nullptr;

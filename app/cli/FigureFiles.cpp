@@ -1,15 +1,8 @@
 #include "FigureFiles.h"
 
 #include "common/InputError.h"
-#include "io/AtomicFile.h"
-#include "io/NumberFormat.h"
-#include "io/StrictJson.h"
 
 #include "PlotPanel.h"
-
-#include <nlohmann/json.hpp>
-
-#include <limits>
 
 namespace minimascope::cli {
 
@@ -57,29 +50,6 @@ void writeFigures(const std::vector<Figure>& figures, const std::string& outDir,
         writeFigureImages(*figure.panel, base + figure.name, formats, size, dpi);
         if (!figure.panel->exportCsv(base + figure.name + QStringLiteral(".csv"), &error))
             throw core::InputError(error.toStdString());
-    }
-}
-
-ui::SnapshotSpectrum readAnalysisSpectrum(const std::string& path, const std::string& runId)
-{
-    try {
-        const nlohmann::json analysis = core::parseStrictJson(core::readWholeFile(path), path);
-        if (analysis.value("run_id", "") != runId)
-            throw core::InputError(path + ": this analysis is of another run than " + runId
-                                   + " (files of two runs are mixed in this folder)");
-        ui::SnapshotSpectrum spectrum;
-        spectrum.iteration = analysis.contains("iteration") ? core::numberFromJson(analysis, "iteration")
-                                                            : std::numeric_limits<double>::quiet_NaN();
-        if (const auto density = analysis.find("density"); density != analysis.end()) {
-            spectrum.grid = density->at("grid").get<std::vector<double>>();
-            spectrum.density = density->at("density").get<std::vector<double>>();
-        }
-        if (const auto eigen = analysis.find("top_eigenvalues"); eigen != analysis.end())
-            for (const nlohmann::json& value : *eigen)
-                spectrum.topEigenvalues.push_back(core::numberFromJson(value, "value"));
-        return spectrum;
-    } catch (const nlohmann::json::exception& e) {
-        throw core::InputError(path + ": not an analysis report (" + e.what() + ")");
     }
 }
 

@@ -51,9 +51,4 @@ QStringList writeFigureImages(ui::PlotPanel& panel, const QString& base, const Q
 void writeFigures(const std::vector<Figure>& figures, const std::string& outDir, const QStringList& formats, QSize size,
                   double dpi);
 
-// The density and top eigenvalues of an `analyze` report (analysis.json, or one of spectra/);
-// iteration NaN when the report does not say. Throws InputError when the file is not a report of
-// the run runId.
-ui::SnapshotSpectrum readAnalysisSpectrum(const std::string& path, const std::string& runId);
-
 }   // namespace minimascope::cli

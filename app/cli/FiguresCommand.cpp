@@ -39,7 +39,7 @@ namespace minimascope::cli {
 
 void fillSpectrum(const std::string& path, const std::string& runId, ui::SpectrumPlot& plot)
 {
-    const ui::SnapshotSpectrum spectrum = readAnalysisSpectrum(path, runId);
+    const ui::SnapshotSpectrum spectrum = ui::readAnalysisSpectrum(path, runId);
     if (!spectrum.grid.empty() || !spectrum.density.empty())
         plot.setDensity(spectrum.grid, spectrum.density);
     plot.setTopEigenvalues(spectrum.topEigenvalues);

@@ -7,80 +7,20 @@
 
 #include "common/InputError.h"
 #include "io/AtomicFile.h"
-#include "io/StrictJson.h"
-#include "landscape/SurfaceExport.h"
 #include "landscape/WeightScaling.h"
-#include "train/RunFolder.h"
 
 #include "CurvesPlot.h"
 #include "RunOverlay.h"
 #include "SpectraOverTraining.h"
-#include "controllers/SpectraFolder.h"
-
-#include <nlohmann/json.hpp>
+#include "controllers/RunComparison.h"
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <list>
 
 namespace minimascope::cli {
 
 namespace {
-
-// The legend name of a run folder: its last path component ("runs/bn-s0/" -> "bn-s0").
-std::string folderName(const std::string& dir)
-{
-    std::filesystem::path path = std::filesystem::path(dir).lexically_normal();
-    if (!path.has_filename())
-        path = path.parent_path();
-    return path.filename().string();
-}
-
-// RUN/NAME.vts as a curve, with the direction kind its sidecar (RUN/NAME.json) names.
-ui::RunCurve readRunCurve(const std::string& dir, const std::string& name, const QString& label)
-{
-    const std::string path = dir + "/" + name + ".vts";
-    if (!std::filesystem::exists(path))
-        throw core::InputError(path + ": no such landscape (compute it with 'minimascope-cli landscape --run " + dir
-                               + " --dims 1 --out " + dir + "/" + name + "')");
-    const core::LandscapeGrid grid = core::readSurfaceVts(path);
-    if (grid.ys.size() != 1)
-        throw core::InputError(path + ": a surface of " + std::to_string(grid.xs.size()) + " x "
-                               + std::to_string(grid.ys.size()) + " points, not a curve (--dims 1)");
-    ui::RunCurve curve;
-    curve.label = label;
-    curve.alphas = grid.xs;
-    curve.losses = grid.loss;
-    if (const std::string sidecar = dir + "/" + name + ".json"; std::filesystem::exists(sidecar))
-        curve.directions = core::parseStrictJson(core::readWholeFile(sidecar), sidecar).value("directions", "");
-    return curve;
-}
-
-// The run's spectrum: the analysis at `iteration` (-1: the last) of RUN/spectra, else RUN/analysis.json.
-ui::SnapshotSpectrum readRunSpectrum(const std::string& dir, int64_t iteration)
-{
-    const core::RunFolderInfo run = core::readRunFolderInfo(dir);
-    const std::vector<ui::SnapshotSpectrum> spectra = ui::readSpectraFolder(dir, run.runId);
-    if (spectra.empty()) {
-        const std::string analysis = dir + "/analysis.json";
-        if (iteration >= 0 || !std::filesystem::exists(analysis))
-            throw core::InputError(dir + " has no spectra/" + (iteration >= 0 ? "" : " and no analysis.json")
-                                   + ": run 'minimascope-cli analyze --run " + dir
-                                   + (iteration >= 0 ? " --snapshots" : "") + " --quantities sharpness,density' first");
-        return readAnalysisSpectrum(analysis, run.runId);
-    }
-    if (iteration < 0)
-        return spectra.back();
-    std::string available;
-    for (const ui::SnapshotSpectrum& spectrum : spectra) {
-        if (spectrum.iteration == static_cast<double>(iteration))
-            return spectrum;
-        available += (available.empty() ? "" : ", ") + std::to_string(static_cast<long long>(spectrum.iteration));
-    }
-    throw core::InputError(dir + "/spectra has no analysis of iteration " + std::to_string(iteration) + " (it has "
-                           + available + ")");
-}
 
 std::string iterationText(double iteration)
 {
@@ -95,7 +35,8 @@ int runOverlayFigures(const FiguresArguments& options)
     const std::vector<std::string>& dirs = options.overlayDirs;
     std::vector<QString> labels;
     for (size_t k = 0; k < dirs.size(); ++k)
-        labels.push_back(QString::fromStdString(options.labels.empty() ? folderName(dirs[k]) : options.labels[k]));
+        labels.push_back(
+            QString::fromStdString(options.labels.empty() ? ui::runFolderName(dirs[k]) : options.labels[k]));
     const QStringList formats = parseFigureFormats(options.formats);
 
     // Read everything before anything is drawn or written: a missing file should cost nothing.
@@ -103,12 +44,12 @@ int runOverlayFigures(const FiguresArguments& options)
     for (const std::string& name : options.curves) {
         curves.emplace_back();
         for (size_t k = 0; k < dirs.size(); ++k)
-            curves.back().push_back(readRunCurve(dirs[k], name, labels[k]));
+            curves.back().push_back(ui::readRunCurve(dirs[k], name, labels[k]));
     }
     std::vector<ui::RunSpectrum> spectra;
     if (options.spectra)
         for (size_t k = 0; k < dirs.size(); ++k)
-            spectra.push_back({labels[k], readRunSpectrum(dirs[k], options.spectraAt)});
+            spectra.push_back({labels[k], ui::readRunSpectrum(dirs[k], options.spectraAt)});
     core::ensureDirectory(options.outDir);
 
     const FiguresApplication app;

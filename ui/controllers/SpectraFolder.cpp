@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 namespace minimascope::ui {
 
@@ -24,24 +26,34 @@ std::vector<SnapshotSpectrum> readSpectraFolder(const std::string& runDir, const
     std::sort(files.begin(), files.end());   // iter_NNNNNNNN: zero-padded, so in iteration order
     std::vector<SnapshotSpectrum> spectra;
     for (const std::string& path : files) {
-        try {
-            const nlohmann::json analysis = core::parseStrictJson(core::readWholeFile(path), path);
-            if (analysis.value("run_id", "") != runId)
-                throw core::InputError(path + ": this analysis is of another run than " + runId);
-            SnapshotSpectrum spectrum;
-            spectrum.iteration = core::numberFromJson(analysis, "iteration");
-            if (const auto density = analysis.find("density"); density != analysis.end()) {
-                spectrum.grid = density->at("grid").get<std::vector<double>>();
-                spectrum.density = density->at("density").get<std::vector<double>>();
-            }
-            for (const nlohmann::json& value : analysis.value("top_eigenvalues", nlohmann::json::array()))
-                spectrum.topEigenvalues.push_back(core::numberFromJson(value, "value"));
-            spectra.push_back(std::move(spectrum));
-        } catch (const nlohmann::json::exception& e) {
-            throw core::InputError(path + ": not an analysis report (" + e.what() + ")");
-        }
+        SnapshotSpectrum spectrum = readAnalysisSpectrum(path, runId);
+        if (std::isnan(spectrum.iteration))
+            throw core::InputError(path + ": not an analysis report of a snapshot (it has no iteration)");
+        spectra.push_back(std::move(spectrum));
     }
     return spectra;
+}
+
+SnapshotSpectrum readAnalysisSpectrum(const std::string& path, const std::string& runId)
+{
+    try {
+        const nlohmann::json analysis = core::parseStrictJson(core::readWholeFile(path), path);
+        if (analysis.value("run_id", "") != runId)
+            throw core::InputError(path + ": this analysis is of another run than " + runId
+                                   + " (files of two runs are mixed in this folder)");
+        SnapshotSpectrum spectrum;
+        spectrum.iteration = analysis.contains("iteration") ? core::numberFromJson(analysis, "iteration")
+                                                            : std::numeric_limits<double>::quiet_NaN();
+        if (const auto density = analysis.find("density"); density != analysis.end()) {
+            spectrum.grid = density->at("grid").get<std::vector<double>>();
+            spectrum.density = density->at("density").get<std::vector<double>>();
+        }
+        for (const nlohmann::json& value : analysis.value("top_eigenvalues", nlohmann::json::array()))
+            spectrum.topEigenvalues.push_back(core::numberFromJson(value, "value"));
+        return spectrum;
+    } catch (const nlohmann::json::exception& e) {
+        throw core::InputError(path + ": not an analysis report (" + e.what() + ")");
+    }
 }
 
 std::string spectrumFilePath(const std::string& runDir, long long iteration)
