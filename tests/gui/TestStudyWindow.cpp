@@ -632,6 +632,17 @@ void TestStudyWindow::newStudyFormValidatesAndWrites()
     QVERIFY2(status->text().contains(QStringLiteral("Axis 1")), qPrintable(status->text()));
     QVERIFY(!ok->isEnabled());
 
+    // No axis at all: said in the form's terms, Create blocked.
+    const QString secondKey = dialog.axisKeyField(1)->currentText();
+    dialog.axisKeyField(0)->setCurrentText(QString());
+    dialog.axisKeyField(1)->setCurrentText(QString());
+    dialog.axisValuesField(1)->setText(QString());
+    QVERIFY2(status->text().contains(QStringLiteral("Give at least one axis")), qPrintable(status->text()));
+    QVERIFY(!ok->isEnabled());
+    dialog.axisKeyField(0)->setCurrentText(QStringLiteral("optimizer.lr"));
+    dialog.axisKeyField(1)->setCurrentText(secondKey);
+    dialog.axisValuesField(1)->setText(QStringLiteral("gd, sgd"));
+
     dialog.axisValuesField(0)->setText(QStringLiteral("0.3, 0.5, 0.7"));
     QString error;
     const QString file = dialog.writeStudyFile(&error);

@@ -127,6 +127,12 @@ nlohmann::json NewStudyDialog::studyDocument(QString* error) const
         }
         grid[key.toStdString()] = values;
     }
+    // A study file refuses an empty grid; the form says it in its own terms.
+    if (grid.empty()) {
+        *error = tr("Give at least one axis: a key and its values (one run of the base config is Run in "
+                    "the main window)");
+        return {};
+    }
     nlohmann::json measure = nlohmann::json::array();
     if (m_sharpness->isChecked())
         measure.push_back("sharpness");
