@@ -12,6 +12,7 @@
 #include "controllers/WhatIfController.h"
 #include "panels/SetupPanel.h"
 #include "train/RunFolder.h"
+#include "support/FileBytes.h"
 #include "support/TestSuite.h"
 
 #include <QCryptographicHash>
@@ -30,6 +31,9 @@
 using namespace minimascope::ui;
 using namespace minimascope::tests;
 namespace core = minimascope::core;
+
+using minimascope::testsupport::readAll;
+using minimascope::testsupport::writeAll;
 
 namespace {
 
@@ -79,18 +83,6 @@ QByteArray withRunId(QByteArray text, const QString& runId)
     if (text.startsWith('{'))
         text.insert(1, QStringLiteral("\"run_id\": \"%1\", ").arg(runId).toUtf8());
     return text;
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
 }
 
 int lossPoints(MainWindow& window) { return window.lossPlot()->graph(LossPlot::Series::TrainLoss)->dataCount(); }

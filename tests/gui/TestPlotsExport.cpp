@@ -6,6 +6,7 @@
 #include "SharpnessPlot.h"
 #include "SpectrumPlot.h"
 #include "StabilityDiagram.h"
+#include "support/FileBytes.h"
 #include "support/TestSuite.h"
 
 #include <QRegularExpression>
@@ -18,6 +19,8 @@
 
 using namespace minimascope::ui;
 
+using minimascope::testsupport::readAll;
+
 namespace {
 // PDF page sizes are written in points with Qt's rounding to 1/100 pt or so; one point is far
 // below anything a reader would notice and far above the rounding.
@@ -27,12 +30,6 @@ constexpr double dpiTolerance = 0.05;
 // A4 in points (ISO 216: 297 mm × 210 mm).
 constexpr double a4LongPt = 841.89;
 constexpr double a4ShortPt = 595.28;
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 // Width and height of each page's /MediaBox.
 QList<QSizeF> pdfPageSizes(const QByteArray& pdf)

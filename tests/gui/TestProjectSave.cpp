@@ -5,6 +5,7 @@
 #include "MainWindow.h"
 #include "MainWindowDriver.h"
 #include "controllers/ProjectFile.h"
+#include "support/FileBytes.h"
 #include "support/TestSuite.h"
 
 #include <QDir>
@@ -27,6 +28,9 @@
 
 using namespace minimascope::ui;
 using namespace minimascope::tests;
+
+using minimascope::testsupport::readAll;
+using minimascope::testsupport::writeAll;
 
 namespace {
 
@@ -61,18 +65,6 @@ QByteArray projectText(int rows, const QString& label)
                                      {QStringLiteral("curvature"), QJsonArray()},
                                      {QStringLiteral("session"), QJsonArray()}})
         .toJson();
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
 }
 
 // Everything in `dir`, hidden files included (a temporary file would be one).
